@@ -1,0 +1,69 @@
+# Onward: every set-up step a fresh machine needs. `make demo` and `make test` are the two
+# commands the README names; both install what they need first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs
+
+prerequisites:
+	@command -v $(PYTHON) >/dev/null || { echo "Onward needs Python 3.11 or newer: install python3 (with venv and pip)."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { echo "Onward needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version)."; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "Python's venv module is missing: install python3-venv."; exit 1; }
+	@command -v node >/dev/null || { echo "Onward needs Node.js 20 or newer (for the GOV.UK Frontend styles): install nodejs and npm."; exit 1; }
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { echo "Onward needs Node.js 20 or newer; node is $$(node --version)."; exit 1; }
+	@command -v npm >/dev/null || { echo "Onward needs npm: install npm."; exit 1; }
+
+$(VENV)/.runtime: requirements.txt | prerequisites
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+node_modules/.installed: package.json package-lock.json | prerequisites
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+onward/static/vendor/.built: node_modules/.installed scripts/build-assets.mjs $(wildcard assets/scss/*.scss assets/js/*.js)
+	npm run --silent build
+	@touch $@
+
+assets: onward/static/vendor/.built
+
+migrate: install assets
+	$(PY) manage.py migrate --no-input -v0
+
+# The demo runs with two-factor sign-in off so that the printed sign-ins work at once.
+demo: export ONWARD_REQUIRE_2FA := false
+demo: migrate
+	$(PY) manage.py load_demo
+	@echo "Onward is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install-dev
+	$(VENV)/bin/mypy onward config
+
+docs: install
+	$(PY) manage.py permissions_doc
+
+pytest: install-dev assets
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) node_modules onward/static/vendor staticfiles

@@ -1,0 +1,17 @@
+"""Every URL of the service. Each capability app mounts its own urls.py here.
+
+Every page needs sign-in unless its view is marked ``login_not_required``; a test walks every
+pattern for every role (tests/test_url_access.py) and fails on a pattern nobody has decided about.
+"""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("onward.core.urls")),
+    path("", include("onward.accounts.urls")),
+    path("audit/", include("onward.audit.urls")),
+]
+
+handler403 = "onward.core.views.error_403"
+handler404 = "onward.core.views.error_404"
+handler500 = "onward.core.views.error_500"

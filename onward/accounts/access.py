@@ -1,0 +1,142 @@
+"""The one access module: which records a user may see, and fetching one record with its check.
+
+Every view and selector that reads a protected record starts here; no view queries a protected
+model directly. Two kinds of function:
+
+- ``<things>_visible_to(user)`` returns a queryset of everything in the user's scope (empty if
+  their roles give them no business with that kind of record);
+- ``access_<thing>(user, pk)`` fetches one record and authorises it in a single call, raising
+  ``Http404`` both when it does not exist and when it is outside the user's scope, so "missing"
+  and "not yours" look the same.
+
+Scope rules: council staff see their own council's records only (the council is the tenant);
+a partner organisation's users see only what was shared with their organisation; nobody sees
+another council's records, whatever their roles. Page-level checks ("may this role use this
+page at all?") use :func:`require_perm`, which answers 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from onward.accounts.models import Organisation, Team, User
+from onward.accounts.permissions import Perm
+from onward.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
+def council_of(user: User | AnonymousUser) -> Organisation | None:
+    """The council a staff user works for; None for partner users and anonymous visitors."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    organisation = user.organisation  # type: ignore[union-attr]
+    return organisation if organisation.is_council else None
+
+
+def councils_for(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """The councils whose data the user may work with at all."""
+    if not user.is_authenticated or not user.is_active:
+        return Organisation.objects.none()
+    organisation = user.organisation  # type: ignore[union-attr]
+    if organisation.is_council:
+        return Organisation.objects.filter(pk=organisation.pk)
+    return Organisation.objects.filter(partnerships__partner=organisation).distinct()
+
+
+def require_perm(*perms: Perm) -> Callable[[ViewFunc], ViewFunc]:
+    """A view decorator: the signed-in user must hold all of ``perms``, or the page answers 403."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated or not user.can(*perms):  # type: ignore[union-attr]
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_perms = perms  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def _get_or_404(queryset: QuerySet[Any], pk: object) -> Any:
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# Users ---------------------------------------------------------------------------------------
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    """Users an administrator manages: their council's staff and its partner organisations' users."""
+    council = council_of(user)
+    if council is None or not user.can(Perm.MANAGE_USERS):
+        return User.objects.none()
+    return (
+        User.objects.filter(Q(organisation=council) | Q(organisation__partner_of__council=council))
+        .select_related("organisation")
+        .distinct()
+    )
+
+
+def access_user(user: User, pk: object) -> User:
+    result: User = _get_or_404(users_visible_to(user), pk)
+    return result
+
+
+# Teams ---------------------------------------------------------------------------------------
+
+
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    """Teams of the user's council (any council staff may see their council's teams)."""
+    council = council_of(user)
+    if council is None:
+        return Team.objects.none()
+    return Team.objects.filter(council=council)
+
+
+def access_team(user: User, pk: object, *, for_change: bool = False) -> Team:
+    if for_change and not user.can(Perm.MANAGE_TEAMS):
+        raise Http404
+    result: Team = _get_or_404(teams_visible_to(user), pk)
+    return result
+
+
+# Organisations -------------------------------------------------------------------------------
+
+
+def partner_organisations_visible_to(user: User) -> QuerySet[Organisation]:
+    """Partner organisations that work with the administrator's council."""
+    council = council_of(user)
+    if council is None or not user.can(Perm.MANAGE_ORGANISATIONS):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(partner_of__council=council).distinct()
+
+
+def access_partner_organisation(user: User, pk: object) -> Organisation:
+    result: Organisation = _get_or_404(partner_organisations_visible_to(user), pk)
+    return result
+
+
+# Audit ---------------------------------------------------------------------------------------
+
+
+def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
+    """The audit trail of the user's council, for those allowed to read it."""
+    council = council_of(user)
+    if council is None or not user.can(Perm.VIEW_AUDIT):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(council=council)

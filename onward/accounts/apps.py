@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    name = "onward.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        # Roles are reference data defined in code (permissions.py); keep their groups in step
+        # after every migrate, as Django does for its own permissions.
+        from onward.accounts.services import roles_sync_after_migrate
+
+        post_migrate.connect(roles_sync_after_migrate, sender=self)

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+
+from onward.accounts.models import Organisation, Team
+from onward.accounts.permissions import ROLES
+from onward.core.forms import GovukForm
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": "The email address or password is not correct",
+        "inactive": "The email address or password is not correct",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ChoosePasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password2"].help_text = ""
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+        self.error_messages["password_mismatch"] = "The passwords do not match"
+
+
+class TokenForm(GovukForm):
+    token = forms.RegexField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code, for example 123456",
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={
+            "required": "Enter the code from your authenticator app",
+            "invalid": "Enter the 6-digit code from your authenticator app",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
+    )
+
+    def clean_token(self) -> str:
+        return str(self.cleaned_data["token"]).strip()
+
+
+class _RolesAndTeams(GovukForm):
+    roles = forms.MultipleChoiceField(
+        label="Roles",
+        choices=[(role.key, role.name) for role in ROLES],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one role"},
+    )
+    teams = forms.ModelMultipleChoiceField(
+        label="Teams",
+        queryset=Team.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Council staff only",
+    )
+
+    def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = teams  # type: ignore[attr-defined]
+
+
+class UserCreateForm(_RolesAndTeams):
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={"required": "Enter an email address", "invalid": "Enter an email address in the correct format, like name@example.org"},
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    given_name = forms.CharField(label="Given name", max_length=100, error_messages={"required": "Enter a given name"})
+    family_name = forms.CharField(label="Family name", max_length=100, error_messages={"required": "Enter a family name"})
+    job_title = forms.CharField(label="Job title (optional)", max_length=120, required=False)
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Select an organisation", "invalid_choice": "Select an organisation"},
+    )
+
+    field_order = ["email", "given_name", "family_name", "job_title", "organisation", "roles", "teams"]
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class UserUpdateForm(_RolesAndTeams):
+    given_name = forms.CharField(label="Given name", max_length=100, error_messages={"required": "Enter a given name"})
+    family_name = forms.CharField(label="Family name", max_length=100, error_messages={"required": "Enter a family name"})
+    job_title = forms.CharField(label="Job title (optional)", max_length=120, required=False)
+    is_active = forms.TypedChoiceField(
+        label="Can this user sign in?",
+        choices=[("yes", "Yes, the account is active"), ("no", "No, deactivate the account")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether this user can sign in"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    field_order = ["given_name", "family_name", "job_title", "roles", "teams", "is_active"]
+
+
+class TeamForm(GovukForm):
+    name = forms.CharField(label="Team name", max_length=120, error_messages={"required": "Enter a team name"})
+    description = forms.CharField(
+        label="Description (optional)", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PartnerForm(GovukForm):
+    name = forms.CharField(label="Organisation name", max_length=200, error_messages={"required": "Enter the organisation's name"})
+    kind = forms.ChoiceField(
+        label="Type of organisation",
+        choices=[c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.COUNCIL] + [(Organisation.Kind.COUNCIL.value, "Another council")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of organisation"},
+    )

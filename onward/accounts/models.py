@@ -1,0 +1,186 @@
+"""Organisations, teams and users.
+
+A council is the tenant: every record of personal data belongs to exactly one council, and a user
+of one council never sees another's. Partner organisations (colleges, the careers service, DWP,
+charities, training providers, employers, other councils) work with one or more councils through
+a :class:`Partnership`.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from onward.accounts.permissions import ROLES_BY_KEY, Perm, Role, permissions_for_roles
+from onward.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+class Organisation(TimeStampedModel):
+    class Kind(models.TextChoices):
+        COUNCIL = "council", "Council"
+        COLLEGE = "college", "College"
+        CAREERS_SERVICE = "careers_service", "Careers service"
+        DWP = "dwp", "Department for Work and Pensions (DWP)"
+        CHARITY = "charity", "Charity or voluntary organisation"
+        TRAINING_PROVIDER = "training_provider", "Training provider"
+        EMPLOYER = "employer", "Employer"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    partners = models.ManyToManyField(
+        "self",
+        through="Partnership",
+        symmetrical=False,
+        related_name="councils_served",
+        through_fields=("council", "partner"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_council(self) -> bool:
+        return self.kind == self.Kind.COUNCIL
+
+
+class Partnership(TimeStampedModel):
+    """A partner organisation works with a council (another council may be a partner too)."""
+
+    council = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="partnerships",
+        limit_choices_to={"kind": Organisation.Kind.COUNCIL},
+    )
+    partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partner_of")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "partner"], name="partnership_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(council=models.F("partner")), name="partnership_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} works with {self.council}"
+
+
+class Team(TimeStampedModel):
+    """A team inside a council, for example Leaving Care North, the 13+ team or the Virtual School."""
+
+    council = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        limit_choices_to={"kind": Organisation.Kind.COUNCIL},
+    )
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "council", Lower("name"), name="team_name_unique_in_council"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who signs in, by email address. Belongs to one organisation; roles are groups."""
+
+    email = models.EmailField("email address", unique=True)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    job_title = models.CharField(max_length=120, blank=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="users")
+    teams = models.ManyToManyField(Team, blank=True, related_name="members")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["given_name", "family_name"]
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.given_name
+
+    @property
+    def is_staff(self) -> bool:
+        """Onward has no Django admin site; nobody is "staff" in Django's sense."""
+        return False
+
+    @cached_property
+    def role_keys(self) -> frozenset[str]:
+        return frozenset(name for name in self.groups.values_list("name", flat=True) if name in ROLES_BY_KEY)
+
+    @property
+    def roles(self) -> list[Role]:
+        return [ROLES_BY_KEY[key] for key in ROLES_BY_KEY if key in self.role_keys]
+
+    @cached_property
+    def permissions(self) -> frozenset[Perm]:
+        if not self.is_active:
+            return frozenset()
+        return permissions_for_roles(self.role_keys)
+
+    def can(self, *perms: Perm) -> bool:
+        """True if the user holds every one of these permissions through their roles."""
+        return all(perm in self.permissions for perm in perms)
+
+    def can_any(self, perms: Iterable[Perm]) -> bool:
+        return any(perm in self.permissions for perm in perms)
+
+    @property
+    def is_council_staff(self) -> bool:
+        return self.organisation.is_council

@@ -1,0 +1,256 @@
+"""The permission catalogue: every permission and every role, in one place.
+
+Roles are granted to users through Django groups named after the role's key; what a role may do
+is defined here and nowhere else. ``docs/permissions.md`` is generated from this module
+(``python manage.py permissions_doc``) and a test fails if it falls out of step.
+
+Permissions say *what kind of thing* a user may do. *Which records* they may do it to (their
+council, their team, their caseload, what was shared with their organisation) is decided by
+``onward.accounts.access``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Perm(StrEnum):
+    # Administration
+    MANAGE_USERS = "users.manage"
+    MANAGE_TEAMS = "teams.manage"
+    MANAGE_ORGANISATIONS = "organisations.manage"
+    VIEW_AUDIT = "audit.view"
+    EXPORT_AUDIT = "audit.export"
+    # The cohort register
+    VIEW_CASELOAD = "people.view_caseload"
+    VIEW_TEAM_PEOPLE = "people.view_team"
+    VIEW_COUNCIL_PEOPLE = "people.view_council"
+    CHANGE_PEOPLE = "people.change"
+    CHANGE_EDUCATION = "people.change_education"
+    # Referrals, triage and the provision directory
+    CREATE_REFERRALS = "referrals.create"
+    TRIAGE_REFERRALS = "referrals.triage"
+    OVERRIDE_CONSENT = "referrals.override_consent"
+    RECEIVE_REFERRALS = "referrals.receive"
+    MANAGE_DIRECTORY = "directory.manage"
+    # Employers and opportunities
+    MANAGE_EMPLOYERS = "employers.manage"
+    MANAGE_OPPORTUNITIES = "opportunities.manage"
+    PUT_FORWARD = "applications.put_forward"
+    # Improvement plans and scrutiny
+    VIEW_PLANS = "plans.view"
+    MANAGE_PLANS = "plans.manage"
+    UPDATE_PROGRESS = "plans.update_progress"
+    # Performance and statutory returns
+    VIEW_AGGREGATES = "performance.view_aggregate"
+    VIEW_DRILLDOWN = "performance.view_drilldown"
+    MANAGE_TARGETS = "performance.manage_targets"
+    IMPORT_DATA = "returns.import"
+    EXPORT_RETURNS = "returns.export"
+
+
+PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
+    Perm.MANAGE_USERS: "Add users to the council and its partner organisations, grant roles and teams, "
+    "issue set-password links and deactivate users.",
+    Perm.MANAGE_TEAMS: "Create and rename the council's teams.",
+    Perm.MANAGE_ORGANISATIONS: "Add partner organisations and record which work with the council.",
+    Perm.VIEW_AUDIT: "Read the audit trail of the council: who viewed, changed or exported what, and when.",
+    Perm.EXPORT_AUDIT: "Download the audit trail as a CSV file.",
+    Perm.VIEW_CASELOAD: "See the records of the young people allocated to them.",
+    Perm.VIEW_TEAM_PEOPLE: "See the records of every young person allocated to their teams.",
+    Perm.VIEW_COUNCIL_PEOPLE: "See the record of every young person in the council.",
+    Perm.CHANGE_PEOPLE: "Record EET activity, accommodation, contact, pathway plans and case closure "
+    "for the young people they can see.",
+    Perm.CHANGE_EDUCATION: "Record PEPs, Year 9 aspirations, intended destinations and September "
+    "Guarantee offers for the young people they can see.",
+    Perm.CREATE_REFERRALS: "Complete the common referral with a young person and record their consent.",
+    Perm.TRIAGE_REFERRALS: "Work the central triage queue: decide, prioritise and refer to services.",
+    Perm.OVERRIDE_CONSENT: "Share a referral without covering consent, giving a reason (audited).",
+    Perm.RECEIVE_REFERRALS: "See referrals sent to their organisation, with the fields consent allows; "
+    "accept or decline them and record engagement and outcomes.",
+    Perm.MANAGE_DIRECTORY: "Keep entries in the provision directory (the EET matrix) current.",
+    Perm.MANAGE_EMPLOYERS: "Keep the employer network and its engagement log.",
+    Perm.MANAGE_OPPORTUNITIES: "Add and change opportunities and track applications to sustained work.",
+    Perm.PUT_FORWARD: "Put a young person forward for an opportunity, with their consent.",
+    Perm.VIEW_PLANS: "Read improvement plans, scrutiny recommendations and their progress.",
+    Perm.MANAGE_PLANS: "Create plans, open and close review rounds, produce committee documents.",
+    Perm.UPDATE_PROGRESS: "Record progress, next steps, rating and evidence on the items they lead.",
+    Perm.VIEW_AGGREGATES: "See indicators, dashboards and reports as aggregate figures.",
+    Perm.VIEW_DRILLDOWN: "Follow an indicator down to the young people it counts.",
+    Perm.MANAGE_TARGETS: "Set targets and load benchmark figures.",
+    Perm.IMPORT_DATA: "Import SSDA903 files and case-system exports.",
+    Perm.EXPORT_RETURNS: "Produce the SSDA903 care leavers return.",
+}
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    name: str
+    summary: str
+    permissions: frozenset[Perm]
+    for_partners: bool = False
+    """A partner organisation's role; all other roles are for council staff only."""
+
+
+ROLES: tuple[Role, ...] = (
+    Role(
+        "personal_adviser",
+        "Personal adviser",
+        "Keeps their caseload current: EET status, accommodation, contact, pathway plan and PEP "
+        "dates; makes referrals with the young person's consent; puts young people forward for "
+        "opportunities.",
+        frozenset({Perm.VIEW_CASELOAD, Perm.CHANGE_PEOPLE, Perm.CREATE_REFERRALS, Perm.PUT_FORWARD}),
+    ),
+    Role(
+        "team_manager",
+        "Team manager",
+        "Sees the team's caseloads, overdue pathway plans, the NEET cohort and young people at risk "
+        "of becoming NEET.",
+        frozenset(
+            {
+                Perm.VIEW_CASELOAD,
+                Perm.VIEW_TEAM_PEOPLE,
+                Perm.CHANGE_PEOPLE,
+                Perm.CREATE_REFERRALS,
+                Perm.PUT_FORWARD,
+                Perm.VIEW_AGGREGATES,
+                Perm.VIEW_DRILLDOWN,
+                Perm.VIEW_PLANS,
+            }
+        ),
+    ),
+    Role(
+        "virtual_school_officer",
+        "Virtual School officer",
+        "Records Year 9 aspirations, Year 10 and 11 advice and guidance, intended destinations, "
+        "September Guarantee offers and PEPs to Year 13.",
+        frozenset({Perm.VIEW_CASELOAD, Perm.VIEW_COUNCIL_PEOPLE, Perm.CHANGE_EDUCATION}),
+    ),
+    Role(
+        "triage_coordinator",
+        "Triage coordinator",
+        "Works the central triage queue for the common referral: decides, prioritises and refers "
+        "to the right service, and onward as the young person progresses.",
+        frozenset({Perm.TRIAGE_REFERRALS, Perm.MANAGE_DIRECTORY}),
+    ),
+    Role(
+        "partner_provider",
+        "Partner provider",
+        "Works for a college, the careers service, DWP, a charity, a training provider or an "
+        "employer: sees only the referrals and young people sent to their organisation, and only "
+        "the fields they need; accepts or declines; records engagement and outcome.",
+        frozenset({Perm.RECEIVE_REFERRALS, Perm.MANAGE_DIRECTORY}),
+        for_partners=True,
+    ),
+    Role(
+        "employer_engagement_worker",
+        "Employer engagement worker",
+        "Keeps the employer network, opportunities (apprenticeships, work experience, jobs with "
+        "guaranteed interviews, ring-fenced posts), applications and sustainment checks.",
+        frozenset({Perm.MANAGE_EMPLOYERS, Perm.MANAGE_OPPORTUNITIES, Perm.PUT_FORWARD}),
+    ),
+    Role(
+        "plan_lead",
+        "Plan lead officer",
+        "Records progress, next steps, rating and evidence of impact on the actions and "
+        "recommendations they lead.",
+        frozenset({Perm.VIEW_PLANS, Perm.UPDATE_PROGRESS}),
+    ),
+    Role(
+        "performance_officer",
+        "Performance officer",
+        "Imports data (SSDA903 files, case-system exports), produces the statutory care leavers "
+        "return, and sets benchmarks and targets.",
+        frozenset(
+            {
+                Perm.VIEW_COUNCIL_PEOPLE,
+                Perm.VIEW_AGGREGATES,
+                Perm.VIEW_DRILLDOWN,
+                Perm.MANAGE_TARGETS,
+                Perm.IMPORT_DATA,
+                Perm.EXPORT_RETURNS,
+                Perm.VIEW_PLANS,
+                Perm.MANAGE_PLANS,
+            }
+        ),
+    ),
+    Role(
+        "councillor",
+        "Councillor or senior manager",
+        "Reads dashboards and committee reports: aggregate figures only, never a young person's record.",
+        frozenset({Perm.VIEW_AGGREGATES, Perm.VIEW_PLANS}),
+    ),
+    Role(
+        "administrator",
+        "Administrator",
+        "Manages users, partner organisations, teams and roles, and reads the audit trail.",
+        frozenset(
+            {
+                Perm.MANAGE_USERS,
+                Perm.MANAGE_TEAMS,
+                Perm.MANAGE_ORGANISATIONS,
+                Perm.VIEW_AUDIT,
+                Perm.EXPORT_AUDIT,
+            }
+        ),
+    ),
+)
+
+ROLES_BY_KEY: dict[str, Role] = {role.key: role for role in ROLES}
+
+
+def permissions_for_roles(role_keys: set[str] | frozenset[str]) -> frozenset[Perm]:
+    """Everything a holder of these roles may do (the union of the roles' permissions)."""
+    granted: set[Perm] = set()
+    for key in role_keys:
+        role = ROLES_BY_KEY.get(key)
+        if role is not None:
+            granted |= role.permissions
+    return frozenset(granted)
+
+
+def render_permissions_doc() -> str:
+    """The text of docs/permissions.md, generated from this catalogue."""
+    lines = [
+        "# Roles and permissions",
+        "",
+        "Generated from `onward/accounts/permissions.py` by `python manage.py permissions_doc`;",
+        "do not edit by hand (a test checks that this page matches the code).",
+        "",
+        "A user may hold several roles; they may do what any of their roles allows. Roles are",
+        "granted through groups by an administrator. What a permission allows is always limited",
+        "to the records in the user's scope, decided in `onward/accounts/access.py`:",
+        "",
+        "- council staff see their own council's records only (the council is the tenant boundary);",
+        "- a partner organisation's users see only what was shared with their organisation;",
+        "- councillors and senior managers see aggregate figures only, never a young person's record.",
+        "",
+        "## Roles",
+        "",
+    ]
+    for role in ROLES:
+        lines.append(f"### {role.name} (`{role.key}`)")
+        lines.append("")
+        lines.append(role.summary)
+        lines.append("")
+        lines.append(
+            "Granted to users of a partner organisation only."
+            if role.for_partners
+            else "Granted to council staff only."
+        )
+        lines.append("")
+        lines.append("May:")
+        lines.append("")
+        for perm in Perm:
+            if perm in role.permissions:
+                lines.append(f"- {PERMISSION_DESCRIPTIONS[perm]} (`{perm.value}`)")
+        lines.append("")
+    lines += ["## Permissions by role", "", "| permission | " + " | ".join(r.name for r in ROLES) + " |"]
+    lines.append("|---|" + "---|" * len(ROLES))
+    for perm in Perm:
+        cells = ["yes" if perm in role.permissions else "" for role in ROLES]
+        lines.append(f"| `{perm.value}` | " + " | ".join(cells) + " |")
+    lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,348 @@
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from onward.accounts import access, services
+from onward.accounts.forms import (
+    ChoosePasswordForm,
+    PartnerForm,
+    SignInForm,
+    TeamForm,
+    TokenForm,
+    UserCreateForm,
+    UserUpdateForm,
+)
+from onward.accounts.models import Organisation, User
+from onward.accounts.permissions import ROLES, ROLES_BY_KEY, Perm
+from onward.accounts.selectors import user_has_confirmed_device
+from onward.audit.services import audit_list, audit_view
+from onward.core.forms_errors import apply_validation_error
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return None
+
+
+# Signing in and out --------------------------------------------------------------------------
+
+
+@login_not_required
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        login(request, user)
+        services.sign_in_record(user=user)
+        return redirect(_safe_next(request) or "core:home")
+    return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request) or ""})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.sign_out_record(user=request.user)  # type: ignore[arg-type]
+    logout(request)
+    return redirect("accounts:signed-out")
+
+
+@login_not_required
+def signed_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signed_out.html", {"timed_out": request.GET.get("reason") == "timeout"})
+
+
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """Renews the session (every request does); the timeout warning's "Stay signed in" calls it."""
+    return HttpResponse(status=204)
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """A user chooses their password from a link an administrator gave them."""
+
+    template_name = "accounts/set_password.html"
+    form_class = ChoosePasswordForm
+    success_url = reverse_lazy("accounts:password-set")
+    post_reset_login = False
+
+
+set_password = login_not_required(SetPasswordView.as_view())
+
+
+@login_not_required
+def password_set(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_set.html")
+
+
+# Two-factor sign-in --------------------------------------------------------------------------
+
+
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user_has_confirmed_device(user=user):
+        return redirect("accounts:two-factor-verify")
+    device = services.two_factor_device_start(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.two_factor_device_confirm(user=user, token=form.cleaned_data["token"]):
+            confirmed = TOTPDevice.objects.get(user=user, confirmed=True)
+            otp_login(request, confirmed)
+            messages.success(request, "Two-factor sign-in is set up")
+            return redirect("core:home")
+        form.add_error("token", "The code is not correct: check the time on your phone and enter the newest code")
+    qr = segno.make(device.config_url, error="m")
+    svg = qr.svg_inline(scale=4, title="QR code to add Onward to your authenticator app")
+    secret = device.bin_key.hex()
+    import base64
+
+    secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr_svg": mark_safe(svg), "secret": " ".join(secret_b32[i : i + 4] for i in range(0, len(secret_b32), 4)), "secret_hex": secret},  # noqa: S308 - segno's own SVG
+    )
+
+
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not user_has_confirmed_device(user=user):
+        return redirect("accounts:two-factor-setup")
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect("core:home")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            services.sign_in_record(user=user, second_factor=True)
+            return redirect("core:home")
+        form.add_error("token", "The code is not correct: enter the newest code from your authenticator app")
+    return render(request, "accounts/two_factor_verify.html", {"form": form})
+
+
+# Your account --------------------------------------------------------------------------------
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    return render(
+        request,
+        "accounts/account.html",
+        {"account": user, "teams": user.teams.all(), "has_device": user_has_confirmed_device(user=user)},
+    )
+
+
+# Teams ---------------------------------------------------------------------------------------
+
+
+def team_list(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.is_council_staff:
+        raise PermissionDenied
+    teams = access.teams_visible_to(user).prefetch_related("members")
+    return render(request, "accounts/team_list.html", {"teams": teams, "can_manage": user.can(Perm.MANAGE_TEAMS)})
+
+
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    team = access.access_team(user, pk)
+    members = team.members.filter(is_active=True).order_by("family_name", "given_name")
+    return render(request, "accounts/team_detail.html", {"team": team, "members": members, "can_manage": user.can(Perm.MANAGE_TEAMS)})
+
+
+@access.require_perm(Perm.MANAGE_TEAMS)
+def team_create(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    council = access.council_of(user)
+    assert council is not None  # noqa: S101 - MANAGE_TEAMS is a council role
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(acting_user=user, council=council, name=form.cleaned_data["name"], description=form.cleaned_data["description"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Team {team.name} added")
+            return redirect("accounts:team-detail", pk=team.pk)
+    return render(request, "accounts/team_form.html", {"form": form, "team": None})
+
+
+@access.require_perm(Perm.MANAGE_TEAMS)
+def team_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    team = access.access_team(user, pk, for_change=True)
+    form = TeamForm(request.POST or None, initial={"name": team.name, "description": team.description, "version": team.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_update(
+                acting_user=user, team=team, version=form.cleaned_data["version"] or 0,
+                name=form.cleaned_data["name"], description=form.cleaned_data["description"],
+            )
+        except services.StaleRecordError:
+            form.add_error(None, services.StaleRecordError.message)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Team {team.name} saved")
+            return redirect("accounts:team-detail", pk=team.pk)
+    return render(request, "accounts/team_form.html", {"form": form, "team": team})
+
+
+# Users ---------------------------------------------------------------------------------------
+
+
+@access.require_perm(Perm.MANAGE_USERS)
+def user_list(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    users = access.users_visible_to(user).prefetch_related("groups", "teams")
+    query = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if query:
+        users = users.filter(Q(email__icontains=query) | Q(given_name__icontains=query) | Q(family_name__icontains=query))
+    if role in ROLES_BY_KEY:
+        users = users.filter(groups__name=role)
+    page = Paginator(users.order_by("family_name", "given_name", "pk"), 50).get_page(request.GET.get("page"))
+    audit_list(actor=user, council=access.council_of(user), object_type="accounts.User", summary=f"Users list (search: {query!r}, role: {role!r}, page {page.number})")
+    return render(request, "accounts/user_list.html", {"page": page, "query": query, "role": role, "roles": ROLES})
+
+
+@access.require_perm(Perm.MANAGE_USERS)
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    subject = access.access_user(user, pk)
+    audit_view(actor=user, council=access.council_of(user), obj=subject)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"subject": subject, "teams": subject.teams.all(), "has_device": user_has_confirmed_device(user=subject), "set_password_path": request.session.pop(f"set-password-{subject.pk}", None)},
+    )
+
+
+@access.require_perm(Perm.MANAGE_USERS)
+def user_create(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    council = access.council_of(user)
+    assert council is not None  # noqa: S101 - MANAGE_USERS is a council role
+    organisations = Organisation.objects.filter(Q(pk=council.pk) | Q(partner_of__council=council)).distinct().order_by("kind", "name")
+    form = UserCreateForm(request.POST or None, organisations=organisations, teams=access.teams_visible_to(user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.user_create(
+                acting_user=user, council=council, organisation=data["organisation"], email=data["email"],
+                given_name=data["given_name"], family_name=data["family_name"], job_title=data["job_title"],
+                role_keys=set(data["roles"]), teams=list(data["teams"]),
+            )
+            link = services.user_set_password_link(acting_user=user, council=council, user=created)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            request.session[f"set-password-{created.pk}"] = link
+            messages.success(request, f"{created.full_name} added")
+            return redirect("accounts:user-detail", pk=created.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "subject": None})
+
+
+@access.require_perm(Perm.MANAGE_USERS)
+def user_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    subject = access.access_user(user, pk)
+    council = access.council_of(user)
+    assert council is not None  # noqa: S101
+    initial: dict[str, Any] = {
+        "given_name": subject.given_name, "family_name": subject.family_name, "job_title": subject.job_title,
+        "roles": sorted(subject.role_keys), "teams": list(subject.teams.all()),
+        "is_active": "yes" if subject.is_active else "no", "version": subject.version,
+    }
+    teams = access.teams_visible_to(user) if subject.organisation_id == council.pk else access.teams_visible_to(user).none()
+    form = UserUpdateForm(request.POST or None, initial=initial, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            subject = services.user_update(
+                acting_user=user, council=council, user=subject, version=data["version"],
+                given_name=data["given_name"], family_name=data["family_name"], job_title=data["job_title"],
+                role_keys=set(data["roles"]), teams=list(data["teams"]), is_active=data["is_active"],
+            )
+        except services.StaleRecordError:
+            form.add_error(None, services.StaleRecordError.message)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"{subject.full_name} saved")
+            return redirect("accounts:user-detail", pk=subject.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "subject": subject})
+
+
+@require_POST
+@access.require_perm(Perm.MANAGE_USERS)
+def user_set_password_link(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    subject = access.access_user(user, pk)
+    council = access.council_of(user)
+    assert council is not None  # noqa: S101
+    try:
+        link = services.user_set_password_link(acting_user=user, council=council, user=subject)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        request.session[f"set-password-{subject.pk}"] = link
+    return redirect("accounts:user-detail", pk=subject.pk)
+
+
+# Partner organisations -----------------------------------------------------------------------
+
+
+@access.require_perm(Perm.MANAGE_ORGANISATIONS)
+def partner_list(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    partners = access.partner_organisations_visible_to(user)
+    return render(request, "accounts/partner_list.html", {"partners": partners})
+
+
+@access.require_perm(Perm.MANAGE_ORGANISATIONS)
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    partner = access.access_partner_organisation(user, pk)
+    people = access.users_visible_to(user).filter(organisation=partner) if user.can(Perm.MANAGE_USERS) else User.objects.none()
+    return render(request, "accounts/partner_detail.html", {"partner": partner, "people": people})
+
+
+@access.require_perm(Perm.MANAGE_ORGANISATIONS)
+def partner_add(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    council = access.council_of(user)
+    assert council is not None  # noqa: S101
+    form = PartnerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partner = services.partner_add(acting_user=user, council=council, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"{partner.name} now works with {council.name}")
+            return redirect("accounts:partner-detail", pk=partner.pk)
+    return render(request, "accounts/partner_form.html", {"form": form})
+
+

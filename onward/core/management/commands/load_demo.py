@@ -1,0 +1,124 @@
+"""Load a synthetic demo council: organisations, teams and one user for each role.
+
+Idempotent: running it again changes nothing but the demo users' passwords, which are reset to
+the demo password. Every name is made up (Faker ``en_GB`` with a fixed seed); no real person.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from faker import Faker
+
+from onward.accounts import services
+from onward.accounts.models import Organisation, Partnership, Team, User
+
+DEMO_PASSWORD = "onward-demo-2026"  # noqa: S105 - a published demo password, for synthetic data only
+
+COUNCIL = "Wexbridge City Council"
+OTHER_COUNCIL = "Harrowfield County Council"
+PARTNERS = [
+    ("Wexbridge College", Organisation.Kind.COLLEGE),
+    ("Wexbridge Careers Service", Organisation.Kind.CAREERS_SERVICE),
+    ("Jobcentre Plus Wexbridge", Organisation.Kind.DWP),
+    ("Step Forward Trust", Organisation.Kind.CHARITY),
+    ("Northgate Training", Organisation.Kind.TRAINING_PROVIDER),
+    ("Brightwell Logistics", Organisation.Kind.EMPLOYER),
+]
+TEAMS = [
+    ("Leaving Care North", "Personal advisers for care leavers in the north of the city"),
+    ("Leaving Care South", "Personal advisers for care leavers in the south of the city"),
+    ("13+ Team", "Social workers for young people in care aged 13 and over"),
+    ("Virtual School", "Education of children in care and care leavers to Year 13"),
+    ("EET Triage", "Central triage of the common referral"),
+]
+# (email local part, role keys, organisation, teams, job title)
+USERS: list[tuple[str, list[str], str, list[str], str]] = [
+    ("adviser", ["personal_adviser"], COUNCIL, ["Leaving Care North"], "Personal adviser"),
+    ("manager", ["team_manager"], COUNCIL, ["Leaving Care North"], "Team manager"),
+    ("virtualschool", ["virtual_school_officer"], COUNCIL, ["Virtual School"], "Virtual School officer"),
+    ("triage", ["triage_coordinator"], COUNCIL, ["EET Triage"], "EET triage coordinator"),
+    ("partner", ["partner_provider"], "Wexbridge College", [], "Care leavers' support officer"),
+    ("employers", ["employer_engagement_worker"], COUNCIL, [], "Employer engagement worker"),
+    ("planlead", ["plan_lead"], COUNCIL, [], "Head of service, leaving care"),
+    ("performance", ["performance_officer"], COUNCIL, [], "Performance officer"),
+    ("councillor", ["councillor"], COUNCIL, [], "Lead member for children's services"),
+    ("admin", ["administrator"], COUNCIL, [], "Systems administrator"),
+]
+
+
+def demo_email(local: str, organisation: str) -> str:
+    domain = "wexbridge.example" if organisation == COUNCIL else "college.wexbridge.example"
+    return f"{local}@{domain}"
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic demo council and print a sign-in for each role."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--quiet", action="store_true", help="Do not print the sign-ins.")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        fake = Faker("en_GB")
+        fake.seed_instance(20261122)
+        services.roles_sync()
+        council = Organisation.objects.filter(name=COUNCIL).first() or services.council_create(name=COUNCIL)
+        other = Organisation.objects.filter(name=OTHER_COUNCIL).first() or services.council_create(name=OTHER_COUNCIL)
+        organisations = {COUNCIL: council, OTHER_COUNCIL: other}
+        for name, kind in PARTNERS:
+            existing = Organisation.objects.filter(name=name).first()
+            if existing is None or not Partnership.objects.filter(council=council, partner=existing).exists():
+                existing = services.partner_add(acting_user=None, council=council, name=name, kind=kind)
+            organisations[name] = existing
+        # The college also works with the neighbouring council: one organisation, two tenants.
+        college = organisations["Wexbridge College"]
+        if not Partnership.objects.filter(council=other, partner=college).exists():
+            services.partner_add(acting_user=None, council=other, name=college.name, kind=college.kind)
+        teams: dict[str, Team] = {}
+        for name, description in TEAMS:
+            team = Team.objects.filter(council=council, name=name).first()
+            if team is None:
+                team = services.team_create(acting_user=None, council=council, name=name, description=description)
+            teams[name] = team
+        sign_ins = []
+        for local, role_keys, organisation_name, team_names, job_title in USERS:
+            given, family = fake.first_name(), fake.last_name()
+            email = demo_email(local, organisation_name)
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = services.user_create(
+                    acting_user=None,
+                    council=council,
+                    organisation=organisations[organisation_name],
+                    email=email,
+                    given_name=given,
+                    family_name=family,
+                    job_title=job_title,
+                    role_keys=set(role_keys),
+                    teams=[teams[t] for t in team_names],
+                )
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            sign_ins.append((", ".join(r.name for r in user.roles), email))
+        other_admin = "admin@harrowfield.example"
+        if not User.objects.filter(email=other_admin).exists():
+            created = services.user_create(
+                acting_user=None, council=other, organisation=other, email=other_admin,
+                given_name=fake.first_name(), family_name=fake.last_name(), role_keys={"administrator"},
+            )
+            created.set_password(DEMO_PASSWORD)
+            created.save(update_fields=["password"])
+        sign_ins.append(("Administrator of a second council (tenant isolation)", other_admin))
+        if options["quiet"]:
+            return
+        self.stdout.write(self.style.SUCCESS(f"Demo council loaded: {COUNCIL}"))
+        self.stdout.write(f"Every demo user's password is: {DEMO_PASSWORD}")
+        if settings.ONWARD_REQUIRE_2FA:
+            self.stdout.write("Two-factor sign-in is on: each user sets up an authenticator app at first sign-in.")
+        width = max(len(role) for role, _ in sign_ins)
+        for role, email in sign_ins:
+            self.stdout.write(f"  {role.ljust(width)}  {email}")

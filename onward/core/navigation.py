@@ -1,0 +1,47 @@
+"""The service navigation: one list, filtered by what the signed-in user may do.
+
+Each capability adds its pages here; an item shows only to users holding one of its permissions
+(or to every signed-in council user, if it names none).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from onward.accounts.models import User
+from onward.accounts.permissions import Perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    any_of: tuple[Perm, ...] = ()
+    council_staff_only: bool = False
+
+    def visible_to(self, user: User) -> bool:
+        if self.council_staff_only and not user.is_council_staff:
+            return False
+        return not self.any_of or user.can_any(self.any_of)
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("Home", "core:home"),
+    NavItem("Teams", "accounts:team-list", council_staff_only=True),
+    NavItem("Users", "accounts:user-list", (Perm.MANAGE_USERS,)),
+    NavItem("Partner organisations", "accounts:partner-list", (Perm.MANAGE_ORGANISATIONS,)),
+    NavItem("Audit trail", "audit:event-list", (Perm.VIEW_AUDIT,)),
+)
+
+
+def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
+    items = []
+    for item in NAVIGATION:
+        if not item.visible_to(user):
+            continue
+        href = reverse(item.url_name)
+        active = current_path == href if href == "/" else current_path.startswith(href)
+        items.append({"text": item.label, "href": href, "active": active, "url_name": item.url_name})
+    return items

@@ -1,0 +1,56 @@
+"""The request being served, as seen by code that has no request object (services, logging).
+
+Set by :class:`onward.core.middleware.RequestContextMiddleware`; empty outside a request
+(management commands, background tasks), where the audit records no address.
+"""
+
+from __future__ import annotations
+
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str
+    ip_address: str | None
+    path: str
+
+
+_current: ContextVar[RequestContext | None] = ContextVar("onward_request_context", default=None)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or the address the trusted proxies saw.
+
+    ``ONWARD_PROXY_COUNT`` says how many proxies in front of the service append to
+    X-Forwarded-For; with none (the default) the header is ignored, since a client can forge it.
+    """
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def begin(request: HttpRequest) -> object:
+    context = RequestContext(
+        request_id=request.headers.get("X-Request-Id") or uuid.uuid4().hex,
+        ip_address=client_ip(request),
+        path=request.path,
+    )
+    return _current.set(context)
+
+
+def end(token: object) -> None:
+    _current.reset(token)  # type: ignore[arg-type]
+
+
+def current() -> RequestContext | None:
+    return _current.get()

@@ -1,0 +1,41 @@
+"""Template helpers for GOV.UK markup. Markup itself lives in templates/components/."""
+
+from __future__ import annotations
+
+from django import template
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+_INPUT_CLASS = {
+    "select": "govuk-select",
+    "selectmultiple": "govuk-select",
+    "textarea": "govuk-textarea",
+}
+
+
+@register.filter
+def govuk_widget(field: BoundField) -> SafeString:
+    """Render a text-like widget with the GOV.UK class, error state and described-by ids."""
+    base = _INPUT_CLASS.get(field.widget_type, "govuk-input")
+    classes = [base]
+    if field.errors:
+        classes.append(f"{base}--error")
+    extra = field.field.widget.attrs.get("class")
+    if extra:
+        classes.append(extra)
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    attrs = {"class": " ".join(classes)}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_multiple_choice(field: BoundField) -> bool:
+    return field.widget_type in ("checkboxselectmultiple", "radioselect")

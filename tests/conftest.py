@@ -1,0 +1,80 @@
+"""Shared fixtures: a world of two councils with one user per role in each, and signed-in clients."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from onward.accounts.models import Organisation, Team, User
+from onward.accounts.permissions import ROLES
+from tests.factories import CouncilFactory, PartnerFactory, TeamFactory, UserFactory
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class Tenant:
+    council: Organisation
+    partner: Organisation
+    team: Team
+    users: dict[str, User] = field(default_factory=dict)
+
+
+def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenant:
+    council = CouncilFactory(name=f"{label} Borough Council")
+    partner = PartnerFactory(name=f"{label} Training Trust", kind=Organisation.Kind.TRAINING_PROVIDER, councils=[council])
+    if shared_partner is not None:
+        from onward.accounts.models import Partnership
+
+        Partnership.objects.create(council=council, partner=shared_partner)
+    team = TeamFactory(council=council, name=f"{label} Leaving Care")
+    tenant = Tenant(council=council, partner=partner, team=team)
+    for role in ROLES:
+        organisation = partner if role.for_partners else council
+        tenant.users[role.key] = UserFactory(
+            email=f"{role.key}@{label.lower()}.example",
+            organisation=organisation,
+            roles=[role.key],
+            teams=[] if role.for_partners else [team],
+        )
+    return tenant
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, Tenant]:
+    """Council A and council B, each with a partner, a team and one user for every role."""
+    return {"A": make_tenant("Alderley"), "B": make_tenant("Brockmoor")}
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign ``user`` in on ``client`` with both factors done (a confirmed TOTP device, verified)."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Test authenticator", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def signed_in(client: Client):  # type: ignore[no-untyped-def]
+    """``signed_in(user)`` returns the test client signed in as ``user``, two-factor done."""
+
+    def _sign_in(user: User) -> Client:
+        return sign_in(client, user)
+
+    return _sign_in
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _allow_sync_db_in_playwright() -> None:
+    # Playwright's sync API runs an event loop in the test thread; Django's async-safety check
+    # would otherwise refuse the database access the browser tests make to set up data.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

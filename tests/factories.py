@@ -1,0 +1,68 @@
+"""Factories for tests: synthetic organisations, teams and users (Faker en_GB; no real people)."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.models import Group
+from faker import Faker
+
+from onward.accounts.models import Organisation, Partnership, Team, User
+
+fake = Faker("en_GB")
+
+
+class CouncilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"{fake.city()} Council {n}")
+    kind = Organisation.Kind.COUNCIL
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    """A partner organisation; pass ``councils=[...]`` to record which councils it works with."""
+
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"{fake.city()} College {n}")
+    kind = Organisation.Kind.COLLEGE
+
+    @factory.post_generation
+    def councils(self, create: bool, extracted: list[Organisation] | None, **kwargs: object) -> None:
+        for council in extracted or []:
+            Partnership.objects.create(council=council, partner=self)
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    council = factory.SubFactory(CouncilFactory)
+    name = factory.Sequence(lambda n: f"Leaving Care Team {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user; pass ``roles=["personal_adviser", ...]`` and ``teams=[...]``."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    given_name = factory.LazyFunction(fake.first_name)
+    family_name = factory.LazyFunction(fake.last_name)
+    organisation = factory.SubFactory(CouncilFactory)
+    password = factory.django.Password("correct-horse-battery-staple")
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        for key in extracted or []:
+            group, _ = Group.objects.get_or_create(name=key)
+            self.groups.add(group)
+
+    @factory.post_generation
+    def teams(self, create: bool, extracted: list[Team] | None, **kwargs: object) -> None:
+        for team in extracted or []:
+            self.teams.add(team)

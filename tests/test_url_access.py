@@ -1,0 +1,145 @@
+"""Every URL pattern, for every role and for an anonymous visitor, answers as decided.
+
+The decisions are the table ``RULES`` below. A URL pattern added without a decision fails
+``test_every_url_pattern_has_an_access_decision``: adding a page means deciding who may see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from onward.accounts.models import User
+from onward.accounts.permissions import ROLES, Perm
+from tests.conftest import Tenant, sign_in
+
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Expected status of a GET for an audience ("anonymous", or a role key)."""
+
+    expect: Callable[[User | None], int]
+    method: str = "get"
+
+
+def public(status: int = 200, signed_in: int | None = None) -> Rule:
+    return Rule(lambda user: status if user is None or signed_in is None else signed_in)
+
+
+def signed_in_only(status: int = 200) -> Rule:
+    return Rule(lambda user: 302 if user is None else status)
+
+
+def council_staff() -> Rule:
+    return Rule(lambda user: 302 if user is None else (200 if user.is_council_staff else 403))
+
+
+def council_record() -> Rule:
+    """A council's record any of its staff may open; to a partner's user it does not exist."""
+    return Rule(lambda user: 302 if user is None else (200 if user.is_council_staff else 404))
+
+
+def needs(*perms: Perm, status: int = 200) -> Rule:
+    return Rule(lambda user: 302 if user is None else (status if user.can(*perms) else 403))
+
+
+def post_only(rule_for_post: Rule | None = None) -> Rule:
+    """A page that only accepts POST: GET answers 405 to everyone signed in."""
+    return Rule(lambda user: 302 if user is None else 405)
+
+
+RULES: dict[str, Rule] = {
+    "core:home": signed_in_only(),
+    "core:healthz": public(),
+    "core:accessibility": public(),
+    "core:cookies": public(),
+    "accounts:sign-in": public(200, signed_in=302),
+    "accounts:sign-out": post_only(),
+    "accounts:signed-out": public(),
+    "accounts:keep-alive": post_only(),
+    "accounts:set-password": public(),
+    "accounts:password-set": public(),
+    # Signed in with both factors, these pages send the user on to their home page.
+    "accounts:two-factor-setup": signed_in_only(302),
+    "accounts:two-factor-verify": signed_in_only(302),
+    "accounts:account": signed_in_only(),
+    "accounts:team-list": council_staff(),
+    "accounts:team-detail": council_record(),
+    "accounts:team-create": needs(Perm.MANAGE_TEAMS),
+    "accounts:team-update": needs(Perm.MANAGE_TEAMS),
+    "accounts:user-list": needs(Perm.MANAGE_USERS),
+    "accounts:user-detail": needs(Perm.MANAGE_USERS),
+    "accounts:user-create": needs(Perm.MANAGE_USERS),
+    "accounts:user-update": needs(Perm.MANAGE_USERS),
+    "accounts:user-set-password-link": post_only(),
+    "accounts:partner-list": needs(Perm.MANAGE_ORGANISATIONS),
+    "accounts:partner-add": needs(Perm.MANAGE_ORGANISATIONS),
+    "accounts:partner-detail": needs(Perm.MANAGE_ORGANISATIONS),
+    "audit:event-list": needs(Perm.VIEW_AUDIT),
+    "audit:event-export": needs(Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT),
+}
+
+
+def all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+                walk(pattern.url_patterns, inner)
+            elif pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            else:
+                names.add(f"<unnamed {pattern.pattern}>")
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_pattern_has_an_access_decision() -> None:
+    """Adding a URL without deciding who may see it fails here."""
+    undecided = all_url_names() - set(RULES)
+    assert not undecided, f"No access decision in RULES for: {sorted(undecided)}"
+    stale = set(RULES) - all_url_names()
+    assert not stale, f"RULES names URLs that no longer exist: {sorted(stale)}"
+
+
+def url_for(name: str, tenant: Tenant) -> str:
+    """A URL for ``name`` pointing at records of the viewer's own council."""
+    kwargs: dict[str, object] = {}
+    if name in ("accounts:team-detail", "accounts:team-update"):
+        kwargs = {"pk": tenant.team.pk}
+    elif name in ("accounts:user-detail", "accounts:user-update", "accounts:user-set-password-link"):
+        kwargs = {"pk": tenant.users["personal_adviser"].pk}
+    elif name == "accounts:partner-detail":
+        kwargs = {"pk": tenant.partner.pk}
+    elif name == "accounts:set-password":
+        kwargs = {"uidb64": "MQ", "token": "not-a-real-token"}
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("audience", [ANONYMOUS, *(role.key for role in ROLES)])
+def test_every_url_answers_each_audience_as_decided(audience: str, world: dict[str, Tenant]) -> None:
+    """Each role (and an anonymous visitor) gets exactly the status the rules give, on every URL."""
+    tenant = world["A"]
+    user = None if audience == ANONYMOUS else tenant.users[audience]
+    mismatches = []
+    for name, rule in sorted(RULES.items()):
+        client = Client()
+        if user is not None:
+            sign_in(client, user)
+        url = url_for(name, tenant)
+        response = client.get(url)
+        expected = rule.expect(user)
+        if response.status_code != expected:
+            mismatches.append(f"{name} {url}: expected {expected}, got {response.status_code}")
+        if expected == 302 and user is None:
+            assert response["Location"].startswith(reverse("accounts:sign-in")), name
+    assert not mismatches, "\n".join(mismatches)
