@@ -27,7 +27,9 @@ class Tenant:
 
 def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenant:
     council = CouncilFactory(name=f"{label} Borough Council")
-    partner = PartnerFactory(name=f"{label} Training Trust", kind=Organisation.Kind.TRAINING_PROVIDER, councils=[council])
+    partner = PartnerFactory(
+        name=f"{label} Training Trust", kind=Organisation.Kind.TRAINING_PROVIDER, councils=[council]
+    )
     if shared_partner is not None:
         from onward.accounts.models import Partnership
 

@@ -4,7 +4,7 @@ from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ONWARD_REQUIRE_2FA = True
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
-STATIC_ROOT = None
+LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
-LOGGING["loggers"]["django.request"] = {"level": "ERROR"}  # noqa: F405 - 403/404/405 are expected in tests
+LOGGING["loggers"]["django.request"] = {"level": "ERROR"}  # type: ignore[index]

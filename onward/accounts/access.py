@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from onward.accounts.models import Organisation, Team, User
 from onward.accounts.permissions import Perm
@@ -32,7 +33,7 @@ from onward.audit.models import AuditEvent
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
 
 def council_of(user: User | AnonymousUser) -> Organisation | None:
@@ -58,7 +59,7 @@ def require_perm(*perms: Perm) -> Callable[[ViewFunc], ViewFunc]:
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated or not user.can(*perms):  # type: ignore[union-attr]
                 raise PermissionDenied

@@ -14,7 +14,10 @@ class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
         max_length=254,
-        error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"},
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     password = forms.CharField(
@@ -42,7 +45,7 @@ class ChoosePasswordForm(SetPasswordForm):  # type: ignore[type-arg]
         self.fields["new_password2"].label = "Confirm new password"
         self.fields["new_password2"].help_text = ""
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
-        self.error_messages["password_mismatch"] = "The passwords do not match"
+        self.error_messages["password_mismatch"] = "The passwords do not match"  # noqa: S105
 
 
 class TokenForm(GovukForm):
@@ -54,7 +57,9 @@ class TokenForm(GovukForm):
             "required": "Enter the code from your authenticator app",
             "invalid": "Enter the 6-digit code from your authenticator app",
         },
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
+        ),
     )
 
     def clean_token(self) -> str:
@@ -84,11 +89,16 @@ class _RolesAndTeams(GovukForm):
 class UserCreateForm(_RolesAndTeams):
     email = forms.EmailField(
         label="Email address",
-        error_messages={"required": "Enter an email address", "invalid": "Enter an email address in the correct format, like name@example.org"},
+        error_messages={
+            "required": "Enter an email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     given_name = forms.CharField(label="Given name", max_length=100, error_messages={"required": "Enter a given name"})
-    family_name = forms.CharField(label="Family name", max_length=100, error_messages={"required": "Enter a family name"})
+    family_name = forms.CharField(
+        label="Family name", max_length=100, error_messages={"required": "Enter a family name"}
+    )
     job_title = forms.CharField(label="Job title (optional)", max_length=120, required=False)
     organisation = forms.ModelChoiceField(
         label="Organisation",
@@ -106,7 +116,9 @@ class UserCreateForm(_RolesAndTeams):
 
 class UserUpdateForm(_RolesAndTeams):
     given_name = forms.CharField(label="Given name", max_length=100, error_messages={"required": "Enter a given name"})
-    family_name = forms.CharField(label="Family name", max_length=100, error_messages={"required": "Enter a family name"})
+    family_name = forms.CharField(
+        label="Family name", max_length=100, error_messages={"required": "Enter a family name"}
+    )
     job_title = forms.CharField(label="Job title (optional)", max_length=120, required=False)
     is_active = forms.TypedChoiceField(
         label="Can this user sign in?",
@@ -129,10 +141,13 @@ class TeamForm(GovukForm):
 
 
 class PartnerForm(GovukForm):
-    name = forms.CharField(label="Organisation name", max_length=200, error_messages={"required": "Enter the organisation's name"})
+    name = forms.CharField(
+        label="Organisation name", max_length=200, error_messages={"required": "Enter the organisation's name"}
+    )
     kind = forms.ChoiceField(
         label="Type of organisation",
-        choices=[c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.COUNCIL] + [(Organisation.Kind.COUNCIL.value, "Another council")],
+        choices=[c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.COUNCIL]
+        + [(Organisation.Kind.COUNCIL.value, "Another council")],
         widget=forms.RadioSelect,
         error_messages={"required": "Select the type of organisation"},
     )

@@ -35,7 +35,7 @@ class Organisation(TimeStampedModel):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    partners = models.ManyToManyField(
+    partners: models.ManyToManyField[Organisation, Partnership] = models.ManyToManyField(
         "self",
         through="Partnership",
         symmetrical=False,
@@ -68,9 +68,7 @@ class Partnership(TimeStampedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["council", "partner"], name="partnership_unique"),
-            models.CheckConstraint(
-                condition=~models.Q(council=models.F("partner")), name="partnership_not_self"
-            ),
+            models.CheckConstraint(condition=~models.Q(council=models.F("partner")), name="partnership_not_self"),
         ]
 
     def __str__(self) -> str:
@@ -93,9 +91,7 @@ class Team(TimeStampedModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                "council", Lower("name"), name="team_name_unique_in_council"
-            ),
+            models.UniqueConstraint("council", Lower("name"), name="team_name_unique_in_council"),
         ]
 
     def __str__(self) -> str:

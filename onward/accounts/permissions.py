@@ -106,8 +106,7 @@ ROLES: tuple[Role, ...] = (
     Role(
         "team_manager",
         "Team manager",
-        "Sees the team's caseloads, overdue pathway plans, the NEET cohort and young people at risk "
-        "of becoming NEET.",
+        "Sees the team's caseloads, overdue pathway plans, the NEET cohort and young people at risk of becoming NEET.",
         frozenset(
             {
                 Perm.VIEW_CASELOAD,
@@ -154,8 +153,7 @@ ROLES: tuple[Role, ...] = (
     Role(
         "plan_lead",
         "Plan lead officer",
-        "Records progress, next steps, rating and evidence of impact on the actions and "
-        "recommendations they lead.",
+        "Records progress, next steps, rating and evidence of impact on the actions and recommendations they lead.",
         frozenset({Perm.VIEW_PLANS, Perm.UPDATE_PROGRESS}),
     ),
     Role(

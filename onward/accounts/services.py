@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -258,9 +259,7 @@ def partner_add(*, acting_user: User | None, council: Organisation, name: str, k
         if existing.pk == council.pk:
             raise ValidationError({"name": "That is your own council"})
         if existing.kind != kind:
-            raise ValidationError(
-                {"kind": f"{existing.name} is already recorded as: {existing.get_kind_display()}"}
-            )
+            raise ValidationError({"kind": f"{existing.name} is already recorded as: {existing.get_kind_display()}"})
         if Partnership.objects.filter(council=council, partner=existing).exists():
             raise ValidationError({"name": f"{existing.name} already works with your council"})
         partner = existing
@@ -295,14 +294,30 @@ def two_factor_device_start(*, user: User) -> Any:
     return device
 
 
+class CodeCheck(StrEnum):
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    THROTTLED = "throttled"
+
+
+def _check_code(device: Any, token: str) -> CodeCheck:
+    """Check a code against a device, honouring django-otp's throttling after wrong codes."""
+    if not device.verify_is_allowed()[0]:
+        return CodeCheck.THROTTLED
+    return CodeCheck.ACCEPTED if device.verify_token(token) else CodeCheck.WRONG
+
+
 @transaction.atomic
-def two_factor_device_confirm(*, user: User, token: str) -> bool:
-    """Confirm the user's pending authenticator with a code from it; False if the code is wrong."""
+def two_factor_device_confirm(*, user: User, token: str) -> CodeCheck:
+    """Confirm the user's pending authenticator with a code from it."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-id").first()
-    if device is None or not device.verify_token(token):
-        return False
+    if device is None:
+        return CodeCheck.WRONG
+    result = _check_code(device, token)
+    if result != CodeCheck.ACCEPTED:
+        return result
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
@@ -313,7 +328,16 @@ def two_factor_device_confirm(*, user: User, token: str) -> bool:
         obj=user,
         summary="Set up two-factor sign-in",
     )
-    return True
+    return result
+
+
+@transaction.atomic
+def two_factor_check(*, user: User, token: str) -> tuple[CodeCheck, Any]:
+    """Check a sign-in code against the user's confirmed authenticator; returns the device too."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.select_for_update().get(user=user, confirmed=True)
+    return _check_code(device, token), device
 
 
 @transaction.atomic

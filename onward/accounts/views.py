@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import segno
@@ -38,7 +39,9 @@ from onward.core.forms_errors import apply_validation_error
 
 def _safe_next(request: HttpRequest) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return None
 
@@ -50,7 +53,7 @@ def _safe_next(request: HttpRequest) -> str | None:
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:home")
-    form = SignInForm(request, data=request.POST or None)
+    form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         login(request, user)
@@ -98,29 +101,36 @@ def password_set(request: HttpRequest) -> HttpResponse:
 # Two-factor sign-in --------------------------------------------------------------------------
 
 
+CODE_MESSAGES = {
+    services.CodeCheck.WRONG: "The code is not correct: check the time on your phone and enter the newest code",
+    services.CodeCheck.THROTTLED: "You have entered too many incorrect codes: wait a minute, then enter the newest code",
+}
+
+
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user_has_confirmed_device(user=user):
         return redirect("accounts:two-factor-verify")
     device = services.two_factor_device_start(user=user)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if services.two_factor_device_confirm(user=user, token=form.cleaned_data["token"]):
-            confirmed = TOTPDevice.objects.get(user=user, confirmed=True)
-            otp_login(request, confirmed)
+        result = services.two_factor_device_confirm(user=user, token=form.cleaned_data["token"])
+        if result == services.CodeCheck.ACCEPTED:
+            otp_login(request, TOTPDevice.objects.get(user=user, confirmed=True))
             messages.success(request, "Two-factor sign-in is set up")
             return redirect("core:home")
-        form.add_error("token", "The code is not correct: check the time on your phone and enter the newest code")
+        form.add_error("token", CODE_MESSAGES[result])
     qr = segno.make(device.config_url, error="m")
     svg = qr.svg_inline(scale=4, title="QR code to add Onward to your authenticator app")
-    secret = device.bin_key.hex()
-    import base64
-
     secret_b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "qr_svg": mark_safe(svg), "secret": " ".join(secret_b32[i : i + 4] for i in range(0, len(secret_b32), 4)), "secret_hex": secret},  # noqa: S308 - segno's own SVG
+        {
+            "form": form,
+            "qr_svg": mark_safe(svg),  # noqa: S308 - SVG made by segno from our own URL
+            "secret": " ".join(secret_b32[i : i + 4] for i in range(0, len(secret_b32), 4)),
+        },
     )
 
 
@@ -130,14 +140,14 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:two-factor-setup")
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect("core:home")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        device = TOTPDevice.objects.get(user=user, confirmed=True)
-        if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["token"]):
+        result, device = services.two_factor_check(user=user, token=form.cleaned_data["token"])
+        if result == services.CodeCheck.ACCEPTED:
             otp_login(request, device)
             services.sign_in_record(user=user, second_factor=True)
             return redirect("core:home")
-        form.add_error("token", "The code is not correct: enter the newest code from your authenticator app")
+        form.add_error("token", CODE_MESSAGES[result])
     return render(request, "accounts/two_factor_verify.html", {"form": form})
 
 
@@ -168,7 +178,11 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     team = access.access_team(user, pk)
     members = team.members.filter(is_active=True).order_by("family_name", "given_name")
-    return render(request, "accounts/team_detail.html", {"team": team, "members": members, "can_manage": user.can(Perm.MANAGE_TEAMS)})
+    return render(
+        request,
+        "accounts/team_detail.html",
+        {"team": team, "members": members, "can_manage": user.can(Perm.MANAGE_TEAMS)},
+    )
 
 
 @access.require_perm(Perm.MANAGE_TEAMS)
@@ -176,10 +190,15 @@ def team_create(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     council = access.council_of(user)
     assert council is not None  # noqa: S101 - MANAGE_TEAMS is a council role
-    form = TeamForm(request.POST or None)
+    form = TeamForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            team = services.team_create(acting_user=user, council=council, name=form.cleaned_data["name"], description=form.cleaned_data["description"])
+            team = services.team_create(
+                acting_user=user,
+                council=council,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -192,12 +211,18 @@ def team_create(request: HttpRequest) -> HttpResponse:
 def team_update(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     team = access.access_team(user, pk, for_change=True)
-    form = TeamForm(request.POST or None, initial={"name": team.name, "description": team.description, "version": team.version})
+    form = TeamForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": team.name, "description": team.description, "version": team.version},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             team = services.team_update(
-                acting_user=user, team=team, version=form.cleaned_data["version"] or 0,
-                name=form.cleaned_data["name"], description=form.cleaned_data["description"],
+                acting_user=user,
+                team=team,
+                version=form.cleaned_data["version"] or 0,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
             )
         except services.StaleRecordError:
             form.add_error(None, services.StaleRecordError.message)
@@ -219,11 +244,18 @@ def user_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
     if query:
-        users = users.filter(Q(email__icontains=query) | Q(given_name__icontains=query) | Q(family_name__icontains=query))
+        users = users.filter(
+            Q(email__icontains=query) | Q(given_name__icontains=query) | Q(family_name__icontains=query)
+        )
     if role in ROLES_BY_KEY:
         users = users.filter(groups__name=role)
     page = Paginator(users.order_by("family_name", "given_name", "pk"), 50).get_page(request.GET.get("page"))
-    audit_list(actor=user, council=access.council_of(user), object_type="accounts.User", summary=f"Users list (search: {query!r}, role: {role!r}, page {page.number})")
+    audit_list(
+        actor=user,
+        council=access.council_of(user),
+        object_type="accounts.User",
+        summary=f"Users list (search: {query!r}, role: {role!r}, page {page.number})",
+    )
     return render(request, "accounts/user_list.html", {"page": page, "query": query, "role": role, "roles": ROLES})
 
 
@@ -235,7 +267,12 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/user_detail.html",
-        {"subject": subject, "teams": subject.teams.all(), "has_device": user_has_confirmed_device(user=subject), "set_password_path": request.session.pop(f"set-password-{subject.pk}", None)},
+        {
+            "subject": subject,
+            "teams": subject.teams.all(),
+            "has_device": user_has_confirmed_device(user=subject),
+            "set_password_path": request.session.pop(f"set-password-{subject.pk}", None),
+        },
     )
 
 
@@ -244,15 +281,29 @@ def user_create(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     council = access.council_of(user)
     assert council is not None  # noqa: S101 - MANAGE_USERS is a council role
-    organisations = Organisation.objects.filter(Q(pk=council.pk) | Q(partner_of__council=council)).distinct().order_by("kind", "name")
-    form = UserCreateForm(request.POST or None, organisations=organisations, teams=access.teams_visible_to(user))
+    organisations = (
+        Organisation.objects.filter(Q(pk=council.pk) | Q(partner_of__council=council))
+        .distinct()
+        .order_by("kind", "name")
+    )
+    form = UserCreateForm(
+        request.POST if request.method == "POST" else None,
+        organisations=organisations,
+        teams=access.teams_visible_to(user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             created = services.user_create(
-                acting_user=user, council=council, organisation=data["organisation"], email=data["email"],
-                given_name=data["given_name"], family_name=data["family_name"], job_title=data["job_title"],
-                role_keys=set(data["roles"]), teams=list(data["teams"]),
+                acting_user=user,
+                council=council,
+                organisation=data["organisation"],
+                email=data["email"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                job_title=data["job_title"],
+                role_keys=set(data["roles"]),
+                teams=list(data["teams"]),
             )
             link = services.user_set_password_link(acting_user=user, council=council, user=created)
         except ValidationError as error:
@@ -271,19 +322,32 @@ def user_update(request: HttpRequest, pk: int) -> HttpResponse:
     council = access.council_of(user)
     assert council is not None  # noqa: S101
     initial: dict[str, Any] = {
-        "given_name": subject.given_name, "family_name": subject.family_name, "job_title": subject.job_title,
-        "roles": sorted(subject.role_keys), "teams": list(subject.teams.all()),
-        "is_active": "yes" if subject.is_active else "no", "version": subject.version,
+        "given_name": subject.given_name,
+        "family_name": subject.family_name,
+        "job_title": subject.job_title,
+        "roles": sorted(subject.role_keys),
+        "teams": list(subject.teams.all()),
+        "is_active": "yes" if subject.is_active else "no",
+        "version": subject.version,
     }
-    teams = access.teams_visible_to(user) if subject.organisation_id == council.pk else access.teams_visible_to(user).none()
-    form = UserUpdateForm(request.POST or None, initial=initial, teams=teams)
+    teams = (
+        access.teams_visible_to(user) if subject.organisation_id == council.pk else access.teams_visible_to(user).none()
+    )
+    form = UserUpdateForm(request.POST if request.method == "POST" else None, initial=initial, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             subject = services.user_update(
-                acting_user=user, council=council, user=subject, version=data["version"],
-                given_name=data["given_name"], family_name=data["family_name"], job_title=data["job_title"],
-                role_keys=set(data["roles"]), teams=list(data["teams"]), is_active=data["is_active"],
+                acting_user=user,
+                council=council,
+                user=subject,
+                version=data["version"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                job_title=data["job_title"],
+                role_keys=set(data["roles"]),
+                teams=list(data["teams"]),
+                is_active=data["is_active"],
             )
         except services.StaleRecordError:
             form.add_error(None, services.StaleRecordError.message)
@@ -325,7 +389,11 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     partner = access.access_partner_organisation(user, pk)
-    people = access.users_visible_to(user).filter(organisation=partner) if user.can(Perm.MANAGE_USERS) else User.objects.none()
+    people = (
+        access.users_visible_to(user).filter(organisation=partner)
+        if user.can(Perm.MANAGE_USERS)
+        else User.objects.none()
+    )
     return render(request, "accounts/partner_detail.html", {"partner": partner, "people": people})
 
 
@@ -334,15 +402,15 @@ def partner_add(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     council = access.council_of(user)
     assert council is not None  # noqa: S101
-    form = PartnerForm(request.POST or None)
+    form = PartnerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            partner = services.partner_add(acting_user=user, council=council, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"])
+            partner = services.partner_add(
+                acting_user=user, council=council, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"]
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, f"{partner.name} now works with {council.name}")
             return redirect("accounts:partner-detail", pk=partner.pk)
     return render(request, "accounts/partner_form.html", {"form": form})
-
-

@@ -9,17 +9,23 @@ from onward.core.forms import GovukForm
 class AuditFilterForm(GovukForm):
     user = forms.CharField(label="User's email address", required=False, max_length=254)
     record = forms.CharField(
-        label="Record", required=False, max_length=300,
+        label="Record",
+        required=False,
+        max_length=300,
         help_text="A record's type and number, like accounts.User 12, or words from its name",
     )
     action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any action"), *AuditEvent.Action.choices])
     date_from = forms.DateField(
-        label="From date", required=False, help_text="For example, 27/3/2026",
+        label="From date",
+        required=False,
+        help_text="For example, 27/3/2026",
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         error_messages={"invalid": "From date must be a real date, like 27/3/2026"},
     )
     date_to = forms.DateField(
-        label="To date", required=False, help_text="For example, 31/3/2026",
+        label="To date",
+        required=False,
+        help_text="For example, 31/3/2026",
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         error_messages={"invalid": "To date must be a real date, like 31/3/2026"},
     )

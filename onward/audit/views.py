@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from onward.accounts import access
 from onward.accounts.models import User
@@ -18,6 +19,7 @@ from onward.audit.selectors import audit_event_list
 from onward.audit.services import audit_record
 
 
+@require_safe
 @access.require_perm(Perm.VIEW_AUDIT)
 def event_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -39,13 +41,16 @@ class _Echo:
         return value
 
 
+@require_safe
 @access.require_perm(Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT)
-def event_export(request: HttpRequest) -> HttpResponse:
+def event_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered audit trail as CSV. The export itself is recorded in the trail first."""
     user: User = request.user  # type: ignore[assignment]
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        return render(request, "audit/event_list.html", {"form": form, "page": None, "query": "", "can_export": True}, status=400)
+        return render(
+            request, "audit/event_list.html", {"form": form, "page": None, "query": "", "can_export": True}, status=400
+        )
     filters = form.cleaned_data if form.is_bound else {}
     with transaction.atomic():
         events = list(audit_event_list(user=user, filters=filters))

@@ -26,8 +26,12 @@ class Command(BaseCommand):
             with transaction.atomic():
                 council = services.council_create(name=options["name"])
                 admin = services.user_create(
-                    acting_user=None, council=council, organisation=council, email=options["admin_email"],
-                    given_name=options["admin_given_name"], family_name=options["admin_family_name"],
+                    acting_user=None,
+                    council=council,
+                    organisation=council,
+                    email=options["admin_email"],
+                    given_name=options["admin_given_name"],
+                    family_name=options["admin_family_name"],
                     role_keys={"administrator"},
                 )
                 link = services.user_set_password_link(acting_user=None, council=council, user=admin)

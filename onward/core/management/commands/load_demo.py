@@ -107,8 +107,13 @@ class Command(BaseCommand):
         other_admin = "admin@harrowfield.example"
         if not User.objects.filter(email=other_admin).exists():
             created = services.user_create(
-                acting_user=None, council=other, organisation=other, email=other_admin,
-                given_name=fake.first_name(), family_name=fake.last_name(), role_keys={"administrator"},
+                acting_user=None,
+                council=other,
+                organisation=other,
+                email=other_admin,
+                given_name=fake.first_name(),
+                family_name=fake.last_name(),
+                role_keys={"administrator"},
             )
             created.set_password(DEMO_PASSWORD)
             created.save(update_fields=["password"])
