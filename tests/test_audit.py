@@ -123,7 +123,7 @@ def test_no_page_accepts_a_change_to_the_audit_trail(world, signed_in) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_audit_is_written_in_the_same_transaction_as_the_change() -> None:
     """An entry rolls back with its change, and one cannot be written outside a transaction."""
-    with pytest.raises(RuntimeError, match="inside transaction.atomic"):
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
         audit_record(actor=None, action=AuditEvent.Action.CHANGE, council=None, summary="no transaction")
     with pytest.raises(ValueError, match="boom"), transaction.atomic():
         audit_record(actor=None, action=AuditEvent.Action.CHANGE, council=None, summary="rolled back")

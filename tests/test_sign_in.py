@@ -133,7 +133,7 @@ def test_staff_set_up_and_then_use_two_factor_sign_in(world) -> None:
     assert "Enter the 6-digit code from your authenticator app" in bad_format.content.decode()
     # After a wrong code the authenticator is throttled for a moment, even for the right code.
     throttled = client.post(reverse("accounts:two-factor-setup"), {"token": current_code(device)})
-    assert "too many incorrect codes" in throttled.content.decode()
+    assert "Too many incorrect codes" in throttled.content.decode()
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=30), tick=False):
         response = client.post(reverse("accounts:two-factor-setup"), {"token": current_code(device)})
         assert response["Location"] == reverse("core:home")

@@ -103,7 +103,7 @@ def password_set(request: HttpRequest) -> HttpResponse:
 
 CODE_MESSAGES = {
     services.CodeCheck.WRONG: "The code is not correct: check the time on your phone and enter the newest code",
-    services.CodeCheck.THROTTLED: "You have entered too many incorrect codes: wait a minute, then enter the newest code",
+    services.CodeCheck.THROTTLED: "Too many incorrect codes: wait a minute, then enter the newest code",
 }
 
 

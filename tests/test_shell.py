@@ -1,0 +1,156 @@
+"""The page shell, the role home pages, health check, security headers, logs and commands."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError
+from django.test import Client
+from django.urls import reverse
+
+from onward.accounts.models import Organisation, User
+from onward.accounts.permissions import ROLES, render_permissions_doc
+from onward.audit.models import AuditEvent
+from onward.core.logging import RequestContextFilter
+
+
+@pytest.mark.django_db
+def test_healthz_reports_whether_the_database_answers(client: Client) -> None:
+    """/healthz is public: 200 while the database answers, 503 when it does not."""
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+    with mock.patch("onward.core.views.connection.cursor", side_effect=DatabaseError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_pages_send_a_nonce_csp_and_the_inline_script_carries_the_nonce(client: Client) -> None:
+    """The CSP allows scripts only from the site or with this response's nonce."""
+    response = client.get(reverse("accounts:sign-in"))
+    policy = response["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)  # type: ignore[union-attr]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert f'<script nonce="{nonce}">' in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_the_shell_has_a_skip_link_phase_banner_and_footer(client: Client) -> None:
+    """Every page has the skip link, the generic header (no crown), phase banner and footer links."""
+    content = client.get(reverse("accounts:sign-in")).content.decode()
+    assert '<a href="#main-content" class="govuk-skip-link"' in content
+    assert "govuk-generic-header" in content
+    assert "govuk-header__logotype" not in content
+    assert "govuk-phase-banner" in content
+    assert re.search(r"<footer class=\"govuk-footer\">.*Accessibility statement.*Cookies.*</footer>", content, re.S)
+
+
+def test_unknown_pages_and_forbidden_pages_use_govuk_error_pages(world, signed_in) -> None:
+    """A missing page says 'Page not found'; a page the role cannot use says so."""
+    client = signed_in(world["A"].users["personal_adviser"])
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404
+    assert "Page not found" in missing.content.decode()
+    forbidden = client.get(reverse("accounts:user-list"))
+    assert forbidden.status_code == 403
+    assert "You do not have permission to view this page" in forbidden.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role.key)
+def test_each_role_home_page_shows_what_that_role_works_on(role, world, signed_in) -> None:
+    """The home page describes the user's roles and links only pages their roles allow."""
+    user = world["A"].users[role.key]
+    content = signed_in(user).get(reverse("core:home")).content.decode()
+    assert role.summary.replace("'", "&#x27;") in content
+    assert (reverse("accounts:user-list") in content) == (role.key == "administrator")
+    assert (reverse("audit:event-list") in content) == (role.key == "administrator")
+    assert (world["A"].council.name in content) == user.is_council_staff
+    assert world["A"].team.name in content or not user.is_council_staff
+
+
+def test_a_user_with_several_roles_sees_each(world, signed_in) -> None:
+    """Roles add up: a manager who is also a plan lead sees both on their home page."""
+    from django.contrib.auth.models import Group
+
+    user = world["A"].users["team_manager"]
+    user.groups.add(Group.objects.get(name="plan_lead"))
+    content = signed_in(user).get(reverse("core:home")).content.decode()
+    assert "Team manager" in content
+    assert "Plan lead officer" in content
+
+
+def test_docs_permissions_page_matches_the_catalogue(settings) -> None:
+    """docs/permissions.md is generated from the code and kept in step with it."""
+    path = settings.BASE_DIR / "docs" / "permissions.md"
+    assert path.read_text() == render_permissions_doc()
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent_and_prints_a_sign_in_for_each_role() -> None:
+    """Running the demo loader twice creates each record once and lists every role."""
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    counts = (Organisation.objects.count(), User.objects.count())
+    call_command("load_demo", "--quiet")
+    assert (Organisation.objects.count(), User.objects.count()) == counts
+    printed = out.getvalue()
+    for role in ROLES:
+        assert role.name in printed
+    for email in re.findall(r"\S+@\S+\.example", printed):
+        user = User.objects.get(email=email)
+        assert user.check_password("onward-demo-2026")
+        assert user.roles
+
+
+@pytest.mark.django_db
+def test_create_council_makes_a_tenant_and_its_administrator() -> None:
+    """A platform operator creates a council and gets its first administrator's set-password link."""
+    out = io.StringIO()
+    call_command(
+        "create_council",
+        "--name",
+        "Fernhill District Council",
+        "--admin-email",
+        "Admin@Fernhill.example",
+        "--admin-given-name",
+        "Robin",
+        "--admin-family-name",
+        "Hale",
+        stdout=out,
+    )
+    admin = User.objects.get(email="admin@fernhill.example")
+    assert admin.organisation.name == "Fernhill District Council"
+    assert admin.role_keys == {"administrator"}
+    assert "/set-password/" in out.getvalue()
+    assert AuditEvent.objects.filter(council=admin.organisation, action=AuditEvent.Action.CREATE).count() >= 2
+
+
+def test_log_lines_are_json_with_the_request_id(world, signed_in) -> None:
+    """Logs are one JSON object a line, carrying the request id of the request that wrote them."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter("%(levelname)s %(name)s %(message)s"))
+    handler.addFilter(RequestContextFilter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        signed_in(world["A"].users["personal_adviser"]).get("/missing-page/", HTTP_X_REQUEST_ID="req-12345")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    record = json.loads(stream.getvalue().splitlines()[0])
+    assert record["message"] == "Not Found: /missing-page/"
+    assert record["request_id"] == "req-12345"
