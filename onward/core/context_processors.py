@@ -17,7 +17,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "feedback_email": settings.ONWARD_FEEDBACK_EMAIL,
         "navigation": [],
         "header_organisation": None,
-        "session_timeout_seconds": settings.SESSION_IDLE_MINUTES * 60,
+        "session_timeout_seconds": settings.SESSION_COOKIE_AGE,
         "session_warning_seconds": settings.SESSION_WARNING_MINUTES * 60,
     }
     if user is not None and user.is_authenticated:

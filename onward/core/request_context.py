@@ -45,6 +45,7 @@ def begin(request: HttpRequest) -> object:
         ip_address=client_ip(request),
         path=request.path,
     )
+    request.onward_context = context  # type: ignore[attr-defined]
     return _current.set(context)
 
 
