@@ -26,7 +26,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
-from onward.accounts.models import Organisation, Team, User
+from onward.accounts.models import Organisation, Partnership, Team, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 
@@ -51,7 +51,9 @@ def councils_for(user: User | AnonymousUser) -> QuerySet[Organisation]:
     organisation = user.organisation  # type: ignore[union-attr]
     if organisation.is_council:
         return Organisation.objects.filter(pk=organisation.pk)
-    return Organisation.objects.filter(partnerships__partner=organisation).distinct()
+    return Organisation.objects.filter(
+        pk__in=Partnership.objects.filter(partner=organisation).values_list("council_id", flat=True)
+    )
 
 
 def require_perm(*perms: Perm) -> Callable[[ViewFunc], ViewFunc]:
@@ -71,6 +73,11 @@ def require_perm(*perms: Perm) -> Callable[[ViewFunc], ViewFunc]:
     return decorator
 
 
+def partner_ids(council: Organisation) -> QuerySet[Partnership, int]:
+    """A subquery of the ids of the organisations that work with ``council``."""
+    return Partnership.objects.filter(council=council).values_list("partner_id", flat=True)
+
+
 def _get_or_404(queryset: QuerySet[Any], pk: object) -> Any:
     try:
         return queryset.get(pk=pk)
@@ -86,10 +93,8 @@ def users_visible_to(user: User) -> QuerySet[User]:
     council = council_of(user)
     if council is None or not user.can(Perm.MANAGE_USERS):
         return User.objects.none()
-    return (
-        User.objects.filter(Q(organisation=council) | Q(organisation__partner_of__council=council))
-        .select_related("organisation")
-        .distinct()
+    return User.objects.filter(Q(organisation=council) | Q(organisation__in=partner_ids(council))).select_related(
+        "organisation"
     )
 
 
@@ -124,7 +129,7 @@ def partner_organisations_visible_to(user: User) -> QuerySet[Organisation]:
     council = council_of(user)
     if council is None or not user.can(Perm.MANAGE_ORGANISATIONS):
         return Organisation.objects.none()
-    return Organisation.objects.filter(partner_of__council=council).distinct()
+    return Organisation.objects.filter(pk__in=partner_ids(council))
 
 
 def access_partner_organisation(user: User, pk: object) -> Organisation:

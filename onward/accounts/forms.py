@@ -71,6 +71,7 @@ class _RolesAndTeams(GovukForm):
         label="Roles",
         choices=[(role.key, role.name) for role in ROLES],
         widget=forms.CheckboxSelectMultiple,
+        help_text="Partner provider is for users of partner organisations; every other role is for council staff",
         error_messages={"required": "Select at least one role"},
     )
     teams = forms.ModelMultipleChoiceField(

@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -281,10 +281,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     council = access.council_of(user)
     assert council is not None  # noqa: S101 - MANAGE_USERS is a council role
-    organisations = (
-        Organisation.objects.filter(Q(pk=council.pk) | Q(partner_of__council=council))
-        .distinct()
-        .order_by("kind", "name")
+    organisations = Organisation.objects.filter(Q(pk=council.pk) | Q(pk__in=access.partner_ids(council))).order_by(
+        Case(When(pk=council.pk, then=0), default=1), "name"
     )
     form = UserCreateForm(
         request.POST if request.method == "POST" else None,
