@@ -5,7 +5,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 from unittest import mock
 
 import pytest
@@ -154,3 +157,49 @@ def test_log_lines_are_json_with_the_request_id(world, signed_in) -> None:
     record = json.loads(stream.getvalue().splitlines()[0])
     assert record["message"] == "Not Found: /missing-page/"
     assert record["request_id"] == "req-12345"
+
+
+def test_the_500_page_stands_alone_in_govuk_style(rf) -> None:
+    """The server error page renders without the database or the signed-in shell."""
+    from onward.core.views import error_500
+
+    response = error_500(rf.get("/"))
+    assert response.status_code == 500
+    content = response.content.decode()
+    assert "Sorry, there is a problem with the service" in content
+    assert '<a href="#main-content" class="govuk-skip-link">' in content
+
+
+def _production_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    script = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps([s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0, "
+        "s.SECURE_SSL_REDIRECT, s.DEBUG, s.ONWARD_REQUIRE_2FA]))"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SECRET_KEY", "DJANGO_DEBUG")}
+    return subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", script],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_settings_need_a_secret_key_and_secure_everything() -> None:
+    """Production refuses to start without a secret key, and turns on HTTPS-only protections."""
+    missing = _production_settings({})
+    assert missing.returncode != 0
+    assert "DJANGO_SECRET_KEY" in missing.stderr
+    ok = _production_settings({"DJANGO_SECRET_KEY": "a-long-random-production-secret"})
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout) == [True, True, True, True, False, True]
+
+
+def test_the_add_user_form_offers_the_council_first_then_its_partners(world, signed_in) -> None:
+    """New users default to the administrator's own council; only its partners are offered."""
+    a, b = world["A"], world["B"]
+    form = signed_in(a.users["administrator"]).get(reverse("accounts:user-create")).context["form"]
+    choices = list(form.fields["organisation"].queryset)
+    assert choices == [a.council, a.partner]
+    assert b.partner not in choices

@@ -22,7 +22,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
@@ -130,6 +130,16 @@ def partner_organisations_visible_to(user: User) -> QuerySet[Organisation]:
     if council is None or not user.can(Perm.MANAGE_ORGANISATIONS):
         return Organisation.objects.none()
     return Organisation.objects.filter(pk__in=partner_ids(council))
+
+
+def assignable_organisations(user: User) -> QuerySet[Organisation]:
+    """Organisations an administrator may add users to: their council first, then its partners."""
+    council = council_of(user)
+    if council is None or not user.can(Perm.MANAGE_USERS):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(Q(pk=council.pk) | Q(pk__in=partner_ids(council))).order_by(
+        Case(When(pk=council.pk, then=0), default=1), "name"
+    )
 
 
 def access_partner_organisation(user: User, pk: object) -> Organisation:

@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Q, When
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -30,7 +30,7 @@ from onward.accounts.forms import (
     UserCreateForm,
     UserUpdateForm,
 )
-from onward.accounts.models import Organisation, User
+from onward.accounts.models import User
 from onward.accounts.permissions import ROLES, ROLES_BY_KEY, Perm
 from onward.accounts.selectors import user_has_confirmed_device
 from onward.audit.services import audit_list, audit_view
@@ -281,9 +281,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     council = access.council_of(user)
     assert council is not None  # noqa: S101 - MANAGE_USERS is a council role
-    organisations = Organisation.objects.filter(Q(pk=council.pk) | Q(pk__in=access.partner_ids(council))).order_by(
-        Case(When(pk=council.pk, then=0), default=1), "name"
-    )
+    organisations = access.assignable_organisations(user)
     form = UserCreateForm(
         request.POST if request.method == "POST" else None,
         organisations=organisations,
