@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "onward.core",
     "onward.accounts",
     "onward.audit",
+    "onward.people",
 ]
 
 MIDDLEWARE = [

@@ -22,13 +22,14 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Q, QuerySet, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from onward.accounts.models import Organisation, Partnership, Team, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
+from onward.people.models import Allocation, YoungPerson
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -156,3 +157,48 @@ def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
     if council is None or not user.can(Perm.VIEW_AUDIT):
         return AuditEvent.objects.none()
     return AuditEvent.objects.filter(council=council)
+
+
+# Young people ----------------------------------------------------------------------------------
+
+
+def people_visible_to(user: User) -> QuerySet[YoungPerson]:
+    """Young people whose records the user may see.
+
+    Council-wide roles see every young person in the council; team managers the young people
+    allocated to their teams (and their own); personal advisers and others with a caseload the
+    young people allocated to them in any role. Partner organisations' users and councillors see
+    none here (partners see what referrals share with them).
+    """
+    council = council_of(user)
+    if council is None:
+        return YoungPerson.objects.none()
+    people = YoungPerson.objects.filter(council=council)
+    if user.can(Perm.VIEW_COUNCIL_PEOPLE):
+        return people
+    allocated = Q(
+        Exists(
+            Allocation.objects.filter(
+                person=OuterRef("pk"), worker=user, end__isnull=True, superseded_at__isnull=True
+            )
+        )
+    ) | Q(personal_adviser=user)
+    if user.can(Perm.VIEW_TEAM_PEOPLE):
+        return people.filter(allocated | Q(team__in=user.teams.all()))
+    if user.can(Perm.VIEW_CASELOAD):
+        return people.filter(allocated)
+    return YoungPerson.objects.none()
+
+
+def access_person(user: User, pk: object) -> YoungPerson:
+    """One young person the user may see, or 404."""
+    result: YoungPerson = _get_or_404(people_visible_to(user).select_related("council", "personal_adviser", "team"), pk)
+    return result
+
+
+def can_change_person(user: User) -> bool:
+    return user.can(Perm.CHANGE_PEOPLE)
+
+
+def can_change_education(user: User) -> bool:
+    return user.can_any((Perm.CHANGE_PEOPLE, Perm.CHANGE_EDUCATION))

@@ -1,0 +1,380 @@
+"""The cohort register: young people, their care history and effective-dated EET journey.
+
+Nothing here is overwritten. Statuses are dated records (spells with start and end, or events
+with a date); a change is a new record. A correction keeps the record it corrects, marked
+superseded, with the reason and who made it (``HistoryRecord``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from onward.core import codelists
+from onward.core.models import TimeStampedModel
+
+
+class YoungPerson(TimeStampedModel):
+    class CommunicationPreference(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        TEXT = "text", "Text message"
+        EMAIL = "email", "Email"
+        LETTER = "letter", "Letter"
+        IN_PERSON = "in_person", "In person"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="young_people")
+    child_id = models.CharField("child identifier", max_length=20, help_text="The council's SSDA903 CHILD identifier")
+    legal_given_name = models.CharField(max_length=100)
+    legal_family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=codelists.Sex.choices)
+    ethnicity = models.CharField(max_length=4, choices=codelists.Ethnicity.choices, default=codelists.Ethnicity.NOBT)
+    upn = models.CharField("unique pupil number", max_length=13, blank=True)
+    uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
+    send = models.BooleanField("special educational needs or disability", default=False)
+    ehcp = models.BooleanField("education, health and care plan", default=False)
+    is_parent = models.BooleanField(default=False)
+    is_pregnant = models.BooleanField(default=False)
+    lives_out_of_area = models.BooleanField(default=False)
+    out_of_area_location = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    communication_preferences = models.JSONField(default=list, blank=True)
+    # Current allocation, kept in step with Allocation by the services (for fast caseload lists).
+    personal_adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # A summary of the care history, kept in step with CareEpisode by the services, so lists can
+    # derive the leaving-care category in the database. ``people.categories`` is the rule.
+    eligible_from = models.DateField(null=True, blank=True, editable=False)
+    looked_after_now = models.BooleanField(default=False, editable=False)
+    left_care_after_16 = models.BooleanField(default=False, editable=False)
+    care_ended_on = models.DateField(null=True, blank=True, editable=False)
+    final_reason = models.CharField(max_length=3, blank=True, editable=False)
+    died_on = models.DateField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["legal_family_name", "legal_given_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "child_id"], name="person_child_id_unique_in_council"),
+        ]
+        indexes = [
+            models.Index(fields=["council", "date_of_birth"], name="person_council_dob"),
+            models.Index(fields=["council", "personal_adviser"], name="person_council_pa"),
+            models.Index(fields=["council", "team"], name="person_council_team"),
+            models.Index(fields=["council", "legal_family_name", "legal_given_name"], name="person_council_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        given = self.preferred_name or self.legal_given_name
+        return f"{given} {self.legal_family_name}"
+
+    @property
+    def legal_name(self) -> str:
+        return f"{self.legal_given_name} {self.legal_family_name}"
+
+
+class CareEpisode(TimeStampedModel):
+    """A stretch of care with one legal status, placement and carer, as in the SSDA903 episodes table."""
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="episodes")
+    start = models.DateField("date episode started")
+    end = models.DateField("date episode ceased", null=True, blank=True)
+    reason_new_episode = models.CharField(max_length=1, choices=codelists.ReasonNewEpisode.choices)
+    legal_status = models.CharField(max_length=2, choices=codelists.LegalStatus.choices)
+    category_of_need = models.CharField(max_length=2, choices=codelists.CategoryOfNeed.choices, blank=True)
+    placement_type = models.CharField(max_length=3, choices=codelists.PlacementType.choices)
+    placement_provider = models.CharField(max_length=3, choices=codelists.PlacementProvider.choices, blank=True)
+    reason_ceased = models.CharField(max_length=3, choices=codelists.ReasonEpisodeCeased.choices, blank=True)
+    home_postcode = models.CharField(max_length=8, blank=True)
+    placement_postcode = models.CharField(max_length=8, blank=True)
+    urn = models.CharField("Ofsted URN", max_length=8, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["person", "start", "id"]
+        indexes = [models.Index(fields=["person", "start"], name="episode_person_start")]
+
+    def __str__(self) -> str:
+        return f"{self.get_legal_status_display()} from {self.start:%d/%m/%Y}"
+
+
+class HistoryRecord(TimeStampedModel):
+    """Base for dated records that are corrected, never overwritten.
+
+    A correction is a new record with ``corrects`` pointing at the old one; the old one is then
+    marked ``superseded_at``. Current views read only records with ``superseded_at`` empty;
+    the young person's timeline shows both.
+    """
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrected_by"
+    )
+    correction_reason = models.CharField(max_length=500, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Spell(HistoryRecord):
+    """A status that holds from ``start`` to ``end`` inclusive (``end`` empty: still holds)."""
+
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def covering(cls, day: object) -> Q:
+        return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day)) & Q(superseded_at__isnull=True)
+
+
+class EETSpell(Spell):
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="eet_spells")
+    activity = models.CharField(max_length=30, choices=codelists.EETActivity.choices)
+    part_time = models.BooleanField(default=False)
+    provider = models.CharField("provider or employer", max_length=200, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.CharField(
+        max_length=20, choices=codelists.ActivitySource.choices, default=codelists.ActivitySource.WORKER
+    )
+
+    class Meta:
+        ordering = ["person", "start", "id"]
+        indexes = [
+            models.Index(fields=["person", "start"], name="eet_person_start"),
+            models.Index(fields=["activity", "start", "end"], name="eet_activity_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_activity_display()} from {self.start:%d/%m/%Y}"
+
+
+class AccommodationSpell(Spell):
+    class Suitability(models.TextChoices):
+        SUITABLE = "suitable", "Suitable"
+        UNSUITABLE = "unsuitable", "Not suitable"
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="accommodation_spells")
+    accommodation_type = models.CharField(max_length=1, choices=codelists.AccommodationType.choices)
+    suitability = models.CharField(max_length=12, choices=Suitability.choices)
+    address = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["person", "start", "id"]
+        indexes = [models.Index(fields=["person", "start"], name="accom_person_start")]
+
+    def __str__(self) -> str:
+        return f"{self.get_accommodation_type_display()} from {self.start:%d/%m/%Y}"
+
+    @property
+    def suitable(self) -> bool:
+        return self.suitability == self.Suitability.SUITABLE
+
+    @property
+    def accom_code(self) -> str:
+        return codelists.accom_code(self.accommodation_type, self.suitable)
+
+
+class Contact(HistoryRecord):
+    """A contact (or attempt) with the young person and whether the council is in touch."""
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        PHONE = "phone", "Phone or video call"
+        MESSAGE = "message", "Text, email or message"
+        ATTEMPT = "attempt", "Attempted, no reply"
+        THIRD_PARTY = "third_party", "Through someone else"
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="contacts")
+    date = models.DateField()
+    method = models.CharField(max_length=20, choices=Method.choices)
+    in_touch = models.CharField(max_length=4, choices=codelists.InTouch.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["person", "date", "id"]
+        indexes = [models.Index(fields=["person", "date"], name="contact_person_date")]
+
+    def __str__(self) -> str:
+        return f"Contact on {self.date:%d/%m/%Y}: {self.get_in_touch_display()}"
+
+
+PASSPORT_TO_INDEPENDENCE = [
+    ("money", "Managing money and budgeting"),
+    ("bank_account", "Has a bank account"),
+    ("identity", "Has identity documents (birth certificate, passport or ID, National Insurance number)"),
+    ("health", "Registered with a GP and a dentist, and manages their health"),
+    ("cooking", "Cooking and healthy eating"),
+    ("home", "Looking after a home and knowing tenancy rights"),
+    ("travel", "Travelling independently"),
+    ("eet", "Education, training and employment: CV, applications and interviews"),
+    ("entitlements", "Knows their rights and entitlements as a care leaver"),
+]
+
+
+class PathwayPlanReview(HistoryRecord):
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="pathway_reviews")
+    date = models.DateField("date of review")
+    next_due = models.DateField("next review due")
+    passport = models.JSONField(default=list, blank=True, help_text="Keys of the passport items achieved")
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["person", "date", "id"]
+        indexes = [models.Index(fields=["person", "date"], name="pathway_person_date")]
+
+    def __str__(self) -> str:
+        return f"Pathway plan review on {self.date:%d/%m/%Y}"
+
+
+class PEP(HistoryRecord):
+    """A personal education plan meeting, for young people looked after, to Year 13."""
+
+    class Quality(models.TextChoices):
+        OUTSTANDING = "outstanding", "Outstanding"
+        GOOD = "good", "Good"
+        REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+        INADEQUATE = "inadequate", "Inadequate"
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="peps")
+    date = models.DateField("date of PEP meeting")
+    school_year = models.PositiveSmallIntegerField()
+    social_worker_attended = models.BooleanField()
+    quality = models.CharField(max_length=24, choices=Quality.choices)
+
+    class Meta:
+        ordering = ["person", "date", "id"]
+        indexes = [models.Index(fields=["person", "date"], name="pep_person_date")]
+
+    def __str__(self) -> str:
+        return f"PEP on {self.date:%d/%m/%Y}"
+
+    @property
+    def good_or_better(self) -> bool:
+        return self.quality in (self.Quality.OUTSTANDING, self.Quality.GOOD)
+
+
+class Aspiration(HistoryRecord):
+    """A Year 9 aspiration (or a later one): what the young person hopes to do."""
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="aspirations")
+    date = models.DateField()
+    school_year = models.PositiveSmallIntegerField()
+    aspiration = models.CharField(max_length=300)
+    sector = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["person", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"Aspiration on {self.date:%d/%m/%Y}"
+
+
+class IntendedDestination(HistoryRecord):
+    """A Year 11 or 12 intended destination and the September Guarantee offer."""
+
+    class Offer(models.TextChoices):
+        OFFERED = "offered", "Offer made"
+        NO_OFFER = "no_offer", "No offer yet"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="destinations")
+    date = models.DateField()
+    school_year = models.PositiveSmallIntegerField()
+    destination = models.CharField(max_length=30, choices=codelists.EETActivity.choices)
+    provider = models.CharField(max_length=200, blank=True)
+    september_guarantee = models.CharField(max_length=20, choices=Offer.choices)
+    offer_provider = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["person", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"Intended destination on {self.date:%d/%m/%Y}"
+
+
+class Allocation(HistoryRecord):
+    """Who is allocated to the young person, from when to when."""
+
+    class Role(models.TextChoices):
+        PERSONAL_ADVISER = "personal_adviser", "Personal adviser"
+        SOCIAL_WORKER = "social_worker", "Social worker"
+        VIRTUAL_SCHOOL = "virtual_school", "Virtual School contact"
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="allocations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    worker_name = models.CharField(max_length=200, blank=True, help_text="For workers who do not use Onward")
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person", "role", "start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.worker.full_name if self.worker else self.worker_name
+
+
+class CaseClosure(HistoryRecord):
+    class Reason(models.TextChoices):
+        AGED_21 = "aged_21", "Reached 21 and no longer needs support"
+        AGED_25 = "aged_25", "Reached 25"
+        NO_LONGER_WANTED = "declined", "Young person no longer wants support"
+        MOVED = "moved", "Moved to another council"
+        DIED = "died", "Died"
+        OTHER = "other", "Other reason"
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["person", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"Case closed on {self.date:%d/%m/%Y}"
+
+
+class SupportRequest(HistoryRecord):
+    """A request for support from a former relevant young person aged 21 to 25 who returns."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Assessment not yet done"
+        SUPPORT_OFFERED = "offered", "Personal adviser and pathway plan offered"
+        ADVICE_ONLY = "advice", "Advice and signposting only"
+        NOT_ELIGIBLE = "not_eligible", "Not eligible"
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="support_requests")
+    date = models.DateField("date of request")
+    needs = models.TextField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    assessed_on = models.DateField(null=True, blank=True)
+    assessment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["person", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"Request for support on {self.date:%d/%m/%Y}"

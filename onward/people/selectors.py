@@ -1,0 +1,442 @@
+"""Reads of the cohort register: the state of a young person, or of a list, as at any date.
+
+Every list starts from ``onward.accounts.access.people_visible_to(user)``; every function
+that takes one person expects it to have come from ``access_person``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from onward.core.codelists import ADOPTED, EET_ACTIVITIES, NEET_ACTIVITIES, EETActivity, ReasonEpisodeCeased
+from onward.people import categories
+from onward.people.categories import Category
+from onward.people.models import (
+    PEP,
+    AccommodationSpell,
+    Allocation,
+    Aspiration,
+    CareEpisode,
+    CaseClosure,
+    Contact,
+    EETSpell,
+    IntendedDestination,
+    PathwayPlanReview,
+    SupportRequest,
+    YoungPerson,
+)
+
+PLAN_REVIEW_MONTHS = 6
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The latest date of birth of someone who is at least ``years`` old on ``day``."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return datetime.date(day.year - years, 2, 28)
+
+
+# One young person ------------------------------------------------------------------------------
+
+
+def care_summary(person: YoungPerson) -> categories.CareSummary:
+    episodes = [
+        categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased)
+        for e in CareEpisode.objects.filter(person=person).order_by("start", "id")
+    ]
+    return categories.summarise(person.date_of_birth, episodes)
+
+
+def category_of(person: YoungPerson, day: datetime.date) -> Category:
+    """The leaving-care category on ``day``, from the care history and any record of death."""
+    died_on = person.died_on
+    return categories.category_on(person.date_of_birth, care_summary(person), day, died_on=died_on)
+
+
+def eet_spell_on(person: YoungPerson, day: datetime.date) -> EETSpell | None:
+    return EETSpell.objects.filter(EETSpell.covering(day), person=person).order_by("-start", "-id").first()
+
+
+def accommodation_on(person: YoungPerson, day: datetime.date) -> AccommodationSpell | None:
+    return (
+        AccommodationSpell.objects.filter(AccommodationSpell.covering(day), person=person)
+        .order_by("-start", "-id")
+        .first()
+    )
+
+
+def contact_on(person: YoungPerson, day: datetime.date) -> Contact | None:
+    """The latest contact (or attempt) on or before ``day``: whether the council was in touch."""
+    return (
+        Contact.objects.filter(person=person, date__lte=day, superseded_at__isnull=True)
+        .order_by("-date", "-id")
+        .first()
+    )
+
+
+def pathway_review_on(person: YoungPerson, day: datetime.date) -> PathwayPlanReview | None:
+    return (
+        PathwayPlanReview.objects.filter(person=person, date__lte=day, superseded_at__isnull=True)
+        .order_by("-date", "-id")
+        .first()
+    )
+
+
+@dataclass
+class StatusOn:
+    day: datetime.date
+    category: Category
+    eet: EETSpell | None
+    accommodation: AccommodationSpell | None
+    contact: Contact | None
+    pathway_review: PathwayPlanReview | None
+    pathway_overdue: bool
+    risks: list[str] = field(default_factory=list)
+
+    @property
+    def category_label(self) -> str:
+        return categories.CATEGORY_LABELS[self.category]
+
+
+def status_on(person: YoungPerson, day: datetime.date | None = None) -> StatusOn:
+    """Everything about the young person's situation on ``day`` (today if not given)."""
+    day = day or today()
+    review = pathway_review_on(person, day)
+    category = category_of(person, day)
+    status = StatusOn(
+        day=day,
+        category=category,
+        eet=eet_spell_on(person, day),
+        accommodation=accommodation_on(person, day),
+        contact=contact_on(person, day),
+        pathway_review=review,
+        pathway_overdue=pathway_plan_overdue(category, review, day),
+    )
+    status.risks = risk_reasons(person, status)
+    return status
+
+
+def pathway_plan_overdue(category: Category, review: PathwayPlanReview | None, day: datetime.date) -> bool:
+    """A pathway plan is needed from eligibility on; reviews are due at least every 6 months."""
+    if category not in (Category.ELIGIBLE, Category.RELEVANT, Category.FORMER_RELEVANT, Category.FORMER_RELEVANT_21_25):
+        return False
+    return review is None or review.next_due < day
+
+
+# At risk of NEET ------------------------------------------------------------------------------
+
+RISK_ENDING_WEEKS = 6
+RISK_NEET_MONTHS = 3
+RISK_NO_CONTACT_MONTHS = 2
+
+
+def risk_reasons(person: YoungPerson, status: StatusOn) -> list[str]:
+    """Why the young person is at risk of being (or staying) NEET on ``status.day``; empty if not.
+
+    The rules: a course or job ends within 6 weeks with no next step recorded; NEET for 3 months
+    or more; not in touch (or no contact) for 2 months; pathway plan overdue; looked after in
+    Year 12 or 13 with no PEP this term.
+    """
+    day = status.day
+    reasons: list[str] = []
+    if status.category in (Category.NONE, Category.DIED, Category.TRANSFERRED, Category.ADOPTED):
+        return reasons
+    spell = status.eet
+    if spell is not None and spell.activity in EET_ACTIVITIES and spell.end is not None:
+        if spell.end <= day + datetime.timedelta(weeks=RISK_ENDING_WEEKS):
+            has_next = EETSpell.objects.filter(person=person, start__gt=spell.end, superseded_at__isnull=True).exists()
+            if not has_next:
+                reasons.append(
+                    f"{spell.get_activity_display()} ends on {spell.end:%-d %B %Y} with no next step recorded"
+                )
+    if spell is not None and spell.activity in NEET_ACTIVITIES:
+        months = _months_between(spell.start, day)
+        if months >= RISK_NEET_MONTHS:
+            reasons.append(f"Not in education, employment or training for {months} months")
+    contact = status.contact
+    if contact is None or contact.date < _months_before(day, RISK_NO_CONTACT_MONTHS):
+        reasons.append("No contact for 2 months or more")
+    elif contact.in_touch != "YES":
+        reasons.append(f"Not in touch: {contact.get_in_touch_display().lower()}")
+    if status.pathway_overdue:
+        reasons.append("Pathway plan review overdue")
+    if status.category in (Category.LOOKED_AFTER, Category.ELIGIBLE) and school_year_on(person.date_of_birth, day) in (
+        12,
+        13,
+    ):
+        if not PEP.objects.filter(
+            person=person, date__gt=day - datetime.timedelta(days=122), date__lte=day, superseded_at__isnull=True
+        ).exists():
+            reasons.append("No PEP this term for a young person in Year 12 or 13")
+    return reasons
+
+
+def _months_between(start: datetime.date, end: datetime.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - months
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def school_year_on(dob: datetime.date, day: datetime.date) -> int:
+    """The English school year (Year 12 = academic age 16) on ``day``; academic age is age on 31 August."""
+    year_start = day.year if day.month >= 9 else day.year - 1
+    academic_age = categories.age_on(dob, datetime.date(year_start, 8, 31))
+    return academic_age - 4
+
+
+# Timeline ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: datetime.date
+    kind: str
+    title: str
+    detail: str
+    record: Any
+    superseded: bool
+    correction_reason: str = ""
+
+
+def timeline(person: YoungPerson) -> list[TimelineEntry]:
+    """Every dated record about the young person, newest first, corrections included."""
+    entries: list[TimelineEntry] = []
+
+    def add(day: datetime.date, kind: str, title: str, detail: str, record: Any) -> None:
+        entries.append(
+            TimelineEntry(
+                day,
+                kind,
+                title,
+                detail,
+                record,
+                superseded=getattr(record, "superseded_at", None) is not None,
+                correction_reason=getattr(record, "correction_reason", ""),
+            )
+        )
+
+    for e in CareEpisode.objects.filter(person=person):
+        detail = f"{e.get_placement_type_display()}" + (
+            f"; ended {e.end:%-d %B %Y}: {e.get_reason_ceased_display()}" if e.end else ""
+        )
+        add(e.start, "Care", f"Care episode: {e.get_legal_status_display()}", detail, e)
+    for s in EETSpell.objects.filter(person=person):
+        until = f" to {s.end:%-d %B %Y}" if s.end else ""
+        add(s.start, "EET", s.get_activity_display(), f"{s.provider}{until}".strip(), s)
+    for a in AccommodationSpell.objects.filter(person=person):
+        add(a.start, "Accommodation", a.get_accommodation_type_display(), a.get_suitability_display(), a)
+    for c in Contact.objects.filter(person=person):
+        add(c.date, "Contact", c.get_in_touch_display(), c.get_method_display(), c)
+    for r in PathwayPlanReview.objects.filter(person=person):
+        add(r.date, "Pathway plan", "Pathway plan reviewed", f"Next review due {r.next_due:%-d %B %Y}", r)
+    for p in PEP.objects.filter(person=person):
+        attended = "social worker attended" if p.social_worker_attended else "social worker did not attend"
+        add(p.date, "PEP", f"PEP, Year {p.school_year}", f"{p.get_quality_display()}; {attended}", p)
+    for asp in Aspiration.objects.filter(person=person):
+        add(asp.date, "Aspiration", f"Aspiration, Year {asp.school_year}", asp.aspiration, asp)
+    for d in IntendedDestination.objects.filter(person=person):
+        add(
+            d.date,
+            "Destination",
+            f"Intended destination, Year {d.school_year}",
+            f"{d.get_destination_display()}; September Guarantee: {d.get_september_guarantee_display()}",
+            d,
+        )
+    for al in Allocation.objects.filter(person=person).select_related("worker"):
+        add(al.start, "Allocation", f"{al.get_role_display()} allocated", al.name, al)
+    for cl in CaseClosure.objects.filter(person=person):
+        add(cl.date, "Closure", "Case closed", cl.get_reason_display(), cl)
+    for sr in SupportRequest.objects.filter(person=person):
+        add(sr.date, "Support request", "Asked for support again", sr.get_outcome_display(), sr)
+    entries.sort(key=lambda entry: (entry.day, entry.record.created_at), reverse=True)
+    return entries
+
+
+# Lists ------------------------------------------------------------------------------------------
+
+
+def annotate_category(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
+    """Add ``category`` (a ``Category`` value) computed in the database for ``day``.
+
+    Uses the care summary kept on each young person; it agrees with
+    ``categories.category_on`` for any day on or after the last change to the care history
+    (a test checks this on a generated cohort). For earlier days use ``category_of``.
+    """
+    age16, age18, age21, age25 = (years_before(day, n) for n in (16, 18, 21, 25))
+    qualified = Q(eligible_from__isnull=False, eligible_from__lte=day)
+    left_after_16 = Q(left_care_after_16=True, care_ended_on__lte=day)
+    ended = Q(looked_after_now=False, care_ended_on__lte=day)
+    return people.annotate(
+        category=Case(
+            When(died_on__lte=day, then=Value(Category.DIED.value)),
+            When(ended & Q(final_reason=ReasonEpisodeCeased.E2), then=Value(Category.DIED.value)),
+            When(ended & Q(final_reason=ReasonEpisodeCeased.E3), then=Value(Category.TRANSFERRED.value)),
+            When(ended & Q(final_reason__in=list(ADOPTED)), then=Value(Category.ADOPTED.value)),
+            When(date_of_birth__gt=day, then=Value(Category.NONE.value)),
+            When(date_of_birth__gt=age16, looked_after_now=True, then=Value(Category.LOOKED_AFTER.value)),
+            When(date_of_birth__gt=age16, then=Value(Category.NONE.value)),
+            When(Q(date_of_birth__gt=age18, looked_after_now=True) & qualified, then=Value(Category.ELIGIBLE.value)),
+            When(date_of_birth__gt=age18, looked_after_now=True, then=Value(Category.LOOKED_AFTER.value)),
+            When(Q(date_of_birth__gt=age18) & qualified, then=Value(Category.RELEVANT.value)),
+            When(Q(date_of_birth__gt=age18) & left_after_16, then=Value(Category.QUALIFYING.value)),
+            When(date_of_birth__gt=age18, then=Value(Category.NONE.value)),
+            When(Q(date_of_birth__gt=age21) & qualified, then=Value(Category.FORMER_RELEVANT.value)),
+            When(Q(date_of_birth__gt=age21) & left_after_16, then=Value(Category.QUALIFYING.value)),
+            When(
+                Q(date_of_birth__gt=age25) & qualified & Q(date_of_birth__lte=age21),
+                then=Value(Category.FORMER_RELEVANT_21_25.value),
+            ),
+            default=Value(Category.NONE.value),
+            output_field=CharField(),
+        )
+    )
+
+
+def _current_eet(day: datetime.date) -> QuerySet[EETSpell]:
+    return EETSpell.objects.filter(EETSpell.covering(day), person=OuterRef("pk")).order_by("-start", "-id")
+
+
+def annotate_status(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
+    """Add the EET activity, its start, the latest contact and the next pathway review due on ``day``."""
+    eet = _current_eet(day)
+    contacts = Contact.objects.filter(person=OuterRef("pk"), date__lte=day, superseded_at__isnull=True).order_by(
+        "-date", "-id"
+    )
+    reviews = PathwayPlanReview.objects.filter(
+        person=OuterRef("pk"), date__lte=day, superseded_at__isnull=True
+    ).order_by("-date", "-id")
+    return annotate_category(people, day).annotate(
+        eet_activity=Coalesce(
+            Subquery(eet.values("activity")[:1]), Value(EETActivity.NOT_KNOWN.value), output_field=CharField()
+        ),
+        eet_since=Subquery(eet.values("start")[:1], output_field=DateField()),
+        last_contact_on=Subquery(contacts.values("date")[:1], output_field=DateField()),
+        last_in_touch=Subquery(contacts.values("in_touch")[:1], output_field=CharField()),
+        plan_next_due=Subquery(reviews.values("next_due")[:1], output_field=DateField()),
+    )
+
+
+def neet_on(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
+    """Those of ``people`` whose EET activity on ``day`` is a NEET one."""
+    return people.filter(
+        Exists(
+            EETSpell.objects.filter(EETSpell.covering(day), person=OuterRef("pk"), activity__in=list(NEET_ACTIVITIES))
+        )
+    )
+
+
+AGE_BANDS: dict[str, tuple[int, int]] = {
+    "under_16": (0, 15),
+    "16_17": (16, 17),
+    "17_18": (17, 18),
+    "19_21": (19, 21),
+    "22_25": (22, 25),
+}
+AGE_BAND_LABELS = {
+    "under_16": "Under 16",
+    "16_17": "16 to 17",
+    "17_18": "17 to 18",
+    "19_21": "19 to 21",
+    "22_25": "22 to 25",
+}
+
+
+def filter_age_band(people: QuerySet[YoungPerson], band: str, day: datetime.date) -> QuerySet[YoungPerson]:
+    low, high = AGE_BANDS[band]
+    # Aged at least ``low`` and at most ``high`` on ``day``.
+    return people.filter(date_of_birth__lte=years_before(day, low), date_of_birth__gt=years_before(day, high + 1))
+
+
+SORTS: dict[str, list[Any]] = {
+    "name": ["legal_family_name", "legal_given_name", "pk"],
+    "-name": ["-legal_family_name", "-legal_given_name", "-pk"],
+    "age": ["-date_of_birth", "pk"],
+    "-age": ["date_of_birth", "pk"],
+    "plan_due": [F("plan_next_due").asc(nulls_first=True), "pk"],
+    "last_contact": [F("last_contact_on").asc(nulls_first=True), "pk"],
+}
+
+
+def caseload(
+    *,
+    people: QuerySet[YoungPerson],
+    day: datetime.date,
+    filters: dict[str, Any],
+    sort: str = "name",
+) -> QuerySet[YoungPerson]:
+    """A filtered, sorted list of ``people`` (already scoped by the access module), annotated for ``day``."""
+    qs = annotate_status(people, day).select_related("personal_adviser", "team")
+    if filters.get("q"):
+        for word in str(filters["q"]).split():
+            qs = qs.filter(
+                Q(legal_given_name__icontains=word)
+                | Q(legal_family_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+                | Q(child_id__iexact=word)
+            )
+    if filters.get("age_band") in AGE_BANDS:
+        qs = filter_age_band(qs, filters["age_band"], day)
+    if filters.get("category"):
+        qs = qs.filter(category=filters["category"])
+    status = filters.get("status")
+    if status == "eet":
+        qs = qs.filter(eet_activity__in=list(EET_ACTIVITIES))
+    elif status == "neet":
+        qs = qs.filter(eet_activity__in=list(NEET_ACTIVITIES))
+    elif status == "not_known":
+        qs = qs.filter(eet_activity=EETActivity.NOT_KNOWN.value)
+    if filters.get("plan_overdue"):
+        qs = qs.filter(
+            category__in=[
+                Category.ELIGIBLE,
+                Category.RELEVANT,
+                Category.FORMER_RELEVANT,
+                Category.FORMER_RELEVANT_21_25,
+            ]
+        ).filter(Q(plan_next_due__isnull=True) | Q(plan_next_due__lt=day))
+    if filters.get("not_in_touch"):
+        qs = qs.filter(~Q(last_in_touch="YES") | Q(last_in_touch__isnull=True))
+    for flag in ("send", "uasc", "ehcp"):
+        if filters.get(flag):
+            qs = qs.filter(**{flag: True})
+    if filters.get("out_of_area"):
+        qs = qs.filter(lives_out_of_area=True)
+    if filters.get("team"):
+        qs = qs.filter(team=filters["team"])
+    if filters.get("worker"):
+        qs = qs.filter(personal_adviser=filters["worker"])
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def plan_review_due(review_date: datetime.date) -> datetime.date:
+    """Six months after ``review_date`` (the statutory maximum interval)."""
+    month = review_date.month + PLAN_REVIEW_MONTHS
+    year = review_date.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    day = review_date.day
+    while True:
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            day -= 1

@@ -1,0 +1,548 @@
+"""Changes to the cohort register. Each owns its transaction, locks the young person, and audits.
+
+History is never overwritten: recording a new status ends the previous one; a correction is a
+new record that supersedes the old, which is kept with the reason and who made it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from onward.accounts.models import Organisation, Team, User
+from onward.audit.models import AuditEvent
+from onward.audit.services import audit_record, diff, snapshot
+from onward.core.codelists import FULL_OR_PART_TIME, InTouch
+from onward.people import categories
+from onward.people.models import (
+    PEP,
+    AccommodationSpell,
+    Allocation,
+    Aspiration,
+    CareEpisode,
+    CaseClosure,
+    Contact,
+    EETSpell,
+    HistoryRecord,
+    IntendedDestination,
+    PathwayPlanReview,
+    Spell,
+    SupportRequest,
+    YoungPerson,
+)
+from onward.people.selectors import care_summary, plan_review_due
+
+Action = AuditEvent.Action
+SpellT = TypeVar("SpellT", bound=Spell)
+RecordT = TypeVar("RecordT", bound=HistoryRecord)
+
+PERSON_FIELDS = (
+    "child_id",
+    "legal_given_name",
+    "legal_family_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "upn",
+    "uasc",
+    "send",
+    "ehcp",
+    "is_parent",
+    "is_pregnant",
+    "lives_out_of_area",
+    "out_of_area_location",
+    "phone",
+    "email",
+    "address",
+    "communication_preferences",
+)
+FIELD_LABELS = {name: YoungPerson._meta.get_field(name).verbose_name for name in PERSON_FIELDS}
+
+
+class StalePersonError(Exception):
+    """The young person's record changed after the editor opened it."""
+
+    def __init__(self, changed: list[str], by: list[str]) -> None:
+        self.changed = changed
+        self.by = by
+        who = ", ".join(by) or "someone else"
+        fields = ", ".join(changed) or "the record"
+        super().__init__(
+            f"{who} changed {fields} while you were editing. Your changes have not been saved: "
+            "check the record as it is now and make your changes again."
+        )
+
+
+def _lock(person: YoungPerson) -> YoungPerson:
+    return YoungPerson.objects.select_for_update().get(pk=person.pk)
+
+
+def _audit(
+    actor: User | None,
+    action: str,
+    person: YoungPerson,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+    summary: str = "",
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        council=person.council,
+        obj=obj,
+        changes=changes,
+        summary=summary or f"{obj._meta.verbose_name.capitalize()} for {person.child_id}",
+    )
+
+
+# The young person ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_create(*, acting_user: User | None, council: Organisation, **fields: Any) -> YoungPerson:
+    if YoungPerson.objects.filter(council=council, child_id__iexact=fields.get("child_id", "")).exists():
+        raise ValidationError({"child_id": "A young person with this child identifier already exists"})
+    person = YoungPerson(council=council, **{k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    person.full_clean()
+    person.save()
+    _audit(
+        acting_user,
+        Action.CREATE,
+        person,
+        person,
+        diff({}, snapshot(person, exclude=("version",))),
+        "Added young person",
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, acting_user: User, person: YoungPerson, version: int, **fields: Any) -> YoungPerson:
+    """Change a young person's details. Refused with StalePersonError if someone saved since ``version``."""
+    locked = _lock(person)
+    if locked.version != version:
+        later = AuditEvent.objects.filter(
+            object_type="people.YoungPerson",
+            object_id=str(locked.pk),
+            action=Action.CHANGE,
+        ).order_by("occurred_at")
+        changed: list[str] = []
+        by: list[str] = []
+        for event in later:
+            seen = event.changes.get("version")
+            if seen and int(seen[0]) >= version:
+                for name in event.changes:
+                    if name in FIELD_LABELS and FIELD_LABELS[name] not in changed:
+                        changed.append(str(FIELD_LABELS[name]))
+                if event.actor_email and event.actor_email not in by:
+                    by.append(event.actor_email)
+        raise StalePersonError(changed, by)
+    if (
+        "child_id" in fields
+        and YoungPerson.objects.filter(council=locked.council, child_id__iexact=fields["child_id"])
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ValidationError({"child_id": "A young person with this child identifier already exists"})
+    before = snapshot(locked)
+    for name, value in fields.items():
+        if name in PERSON_FIELDS:
+            setattr(locked, name, value)
+    locked.version = version + 1
+    locked.full_clean()
+    locked.save()
+    changes = diff(before, snapshot(locked))
+    _audit(acting_user, Action.CHANGE, locked, locked, changes, "Changed details")
+    return locked
+
+
+def refresh_care_summary(person: YoungPerson) -> None:
+    """Keep the care summary on the young person in step with their episodes."""
+    summary = care_summary(person)
+    person.eligible_from = summary.eligible_from
+    person.looked_after_now = summary.looked_after_now
+    person.care_ended_on = summary.care_ended_on
+    person.final_reason = summary.final_reason
+    person.left_care_after_16 = summary.left_care_after_16_by(
+        datetime.date.max, categories.birthday(person.date_of_birth, 16)
+    )
+    person.save(
+        update_fields=["eligible_from", "looked_after_now", "care_ended_on", "final_reason", "left_care_after_16"]
+    )
+
+
+# Care episodes ----------------------------------------------------------------------------------
+
+
+def _validate_episode(person: YoungPerson, episode: CareEpisode) -> None:
+    errors: dict[str, str] = {}
+    if episode.start < person.date_of_birth:
+        errors["start"] = "The episode cannot start before the young person's date of birth"
+    if episode.end and episode.end < episode.start:
+        errors["end"] = "The date the episode ceased must be the same as or after the date it started"
+    if bool(episode.end) != bool(episode.reason_ceased):
+        errors["reason_ceased"] = "Enter both the date the episode ceased and the reason, or neither"
+    if errors:
+        raise ValidationError(errors)
+    others = CareEpisode.objects.filter(person=person).exclude(pk=episode.pk)
+    for other in others:
+        other_end = other.end or datetime.date.max
+        this_end = episode.end or datetime.date.max
+        if episode.start < other_end and other.start < this_end:
+            raise ValidationError(
+                {"start": f"This episode overlaps the episode from {other.start:%-d %B %Y}; episodes must not overlap"}
+            )
+
+
+@transaction.atomic
+def episode_add(*, acting_user: User | None, person: YoungPerson, **fields: Any) -> CareEpisode:
+    locked = _lock(person)
+    episode = CareEpisode(person=locked, recorded_by=acting_user, **fields)
+    _validate_episode(locked, episode)
+    episode.full_clean()
+    episode.save()
+    refresh_care_summary(locked)
+    _audit(acting_user, Action.CREATE, locked, episode, diff({}, snapshot(episode)))
+    return episode
+
+
+@transaction.atomic
+def episode_update(*, acting_user: User, episode: CareEpisode, **fields: Any) -> CareEpisode:
+    locked = _lock(episode.person)
+    before = snapshot(episode)
+    for name, value in fields.items():
+        setattr(episode, name, value)
+    _validate_episode(locked, episode)
+    episode.full_clean()
+    episode.save()
+    refresh_care_summary(locked)
+    _audit(acting_user, Action.CHANGE, locked, episode, diff(before, snapshot(episode)))
+    return episode
+
+
+# Spells: EET activity and accommodation -----------------------------------------------------
+
+
+def _fmt(day: datetime.date | None) -> str:
+    return f"{day:%-d %B %Y}" if day else "now"
+
+
+def _place_spell(
+    model: type[SpellT], person: YoungPerson, spell: SpellT, *, replacing: SpellT | None = None
+) -> SpellT | None:
+    """Check ``spell`` fits the history; return the open spell it will end, if any.
+
+    A new spell may start after the start of the current open-ended spell, which then ends the
+    day before. Any other overlap is refused.
+    """
+    if spell.end is not None and spell.end < spell.start:
+        raise ValidationError({"end": "The end date must be the same as or after the start date"})
+    if spell.start < person.date_of_birth:
+        raise ValidationError({"start": "The start date cannot be before the young person's date of birth"})
+    others = model.objects.filter(person=person, superseded_at__isnull=True)
+    if replacing is not None:
+        others = others.exclude(pk=replacing.pk)
+    to_close = None
+    for other in others.order_by("start"):
+        other_end = other.end or datetime.date.max
+        this_end = spell.end or datetime.date.max
+        if spell.start <= other_end and other.start <= this_end:
+            if other.end is None and other.start < spell.start and replacing is None:
+                to_close = other
+                continue
+            raise ValidationError(
+                {
+                    "start": f"This overlaps {other} to {_fmt(other.end)}. Change the dates, or correct that record instead"
+                }
+            )
+    return to_close
+
+
+def _add_spell(model: type[SpellT], *, acting_user: User | None, person: YoungPerson, **fields: Any) -> SpellT:
+    locked = _lock(person)
+    spell = model(person=locked, recorded_by=acting_user, **fields)
+    spell.full_clean(exclude=["person"])
+    to_close = _place_spell(model, locked, spell)
+    if to_close is not None:
+        before = snapshot(to_close)
+        to_close.end = spell.start - datetime.timedelta(days=1)
+        to_close.save(update_fields=["end", "updated_at"])
+        _audit(
+            acting_user,
+            Action.CHANGE,
+            locked,
+            to_close,
+            diff(before, snapshot(to_close)),
+            f"Ended by a new record from {_fmt(spell.start)}",
+        )
+    spell.save()
+    _audit(acting_user, Action.CREATE, locked, spell, diff({}, snapshot(spell)))
+    return spell
+
+
+def _correct(model: type[RecordT], *, acting_user: User, record: RecordT, reason: str, **fields: Any) -> RecordT:
+    """Replace ``record`` with a corrected copy; keep the old one, superseded, with the reason."""
+    if not reason.strip():
+        raise ValidationError({"correction_reason": "Enter the reason for the correction"})
+    locked = _lock(record.person)
+    current = model.objects.select_for_update().get(pk=record.pk)
+    if current.superseded_at is not None:
+        raise ValidationError("This record has already been corrected: correct the newer record instead")
+    values = {
+        f.name: getattr(current, f.name)
+        for f in model._meta.concrete_fields
+        if f.name
+        not in ("id", "created_at", "updated_at", "corrects", "correction_reason", "superseded_at", "recorded_by")
+    }
+    values.update(fields)
+    corrected = model(**values)
+    corrected.recorded_by = acting_user
+    corrected.corrects = current
+    corrected.correction_reason = reason.strip()
+    corrected.full_clean(exclude=["person", "corrects"])
+    if isinstance(corrected, Spell):
+        _place_spell(model, locked, corrected, replacing=current)  # type: ignore[arg-type, type-var]
+    current.superseded_at = timezone.now()
+    current.save(update_fields=["superseded_at", "updated_at"])
+    corrected.save()
+    _audit(
+        acting_user,
+        Action.CHANGE,
+        locked,
+        corrected,
+        diff(snapshot(current, exclude=("superseded_at",)), snapshot(corrected)),
+        f"Corrected: {reason.strip()}",
+    )
+    return corrected
+
+
+def _validate_eet(fields: dict[str, Any]) -> None:
+    if fields.get("activity") not in FULL_OR_PART_TIME:
+        fields["part_time"] = False
+
+
+@transaction.atomic
+def eet_record(*, acting_user: User | None, person: YoungPerson, **fields: Any) -> EETSpell:
+    """Record a new EET activity from ``start``; the current open activity ends the day before."""
+    _validate_eet(fields)
+    return _add_spell(EETSpell, acting_user=acting_user, person=person, **fields)
+
+
+@transaction.atomic
+def eet_correct(*, acting_user: User, spell: EETSpell, reason: str, **fields: Any) -> EETSpell:
+    _validate_eet(fields)
+    return _correct(EETSpell, acting_user=acting_user, record=spell, reason=reason, **fields)
+
+
+@transaction.atomic
+def accommodation_record(*, acting_user: User | None, person: YoungPerson, **fields: Any) -> AccommodationSpell:
+    return _add_spell(AccommodationSpell, acting_user=acting_user, person=person, **fields)
+
+
+@transaction.atomic
+def accommodation_correct(
+    *, acting_user: User, spell: AccommodationSpell, reason: str, **fields: Any
+) -> AccommodationSpell:
+    return _correct(AccommodationSpell, acting_user=acting_user, record=spell, reason=reason, **fields)
+
+
+# Dated events -----------------------------------------------------------------------------------
+
+
+def _not_future(day: datetime.date, field: str = "date") -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: "The date must be today or in the past"})
+
+
+def _add_event(model: type[RecordT], *, acting_user: User | None, person: YoungPerson, **fields: Any) -> RecordT:
+    locked = _lock(person)
+    record = model(person=locked, recorded_by=acting_user, **fields)
+    record.full_clean(exclude=["person"])
+    record.save()
+    _audit(acting_user, Action.CREATE, locked, record, diff({}, snapshot(record)))
+    return record
+
+
+@transaction.atomic
+def contact_record(
+    *, acting_user: User | None, person: YoungPerson, date: datetime.date, method: str, in_touch: str, note: str = ""
+) -> Contact:
+    _not_future(date)
+    contact = _add_event(
+        Contact, acting_user=acting_user, person=person, date=date, method=method, in_touch=in_touch, note=note
+    )
+    if in_touch == InTouch.DIED and (person.died_on is None or date < person.died_on):
+        YoungPerson.objects.filter(pk=person.pk).update(died_on=date)
+    return contact
+
+
+@transaction.atomic
+def pathway_review_record(
+    *,
+    acting_user: User | None,
+    person: YoungPerson,
+    date: datetime.date,
+    next_due: datetime.date | None = None,
+    passport: list[str] | None = None,
+    summary: str = "",
+) -> PathwayPlanReview:
+    _not_future(date)
+    due = next_due or plan_review_due(date)
+    if due <= date:
+        raise ValidationError({"next_due": "The next review must be after this review"})
+    if due > plan_review_due(date):
+        raise ValidationError({"next_due": "The next review must be within 6 months of this review"})
+    return _add_event(
+        PathwayPlanReview,
+        acting_user=acting_user,
+        person=person,
+        date=date,
+        next_due=due,
+        passport=sorted(passport or []),
+        summary=summary,
+    )
+
+
+@transaction.atomic
+def pep_record(
+    *,
+    acting_user: User | None,
+    person: YoungPerson,
+    date: datetime.date,
+    school_year: int,
+    social_worker_attended: bool,
+    quality: str,
+) -> PEP:
+    _not_future(date)
+    if not 1 <= school_year <= 13:
+        raise ValidationError({"school_year": "Enter a school year from 1 to 13"})
+    return _add_event(
+        PEP,
+        acting_user=acting_user,
+        person=person,
+        date=date,
+        school_year=school_year,
+        social_worker_attended=social_worker_attended,
+        quality=quality,
+    )
+
+
+@transaction.atomic
+def aspiration_record(
+    *,
+    acting_user: User | None,
+    person: YoungPerson,
+    date: datetime.date,
+    school_year: int,
+    aspiration: str,
+    sector: str = "",
+) -> Aspiration:
+    _not_future(date)
+    return _add_event(
+        Aspiration,
+        acting_user=acting_user,
+        person=person,
+        date=date,
+        school_year=school_year,
+        aspiration=aspiration,
+        sector=sector,
+    )
+
+
+@transaction.atomic
+def destination_record(*, acting_user: User | None, person: YoungPerson, **fields: Any) -> IntendedDestination:
+    _not_future(fields["date"])
+    if fields.get("school_year") not in (11, 12):
+        raise ValidationError({"school_year": "Intended destinations are recorded in Year 11 or Year 12"})
+    return _add_event(IntendedDestination, acting_user=acting_user, person=person, **fields)
+
+
+@transaction.atomic
+def case_close(
+    *, acting_user: User, person: YoungPerson, date: datetime.date, reason: str, note: str = ""
+) -> CaseClosure:
+    _not_future(date)
+    return _add_event(CaseClosure, acting_user=acting_user, person=person, date=date, reason=reason, note=note)
+
+
+@transaction.atomic
+def support_request_record(
+    *, acting_user: User | None, person: YoungPerson, date: datetime.date, needs: str
+) -> SupportRequest:
+    _not_future(date)
+    age = categories.age_on(person.date_of_birth, date)
+    if not 21 <= age < 25:
+        raise ValidationError({"date": "Requests for support again are for care leavers aged 21 to 24"})
+    return _add_event(SupportRequest, acting_user=acting_user, person=person, date=date, needs=needs)
+
+
+@transaction.atomic
+def support_request_assess(
+    *, acting_user: User, request: SupportRequest, outcome: str, assessed_on: datetime.date, assessment: str
+) -> SupportRequest:
+    _not_future(assessed_on, "assessed_on")
+    if assessed_on < request.date:
+        raise ValidationError({"assessed_on": "The assessment date must be the same as or after the request"})
+    return _correct(
+        SupportRequest,
+        acting_user=acting_user,
+        record=request,
+        reason="Assessment recorded",
+        outcome=outcome,
+        assessed_on=assessed_on,
+        assessment=assessment,
+    )
+
+
+# Allocation -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def allocate(
+    *,
+    acting_user: User | None,
+    person: YoungPerson,
+    role: str,
+    start: datetime.date,
+    worker: User | None = None,
+    worker_name: str = "",
+    team: Team | None = None,
+) -> Allocation:
+    """Allocate a worker from ``start``; the current allocation in that role ends the day before."""
+    locked = _lock(person)
+    if worker is None and not worker_name.strip():
+        raise ValidationError({"worker": "Select a worker or enter their name"})
+    if worker is not None and worker.organisation_id != locked.council_id:
+        raise ValidationError({"worker": "Select a worker from the council"})
+    if team is not None and team.council_id != locked.council_id:
+        raise ValidationError({"team": "Select a team of the council"})
+    current = Allocation.objects.filter(person=locked, role=role, end__isnull=True, superseded_at__isnull=True).first()
+    if current is not None:
+        if start <= current.start:
+            raise ValidationError(
+                {"start": f"The allocation must start after the current one started ({current.start:%-d %B %Y})"}
+            )
+        current.end = start - datetime.timedelta(days=1)
+        current.save(update_fields=["end", "updated_at"])
+    allocation = Allocation(
+        person=locked,
+        recorded_by=acting_user,
+        role=role,
+        worker=worker,
+        worker_name=worker_name.strip(),
+        team=team,
+        start=start,
+    )
+    allocation.full_clean(exclude=["person"])
+    allocation.save()
+    if role == Allocation.Role.PERSONAL_ADVISER and start <= timezone.localdate():
+        locked.personal_adviser = worker
+        locked.team = team
+        locked.save(update_fields=["personal_adviser", "team"])
+    _audit(acting_user, Action.CREATE, locked, allocation, diff({}, snapshot(allocation)))
+    return allocation
