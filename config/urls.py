@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("onward.core.urls")),
     path("", include("onward.accounts.urls")),
     path("audit/", include("onward.audit.urls")),
+    path("people/", include("onward.people.urls")),
 ]
 
 handler403 = "onward.core.views.error_403"

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onward.accounts.models import Organisation, Team, User
 from onward.accounts.permissions import ROLES
-from tests.factories import CouncilFactory, PartnerFactory, TeamFactory, UserFactory
+from onward.people.categories import birthday
+from onward.people.models import Allocation, CareEpisode, EETSpell, SupportRequest, YoungPerson
+from onward.people.services import refresh_care_summary
+from tests.factories import CouncilFactory, PartnerFactory, TeamFactory, UserFactory, YoungPersonFactory
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -23,6 +28,9 @@ class Tenant:
     partner: Organisation
     team: Team
     users: dict[str, User] = field(default_factory=dict)
+    person: YoungPerson | None = None
+    spell: EETSpell | None = None
+    support: SupportRequest | None = None
 
 
 def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenant:
@@ -44,7 +52,27 @@ def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenan
             roles=[role.key],
             teams=[] if role.for_partners else [team],
         )
+    add_young_person(tenant)
     return tenant
+
+
+def add_young_person(tenant: Tenant) -> None:
+    """A 22-year-old former relevant care leaver allocated to the tenant's personal adviser."""
+    today = timezone.localdate()
+    dob = today.replace(year=today.year - 22) - datetime.timedelta(days=40)
+    adviser = tenant.users["personal_adviser"]
+    person = YoungPersonFactory(council=tenant.council, personal_adviser=adviser, team=tenant.team, date_of_birth=dob)
+    CareEpisode.objects.create(
+        person=person, start=birthday(dob, 15), end=birthday(dob, 18), reason_new_episode="S", legal_status="C2",
+        placement_type="U4", reason_ceased="E17",
+    )
+    refresh_care_summary(person)
+    Allocation.objects.create(
+        person=person, role=Allocation.Role.PERSONAL_ADVISER, worker=adviser, team=tenant.team, start=birthday(dob, 16)
+    )
+    tenant.person = person
+    tenant.spell = EETSpell.objects.create(person=person, activity="further_education", start=today - datetime.timedelta(days=200))
+    tenant.support = SupportRequest.objects.create(person=person, date=today - datetime.timedelta(days=3), needs="Help to find work")
 
 
 @pytest.fixture

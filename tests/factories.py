@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from faker import Faker
 
 from onward.accounts.models import Organisation, Partnership, Team, User
+from onward.people.models import YoungPerson
 
 fake = Faker("en_GB")
 
@@ -66,3 +67,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     def teams(self, create: bool, extracted: list[Team] | None, **kwargs: object) -> None:
         for team in extracted or []:
             self.teams.add(team)
+
+
+class YoungPersonFactory(factory.django.DjangoModelFactory):
+    """A synthetic young person (no care history unless you add episodes)."""
+
+    class Meta:
+        model = YoungPerson
+
+    council = factory.SubFactory(CouncilFactory)
+    child_id = factory.Sequence(lambda n: f"C{n:06d}")
+    legal_given_name = factory.LazyFunction(fake.first_name)
+    legal_family_name = factory.LazyFunction(fake.last_name)
+    date_of_birth = factory.LazyFunction(lambda: fake.date_of_birth(minimum_age=16, maximum_age=24))
+    sex = "F"
+    ethnicity = "WBRI"

@@ -49,6 +49,13 @@ def needs(*perms: Perm, status: int = 200) -> Rule:
     return Rule(lambda user: 302 if user is None else (status if user.can(*perms) else 403))
 
 
+def needs_any(*perms: Perm) -> Rule:
+    return Rule(lambda user: 302 if user is None else (200 if user.can_any(perms) else 403))
+
+
+PEOPLE = (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
+
+
 def post_only(rule_for_post: Rule | None = None) -> Rule:
     """A page that only accepts POST: GET answers 405 to everyone signed in."""
     return Rule(lambda user: 302 if user is None else 405)
@@ -81,6 +88,16 @@ RULES: dict[str, Rule] = {
     "accounts:partner-list": needs(Perm.MANAGE_ORGANISATIONS),
     "accounts:partner-add": needs(Perm.MANAGE_ORGANISATIONS),
     "accounts:partner-detail": needs(Perm.MANAGE_ORGANISATIONS),
+    "people:caseload": needs_any(*PEOPLE),
+    "people:caseload-export": needs_any(*PEOPLE),
+    "people:neet": needs_any(*PEOPLE),
+    "people:at-risk": needs(Perm.VIEW_TEAM_PEOPLE),
+    "people:person-create": needs(Perm.CHANGE_PEOPLE),
+    "people:person-detail": needs_any(*PEOPLE),
+    "people:person-update": needs(Perm.CHANGE_PEOPLE),
+    "people:record-add": needs(Perm.CHANGE_PEOPLE),
+    "people:record-correct": needs(Perm.CHANGE_PEOPLE),
+    "people:support-request-assess": needs(Perm.CHANGE_PEOPLE),
     "audit:event-list": needs(Perm.VIEW_AUDIT),
     "audit:event-export": needs(Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT),
 }
@@ -120,6 +137,16 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.users["personal_adviser"].pk}
     elif name == "accounts:partner-detail":
         kwargs = {"pk": tenant.partner.pk}
+    elif name in ("people:person-detail", "people:person-update"):
+        kwargs = {"pk": tenant.person.pk}
+    elif name == "people:record-add":
+        kwargs = {"pk": tenant.person.pk, "kind": "eet"}
+    elif name == "people:record-correct":
+        kwargs = {"pk": tenant.person.pk, "kind": "eet", "record_pk": tenant.spell.pk}
+    elif name == "people:support-request-assess":
+        kwargs = {"pk": tenant.person.pk, "request_pk": tenant.support.pk}
+    elif name == "people:caseload-export":
+        kwargs = {"file_format": "csv"}
     elif name == "accounts:set-password":
         kwargs = {"uidb64": "MQ", "token": "not-a-real-token"}
     return reverse(name, kwargs=kwargs)

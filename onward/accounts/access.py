@@ -178,9 +178,7 @@ def people_visible_to(user: User) -> QuerySet[YoungPerson]:
         return people
     allocated = Q(
         Exists(
-            Allocation.objects.filter(
-                person=OuterRef("pk"), worker=user, end__isnull=True, superseded_at__isnull=True
-            )
+            Allocation.objects.filter(person=OuterRef("pk"), worker=user, end__isnull=True, superseded_at__isnull=True)
         )
     ) | Q(personal_adviser=user)
     if user.can(Perm.VIEW_TEAM_PEOPLE):

@@ -29,3 +29,58 @@ class GovukForm(forms.Form):
                 label = str(field.label or "").lower()
                 verb = "Select" if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) else "Enter"
                 field.error_messages["required"] = f"{verb} {label}"
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes (rendered by components/field.html)."""
+
+    template_name = "components/date_widget.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if value:
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date entered as day, month and year, with the GOV.UK error messages.
+
+    ``name`` is how the date is named in messages, for example "start date" gives
+    "Enter the start date" and "Start date must be a real date".
+    """
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, name: str, required: bool = True, **kwargs: Any) -> None:
+        self.date_name = name
+        fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        super().__init__(fields, require_all_fields=False, required=required, **kwargs)
+        self.error_messages["required"] = f"Enter the {name}"
+
+    def compress(self, data_list: list[Any]) -> Any:
+        import datetime
+
+        if not data_list or not any(str(part or "").strip() for part in data_list):
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return None
+        day, month, year = (str(part or "").strip() for part in data_list)
+        missing = [label for label, part in (("day", day), ("month", month), ("year", year)) if not part]
+        capital = self.date_name[0].upper() + self.date_name[1:]
+        if missing:
+            raise forms.ValidationError(f"{capital} must include a {' and a '.join(missing)}", code="incomplete")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise forms.ValidationError(f"{capital} must be a real date", code="invalid")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(f"{capital} must be a real date", code="invalid") from None
+
+    def clean(self, value: Any) -> Any:
+        # MultiValueField's own required check speaks Django, not GOV.UK: compress decides.
+        if not value or not isinstance(value, list | tuple):
+            value = [None, None, None]
+        return self.compress([str(v).strip() if v is not None else "" for v in value])

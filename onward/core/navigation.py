@@ -29,6 +29,9 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Home", "core:home"),
+    NavItem("Young people", "people:caseload", (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
+    NavItem("NEET cohort", "people:neet", (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
+    NavItem("At risk of NEET", "people:at-risk", (Perm.VIEW_TEAM_PEOPLE,)),
     NavItem("Teams", "accounts:team-list", council_staff_only=True),
     NavItem("Users", "accounts:user-list", (Perm.MANAGE_USERS,)),
     NavItem("Partner organisations", "accounts:partner-list", (Perm.MANAGE_ORGANISATIONS,)),

@@ -14,7 +14,7 @@ from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from onward.core.codelists import ADOPTED, EET_ACTIVITIES, NEET_ACTIVITIES, EETActivity, ReasonEpisodeCeased
+from onward.core.codelists import ADOPTED, EET_ACTIVITIES, NEET_ACTIVITIES, EETActivity, InTouch, ReasonEpisodeCeased
 from onward.people import categories
 from onward.people.categories import Category
 from onward.people.models import (
@@ -123,15 +123,23 @@ def status_on(person: YoungPerson, day: datetime.date | None = None) -> StatusOn
         pathway_review=review,
         pathway_overdue=pathway_plan_overdue(category, review, day),
     )
-    status.risks = risk_reasons(person, status)
+    row = annotate_risk(YoungPerson.objects.filter(pk=person.pk), day).get()
+    status.risks = risk_reasons(row, day)
     return status
 
 
-def pathway_plan_overdue(category: Category, review: PathwayPlanReview | None, day: datetime.date) -> bool:
+PLAN_CATEGORIES = frozenset(
+    {Category.ELIGIBLE, Category.RELEVANT, Category.FORMER_RELEVANT, Category.FORMER_RELEVANT_21_25}
+)
+
+
+def pathway_plan_overdue_on(category: Category, next_due: datetime.date | None, day: datetime.date) -> bool:
     """A pathway plan is needed from eligibility on; reviews are due at least every 6 months."""
-    if category not in (Category.ELIGIBLE, Category.RELEVANT, Category.FORMER_RELEVANT, Category.FORMER_RELEVANT_21_25):
-        return False
-    return review is None or review.next_due < day
+    return category in PLAN_CATEGORIES and (next_due is None or next_due < day)
+
+
+def pathway_plan_overdue(category: Category, review: PathwayPlanReview | None, day: datetime.date) -> bool:
+    return pathway_plan_overdue_on(category, review.next_due if review else None, day)
 
 
 # At risk of NEET ------------------------------------------------------------------------------
@@ -139,47 +147,82 @@ def pathway_plan_overdue(category: Category, review: PathwayPlanReview | None, d
 RISK_ENDING_WEEKS = 6
 RISK_NEET_MONTHS = 3
 RISK_NO_CONTACT_MONTHS = 2
+PEP_TERM_DAYS = 122  # a PEP is reviewed each school term: about 4 months
 
 
-def risk_reasons(person: YoungPerson, status: StatusOn) -> list[str]:
-    """Why the young person is at risk of being (or staying) NEET on ``status.day``; empty if not.
+def annotate_risk(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
+    """Add what the at-risk rules need (on top of ``annotate_status``) in the same query."""
+    eet = _current_eet(day)
+    return annotate_status(people, day).annotate(
+        eet_end=Subquery(eet.values("end")[:1], output_field=DateField()),
+        has_next_step=Exists(
+            EETSpell.objects.filter(person=OuterRef("pk"), superseded_at__isnull=True, start__gt=OuterRef("eet_end"))
+        ),
+        recent_pep=Exists(
+            PEP.objects.filter(
+                person=OuterRef("pk"),
+                superseded_at__isnull=True,
+                date__lte=day,
+                date__gt=day - datetime.timedelta(days=PEP_TERM_DAYS),
+            )
+        ),
+    )
 
-    The rules: a course or job ends within 6 weeks with no next step recorded; NEET for 3 months
-    or more; not in touch (or no contact) for 2 months; pathway plan overdue; looked after in
-    Year 12 or 13 with no PEP this term.
+
+def risk_reasons(row: Any, day: datetime.date) -> list[str]:
+    """Why a young person is at risk of being (or staying) NEET on ``day``; empty if not.
+
+    ``row`` is a young person from ``annotate_risk``. The rules: a course or job ends within 6
+    weeks with no next step recorded; NEET for 3 months or more; no contact for 2 months, or
+    not in touch; pathway plan overdue; looked after in Year 12 or 13 with no PEP this term.
     """
-    day = status.day
+    category = Category(row.category)
+    if category not in categories.IN_SCOPE_CATEGORIES or (
+        category == Category.LOOKED_AFTER and categories.age_on(row.date_of_birth, day) < 16
+    ):
+        return []
     reasons: list[str] = []
-    if status.category in (Category.NONE, Category.DIED, Category.TRANSFERRED, Category.ADOPTED):
-        return reasons
-    spell = status.eet
-    if spell is not None and spell.activity in EET_ACTIVITIES and spell.end is not None:
-        if spell.end <= day + datetime.timedelta(weeks=RISK_ENDING_WEEKS):
-            has_next = EETSpell.objects.filter(person=person, start__gt=spell.end, superseded_at__isnull=True).exists()
-            if not has_next:
-                reasons.append(
-                    f"{spell.get_activity_display()} ends on {spell.end:%-d %B %Y} with no next step recorded"
-                )
-    if spell is not None and spell.activity in NEET_ACTIVITIES:
-        months = _months_between(spell.start, day)
+    activity = row.eet_activity
+    if (
+        activity in EET_ACTIVITIES
+        and row.eet_end is not None
+        and row.eet_end <= day + datetime.timedelta(weeks=RISK_ENDING_WEEKS)
+        and not row.has_next_step
+    ):
+        label = EETActivity(activity).label
+        reasons.append(f"{label} ends on {row.eet_end:%-d %B %Y} with no next step recorded")
+    if activity in NEET_ACTIVITIES and row.eet_since is not None:
+        months = _months_between(row.eet_since, day)
         if months >= RISK_NEET_MONTHS:
             reasons.append(f"Not in education, employment or training for {months} months")
-    contact = status.contact
-    if contact is None or contact.date < _months_before(day, RISK_NO_CONTACT_MONTHS):
+    if row.last_contact_on is None or row.last_contact_on < _months_before(day, RISK_NO_CONTACT_MONTHS):
         reasons.append("No contact for 2 months or more")
-    elif contact.in_touch != "YES":
-        reasons.append(f"Not in touch: {contact.get_in_touch_display().lower()}")
-    if status.pathway_overdue:
+    elif row.last_in_touch != "YES":
+        reasons.append(f"Not in touch: {InTouch(row.last_in_touch).label.lower()}")
+    if pathway_plan_overdue_on(category, row.plan_next_due, day):
         reasons.append("Pathway plan review overdue")
-    if status.category in (Category.LOOKED_AFTER, Category.ELIGIBLE) and school_year_on(person.date_of_birth, day) in (
-        12,
-        13,
+    if (
+        category in (Category.LOOKED_AFTER, Category.ELIGIBLE)
+        and school_year_on(row.date_of_birth, day) in (12, 13)
+        and not row.recent_pep
     ):
-        if not PEP.objects.filter(
-            person=person, date__gt=day - datetime.timedelta(days=122), date__lte=day, superseded_at__isnull=True
-        ).exists():
-            reasons.append("No PEP this term for a young person in Year 12 or 13")
+        reasons.append("No PEP this term for a young person in Year 12 or 13")
     return reasons
+
+
+def at_risk(people: QuerySet[YoungPerson], day: datetime.date) -> list[tuple[YoungPerson, list[str]]]:
+    """Each of ``people`` at risk of NEET on ``day`` with the reasons, in one query."""
+    rows = (
+        annotate_risk(people, day)
+        .select_related("personal_adviser", "team")
+        .order_by("legal_family_name", "legal_given_name", "pk")
+    )
+    flagged = []
+    for row in rows:
+        reasons = risk_reasons(row, day)
+        if reasons:
+            flagged.append((row, reasons))
+    return flagged
 
 
 def _months_between(start: datetime.date, end: datetime.date) -> int:
@@ -386,7 +429,7 @@ def caseload(
     sort: str = "name",
 ) -> QuerySet[YoungPerson]:
     """A filtered, sorted list of ``people`` (already scoped by the access module), annotated for ``day``."""
-    qs = annotate_status(people, day).select_related("personal_adviser", "team")
+    qs: Any = annotate_status(people, day).select_related("personal_adviser", "team")  # annotated: typed loosely
     if filters.get("q"):
         for word in str(filters["q"]).split():
             qs = qs.filter(
@@ -426,7 +469,7 @@ def caseload(
         qs = qs.filter(team=filters["team"])
     if filters.get("worker"):
         qs = qs.filter(personal_adviser=filters["worker"])
-    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))  # type: ignore[no-any-return]
 
 
 def plan_review_due(review_date: datetime.date) -> datetime.date:

@@ -61,7 +61,7 @@ PERSON_FIELDS = (
     "address",
     "communication_preferences",
 )
-FIELD_LABELS = {name: YoungPerson._meta.get_field(name).verbose_name for name in PERSON_FIELDS}
+FIELD_LABELS = {name: str(getattr(YoungPerson._meta.get_field(name), "verbose_name", name)) for name in PERSON_FIELDS}
 
 
 class StalePersonError(Exception):
@@ -96,7 +96,7 @@ def _audit(
         council=person.council,
         obj=obj,
         changes=changes,
-        summary=summary or f"{obj._meta.verbose_name.capitalize()} for {person.child_id}",
+        summary=summary or f"{str(obj._meta.verbose_name).capitalize()} for {person.child_id}",
     )
 
 
@@ -244,7 +244,7 @@ def _place_spell(
         raise ValidationError({"end": "The end date must be the same as or after the start date"})
     if spell.start < person.date_of_birth:
         raise ValidationError({"start": "The start date cannot be before the young person's date of birth"})
-    others = model.objects.filter(person=person, superseded_at__isnull=True)
+    others = model._default_manager.filter(person=person, superseded_at__isnull=True)
     if replacing is not None:
         others = others.exclude(pk=replacing.pk)
     to_close = None
@@ -257,7 +257,8 @@ def _place_spell(
                 continue
             raise ValidationError(
                 {
-                    "start": f"This overlaps {other} to {_fmt(other.end)}. Change the dates, or correct that record instead"
+                    "start": f"This overlaps {other} to {_fmt(other.end)}. "
+                    "Change the dates, or correct that record instead"
                 }
             )
     return to_close
@@ -290,7 +291,7 @@ def _correct(model: type[RecordT], *, acting_user: User, record: RecordT, reason
     if not reason.strip():
         raise ValidationError({"correction_reason": "Enter the reason for the correction"})
     locked = _lock(record.person)
-    current = model.objects.select_for_update().get(pk=record.pk)
+    current = model._default_manager.select_for_update().get(pk=record.pk)
     if current.superseded_at is not None:
         raise ValidationError("This record has already been corrected: correct the newer record instead")
     values = {

@@ -38,4 +38,26 @@ def govuk_widget(field: BoundField) -> SafeString:
 
 @register.filter
 def is_multiple_choice(field: BoundField) -> bool:
-    return field.widget_type in ("checkboxselectmultiple", "radioselect")
+    return field.widget_type in ("checkboxselectmultiple", "radioselect", "govukdate")
+
+
+@register.filter
+def date_parts(field: BoundField) -> list[dict[str, str]]:
+    """The day, month and year boxes of a GOV.UK date field, with their names and values."""
+    if field.form.is_bound:
+        values = [field.form.data.get(f"{field.html_name}_{i}", "") for i in range(3)]
+    else:
+        initial = field.value()
+        values = [str(v or "") for v in field.field.widget.decompress(initial)] if initial else ["", "", ""]
+    names = [("day", "Day", "2"), ("month", "Month", "2"), ("year", "Year", "4")]
+    return [
+        {
+            "name": f"{field.html_name}_{i}",
+            "id": f"{field.auto_id}_{i}",
+            "label": label,
+            "width": width,
+            "value": values[i],
+            "part": part,
+        }
+        for i, (part, label, width) in enumerate(names)
+    ]

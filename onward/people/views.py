@@ -1,0 +1,550 @@
+"""Pages of the cohort register. Reads go through the access module and selectors; writes through services."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from onward.accounts import access
+from onward.accounts.models import User
+from onward.accounts.permissions import Perm
+from onward.audit.models import AuditEvent
+from onward.audit.services import audit_list, audit_record, audit_view
+from onward.core.forms_errors import apply_validation_error
+from onward.people import forms, selectors, services
+from onward.people.categories import CATEGORY_LABELS, Category, age_on, entitlement
+from onward.people.models import (
+    PASSPORT_TO_INDEPENDENCE,
+    AccommodationSpell,
+    Allocation,
+    EETSpell,
+    SupportRequest,
+    YoungPerson,
+)
+
+PEOPLE_PERMS = (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
+PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not user.can_any(PEOPLE_PERMS):
+        raise PermissionDenied
+    return user
+
+
+def _as_at(request: HttpRequest) -> datetime.date:
+    """The date a page shows, from ?as_at=YYYY-MM-DD; today if absent or not a real date."""
+    raw = request.GET.get("as_at", "")
+    try:
+        return datetime.date.fromisoformat(raw) if raw else selectors.today()
+    except ValueError:
+        return selectors.today()
+
+
+# Lists ------------------------------------------------------------------------------------------
+
+SCOPES = {"mine": "My caseload", "team": "My teams", "all": "Everyone I can see"}
+
+
+def _scoped(user: User, scope: str) -> Any:
+    people = access.people_visible_to(user)
+    if scope == "mine":
+        mine = Allocation.objects.filter(
+            person=OuterRef("pk"), worker=user, end__isnull=True, superseded_at__isnull=True
+        )
+        return people.filter(Q(personal_adviser=user) | Q(Exists(mine)))
+    if scope == "team":
+        return people.filter(team__in=user.teams.all())
+    return people
+
+
+def _default_scope(user: User) -> str:
+    return "mine" if user.can(Perm.VIEW_CASELOAD) and not user.can(Perm.VIEW_COUNCIL_PEOPLE) else "all"
+
+
+def _caseload_query(request: HttpRequest, user: User) -> tuple[Any, forms.CaseloadFilterForm, str, datetime.date]:
+    scope = request.GET.get("scope") or _default_scope(user)
+    if scope not in SCOPES:
+        scope = "all"
+    council = access.council_of(user)
+    teams = access.teams_visible_to(user)
+    workers = User.objects.filter(organisation=council, groups__name="personal_adviser", is_active=True).order_by(
+        "family_name", "given_name"
+    )
+    form = forms.CaseloadFilterForm(request.GET or None, teams=teams, workers=workers)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    day = _as_at(request)
+    people = _scoped(user, scope)
+    qs = selectors.caseload(people=people, day=day, filters=filters, sort=filters.get("sort") or "name")
+    return qs, form, scope, day
+
+
+def _describe_filters(request: HttpRequest) -> str:
+    return request.GET.urlencode() or "no filters"
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    qs, form, scope, day = _caseload_query(request, user)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    audit_list(
+        actor=user,
+        council=access.council_of(user),
+        object_type="people.YoungPerson",
+        summary=f"Caseload ({_describe_filters(request)}), page {page.number}",
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "people/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [_row(r, day) for r in rows],
+            "scope": scope,
+            "scopes": SCOPES,
+            "query": query.urlencode(),
+            "day": day,
+            "can_add": user.can(Perm.CHANGE_PEOPLE),
+        },
+    )
+
+
+@dataclass
+class Row:
+    person: YoungPerson
+    age: int
+    category: str
+    activity: str
+    activity_group: str
+    since: datetime.date | None
+    last_contact: datetime.date | None
+    plan_due: datetime.date | None
+    plan_overdue: bool
+
+
+def _row(person: Any, day: datetime.date) -> Row:
+    from onward.core.codelists import ACTIVITY_INFO, EETActivity
+
+    info = ACTIVITY_INFO[person.eet_activity]
+    category = Category(person.category)
+    return Row(
+        person=person,
+        age=age_on(person.date_of_birth, day),
+        category=CATEGORY_LABELS[category],
+        activity=EETActivity(person.eet_activity).label,
+        activity_group=info.group.value,
+        since=person.eet_since,
+        last_contact=person.last_contact_on,
+        plan_due=person.plan_next_due,
+        plan_overdue=selectors.pathway_plan_overdue_on(category, person.plan_next_due, day),
+    )
+
+
+EXPORT_COLUMNS = [
+    "Child identifier",
+    "Legal name",
+    "Preferred name",
+    "Date of birth",
+    "Age",
+    "Category",
+    "EET activity",
+    "Since",
+    "Personal adviser",
+    "Team",
+    "Last contact",
+    "In touch",
+    "Pathway plan review due",
+    "SEND",
+    "EHCP",
+    "UASC",
+    "Out of area",
+]
+
+
+def _export_rows(qs: Any, day: datetime.date) -> list[list[Any]]:
+    rows = []
+    for person in qs:
+        row = _row(person, day)
+        rows.append(
+            [
+                person.child_id,
+                person.legal_name,
+                person.preferred_name,
+                person.date_of_birth,
+                row.age,
+                row.category,
+                row.activity,
+                row.since,
+                person.personal_adviser.full_name if person.personal_adviser else "",
+                person.team.name if person.team else "",
+                row.last_contact,
+                person.last_in_touch or "",
+                row.plan_due,
+                "Yes" if person.send else "No",
+                "Yes" if person.ehcp else "No",
+                "Yes" if person.uasc else "No",
+                "Yes" if person.lives_out_of_area else "No",
+            ]
+        )
+    return rows
+
+
+@require_safe
+def caseload_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The current list (all pages, with its filters) as CSV or XLSX. Audited before the file is made."""
+    user = _user(request)
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    qs, _form, _scope, day = _caseload_query(request, user)
+    rows = _export_rows(qs, day)
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.EXPORT,
+            council=access.council_of(user),
+            object_type="people.YoungPerson",
+            summary=f"Exported {len(rows)} young people as {file_format.upper()} ({_describe_filters(request)})",
+        )
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    if file_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_COLUMNS)
+        for row in rows:
+            writer.writerow([v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else v for v in row])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Young people")
+        sheet.append(EXPORT_COLUMNS)
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="young-people-{stamp}.{file_format}"'
+    return response
+
+
+def neet_cohort(request: HttpRequest) -> HttpResponse:
+    """Everyone the user can see who is NEET on the date, longest NEET first."""
+    user = _user(request)
+    day = _as_at(request)
+    people = selectors.neet_on(access.people_visible_to(user), day)
+    qs = selectors.caseload(people=people, day=day, filters={}).order_by("eet_since", "pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list(
+        actor=user,
+        council=access.council_of(user),
+        object_type="people.YoungPerson",
+        summary=f"NEET cohort on {day:%d/%m/%Y}, page {page.number}",
+    )
+    return render(
+        request,
+        "people/neet.html",
+        {"page": page, "rows": [_row(r, day) for r in page.object_list], "day": day, "query": ""},
+    )
+
+
+@access.require_perm(Perm.VIEW_TEAM_PEOPLE)
+def at_risk_list(request: HttpRequest) -> HttpResponse:
+    """Young people at risk of NEET in the manager's teams (or all they can see), with the reasons."""
+    user: User = request.user  # type: ignore[assignment]
+    day = _as_at(request)
+    people = access.people_visible_to(user)
+    if request.GET.get("scope") != "all" and user.teams.exists():
+        people = people.filter(team__in=user.teams.all())
+    flagged = selectors.at_risk(people, day)
+    audit_list(
+        actor=user,
+        council=access.council_of(user),
+        object_type="people.YoungPerson",
+        summary=f"At risk of NEET on {day:%d/%m/%Y}",
+    )
+    return render(
+        request, "people/at_risk.html", {"flagged": flagged, "day": day, "scope": request.GET.get("scope", "team")}
+    )
+
+
+# One young person -------------------------------------------------------------------------------
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = access.access_person(user, pk)
+    day = _as_at(request)
+    status = selectors.status_on(person, day)
+    audit_view(actor=user, council=person.council, obj=person, summary=f"Record viewed (as at {day:%d/%m/%Y})")
+    allocations = (
+        Allocation.objects.filter(person=person, superseded_at__isnull=True)
+        .select_related("worker", "team")
+        .order_by("role", "-start")
+    )
+    review = status.pathway_review
+    passport = [(label, key in (review.passport if review else [])) for key, label in PASSPORT_TO_INDEPENDENCE]
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "status": status,
+            "day": day,
+            "is_today": day == selectors.today(),
+            "age": age_on(person.date_of_birth, day),
+            "entitlement": entitlement(status.category),
+            "allocations": allocations,
+            "timeline": selectors.timeline(person),
+            "passport": passport,
+            "can_change": access.can_change_person(user),
+            "can_change_education": access.can_change_education(user),
+            "kinds": RECORD_KINDS,
+            "school_year": selectors.school_year_on(person.date_of_birth, day),
+            "pending_requests": SupportRequest.objects.filter(
+                person=person, superseded_at__isnull=True, outcome=SupportRequest.Outcome.PENDING
+            ),
+        },
+    )
+
+
+def _require_change(user: User) -> None:
+    if not access.can_change_person(user):
+        raise PermissionDenied
+
+
+def person_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require_change(user)
+    council = access.council_of(user)
+    form = forms.PersonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            with transaction.atomic():
+                person = services.person_create(acting_user=user, council=council, **data)  # type: ignore[arg-type]
+                services.allocate(
+                    acting_user=user,
+                    person=person,
+                    role=Allocation.Role.PERSONAL_ADVISER,
+                    start=selectors.today(),
+                    worker=user,
+                    team=user.teams.first(),
+                )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"{person.display_name} added")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": None})
+
+
+def person_update(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    _require_change(user)
+    person = access.access_person(user, pk)
+    initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
+    for flag in ("uasc", "send", "ehcp", "is_parent", "is_pregnant", "lives_out_of_area"):
+        initial[flag] = "yes" if initial[flag] else "no"
+    initial["version"] = person.version
+    form = forms.PersonForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
+        try:
+            person = services.person_update(acting_user=user, person=person, version=version, **data)
+        except services.StalePersonError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Details saved")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+# Recording history ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    title: str
+    action: str
+    done: str
+    form: type[Any]
+    service: Callable[..., Any]
+    education: bool = False
+    """Virtual School officers (education changes) may record this too."""
+
+
+RECORD_KINDS: dict[str, RecordKind] = {
+    "eet": RecordKind(
+        "Record education, employment or training",
+        "Record EET activity",
+        "Activity recorded",
+        forms.EETForm,
+        services.eet_record,
+    ),
+    "accommodation": RecordKind(
+        "Record accommodation",
+        "Record accommodation",
+        "Accommodation recorded",
+        forms.AccommodationForm,
+        services.accommodation_record,
+    ),
+    "contact": RecordKind(
+        "Record a contact", "Record a contact", "Contact recorded", forms.ContactForm, services.contact_record
+    ),
+    "pathway-review": RecordKind(
+        "Record a pathway plan review",
+        "Record a pathway plan review",
+        "Pathway plan review recorded",
+        forms.PathwayReviewForm,
+        services.pathway_review_record,
+    ),
+    "pep": RecordKind(
+        "Record a PEP", "Record a PEP", "PEP recorded", forms.PEPForm, services.pep_record, education=True
+    ),
+    "aspiration": RecordKind(
+        "Record an aspiration",
+        "Record an aspiration",
+        "Aspiration recorded",
+        forms.AspirationForm,
+        services.aspiration_record,
+        education=True,
+    ),
+    "destination": RecordKind(
+        "Record an intended destination",
+        "Record an intended destination",
+        "Intended destination recorded",
+        forms.DestinationForm,
+        services.destination_record,
+        education=True,
+    ),
+    "episode": RecordKind(
+        "Add a care episode", "Add a care episode", "Care episode added", forms.EpisodeForm, services.episode_add
+    ),
+    "allocation": RecordKind(
+        "Allocate a worker", "Allocate a worker", "Worker allocated", forms.AllocationForm, services.allocate
+    ),
+    "closure": RecordKind("Close the case", "Close the case", "Case closed", forms.ClosureForm, services.case_close),
+    "support-request": RecordKind(
+        "Record a request for support",
+        "Record a request for support",
+        "Request for support recorded",
+        forms.SupportRequestForm,
+        services.support_request_record,
+    ),
+}
+
+
+def _form_kwargs(kind: str, user: User) -> dict[str, Any]:
+    if kind == "allocation":
+        council = access.council_of(user)
+        return {
+            "workers": User.objects.filter(organisation=council, is_active=True).order_by("family_name", "given_name"),
+            "teams": access.teams_visible_to(user),
+        }
+    return {}
+
+
+def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    user = _user(request)
+    spec = RECORD_KINDS.get(kind)
+    if spec is None:
+        raise Http404
+    allowed = access.can_change_education(user) if spec.education else access.can_change_person(user)
+    if not allowed:
+        raise PermissionDenied
+    person = access.access_person(user, pk)
+    form = spec.form(request.POST if request.method == "POST" else None, **_form_kwargs(kind, user))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v is not None or k in ("end",)}
+        if kind == "accommodation" or kind == "eet":
+            data.setdefault("end", None)
+        try:
+            spec.service(acting_user=user, person=person, **data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, spec.done)
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/record_form.html", {"form": form, "person": person, "spec": spec})
+
+
+CORRECTABLE: dict[str, tuple[Any, Any, Any]] = {
+    "eet": (EETSpell, forms.EETCorrectionForm, services.eet_correct),
+    "accommodation": (AccommodationSpell, forms.AccommodationCorrectionForm, services.accommodation_correct),
+}
+
+
+def record_correct(request: HttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
+    """Correct an EET or accommodation record: the old one is kept, superseded, with the reason."""
+    user = _user(request)
+    _require_change(user)
+    if kind not in CORRECTABLE:
+        raise Http404
+    model, form_class, service = CORRECTABLE[kind]
+    person = access.access_person(user, pk)
+    record = model._default_manager.filter(person=person, pk=record_pk, superseded_at__isnull=True).first()
+    if record is None:
+        raise Http404
+    editable = [f.name for f in model._meta.concrete_fields if f.name in form_class.base_fields]
+    initial = {name: getattr(record, name) for name in editable}
+    if "part_time" in initial:
+        initial["part_time"] = "yes" if record.part_time else "no"
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("correction_reason")
+        try:
+            service(acting_user=user, spell=record, reason=reason, **data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Correction saved; the earlier record is kept in the history")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/record_form.html", {"form": form, "person": person, "spec": None, "record": record})
+
+
+def support_request_assess(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    user = _user(request)
+    _require_change(user)
+    person = access.access_person(user, pk)
+    support = SupportRequest.objects.filter(person=person, pk=request_pk, superseded_at__isnull=True).first()
+    if support is None:
+        raise Http404
+    form = forms.SupportAssessmentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_request_assess(acting_user=user, request=support, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Assessment recorded")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(
+        request,
+        "people/record_form.html",
+        {"form": form, "person": person, "spec": None, "record": support, "title": "Record the assessment"},
+    )
