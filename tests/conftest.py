@@ -63,16 +63,25 @@ def add_young_person(tenant: Tenant) -> None:
     adviser = tenant.users["personal_adviser"]
     person = YoungPersonFactory(council=tenant.council, personal_adviser=adviser, team=tenant.team, date_of_birth=dob)
     CareEpisode.objects.create(
-        person=person, start=birthday(dob, 15), end=birthday(dob, 18), reason_new_episode="S", legal_status="C2",
-        placement_type="U4", reason_ceased="E17",
+        person=person,
+        start=birthday(dob, 15),
+        end=birthday(dob, 18),
+        reason_new_episode="S",
+        legal_status="C2",
+        placement_type="U4",
+        reason_ceased="E17",
     )
     refresh_care_summary(person)
     Allocation.objects.create(
         person=person, role=Allocation.Role.PERSONAL_ADVISER, worker=adviser, team=tenant.team, start=birthday(dob, 16)
     )
     tenant.person = person
-    tenant.spell = EETSpell.objects.create(person=person, activity="further_education", start=today - datetime.timedelta(days=200))
-    tenant.support = SupportRequest.objects.create(person=person, date=today - datetime.timedelta(days=3), needs="Help to find work")
+    tenant.spell = EETSpell.objects.create(
+        person=person, activity="further_education", start=today - datetime.timedelta(days=200)
+    )
+    tenant.support = SupportRequest.objects.create(
+        person=person, date=today - datetime.timedelta(days=3), needs="Help to find work"
+    )
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ def audit_record(
         ip_address=context.ip_address if context else None,
         request_id=context.request_id if context else "",
     )
-    event.full_clean()
+    event.full_clean(exclude=["council", "actor"])  # both come from loaded objects; skip re-fetching them
     event.save()
     return event
 

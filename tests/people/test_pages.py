@@ -1,0 +1,325 @@
+"""The cohort register's pages: lists, filters, exports, the young person's page and its forms."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from onward.audit.models import AuditEvent
+from onward.people import services
+from onward.people.categories import birthday
+from onward.people.models import EETSpell, YoungPerson
+from tests.factories import YoungPersonFactory
+
+TODAY = timezone.localdate
+
+
+def add_care_leaver(tenant, *, name: str, age: int, activity: str, months_in_activity: int = 1, **extra):  # type: ignore[no-untyped-def]
+    """A former relevant young person of ``age``, doing ``activity`` for ``months_in_activity``."""
+    today = TODAY()
+    dob = today.replace(year=today.year - age) - datetime.timedelta(days=20)
+    person = YoungPersonFactory(
+        council=tenant.council,
+        legal_given_name=name,
+        date_of_birth=dob,
+        team=tenant.team,
+        personal_adviser=tenant.users["personal_adviser"],
+        **extra,
+    )
+    adviser = tenant.users["personal_adviser"]
+    services.episode_add(
+        acting_user=adviser,
+        person=person,
+        start=birthday(dob, 15),
+        end=birthday(dob, 17),
+        reason_new_episode="S",
+        legal_status="C2",
+        placement_type="U4",
+        reason_ceased="E13",
+    )
+    services.eet_record(
+        acting_user=adviser,
+        person=person,
+        activity=activity,
+        start=today - datetime.timedelta(days=30 * months_in_activity),
+        source="worker",
+    )
+    return person
+
+
+def test_the_caseload_filters_by_status_age_and_flags(world, signed_in) -> None:
+    """Filters narrow the list: NEET only, age band, SEND."""
+    a = world["A"]
+    add_care_leaver(a, name="Amara", age=19, activity="neet_seeking")
+    add_care_leaver(a, name="Bilal", age=20, activity="apprenticeship", send=True)
+    add_care_leaver(a, name="Cerys", age=17, activity="neet_illness")
+    client = signed_in(a.users["team_manager"])
+
+    def names(**params: str) -> list[str]:
+        response = client.get(reverse("people:caseload"), {"scope": "all", **params})
+        assert response.status_code == 200
+        return sorted(row.person.legal_given_name for row in response.context["rows"])
+
+    assert names(status="neet") == ["Amara", "Cerys"]
+    assert names(status="neet", age_band="19_21") == ["Amara"]
+    assert names(status="eet", send="on") == ["Bilal"]
+    assert names(q="bil") == ["Bilal"]
+
+
+def test_a_personal_adviser_sees_only_their_caseload(world, signed_in) -> None:
+    """'My caseload' holds the young people allocated to the adviser, and nobody else's."""
+    a = world["A"]
+    mine = add_care_leaver(a, name="Dara", age=19, activity="further_education")
+    other = YoungPersonFactory(council=a.council, legal_given_name="Elin")
+    client = signed_in(a.users["personal_adviser"])
+    rows = client.get(reverse("people:caseload")).context["rows"]
+    assert mine.pk in {row.person.pk for row in rows}
+    assert other.pk not in {row.person.pk for row in rows}
+    assert client.get(reverse("people:person-detail", kwargs={"pk": other.pk})).status_code == 404
+
+
+def test_the_neet_cohort_lists_who_is_neet_on_the_date(world, signed_in) -> None:
+    """The NEET cohort counts those NEET today; an as-at date before their NEET spell excludes them."""
+    a = world["A"]
+    person = add_care_leaver(a, name="Femi", age=20, activity="neet_other", months_in_activity=2)
+    client = signed_in(a.users["team_manager"])
+    response = client.get(reverse("people:neet"))
+    assert person.pk in {row.person.pk for row in response.context["rows"]}
+    earlier = (TODAY() - datetime.timedelta(days=120)).isoformat()
+    response = client.get(reverse("people:neet"), {"as_at": earlier})
+    assert person.pk not in {row.person.pk for row in response.context["rows"]}
+
+
+def test_the_at_risk_list_gives_reasons(world, signed_in) -> None:
+    """A young person NEET for 4 months with no contact is listed with both reasons."""
+    a = world["A"]
+    person = add_care_leaver(a, name="Gwen", age=20, activity="neet_not_ready", months_in_activity=5)
+    response = signed_in(a.users["team_manager"]).get(reverse("people:at-risk"))
+    flagged = {p.pk: reasons for p, reasons in response.context["flagged"]}
+    assert any(r.startswith("Not in education, employment or training for 4 months") for r in flagged[person.pk]), (
+        flagged
+    )
+    assert "No contact for 2 months or more" in flagged[person.pk]
+    assert "Pathway plan review overdue" in flagged[person.pk]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_exports_hold_the_filtered_list_and_are_audited(file_format, world, signed_in) -> None:
+    """The CSV and XLSX downloads hold every row of the filtered list; each download is audited."""
+    a = world["A"]
+    add_care_leaver(a, name="Hana", age=19, activity="neet_seeking")
+    add_care_leaver(a, name="Idris", age=19, activity="higher_education")
+    client = signed_in(a.users["team_manager"])
+    response = client.get(
+        reverse("people:caseload-export", kwargs={"file_format": file_format}), {"scope": "all", "status": "neet"}
+    )
+    assert response.status_code == 200
+    if file_format == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+    else:
+        rows = [list(r) for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    assert rows[0][:2] == ["Child identifier", "Legal name"]
+    assert [r[1].split()[0] for r in rows[1:]] == ["Hana"]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert f"as {file_format.upper()}" in event.summary
+    assert event.actor == a.users["team_manager"]
+
+
+def test_viewing_a_young_person_is_audited(world, signed_in) -> None:
+    """Every view of a young person's record writes a view entry."""
+    a = world["A"]
+    signed_in(a.users["personal_adviser"]).get(reverse("people:person-detail", kwargs={"pk": a.person.pk}))
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.VIEW, object_type="people.YoungPerson", object_id=str(a.person.pk)
+        ).count()
+        == 1
+    )
+
+
+def _date(prefix: str, day: datetime.date) -> dict[str, str]:
+    return {f"{prefix}_0": str(day.day), f"{prefix}_1": str(day.month), f"{prefix}_2": str(day.year)}
+
+
+def test_recording_a_new_activity_through_the_form(world, signed_in) -> None:
+    """The EET form records a new spell; the page then shows it as the current activity."""
+    a = world["A"]
+    client = signed_in(a.users["personal_adviser"])
+    url = reverse("people:record-add", kwargs={"pk": a.person.pk, "kind": "eet"})
+    start = TODAY() - datetime.timedelta(days=2)
+    response = client.post(
+        url,
+        {
+            "activity": "apprenticeship",
+            "part_time": "no",
+            "provider": "Brightwell Logistics",
+            "source": "worker",
+            **_date("start", start),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("people:person-detail", kwargs={"pk": a.person.pk})).content.decode()
+    assert "Apprenticeship" in page
+    assert EETSpell.objects.get(person=a.person, activity="apprenticeship").start == start
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        ({"start_0": "31", "start_1": "2", "start_2": "2025"}, "Start date must be a real date"),
+        ({"start_0": "", "start_1": "2", "start_2": "2025"}, "Start date must include a day"),
+        ({}, "Enter the start date"),
+        (
+            {"start_0": "1", "start_1": "9", "start_2": "2025", "end_0": "1", "end_1": "8", "end_2": "2025"},
+            "The end date must be the same as or after the start date",
+        ),
+        ("overlap", "This overlaps"),
+        ({"start_0": "1", "start_1": "1", "start_2": "1990"}, "before the young person&#x27;s date of birth"),
+    ],
+)
+def test_bad_dates_get_a_clear_message_and_change_nothing(dates, message, world, signed_in) -> None:
+    """Impossible, missing, backwards and overlapping dates are refused with GOV.UK messages."""
+    a = world["A"]
+    client = signed_in(a.users["personal_adviser"])
+    before = EETSpell.objects.count()
+    if dates == "overlap":  # starts before the open spell of 200 days ago, with no end: overlaps it
+        dates = _date("start", TODAY() - datetime.timedelta(days=300))
+    response = client.post(
+        reverse("people:record-add", kwargs={"pk": a.person.pk, "kind": "eet"}),
+        {"activity": "traineeship", "part_time": "no", "source": "worker", **dates},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert message in content
+    assert EETSpell.objects.count() == before
+
+
+def test_the_details_form_refuses_a_stale_save_with_what_changed(world, signed_in) -> None:
+    """Someone saved the young person since the form was opened: the save is refused, naming the change."""
+    a = world["A"]
+    person = a.person
+    services.person_update(
+        acting_user=a.users["team_manager"], person=person, version=person.version, phone="07700 900456"
+    )
+    client = signed_in(a.users["personal_adviser"])
+    form = {
+        "child_id": person.child_id,
+        "legal_given_name": person.legal_given_name,
+        "legal_family_name": person.legal_family_name,
+        "preferred_name": "Sunny",
+        "sex": person.sex,
+        "ethnicity": person.ethnicity,
+        "uasc": "no",
+        "send": "no",
+        "ehcp": "no",
+        "is_parent": "no",
+        "is_pregnant": "no",
+        "lives_out_of_area": "no",
+        "version": person.version,
+        **_date("date_of_birth", person.date_of_birth),
+    }
+    response = client.post(reverse("people:person-update", kwargs={"pk": person.pk}), form)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "changed phone while you were editing" in content
+    person.refresh_from_db()
+    assert person.preferred_name != "Sunny"
+
+
+def test_adding_a_young_person_allocates_them_to_the_adviser(world, signed_in) -> None:
+    """A new young person lands on the adding adviser's caseload."""
+    a = world["A"]
+    client = signed_in(a.users["personal_adviser"])
+    response = client.post(
+        reverse("people:person-create"),
+        {
+            "child_id": "NEW123",
+            "legal_given_name": "Kit",
+            "legal_family_name": "Morgan",
+            "sex": "U",
+            "ethnicity": "NOBT",
+            "uasc": "no",
+            "send": "no",
+            "ehcp": "yes",
+            "is_parent": "no",
+            "is_pregnant": "no",
+            "lives_out_of_area": "yes",
+            "out_of_area_location": "Harrowfield",
+            **_date("date_of_birth", datetime.date(2008, 3, 3)),
+        },
+    )
+    person = YoungPerson.objects.get(child_id="NEW123")
+    assert response["Location"] == reverse("people:person-detail", kwargs={"pk": person.pk})
+    assert person.personal_adviser == a.users["personal_adviser"]
+    duplicate = client.post(
+        reverse("people:person-create"),
+        {
+            "child_id": "new123",
+            "legal_given_name": "X",
+            "legal_family_name": "Y",
+            "sex": "U",
+            "ethnicity": "NOBT",
+            "uasc": "no",
+            "send": "no",
+            "ehcp": "no",
+            "is_parent": "no",
+            "is_pregnant": "no",
+            "lives_out_of_area": "no",
+            **_date("date_of_birth", datetime.date(2008, 3, 3)),
+        },
+    )
+    assert "A young person with this child identifier already exists" in duplicate.content.decode()
+
+
+def test_a_support_request_is_recorded_and_assessed(world, signed_in) -> None:
+    """A 22-year-old asks for support again; the assessment is recorded against the request."""
+    a = world["A"]
+    client = signed_in(a.users["personal_adviser"])
+    url = reverse("people:support-request-assess", kwargs={"pk": a.person.pk, "request_pk": a.support.pk})
+    response = client.post(
+        url, {"outcome": "offered", "assessment": "Wants help into work; PA allocated", **_date("assessed_on", TODAY())}
+    )
+    assert response.status_code == 302
+    assessed = a.person.support_requests.get(superseded_at__isnull=True)
+    assert assessed.outcome == "offered"
+    assert assessed.corrects == a.support
+
+
+def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_list_and_record_pages_use_a_fixed_number_of_queries(world, signed_in) -> None:
+    """The caseload, NEET and person pages do not make more queries as the cohort or history grows."""
+    a = world["A"]
+    client = signed_in(a.users["team_manager"])
+    add_care_leaver(a, name="Jo", age=19, activity="neet_seeking")
+    caseload_url = reverse("people:caseload") + "?scope=all&status=neet&age_band=19_21"
+    person_url = reverse("people:person-detail", kwargs={"pk": a.person.pk})
+    few = (_queries(client, caseload_url), _queries(client, reverse("people:neet")), _queries(client, person_url))
+    for i in range(12):
+        add_care_leaver(a, name=f"Extra{i}", age=19 + i % 3, activity="neet_other")
+    adviser = a.users["personal_adviser"]
+    for i in range(5):
+        services.contact_record(
+            acting_user=adviser,
+            person=a.person,
+            date=TODAY() - datetime.timedelta(days=10 * i),
+            method="phone",
+            in_touch="YES",
+        )
+    many = (_queries(client, caseload_url), _queries(client, reverse("people:neet")), _queries(client, person_url))
+    assert many == few
+    assert few[0] <= 16, few
+    assert few[2] <= 35, few
