@@ -9,7 +9,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from onward.accounts.models import User
+from onward.accounts.permissions import Perm
 from onward.core.navigation import navigation_for
+from onward.people import selectors as people_selectors
+
+PEOPLE_PERMS = (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
 
 logger = logging.getLogger(__name__)
 
@@ -18,10 +22,24 @@ def home(request: HttpRequest) -> HttpResponse:
     """What each of the user's roles works on, with the pages each can use today."""
     user: User = request.user  # type: ignore[assignment]
     pages = [item for item in navigation_for(user, request.path) if item["url_name"] != "core:home"]
+    summary = None
+    if user.can_any(PEOPLE_PERMS):
+        scope = people_selectors.default_scope(user)
+        day = people_selectors.today()
+        summary = {
+            "scope": scope,
+            "label": people_selectors.SCOPES[scope],
+            **people_selectors.caseload_summary(people_selectors.people_in_scope(user, scope), day),
+        }
     return render(
         request,
         "core/home.html",
-        {"roles": user.roles, "pages": pages, "teams": user.teams.all() if user.is_council_staff else []},
+        {
+            "roles": user.roles,
+            "pages": pages,
+            "teams": user.teams.all() if user.is_council_staff else [],
+            "summary": summary,
+        },
     )
 
 

@@ -10,10 +10,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from onward.accounts import access
+from onward.accounts.models import User
+from onward.accounts.permissions import Perm
 from onward.core.codelists import ADOPTED, EET_ACTIVITIES, NEET_ACTIVITIES, EETActivity, InTouch, ReasonEpisodeCeased
 from onward.people import categories
 from onward.people.categories import Category
@@ -317,6 +320,43 @@ def timeline(person: YoungPerson) -> list[TimelineEntry]:
 
 
 # Lists ------------------------------------------------------------------------------------------
+
+SCOPES = {"mine": "My caseload", "team": "My teams", "all": "Everyone I can see"}
+
+
+def people_in_scope(user: User, scope: str) -> QuerySet[YoungPerson]:
+    """The young people the user may see, narrowed to their own caseload or their teams' if asked."""
+    people = access.people_visible_to(user)
+    if scope == "mine":
+        mine = Allocation.objects.filter(
+            person=OuterRef("pk"), worker=user, end__isnull=True, superseded_at__isnull=True
+        )
+        return people.filter(Q(personal_adviser=user) | Q(Exists(mine)))
+    if scope == "team":
+        return people.filter(team__in=user.teams.all())
+    return people
+
+
+def default_scope(user: User) -> str:
+    """Advisers start from their own caseload, managers from their teams, council-wide roles from everyone."""
+    if user.can(Perm.VIEW_COUNCIL_PEOPLE):
+        return "all"
+    if user.can(Perm.VIEW_TEAM_PEOPLE):
+        return "team"
+    return "mine"
+
+
+def caseload_summary(people: QuerySet[YoungPerson], day: datetime.date) -> dict[str, int]:
+    """How many young people, how many NEET, and how many with a pathway plan review overdue, in one query."""
+    annotated: Any = annotate_status(people, day)
+    overdue = Q(category__in=[c.value for c in PLAN_CATEGORIES]) & (
+        Q(plan_next_due__isnull=True) | Q(plan_next_due__lt=day)
+    )
+    return annotated.aggregate(
+        total=Count("pk"),
+        neet=Count("pk", filter=Q(eet_activity__in=list(NEET_ACTIVITIES))),
+        plans_overdue=Count("pk", filter=overdue),
+    )
 
 
 def annotate_category(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -58,28 +57,10 @@ def _as_at(request: HttpRequest) -> datetime.date:
 
 # Lists ------------------------------------------------------------------------------------------
 
-SCOPES = {"mine": "My caseload", "team": "My teams", "all": "Everyone I can see"}
-
-
-def _scoped(user: User, scope: str) -> Any:
-    people = access.people_visible_to(user)
-    if scope == "mine":
-        mine = Allocation.objects.filter(
-            person=OuterRef("pk"), worker=user, end__isnull=True, superseded_at__isnull=True
-        )
-        return people.filter(Q(personal_adviser=user) | Q(Exists(mine)))
-    if scope == "team":
-        return people.filter(team__in=user.teams.all())
-    return people
-
-
-def _default_scope(user: User) -> str:
-    return "mine" if user.can(Perm.VIEW_CASELOAD) and not user.can(Perm.VIEW_COUNCIL_PEOPLE) else "all"
-
 
 def _caseload_query(request: HttpRequest, user: User) -> tuple[Any, forms.CaseloadFilterForm, str, datetime.date]:
-    scope = request.GET.get("scope") or _default_scope(user)
-    if scope not in SCOPES:
+    scope = request.GET.get("scope") or selectors.default_scope(user)
+    if scope not in selectors.SCOPES:
         scope = "all"
     council = access.council_of(user)
     teams = access.teams_visible_to(user)
@@ -89,7 +70,7 @@ def _caseload_query(request: HttpRequest, user: User) -> tuple[Any, forms.Caselo
     form = forms.CaseloadFilterForm(request.GET or None, teams=teams, workers=workers)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     day = _as_at(request)
-    people = _scoped(user, scope)
+    people = selectors.people_in_scope(user, scope)
     qs = selectors.caseload(people=people, day=day, filters=filters, sort=filters.get("sort") or "name")
     return qs, form, scope, day
 
@@ -119,7 +100,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [_row(r, day) for r in rows],
             "scope": scope,
-            "scopes": SCOPES,
+            "scopes": selectors.SCOPES,
             "query": query.urlencode(),
             "day": day,
             "can_add": user.can(Perm.CHANGE_PEOPLE),

@@ -24,8 +24,11 @@ def test_an_adviser_records_an_apprenticeship_and_the_lists_change(live_server, 
     adviser = tenant.users["personal_adviser"]
     person = tenant.person
     services.eet_record(
-        acting_user=adviser, person=person, activity="neet_seeking",
-        start=timezone.localdate() - datetime.timedelta(days=60), source="worker",
+        acting_user=adviser,
+        person=person,
+        activity="neet_seeking",
+        start=timezone.localdate() - datetime.timedelta(days=60),
+        source="worker",
     )
     base = live_server.url
     sign_in_with_two_factor(page, base, adviser.email)

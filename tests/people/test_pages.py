@@ -323,3 +323,18 @@ def test_list_and_record_pages_use_a_fixed_number_of_queries(world, signed_in) -
     assert many == few
     assert few[0] <= 16, few
     assert few[2] <= 35, few
+
+
+def test_the_home_page_counts_the_caseload_neet_and_overdue_plans(world, signed_in) -> None:
+    """An adviser's home page counts their young people, those NEET and overdue pathway plans."""
+    a = world["A"]
+    add_care_leaver(a, name="Lior", age=19, activity="neet_seeking")
+    add_care_leaver(a, name="Mina", age=20, activity="apprenticeship")
+    summary = signed_in(a.users["personal_adviser"]).get(reverse("core:home")).context["summary"]
+    assert summary["scope"] == "mine"
+    assert (summary["total"], summary["neet"], summary["plans_overdue"]) == (3, 1, 3)
+    adviser = a.users["personal_adviser"]
+    services.pathway_review_record(acting_user=adviser, person=a.person, date=TODAY())
+    summary = signed_in(adviser).get(reverse("core:home")).context["summary"]
+    assert summary["plans_overdue"] == 2
+    assert signed_in(a.users["councillor"]).get(reverse("core:home")).context["summary"] is None
