@@ -177,6 +177,11 @@ class PersonForm(GovukForm):
 
 
 class EETForm(GovukForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"] = {"part_time": "no", "source": codelists.ActivitySource.WORKER.value, **kwargs["initial"]}
+        super().__init__(*args, **kwargs)
+
     activity = radios(
         "What are they doing?", codelists.EETActivity.choices, message="Select what the young person is doing"
     )

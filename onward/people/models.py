@@ -162,6 +162,11 @@ class EETSpell(Spell):
     def __str__(self) -> str:
         return f"{self.get_activity_display()} from {self.start:%d/%m/%Y}"
 
+    @property
+    def group(self) -> str:
+        """EET, NEET, custody or not known."""
+        return codelists.ACTIVITY_INFO[self.activity].group.value
+
 
 class AccommodationSpell(Spell):
     class Suitability(models.TextChoices):
