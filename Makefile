@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs
+.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903
 
 prerequisites:
 	@command -v $(PYTHON) >/dev/null || { echo "Onward needs Python 3.11 or newer: install python3 (with venv and pip)."; exit 1; }
@@ -60,10 +60,26 @@ typecheck: install-dev
 docs: install
 	$(PY) manage.py permissions_doc
 
-pytest: install-dev assets
+# The Department for Education's SSDA903 rules pin old pandas and numpy: they live in their own
+# environment and run in a subprocess (onward/returns/validator.py).
+VALIDATOR_VENV := .venv-903
+$(VALIDATOR_VENV)/.installed: requirements-903.txt | prerequisites
+	@test -x $(VALIDATOR_VENV)/bin/python || $(PYTHON) -m venv $(VALIDATOR_VENV)
+	$(VALIDATOR_VENV)/bin/pip install --quiet -r requirements-903.txt
+	@touch $@
+
+validator-env: $(VALIDATOR_VENV)/.installed
+
+YEAR ?= $(shell date +%Y)
+COUNCIL ?= Wexbridge City Council
+check-903: migrate validator-env
+	ONWARD_REQUIRE_2FA=false $(PY) manage.py load_demo --quiet
+	$(PY) manage.py check_ssda903 --council "$(COUNCIL)" --year $(YEAR)
+
+pytest: install-dev assets validator-env
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
 clean:
-	rm -rf $(VENV) node_modules onward/static/vendor staticfiles
+	rm -rf $(VENV) $(VALIDATOR_VENV) node_modules onward/static/vendor staticfiles

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "onward.accounts",
     "onward.audit",
     "onward.people",
+    "onward.returns",
 ]
 
 MIDDLEWARE = [

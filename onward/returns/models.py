@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from onward.core.models import TimeStampedModel
+
+
+class ImportRun(TimeStampedModel):
+    """One import: the files as uploaded, what the preview found, and whether it was committed.
+
+    The files are kept so the commit applies exactly what was previewed, and the run is the
+    import's report afterwards.
+    """
+
+    class Kind(models.TextChoices):
+        SSDA903 = "ssda903", "SSDA903 return files"
+        CASE_SYSTEM = "case_system", "Case-system export"
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Ready to commit"
+        REJECTED = "rejected", "Has problems: nothing can be saved"
+        COMMITTED = "committed", "Saved"
+        DISCARDED = "discarded", "Discarded"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    year = models.PositiveIntegerField(null=True, blank=True)
+    mapping = models.ForeignKey("ColumnMapping", on_delete=models.PROTECT, null=True, blank=True, related_name="runs")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    file_names = models.JSONField(default=list)
+    files = models.JSONField(default=dict, help_text="File name to text, as uploaded")
+    summary = models.JSONField(default=dict)
+    problems = models.JSONField(default=list)
+    changes = models.JSONField(default=list, help_text="A sample of what would change, for the preview")
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} import of {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class ColumnMapping(TimeStampedModel):
+    """How a case system's export columns map to Onward's fields, saved for reuse."""
+
+    class RecordType(models.TextChoices):
+        EET = "eet", "EET activity"
+        ACCOMMODATION = "accommodation", "Accommodation"
+        CONTACT = "contact", "Contacts"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=120)
+    record_type = models.CharField(max_length=20, choices=RecordType.choices)
+    columns = models.JSONField(default=dict, help_text="Onward field to the export's column name")
+    values = models.JSONField(default=dict, help_text="Onward field to {export value: Onward code}")
+    date_format = models.CharField(max_length=20, default="%d/%m/%Y")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["council", "name"], name="mapping_name_unique_in_council")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,250 @@
+"""What the SSDA903 care leavers return holds for a council and year, from the register."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from onward.core import codelists
+from onward.people import categories
+from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
+from onward.returns import ssda903
+
+WINDOW_BEFORE = datetime.timedelta(days=91)  # about 3 months before the birthday
+WINDOW_AFTER = datetime.timedelta(days=31)  # about 1 month after
+
+
+@dataclass
+class QualityIssue:
+    person: YoungPerson
+    message: str
+    fix: str  # the kind of record that would fix it: "eet", "accommodation", "contact", "details"
+
+
+@dataclass
+class Return:
+    year: int
+    header: list[dict[str, str]]
+    episodes: list[dict[str, str]]
+    oc3: list[dict[str, str]]
+    uasc: list[dict[str, str]]
+    issues: list[QualityIssue]
+
+    def files(self) -> dict[str, str]:
+        return {
+            "header.csv": ssda903.write_csv(ssda903.TABLE_COLUMNS["header"], self.header),
+            "episodes.csv": ssda903.write_csv(ssda903.TABLE_COLUMNS["episodes"], self.episodes),
+            "oc3.csv": ssda903.write_csv(ssda903.TABLE_COLUMNS["oc3"], self.oc3),
+            "uasc.csv": ssda903.write_csv(ssda903.TABLE_COLUMNS["uasc"], self.uasc),
+        }
+
+
+def _nearest(records: list[Any], birthday: datetime.date, key: str) -> Any:
+    """The record dated closest to the birthday within the window (later wins a tie)."""
+    low, high = birthday - WINDOW_BEFORE, birthday + WINDOW_AFTER
+    candidates = [r for r in records if low <= getattr(r, key) <= high]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda r: (abs((getattr(r, key) - birthday).days), -getattr(r, key).toordinal()))
+
+
+def _spell_around(spells: list[Any], birthday: datetime.date) -> Any:
+    """The spell covering the birthday, else the one nearest to it within the window."""
+    covering = [s for s in spells if s.start <= birthday and (s.end is None or s.end >= birthday)]
+    if covering:
+        return max(covering, key=lambda s: (s.start, s.pk))
+    low, high = birthday - WINDOW_BEFORE, birthday + WINDOW_AFTER
+    near = [s for s in spells if s.start <= high and (s.end is None or s.end >= low)]
+    if not near:
+        return None
+    return min(near, key=lambda s: min(abs((s.start - birthday).days), abs(((s.end or s.start) - birthday).days)))
+
+
+def _people(council: Any) -> QuerySet[YoungPerson]:
+    current = {"superseded_at__isnull": True}
+    return (
+        YoungPerson.objects.filter(council=council)
+        .order_by("child_id")
+        .prefetch_related(
+            Prefetch("episodes", queryset=CareEpisode.objects.order_by("start", "id")),
+            Prefetch("eet_spells", queryset=EETSpell.objects.filter(**current)),
+            Prefetch("accommodation_spells", queryset=AccommodationSpell.objects.filter(**current)),
+            Prefetch("contacts", queryset=Contact.objects.filter(**current)),
+        )
+    )
+
+
+def build_return(*, council: Any, year: int, people: QuerySet[YoungPerson] | None = None) -> Return:
+    """The care leavers part of the return for ``year``: OC3, and header, episodes and UASC for them.
+
+    Who is in OC3 (REFERENCE.md §1.5): care leavers (13 weeks looked after since the 14th
+    birthday, some of it after the 16th) whose 17th to 21st birthday falls in the year, described
+    around that birthday; and 22 to 25 year olds in touch in the year. Left out: 17 and 18 year
+    olds still looked after on the birthday or whose care ended on or after it (rules 1007 and
+    1016), those who died in care, were adopted or whose care another council took over. Those
+    who died after leaving or returned home for 6 months keep a row with ACTIV and ACCOM 0.
+    A young person whose record is not complete enough is left out and named in ``issues``.
+    """
+    start, end = ssda903.collection_window(year)
+    result = Return(year=year, header=[], episodes=[], oc3=[], uasc=[], issues=[])
+    for person in people if people is not None else _people(council):
+        episodes = list(person.episodes.all())
+        summary = categories.summarise(
+            person.date_of_birth,
+            [categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased) for e in episodes],
+        )
+        if summary.eligible_from is None:
+            continue
+        reason = summary.final_reason_by(end)
+        if (
+            reason in (codelists.ReasonEpisodeCeased.E2, codelists.ReasonEpisodeCeased.E3)
+            or reason in codelists.ADOPTED
+        ):
+            continue
+        row = _oc3_row(person, summary, year, start, end, result.issues)
+        if row is None:
+            continue
+        result.oc3.append(row)
+        sex = ssda903.sex_code(person.sex, year)
+        if sex is None:
+            result.issues.append(
+                QualityIssue(
+                    person,
+                    f"Sex is recorded as not known, which the {year - 1}-{str(year)[2:]} return cannot hold",
+                    "details",
+                )
+            )
+            result.oc3.pop()
+            continue
+        in_year = [e for e in episodes if e.start <= end and (e.end is None or e.end >= start)]
+        mother = ""
+        if person.sex == "F" and in_year:
+            mother = "1" if person.is_parent else "0"
+        result.header.append(
+            {
+                "CHILD": person.child_id,
+                "SEX": sex,
+                "DOB": ssda903.format_date(person.date_of_birth),
+                "ETHNIC": person.ethnicity,
+                "UPN": person.upn,
+                "MOTHER": mother,
+                "MC_DOB": "",
+            }
+        )
+        for episode in in_year:
+            temporary = episode.placement_type in ("T0", "T1", "T2", "T3") or episode.placement_type.startswith("Z1")
+            result.episodes.append(
+                {
+                    "CHILD": person.child_id,
+                    "DECOM": ssda903.format_date(episode.start),
+                    "RNE": episode.reason_new_episode,
+                    "LS": episode.legal_status,
+                    "CIN": episode.category_of_need,
+                    "PLACE": episode.placement_type,
+                    "PLACE_PROVIDER": "" if temporary else episode.placement_provider,
+                    "DEC": ssda903.format_date(episode.end) if episode.end and episode.end <= end else "",
+                    "REC": episode.reason_ceased if episode.end and episode.end <= end else "",
+                    "REASON_PLACE_CHANGE": "",
+                    "HOME_POST": episode.home_postcode,
+                    "PL_POST": episode.placement_postcode,
+                    "URN": episode.urn,
+                }
+            )
+        if person.uasc:
+            result.uasc.append(
+                {"CHILD": person.child_id, "SEX": sex, "DOB": ssda903.format_date(person.date_of_birth), "DUC": ""}
+            )
+    return result
+
+
+def _oc3_row(
+    person: YoungPerson,
+    summary: categories.CareSummary,
+    year: int,
+    start: datetime.date,
+    end: datetime.date,
+    issues: list[QualityIssue],
+) -> dict[str, str] | None:
+    dob = person.date_of_birth
+    contacts = list(person.contacts.all())
+    died_on = person.died_on
+    birthday_age = next((n for n in range(17, 22) if start <= categories.birthday(dob, n) <= end), None)
+    row = {"CHILD": person.child_id, "DOB": ssda903.format_date(dob)}
+    if birthday_age is not None:
+        bday = categories.birthday(dob, birthday_age)
+        if birthday_age in (17, 18) and (
+            summary.looked_after_on(bday) or (summary.care_ended_on and summary.care_ended_on >= bday)
+        ):
+            return None
+        if died_on is not None and died_on <= bday + WINDOW_AFTER:
+            return {**row, "IN_TOUCH": "DIED", "ACTIV": "0", "ACCOM": "0"}
+        contact = _nearest(contacts, bday, "date")
+        if contact is None:
+            issues.append(
+                QualityIssue(
+                    person,
+                    f"No contact recorded around their {_ordinal(birthday_age)} birthday ({bday:%-d %B %Y})",
+                    "contact",
+                )
+            )
+            return None
+        return _status_row(person, row, contact.in_touch, bday, birthday_age, issues)
+    # 22 to 25: in touch in the year, described at the latest contact.
+    age_at_end = categories.age_on(dob, end)
+    if not 22 <= age_at_end <= 25 or (died_on is not None and died_on <= end):
+        return None
+    in_touch = [c for c in contacts if start <= c.date <= end and c.in_touch == codelists.InTouch.YES]
+    if not in_touch:
+        return None
+    latest = max(in_touch, key=lambda c: (c.date, c.pk))
+    return _status_row(person, row, latest.in_touch, latest.date, None, issues)
+
+
+def _status_row(
+    person: YoungPerson,
+    row: dict[str, str],
+    in_touch: str,
+    day: datetime.date,
+    age: int | None,
+    issues: list[QualityIssue],
+) -> dict[str, str] | None:
+    when = f"around their {_ordinal(age)} birthday" if age else f"on {day:%-d %B %Y}"
+    if in_touch in (codelists.InTouch.RHOM, codelists.InTouch.DIED):
+        return {**row, "IN_TOUCH": in_touch, "ACTIV": "0", "ACCOM": "0"}
+    if in_touch != codelists.InTouch.YES:
+        return {**row, "IN_TOUCH": in_touch, "ACTIV": "0", "ACCOM": "0"}
+    spell = _spell_around(list(person.eet_spells.all()), day)
+    if spell is None or spell.activity == codelists.EETActivity.NOT_KNOWN:
+        issues.append(QualityIssue(person, f"In touch but no activity recorded {when}", "eet"))
+        return None
+    accommodation = _spell_around(list(person.accommodation_spells.all()), day)
+    if accommodation is None:
+        issues.append(QualityIssue(person, f"In touch but no accommodation recorded {when}", "accommodation"))
+        return None
+    activ = codelists.activ_code(spell.activity, part_time=spell.part_time)
+    accom = codelists.accom_code(accommodation.accommodation_type, accommodation.suitable)
+    if accom.startswith("Z") and age == 17:
+        issues.append(
+            QualityIssue(
+                person,
+                "Recorded as staying put with former foster carers at 17, which the return does not allow",
+                "accommodation",
+            )
+        )
+        return None
+    return {**row, "IN_TOUCH": in_touch, "ACTIV": activ, "ACCOM": accom}
+
+
+def _ordinal(n: int | None) -> str:
+    return {17: "17th", 18: "18th", 19: "19th", 20: "20th", 21: "21st"}.get(n or 0, "")
+
+
+def quality_by_person(issues: list[QualityIssue]) -> dict[int, list[QualityIssue]]:
+    grouped: dict[int, list[QualityIssue]] = defaultdict(list)
+    for issue in issues:
+        grouped[issue.person.pk].append(issue)
+    return grouped

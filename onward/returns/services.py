@@ -1,0 +1,424 @@
+"""Imports and exports of statutory and case-system data. Each import is all or nothing and audited."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from onward.accounts.models import Organisation, User
+from onward.audit.models import AuditEvent
+from onward.audit.services import audit_record
+from onward.core import codelists
+from onward.people import categories
+from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
+from onward.returns import selectors, ssda903
+from onward.returns.models import ImportRun
+
+Action = AuditEvent.Action
+MAX_CHANGES_SHOWN = 200
+
+
+def return_export(*, acting_user: User | None, council: Organisation, year: int) -> selectors.Return:
+    """Build the return and record the export in the audit trail."""
+    result = selectors.build_return(council=council, year=year)
+    with transaction.atomic():
+        audit_record(
+            actor=acting_user,
+            action=Action.EXPORT,
+            council=council,
+            object_type="returns.SSDA903",
+            summary=f"Exported the SSDA903 care leavers return for {year - 1}-{str(year)[2:]}: {len(result.oc3)} OC3 rows",
+        )
+    return result
+
+
+# SSDA903 import ---------------------------------------------------------------------------------
+
+HEADER_FIELDS = ("sex", "date_of_birth", "ethnicity", "upn", "is_parent")
+EPISODE_FIELDS = (
+    "end",
+    "reason_new_episode",
+    "legal_status",
+    "category_of_need",
+    "placement_type",
+    "placement_provider",
+    "reason_ceased",
+    "home_postcode",
+    "placement_postcode",
+    "urn",
+)
+
+
+@dataclass
+class Plan:
+    """What an import would change, worked out without saving anything."""
+
+    new_people: list[YoungPerson] = field(default_factory=list)
+    updated_people: list[tuple[YoungPerson, dict[str, list[Any]]]] = field(default_factory=list)
+    unchanged_people: int = 0
+    new_episodes: list[CareEpisode] = field(default_factory=list)
+    updated_episodes: list[tuple[CareEpisode, dict[str, list[Any]]]] = field(default_factory=list)
+    unchanged_episodes: int = 0
+    oc3: list[tuple[str, datetime.date, dict[str, str]]] = field(default_factory=list)
+    oc3_unchanged: int = 0
+    problems: list[ssda903.Problem] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "people_new": len(self.new_people),
+            "people_updated": len(self.updated_people),
+            "people_unchanged": self.unchanged_people,
+            "episodes_new": len(self.new_episodes),
+            "episodes_updated": len(self.updated_episodes),
+            "episodes_unchanged": self.unchanged_episodes,
+            "oc3_new": len(self.oc3),
+            "oc3_unchanged": self.oc3_unchanged,
+            "rejected": len(self.problems),
+        }
+
+
+def _person_values(row: dict[str, str], year: int) -> dict[str, Any]:
+    return {
+        "sex": ssda903.sex_codes(year)[row["SEX"]],
+        "date_of_birth": ssda903.parse_date(row["DOB"]),
+        "ethnicity": row["ETHNIC"],
+        "upn": row.get("UPN", ""),
+        "is_parent": row.get("MOTHER") == "1",
+    }
+
+
+def _episode_values(row: dict[str, str]) -> dict[str, Any]:
+    return {
+        "start": ssda903.parse_date(row["DECOM"]),
+        "end": ssda903.parse_date(row["DEC"]) if row.get("DEC") else None,
+        "reason_new_episode": row["RNE"],
+        "legal_status": row["LS"],
+        "category_of_need": row.get("CIN", ""),
+        "placement_type": row["PLACE"],
+        "placement_provider": row.get("PLACE_PROVIDER", ""),
+        "reason_ceased": row.get("REC", ""),
+        "home_postcode": row.get("HOME_POST", ""),
+        "placement_postcode": row.get("PL_POST", ""),
+        "urn": row.get("URN", ""),
+    }
+
+
+def plan_ssda903(*, council: Organisation, year: int, files: dict[str, str]) -> tuple[Plan, list[str]]:
+    """Read, check and compare the files with the register. Saves nothing."""
+    ssda903.collection_window(year)
+    parsed = ssda903.read_files(files)
+    plan = Plan()
+    if parsed.file_problems:
+        return plan, parsed.file_problems
+    missing = [ssda903.TABLE_LABELS[t] for t in ("header",) if t not in parsed.tables]
+    if missing:
+        return plan, [f"The {', '.join(missing)} file is needed: every other table refers to its children"]
+    ssda903.check_rows(parsed, year)
+    plan.problems = parsed.problems
+    if plan.problems:
+        return plan, []
+    existing = {p.child_id.upper(): p for p in YoungPerson.objects.filter(council=council).prefetch_related("episodes")}
+    uasc_children = {row["CHILD"] for row in parsed.tables.get("uasc", [])}
+    file_people: dict[str, YoungPerson] = {}
+    for row in parsed.tables["header"]:
+        values = _person_values(row, year)
+        if row["CHILD"] in uasc_children:
+            values["uasc"] = True
+        person = existing.get(row["CHILD"])
+        if person is None:
+            person = YoungPerson(
+                council=council,
+                child_id=row["CHILD"],
+                legal_given_name="Not recorded",
+                legal_family_name=row["CHILD"],
+                **values,
+            )
+            plan.new_people.append(person)
+        else:
+            changes = {k: [getattr(person, k), v] for k, v in values.items() if getattr(person, k) != v}
+            if changes:
+                plan.updated_people.append((person, changes))
+            else:
+                plan.unchanged_people += 1
+        file_people[row["CHILD"]] = person
+    for i, row in enumerate(parsed.tables.get("episodes", []), start=1):
+        person = file_people[row["CHILD"]]
+        values = _episode_values(row)
+        stored = {e.start: e for e in person.episodes.all()} if person.pk else {}
+        episode = stored.get(values["start"])
+        if episode is None:
+            clash = next(
+                (
+                    e
+                    for e in stored.values()
+                    if values["start"] < (e.end or datetime.date.max) and e.start < (values["end"] or datetime.date.max)
+                ),
+                None,
+            )
+            if clash is not None:
+                plan.problems.append(
+                    ssda903.Problem(
+                        "episodes",
+                        i,
+                        "DECOM",
+                        row["CHILD"],
+                        f"overlaps the stored episode from {ssda903.format_date(clash.start)}",
+                    )
+                )
+                continue
+            plan.new_episodes.append(CareEpisode(person=person, **values))
+        else:
+            changes = {k: [getattr(episode, k), values[k]] for k in EPISODE_FIELDS if getattr(episode, k) != values[k]}
+            if changes:
+                plan.updated_episodes.append((episode, changes))
+            else:
+                plan.unchanged_episodes += 1
+    start, end = ssda903.collection_window(year)
+    for row in parsed.tables.get("oc3", []):
+        dob = ssda903.parse_date(row["DOB"])
+        age = next((n for n in range(17, 22) if start <= categories.birthday(dob, n) <= end), None)
+        day = categories.birthday(dob, age) if age else end
+        person = file_people[row["CHILD"]]
+        if person.pk and _oc3_already_held(person, day, row):
+            plan.oc3_unchanged += 1
+        else:
+            plan.oc3.append((row["CHILD"], day, row))
+    return plan, []
+
+
+def _oc3_already_held(person: YoungPerson, day: datetime.date, row: dict[str, str]) -> bool:
+    contact = person.contacts.filter(date=day, superseded_at__isnull=True).order_by("-id").first()
+    return contact is not None and contact.in_touch == row["IN_TOUCH"] and row["ACTIV"] == "0"
+
+
+def _plan_changes(plan: Plan) -> list[dict[str, Any]]:
+    shown: list[dict[str, Any]] = []
+    for person in plan.new_people[:MAX_CHANGES_SHOWN]:
+        shown.append(
+            {
+                "child": person.child_id,
+                "what": "New young person",
+                "detail": f"born {ssda903.format_date(person.date_of_birth)}",
+            }
+        )
+    for person, changes in plan.updated_people[:MAX_CHANGES_SHOWN]:
+        shown.append(
+            {
+                "child": person.child_id,
+                "what": "Details updated",
+                "detail": ", ".join(f"{k}: {v[0]} to {v[1]}" for k, v in changes.items()),
+            }
+        )
+    for episode in plan.new_episodes[:MAX_CHANGES_SHOWN]:
+        shown.append(
+            {
+                "child": episode.person.child_id,
+                "what": "New care episode",
+                "detail": f"from {ssda903.format_date(episode.start)}, {episode.legal_status} {episode.placement_type}",
+            }
+        )
+    for episode, changes in plan.updated_episodes[:MAX_CHANGES_SHOWN]:
+        shown.append(
+            {
+                "child": episode.person.child_id,
+                "what": "Care episode updated",
+                "detail": ", ".join(f"{k}: {v[0]} to {v[1]}" for k, v in changes.items()),
+            }
+        )
+    for child, day, row in plan.oc3[:MAX_CHANGES_SHOWN]:
+        shown.append(
+            {
+                "child": child,
+                "what": "Care leaver information",
+                "detail": f"{ssda903.format_date(day)}: {row['IN_TOUCH']}, {row['ACTIV']}, {row['ACCOM']}",
+            }
+        )
+    return shown
+
+
+@transaction.atomic
+def ssda903_preview(*, acting_user: User | None, council: Organisation, year: int, files: dict[str, str]) -> ImportRun:
+    """Check the files and record what they would change, without changing the register."""
+    plan, file_problems = plan_ssda903(council=council, year=year, files=files)
+    problems = [{"table": "", "row": 0, "column": "", "child": "", "message": m} for m in file_problems]
+    problems += [p.as_dict() for p in plan.problems]
+    run = ImportRun.objects.create(
+        council=council,
+        kind=ImportRun.Kind.SSDA903,
+        year=year,
+        created_by=acting_user,
+        status=ImportRun.Status.REJECTED if problems else ImportRun.Status.PREVIEWED,
+        file_names=sorted(files),
+        files=files,
+        summary=plan.summary(),
+        problems=problems,
+        changes=_plan_changes(plan),
+    )
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        council=council,
+        obj=run,
+        summary=f"Previewed an SSDA903 import for {year}: {len(problems)} problems",
+    )
+    return run
+
+
+class ImportNotReady(Exception):
+    pass
+
+
+@transaction.atomic
+def ssda903_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
+    """Apply a previewed import, all or nothing. The files are checked again against the register as it is now."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ImportRun.Status.PREVIEWED:
+        raise ImportNotReady("Only an import that is ready to commit can be saved")
+    council = run.council
+    assert run.year is not None  # noqa: S101 - SSDA903 runs always have a year
+    plan, file_problems = plan_ssda903(council=council, year=run.year, files=run.files)
+    if file_problems or plan.problems:
+        run.status = ImportRun.Status.REJECTED
+        run.problems = [{"table": "", "row": 0, "column": "", "child": "", "message": m} for m in file_problems] + [
+            p.as_dict() for p in plan.problems
+        ]
+        run.save(update_fields=["status", "problems", "updated_at"])
+        raise ImportNotReady("The register changed since the preview and the files no longer fit: preview them again")
+    now = timezone.now()
+    YoungPerson.objects.bulk_create(plan.new_people, batch_size=2000)
+    for person, changes in plan.updated_people:
+        for name, (_old, new) in changes.items():
+            setattr(person, name, new)
+    YoungPerson.objects.bulk_update([p for p, _ in plan.updated_people], [*HEADER_FIELDS, "uasc"], batch_size=2000)
+    for episode in plan.new_episodes:
+        episode.person_id = episode.person.pk
+    CareEpisode.objects.bulk_create(plan.new_episodes, batch_size=2000)
+    for episode, changes in plan.updated_episodes:
+        for name, (_old, new) in changes.items():
+            setattr(episode, name, new)
+    CareEpisode.objects.bulk_update([e for e, _ in plan.updated_episodes], list(EPISODE_FIELDS), batch_size=2000)
+    _apply_oc3(council=council, plan=plan, acting_user=acting_user)
+    touched = (
+        {p.pk for p in plan.new_people}
+        | {p.pk for p, _ in plan.updated_people}
+        | {e.person_id for e in plan.new_episodes}
+        | {e.person_id for e, _ in plan.updated_episodes}
+    )
+    refresh_summaries(YoungPerson.objects.filter(pk__in=touched))
+    run.status = ImportRun.Status.COMMITTED
+    run.committed_at = now
+    run.save(update_fields=["status", "committed_at", "updated_at"])
+    summary = plan.summary()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=council,
+        obj=run,
+        summary=(
+            f"Imported SSDA903 {run.year}: {summary['people_new']} new and {summary['people_updated']} updated young people, "
+            f"{summary['episodes_new']} new and {summary['episodes_updated']} updated episodes, {summary['oc3_new']} OC3 rows"
+        ),
+    )
+    return run
+
+
+def _apply_oc3(*, council: Organisation, plan: Plan, acting_user: User | None) -> None:
+    """OC3 rows become a contact on the birthday, and the activity and accommodation from that day."""
+    people = {
+        p.child_id: p for p in YoungPerson.objects.filter(council=council, child_id__in=[c for c, _, _ in plan.oc3])
+    }
+    contacts, spells, stays = [], [], []
+    for child, day, row in plan.oc3:
+        person = people[child]
+        contacts.append(
+            Contact(
+                person=person,
+                date=day,
+                method=Contact.Method.THIRD_PARTY,
+                in_touch=row["IN_TOUCH"],
+                note="From the SSDA903 return",
+                recorded_by=acting_user,
+            )
+        )
+        if row["ACTIV"] in ssda903.ACTIV_TO_ACTIVITY:
+            activity, part_time = ssda903.ACTIV_TO_ACTIVITY[row["ACTIV"]]
+            spells.append(
+                (
+                    person,
+                    EETSpell(
+                        person=person,
+                        activity=activity,
+                        part_time=part_time,
+                        start=day,
+                        source=codelists.ActivitySource.IMPORT,
+                        recorded_by=acting_user,
+                    ),
+                )
+            )
+        if row["ACCOM"] != "0":
+            stays.append(
+                (
+                    person,
+                    AccommodationSpell(
+                        person=person,
+                        accommodation_type=row["ACCOM"][0],
+                        suitability=AccommodationSpell.Suitability.SUITABLE
+                        if row["ACCOM"][1] == "1"
+                        else AccommodationSpell.Suitability.UNSUITABLE,
+                        start=day,
+                        recorded_by=acting_user,
+                    ),
+                )
+            )
+    Contact.objects.bulk_create(contacts, batch_size=2000)
+    _insert_spells(EETSpell, spells)
+    _insert_spells(AccommodationSpell, stays)
+
+
+def _insert_spells(model: type[Any], new: list[tuple[YoungPerson, Any]]) -> None:
+    """Add spells from a date: an open spell that started earlier ends the day before."""
+    if not new:
+        return
+    open_spells = {
+        s.person_id: s
+        for s in model.objects.filter(person__in=[p for p, _ in new], end__isnull=True, superseded_at__isnull=True)
+    }
+    to_close = []
+    to_add = []
+    for person, spell in sorted(new, key=lambda item: item[1].start):
+        current = open_spells.get(person.pk)
+        if current is not None:
+            if current.start >= spell.start:
+                continue  # the register already knows something as new or newer
+            current.end = spell.start - datetime.timedelta(days=1)
+            to_close.append(current)
+        to_add.append(spell)
+        open_spells[person.pk] = spell
+    model.objects.bulk_update([s for s in to_close if s.pk], ["end"], batch_size=2000)
+    model.objects.bulk_create(to_add, batch_size=2000)
+
+
+def refresh_summaries(people: Any) -> None:
+    """Recompute the care summary of many young people in two queries (see people.services.refresh_care_summary)."""
+    people = list(people)
+    episodes: dict[int, list[categories.Episode]] = {p.pk: [] for p in people}
+    for e in CareEpisode.objects.filter(person__in=people).order_by("start", "id"):
+        episodes[e.person_id].append(categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased))
+    for person in people:
+        summary = categories.summarise(person.date_of_birth, episodes[person.pk])
+        person.eligible_from = summary.eligible_from
+        person.looked_after_now = summary.looked_after_now
+        person.care_ended_on = summary.care_ended_on
+        person.final_reason = summary.final_reason
+        person.left_care_after_16 = summary.left_care_after_16_by(
+            datetime.date.max, categories.birthday(person.date_of_birth, 16)
+        )
+    YoungPerson.objects.bulk_update(
+        people,
+        ["eligible_from", "looked_after_now", "care_ended_on", "final_reason", "left_care_after_16"],
+        batch_size=2000,
+    )

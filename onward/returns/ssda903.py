@@ -1,0 +1,326 @@
+"""The SSDA903 CSV format: tables, code lists by collection year, dates. Pure functions, no database.
+
+A collection year is named by the year it ends, as the Department's validator does: 2025 means
+1 April 2024 to 31 March 2025 (REFERENCE.md §1.2).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from onward.core import codelists
+
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+    "episodes": (
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    ),
+    "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "uasc": ("CHILD", "SEX", "DOB", "DUC"),
+}
+TABLE_LABELS = {"header": "Header", "episodes": "Episodes", "oc3": "OC3 (care leavers)", "uasc": "UASC"}
+DATE_COLUMNS = {"DOB", "MC_DOB", "DECOM", "DEC", "DUC"}
+UPN_PATTERN = re.compile(r"^([A-HJ-NP-RT-Z]\d{12}|\d{11}[A-Z]|UN[1-5])$")
+POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
+
+ACCOM_CODES = frozenset(
+    {f"{letter}{digit}" for letter in codelists.AccommodationType.values for digit in "12"} - {"S1", "X1"} | {"0"}
+)
+ACTIV_CODES = frozenset(codelists.Activ.values)
+REASON_PLACE_CHANGE = frozenset(
+    {"CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD", "LAREQ", "PLACE", "CUSTOD", "OTHER"}
+)
+
+
+class CollectionYearError(ValueError):
+    pass
+
+
+def collection_window(year: int) -> tuple[datetime.date, datetime.date]:
+    """1 April of the year before to 31 March of ``year``."""
+    if not 2015 <= year <= 2100:
+        raise CollectionYearError("Enter a collection year like 2025 (for 1 April 2024 to 31 March 2025)")
+    return datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)
+
+
+def sex_codes(year: int) -> dict[str, str]:
+    """The return's SEX codes for the year, mapped to Onward's stored sex (M, F, U)."""
+    if year >= 2025:
+        return {"M": "M", "F": "F", "U": "U"}
+    return {"1": "M", "2": "F"}
+
+
+def sex_code(sex: str, year: int) -> str | None:
+    """Onward's stored sex as the return's code for the year; None if the year cannot express it."""
+    for code, stored in sex_codes(year).items():
+        if stored == sex:
+            return code
+    return None
+
+
+def placement_codes(year: int) -> frozenset[str]:
+    codes = {c for c in codelists.PlacementType.values if c not in ("K3", "Z11", "Z12", "Z13", "Z14")}
+    if year >= 2025:
+        codes.add("K3")
+    if year >= 2026:
+        codes -= {"H5", "P2", "Z1"}
+        codes |= {"Z11", "Z12", "Z13", "Z14"}
+    return frozenset(codes)
+
+
+def format_date(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def parse_date(value: str) -> datetime.date:
+    """A dd/mm/YYYY date; anything else (ISO dates included) is refused."""
+    if not re.fullmatch(r"\d{2}/\d{2}/\d{4}", value):
+        raise ValueError("must be a date in the form dd/mm/yyyy, like 27/03/2007")
+    day, month, year = (int(part) for part in value.split("/"))
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError("must be a real date") from None
+
+
+@dataclass
+class Problem:
+    table: str
+    row: int  # 1-based data row number (the header line is row 0)
+    column: str
+    child: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "table": self.table,
+            "row": self.row,
+            "column": self.column,
+            "child": self.child,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ParsedFiles:
+    tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    file_problems: list[str] = field(default_factory=list)
+
+
+def read_table(name: str, content: bytes | str) -> tuple[str | None, list[dict[str, str]], str | None]:
+    """Recognise a table by its exact columns. Returns (table, rows, problem)."""
+    if isinstance(content, bytes):
+        if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return None, [], f"{name}: the file must be saved as UTF-8, not UTF-16"
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None, [], f"{name}: the file must be saved as UTF-8"
+    else:
+        text = content
+    reader = csv.DictReader(io.StringIO(text))
+    columns = tuple(c.strip().upper() for c in (reader.fieldnames or []))
+    table = next((key for key, expected in TABLE_COLUMNS.items() if set(columns) == set(expected)), None)
+    if table is None:
+        closest = max(TABLE_COLUMNS, key=lambda key: len(set(TABLE_COLUMNS[key]) & set(columns)))
+        expected = set(TABLE_COLUMNS[closest])
+        missing = sorted(expected - set(columns))
+        extra = sorted(set(columns) - expected)
+        detail = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"unexpected {', '.join(extra)}" if extra else "",
+            )
+            if part
+        )
+        return (
+            None,
+            [],
+            f"{name}: the columns do not match any SSDA903 table (closest is {TABLE_LABELS[closest]}: {detail})",
+        )
+    rows = []
+    for raw in reader:
+        rows.append({(k or "").strip().upper(): (v or "").strip().upper() for k, v in raw.items() if k is not None})
+    return table, rows, None
+
+
+def read_files(files: Mapping[str, bytes | str]) -> ParsedFiles:
+    parsed = ParsedFiles()
+    for name, content in sorted(files.items()):
+        table, rows, problem = read_table(name, content)
+        if problem:
+            parsed.file_problems.append(problem)
+        elif table in parsed.tables:
+            parsed.file_problems.append(f"{name}: there is more than one {TABLE_LABELS[table]} file")
+        elif table is not None:
+            parsed.tables[table] = rows
+    return parsed
+
+
+def check_rows(parsed: ParsedFiles, year: int) -> None:
+    """Check every field against the year's code lists, and the tables against each other.
+
+    Adds a Problem for each bad value (row and column named); checks duplicate children in the
+    header, DEC/REC pairing and overlapping episodes, and OC3/UASC children missing from the header.
+    """
+    add = parsed.problems.append
+    sexes = sex_codes(year)
+    places = placement_codes(year)
+    header_children: dict[str, int] = {}
+
+    def check_date(table: str, i: int, row: dict[str, str], column: str, required: bool) -> datetime.date | None:
+        value = row.get(column, "")
+        if not value:
+            if required:
+                add(Problem(table, i, column, row.get("CHILD", ""), "is missing"))
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            add(Problem(table, i, column, row.get("CHILD", ""), str(error)))
+            return None
+
+    def check_code(
+        table: str, i: int, row: dict[str, str], column: str, valid: frozenset[str] | set[str], required: bool = True
+    ) -> None:
+        value = row.get(column, "")
+        if not value:
+            if required:
+                add(Problem(table, i, column, row.get("CHILD", ""), "is missing"))
+            return
+        if value not in valid:
+            add(
+                Problem(
+                    table,
+                    i,
+                    column,
+                    row.get("CHILD", ""),
+                    f"{value} is not a valid code for {year - 1}-{str(year)[2:]}",
+                )
+            )
+
+    for i, row in enumerate(parsed.tables.get("header", []), start=1):
+        child = row.get("CHILD", "")
+        if not child:
+            add(Problem("header", i, "CHILD", "", "is missing"))
+        elif child in header_children:
+            add(Problem("header", i, "CHILD", child, f"appears more than once (also row {header_children[child]})"))
+        else:
+            header_children[child] = i
+        check_code("header", i, row, "SEX", set(sexes))
+        check_date("header", i, row, "DOB", True)
+        check_code("header", i, row, "ETHNIC", frozenset(codelists.Ethnicity.values))
+        if row.get("UPN") and not UPN_PATTERN.match(row["UPN"]):
+            add(Problem("header", i, "UPN", child, "must be 13 characters, like A123456789012, or UN1 to UN5"))
+        check_code("header", i, row, "MOTHER", {"0", "1"}, required=False)
+        check_date("header", i, row, "MC_DOB", False)
+
+    episodes_by_child: dict[str, list[tuple[int, datetime.date, datetime.date | None]]] = {}
+    for i, row in enumerate(parsed.tables.get("episodes", []), start=1):
+        child = row.get("CHILD", "")
+        if not child:
+            add(Problem("episodes", i, "CHILD", "", "is missing"))
+        start = check_date("episodes", i, row, "DECOM", True)
+        end = check_date("episodes", i, row, "DEC", False)
+        check_code("episodes", i, row, "RNE", frozenset(codelists.ReasonNewEpisode.values))
+        check_code("episodes", i, row, "LS", frozenset(codelists.LegalStatus.values))
+        check_code("episodes", i, row, "CIN", frozenset(codelists.CategoryOfNeed.values), required=False)
+        check_code("episodes", i, row, "PLACE", places)
+        check_code("episodes", i, row, "PLACE_PROVIDER", frozenset(codelists.PlacementProvider.values), required=False)
+        check_code("episodes", i, row, "REC", frozenset(codelists.ReasonEpisodeCeased.values), required=False)
+        check_code("episodes", i, row, "REASON_PLACE_CHANGE", REASON_PLACE_CHANGE, required=False)
+        if bool(row.get("DEC")) != bool(row.get("REC")):
+            add(
+                Problem(
+                    "episodes", i, "REC", child, "the date and reason the episode ceased must both be given, or neither"
+                )
+            )
+        if start and end and end < start:
+            add(Problem("episodes", i, "DEC", child, "is before the date the episode started"))
+        for column in ("HOME_POST", "PL_POST"):
+            if row.get(column) and not POSTCODE_PATTERN.match(row[column]):
+                add(Problem("episodes", i, column, child, "must be a full postcode, like AB1 2CD"))
+        if child and header_children and child not in header_children:
+            add(Problem("episodes", i, "CHILD", child, "is not in the header file"))
+        if child and start:
+            episodes_by_child.setdefault(child, []).append((i, start, end))
+    for child, spans in episodes_by_child.items():
+        spans.sort(key=lambda span: span[1])
+        for (i, _start, end), (j, next_start, _next_end) in itertools.pairwise(spans):
+            if end is None or next_start < end:
+                add(Problem("episodes", j, "DECOM", child, f"overlaps the episode on row {i}"))
+
+    for table in ("oc3", "uasc"):
+        seen: dict[str, int] = {}
+        for i, row in enumerate(parsed.tables.get(table, []), start=1):
+            child = row.get("CHILD", "")
+            if not child:
+                add(Problem(table, i, "CHILD", "", "is missing"))
+                continue
+            if child in seen:
+                add(Problem(table, i, "CHILD", child, f"appears more than once (also row {seen[child]})"))
+            seen[child] = i
+            if child not in header_children:
+                add(Problem(table, i, "CHILD", child, "is not in the header file"))
+            dob = check_date(table, i, row, "DOB", True)
+            header_row = (
+                parsed.tables.get("header", [])[header_children[child] - 1] if child in header_children else None
+            )
+            if dob and header_row and header_row.get("DOB") and header_row["DOB"] != row.get("DOB"):
+                add(Problem(table, i, "DOB", child, "differs from the date of birth in the header"))
+            if table == "oc3":
+                check_code(table, i, row, "IN_TOUCH", frozenset(codelists.InTouch.values))
+                check_code(table, i, row, "ACTIV", ACTIV_CODES)
+                check_code(table, i, row, "ACCOM", ACCOM_CODES)
+                if row.get("IN_TOUCH") in ("DIED", "RHOM") and (row.get("ACTIV") != "0" or row.get("ACCOM") != "0"):
+                    add(Problem(table, i, "ACTIV", child, "must be 0, with ACCOM 0, when IN_TOUCH is DIED or RHOM"))
+                if row.get("IN_TOUCH") == "YES" and "0" in (row.get("ACTIV"), row.get("ACCOM")):
+                    add(Problem(table, i, "ACTIV", child, "must not be 0 when IN_TOUCH is YES"))
+            else:
+                check_code(table, i, row, "SEX", set(sexes))
+                check_date(table, i, row, "DUC", False)
+
+
+# ACTIV back to Onward's activities (for import): part time where the code says so.
+ACTIV_TO_ACTIVITY: dict[str, tuple[str, bool]] = {
+    "F1": (codelists.EETActivity.HIGHER_EDUCATION, False),
+    "P1": (codelists.EETActivity.HIGHER_EDUCATION, True),
+    "F2": (codelists.EETActivity.FURTHER_EDUCATION, False),
+    "P2": (codelists.EETActivity.FURTHER_EDUCATION, True),
+    "F4": (codelists.EETActivity.APPRENTICESHIP, False),
+    "P4": (codelists.EETActivity.APPRENTICESHIP, True),
+    "F5": (codelists.EETActivity.EMPLOYMENT_FULL_TIME, False),
+    "P5": (codelists.EETActivity.EMPLOYMENT_PART_TIME, False),
+    "G4": (codelists.EETActivity.NEET_ILLNESS, False),
+    "G5": (codelists.EETActivity.NEET_OTHER, False),
+    "G6": (codelists.EETActivity.NEET_PARENTING, False),
+}
+
+
+def write_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({column: row.get(column, "") for column in columns})
+    return buffer.getvalue()

@@ -1,0 +1,70 @@
+"""Running the Department for Education's SSDA903 rules over exported files, in their own environment.
+
+The rules (the ``csc-validator-be-903`` package) pin old pandas and numpy, so they are installed
+in ``.venv-903`` (``make validator-env``) and run in a subprocess through
+``scripts/validate_903.py``; they are never imported into Onward's process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+EXPORTED_TABLES = frozenset({"Header", "Episodes", "OC3", "UASC"})
+
+
+def python_path() -> Path:
+    return Path(getattr(settings, "ONWARD_VALIDATOR_PYTHON", Path(settings.BASE_DIR) / ".venv-903" / "bin" / "python"))
+
+
+def available() -> bool:
+    return python_path().exists()
+
+
+@dataclass
+class ValidationResult:
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    failed_rules: list[str] = field(default_factory=list)
+    rules_run: int = 0
+
+    @property
+    def exported_table_errors(self) -> list[dict[str, Any]]:
+        """Errors from rules that concern only the tables Onward exports."""
+        return [e for e in self.errors if set(e.get("rule_tables") or []) <= EXPORTED_TABLES]
+
+
+class ValidatorUnavailable(Exception):
+    message = "The Department's rules are not installed here: run make validator-env"
+
+
+def validate_files(files: dict[str, str], *, year: int, local_authority: str = "E06000001") -> ValidationResult:
+    if not available():
+        raise ValidatorUnavailable(ValidatorUnavailable.message)
+    with tempfile.TemporaryDirectory(prefix="onward-903-") as folder:
+        for name, text in files.items():
+            (Path(folder) / name).write_text(text)
+        completed = subprocess.run(  # noqa: S603 - our own script with our own arguments
+            [
+                str(python_path()),
+                str(Path(settings.BASE_DIR) / "scripts" / "validate_903.py"),
+                "--year",
+                str(year),
+                "--la",
+                local_authority,
+                folder,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+    if completed.returncode not in (0, 1):
+        raise RuntimeError(f"The validator failed: {completed.stdout[-500:]} {completed.stderr[-2000:]}")
+    data = json.loads(completed.stdout)
+    return ValidationResult(errors=data["errors"], failed_rules=data["failed_rules"], rules_run=data["rules_run"])
