@@ -56,6 +56,13 @@ class YoungPerson(TimeStampedModel):
     care_ended_on = models.DateField(null=True, blank=True, editable=False)
     final_reason = models.CharField(max_length=3, blank=True, editable=False)
     died_on = models.DateField(null=True, blank=True, editable=False)
+    recorded_care_leaver_from = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The earliest date an imported SSDA903 return counted them as a care leaver: evidence of "
+        "eligibility when the care history held here starts too late to show it",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -6,6 +6,7 @@ that takes one person expects it to have come from ``access_person``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,12 +54,20 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
 # One young person ------------------------------------------------------------------------------
 
 
+def summary_for(person: YoungPerson, episodes: list[categories.Episode]) -> categories.CareSummary:
+    """The care summary from the episodes held, with the evidence of an imported return if they fall short."""
+    summary = categories.summarise(person.date_of_birth, episodes)
+    if summary.eligible_from is None and person.recorded_care_leaver_from is not None:
+        summary = dataclasses.replace(summary, eligible_from=person.recorded_care_leaver_from)
+    return summary
+
+
 def care_summary(person: YoungPerson) -> categories.CareSummary:
     episodes = [
         categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased)
         for e in CareEpisode.objects.filter(person=person).order_by("start", "id")
     ]
-    return categories.summarise(person.date_of_birth, episodes)
+    return summary_for(person, episodes)
 
 
 def category_of(person: YoungPerson, day: datetime.date) -> Category:

@@ -11,11 +11,13 @@ from django.db.models import Prefetch, QuerySet
 
 from onward.core import codelists
 from onward.people import categories
+from onward.people import selectors as people_selectors
 from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
 from onward.returns import ssda903
 
 WINDOW_BEFORE = datetime.timedelta(days=91)  # about 3 months before the birthday
 WINDOW_AFTER = datetime.timedelta(days=31)  # about 1 month after
+URN_NOT_NEEDED = frozenset({"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4"})  # rule 218
 
 
 @dataclass
@@ -93,9 +95,8 @@ def build_return(*, council: Any, year: int, people: QuerySet[YoungPerson] | Non
     result = Return(year=year, header=[], episodes=[], oc3=[], uasc=[], issues=[])
     for person in people if people is not None else _people(council):
         episodes = list(person.episodes.all())
-        summary = categories.summarise(
-            person.date_of_birth,
-            [categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased) for e in episodes],
+        summary = people_selectors.summary_for(
+            person, [categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased) for e in episodes]
         )
         if summary.eligible_from is None:
             continue
@@ -120,7 +121,14 @@ def build_return(*, council: Any, year: int, people: QuerySet[YoungPerson] | Non
             )
             result.oc3.pop()
             continue
+        # Episodes open at some time in the year, as the return holds them; the rules then expect
+        # what a looked-after child's record needs.
         in_year = [e for e in episodes if e.start <= end and (e.end is None or e.end >= start)]
+        missing = _looked_after_gaps(person, in_year)
+        if missing:
+            result.issues.append(QualityIssue(person, f"Looked after during the year but {missing}", "details"))
+            result.oc3.pop()
+            continue
         mother = ""
         if person.sex == "F" and in_year:
             mother = "1" if person.is_parent else "0"
@@ -237,6 +245,28 @@ def _status_row(
         )
         return None
     return {**row, "IN_TOUCH": in_touch, "ACTIV": activ, "ACCOM": accom}
+
+
+def _looked_after_gaps(person: YoungPerson, in_year: list[CareEpisode]) -> str:
+    """What the return needs for a young person looked after in the year that the record lacks."""
+    if not in_year:
+        return ""
+    gaps = []
+    if not person.upn:
+        gaps.append("no unique pupil number")
+    if any(not e.home_postcode or not e.placement_postcode for e in in_year):
+        gaps.append("an episode without home and placement postcodes")
+    if any(
+        not e.placement_provider
+        and not (e.placement_type in ("T0", "T1", "T2", "T3") or e.placement_type.startswith("Z1"))
+        for e in in_year
+    ):
+        gaps.append("an episode without a placement provider")
+    if any(
+        not e.urn and e.placement_type not in URN_NOT_NEEDED and not e.placement_type.startswith("Z1") for e in in_year
+    ):
+        gaps.append("an episode without the placement's Ofsted URN")
+    return " and ".join(gaps)
 
 
 def _ordinal(n: int | None) -> str:

@@ -14,6 +14,7 @@ from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
 from onward.core import codelists
 from onward.people import categories
+from onward.people import selectors as people_selectors
 from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
 from onward.returns import selectors, ssda903
 from onward.returns.models import ImportRun
@@ -307,6 +308,11 @@ def ssda903_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
         | {p.pk for p, _ in plan.updated_people}
         | {e.person_id for e in plan.new_episodes}
         | {e.person_id for e, _ in plan.updated_episodes}
+        | set(
+            YoungPerson.objects.filter(council=council, child_id__in=[c for c, _, _ in plan.oc3]).values_list(
+                "pk", flat=True
+            )
+        )
     )
     refresh_summaries(YoungPerson.objects.filter(pk__in=touched))
     run.status = ImportRun.Status.COMMITTED
@@ -375,6 +381,15 @@ def _apply_oc3(*, council: Organisation, plan: Plan, acting_user: User | None) -
                 )
             )
     Contact.objects.bulk_create(contacts, batch_size=2000)
+    # The return counted them as care leavers: keep that as evidence where the care history held is short.
+    evidence: dict[int, datetime.date] = {}
+    for child, day, _row in plan.oc3:
+        person = people[child]
+        evidence[person.pk] = min(day, evidence.get(person.pk, day), person.recorded_care_leaver_from or day)
+    for person in people.values():
+        if person.pk in evidence:
+            person.recorded_care_leaver_from = evidence[person.pk]
+    YoungPerson.objects.bulk_update(list(people.values()), ["recorded_care_leaver_from"], batch_size=2000)
     _insert_spells(EETSpell, spells)
     _insert_spells(AccommodationSpell, stays)
 
@@ -409,7 +424,7 @@ def refresh_summaries(people: Any) -> None:
     for e in CareEpisode.objects.filter(person__in=people).order_by("start", "id"):
         episodes[e.person_id].append(categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased))
     for person in people:
-        summary = categories.summarise(person.date_of_birth, episodes[person.pk])
+        summary = people_selectors.summary_for(person, episodes[person.pk])
         person.eligible_from = summary.eligible_from
         person.looked_after_now = summary.looked_after_now
         person.care_ended_on = summary.care_ended_on
