@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("onward.accounts.urls")),
     path("audit/", include("onward.audit.urls")),
     path("people/", include("onward.people.urls")),
+    path("returns/", include("onward.returns.urls")),
 ]
 
 handler403 = "onward.core.views.error_403"

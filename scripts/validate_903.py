@@ -71,4 +71,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Exception as error:  # the package raises on some inputs; report it rather than crash silently
+        print(json.dumps({"error": f"{type(error).__name__}: {error}"}))
+        sys.exit(3)

@@ -17,6 +17,7 @@ from onward.accounts.permissions import ROLES
 from onward.people.categories import birthday
 from onward.people.models import Allocation, CareEpisode, EETSpell, SupportRequest, YoungPerson
 from onward.people.services import refresh_care_summary
+from onward.returns.models import ImportRun
 from tests.factories import CouncilFactory, PartnerFactory, TeamFactory, UserFactory, YoungPersonFactory
 
 PASSWORD = "correct-horse-battery-staple"
@@ -31,6 +32,7 @@ class Tenant:
     person: YoungPerson | None = None
     spell: EETSpell | None = None
     support: SupportRequest | None = None
+    import_run: ImportRun | None = None
 
 
 def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenant:
@@ -53,6 +55,14 @@ def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenan
             teams=[] if role.for_partners else [team],
         )
     add_young_person(tenant)
+    tenant.import_run = ImportRun.objects.create(
+        council=council,
+        kind=ImportRun.Kind.SSDA903,
+        year=2025,
+        status=ImportRun.Status.REJECTED,
+        file_names=["header.csv"],
+        problems=[{"table": "header", "row": 1, "column": "SEX", "child": "X", "message": "Q is not a valid code"}],
+    )
     return tenant
 
 

@@ -98,6 +98,13 @@ RULES: dict[str, Rule] = {
     "people:record-add": needs(Perm.CHANGE_PEOPLE),
     "people:record-correct": needs(Perm.CHANGE_PEOPLE),
     "people:support-request-assess": needs(Perm.CHANGE_PEOPLE),
+    "returns:overview": needs_any(Perm.IMPORT_DATA, Perm.EXPORT_RETURNS),
+    "returns:export": needs(Perm.EXPORT_RETURNS),
+    "returns:check": needs(Perm.EXPORT_RETURNS),
+    "returns:import-upload": needs(Perm.IMPORT_DATA),
+    "returns:import-detail": needs(Perm.IMPORT_DATA),
+    "returns:import-commit": post_only(),
+    "returns:import-discard": post_only(),
     "audit:event-list": needs(Perm.VIEW_AUDIT),
     "audit:event-export": needs(Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT),
 }
@@ -145,6 +152,10 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.person.pk, "kind": "eet", "record_pk": tenant.spell.pk}
     elif name == "people:support-request-assess":
         kwargs = {"pk": tenant.person.pk, "request_pk": tenant.support.pk}
+    elif name in ("returns:export", "returns:check"):
+        kwargs = {"year": 2025}
+    elif name in ("returns:import-detail", "returns:import-commit", "returns:import-discard"):
+        kwargs = {"pk": tenant.import_run.pk}
     elif name == "people:caseload-export":
         kwargs = {"file_format": "csv"}
     elif name == "accounts:set-password":

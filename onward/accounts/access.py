@@ -30,6 +30,7 @@ from onward.accounts.models import Organisation, Partnership, Team, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.people.models import Allocation, YoungPerson
+from onward.returns.models import ImportRun
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -200,3 +201,19 @@ def can_change_person(user: User) -> bool:
 
 def can_change_education(user: User) -> bool:
     return user.can_any((Perm.CHANGE_PEOPLE, Perm.CHANGE_EDUCATION))
+
+
+# Imports and returns ---------------------------------------------------------------------------
+
+
+def import_runs_visible_to(user: User) -> QuerySet[ImportRun]:
+    """The council's imports, for those who import data."""
+    council = council_of(user)
+    if council is None or not user.can(Perm.IMPORT_DATA):
+        return ImportRun.objects.none()
+    return ImportRun.objects.filter(council=council).select_related("created_by").defer("files")
+
+
+def access_import_run(user: User, pk: object) -> ImportRun:
+    result: ImportRun = _get_or_404(import_runs_visible_to(user), pk)
+    return result

@@ -437,3 +437,15 @@ def refresh_summaries(people: Any) -> None:
         ["eligible_from", "looked_after_now", "care_ended_on", "final_reason", "left_care_after_16"],
         batch_size=2000,
     )
+
+
+@transaction.atomic
+def import_discard(*, acting_user: User, run: ImportRun) -> ImportRun:
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ImportRun.Status.PREVIEWED:
+        raise ImportNotReady("Only an import that has not been saved can be discarded")
+    run.status = ImportRun.Status.DISCARDED
+    run.files = {}
+    run.save(update_fields=["status", "files", "updated_at"])
+    audit_record(actor=acting_user, action=Action.CHANGE, council=run.council, obj=run, summary="Discarded an import")
+    return run

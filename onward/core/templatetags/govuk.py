@@ -12,6 +12,9 @@ _INPUT_CLASS = {
     "select": "govuk-select",
     "selectmultiple": "govuk-select",
     "textarea": "govuk-textarea",
+    "file": "govuk-file-upload",
+    "clearablefile": "govuk-file-upload",
+    "multiplefile": "govuk-file-upload",
 }
 
 

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from onward.returns import views
+
+app_name = "returns"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("export/<int:year>.zip", views.export, name="export"),
+    path("check/<int:year>/", views.check, name="check"),
+    path("imports/new/", views.import_upload, name="import-upload"),
+    path("imports/<int:pk>/", views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/commit/", views.import_commit, name="import-commit"),
+    path("imports/<int:pk>/discard/", views.import_discard, name="import-discard"),
+]
