@@ -1,0 +1,55 @@
+"""A performance officer imports SSDA903 files, saves them, and checks the return, in the browser."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from onward.people.models import YoungPerson
+from tests.conftest import make_tenant
+from tests.e2e.conftest import assert_accessible
+from tests.e2e.test_roles_in_browser import sign_in_with_two_factor
+from tests.returns.test_ssda903 import HEADER, OC3, YEAR
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_officer_imports_a_return_and_checks_it(live_server, page: Page, tmp_path) -> None:
+    tenant = make_tenant("Alderley")
+    officer = tenant.users["performance_officer"]
+    base = live_server.url
+    sign_in_with_two_factor(page, base, officer.email)
+    page.get_by_role("link", name="Statutory returns").first.click()
+    assert_accessible(page)
+
+    bad = tmp_path / "header.csv"
+    bad.write_text(HEADER + "E1,Q,01/10/2005,WBRI,,,\n")
+    page.get_by_role("link", name="Import SSDA903 files").click()
+    page.get_by_label("Collection year").select_option(str(YEAR))
+    page.get_by_label("SSDA903 CSV files").set_input_files(str(bad))
+    page.get_by_role("button", name="Check the files").click()
+    expect(page.get_by_role("heading", name="The files have problems")).to_be_visible()
+    expect(page.get_by_text("Q is not a valid code")).to_be_visible()
+    assert_accessible(page)
+
+    good_header = tmp_path / "good" / "header.csv"
+    good_header.parent.mkdir()
+    good_header.write_text(HEADER + "E1,F,01/10/2005,WBRI,,,\n")
+    oc3 = tmp_path / "good" / "oc3.csv"
+    oc3.write_text(OC3 + "E1,01/10/2005,YES,F4,U1\n")
+    page.goto(base + reverse("returns:import-upload"))
+    page.get_by_label("Collection year").select_option(str(YEAR))
+    page.get_by_label("SSDA903 CSV files").set_input_files([str(good_header), str(oc3)])
+    page.get_by_role("button", name="Check the files").click()
+    expect(page.get_by_role("heading", name="Check what the import will change")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the import").click()
+    expect(page.get_by_role("heading", name="Import saved")).to_be_visible()
+    assert YoungPerson.objects.filter(council=tenant.council, child_id="E1").exists()
+
+    page.goto(base + reverse("returns:overview") + f"?year={YEAR}")
+    assert_accessible(page)
+    page.get_by_role("link", name="Check it with the Department's rules").click()
+    expect(page.get_by_role("heading", name="No errors")).to_be_visible()
+    assert_accessible(page)
