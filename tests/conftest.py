@@ -17,7 +17,7 @@ from onward.accounts.permissions import ROLES
 from onward.people.categories import birthday
 from onward.people.models import Allocation, CareEpisode, EETSpell, SupportRequest, YoungPerson
 from onward.people.services import refresh_care_summary
-from onward.returns.models import ImportRun
+from onward.returns.models import ColumnMapping, ImportRun
 from tests.factories import CouncilFactory, PartnerFactory, TeamFactory, UserFactory, YoungPersonFactory
 
 PASSWORD = "correct-horse-battery-staple"
@@ -33,6 +33,7 @@ class Tenant:
     spell: EETSpell | None = None
     support: SupportRequest | None = None
     import_run: ImportRun | None = None
+    mapping: ColumnMapping | None = None
 
 
 def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenant:
@@ -62,6 +63,12 @@ def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenan
         status=ImportRun.Status.REJECTED,
         file_names=["header.csv"],
         problems=[{"table": "header", "row": 1, "column": "SEX", "child": "X", "message": "Q is not a valid code"}],
+    )
+    tenant.mapping = ColumnMapping.objects.create(
+        council=council,
+        name="Case system EET report",
+        record_type=ColumnMapping.RecordType.EET,
+        columns={"child_id": "Child ID", "activity": "Activity", "start": "Start"},
     )
     return tenant
 

@@ -20,6 +20,7 @@ def record_urls(tenant: Tenant) -> list[str]:
         reverse("accounts:user-update", kwargs={"pk": tenant.users["administrator"].pk}),
         reverse("accounts:partner-detail", kwargs={"pk": tenant.partner.pk}),
         reverse("returns:import-detail", kwargs={"pk": tenant.import_run.pk}),
+        reverse("returns:mapping-update", kwargs={"pk": tenant.mapping.pk}),
         reverse("people:person-detail", kwargs={"pk": tenant.person.pk}),
         reverse("people:person-update", kwargs={"pk": tenant.person.pk}),
         reverse("people:record-add", kwargs={"pk": tenant.person.pk, "kind": "contact"}),

@@ -105,6 +105,10 @@ RULES: dict[str, Rule] = {
     "returns:import-detail": needs(Perm.IMPORT_DATA),
     "returns:import-commit": post_only(),
     "returns:import-discard": post_only(),
+    "returns:case-upload": needs(Perm.IMPORT_DATA),
+    "returns:mapping-list": needs(Perm.IMPORT_DATA),
+    "returns:mapping-create": needs(Perm.IMPORT_DATA),
+    "returns:mapping-update": needs(Perm.IMPORT_DATA),
     "audit:event-list": needs(Perm.VIEW_AUDIT),
     "audit:event-export": needs(Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT),
 }
@@ -152,6 +156,8 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.person.pk, "kind": "eet", "record_pk": tenant.spell.pk}
     elif name == "people:support-request-assess":
         kwargs = {"pk": tenant.person.pk, "request_pk": tenant.support.pk}
+    elif name == "returns:mapping-update":
+        kwargs = {"pk": tenant.mapping.pk}
     elif name in ("returns:export", "returns:check"):
         kwargs = {"year": 2025}
     elif name in ("returns:import-detail", "returns:import-commit", "returns:import-discard"):

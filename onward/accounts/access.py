@@ -30,7 +30,7 @@ from onward.accounts.models import Organisation, Partnership, Team, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.people.models import Allocation, YoungPerson
-from onward.returns.models import ImportRun
+from onward.returns.models import ColumnMapping, ImportRun
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -216,4 +216,16 @@ def import_runs_visible_to(user: User) -> QuerySet[ImportRun]:
 
 def access_import_run(user: User, pk: object) -> ImportRun:
     result: ImportRun = _get_or_404(import_runs_visible_to(user), pk)
+    return result
+
+
+def mappings_visible_to(user: User) -> QuerySet[ColumnMapping]:
+    council = council_of(user)
+    if council is None or not user.can(Perm.IMPORT_DATA):
+        return ColumnMapping.objects.none()
+    return ColumnMapping.objects.filter(council=council)
+
+
+def access_mapping(user: User, pk: object) -> ColumnMapping:
+    result: ColumnMapping = _get_or_404(mappings_visible_to(user), pk)
     return result

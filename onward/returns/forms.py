@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from onward.core.forms import GovukForm
+from onward.returns import case_system
+from onward.returns.models import ColumnMapping
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -68,3 +70,129 @@ class SSDA903UploadForm(YearForm):
             except UnicodeDecodeError:
                 raise forms.ValidationError(f"{item.name} must be saved as UTF-8") from None
         return contents
+
+
+DATE_FORMATS = [
+    ("%d/%m/%Y", "27/03/2025"),
+    ("%Y-%m-%d", "2025-03-27"),
+    ("%d-%m-%Y", "27-03-2025"),
+    ("%d.%m.%Y", "27.03.2025"),
+    ("%d/%m/%y", "27/03/25"),
+]
+
+
+class MappingForm(GovukForm):
+    """A saved mapping: which column of the export holds each field, and how coded values translate."""
+
+    name = forms.CharField(
+        label="Name of the mapping",
+        max_length=120,
+        help_text="For example, Liquidlogic EET report",
+        error_messages={"required": "Enter a name for the mapping"},
+    )
+    record_type = forms.ChoiceField(
+        label="What the export holds",
+        choices=ColumnMapping.RecordType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the export holds"},
+    )
+    date_format = forms.ChoiceField(label="How dates are written", choices=DATE_FORMATS)
+    col_child_id = forms.CharField(
+        label="Column with the child identifier",
+        max_length=100,
+        error_messages={"required": "Enter the column with the child identifier"},
+    )
+    col_activity = forms.CharField(label="Column with the activity (EET)", max_length=100, required=False)
+    col_provider = forms.CharField(
+        label="Column with the provider or employer (EET, optional)", max_length=100, required=False
+    )
+    col_part_time = forms.CharField(label="Column saying part time (EET, optional)", max_length=100, required=False)
+    col_accommodation_type = forms.CharField(
+        label="Column with the accommodation type (accommodation)", max_length=100, required=False
+    )
+    col_suitability = forms.CharField(
+        label="Column saying whether it is suitable (accommodation)", max_length=100, required=False
+    )
+    col_start = forms.CharField(
+        label="Column with the start date (EET and accommodation)", max_length=100, required=False
+    )
+    col_end = forms.CharField(label="Column with the end date (optional)", max_length=100, required=False)
+    col_date = forms.CharField(label="Column with the date of contact (contacts)", max_length=100, required=False)
+    col_in_touch = forms.CharField(label="Column saying whether in touch (contacts)", max_length=100, required=False)
+    col_method = forms.CharField(label="Column saying how (contacts, optional)", max_length=100, required=False)
+    translations = forms.CharField(
+        label="Values to translate (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One a line, as field: value in the export = Onward's code, for example activity: FE College = further_education",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("record_type")
+        if kind:
+            for name, label, required in case_system.FIELDS[kind]:
+                if required and name != "child_id" and not data.get(f"col_{name}"):
+                    self.add_error(f"col_{name}", f"Enter the column with the {label.lower()}")
+        values: dict[str, dict[str, str]] = {}
+        for number, line in enumerate((data.get("translations") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                field_part, rest = line.split(":", 1)
+                source, code = rest.rsplit("=", 1)
+            except ValueError:
+                self.add_error("translations", f"Line {number} must be written as field: value = code")
+                continue
+            field_name = field_part.strip().lower().replace(" ", "_")
+            if field_name not in case_system.CODED:
+                self.add_error("translations", f"Line {number}: {field_part.strip()} is not a field with codes")
+                continue
+            code = code.strip()
+            if code not in {c for c, _ in case_system.CODED[field_name]}:
+                self.add_error(
+                    "translations",
+                    f"Line {number}: {code} is not one of Onward's codes for {field_name.replace('_', ' ')}",
+                )
+                continue
+            values.setdefault(field_name, {})[source.strip()] = code
+        data["values"] = values
+        data["columns"] = {key[4:]: value for key, value in data.items() if key.startswith("col_") and value}
+        return data
+
+    @staticmethod
+    def initial_for(mapping: ColumnMapping) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "name": mapping.name,
+            "record_type": mapping.record_type,
+            "date_format": mapping.date_format,
+        }
+        initial.update({f"col_{k}": v for k, v in mapping.columns.items()})
+        initial["translations"] = "\n".join(
+            f"{f}: {src} = {code}" for f, pairs in mapping.values.items() for src, code in pairs.items()
+        )
+        return initial
+
+
+class CaseUploadForm(GovukForm):
+    mapping = forms.ModelChoiceField(
+        label="Mapping",
+        queryset=ColumnMapping.objects.none(),
+        empty_label=None,
+        error_messages={"required": "Select a mapping"},
+    )
+    upload = forms.FileField(
+        label="Export file (CSV or XLSX)", error_messages={"required": "Select the file to import"}
+    )
+
+    def __init__(self, *args: Any, mappings: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mapping"].queryset = mappings  # type: ignore[attr-defined]
+
+    def clean_upload(self) -> Any:
+        item = self.cleaned_data["upload"]
+        if not item.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The file must be a CSV or XLSX file")
+        if item.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file must be smaller than 50 MB")
+        return item

@@ -16,8 +16,8 @@ from onward.core import codelists
 from onward.people import categories
 from onward.people import selectors as people_selectors
 from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
-from onward.returns import selectors, ssda903
-from onward.returns.models import ImportRun
+from onward.returns import case_system, selectors, ssda903
+from onward.returns.models import ColumnMapping, ImportRun
 
 Action = AuditEvent.Action
 MAX_CHANGES_SHOWN = 200
@@ -448,4 +448,192 @@ def import_discard(*, acting_user: User, run: ImportRun) -> ImportRun:
     run.files = {}
     run.save(update_fields=["status", "files", "updated_at"])
     audit_record(actor=acting_user, action=Action.CHANGE, council=run.council, obj=run, summary="Discarded an import")
+    return run
+
+
+# Case-system exports -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mapping_save(
+    *,
+    acting_user: User,
+    council: Organisation,
+    mapping: ColumnMapping | None,
+    name: str,
+    record_type: str,
+    columns: dict[str, str],
+    values: dict[str, dict[str, str]],
+    date_format: str,
+) -> ColumnMapping:
+    from django.core.exceptions import ValidationError
+
+    clash = ColumnMapping.objects.filter(council=council, name__iexact=name.strip())
+    if mapping is not None:
+        clash = clash.exclude(pk=mapping.pk)
+    if clash.exists():
+        raise ValidationError({"name": "A mapping with this name already exists"})
+    target = mapping or ColumnMapping(council=council)
+    target.name, target.record_type, target.columns, target.values, target.date_format = (
+        name.strip(),
+        record_type,
+        columns,
+        values,
+        date_format,
+    )
+    target.full_clean()
+    target.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE if mapping is None else Action.CHANGE,
+        council=council,
+        obj=target,
+        summary="Saved a column mapping",
+    )
+    return target
+
+
+def _apply_case_rows(
+    *, council: Organisation, mapping: ColumnMapping, mapped: case_system.Mapped, acting_user: User | None
+) -> tuple[int, list[dict[str, Any]]]:
+    """Apply mapped rows through the register's own services; every refusal becomes a problem."""
+    from django.core.exceptions import ValidationError
+
+    from onward.people import services as people_services
+
+    people = {
+        p.child_id.upper(): p
+        for p in YoungPerson.objects.filter(
+            council=council, child_id__in=[str(r.values.get("child_id", "")) for r in mapped.rows]
+        )
+    }
+    problems: list[dict[str, Any]] = []
+    applied = 0
+    column = mapping.columns.get("child_id", "child")
+    for row in sorted(
+        mapped.rows,
+        key=lambda r: (
+            str(r.values.get("child_id")),
+            r.values.get("start") or r.values.get("date") or datetime.date.min,
+        ),
+    ):
+        values = dict(row.values)
+        person = people.get(str(values.pop("child_id")).upper())
+        if person is None:
+            problems.append(
+                {
+                    "row": row.number,
+                    "column": column,
+                    "message": "No young person in the council has this child identifier",
+                }
+            )
+            continue
+        try:
+            with transaction.atomic():
+                if mapping.record_type == ColumnMapping.RecordType.EET:
+                    people_services.eet_record(
+                        acting_user=acting_user, person=person, source=codelists.ActivitySource.IMPORT, **values
+                    )
+                elif mapping.record_type == ColumnMapping.RecordType.ACCOMMODATION:
+                    people_services.accommodation_record(acting_user=acting_user, person=person, **values)
+                else:
+                    values.setdefault("method", Contact.Method.THIRD_PARTY)
+                    values["method"] = values["method"] or Contact.Method.THIRD_PARTY
+                    people_services.contact_record(
+                        acting_user=acting_user, person=person, note="From a case-system export", **values
+                    )
+        except ValidationError as error:
+            problems.append({"row": row.number, "column": "", "message": " ".join(error.messages)})
+        else:
+            applied += 1
+    return applied, problems
+
+
+class _Rollback(Exception):
+    pass
+
+
+def case_preview(
+    *, acting_user: User | None, council: Organisation, mapping: ColumnMapping, name: str, content: bytes
+) -> ImportRun:
+    """Map and try every row inside a transaction that is then rolled back: the preview saves nothing."""
+    try:
+        header, rows = case_system.read_rows(name, content)
+    except (UnicodeDecodeError, ValueError, KeyError) as error:
+        header, rows = [], []
+        problems = [
+            {"row": 0, "column": "", "message": f"{name} could not be read as CSV or XLSX ({type(error).__name__})"}
+        ]
+    else:
+        problems = [] if header else [{"row": 0, "column": "", "message": f"{name} is empty"}]
+    applied = 0
+    if not problems:
+        mapped = case_system.map_rows(mapping, header, rows)
+        problems = list(mapped.problems)
+        if not problems:
+            try:
+                with transaction.atomic():
+                    applied, problems = _apply_case_rows(
+                        council=council, mapping=mapping, mapped=mapped, acting_user=acting_user
+                    )
+                    raise _Rollback
+            except _Rollback:
+                pass
+    with transaction.atomic():
+        text = content.decode("utf-8-sig", errors="replace") if not name.lower().endswith(".xlsx") else content.hex()
+        run = ImportRun.objects.create(
+            council=council,
+            kind=ImportRun.Kind.CASE_SYSTEM,
+            mapping=mapping,
+            created_by=acting_user,
+            status=ImportRun.Status.REJECTED if problems else ImportRun.Status.PREVIEWED,
+            file_names=[name],
+            files={name: text},
+            problems=[{"table": name, "child": "", **p} for p in problems],
+            summary={"rows": len(rows), "records_new": applied, "rejected": len(problems)},
+            changes=[
+                {
+                    "child": "",
+                    "what": f"{applied} {mapping.get_record_type_display().lower()} records",
+                    "detail": f"from {len(rows)} rows",
+                }
+            ],
+        )
+        audit_record(
+            actor=acting_user,
+            action=Action.CREATE,
+            council=council,
+            obj=run,
+            summary=f"Previewed a case-system import: {len(problems)} problems",
+        )
+    return run
+
+
+@transaction.atomic
+def case_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ImportRun.Status.PREVIEWED or run.mapping is None:
+        raise ImportNotReady("Only an import that is ready to commit can be saved")
+    ((name, text),) = run.files.items()
+    content = bytes.fromhex(text) if name.lower().endswith(".xlsx") else text.encode()
+    header, rows = case_system.read_rows(name, content)
+    mapped = case_system.map_rows(run.mapping, header, rows)
+    applied, problems = _apply_case_rows(
+        council=run.council, mapping=run.mapping, mapped=mapped, acting_user=acting_user
+    )
+    if mapped.problems or problems:
+        transaction.set_rollback(True)
+        raise ImportNotReady(
+            "The register changed since the preview and some rows no longer fit: preview the file again"
+        )
+    run.status = ImportRun.Status.COMMITTED
+    run.committed_at = timezone.now()
+    run.save(update_fields=["status", "committed_at", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=run.council,
+        obj=run,
+        summary=f"Imported {applied} records from a case-system export",
+    )
     return run

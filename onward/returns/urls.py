@@ -12,4 +12,8 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import-detail"),
     path("imports/<int:pk>/commit/", views.import_commit, name="import-commit"),
     path("imports/<int:pk>/discard/", views.import_discard, name="import-discard"),
+    path("case-system/", views.case_upload, name="case-upload"),
+    path("mappings/", views.mapping_list, name="mapping-list"),
+    path("mappings/add/", views.mapping_edit, name="mapping-create"),
+    path("mappings/<int:pk>/", views.mapping_edit, name="mapping-update"),
 ]

@@ -6,14 +6,15 @@ import io
 import zipfile
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from onward.accounts import access
-from onward.accounts.models import User
+from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
+from onward.core.forms_errors import apply_validation_error
 from onward.returns import forms, selectors, services, ssda903, validator
 from onward.returns.models import ImportRun
 
@@ -27,6 +28,13 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _council(user: User) -> Organisation:
+    council = access.council_of(user)
+    if council is None:
+        raise PermissionDenied
+    return council
+
+
 def _year(request: HttpRequest) -> int:
     form = forms.YearForm(request.GET or None)
     if form.is_bound and form.is_valid():
@@ -37,7 +45,7 @@ def _year(request: HttpRequest) -> int:
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    council = access.council_of(user)
+    council = _council(user)
     year = _year(request)
     context: dict[str, object] = {
         "year_form": forms.YearForm(initial={"year": year}),
@@ -66,7 +74,7 @@ def export(request: HttpRequest, year: int) -> HttpResponse:
     """The return's CSV files for the year, in one ZIP file. Audited."""
     user = _user(request)
     try:
-        result = services.return_export(acting_user=user, council=access.council_of(user), year=year)  # type: ignore[arg-type]
+        result = services.return_export(acting_user=user, council=_council(user), year=year)
     except ssda903.CollectionYearError:
         raise Http404 from None
     buffer = io.BytesIO()
@@ -84,7 +92,7 @@ def check(request: HttpRequest, year: int) -> HttpResponse:
     """Run the Department's rules over the return as it would be exported now."""
     user = _user(request)
     try:
-        result = selectors.build_return(council=access.council_of(user), year=year)
+        result = selectors.build_return(council=_council(user), year=year)
     except ssda903.CollectionYearError:
         raise Http404 from None
     context: dict[str, object] = {
@@ -119,7 +127,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         run = services.ssda903_preview(
             acting_user=user,
-            council=access.council_of(user),  # type: ignore[arg-type]
+            council=_council(user),
             year=form.cleaned_data["year"],
             files=form.cleaned_data["uploads"],
         )
@@ -143,7 +151,10 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     run = access.access_import_run(user, pk)
     try:
-        services.ssda903_commit(acting_user=user, run=run)
+        if run.kind == ImportRun.Kind.CASE_SYSTEM:
+            services.case_commit(acting_user=user, run=run)
+        else:
+            services.ssda903_commit(acting_user=user, run=run)
     except services.ImportNotReady as error:
         messages.error(request, str(error))
     else:
@@ -160,3 +171,62 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
         services.import_discard(acting_user=user, run=run)
         messages.success(request, "Import discarded: nothing was saved")
     return redirect("returns:overview")
+
+
+# Case-system exports -----------------------------------------------------------------------------
+
+
+@require_safe
+@access.require_perm(Perm.IMPORT_DATA)
+def mapping_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(request, "returns/mapping_list.html", {"mappings": access.mappings_visible_to(user)})
+
+
+@access.require_perm(Perm.IMPORT_DATA)
+def mapping_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    user = _user(request)
+    mapping = access.access_mapping(user, pk) if pk is not None else None
+    initial = forms.MappingForm.initial_for(mapping) if mapping else {"date_format": "%d/%m/%Y"}
+    form = forms.MappingForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.mapping_save(
+                acting_user=user,
+                council=_council(user),
+                mapping=mapping,
+                name=data["name"],
+                record_type=data["record_type"],
+                columns=data["columns"],
+                values=data["values"],
+                date_format=data["date_format"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"Mapping {saved.name} saved")
+            return redirect("returns:mapping-list")
+    return render(request, "returns/mapping_form.html", {"form": form, "mapping": mapping})
+
+
+@access.require_perm(Perm.IMPORT_DATA)
+def case_upload(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    mappings = access.mappings_visible_to(user)
+    form = forms.CaseUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        mappings=mappings,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["upload"]
+        run = services.case_preview(
+            acting_user=user,
+            council=_council(user),
+            mapping=form.cleaned_data["mapping"],
+            name=upload.name,
+            content=upload.read(),
+        )
+        return redirect("returns:import-detail", pk=run.pk)
+    return render(request, "returns/case_upload.html", {"form": form, "has_mappings": mappings.exists()})
