@@ -48,6 +48,7 @@ demo: export ONWARD_REQUIRE_2FA := false
 demo: migrate
 	$(PY) manage.py load_demo
 	@echo "Onward is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	@$(PY) manage.py db_worker >/dev/null 2>&1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install-dev

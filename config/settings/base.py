@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "onward.core",
     "onward.accounts",
     "onward.audit",
@@ -156,6 +158,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Background work (large imports) runs from a queue in the database: `python manage.py db_worker`.
+TASKS = {"default": {"BACKEND": env("ONWARD_TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+ONWARD_BACKGROUND_IMPORT_ROWS = env.int("ONWARD_BACKGROUND_IMPORT_ROWS", default=5000)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

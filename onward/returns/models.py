@@ -18,6 +18,10 @@ class ImportRun(TimeStampedModel):
         CASE_SYSTEM = "case_system", "Case-system export"
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be checked"
+        CHECKING = "checking", "Being checked"
+        SAVING = "saving", "Being saved"
+        FAILED = "failed", "Could not be completed"
         PREVIEWED = "previewed", "Ready to commit"
         REJECTED = "rejected", "Has problems: nothing can be saved"
         COMMITTED = "committed", "Saved"
@@ -35,6 +39,7 @@ class ImportRun(TimeStampedModel):
     problems = models.JSONField(default=list)
     changes = models.JSONField(default=list, help_text="A sample of what would change, for the preview")
     committed_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for work in the background")
 
     class Meta:
         ordering = ["-created_at", "-id"]

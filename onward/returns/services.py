@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -241,31 +242,66 @@ def _plan_changes(plan: Plan) -> list[dict[str, Any]]:
     return shown
 
 
+def row_count(files: dict[str, str]) -> int:
+    return sum(max(len(text.splitlines()) - 1, 0) for text in files.values())
+
+
 @transaction.atomic
-def ssda903_preview(*, acting_user: User | None, council: Organisation, year: int, files: dict[str, str]) -> ImportRun:
-    """Check the files and record what they would change, without changing the register."""
-    plan, file_problems = plan_ssda903(council=council, year=year, files=files)
-    problems = [{"table": "", "row": 0, "column": "", "child": "", "message": m} for m in file_problems]
-    problems += [p.as_dict() for p in plan.problems]
+def ssda903_preview(
+    *, acting_user: User | None, council: Organisation, year: int, files: dict[str, str], background: bool = True
+) -> ImportRun:
+    """Check the files and record what they would change, without changing the register.
+
+    Files with more rows than ``ONWARD_BACKGROUND_IMPORT_ROWS`` are checked in the background;
+    the run then shows its progress until the preview is ready.
+    """
+    ssda903.collection_window(year)
     run = ImportRun.objects.create(
         council=council,
         kind=ImportRun.Kind.SSDA903,
         year=year,
         created_by=acting_user,
-        status=ImportRun.Status.REJECTED if problems else ImportRun.Status.PREVIEWED,
+        status=ImportRun.Status.QUEUED,
         file_names=sorted(files),
         files=files,
-        summary=plan.summary(),
-        problems=problems,
-        changes=_plan_changes(plan),
     )
     audit_record(
         actor=acting_user,
         action=Action.CREATE,
         council=council,
         obj=run,
-        summary=f"Previewed an SSDA903 import for {year}: {len(problems)} problems",
+        summary=f"Started an SSDA903 import for {year}",
     )
+    if background and row_count(files) > settings.ONWARD_BACKGROUND_IMPORT_ROWS:
+        from onward.returns.tasks import preview_import
+
+        transaction.on_commit(lambda: preview_import.enqueue(run.pk))
+        return run
+    return ssda903_check(run=run)
+
+
+def _progress(run: ImportRun, status: str, percent: int) -> None:
+    ImportRun.objects.filter(pk=run.pk).update(status=status, progress=percent)
+
+
+def ssda903_check(*, run: ImportRun) -> ImportRun:
+    """Work out the preview of a queued run and store it (the background task, or at once for small files)."""
+    assert run.year is not None  # noqa: S101 - SSDA903 runs always have a year
+    _progress(run, ImportRun.Status.CHECKING, 10)
+    plan, file_problems = plan_ssda903(council=run.council, year=run.year, files=run.files)
+    problems = [{"table": "", "row": 0, "column": "", "child": "", "message": m} for m in file_problems]
+    problems += [p.as_dict() for p in plan.problems]
+    with transaction.atomic():
+        run.status = ImportRun.Status.REJECTED if problems else ImportRun.Status.PREVIEWED
+        run.summary, run.problems, run.changes, run.progress = plan.summary(), problems, _plan_changes(plan), 100
+        run.save(update_fields=["status", "summary", "problems", "changes", "progress", "updated_at"])
+        audit_record(
+            actor=run.created_by,
+            action=Action.CHANGE,
+            council=run.council,
+            obj=run,
+            summary=f"Checked an SSDA903 import for {run.year}: {len(problems)} problems",
+        )
     return run
 
 
@@ -273,11 +309,25 @@ class ImportNotReady(Exception):
     pass
 
 
+def ssda903_save(*, acting_user: User | None, run: ImportRun) -> ImportRun:
+    """Save a previewed import: at once for small files, in the background for large ones."""
+    if run.status != ImportRun.Status.PREVIEWED:
+        raise ImportNotReady("Only an import that is ready to commit can be saved")
+    if row_count(run.files) > settings.ONWARD_BACKGROUND_IMPORT_ROWS:
+        from onward.returns.tasks import commit_import
+
+        _progress(run, ImportRun.Status.SAVING, 10)
+        commit_import.enqueue(run.pk, acting_user.pk if acting_user else None)
+        run.refresh_from_db()
+        return run
+    return ssda903_commit(acting_user=acting_user, run=run)
+
+
 @transaction.atomic
 def ssda903_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
     """Apply a previewed import, all or nothing. The files are checked again against the register as it is now."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != ImportRun.Status.PREVIEWED:
+    if run.status not in (ImportRun.Status.PREVIEWED, ImportRun.Status.SAVING):
         raise ImportNotReady("Only an import that is ready to commit can be saved")
     council = run.council
     assert run.year is not None  # noqa: S101 - SSDA903 runs always have a year
@@ -317,7 +367,8 @@ def ssda903_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
     refresh_summaries(YoungPerson.objects.filter(pk__in=touched))
     run.status = ImportRun.Status.COMMITTED
     run.committed_at = now
-    run.save(update_fields=["status", "committed_at", "updated_at"])
+    run.progress = 100
+    run.save(update_fields=["status", "committed_at", "progress", "updated_at"])
     summary = plan.summary()
     audit_record(
         actor=acting_user,

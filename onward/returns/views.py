@@ -154,7 +154,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
         if run.kind == ImportRun.Kind.CASE_SYSTEM:
             services.case_commit(acting_user=user, run=run)
         else:
-            services.ssda903_commit(acting_user=user, run=run)
+            services.ssda903_save(acting_user=user, run=run)
     except services.ImportNotReady as error:
         messages.error(request, str(error))
     else:

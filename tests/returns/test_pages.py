@@ -116,3 +116,30 @@ def test_the_check_page_runs_the_departments_rules(world, signed_in) -> None:
         signed_in(a.users["performance_officer"]).get(reverse("returns:check", kwargs={"year": YEAR})).content.decode()
     )
     assert "No errors" in page
+
+
+def test_large_imports_run_in_the_background_with_progress(
+    world, signed_in, settings, django_capture_on_commit_callbacks
+) -> None:
+    """Over the size limit, checking and saving run as background tasks; the page shows progress meanwhile."""
+    settings.ONWARD_BACKGROUND_IMPORT_ROWS = 1
+    a = world["A"]
+    client = signed_in(a.users["performance_officer"])
+    files = {"header.csv": HEADER + "G1,F,01/10/2005,WBRI,,,\nG2,M,01/11/2005,WBRI,,,\n"}
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = upload(client, YEAR, **files)
+    run = ImportRun.objects.get(
+        council=a.council, file_names=["header.csv"], kind="ssda903", status=ImportRun.Status.QUEUED
+    )
+    waiting = client.get(response["Location"]).content.decode()
+    assert "Checking the files" in waiting
+    assert '<meta http-equiv="refresh" content="2">' in waiting
+    for callback in callbacks:
+        callback()  # the worker picks the task up
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.PREVIEWED
+    assert run.summary["people_new"] == 2
+    client.post(reverse("returns:import-commit", kwargs={"pk": run.pk}))
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.COMMITTED
+    assert YoungPerson.objects.filter(council=a.council, child_id__in=["G1", "G2"]).count() == 2

@@ -34,7 +34,9 @@ class Command(BaseCommand):
         if not files:
             raise CommandError(f"There are no CSV files in {folder}")
         try:
-            run = services.ssda903_preview(acting_user=None, council=council, year=options["year"], files=files)
+            run = services.ssda903_preview(
+                acting_user=None, council=council, year=options["year"], files=files, background=False
+            )
         except ssda903.CollectionYearError as error:
             raise CommandError(str(error)) from error
         for key, value in run.summary.items():
@@ -47,5 +49,5 @@ class Command(BaseCommand):
         if options["preview"]:
             self.stdout.write(f"Preview only: nothing saved (import run {run.pk})")
             return
-        services.ssda903_commit(acting_user=None, run=run)
+        services.ssda903_commit(acting_user=None, run=run)  # at once: the command is the background
         self.stdout.write(self.style.SUCCESS(f"Imported (import run {run.pk})"))

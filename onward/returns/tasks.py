@@ -1,0 +1,34 @@
+"""Background work for large imports, run by `python manage.py db_worker` (django-tasks)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django_tasks import task
+
+from onward.accounts.models import User
+from onward.returns import services
+from onward.returns.models import ImportRun
+
+
+@task()
+def preview_import(run_id: int) -> None:
+    run = ImportRun.objects.select_related("council", "created_by").get(pk=run_id)
+    try:
+        services.ssda903_check(run=run)
+    except Exception:
+        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED)
+        raise
+
+
+@task()
+def commit_import(run_id: int, user_id: int | None) -> None:
+    run = ImportRun.objects.select_related("council").get(pk=run_id)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    try:
+        services.ssda903_commit(acting_user=user, run=run)
+    except services.ImportNotReady:
+        with transaction.atomic():
+            ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.REJECTED)
+    except Exception:
+        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED)
+        raise
