@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from onward.core import codelists
 from onward.people import categories
@@ -66,21 +67,36 @@ def _spell_around(spells: list[Any], birthday: datetime.date) -> Any:
     return min(near, key=lambda s: min(abs((s.start - birthday).days), abs(((s.end or s.start) - birthday).days)))
 
 
-def _people(council: Any) -> QuerySet[YoungPerson]:
-    current = {"superseded_at__isnull": True}
-    return (
+CHUNK = 2000
+
+
+def _people(council: Any) -> Iterator[YoungPerson]:
+    """Every young person of the council with their histories, a chunk at a time to bound memory.
+
+    Only those who could be in the return are read: those whose care history makes them care
+    leavers, or for whom an imported return is held as evidence of it.
+    """
+    ids = list(
         YoungPerson.objects.filter(council=council)
+        .filter(Q(eligible_from__isnull=False) | Q(recorded_care_leaver_from__isnull=False))
         .order_by("child_id")
-        .prefetch_related(
-            Prefetch("episodes", queryset=CareEpisode.objects.order_by("start", "id")),
-            Prefetch("eet_spells", queryset=EETSpell.objects.filter(**current)),
-            Prefetch("accommodation_spells", queryset=AccommodationSpell.objects.filter(**current)),
-            Prefetch("contacts", queryset=Contact.objects.filter(**current)),
-        )
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), CHUNK):
+        yield from _with_histories(YoungPerson.objects.filter(pk__in=ids[start : start + CHUNK]).order_by("child_id"))
+
+
+def _with_histories(people: QuerySet[YoungPerson]) -> QuerySet[YoungPerson]:
+    current = {"superseded_at__isnull": True}
+    return people.prefetch_related(
+        Prefetch("episodes", queryset=CareEpisode.objects.order_by("start", "id")),
+        Prefetch("eet_spells", queryset=EETSpell.objects.filter(**current)),
+        Prefetch("accommodation_spells", queryset=AccommodationSpell.objects.filter(**current)),
+        Prefetch("contacts", queryset=Contact.objects.filter(**current)),
     )
 
 
-def build_return(*, council: Any, year: int, people: QuerySet[YoungPerson] | None = None) -> Return:
+def build_return(*, council: Any, year: int, people: Iterable[YoungPerson] | None = None) -> Return:
     """The care leavers part of the return for ``year``: OC3, and header, episodes and UASC for them.
 
     Who is in OC3 (REFERENCE.md §1.5): care leavers (13 weeks looked after since the 14th

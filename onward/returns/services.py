@@ -14,6 +14,7 @@ from onward.accounts.models import Organisation, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
 from onward.core import codelists
+from onward.core.bulk import insert_many
 from onward.people import categories
 from onward.people import selectors as people_selectors
 from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
@@ -124,9 +125,10 @@ def plan_ssda903(*, council: Organisation, year: int, files: dict[str, str]) -> 
     if plan.problems:
         return plan, []
     existing = {p.child_id.upper(): p for p in YoungPerson.objects.filter(council=council).prefetch_related("episodes")}
-    uasc_children = {row["CHILD"] for row in parsed.tables.get("uasc", [])}
+    uasc_children = {row["CHILD"] for row in parsed.tables.pop("uasc", [])}
     file_people: dict[str, YoungPerson] = {}
-    for row in parsed.tables["header"]:
+    # Each table's rows are let go as soon as they are turned into records, to keep memory down.
+    for row in parsed.tables.pop("header"):
         values = _person_values(row, year)
         if row["CHILD"] in uasc_children:
             values["uasc"] = True
@@ -147,7 +149,7 @@ def plan_ssda903(*, council: Organisation, year: int, files: dict[str, str]) -> 
             else:
                 plan.unchanged_people += 1
         file_people[row["CHILD"]] = person
-    for i, row in enumerate(parsed.tables.get("episodes", []), start=1):
+    for i, row in enumerate(parsed.tables.pop("episodes", []), start=1):
         person = file_people[row["CHILD"]]
         values = _episode_values(row)
         stored = {e.start: e for e in person.episodes.all()} if person.pk else {}
@@ -180,7 +182,7 @@ def plan_ssda903(*, council: Organisation, year: int, files: dict[str, str]) -> 
             else:
                 plan.unchanged_episodes += 1
     start, end = ssda903.collection_window(year)
-    for row in parsed.tables.get("oc3", []):
+    for row in parsed.tables.pop("oc3", []):
         dob = ssda903.parse_date(row["DOB"])
         age = next((n for n in range(17, 22) if start <= categories.birthday(dob, n) <= end), None)
         day = categories.birthday(dob, age) if age else end
@@ -339,36 +341,7 @@ def ssda903_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
         ]
         run.save(update_fields=["status", "problems", "updated_at"])
         raise ImportNotReady("The register changed since the preview and the files no longer fit: preview them again")
-    now = timezone.now()
-    YoungPerson.objects.bulk_create(plan.new_people, batch_size=2000)
-    for person, changes in plan.updated_people:
-        for name, (_old, new) in changes.items():
-            setattr(person, name, new)
-    YoungPerson.objects.bulk_update([p for p, _ in plan.updated_people], [*HEADER_FIELDS, "uasc"], batch_size=2000)
-    for episode in plan.new_episodes:
-        episode.person_id = episode.person.pk
-    CareEpisode.objects.bulk_create(plan.new_episodes, batch_size=2000)
-    for episode, changes in plan.updated_episodes:
-        for name, (_old, new) in changes.items():
-            setattr(episode, name, new)
-    CareEpisode.objects.bulk_update([e for e, _ in plan.updated_episodes], list(EPISODE_FIELDS), batch_size=2000)
-    _apply_oc3(council=council, plan=plan, acting_user=acting_user)
-    touched = (
-        {p.pk for p in plan.new_people}
-        | {p.pk for p, _ in plan.updated_people}
-        | {e.person_id for e in plan.new_episodes}
-        | {e.person_id for e, _ in plan.updated_episodes}
-        | set(
-            YoungPerson.objects.filter(council=council, child_id__in=[c for c, _, _ in plan.oc3]).values_list(
-                "pk", flat=True
-            )
-        )
-    )
-    refresh_summaries(YoungPerson.objects.filter(pk__in=touched))
-    run.status = ImportRun.Status.COMMITTED
-    run.committed_at = now
-    run.progress = 100
-    run.save(update_fields=["status", "committed_at", "progress", "updated_at"])
+    _apply_plan(council=council, run=run, plan=plan, acting_user=acting_user)
     summary = plan.summary()
     audit_record(
         actor=acting_user,
@@ -377,6 +350,111 @@ def ssda903_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
         obj=run,
         summary=(
             f"Imported SSDA903 {run.year}: {summary['people_new']} new and {summary['people_updated']} updated young people, "
+            f"{summary['episodes_new']} new and {summary['episodes_updated']} updated episodes, {summary['oc3_new']} OC3 rows"
+        ),
+    )
+    return run
+
+
+def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_user: User | None) -> None:
+    """Save everything a checked plan holds, in bulk, inside the caller's transaction."""
+    now = timezone.now()
+    evidence = _oc3_evidence(plan)
+    new_episodes_by_child: dict[str, list[CareEpisode]] = {}
+    for episode in plan.new_episodes:
+        new_episodes_by_child.setdefault(episode.person.child_id, []).append(episode)
+    for person in plan.new_people:
+        person.recorded_care_leaver_from = evidence.get(person.child_id)
+        _set_summary(
+            person,
+            [
+                categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased)
+                for e in new_episodes_by_child.get(person.child_id, [])
+            ],
+        )
+    insert_many(YoungPerson, plan.new_people)
+    if plan.new_people:
+        ids = dict(
+            YoungPerson.objects.filter(council=council, child_id__in=[p.child_id for p in plan.new_people]).values_list(
+                "child_id", "pk"
+            )
+        )
+        for person in plan.new_people:
+            person.pk = ids[person.child_id]
+    for person, changes in plan.updated_people:
+        for name, (_old, new) in changes.items():
+            setattr(person, name, new)
+    YoungPerson.objects.bulk_update([p for p, _ in plan.updated_people], [*HEADER_FIELDS, "uasc"], batch_size=2000)
+    for episode in plan.new_episodes:
+        episode.person_id = episode.person.pk
+    insert_many(CareEpisode, plan.new_episodes)
+    for episode, changes in plan.updated_episodes:
+        for name, (_old, new) in changes.items():
+            setattr(episode, name, new)
+    CareEpisode.objects.bulk_update([e for e, _ in plan.updated_episodes], list(EPISODE_FIELDS), batch_size=2000)
+    _apply_oc3(council=council, plan=plan, acting_user=acting_user)
+    new_ids = {p.pk for p in plan.new_people}
+    existing_touched = (
+        {p.pk for p, _ in plan.updated_people}
+        | {e.person_id for e in plan.new_episodes}
+        | {e.person_id for e, _ in plan.updated_episodes}
+        | {p.pk for p in YoungPerson.objects.filter(council=council, child_id__in=list(evidence))}
+    ) - new_ids
+    if existing_touched:
+        people = list(YoungPerson.objects.filter(pk__in=existing_touched))
+        for person in people:
+            if person.child_id in evidence:
+                earlier = person.recorded_care_leaver_from
+                person.recorded_care_leaver_from = (
+                    min(evidence[person.child_id], earlier) if earlier else evidence[person.child_id]
+                )
+        YoungPerson.objects.bulk_update(people, ["recorded_care_leaver_from"], batch_size=500)
+        refresh_summaries(people)
+    run.status = ImportRun.Status.COMMITTED
+    run.committed_at = now
+    run.progress = 100
+    run.save()
+
+
+@transaction.atomic
+def ssda903_import_now(
+    *, acting_user: User | None, council: Organisation, year: int, files: dict[str, str]
+) -> ImportRun:
+    """Check and, if every row is right, save at once: for the command line and background work."""
+    ssda903.collection_window(year)
+    run = ImportRun.objects.create(
+        council=council,
+        kind=ImportRun.Kind.SSDA903,
+        year=year,
+        created_by=acting_user,
+        status=ImportRun.Status.CHECKING,
+        file_names=sorted(files),
+        files=files,
+    )
+    plan, file_problems = plan_ssda903(council=council, year=year, files=files)
+    problems = [{"table": "", "row": 0, "column": "", "child": "", "message": m} for m in file_problems]
+    problems += [p.as_dict() for p in plan.problems]
+    run.summary, run.problems, run.changes, run.progress = plan.summary(), problems, _plan_changes(plan), 100
+    if problems:
+        run.status = ImportRun.Status.REJECTED
+        run.save()
+        audit_record(
+            actor=acting_user,
+            action=Action.CREATE,
+            council=council,
+            obj=run,
+            summary=f"SSDA903 import for {year} refused: {len(problems)} problems",
+        )
+        return run
+    _apply_plan(council=council, run=run, plan=plan, acting_user=acting_user)
+    summary = plan.summary()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=council,
+        obj=run,
+        summary=(
+            f"Imported SSDA903 {year}: {summary['people_new']} new and {summary['people_updated']} updated young people, "
             f"{summary['episodes_new']} new and {summary['episodes_updated']} updated episodes, {summary['oc3_new']} OC3 rows"
         ),
     )
@@ -431,16 +509,8 @@ def _apply_oc3(*, council: Organisation, plan: Plan, acting_user: User | None) -
                     ),
                 )
             )
-    Contact.objects.bulk_create(contacts, batch_size=2000)
-    # The return counted them as care leavers: keep that as evidence where the care history held is short.
-    evidence: dict[int, datetime.date] = {}
-    for child, day, _row in plan.oc3:
-        person = people[child]
-        evidence[person.pk] = min(day, evidence.get(person.pk, day), person.recorded_care_leaver_from or day)
-    for person in people.values():
-        if person.pk in evidence:
-            person.recorded_care_leaver_from = evidence[person.pk]
-    YoungPerson.objects.bulk_update(list(people.values()), ["recorded_care_leaver_from"], batch_size=2000)
+    insert_many(Contact, contacts)
+
     _insert_spells(EETSpell, spells)
     _insert_spells(AccommodationSpell, stays)
 
@@ -465,7 +535,29 @@ def _insert_spells(model: type[Any], new: list[tuple[YoungPerson, Any]]) -> None
         to_add.append(spell)
         open_spells[person.pk] = spell
     model.objects.bulk_update([s for s in to_close if s.pk], ["end"], batch_size=2000)
-    model.objects.bulk_create(to_add, batch_size=2000)
+    insert_many(model, to_add)
+
+
+def _oc3_evidence(plan: Plan) -> dict[str, datetime.date]:
+    """The return counted these children as care leavers from these dates: evidence where the care history is short."""
+    evidence: dict[str, datetime.date] = {}
+    for child, day, _row in plan.oc3:
+        evidence[child] = min(day, evidence.get(child, day))
+    return evidence
+
+
+SUMMARY_FIELDS = ["eligible_from", "looked_after_now", "care_ended_on", "final_reason", "left_care_after_16"]
+
+
+def _set_summary(person: YoungPerson, episodes: list[categories.Episode]) -> None:
+    summary = people_selectors.summary_for(person, episodes)
+    person.eligible_from = summary.eligible_from
+    person.looked_after_now = summary.looked_after_now
+    person.care_ended_on = summary.care_ended_on
+    person.final_reason = summary.final_reason
+    person.left_care_after_16 = summary.left_care_after_16_by(
+        datetime.date.max, categories.birthday(person.date_of_birth, 16)
+    )
 
 
 def refresh_summaries(people: Any) -> None:
@@ -475,14 +567,7 @@ def refresh_summaries(people: Any) -> None:
     for e in CareEpisode.objects.filter(person__in=people).order_by("start", "id"):
         episodes[e.person_id].append(categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased))
     for person in people:
-        summary = people_selectors.summary_for(person, episodes[person.pk])
-        person.eligible_from = summary.eligible_from
-        person.looked_after_now = summary.looked_after_now
-        person.care_ended_on = summary.care_ended_on
-        person.final_reason = summary.final_reason
-        person.left_care_after_16 = summary.left_care_after_16_by(
-            datetime.date.max, categories.birthday(person.date_of_birth, 16)
-        )
+        _set_summary(person, episodes[person.pk])
     YoungPerson.objects.bulk_update(
         people,
         ["eligible_from", "looked_after_now", "care_ended_on", "final_reason", "left_care_after_16"],

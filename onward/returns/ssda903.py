@@ -45,6 +45,14 @@ ACCOM_CODES = frozenset(
     {f"{letter}{digit}" for letter in codelists.AccommodationType.values for digit in "12"} - {"S1", "X1"} | {"0"}
 )
 ACTIV_CODES = frozenset(codelists.Activ.values)
+ETHNIC_CODES = frozenset(codelists.Ethnicity.values)
+RNE_CODES = frozenset(codelists.ReasonNewEpisode.values)
+LS_CODES = frozenset(codelists.LegalStatus.values)
+CIN_CODES = frozenset(codelists.CategoryOfNeed.values)
+PROVIDER_CODES = frozenset(codelists.PlacementProvider.values)
+REC_CODES = frozenset(codelists.ReasonEpisodeCeased.values)
+IN_TOUCH_CODES = frozenset(codelists.InTouch.values)
+MOTHER_CODES = frozenset({"0", "1"})
 REASON_PLACE_CHANGE = frozenset(
     {"CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD", "LAREQ", "PLACE", "CUSTOD", "OTHER"}
 )
@@ -184,7 +192,7 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
     header, DEC/REC pairing and overlapping episodes, and OC3/UASC children missing from the header.
     """
     add = parsed.problems.append
-    sexes = sex_codes(year)
+    sexes = frozenset(sex_codes(year))
     places = placement_codes(year)
     header_children: dict[str, int] = {}
 
@@ -227,12 +235,12 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
             add(Problem("header", i, "CHILD", child, f"appears more than once (also row {header_children[child]})"))
         else:
             header_children[child] = i
-        check_code("header", i, row, "SEX", set(sexes))
+        check_code("header", i, row, "SEX", sexes)
         check_date("header", i, row, "DOB", True)
-        check_code("header", i, row, "ETHNIC", frozenset(codelists.Ethnicity.values))
+        check_code("header", i, row, "ETHNIC", ETHNIC_CODES)
         if row.get("UPN") and not UPN_PATTERN.match(row["UPN"]):
             add(Problem("header", i, "UPN", child, "must be 13 characters, like A123456789012, or UN1 to UN5"))
-        check_code("header", i, row, "MOTHER", {"0", "1"}, required=False)
+        check_code("header", i, row, "MOTHER", MOTHER_CODES, required=False)
         check_date("header", i, row, "MC_DOB", False)
 
     episodes_by_child: dict[str, list[tuple[int, datetime.date, datetime.date | None]]] = {}
@@ -242,12 +250,12 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
             add(Problem("episodes", i, "CHILD", "", "is missing"))
         start = check_date("episodes", i, row, "DECOM", True)
         end = check_date("episodes", i, row, "DEC", False)
-        check_code("episodes", i, row, "RNE", frozenset(codelists.ReasonNewEpisode.values))
-        check_code("episodes", i, row, "LS", frozenset(codelists.LegalStatus.values))
-        check_code("episodes", i, row, "CIN", frozenset(codelists.CategoryOfNeed.values), required=False)
+        check_code("episodes", i, row, "RNE", RNE_CODES)
+        check_code("episodes", i, row, "LS", LS_CODES)
+        check_code("episodes", i, row, "CIN", CIN_CODES, required=False)
         check_code("episodes", i, row, "PLACE", places)
-        check_code("episodes", i, row, "PLACE_PROVIDER", frozenset(codelists.PlacementProvider.values), required=False)
-        check_code("episodes", i, row, "REC", frozenset(codelists.ReasonEpisodeCeased.values), required=False)
+        check_code("episodes", i, row, "PLACE_PROVIDER", PROVIDER_CODES, required=False)
+        check_code("episodes", i, row, "REC", REC_CODES, required=False)
         check_code("episodes", i, row, "REASON_PLACE_CHANGE", REASON_PLACE_CHANGE, required=False)
         if bool(row.get("DEC")) != bool(row.get("REC")):
             add(
@@ -289,7 +297,7 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
             if dob and header_row and header_row.get("DOB") and header_row["DOB"] != row.get("DOB"):
                 add(Problem(table, i, "DOB", child, "differs from the date of birth in the header"))
             if table == "oc3":
-                check_code(table, i, row, "IN_TOUCH", frozenset(codelists.InTouch.values))
+                check_code(table, i, row, "IN_TOUCH", IN_TOUCH_CODES)
                 check_code(table, i, row, "ACTIV", ACTIV_CODES)
                 check_code(table, i, row, "ACCOM", ACCOM_CODES)
                 if row.get("IN_TOUCH") in ("DIED", "RHOM") and (row.get("ACTIV") != "0" or row.get("ACCOM") != "0"):
@@ -297,7 +305,7 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
                 if row.get("IN_TOUCH") == "YES" and "0" in (row.get("ACTIV"), row.get("ACCOM")):
                     add(Problem(table, i, "ACTIV", child, "must not be 0 when IN_TOUCH is YES"))
             else:
-                check_code(table, i, row, "SEX", set(sexes))
+                check_code(table, i, row, "SEX", sexes)
                 check_date(table, i, row, "DUC", False)
 
 

@@ -34,9 +34,12 @@ class Command(BaseCommand):
         if not files:
             raise CommandError(f"There are no CSV files in {folder}")
         try:
-            run = services.ssda903_preview(
-                acting_user=None, council=council, year=options["year"], files=files, background=False
-            )
+            if options["preview"]:
+                run = services.ssda903_preview(
+                    acting_user=None, council=council, year=options["year"], files=files, background=False
+                )
+            else:
+                run = services.ssda903_import_now(acting_user=None, council=council, year=options["year"], files=files)
         except ssda903.CollectionYearError as error:
             raise CommandError(str(error)) from error
         for key, value in run.summary.items():
@@ -49,5 +52,4 @@ class Command(BaseCommand):
         if options["preview"]:
             self.stdout.write(f"Preview only: nothing saved (import run {run.pk})")
             return
-        services.ssda903_commit(acting_user=None, run=run)  # at once: the command is the background
         self.stdout.write(self.style.SUCCESS(f"Imported (import run {run.pk})"))
