@@ -244,6 +244,36 @@ def _plan_changes(plan: Plan) -> list[dict[str, Any]]:
     return shown
 
 
+def _new_run(
+    *, acting_user: User | None, council: Organisation, year: int, files: dict[str, str], status: str
+) -> ImportRun:
+    return ImportRun.objects.create(
+        council=council,
+        kind=ImportRun.Kind.SSDA903,
+        year=year,
+        created_by=acting_user,
+        status=status,
+        file_names=sorted(files),
+        files=files,
+    )
+
+
+def _problems(plan: Plan, file_problems: list[str]) -> list[dict[str, Any]]:
+    """Every problem for the report: file-level ones first, then each row's."""
+    problems: list[dict[str, Any]] = [
+        {"table": "", "row": 0, "column": "", "child": "", "message": m} for m in file_problems
+    ]
+    return problems + [p.as_dict() for p in plan.problems]
+
+
+def _imported(year: int | None, plan: Plan) -> str:
+    summary = plan.summary()
+    return (
+        f"Imported SSDA903 {year}: {summary['people_new']} new and {summary['people_updated']} updated young people, "
+        f"{summary['episodes_new']} new and {summary['episodes_updated']} updated episodes, {summary['oc3_new']} OC3 rows"
+    )
+
+
 def row_count(files: dict[str, str]) -> int:
     return sum(max(len(text.splitlines()) - 1, 0) for text in files.values())
 
@@ -258,15 +288,7 @@ def ssda903_preview(
     the run then shows its progress until the preview is ready.
     """
     ssda903.collection_window(year)
-    run = ImportRun.objects.create(
-        council=council,
-        kind=ImportRun.Kind.SSDA903,
-        year=year,
-        created_by=acting_user,
-        status=ImportRun.Status.QUEUED,
-        file_names=sorted(files),
-        files=files,
-    )
+    run = _new_run(acting_user=acting_user, council=council, year=year, files=files, status=ImportRun.Status.QUEUED)
     audit_record(
         actor=acting_user,
         action=Action.CREATE,
@@ -291,8 +313,7 @@ def ssda903_check(*, run: ImportRun) -> ImportRun:
     assert run.year is not None  # noqa: S101 - SSDA903 runs always have a year
     _progress(run, ImportRun.Status.CHECKING, 10)
     plan, file_problems = plan_ssda903(council=run.council, year=run.year, files=run.files)
-    problems = [{"table": "", "row": 0, "column": "", "child": "", "message": m} for m in file_problems]
-    problems += [p.as_dict() for p in plan.problems]
+    problems = _problems(plan, file_problems)
     with transaction.atomic():
         run.status = ImportRun.Status.REJECTED if problems else ImportRun.Status.PREVIEWED
         run.summary, run.problems, run.changes, run.progress = plan.summary(), problems, _plan_changes(plan), 100
@@ -336,22 +357,16 @@ def ssda903_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
     plan, file_problems = plan_ssda903(council=council, year=run.year, files=run.files)
     if file_problems or plan.problems:
         run.status = ImportRun.Status.REJECTED
-        run.problems = [{"table": "", "row": 0, "column": "", "child": "", "message": m} for m in file_problems] + [
-            p.as_dict() for p in plan.problems
-        ]
+        run.problems = _problems(plan, file_problems)
         run.save(update_fields=["status", "problems", "updated_at"])
         raise ImportNotReady("The register changed since the preview and the files no longer fit: preview them again")
     _apply_plan(council=council, run=run, plan=plan, acting_user=acting_user)
-    summary = plan.summary()
     audit_record(
         actor=acting_user,
         action=Action.CHANGE,
         council=council,
         obj=run,
-        summary=(
-            f"Imported SSDA903 {run.year}: {summary['people_new']} new and {summary['people_updated']} updated young people, "
-            f"{summary['episodes_new']} new and {summary['episodes_updated']} updated episodes, {summary['oc3_new']} OC3 rows"
-        ),
+        summary=_imported(run.year, plan),
     )
     return run
 
@@ -422,18 +437,9 @@ def ssda903_import_now(
 ) -> ImportRun:
     """Check and, if every row is right, save at once: for the command line and background work."""
     ssda903.collection_window(year)
-    run = ImportRun.objects.create(
-        council=council,
-        kind=ImportRun.Kind.SSDA903,
-        year=year,
-        created_by=acting_user,
-        status=ImportRun.Status.CHECKING,
-        file_names=sorted(files),
-        files=files,
-    )
+    run = _new_run(acting_user=acting_user, council=council, year=year, files=files, status=ImportRun.Status.CHECKING)
     plan, file_problems = plan_ssda903(council=council, year=year, files=files)
-    problems = [{"table": "", "row": 0, "column": "", "child": "", "message": m} for m in file_problems]
-    problems += [p.as_dict() for p in plan.problems]
+    problems = _problems(plan, file_problems)
     run.summary, run.problems, run.changes, run.progress = plan.summary(), problems, _plan_changes(plan), 100
     if problems:
         run.status = ImportRun.Status.REJECTED
@@ -447,16 +453,12 @@ def ssda903_import_now(
         )
         return run
     _apply_plan(council=council, run=run, plan=plan, acting_user=acting_user)
-    summary = plan.summary()
     audit_record(
         actor=acting_user,
         action=Action.CHANGE,
         council=council,
         obj=run,
-        summary=(
-            f"Imported SSDA903 {year}: {summary['people_new']} new and {summary['people_updated']} updated young people, "
-            f"{summary['episodes_new']} new and {summary['episodes_updated']} updated episodes, {summary['oc3_new']} OC3 rows"
-        ),
+        summary=_imported(year, plan),
     )
     return run
 
