@@ -53,3 +53,24 @@ def test_an_officer_imports_a_return_and_checks_it(live_server, page: Page, tmp_
     page.get_by_role("link", name="Check it with the Department's rules").click()
     expect(page.get_by_role("heading", name="No errors")).to_be_visible()
     assert_accessible(page)
+
+
+def test_an_officer_sets_up_a_column_mapping(live_server, page: Page) -> None:
+    """The mapping pages, with their error messages, pass axe; a saved mapping is listed."""
+    tenant = make_tenant("Alderley")
+    sign_in_with_two_factor(page, live_server.url, tenant.users["performance_officer"].email)
+    page.goto(live_server.url + reverse("returns:mapping-list"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Add a mapping").click()
+    page.get_by_role("button", name="Save mapping").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Name of the mapping").fill("Monthly contacts")
+    page.get_by_role("radio", name="Contacts").check()
+    page.get_by_label("Column with the child identifier").fill("ID")
+    page.get_by_label("Column with the date of contact (contacts)").fill("Seen on")
+    page.get_by_label("Column saying whether in touch (contacts)").fill("In touch")
+    page.get_by_role("button", name="Save mapping").click()
+    expect(page.get_by_role("link", name="Monthly contacts")).to_be_visible()
+    page.goto(live_server.url + reverse("returns:case-upload"))
+    assert_accessible(page)
