@@ -59,8 +59,8 @@ class ColumnMapping(TimeStampedModel):
     council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=120)
     record_type = models.CharField(max_length=20, choices=RecordType.choices)
-    columns = models.JSONField(default=dict, help_text="Onward field to the export's column name")
-    values = models.JSONField(default=dict, help_text="Onward field to {export value: Onward code}")
+    columns = models.JSONField(default=dict, blank=True, help_text="Onward field to the export's column name")
+    values = models.JSONField(default=dict, blank=True, help_text="Onward field to {export value: Onward code}")
     date_format = models.CharField(max_length=20, default="%d/%m/%Y")
 
     class Meta:

@@ -140,3 +140,10 @@ def test_accommodation_and_contacts_import_from_xlsx(world, signed_in) -> None:
     client.post(reverse("returns:import-commit", kwargs={"pk": run.pk}))
     stay = AccommodationSpell.objects.get(person=a.person)
     assert (stay.accommodation_type, stay.suitability) == ("U", "suitable")
+
+
+def test_a_mapping_needs_no_translations(world, signed_in) -> None:
+    """Values already written as Onward's codes or labels need no translation lines."""
+    client = signed_in(world["A"].users["performance_officer"])
+    assert save_mapping(client, translations="").status_code == 302
+    assert ColumnMapping.objects.get(name="Mosaic EET report").values == {}
