@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("onward.audit.urls")),
     path("people/", include("onward.people.urls")),
     path("returns/", include("onward.returns.urls")),
+    path("referrals/", include("onward.referrals.urls")),
 ]
 
 handler403 = "onward.core.views.error_403"

@@ -17,6 +17,7 @@ from onward.accounts.permissions import ROLES
 from onward.people.categories import birthday
 from onward.people.models import Allocation, CareEpisode, EETSpell, SupportRequest, YoungPerson
 from onward.people.services import refresh_care_summary
+from onward.referrals.models import Consent, Referral, Send, Service
 from onward.returns.models import ColumnMapping, ImportRun
 from tests.factories import CouncilFactory, PartnerFactory, TeamFactory, UserFactory, YoungPersonFactory
 
@@ -34,6 +35,9 @@ class Tenant:
     support: SupportRequest | None = None
     import_run: ImportRun | None = None
     mapping: ColumnMapping | None = None
+    service: Service | None = None
+    referral: Referral | None = None
+    send: Send | None = None
 
 
 def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenant:
@@ -70,7 +74,45 @@ def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenan
         record_type=ColumnMapping.RecordType.EET,
         columns={"child_id": "Child ID", "activity": "Activity", "start": "Start"},
     )
+    add_referral(tenant)
     return tenant
+
+
+def add_referral(tenant: Tenant) -> None:
+    """A service of the tenant's partner, and a referral sent to it with consent covering the partner."""
+    today = timezone.localdate()
+    tenant.service = Service.objects.create(
+        provider=tenant.partner,
+        name=f"{tenant.partner.name} Steps into Work",
+        kind=Service.Kind.EMPLOYABILITY,
+        area="Citywide",
+        active_from=today - datetime.timedelta(days=365),
+        needs_met=["job_search", "cv"],
+    )
+    assert tenant.person is not None
+    referral = Referral.objects.create(
+        council=tenant.council,
+        person=tenant.person,
+        made_by=tenant.users["personal_adviser"],
+        needs=["job_search"],
+        status=Referral.Status.REFERRED,
+        triage_due=today + datetime.timedelta(days=7),
+    )
+    consent = Consent.objects.create(
+        referral=referral,
+        given_by="young_person",
+        given_on=today,
+        method="in_person",
+        shared_fields=["needs"],
+        purpose="To find work",
+        expires_on=today + datetime.timedelta(days=365),
+        recorded_by=tenant.users["personal_adviser"],
+    )
+    consent.organisations.add(tenant.partner)
+    tenant.referral = referral
+    tenant.send = Send.objects.create(
+        referral=referral, service=tenant.service, sent_by=tenant.users["triage_coordinator"]
+    )
 
 
 def add_young_person(tenant: Tenant) -> None:

@@ -109,6 +109,33 @@ RULES: dict[str, Rule] = {
     "returns:mapping-list": needs(Perm.IMPORT_DATA),
     "returns:mapping-create": needs(Perm.IMPORT_DATA),
     "returns:mapping-update": needs(Perm.IMPORT_DATA),
+    "referrals:referral-list": needs_any(
+        Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE
+    ),
+    "referrals:triage-queue": needs(Perm.TRIAGE_REFERRALS),
+    "referrals:referral-create": needs(Perm.CREATE_REFERRALS),
+    "referrals:referral-detail": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (
+                200
+                if user.is_council_staff
+                and user.can_any(
+                    (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
+                )
+                else 404
+            )
+        )
+    ),
+    "referrals:received-list": needs(Perm.RECEIVE_REFERRALS),
+    "referrals:received-detail": needs(Perm.RECEIVE_REFERRALS),
+    "referrals:directory": signed_in_only(),
+    "referrals:service-create": needs(Perm.MANAGE_DIRECTORY),
+    "referrals:service-detail": signed_in_only(),
+    "referrals:service-update": Rule(
+        lambda user: 302 if user is None else (200 if user.can(Perm.MANAGE_DIRECTORY) else 403)
+    ),
     "audit:event-list": needs(Perm.VIEW_AUDIT),
     "audit:event-export": needs(Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT),
 }
@@ -162,6 +189,14 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"year": 2025}
     elif name in ("returns:import-detail", "returns:import-commit", "returns:import-discard"):
         kwargs = {"pk": tenant.import_run.pk}
+    elif name == "referrals:referral-create":
+        kwargs = {"person_pk": tenant.person.pk}
+    elif name == "referrals:referral-detail":
+        kwargs = {"pk": tenant.referral.pk}
+    elif name == "referrals:received-detail":
+        kwargs = {"pk": tenant.send.pk}
+    elif name in ("referrals:service-detail", "referrals:service-update"):
+        kwargs = {"pk": tenant.service.pk}
     elif name == "people:caseload-export":
         kwargs = {"file_format": "csv"}
     elif name == "accounts:set-password":

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "onward.audit",
     "onward.people",
     "onward.returns",
+    "onward.referrals",
 ]
 
 MIDDLEWARE = [

@@ -25,11 +25,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
+from django.utils import timezone
 
 from onward.accounts.models import Organisation, Partnership, Team, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.people.models import Allocation, YoungPerson
+from onward.referrals.models import Referral, Send, Service
 from onward.returns.models import ColumnMapping, ImportRun
 
 if TYPE_CHECKING:
@@ -228,4 +230,82 @@ def mappings_visible_to(user: User) -> QuerySet[ColumnMapping]:
 
 def access_mapping(user: User, pk: object) -> ColumnMapping:
     result: ColumnMapping = _get_or_404(mappings_visible_to(user), pk)
+    return result
+
+
+# Referrals and the provision directory ------------------------------------------------------------
+
+
+def _network(user: User) -> QuerySet[Organisation]:
+    """The organisations in the user's councils' networks: the councils and their partners."""
+    councils = councils_for(user)
+    return Organisation.objects.filter(
+        Q(pk__in=councils.values("pk"))
+        | Q(pk__in=Partnership.objects.filter(council__in=councils).values("partner_id"))
+    )
+
+
+def services_visible_to(user: User) -> QuerySet[Service]:
+    """The directory: every service offered in the user's councils' networks."""
+    if not user.is_authenticated or not user.is_active:
+        return Service.objects.none()
+    return Service.objects.filter(provider__in=_network(user)).select_related("provider")
+
+
+def services_editable_by(user: User) -> QuerySet[Service]:
+    """Partners keep their own organisation's entries; triage coordinators any in the council's network."""
+    if not user.can(Perm.MANAGE_DIRECTORY):
+        return Service.objects.none()
+    if user.is_council_staff:
+        return services_visible_to(user)
+    return Service.objects.filter(provider=user.organisation)
+
+
+def access_service(user: User, pk: object, *, for_change: bool = False) -> Service:
+    result: Service = _get_or_404(services_editable_by(user) if for_change else services_visible_to(user), pk)
+    return result
+
+
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
+    """Council staff: triage sees every referral of the council; others those of the young people they see."""
+    council = council_of(user)
+    if council is None:
+        return Referral.objects.none()
+    referrals = Referral.objects.filter(council=council).select_related("person", "made_by", "consent")
+    if user.can(Perm.TRIAGE_REFERRALS):
+        return referrals
+    if user.can_any((Perm.CREATE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)):
+        return referrals.filter(person__in=people_visible_to(user))
+    return Referral.objects.none()
+
+
+def access_referral(user: User, pk: object) -> Referral:
+    result: Referral = _get_or_404(referrals_visible_to(user), pk)
+    return result
+
+
+def sends_received_by(user: User) -> QuerySet[Send]:
+    """Referrals sent to the user's organisation that its consent still covers (or that were sent
+    with a recorded override); withdrawn or expired consent removes them at once."""
+    if not user.can(Perm.RECEIVE_REFERRALS):
+        return Send.objects.none()
+    organisation = user.organisation
+    today = timezone.localdate()
+    return (
+        Send.objects.filter(
+            service__provider=organisation,
+            referral__consent__withdrawn_at__isnull=True,
+            referral__council__in=councils_for(user),
+        )
+        .filter(
+            Q(referral__consent__organisations=organisation, referral__consent__expires_on__gte=today)
+            | ~Q(consent_override_reason="")
+        )
+        .distinct()
+        .select_related("referral__person", "referral__consent", "service")
+    )
+
+
+def access_received_send(user: User, pk: object) -> Send:
+    result: Send = _get_or_404(sends_received_by(user), pk)
     return result

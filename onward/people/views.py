@@ -302,6 +302,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change_education": access.can_change_education(user),
             "kinds": RECORD_KINDS,
             "school_year": selectors.school_year_on(person.date_of_birth, day),
+            "can_refer": user.can(Perm.CREATE_REFERRALS),
+            "referrals": access.referrals_visible_to(user).filter(person=person).order_by("-created_at"),
             "pending_requests": SupportRequest.objects.filter(
                 person=person, superseded_at__isnull=True, outcome=SupportRequest.Outcome.PENDING
             ),

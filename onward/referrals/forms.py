@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from onward.accounts.models import Organisation
+from onward.core.forms import GovukDateField, GovukForm
+from onward.referrals.models import NEEDS, SHARED_FIELDS, Consent, Referral, Send, Service
+
+
+class ReferralForm(GovukForm):
+    needs = forms.MultipleChoiceField(
+        label="What do they need help with?",
+        choices=NEEDS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one need"},
+    )
+    preferences = forms.CharField(
+        label="What would they like to do? (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    barriers = forms.CharField(
+        label="What gets in the way? (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    availability = forms.CharField(label="When are they available? (optional)", required=False, max_length=300)
+    priority = forms.ChoiceField(
+        label="Priority", choices=Referral.Priority.choices, widget=forms.RadioSelect, initial=Referral.Priority.NORMAL
+    )
+    given_by = forms.ChoiceField(
+        label="Who gave consent?",
+        choices=Consent.GivenBy.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who gave consent"},
+    )
+    given_on = GovukDateField(name="date consent was given", label="When was consent given?")
+    method = forms.ChoiceField(
+        label="How was consent given?",
+        choices=Consent.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how consent was given"},
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label="Which organisations may receive the referral?",
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the organisations the young person agreed may receive the referral"},
+    )
+    shared_fields = forms.MultipleChoiceField(
+        label="What may be shared with them? (their name and age always are)",
+        choices=SHARED_FIELDS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    purpose = forms.CharField(
+        label="For what purpose?",
+        max_length=300,
+        initial="To find the right education, employment or training support",
+        error_messages={"required": "Enter the purpose of sharing"},
+    )
+    expires_on = GovukDateField(
+        name="date consent lasts until", label="Consent lasts until", help_text="Usually a year from now"
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {})
+        kwargs["initial"] = {"given_on": today, "expires_on": today + datetime.timedelta(days=365), **kwargs["initial"]}
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class TriageForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("refer", "Refer to services"), ("more_info", "Ask for more information"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a decision"},
+    )
+    services = forms.ModelMultipleChoiceField(
+        label="Services to refer to",
+        queryset=Service.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Suggested first: eligible, and meeting the young person's needs",
+    )
+    note = forms.CharField(
+        label="Note (needed to ask for more information or to decline)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    priority = forms.ChoiceField(label="Priority", choices=Referral.Priority.choices, widget=forms.RadioSelect)
+    override_reason = forms.CharField(
+        label="Reason for sharing without covering consent (only if you must)", required=False, max_length=500
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["services"].queryset = services  # type: ignore[attr-defined]
+        self.fields["services"].label_from_instance = lambda s: f"{s.name}, {s.provider.name}"  # type: ignore[attr-defined]
+
+
+class SendUpdateForm(GovukForm):
+    to_status = forms.ChoiceField(
+        label="What has happened?",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what has happened"},
+    )
+    day = GovukDateField(name="date", label="Date (for first contact, a start or an end)", required=False)
+    reason = forms.CharField(
+        label="Reason or note (needed to decline)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, allowed: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(s, Send.Status(s).label) for s in Send.Status.values if s in allowed]  # type: ignore[attr-defined]
+
+
+class OnwardForm(GovukForm):
+    service = forms.ModelChoiceField(
+        label="Refer on to", queryset=Service.objects.none(), error_messages={"required": "Select a service"}
+    )
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+
+
+class WithdrawForm(GovukForm):
+    reason = forms.CharField(
+        label="How did the young person withdraw consent?",
+        max_length=300,
+        error_messages={"required": "Enter how the young person withdrew consent"},
+    )
+
+
+class ConfirmStartForm(GovukForm):
+    activity = forms.ChoiceField(
+        label="What did they start?",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what they started"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from onward.core import codelists
+
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [c for c in codelists.EETActivity.choices if c[0] in codelists.EET_ACTIVITIES]  # type: ignore[attr-defined]
+
+
+class ServiceForm(GovukForm):
+    name = forms.CharField(
+        label="Name of the service", max_length=200, error_messages={"required": "Enter the name of the service"}
+    )
+    kind = forms.ChoiceField(
+        label="Type", choices=Service.Kind.choices, error_messages={"required": "Select the type of service"}
+    )
+    description = forms.CharField(
+        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    min_age = forms.IntegerField(
+        label="Youngest age",
+        min_value=14,
+        max_value=25,
+        initial=16,
+        error_messages={
+            "required": "Enter the youngest age",
+            "min_value": "The youngest age must be 14 or more",
+            "max_value": "The youngest age must be 25 or less",
+        },
+    )
+    max_age = forms.IntegerField(
+        label="Oldest age",
+        min_value=14,
+        max_value=25,
+        initial=25,
+        error_messages={
+            "required": "Enter the oldest age",
+            "min_value": "The oldest age must be 14 or more",
+            "max_value": "The oldest age must be 25 or less",
+        },
+    )
+    care_leavers_only = forms.BooleanField(label="Only for care leavers", required=False)
+    needs_met = forms.MultipleChoiceField(
+        label="Needs it meets", choices=NEEDS, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    send_suitable = forms.BooleanField(label="Suitable for young people with SEND", required=False)
+    area = forms.CharField(
+        label="Where it runs", max_length=200, error_messages={"required": "Enter where the service runs"}
+    )
+    capacity = forms.IntegerField(label="Places at a time (optional)", required=False, min_value=0)
+    typical_wait_days = forms.IntegerField(label="Typical wait in days (optional)", required=False, min_value=0)
+    contact_name = forms.CharField(label="Contact name (optional)", max_length=200, required=False)
+    contact_email = forms.EmailField(
+        label="Contact email (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+    )
+    contact_phone = forms.CharField(label="Contact phone (optional)", max_length=30, required=False)
+    active_from = GovukDateField(name="date it starts", label="Available from")
+    active_to = GovukDateField(name="date it ends", label="Available until (optional)", required=False)
+    provider = forms.ModelChoiceField(label="Provider", queryset=Organisation.objects.none(), empty_label=None)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, providers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
+
+
+class DirectoryFilterForm(GovukForm):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Any type"), *Service.Kind.choices])
+    need = forms.ChoiceField(label="Meets the need", required=False, choices=[("", "Any need"), *NEEDS])
+    age = forms.IntegerField(
+        label="Age of the young person",
+        required=False,
+        min_value=14,
+        max_value=25,
+        error_messages={
+            "min_value": "Enter an age from 14 to 25",
+            "max_value": "Enter an age from 14 to 25",
+            "invalid": "Enter an age from 14 to 25",
+        },
+    )
+    send_suitable = forms.BooleanField(label="Suitable for SEND", required=False)

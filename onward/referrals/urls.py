@@ -1,0 +1,18 @@
+from django.urls import path
+
+from onward.referrals import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("", views.referral_list, name="referral-list"),
+    path("triage/", views.triage_queue, name="triage-queue"),
+    path("new/<int:person_pk>/", views.referral_create, name="referral-create"),
+    path("<int:pk>/", views.referral_detail, name="referral-detail"),
+    path("received/", views.received_list, name="received-list"),
+    path("received/<int:pk>/", views.received_detail, name="received-detail"),
+    path("directory/", views.directory, name="directory"),
+    path("directory/add/", views.service_edit, name="service-create"),
+    path("directory/<int:pk>/", views.service_detail, name="service-detail"),
+    path("directory/<int:pk>/change/", views.service_edit, name="service-update"),
+]

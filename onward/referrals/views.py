@@ -1,0 +1,279 @@
+"""Pages of the common referral: the directory, making a referral, triage, and the partner's view."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from onward.accounts import access
+from onward.accounts.models import Organisation, User
+from onward.accounts.permissions import Perm
+from onward.audit.services import audit_view
+from onward.core.forms_errors import apply_validation_error
+from onward.referrals import forms, selectors, services
+from onward.referrals.models import SHARED_FIELDS, Send
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+# The directory --------------------------------------------------------------------------------------
+
+
+@require_safe
+def directory(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = forms.DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    services_list = selectors.directory(access.services_visible_to(user), filters=filters, day=timezone.localdate())
+    return render(
+        request,
+        "referrals/directory.html",
+        {"form": form, "services": services_list, "can_add": user.can(Perm.MANAGE_DIRECTORY)},
+    )
+
+
+@require_safe
+def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    service = access.access_service(user, pk)
+    editable = access.services_editable_by(user).filter(pk=service.pk).exists()
+    return render(request, "referrals/service_detail.html", {"service": service, "editable": editable})
+
+
+def _providers(user: User) -> object:
+    if user.is_council_staff:
+        return access._network(user).order_by("name")
+    return Organisation.objects.filter(pk=user.organisation_id)
+
+
+@access.require_perm(Perm.MANAGE_DIRECTORY)
+def service_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    user = _user(request)
+    service = access.access_service(user, pk, for_change=True) if pk is not None else None
+    initial = {
+        f: getattr(service, f) for f in forms.ServiceForm.base_fields if service is not None and hasattr(service, f)
+    }
+    if service is None:
+        initial = {"active_from": timezone.localdate(), "provider": user.organisation_id}
+    form = forms.ServiceForm(
+        request.POST if request.method == "POST" else None, initial=initial, providers=_providers(user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        provider = data.pop("provider")
+        version = data.pop("version")
+        data["capacity"] = data.get("capacity")
+        try:
+            saved = services.service_save(acting_user=user, service=service, provider=provider, version=version, **data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, f"{saved.name} saved")
+            return redirect("referrals:service-detail", pk=saved.pk)
+    return render(request, "referrals/service_form.html", {"form": form, "service": service})
+
+
+# Making and following referrals (council staff) ------------------------------------------------------
+
+
+@access.require_perm(Perm.CREATE_REFERRALS)
+def referral_create(request: HttpRequest, person_pk: int) -> HttpResponse:
+    user = _user(request)
+    person = access.access_person(user, person_pk)
+    organisations = Organisation.objects.filter(pk__in=access.partner_ids(person.council)).order_by("name")
+    form = forms.ReferralForm(request.POST if request.method == "POST" else None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        consent = {
+            k: data[k]
+            for k in ("given_by", "given_on", "method", "organisations", "shared_fields", "purpose", "expires_on")
+        }
+        try:
+            referral = services.referral_create(
+                acting_user=user,
+                person=person,
+                needs=data["needs"],
+                preferences=data["preferences"],
+                barriers=data["barriers"],
+                availability=data["availability"],
+                priority=data["priority"],
+                consent=consent,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Referral made: it is waiting for triage")
+            return redirect("referrals:referral-detail", pk=referral.pk)
+    return render(request, "referrals/referral_form.html", {"form": form, "person": person})
+
+
+@require_safe
+def referral_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not user.can_any(
+        (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
+    ):
+        raise PermissionDenied
+    referrals = access.referrals_visible_to(user).order_by("-created_at", "-pk")[:200]
+    return render(request, "referrals/referral_list.html", {"referrals": referrals})
+
+
+@require_safe
+@access.require_perm(Perm.TRIAGE_REFERRALS)
+def triage_queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    queue = selectors.triage_queue(access.referrals_visible_to(user))
+    return render(request, "referrals/triage_queue.html", {"queue": queue, "today": timezone.localdate()})
+
+
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    referral = access.access_referral(user, pk)
+    audit_view(actor=user, council=referral.council, obj=referral)
+    today = timezone.localdate()
+    triage_form = None
+    if user.can(Perm.TRIAGE_REFERRALS) and referral.status in ("awaiting_triage", "more_info"):
+        suggested = selectors.suggested_services(access.services_visible_to(user), referral, today)
+        triage_form = forms.TriageForm(
+            request.POST if request.method == "POST" and "decision" in request.POST else None,
+            services=access.services_visible_to(user).filter(pk__in=[s.pk for s in suggested]),
+            initial={"priority": referral.priority, "version": referral.version},
+        )
+        if request.method == "POST" and "decision" in request.POST and triage_form.is_valid():
+            data = triage_form.cleaned_data
+            try:
+                services.referral_triage(
+                    acting_user=user,
+                    referral=referral,
+                    decision=data["decision"],
+                    services=list(data["services"]),
+                    note=data["note"],
+                    priority=data["priority"],
+                    override_reason=data["override_reason"],
+                    version=data["version"],
+                )
+            except ValidationError as error:
+                apply_validation_error(triage_form, error)
+            else:
+                messages.success(request, "Triage decision recorded")
+                return redirect("referrals:referral-detail", pk=referral.pk)
+    can_withdraw = user.can(Perm.CREATE_REFERRALS) and referral.consent.withdrawn_at is None
+    withdraw_form = forms.WithdrawForm(
+        request.POST if request.method == "POST" and "withdraw" in request.POST else None
+    )
+    if can_withdraw and request.method == "POST" and "withdraw" in request.POST and withdraw_form.is_valid():
+        services.consent_withdraw(acting_user=user, referral=referral, reason=withdraw_form.cleaned_data["reason"])
+        messages.success(
+            request, "Consent withdrawn: nothing more is shared and partners can no longer see the referral"
+        )
+        return redirect("referrals:referral-detail", pk=referral.pk)
+    confirm_form = forms.ConfirmStartForm(
+        request.POST if request.method == "POST" and "confirm" in request.POST else None
+    )
+    if (
+        request.method == "POST"
+        and "confirm" in request.POST
+        and access.can_change_person(user)
+        and confirm_form.is_valid()
+    ):
+        send = referral.sends.filter(pk=request.POST.get("send") or 0).first()
+        if send is not None:
+            try:
+                services.start_confirm(acting_user=user, send=send, activity=confirm_form.cleaned_data["activity"])
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "The start is now in the young person's EET history")
+            return redirect("referrals:referral-detail", pk=referral.pk)
+    sends = list(referral.sends.select_related("service__provider").order_by("created_at"))
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "consent": referral.consent,
+            "shared": dict(SHARED_FIELDS),
+            "sends": sends,
+            "events": referral.events.select_related("actor", "send__service"),
+            "triage_form": triage_form,
+            "withdraw_form": withdraw_form if can_withdraw else None,
+            "confirm_form": confirm_form,
+            "can_confirm": access.can_change_person(user),
+            "kind_activity": services.KIND_ACTIVITY,
+            "overdue": referral.status in ("awaiting_triage", "more_info") and referral.triage_due < today,
+        },
+    )
+
+
+# The partner's view ------------------------------------------------------------------------------------
+
+
+@require_safe
+@access.require_perm(Perm.RECEIVE_REFERRALS)
+def received_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    sends = access.sends_received_by(user).order_by("-created_at", "-pk")
+    return render(request, "referrals/received_list.html", {"sends": sends})
+
+
+@access.require_perm(Perm.RECEIVE_REFERRALS)
+def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    send = access.access_received_send(user, pk)
+    referral = send.referral
+    audit_view(actor=user, council=referral.council, obj=referral, summary=f"Viewed as {user.organisation.name}")
+    allowed = sorted(services.TRANSITIONS.get(send.status, set()) - {Send.Status.WITHDRAWN})
+    update_form = forms.SendUpdateForm(
+        request.POST if request.method == "POST" and "to_status" in request.POST else None,
+        allowed=allowed,
+        initial={"version": send.version},
+    )
+    onward_services = access.services_visible_to(user).exclude(pk=send.service_id).order_by("name")
+    onward_form = forms.OnwardForm(
+        request.POST if request.method == "POST" and "onward" in request.POST else None, services=onward_services
+    )
+    if request.method == "POST" and "to_status" in request.POST and allowed and update_form.is_valid():
+        data = update_form.cleaned_data
+        try:
+            services.send_update(
+                acting_user=user,
+                send=send,
+                to_status=data["to_status"],
+                version=data["version"],
+                day=data["day"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            apply_validation_error(update_form, error)
+        else:
+            messages.success(request, "Recorded")
+            return redirect("referrals:received-detail", pk=send.pk)
+    if request.method == "POST" and "onward" in request.POST and onward_form.is_valid():
+        try:
+            new = services.send_onward(acting_user=user, send=send, service=onward_form.cleaned_data["service"])
+        except ValidationError as error:
+            apply_validation_error(onward_form, error)
+        else:
+            messages.success(request, f"Referred on to {new.service.name}")
+            return redirect("referrals:received-list")
+    shared = set(referral.consent.shared_fields)
+    return render(
+        request,
+        "referrals/received_detail.html",
+        {
+            "send": send,
+            "referral": referral,
+            "person": referral.person,
+            "shared": shared,
+            "update_form": update_form if allowed else None,
+            "onward_form": onward_form,
+            "events": referral.events.filter(send__service__provider=user.organisation).select_related("actor"),
+        },
+    )

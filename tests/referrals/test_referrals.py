@@ -1,0 +1,272 @@
+"""The common referral: consent governs every view; triage; the lifecycle; outcomes reach the register."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from onward.accounts import access
+from onward.people.models import EETSpell
+from onward.referrals import services
+from onward.referrals.models import Referral, Send, Service
+from tests.factories import PartnerFactory, UserFactory
+
+TODAY = timezone.localdate
+
+
+def _date(prefix: str, day: datetime.date) -> dict[str, str]:
+    return {f"{prefix}_0": str(day.day), f"{prefix}_1": str(day.month), f"{prefix}_2": str(day.year)}
+
+
+def make_referral(tenant, organisations=None, shared=("needs",)):  # type: ignore[no-untyped-def]
+    return services.referral_create(
+        acting_user=tenant.users["personal_adviser"],
+        person=tenant.person,
+        needs=["job_search", "cv"],
+        preferences="Warehouse work",
+        barriers="Travel",
+        availability="Weekdays",
+        priority="normal",
+        consent={
+            "given_by": "young_person",
+            "given_on": TODAY(),
+            "method": "in_person",
+            "organisations": organisations if organisations is not None else [tenant.partner],
+            "shared_fields": list(shared),
+            "purpose": "Find work",
+            "expires_on": TODAY() + datetime.timedelta(days=200),
+        },
+    )
+
+
+def test_an_adviser_makes_a_referral_with_consent_through_the_form(
+    world, signed_in, django_capture_on_commit_callbacks
+) -> None:
+    """The form records needs and consent; triage is due in 5 working days; triage is told by email."""
+    a = world["A"]
+    client = signed_in(a.users["personal_adviser"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("referrals:referral-create", kwargs={"person_pk": a.person.pk}),
+            {
+                "needs": ["cv", "job_search"],
+                "priority": "high",
+                "given_by": "young_person",
+                "method": "in_person",
+                "organisations": [a.partner.pk],
+                "shared_fields": ["needs"],
+                "purpose": "Find work",
+                **_date("given_on", TODAY()),
+                **_date("expires_on", TODAY() + datetime.timedelta(days=365)),
+            },
+        )
+    referral = Referral.objects.filter(person=a.person).latest("pk")
+    assert response["Location"] == reverse("referrals:referral-detail", kwargs={"pk": referral.pk})
+    assert referral.status == Referral.Status.AWAITING_TRIAGE
+    assert referral.triage_due == services.working_days_after(TODAY(), 5)
+    assert list(referral.consent.organisations.all()) == [a.partner]
+    assert a.users["triage_coordinator"].email in [m.to[0] for m in mail.outbox]
+
+
+def test_a_referral_without_consent_details_is_refused(world, signed_in) -> None:
+    a = world["A"]
+    content = (
+        signed_in(a.users["personal_adviser"])
+        .post(reverse("referrals:referral-create", kwargs={"person_pk": a.person.pk}), {"priority": "normal"})
+        .content.decode()
+    )
+    for message in (
+        "Select at least one need",
+        "Select who gave consent",
+        "Select how consent was given",
+        "Select the organisations the young person agreed may receive the referral",
+    ):
+        assert message in content
+
+
+def test_working_days_skip_weekends() -> None:
+    assert services.working_days_after(datetime.date(2026, 11, 20), 5) == datetime.date(
+        2026, 11, 27
+    )  # Friday to Friday
+
+
+def test_a_partner_sees_a_referral_only_while_consent_covers_it(world, signed_in) -> None:
+    """No consent for the organisation: not in its list, 404 on the page; withdrawal removes access at once."""
+    a = world["A"]
+    other = PartnerFactory(name="Harbour Careers", kind="careers_service", councils=[a.council])
+    other_user = UserFactory(organisation=other, roles=["partner_provider"])
+    other_service = Service.objects.create(
+        provider=other, name="Careers guidance", kind="cv_interview", area="City", active_from=TODAY()
+    )
+    referral = make_referral(a, organisations=[a.partner])
+    triage = a.users["triage_coordinator"]
+    services.referral_triage(
+        acting_user=triage, referral=referral, decision="refer", services=[a.service], version=referral.version
+    )
+    send = referral.sends.get()
+    partner = a.users["partner_provider"]
+    assert send in access.sends_received_by(partner)
+    assert send not in access.sends_received_by(other_user)
+    assert signed_in(other_user).get(reverse("referrals:received-detail", kwargs={"pk": send.pk})).status_code == 404
+    with pytest.raises(ValidationError, match="has not agreed that Harbour Careers"):
+        services.referral_triage(
+            acting_user=triage, referral=make_referral(a), decision="refer", services=[other_service], version=1
+        )
+    services.consent_withdraw(acting_user=a.users["personal_adviser"], referral=referral, reason="Told me by phone")
+    assert send not in access.sends_received_by(partner)
+    assert signed_in(partner).get(reverse("referrals:received-detail", kwargs={"pk": send.pk})).status_code == 404
+    send.refresh_from_db()
+    assert send.status == Send.Status.WITHDRAWN
+
+
+def test_a_partner_sees_only_the_fields_consent_allows(world, signed_in) -> None:
+    a = world["A"]
+    a.person.phone = "07700 900999"
+    a.person.save()
+    referral = make_referral(a, shared=("needs",))
+    services.referral_triage(
+        acting_user=a.users["triage_coordinator"],
+        referral=referral,
+        decision="refer",
+        services=[a.service],
+        version=referral.version,
+    )
+    page = (
+        signed_in(a.users["partner_provider"])
+        .get(reverse("referrals:received-detail", kwargs={"pk": referral.sends.get().pk}))
+        .content.decode()
+    )
+    assert "Warehouse work" in page
+    assert "07700 900999" not in page
+
+
+def test_an_override_needs_the_permission_and_a_reason(world) -> None:
+    """Without covering consent only a holder of the override permission may send, with a reason (audited)."""
+    a = world["A"]
+    referral = make_referral(a, organisations=[a.partner])
+    elsewhere = PartnerFactory(name="Hillside Charity", kind="charity", councils=[a.council])
+    service = Service.objects.create(
+        provider=elsewhere, name="Mentoring", kind="mentoring", area="City", active_from=TODAY()
+    )
+    triage = a.users["triage_coordinator"]
+    with pytest.raises(ValidationError, match="has not agreed"):
+        services.referral_triage(
+            acting_user=triage, referral=referral, decision="refer", services=[service], version=referral.version
+        )
+    lead = UserFactory(organisation=a.council, roles=["triage_coordinator"])
+    from onward.accounts import permissions
+
+    role = permissions.ROLES_BY_KEY["triage_coordinator"]
+    boosted = permissions.Role(
+        role.key, role.name, role.summary, role.permissions | {permissions.Perm.OVERRIDE_CONSENT}
+    )
+    original = permissions.ROLES_BY_KEY["triage_coordinator"]
+    permissions.ROLES_BY_KEY["triage_coordinator"] = boosted  # a council that grants the override to its triage lead
+    try:
+        lead = type(lead).objects.get(pk=lead.pk)
+        with pytest.raises(ValidationError, match="Enter why the referral goes to Hillside Charity"):
+            services.referral_triage(
+                acting_user=lead, referral=referral, decision="refer", services=[service], version=referral.version
+            )
+        services.referral_triage(
+            acting_user=lead,
+            referral=referral,
+            decision="refer",
+            services=[service],
+            override_reason="Risk of harm: urgent support",
+            version=referral.version,
+        )
+    finally:
+        permissions.ROLES_BY_KEY["triage_coordinator"] = original
+    send = referral.sends.get()
+    assert send.consent_override_reason == "Risk of harm: urgent support"
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        (["accepted", "in_contact", "started", "completed"], True),
+        (["accepted", "started", "left_early"], True),
+        (["declined"], True),
+        (["started"], False),
+        (["accepted", "completed"], False),
+        (["declined", "accepted"], False),
+    ],
+)
+def test_every_valid_and_invalid_step_of_the_lifecycle(path, allowed, world) -> None:
+    a = world["A"]
+    send = a.send
+    partner = a.users["partner_provider"]
+    day = TODAY() - datetime.timedelta(days=10)
+    try:
+        for step in path:
+            send = services.send_update(
+                acting_user=partner,
+                send=send,
+                to_status=step,
+                version=send.version,
+                day=day,
+                reason="Not suitable" if step == "declined" else "",
+            )
+    except ValidationError as error:
+        assert not allowed, error
+        assert "cannot become" in str(error)
+    else:
+        assert allowed
+        assert send.status == path[-1]
+        assert list(a.referral.events.values_list("to_status", flat=True))[-len(path) :] == path
+
+
+def test_a_start_reaches_the_eet_history_once_the_adviser_confirms(world, signed_in) -> None:
+    a = world["A"]
+    partner = a.users["partner_provider"]
+    started = TODAY() - datetime.timedelta(days=3)
+    send = services.send_update(acting_user=partner, send=a.send, to_status="accepted", version=a.send.version)
+    send = services.send_update(acting_user=partner, send=send, to_status="started", version=send.version, day=started)
+    assert not EETSpell.objects.filter(person=a.person, start=started).exists()
+    signed_in(a.users["personal_adviser"]).post(
+        reverse("referrals:referral-detail", kwargs={"pk": a.referral.pk}),
+        {"confirm": "1", "send": send.pk, "activity": "re_engagement"},
+    )
+    spell = EETSpell.objects.get(person=a.person, start=started)
+    assert (spell.activity, spell.source, spell.provider) == ("re_engagement", "partner", a.partner.name)
+
+
+def test_onward_referral_keeps_the_chain(world) -> None:
+    a = world["A"]
+    second = Service.objects.create(
+        provider=a.partner, name="Forklift training", kind="traineeship", area="City", active_from=TODAY()
+    )
+    onward = services.send_onward(acting_user=a.users["partner_provider"], send=a.send, service=second)
+    a.send.refresh_from_db()
+    assert onward.previous == a.send
+    assert a.send.status == Send.Status.MOVED_ON
+
+
+def test_triage_asks_for_more_information_or_declines_with_a_reason(world, signed_in) -> None:
+    a = world["A"]
+    referral = make_referral(a)
+    client = signed_in(a.users["triage_coordinator"])
+    url = reverse("referrals:referral-detail", kwargs={"pk": referral.pk})
+    content = client.post(
+        url, {"decision": "decline", "priority": "normal", "version": referral.version}
+    ).content.decode()
+    assert "Enter the reason for declining the referral" in content
+    client.post(
+        url,
+        {
+            "decision": "more_info",
+            "note": "Which days can they travel?",
+            "priority": "high",
+            "version": referral.version,
+        },
+    )
+    referral.refresh_from_db()
+    assert (referral.status, referral.priority) == (Referral.Status.MORE_INFO, "high")
+    queue = client.get(reverse("referrals:triage-queue")).content.decode()
+    assert referral.person.display_name in queue
