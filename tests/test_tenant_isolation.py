@@ -21,6 +21,7 @@ def record_urls(tenant: Tenant) -> list[str]:
         reverse("accounts:partner-detail", kwargs={"pk": tenant.partner.pk}),
         reverse("returns:import-detail", kwargs={"pk": tenant.import_run.pk}),
         reverse("referrals:referral-detail", kwargs={"pk": tenant.referral.pk}),
+        reverse("referrals:feedback-add", kwargs={"pk": tenant.referral.pk}),
         reverse("referrals:received-detail", kwargs={"pk": tenant.send.pk}),
         reverse("referrals:service-detail", kwargs={"pk": tenant.service.pk}),
         reverse("referrals:service-update", kwargs={"pk": tenant.service.pk}),

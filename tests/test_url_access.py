@@ -131,6 +131,17 @@ RULES: dict[str, Rule] = {
     "referrals:received-list": needs(Perm.RECEIVE_REFERRALS),
     "referrals:received-detail": needs(Perm.RECEIVE_REFERRALS),
     "referrals:directory": signed_in_only(),
+    "referrals:monitoring": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
+        )
+    ),
+    "referrals:feedback-add": Rule(
+        lambda user: 302 if user is None else (200 if user.can(Perm.CREATE_REFERRALS) else 403)
+    ),
+    "referrals:partner-list": needs(Perm.RECEIVE_REFERRALS),
     "referrals:service-create": needs(Perm.MANAGE_DIRECTORY),
     "referrals:service-detail": signed_in_only(),
     "referrals:service-update": Rule(
@@ -191,7 +202,7 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.import_run.pk}
     elif name == "referrals:referral-create":
         kwargs = {"person_pk": tenant.person.pk}
-    elif name == "referrals:referral-detail":
+    elif name in ("referrals:referral-detail", "referrals:feedback-add"):
         kwargs = {"pk": tenant.referral.pk}
     elif name == "referrals:received-detail":
         kwargs = {"pk": tenant.send.pk}

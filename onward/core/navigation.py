@@ -36,6 +36,12 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Referrals received", "referrals:received-list", (Perm.RECEIVE_REFERRALS,)),
     NavItem("Referrals", "referrals:referral-list", (Perm.CREATE_REFERRALS,)),
     NavItem(
+        "Referral monitoring",
+        "referrals:monitoring",
+        (Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES),
+        council_staff_only=True,
+    ),
+    NavItem(
         "Directory",
         "referrals:directory",
         (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.RECEIVE_REFERRALS, Perm.MANAGE_DIRECTORY),

@@ -8,10 +8,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.core.navigation import navigation_for
 from onward.people import selectors as people_selectors
+from onward.referrals import selectors as referral_selectors
 
 PEOPLE_PERMS = (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
 
@@ -31,6 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "label": people_selectors.SCOPES[scope],
             **people_selectors.caseload_summary(people_selectors.people_in_scope(user, scope), day),
         }
+    tasks = referral_selectors.tasks_for(
+        user, access.referrals_visible_to(user), access.sends_received_by(user), people_selectors.today()
+    )
     return render(
         request,
         "core/home.html",
@@ -39,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "pages": pages,
             "teams": user.teams.all() if user.is_council_staff else [],
             "summary": summary,
+            "tasks": tasks,
         },
     )
 

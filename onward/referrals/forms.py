@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from onward.accounts.models import Organisation
 from onward.core.forms import GovukDateField, GovukForm
-from onward.referrals.models import NEEDS, SHARED_FIELDS, Consent, Referral, Send, Service
+from onward.referrals.models import NEEDS, SHARED_FIELDS, Consent, Feedback, Referral, Send, Service
 
 
 class ReferralForm(GovukForm):
@@ -228,3 +228,41 @@ class DirectoryFilterForm(GovukForm):
         },
     )
     send_suitable = forms.BooleanField(label="Suitable for SEND", required=False)
+
+
+class FeedbackForm(GovukForm):
+    service = forms.ModelChoiceField(
+        label="Which service?", queryset=Service.objects.none(), error_messages={"required": "Select the service"}
+    )
+    rating = forms.TypedChoiceField(
+        label="How did they rate it?",
+        coerce=int,
+        choices=[(v, label) for v, label in reversed(Feedback.Rating.choices)],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they rated it"},
+    )
+    comment = forms.CharField(
+        label="What did they say? (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    given_on = GovukDateField(name="date", label="When did they say it?")
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"given_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+
+
+class PartnerListForm(GovukForm):
+    upload = forms.FileField(
+        label="Your list (CSV)",
+        help_text="Columns: name, date of birth (dd/mm/yyyy) and status (on roll or left)",
+        error_messages={"required": "Select your list"},
+    )
+
+    def clean_upload(self) -> Any:
+        item = self.cleaned_data["upload"]
+        if not item.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The file must be a CSV file")
+        if item.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 5 MB")
+        return item

@@ -193,3 +193,44 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} to {self.to_status}"
+
+
+class Feedback(TimeStampedModel):
+    """A young person's view of a service, recorded by their adviser (the portal will add self-service)."""
+
+    class Rating(models.IntegerChoices):
+        VERY_POOR = 1, "Very poor"
+        POOR = 2, "Poor"
+        OK = 3, "OK"
+        GOOD = 4, "Good"
+        VERY_GOOD = 5, "Very good"
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="feedback")
+    person = models.ForeignKey("people.YoungPerson", on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    comment = models.TextField(blank=True)
+    given_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.service.name}"
+
+
+class PartnerListReturn(TimeStampedModel):
+    """A partner's own list (on roll, left) matched against the young people sent to it."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(max_length=200)
+    matched = models.JSONField(default=list)
+    unmatched = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} list of {self.created_at:%d/%m/%Y}"

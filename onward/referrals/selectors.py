@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from onward.people.categories import CARE_LEAVER_CATEGORIES, age_on
 from onward.people.selectors import category_of
-from onward.referrals.models import Referral, Service
+from onward.referrals.models import Event, Feedback, Referral, Send, Service
 
 
 def active_on(services: QuerySet[Service], day: datetime.date) -> QuerySet[Service]:
@@ -49,10 +50,175 @@ def suggested_services(services: QuerySet[Service], referral: Referral, day: dat
         if (care_leaver or not s.care_leavers_only) and (s.send_suitable or not person.send)
     ]
     wanted = set(referral.needs)
-    return sorted(eligible, key=lambda s: (-len(wanted & set(s.needs_met or [])), s.name))
+    place = person.out_of_area_location.strip().lower() if person.lives_out_of_area else ""
+
+    def near(service: Service) -> int:
+        """Young people living elsewhere are offered services where they live first."""
+        return 0 if place and place in service.area.lower() else 1
+
+    return sorted(eligible, key=lambda s: (near(s), -len(wanted & set(s.needs_met or [])), s.name))
 
 
 def triage_queue(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     return referrals.filter(status__in=[Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO]).order_by(
         "triage_due", "pk"
     )
+
+
+# Monitoring ----------------------------------------------------------------------------------------
+
+SUSTAINED_DAYS = 91  # about 3 months
+
+
+@dataclass
+class ServiceFigures:
+    service: Service
+    referred: int
+    accepted: int
+    started: int
+    sustained_3_months: int
+    days_to_first_contact: float | None
+    feedback_count: int
+    average_rating: float | None
+
+
+def monitoring(services: QuerySet[Service], sends: QuerySet[Send], day: datetime.date) -> list[ServiceFigures]:
+    """For each service: referred, accepted, started, sustained at 3 months, time to first contact, feedback."""
+    by_service: dict[int, list[Send]] = {}
+    for send in sends.select_related("service"):
+        by_service.setdefault(send.service_id, []).append(send)
+    reached = {
+        (e.send_id, e.to_status)
+        for e in Event.objects.filter(
+            send__in=sends, to_status__in=[Send.Status.ACCEPTED, Send.Status.IN_CONTACT, Send.Status.STARTED]
+        )
+    }
+    ratings: dict[int, list[int]] = {}
+    for feedback in Feedback.objects.filter(service__in=services):
+        ratings.setdefault(feedback.service_id, []).append(feedback.rating)
+    figures = []
+    for service in services.order_by("name"):
+        rows = by_service.get(service.pk, [])
+        contact_days = [(s.first_contact_on - s.created_at.date()).days for s in rows if s.first_contact_on]
+        sustained = [
+            s
+            for s in rows
+            if s.started_on
+            and s.started_on + datetime.timedelta(days=SUSTAINED_DAYS) <= day
+            and (
+                s.ended_on is None
+                or s.status == Send.Status.COMPLETED
+                or s.ended_on >= s.started_on + datetime.timedelta(days=SUSTAINED_DAYS)
+            )
+        ]
+        scores = ratings.get(service.pk, [])
+        figures.append(
+            ServiceFigures(
+                service=service,
+                referred=len(rows),
+                accepted=sum(
+                    1
+                    for s in rows
+                    if any(
+                        (s.pk, st) in reached
+                        for st in (Send.Status.ACCEPTED, Send.Status.IN_CONTACT, Send.Status.STARTED)
+                    )
+                ),
+                started=sum(1 for s in rows if s.started_on),
+                sustained_3_months=len(sustained),
+                days_to_first_contact=round(sum(contact_days) / len(contact_days), 1) if contact_days else None,
+                feedback_count=len(scores),
+                average_rating=round(sum(scores) / len(scores), 1) if scores else None,
+            )
+        )
+    return figures
+
+
+def days_to_triage(referrals: QuerySet[Referral]) -> float | None:
+    """Average working time from a referral to its triage decision, in days."""
+    first: dict[int, datetime.datetime] = {}
+    for event in Event.objects.filter(
+        referral__in=referrals,
+        send__isnull=True,
+        from_status__in=[Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO],
+    ).order_by("at"):
+        first.setdefault(event.referral_id, event.at)
+    created = dict(referrals.filter(pk__in=first).values_list("pk", "created_at"))
+    spans = [(first[pk] - created[pk]).total_seconds() / 86400 for pk in first if pk in created]
+    return round(sum(spans) / len(spans), 1) if spans else None
+
+
+def neet_with_active_referral(neet_people: QuerySet[Any], referrals: QuerySet[Referral]) -> tuple[int, int]:
+    """How many of the NEET cohort have a referral still in progress, out of how many."""
+    active = referrals.filter(
+        Q(status__in=[Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO])
+        | Q(sends__status__in=[Send.Status.SENT, Send.Status.ACCEPTED, Send.Status.IN_CONTACT, Send.Status.STARTED])
+    ).values("person_id")
+    total = neet_people.count()
+    return neet_people.filter(pk__in=active).count(), total
+
+
+# Tasks ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Task:
+    text: str
+    url: str
+    count: int
+    urgent: bool = False
+
+
+def tasks_for(user: Any, referrals: QuerySet[Referral], received: QuerySet[Send], day: datetime.date) -> list[Task]:
+    """What is waiting for this user: triage, starts to confirm, more information asked for, new referrals to accept."""
+    from django.urls import reverse
+
+    from onward.accounts.permissions import Perm
+
+    tasks: list[Task] = []
+    if user.can(Perm.TRIAGE_REFERRALS):
+        queue = triage_queue(referrals)
+        waiting, overdue = queue.count(), queue.filter(triage_due__lt=day).count()
+        if waiting:
+            tasks.append(
+                Task(
+                    f"{waiting} referral{'s' if waiting != 1 else ''} waiting for triage"
+                    + (f", {overdue} overdue" if overdue else ""),
+                    reverse("referrals:triage-queue"),
+                    waiting,
+                    bool(overdue),
+                )
+            )
+    if user.can(Perm.CREATE_REFERRALS):
+        mine = referrals.filter(made_by=user)
+        to_confirm = Send.objects.filter(
+            referral__in=mine, started_on__isnull=False, start_confirmed=False
+        ).select_related("referral")
+        for send in to_confirm[:20]:
+            tasks.append(
+                Task(
+                    f"Confirm that {send.referral.person.display_name} started at {send.service.name}",
+                    reverse("referrals:referral-detail", kwargs={"pk": send.referral_id}),
+                    1,
+                )
+            )
+        for referral in mine.filter(status=Referral.Status.MORE_INFO)[:20]:
+            tasks.append(
+                Task(
+                    f"Triage needs more information about {referral.person.display_name}'s referral",
+                    reverse("referrals:referral-detail", kwargs={"pk": referral.pk}),
+                    1,
+                    True,
+                )
+            )
+    if user.can(Perm.RECEIVE_REFERRALS):
+        new = received.filter(status=Send.Status.SENT).count()
+        if new:
+            tasks.append(
+                Task(
+                    f"{new} new referral{'s' if new != 1 else ''} to accept or decline",
+                    reverse("referrals:received-list"),
+                    new,
+                )
+            )
+    return tasks

@@ -22,7 +22,17 @@ from onward.audit.services import audit_record
 from onward.core import codelists
 from onward.people import services as people_services
 from onward.people.models import YoungPerson
-from onward.referrals.models import NEEDS, SHARED_FIELDS, Consent, Event, Referral, Send, Service
+from onward.referrals.models import (
+    NEEDS,
+    SHARED_FIELDS,
+    Consent,
+    Event,
+    Feedback,
+    PartnerListReturn,
+    Referral,
+    Send,
+    Service,
+)
 
 Action = AuditEvent.Action
 TRIAGE_WORKING_DAYS = 5
@@ -462,3 +472,111 @@ def service_save(
         summary="Directory entry saved",
     )
     return target
+
+
+@transaction.atomic
+def feedback_record(
+    *, acting_user: User, person: YoungPerson, service: Service, rating: int, comment: str, given_on: datetime.date
+) -> Feedback:
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": "The date must be today or in the past"})
+    if not Send.objects.filter(referral__person=person, service=service).exists():
+        raise ValidationError({"service": "Select a service the young person was referred to"})
+    feedback = Feedback(
+        service=service,
+        person=person,
+        rating=rating,
+        comment=comment.strip(),
+        given_on=given_on,
+        recorded_by=acting_user,
+    )
+    feedback.full_clean()
+    feedback.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        council=person.council,
+        obj=feedback,
+        summary=f"Feedback on {service.name}",
+    )
+    return feedback
+
+
+def _normalise(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+@transaction.atomic
+def partner_list_match(*, acting_user: User, name: str, content: bytes) -> PartnerListReturn:
+    """Match a partner's own list (name, date of birth, status) against the young people sent to it.
+
+    Only young people whose consent covers the partner can match; every other row is unmatched,
+    for review. Nothing about a young person is changed: the adviser sees the result.
+    """
+    import csv
+    import io
+
+    from onward.accounts import access
+
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"upload": "The file must be saved as UTF-8"}) from None
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {c.strip().lower(): c for c in reader.fieldnames or []}
+    needed = ("name", "date of birth", "status")
+    missing = [c for c in needed if c not in columns]
+    if missing:
+        raise ValidationError(
+            {"upload": f"The file needs the columns name, date of birth and status (missing: {', '.join(missing)})"}
+        )
+    sends = access.sends_received_by(acting_user).select_related("referral__person")
+    people = {(_normalise(s.referral.person.legal_name), s.referral.person.date_of_birth): s for s in sends}
+    people.update({(_normalise(s.referral.person.display_name), s.referral.person.date_of_birth): s for s in sends})
+    matched, unmatched = [], []
+    for number, row in enumerate(reader, start=1):
+        name_value = (row.get(columns["name"]) or "").strip()
+        status = (row.get(columns["status"]) or "").strip().lower()
+        try:
+            born = datetime.datetime.strptime((row.get(columns["date of birth"]) or "").strip(), "%d/%m/%Y").date()  # noqa: DTZ007
+        except ValueError:
+            unmatched.append(
+                {"row": number, "name": name_value, "reason": "The date of birth is not in the form dd/mm/yyyy"}
+            )
+            continue
+        if status not in ("on roll", "left"):
+            unmatched.append({"row": number, "name": name_value, "reason": "The status must be on roll or left"})
+            continue
+        send = people.get((_normalise(name_value), born))
+        if send is None:
+            unmatched.append(
+                {
+                    "row": number,
+                    "name": name_value,
+                    "reason": "No young person referred to you has this name and date of birth",
+                }
+            )
+        else:
+            matched.append(
+                {"row": number, "name": name_value, "status": status, "send": send.pk, "referral": send.referral_id}
+            )
+    first = sends.first()
+    if first is None:
+        raise ValidationError({"upload": "No young people have been referred to your organisation yet"})
+    council = first.referral.council
+    result = PartnerListReturn.objects.create(
+        organisation=acting_user.organisation,
+        council=council,
+        uploaded_by=acting_user,
+        file_name=name[:200],
+        matched=matched,
+        unmatched=unmatched,
+    )
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        council=council,
+        obj=result,
+        summary=f"{acting_user.organisation.name} sent its list: {len(matched)} matched, {len(unmatched)} to review",
+    )
+    return result

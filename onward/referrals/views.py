@@ -14,8 +14,10 @@ from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.services import audit_view
 from onward.core.forms_errors import apply_validation_error
+from onward.people import selectors as people_selectors
+from onward.people.models import YoungPerson
 from onward.referrals import forms, selectors, services
-from onward.referrals.models import SHARED_FIELDS, Send
+from onward.referrals.models import SHARED_FIELDS, Feedback, Referral, Send
 
 
 def _user(request: HttpRequest) -> User:
@@ -277,3 +279,107 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": referral.events.filter(send__service__provider=user.organisation).select_related("actor"),
         },
     )
+
+
+# Monitoring and feedback ---------------------------------------------------------------------------
+
+
+@require_safe
+def monitoring(request: HttpRequest) -> HttpResponse:
+    """For each service: referred, accepted, started, sustained; time to triage and first contact; feedback."""
+    user = _user(request)
+    if not user.is_council_staff or not user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)):
+        raise PermissionDenied
+    council = access.council_of(user)
+    today = timezone.localdate()
+    referrals = Referral.objects.filter(council=council)
+    sends = Send.objects.filter(referral__council=council)
+    figures = selectors.monitoring(access.services_visible_to(user), sends, today)
+    neet = people_selectors.neet_on(YoungPerson.objects.filter(council=council), today)
+    with_referral, neet_total = selectors.neet_with_active_referral(neet, referrals)
+    return render(
+        request,
+        "referrals/monitoring.html",
+        {
+            "figures": [f for f in figures if f.referred or f.feedback_count],
+            "days_to_triage": selectors.days_to_triage(referrals),
+            "with_referral": with_referral,
+            "neet_total": neet_total,
+            "feedback": Feedback.objects.filter(
+                service__in=access.services_visible_to(user), person__council=council
+            ).select_related("service")[:50],
+        },
+    )
+
+
+@access.require_perm(Perm.CREATE_REFERRALS)
+def feedback_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    referral = access.access_referral(user, pk)
+    referred_to = access.services_visible_to(user).filter(sends__referral=referral).distinct()
+    form = forms.FeedbackForm(request.POST if request.method == "POST" else None, services=referred_to)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.feedback_record(acting_user=user, person=referral.person, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Feedback recorded")
+            return redirect("referrals:referral-detail", pk=referral.pk)
+    return render(request, "referrals/feedback_form.html", {"form": form, "referral": referral})
+
+
+# Lists shared with partners ------------------------------------------------------------------------
+
+
+@access.require_perm(Perm.RECEIVE_REFERRALS)
+def partner_list(request: HttpRequest) -> HttpResponse:
+    """The young people referred to the partner (consent covering it), to download; and their own list to match."""
+    user = _user(request)
+    sends = access.sends_received_by(user).order_by("referral__person__legal_family_name")
+    if request.GET.get("download") == "csv":
+        import csv
+        import io
+
+        from django.db import transaction
+
+        from onward.audit.models import AuditEvent
+        from onward.audit.services import audit_record
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["name", "date of birth", "service", "status"])
+        rows = list(sends)
+        for send in rows:
+            writer.writerow(
+                [
+                    send.referral.person.display_name,
+                    send.referral.person.date_of_birth.strftime("%d/%m/%Y"),
+                    send.service.name,
+                    send.get_status_display(),
+                ]
+            )
+        first = rows[0].referral.council if rows else None
+        with transaction.atomic():
+            audit_record(
+                actor=user,
+                action=AuditEvent.Action.EXPORT,
+                council=first,
+                object_type="referrals.Send",
+                summary=f"{user.organisation.name} downloaded its list of {len(rows)} young people",
+            )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="young-people-referred.csv"'
+        return response
+    form = forms.PartnerListForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["upload"]
+        try:
+            result = services.partner_list_match(acting_user=user, name=upload.name, content=upload.read())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return render(request, "referrals/partner_list_result.html", {"result": result})
+    return render(request, "referrals/partner_list.html", {"sends": sends, "form": form})

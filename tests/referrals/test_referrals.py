@@ -270,3 +270,113 @@ def test_triage_asks_for_more_information_or_declines_with_a_reason(world, signe
     assert (referral.status, referral.priority) == (Referral.Status.MORE_INFO, "high")
     queue = client.get(reverse("referrals:triage-queue")).content.decode()
     assert referral.person.display_name in queue
+
+
+def test_monitoring_counts_each_service_and_the_neet_cohort(world, signed_in) -> None:
+    """Referred, accepted, started and sustained at 3 months per service; feedback shown per service."""
+    a = world["A"]
+    partner = a.users["partner_provider"]
+    send = services.send_update(acting_user=partner, send=a.send, to_status="accepted", version=a.send.version)
+    services.send_update(
+        acting_user=partner,
+        send=send,
+        to_status="started",
+        version=send.version,
+        day=TODAY() - datetime.timedelta(days=100),
+    )
+    services.feedback_record(
+        acting_user=a.users["personal_adviser"],
+        person=a.person,
+        service=a.service,
+        rating=4,
+        comment="Helpful staff",
+        given_on=TODAY(),
+    )
+    response = signed_in(a.users["triage_coordinator"]).get(reverse("referrals:monitoring"))
+    (row,) = [f for f in response.context["figures"] if f.service == a.service]
+    assert (row.referred, row.accepted, row.started, row.sustained_3_months) == (1, 1, 1, 1)
+    assert row.average_rating == 4.0
+    assert "Helpful staff" in response.content.decode()
+
+
+def test_feedback_must_be_about_a_service_they_were_referred_to(world) -> None:
+    a = world["A"]
+    other = Service.objects.create(provider=a.partner, name="Other", kind="mentoring", area="City", active_from=TODAY())
+    with pytest.raises(ValidationError, match="referred to"):
+        services.feedback_record(
+            acting_user=a.users["personal_adviser"],
+            person=a.person,
+            service=other,
+            rating=3,
+            comment="",
+            given_on=TODAY(),
+        )
+
+
+def test_home_pages_list_each_users_tasks(world, signed_in) -> None:
+    a = world["A"]
+    make_referral(a)
+    triage_tasks = signed_in(a.users["triage_coordinator"]).get(reverse("core:home")).context["tasks"]
+    assert any("waiting for triage" in t.text for t in triage_tasks)
+    partner_tasks = signed_in(a.users["partner_provider"]).get(reverse("core:home")).context["tasks"]
+    assert any("new referral to accept or decline" in t.text for t in partner_tasks)
+
+
+def test_overdue_triage_is_emailed_to_triage_coordinators(world) -> None:
+    from django.core.management import call_command
+
+    a = world["A"]
+    referral = make_referral(a)
+    Referral.objects.filter(pk=referral.pk).update(triage_due=TODAY() - datetime.timedelta(days=1))
+    mail.outbox.clear()
+    call_command("notify_overdue_triage")
+    assert [m.to for m in mail.outbox] == [[a.users["triage_coordinator"].email]]
+
+
+def test_young_people_living_elsewhere_are_offered_services_where_they_live_first(world) -> None:
+    from onward.referrals.selectors import suggested_services
+
+    a = world["A"]
+    a.person.lives_out_of_area = True
+    a.person.out_of_area_location = "Harrowfield"
+    a.person.save()
+    far = Service.objects.create(
+        provider=a.partner,
+        name="Aardvark Jobs Club",
+        kind="employability",
+        area="Wexbridge",
+        active_from=TODAY(),
+        needs_met=["job_search", "cv"],
+    )
+    near = Service.objects.create(
+        provider=a.partner,
+        name="Zebra Work Club",
+        kind="employability",
+        area="Harrowfield town centre",
+        active_from=TODAY(),
+    )
+    referral = make_referral(a)
+    ranked = suggested_services(Service.objects.all(), referral, TODAY())
+    assert ranked.index(near) < ranked.index(far)
+
+
+def test_a_partner_downloads_its_list_and_matches_its_own(world, signed_in) -> None:
+    """The partner's list holds only consented young people; its own list is matched, the rest shown for review."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onward.audit.models import AuditEvent
+
+    a = world["A"]
+    client = signed_in(a.users["partner_provider"])
+    download = client.get(reverse("referrals:partner-list"), {"download": "csv"}).content.decode()
+    assert a.person.display_name in download
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, object_type="referrals.Send").exists()
+    person = a.person
+    text = f"name,date of birth,status\n{person.legal_name},{person.date_of_birth:%d/%m/%Y},on roll\nSam Nobody,01/01/2004,left\n{person.legal_name},1/1/99,left\n"
+    response = client.post(reverse("referrals:partner-list"), {"upload": SimpleUploadedFile("roll.csv", text.encode())})
+    result = response.context["result"]
+    assert [row["name"] for row in result.matched] == [person.legal_name]
+    assert [row["reason"] for row in result.unmatched] == [
+        "No young person referred to you has this name and date of birth",
+        "The date of birth is not in the form dd/mm/yyyy",
+    ]
