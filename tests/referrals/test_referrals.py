@@ -380,3 +380,19 @@ def test_a_partner_downloads_its_list_and_matches_its_own(world, signed_in) -> N
         "No young person referred to you has this name and date of birth",
         "The date of birth is not in the form dd/mm/yyyy",
     ]
+
+
+def test_the_demo_directory_has_at_least_20_services_from_8_partners(db) -> None:
+    """load_demo's directory: 20 or more services from 8 or more partners, loaded once."""
+    from django.core.management import call_command
+
+    call_command("load_demo", "--quiet")
+    from onward.accounts.models import Organisation
+    from onward.referrals.demo import load_referrals_demo
+
+    council = Organisation.objects.get(name="Wexbridge City Council")
+    load_referrals_demo(council)
+    count = Service.objects.count()
+    load_referrals_demo(council)
+    assert Service.objects.count() == count >= 20
+    assert Service.objects.values("provider").distinct().count() >= 8

@@ -1,0 +1,319 @@
+"""Demo data for the common referral: a directory of services from eight partners, and some referrals.
+
+Idempotent; every name is invented. Called by ``load_demo``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from onward.accounts import services as account_services
+from onward.accounts.models import Organisation, Partnership, User
+from onward.people.models import YoungPerson
+from onward.referrals import services
+from onward.referrals.models import Referral, Service
+
+EXTRA_PARTNERS = [
+    ("Riverside Youth Foundation", Organisation.Kind.CHARITY),
+    ("Harrowfield Adult Learning", Organisation.Kind.TRAINING_PROVIDER),
+]
+# (provider, service name, kind, needs met, area, ages, SEND suitable, care leavers only, wait days)
+SERVICES = [
+    (
+        "Wexbridge College",
+        "Entry to Work Skills (Level 1)",
+        "college_course",
+        ["college_training", "confidence"],
+        "Wexbridge city centre",
+        (16, 24),
+        True,
+        False,
+        14,
+    ),
+    (
+        "Wexbridge College",
+        "Construction Foundation Course",
+        "college_course",
+        ["college_training"],
+        "Wexbridge east campus",
+        (16, 21),
+        False,
+        False,
+        21,
+    ),
+    (
+        "Wexbridge College",
+        "Access to Higher Education Diploma",
+        "he_access",
+        ["college_training"],
+        "Wexbridge city centre",
+        (19, 25),
+        True,
+        False,
+        30,
+    ),
+    (
+        "Wexbridge College",
+        "Care leavers' study support",
+        "mentoring",
+        ["confidence", "wellbeing"],
+        "Wexbridge city centre",
+        (16, 25),
+        True,
+        True,
+        5,
+    ),
+    (
+        "Wexbridge Careers Service",
+        "One-to-one careers guidance",
+        "cv_interview",
+        ["cv", "job_search"],
+        "Citywide",
+        (16, 25),
+        True,
+        False,
+        7,
+    ),
+    (
+        "Wexbridge Careers Service",
+        "Next Steps NEET support",
+        "re_engagement",
+        ["confidence", "job_search"],
+        "Citywide",
+        (16, 19),
+        True,
+        False,
+        10,
+    ),
+    (
+        "Wexbridge Careers Service",
+        "CV and interview clinic",
+        "cv_interview",
+        ["cv"],
+        "Wexbridge library",
+        (16, 25),
+        True,
+        False,
+        3,
+    ),
+    (
+        "Jobcentre Plus Wexbridge",
+        "Youth Employability Coach",
+        "employability",
+        ["job_search", "cv"],
+        "Wexbridge Jobcentre",
+        (18, 24),
+        True,
+        False,
+        7,
+    ),
+    (
+        "Jobcentre Plus Wexbridge",
+        "Sector-based work academy: logistics",
+        "employability",
+        ["job_search"],
+        "Wexbridge Jobcentre",
+        (18, 25),
+        False,
+        False,
+        14,
+    ),
+    ("Jobcentre Plus Wexbridge", "Benefits and money check", "money_advice", [], "Citywide", (16, 25), True, False, 3),
+    (
+        "Step Forward Trust",
+        "Confidence to Work programme",
+        "wellbeing",
+        ["confidence", "wellbeing"],
+        "Northside community hub",
+        (16, 25),
+        True,
+        False,
+        14,
+    ),
+    (
+        "Step Forward Trust",
+        "Peer mentoring for care leavers",
+        "mentoring",
+        ["confidence", "risk_taking"],
+        "Citywide",
+        (16, 25),
+        True,
+        True,
+        21,
+    ),
+    (
+        "Step Forward Trust",
+        "Volunteering taster days",
+        "volunteering",
+        ["confidence"],
+        "Citywide",
+        (16, 25),
+        True,
+        False,
+        7,
+    ),
+    (
+        "Northgate Training",
+        "Traineeship: retail and customer service",
+        "traineeship",
+        ["traineeship", "job_search"],
+        "Northgate",
+        (16, 24),
+        True,
+        False,
+        21,
+    ),
+    (
+        "Northgate Training",
+        "Apprenticeship: business administration",
+        "apprenticeship",
+        ["apprenticeship"],
+        "Northgate",
+        (16, 25),
+        False,
+        False,
+        45,
+    ),
+    (
+        "Northgate Training",
+        "Maths and English for work",
+        "college_course",
+        ["college_training"],
+        "Northgate",
+        (16, 25),
+        True,
+        False,
+        14,
+    ),
+    (
+        "Brightwell Logistics",
+        "Warehouse apprenticeship",
+        "apprenticeship",
+        ["apprenticeship"],
+        "Wexbridge distribution park",
+        (16, 25),
+        False,
+        False,
+        60,
+    ),
+    (
+        "Brightwell Logistics",
+        "Two-week work experience",
+        "employability",
+        ["job_search", "confidence"],
+        "Wexbridge distribution park",
+        (16, 25),
+        True,
+        True,
+        30,
+    ),
+    (
+        "Riverside Youth Foundation",
+        "Wellbeing and resilience group",
+        "wellbeing",
+        ["wellbeing", "risk_taking"],
+        "Riverside",
+        (16, 25),
+        True,
+        False,
+        10,
+    ),
+    (
+        "Riverside Youth Foundation",
+        "Outdoor skills re-engagement",
+        "re_engagement",
+        ["confidence", "risk_taking"],
+        "Riverside",
+        (16, 21),
+        True,
+        False,
+        14,
+    ),
+    (
+        "Harrowfield Adult Learning",
+        "Digital skills course",
+        "college_course",
+        ["college_training"],
+        "Harrowfield",
+        (19, 25),
+        True,
+        False,
+        14,
+    ),
+    (
+        "Harrowfield Adult Learning",
+        "Job club",
+        "employability",
+        ["job_search", "cv"],
+        "Harrowfield",
+        (18, 25),
+        True,
+        False,
+        7,
+    ),
+]
+
+
+@transaction.atomic
+def load_referrals_demo(council: Organisation) -> None:
+    for name, kind in EXTRA_PARTNERS:
+        existing = Organisation.objects.filter(name=name).first()
+        if existing is None or not Partnership.objects.filter(council=council, partner=existing).exists():
+            account_services.partner_add(acting_user=None, council=council, name=name, kind=kind)
+    admin = User.objects.filter(organisation=council, groups__name="administrator").first()
+    start = timezone.localdate() - datetime.timedelta(days=400)
+    for provider_name, name, kind, needs, area, (low, high), send_ok, leavers, wait in SERVICES:
+        provider = Organisation.objects.get(name=provider_name)
+        if not Service.objects.filter(provider=provider, name=name).exists():
+            Service.objects.create(
+                provider=provider,
+                name=name,
+                kind=kind,
+                needs_met=needs,
+                area=area,
+                min_age=low,
+                max_age=high,
+                send_suitable=send_ok,
+                care_leavers_only=leavers,
+                typical_wait_days=wait,
+                active_from=start,
+                description=f"{name}, run by {provider_name}.",
+            )
+    adviser = User.objects.filter(organisation=council, groups__name="personal_adviser").order_by("pk").first()
+    triage = User.objects.filter(organisation=council, groups__name="triage_coordinator").first()
+    if adviser is None or triage is None or admin is None or Referral.objects.filter(council=council).exists():
+        return
+    rng = random.Random(4)  # noqa: S311 - synthetic demo data, not security
+    people = list(YoungPerson.objects.filter(council=council, personal_adviser=adviser).order_by("pk")[:6])
+    partners = [
+        Organisation.objects.get(name=n)
+        for n in ("Wexbridge College", "Wexbridge Careers Service", "Step Forward Trust", "Northgate Training")
+    ]
+    for i, person in enumerate(people):
+        referral = services.referral_create(
+            acting_user=adviser,
+            person=person,
+            needs=rng.sample(["confidence", "cv", "job_search", "college_training", "apprenticeship"], 2),
+            preferences="Wants to work outdoors" if i % 2 else "Interested in a college course",
+            barriers="Travel costs",
+            availability="Weekdays",
+            priority="normal",
+            consent={
+                "given_by": "young_person",
+                "given_on": timezone.localdate(),
+                "method": "in_person",
+                "organisations": partners,
+                "shared_fields": ["needs", "contact"],
+                "purpose": "To find the right education, employment or training support",
+                "expires_on": timezone.localdate() + datetime.timedelta(days=365),
+            },
+        )
+        if i < 3:
+            chosen = Service.objects.filter(provider__in=partners).order_by("name")[i : i + 1]
+            services.referral_triage(
+                acting_user=triage, referral=referral, decision="refer", services=list(chosen), version=referral.version
+            )
