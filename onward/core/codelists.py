@@ -156,6 +156,21 @@ class ReasonEpisodeCeased(models.TextChoices):
     X1 = "X1", "Episode ceases, new episode begins on same day"
 
 
+class ReasonPlaceChange(models.TextChoices):
+    CARPL = "CARPL", "Change to or implementation of the care plan"
+    CLOSE = "CLOSE", "Resignation or closure of the provision"
+    ALLEG = "ALLEG", "Allegation (section 47)"
+    STAND = "STAND", "Standards of care concern"
+    APPRR = "APPRR", "Approval removed"
+    CREQB = "CREQB", "Carer requests the placement end because of the child's behaviour"
+    CREQO = "CREQO", "Carer requests the placement end for another reason"
+    CHILD = "CHILD", "Child requests the placement end"
+    LAREQ = "LAREQ", "Responsible or area authority requests the placement end"
+    PLACE = "PLACE", "Change in the status of the placement only"
+    CUSTOD = "CUSTOD", "Custody arrangement"
+    OTHER = "OTHER", "Other"
+
+
 ADOPTED = frozenset({ReasonEpisodeCeased.E11, ReasonEpisodeCeased.E12})
 
 

@@ -143,6 +143,11 @@ class PersonForm(GovukForm):
     )
     is_parent = yes_no("Parent?", message="Select yes if the young person is a parent")
     is_pregnant = yes_no("Pregnant?", message="Select yes if the young person is pregnant")
+    child_born_on = GovukDateField(
+        name="date of birth of their first child",
+        label="Date of birth of their first child (if a mother)",
+        required=False,
+    )
     lives_out_of_area = yes_no(
         "Living outside the council's area?", message="Select yes if the young person lives outside the council's area"
     )
@@ -349,6 +354,14 @@ class EpisodeForm(GovukForm):
         required=False,
         choices=[("", "Not recorded"), *codelists.PlacementProvider.choices],
     )
+    reason_place_change = forms.ChoiceField(
+        label="Reason the placement changed (if this episode ended in a change of placement)",
+        required=False,
+        choices=[("", "Not ended by a change of placement"), *codelists.ReasonPlaceChange.choices],
+    )
+    home_postcode = forms.CharField(label="Home postcode (optional)", max_length=8, required=False)
+    placement_postcode = forms.CharField(label="Placement postcode (optional)", max_length=8, required=False)
+    urn = forms.CharField(label="Ofsted URN of the placement (optional)", max_length=8, required=False)
     end = GovukDateField(name="date the episode ceased", label="Date the episode ceased (optional)", required=False)
     reason_ceased = forms.ChoiceField(
         label="Reason the episode ceased (optional)",

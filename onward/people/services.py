@@ -54,6 +54,7 @@ PERSON_FIELDS = (
     "ehcp",
     "is_parent",
     "is_pregnant",
+    "child_born_on",
     "lives_out_of_area",
     "out_of_area_location",
     "phone",

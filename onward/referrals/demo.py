@@ -266,13 +266,13 @@ def load_referrals_demo(council: Organisation) -> None:
             account_services.partner_add(acting_user=None, council=council, name=name, kind=kind)
     admin = User.objects.filter(organisation=council, groups__name="administrator").first()
     start = timezone.localdate() - datetime.timedelta(days=400)
-    for provider_name, name, kind, needs, area, (low, high), send_ok, leavers, wait in SERVICES:
+    for provider_name, name, service_kind, needs, area, (low, high), send_ok, leavers, wait in SERVICES:
         provider = Organisation.objects.get(name=provider_name)
         if not Service.objects.filter(provider=provider, name=name).exists():
             Service.objects.create(
                 provider=provider,
                 name=name,
-                kind=kind,
+                kind=service_kind,
                 needs_met=needs,
                 area=area,
                 min_age=low,

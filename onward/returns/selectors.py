@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -127,27 +128,26 @@ def build_return(*, council: Any, year: int, people: Iterable[YoungPerson] | Non
             continue
         result.oc3.append(row)
         sex = ssda903.sex_code(person.sex, year)
-        if sex is None:
+        if sex is None or sex == "U":  # the rules flag an unknown sex (rule 232)
             result.issues.append(
-                QualityIssue(
-                    person,
-                    f"Sex is recorded as not known, which the {year - 1}-{str(year)[2:]} return cannot hold",
-                    "details",
-                )
+                QualityIssue(person, "Sex is recorded as not known: the return needs male or female", "details")
             )
             result.oc3.pop()
             continue
         # Episodes open at some time in the year, as the return holds them; the rules then expect
         # what a looked-after child's record needs.
         in_year = [e for e in episodes if e.start <= end and (e.end is None or e.end >= start)]
-        missing = _looked_after_gaps(person, in_year)
+        missing = _looked_after_gaps(person, in_year, year)
         if missing:
             result.issues.append(QualityIssue(person, f"Looked after during the year but {missing}", "details"))
             result.oc3.pop()
             continue
         mother = ""
         if person.sex == "F" and in_year:
-            mother = "1" if person.is_parent else "0"
+            # A mother by the end of the year and before care ended (rule 625 checks the child's birth date).
+            care_end = max((e.end or end) for e in in_year)
+            born = person.child_born_on
+            mother = "1" if person.is_parent and born is not None and born <= min(end, care_end) else "0"
         result.header.append(
             {
                 "CHILD": person.child_id,
@@ -156,7 +156,7 @@ def build_return(*, council: Any, year: int, people: Iterable[YoungPerson] | Non
                 "ETHNIC": person.ethnicity,
                 "UPN": person.upn,
                 "MOTHER": mother,
-                "MC_DOB": "",
+                "MC_DOB": ssda903.format_date(person.child_born_on) if mother == "1" else "",
             }
         )
         for episode in in_year:
@@ -172,7 +172,7 @@ def build_return(*, council: Any, year: int, people: Iterable[YoungPerson] | Non
                     "PLACE_PROVIDER": "" if temporary else episode.placement_provider,
                     "DEC": ssda903.format_date(episode.end) if episode.end and episode.end <= end else "",
                     "REC": episode.reason_ceased if episode.end and episode.end <= end else "",
-                    "REASON_PLACE_CHANGE": "",
+                    "REASON_PLACE_CHANGE": episode.reason_place_change,
                     "HOME_POST": episode.home_postcode,
                     "PL_POST": episode.placement_postcode,
                     "URN": episode.urn,
@@ -263,11 +263,25 @@ def _status_row(
     return {**row, "IN_TOUCH": in_touch, "ACTIV": activ, "ACCOM": accom}
 
 
-def _looked_after_gaps(person: YoungPerson, in_year: list[CareEpisode]) -> str:
+def _looked_after_gaps(person: YoungPerson, in_year: list[CareEpisode], year: int) -> str:
     """What the return needs for a young person looked after in the year that the record lacks."""
     if not in_year:
         return ""
     gaps = []
+    if person.sex == "F" and person.is_parent and person.child_born_on is None:
+        gaps.append("no date of birth for her child (the return needs it for mothers)")
+    ordered = sorted(in_year, key=lambda e: e.start)
+    for ending, following in itertools.pairwise(ordered):
+        changed = ending.reason_ceased == "X1" and following.reason_new_episode in ("P", "B", "T", "U")
+        if changed and not ending.reason_place_change and not ending.placement_type.startswith("T"):
+            gaps.append("a change of placement without its reason (recorded on the episode that ended)")
+            break
+    valid_places = ssda903.placement_codes(year)
+    for e in in_year:
+        if e.placement_type not in valid_places:
+            gaps.append(
+                f"an episode with placement type {e.placement_type}, which the {year - 1}-{str(year)[2:]} return does not accept"
+            )
     if not person.upn:
         gaps.append("no unique pupil number")
     if any(not e.home_postcode or not e.placement_postcode for e in in_year):

@@ -41,7 +41,7 @@ def return_export(*, acting_user: User | None, council: Organisation, year: int)
 
 # SSDA903 import ---------------------------------------------------------------------------------
 
-HEADER_FIELDS = ("sex", "date_of_birth", "ethnicity", "upn", "is_parent")
+HEADER_FIELDS = ("sex", "date_of_birth", "ethnicity", "upn", "is_parent", "child_born_on")
 EPISODE_FIELDS = (
     "end",
     "reason_new_episode",
@@ -50,6 +50,7 @@ EPISODE_FIELDS = (
     "placement_type",
     "placement_provider",
     "reason_ceased",
+    "reason_place_change",
     "home_postcode",
     "placement_postcode",
     "urn",
@@ -91,6 +92,7 @@ def _person_values(row: dict[str, str], year: int) -> dict[str, Any]:
         "ethnicity": row["ETHNIC"],
         "upn": row.get("UPN", ""),
         "is_parent": row.get("MOTHER") == "1",
+        "child_born_on": ssda903.parse_date(row["MC_DOB"]) if row.get("MC_DOB") else None,
     }
 
 
@@ -104,6 +106,7 @@ def _episode_values(row: dict[str, str]) -> dict[str, Any]:
         "placement_type": row["PLACE"],
         "placement_provider": row.get("PLACE_PROVIDER", ""),
         "reason_ceased": row.get("REC", ""),
+        "reason_place_change": row.get("REASON_PLACE_CHANGE", ""),
         "home_postcode": row.get("HOME_POST", ""),
         "placement_postcode": row.get("PL_POST", ""),
         "urn": row.get("URN", ""),

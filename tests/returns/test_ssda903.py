@@ -337,3 +337,33 @@ def test_the_commands_import_and_export(council, tmp_path) -> None:
     (tmp_path / "bad" / "header.csv").write_text(HEADER + "B1,F,2005-10-01,WBRI,,,\n")
     with pytest.raises(CommandError, match="Nothing was imported: 1 problems"):
         call_command("import_ssda903", "--council", other.name, "--year", str(YEAR), str(tmp_path / "bad"))
+
+
+def test_the_demo_councils_return_passes_the_departments_rules(db) -> None:
+    """make check-903's check: the demo council's return for this year has no errors."""
+    from django.utils import timezone
+
+    from onward.accounts.models import Organisation
+
+    call_command("load_demo", "--quiet")
+    council = Organisation.objects.get(name="Wexbridge City Council")
+    today = timezone.localdate()
+    year = today.year + 1 if today.month >= 4 else today.year
+    result = selectors.build_return(council=council, year=year)
+    assert len(result.oc3) > 100
+    assert validator.validate_files(result.files(), year=year).exported_table_errors == []
+
+
+def test_a_generated_council_of_5000_passes_the_departments_rules(db) -> None:
+    from django.utils import timezone
+
+    from onward.accounts.models import Organisation
+
+    call_command("generate_cohort", "--council", "Large Council", "--size", "5000", "--seed", "9")
+    council = Organisation.objects.get(name="Large Council")
+    today = timezone.localdate()
+    year = today.year + 1 if today.month >= 4 else today.year
+    result = selectors.build_return(council=council, year=year)
+    assert len(result.oc3) > 1500
+    checked = validator.validate_files(result.files(), year=year)
+    assert checked.exported_table_errors == [], checked.exported_table_errors[:5]

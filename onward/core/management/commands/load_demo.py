@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from faker import Faker
 
 from onward.accounts import services
@@ -48,6 +49,10 @@ USERS: list[tuple[str, list[str], str, list[str], str]] = [
     ("councillor", ["councillor"], COUNCIL, [], "Lead member for children's services"),
     ("admin", ["administrator"], COUNCIL, [], "Systems administrator"),
 ]
+
+
+DEMO_COHORT = 400
+EXTRA_ADVISERS = 9  # so the demo adviser's caseload is about 35, like a real one
 
 
 def demo_email(local: str, organisation: str) -> str:
@@ -118,6 +123,7 @@ class Command(BaseCommand):
             created.set_password(DEMO_PASSWORD)
             created.save(update_fields=["password"])
         sign_ins.append(("Administrator of a second council (tenant isolation)", other_admin))
+        self._young_people(council, teams, fake)
         if options["quiet"]:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo council loaded: {COUNCIL}"))
@@ -127,3 +133,29 @@ class Command(BaseCommand):
         width = max(len(role) for role, _ in sign_ins)
         for role, email in sign_ins:
             self.stdout.write(f"  {role.ljust(width)}  {email}")
+
+    def _young_people(self, council: Organisation, teams: dict[str, Team], fake: Faker) -> None:
+        """About 400 synthetic young people, their histories, and the referrals demo, once."""
+        from onward.people.generator import generate_council
+        from onward.people.models import YoungPerson
+        from onward.referrals.demo import load_referrals_demo
+
+        for i in range(EXTRA_ADVISERS):
+            email = f"adviser{i + 2}@wexbridge.example"
+            if not User.objects.filter(email=email).exists():
+                services.user_create(
+                    acting_user=None,
+                    council=council,
+                    organisation=council,
+                    email=email,
+                    given_name=fake.first_name(),
+                    family_name=fake.last_name(),
+                    job_title="Personal adviser",
+                    role_keys={"personal_adviser"},
+                    teams=[teams["Leaving Care North" if i % 2 else "Leaving Care South"]],
+                )
+        if not YoungPerson.objects.filter(council=council).exists():
+            generate_council(council=council, size=DEMO_COHORT, seed=20261122)
+        # The demo's own referrals would otherwise email the console while it loads.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            load_referrals_demo(council)
