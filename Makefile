@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903
+.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903 bench
 
 prerequisites:
 	@command -v $(PYTHON) >/dev/null || { echo "Onward needs Python 3.11 or newer: install python3 (with venv and pip)."; exit 1; }
@@ -76,6 +76,16 @@ COUNCIL ?= Wexbridge City Council
 check-903: migrate validator-env
 	ONWARD_REQUIRE_2FA=false $(PY) manage.py load_demo --quiet
 	$(PY) manage.py check_ssda903 --council "$(COUNCIL)" --year $(YEAR)
+
+# Benchmarks (results in benchmarks/results/): PostgreSQL on 127.0.0.1:5432 and wrk are needed;
+# the first run generates the national-scale data set (250,000 young people) into onward_bench.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onward_bench
+bench: install-dev assets validator-env
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'onward_bench'" | grep -q 1 || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE onward_bench"
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/web_pages.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/ssda903_export.py
+	$(PY) benchmarks/ssda903_import.py
 
 pytest: install-dev assets validator-env
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -42,7 +42,9 @@ def write_files(folder: Path, children: int, seed: int = 903) -> None:
             start = dob.replace(year=dob.year + 14) + datetime.timedelta(days=30)
             end = dob.replace(year=dob.year + 17)
             episodes.append(f"{child},{start:%d/%m/%Y},S,C2,N1,U4,PR1,{end:%d/%m/%Y},E13,,,,")
-            oc3.append(f"{child},{dob:%d/%m/%Y},YES,{rng.choice(['F2', 'F5', 'G5', 'F1', 'G4'])},{rng.choice(['U1', 'D1', 'B1', 'K2'])}")
+            oc3.append(
+                f"{child},{dob:%d/%m/%Y},YES,{rng.choice(['F2', 'F5', 'G5', 'F1', 'G4'])},{rng.choice(['U1', 'D1', 'B1', 'K2'])}"
+            )
         else:
             start = dob + datetime.timedelta(days=rng.randint(30, 365 * age))
             episodes.append(f"{child},{start:%d/%m/%Y},S,{rng.choice(['C2', 'V2'])},N1,{rng.choice(PLACES)},PR1,,,,,,")
@@ -54,7 +56,7 @@ def write_files(folder: Path, children: int, seed: int = 903) -> None:
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
     """Wall seconds, peak resident memory in MB, and exit status of one process."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     return elapsed, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
@@ -73,12 +75,31 @@ def main() -> int:
         folder.mkdir()
         write_files(folder, args.children)
         database = Path(tmp) / "bench.sqlite3"
-        env = {**os.environ, "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{database}"), "ONWARD_REQUIRE_2FA": "false", "DJANGO_SETTINGS_MODULE": "config.settings.local", "ONWARD_LOG_LEVEL": "WARNING"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{database}"),
+            "ONWARD_REQUIRE_2FA": "false",
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+            "ONWARD_LOG_LEVEL": "WARNING",
+        }
         manage = [sys.executable, str(ROOT / "manage.py")]
-        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)  # noqa: S603
-        subprocess.run([*manage, "shell", "-c", "from onward.accounts.services import council_create; council_create(name='Bench Council')"], env=env, check=True)  # noqa: S603
-        onward_time, onward_mb, onward_status = measure([*manage, "import_ssda903", "--council", "Bench Council", "--year", str(YEAR), str(folder)], env)
-        validator_time, validator_mb, validator_status = measure([str(validator_python), str(ROOT / "scripts" / "validate_903.py"), "--year", str(YEAR), str(folder)], env)
+        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+        subprocess.run(
+            [
+                *manage,
+                "shell",
+                "-c",
+                "from onward.accounts.services import council_create; council_create(name='Bench Council')",
+            ],
+            env=env,
+            check=True,
+        )
+        onward_time, onward_mb, onward_status = measure(
+            [*manage, "import_ssda903", "--council", "Bench Council", "--year", str(YEAR), str(folder)], env
+        )
+        validator_time, validator_mb, validator_status = measure(
+            [str(validator_python), str(ROOT / "scripts" / "validate_903.py"), "--year", str(YEAR), str(folder)], env
+        )
     result = {
         "benchmark": "ssda903_import",
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
