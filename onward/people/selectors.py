@@ -35,6 +35,7 @@ from onward.people.models import (
     SupportRequest,
     YoungPerson,
 )
+from onward.referrals.models import Referral, Send
 
 PLAN_REVIEW_MONTHS = 6
 
@@ -170,6 +171,19 @@ def annotate_risk(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet
         has_next_step=Exists(
             EETSpell.objects.filter(person=OuterRef("pk"), superseded_at__isnull=True, start__gt=OuterRef("eet_end"))
         ),
+        open_referral=Exists(
+            Referral.objects.filter(person=OuterRef("pk")).filter(
+                Q(status__in=[Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO])
+                | Q(
+                    sends__status__in=[
+                        Send.Status.SENT,
+                        Send.Status.ACCEPTED,
+                        Send.Status.IN_CONTACT,
+                        Send.Status.STARTED,
+                    ]
+                )
+            )
+        ),
         recent_pep=Exists(
             PEP.objects.filter(
                 person=OuterRef("pk"),
@@ -186,7 +200,8 @@ def risk_reasons(row: Any, day: datetime.date) -> list[str]:
 
     ``row`` is a young person from ``annotate_risk``. The rules: a course or job ends within 6
     weeks with no next step recorded; NEET for 3 months or more; no contact for 2 months, or
-    not in touch; pathway plan overdue; looked after in Year 12 or 13 with no PEP this term.
+    not in touch; pathway plan overdue; looked after in Year 12 or 13 with no PEP this term. A young
+    person NEET for 3 months counts only if no referral for them is in progress.
     """
     category = Category(row.category)
     if category not in categories.IN_SCOPE_CATEGORIES or (
@@ -203,10 +218,12 @@ def risk_reasons(row: Any, day: datetime.date) -> list[str]:
     ):
         label = EETActivity(activity).label
         reasons.append(f"{label} ends on {row.eet_end:%-d %B %Y} with no next step recorded")
-    if activity in NEET_ACTIVITIES and row.eet_since is not None:
+    if activity in NEET_ACTIVITIES and row.eet_since is not None and not row.open_referral:
         months = _months_between(row.eet_since, day)
         if months >= RISK_NEET_MONTHS:
-            reasons.append(f"Not in education, employment or training for {months} months")
+            reasons.append(
+                f"Not in education, employment or training for {months} months, with no referral in progress"
+            )
     if row.last_contact_on is None or row.last_contact_on < _months_before(day, RISK_NO_CONTACT_MONTHS):
         reasons.append("No contact for 2 months or more")
     elif row.last_in_touch != "YES":

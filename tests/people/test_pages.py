@@ -104,9 +104,10 @@ def test_the_at_risk_list_gives_reasons(world, signed_in) -> None:
     person = add_care_leaver(a, name="Gwen", age=20, activity="neet_not_ready", months_in_activity=5)
     response = signed_in(a.users["team_manager"]).get(reverse("people:at-risk"))
     flagged = {p.pk: reasons for p, reasons in response.context["flagged"]}
-    assert any(r.startswith("Not in education, employment or training for 4 months") for r in flagged[person.pk]), (
-        flagged
-    )
+    assert any(
+        r.startswith("Not in education, employment or training for 4 months, with no referral")
+        for r in flagged[person.pk]
+    ), flagged
     assert "No contact for 2 months or more" in flagged[person.pk]
     assert "Pathway plan review overdue" in flagged[person.pk]
 
@@ -338,3 +339,17 @@ def test_the_home_page_counts_the_caseload_neet_and_overdue_plans(world, signed_
     summary = signed_in(adviser).get(reverse("core:home")).context["summary"]
     assert summary["plans_overdue"] == 2
     assert signed_in(a.users["councillor"]).get(reverse("core:home")).context["summary"] is None
+
+
+def test_a_referral_in_progress_takes_a_long_neet_spell_off_the_at_risk_reasons(world, signed_in) -> None:
+    """NEET for months counts as a risk only while no referral is in progress for them."""
+    from onward.referrals.models import Referral
+
+    a = world["A"]
+    person = add_care_leaver(a, name="Nia", age=20, activity="neet_seeking", months_in_activity=6)
+    Referral.objects.create(
+        council=a.council, person=person, made_by=a.users["personal_adviser"], needs=["job_search"], triage_due=TODAY()
+    )
+    response = signed_in(a.users["team_manager"]).get(reverse("people:at-risk"))
+    reasons = {p.pk: r for p, r in response.context["flagged"]}.get(person.pk, [])
+    assert not any(r.startswith("Not in education, employment or training") for r in reasons)
