@@ -96,10 +96,18 @@ class TriageForm(GovukForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, services: Any, ranked: list[Any], needs: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["services"].queryset = services  # type: ignore[attr-defined]
-        self.fields["services"].label_from_instance = lambda s: f"{s.name}, {s.provider.name}"  # type: ignore[attr-defined]
+        field = self.fields["services"]
+        field.queryset = services  # type: ignore[attr-defined]
+        wanted = set(needs)
+
+        def label(service: Any) -> str:
+            met = len(wanted & set(service.needs_met or []))
+            suffix = f" (meets {met} of their needs)" if met else ""
+            return f"{service.name}, {service.provider.name}{suffix}"
+
+        field.choices = [(s.pk, label(s)) for s in ranked]  # type: ignore[attr-defined]
 
 
 class SendUpdateForm(GovukForm):

@@ -192,7 +192,20 @@ class Event(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or 'new'} to {self.to_status}"
+        return f"{self.from_label} to {self.to_label}"
+
+    @staticmethod
+    def _label(status: str) -> str:
+        labels = {**dict(Referral.Status.choices), **dict(Send.Status.choices)}
+        return str(labels.get(status, status)).lower() if status else "new"
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)
 
 
 class Feedback(TimeStampedModel):

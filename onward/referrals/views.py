@@ -146,6 +146,8 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         triage_form = forms.TriageForm(
             request.POST if request.method == "POST" and "decision" in request.POST else None,
             services=access.services_visible_to(user).filter(pk__in=[s.pk for s in suggested]),
+            ranked=suggested,
+            needs=referral.needs,
             initial={"priority": referral.priority, "version": referral.version},
         )
         if request.method == "POST" and "decision" in request.POST and triage_form.is_valid():
