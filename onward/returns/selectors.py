@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q
+from django.utils import timezone
 
 from onward.core import codelists
 from onward.people import categories
@@ -71,33 +72,83 @@ def _spell_around(spells: list[Any], birthday: datetime.date) -> Any:
 CHUNK = 2000
 
 
-def _people(council: Any) -> Iterator[YoungPerson]:
-    """Every young person of the council with their histories, a chunk at a time to bound memory.
+class SpellRow(NamedTuple):
+    pk: int
+    start: datetime.date
+    end: datetime.date | None
+    activity: str
+    part_time: bool
 
-    Only those who could be in the return are read: those whose care history makes them care
-    leavers, or for whom an imported return is held as evidence of it.
+
+class StayRow(NamedTuple):
+    pk: int
+    start: datetime.date
+    end: datetime.date | None
+    accommodation_type: str
+    suitability: str
+
+    @property
+    def suitable(self) -> bool:
+        return self.suitability == AccommodationSpell.Suitability.SUITABLE
+
+
+class ContactRow(NamedTuple):
+    pk: int
+    date: datetime.date
+    in_touch: str
+
+
+@dataclass
+class Histories:
+    episodes: list[CareEpisode] = field(default_factory=list)
+    eet: list[SpellRow] = field(default_factory=list)
+    stays: list[StayRow] = field(default_factory=list)
+    contacts: list[ContactRow] = field(default_factory=list)
+
+
+def _people(council: Any, year: int) -> Iterator[tuple[YoungPerson, Histories]]:
+    """The young people who could be in the year's return, with the histories it reads, in chunks.
+
+    Only care leavers (by their care history, or by an imported return held as evidence) aged
+    17 to 25 at some time in the year are read, and of their histories only the records near
+    enough to the year to matter, as plain rows: memory stays bounded and a national export quick.
     """
+    start, end = ssda903.collection_window(year)
+    low, high = start - WINDOW_BEFORE, end + WINDOW_AFTER
     ids = list(
         YoungPerson.objects.filter(council=council)
         .filter(Q(eligible_from__isnull=False) | Q(recorded_care_leaver_from__isnull=False))
+        .filter(
+            date_of_birth__lte=people_selectors.years_before(end, 17),
+            date_of_birth__gt=people_selectors.years_before(start, 26),
+        )
         .order_by("child_id")
         .values_list("pk", flat=True)
     )
-    for start in range(0, len(ids), CHUNK):
-        yield from _with_histories(YoungPerson.objects.filter(pk__in=ids[start : start + CHUNK]).order_by("child_id"))
+    current = Q(superseded_at__isnull=True)
+    overlapping = current & Q(start__lte=high) & (Q(end__isnull=True) | Q(end__gte=low))
+    for first in range(0, len(ids), CHUNK):
+        chunk = ids[first : first + CHUNK]
+        histories: dict[int, Histories] = {pk: Histories() for pk in chunk}
+        for episode in CareEpisode.objects.filter(person_id__in=chunk).order_by("start", "id"):
+            histories[episode.person_id].episodes.append(episode)
+        for person_id, *row in EETSpell.objects.filter(overlapping, person_id__in=chunk).values_list(
+            "person_id", "pk", "start", "end", "activity", "part_time"
+        ):
+            histories[person_id].eet.append(SpellRow(*row))  # type: ignore[arg-type]
+        for person_id, *row in AccommodationSpell.objects.filter(overlapping, person_id__in=chunk).values_list(
+            "person_id", "pk", "start", "end", "accommodation_type", "suitability"
+        ):
+            histories[person_id].stays.append(StayRow(*row))  # type: ignore[arg-type]
+        for person_id, *row in Contact.objects.filter(
+            current, person_id__in=chunk, date__gte=low, date__lte=high
+        ).values_list("person_id", "pk", "date", "in_touch"):
+            histories[person_id].contacts.append(ContactRow(*row))  # type: ignore[arg-type]
+        for person in YoungPerson.objects.filter(pk__in=chunk).order_by("child_id"):
+            yield person, histories[person.pk]
 
 
-def _with_histories(people: QuerySet[YoungPerson]) -> QuerySet[YoungPerson]:
-    current = {"superseded_at__isnull": True}
-    return people.prefetch_related(
-        Prefetch("episodes", queryset=CareEpisode.objects.order_by("start", "id")),
-        Prefetch("eet_spells", queryset=EETSpell.objects.filter(**current)),
-        Prefetch("accommodation_spells", queryset=AccommodationSpell.objects.filter(**current)),
-        Prefetch("contacts", queryset=Contact.objects.filter(**current)),
-    )
-
-
-def build_return(*, council: Any, year: int, people: Iterable[YoungPerson] | None = None) -> Return:
+def build_return(*, council: Any, year: int) -> Return:
     """The care leavers part of the return for ``year``: OC3, and header, episodes and UASC for them.
 
     Who is in OC3 (REFERENCE.md §1.5): care leavers (13 weeks looked after since the 14th
@@ -110,8 +161,9 @@ def build_return(*, council: Any, year: int, people: Iterable[YoungPerson] | Non
     """
     start, end = ssda903.collection_window(year)
     result = Return(year=year, header=[], episodes=[], oc3=[], uasc=[], issues=[])
-    for person in people if people is not None else _people(council):
-        episodes = list(person.episodes.all())
+    today = timezone.localdate()
+    for person, histories in _people(council, year):
+        episodes = histories.episodes
         summary = people_selectors.summary_for(
             person, [categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased) for e in episodes]
         )
@@ -123,7 +175,7 @@ def build_return(*, council: Any, year: int, people: Iterable[YoungPerson] | Non
             or reason in codelists.ADOPTED
         ):
             continue
-        row = _oc3_row(person, summary, year, start, end, result.issues)
+        row = _oc3_row(person, histories, summary, year, start, end, result.issues, today)
         if row is None:
             continue
         result.oc3.append(row)
@@ -187,19 +239,23 @@ def build_return(*, council: Any, year: int, people: Iterable[YoungPerson] | Non
 
 def _oc3_row(
     person: YoungPerson,
+    histories: Histories,
     summary: categories.CareSummary,
     year: int,
     start: datetime.date,
     end: datetime.date,
     issues: list[QualityIssue],
+    today: datetime.date,
 ) -> dict[str, str] | None:
     dob = person.date_of_birth
-    contacts = list(person.contacts.all())
+    contacts = histories.contacts
     died_on = person.died_on
     birthday_age = next((n for n in range(17, 22) if start <= categories.birthday(dob, n) <= end), None)
     row = {"CHILD": person.child_id, "DOB": ssda903.format_date(dob)}
     if birthday_age is not None:
         bday = categories.birthday(dob, birthday_age)
+        if bday > today:
+            return None  # a birthday still to come in a year in progress: nothing to report yet
         if birthday_age in (17, 18) and (
             summary.looked_after_on(bday) or (summary.care_ended_on and summary.care_ended_on >= bday)
         ):
@@ -216,7 +272,7 @@ def _oc3_row(
                 )
             )
             return None
-        return _status_row(person, row, contact.in_touch, bday, birthday_age, issues)
+        return _status_row(person, histories, row, contact.in_touch, bday, birthday_age, issues)
     # 22 to 25: in touch in the year, described at the latest contact.
     age_at_end = categories.age_on(dob, end)
     if not 22 <= age_at_end <= 25 or (died_on is not None and died_on <= end):
@@ -225,11 +281,12 @@ def _oc3_row(
     if not in_touch:
         return None
     latest = max(in_touch, key=lambda c: (c.date, c.pk))
-    return _status_row(person, row, latest.in_touch, latest.date, None, issues)
+    return _status_row(person, histories, row, latest.in_touch, latest.date, None, issues)
 
 
 def _status_row(
     person: YoungPerson,
+    histories: Histories,
     row: dict[str, str],
     in_touch: str,
     day: datetime.date,
@@ -241,11 +298,11 @@ def _status_row(
         return {**row, "IN_TOUCH": in_touch, "ACTIV": "0", "ACCOM": "0"}
     if in_touch != codelists.InTouch.YES:
         return {**row, "IN_TOUCH": in_touch, "ACTIV": "0", "ACCOM": "0"}
-    spell = _spell_around(list(person.eet_spells.all()), day)
+    spell = _spell_around(histories.eet, day)
     if spell is None or spell.activity == codelists.EETActivity.NOT_KNOWN:
         issues.append(QualityIssue(person, f"In touch but no activity recorded {when}", "eet"))
         return None
-    accommodation = _spell_around(list(person.accommodation_spells.all()), day)
+    accommodation = _spell_around(histories.stays, day)
     if accommodation is None:
         issues.append(QualityIssue(person, f"In touch but no accommodation recorded {when}", "accommodation"))
         return None
