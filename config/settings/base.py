@@ -163,6 +163,10 @@ STORAGES = {
 # Background work (large imports) runs from a queue in the database: `python manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env("ONWARD_TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 ONWARD_BACKGROUND_IMPORT_ROWS = env.int("ONWARD_BACKGROUND_IMPORT_ROWS", default=5000)
+# Referrals: working days allowed for triage; whether a partner's recorded start goes straight into
+# the young person's EET history (otherwise their personal adviser confirms it).
+ONWARD_TRIAGE_WORKING_DAYS = env.int("ONWARD_TRIAGE_WORKING_DAYS", default=5)
+ONWARD_REFERRAL_STARTS_DIRECT = env.bool("ONWARD_REFERRAL_STARTS_DIRECT", default=False)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -274,3 +274,11 @@ class PartnerListForm(GovukForm):
         if item.size > 5 * 1024 * 1024:
             raise forms.ValidationError("The file must be smaller than 5 MB")
         return item
+
+
+class NoteForm(GovukForm):
+    note = forms.CharField(
+        label="Progress note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the progress note"},
+    )

@@ -35,7 +35,6 @@ from onward.referrals.models import (
 )
 
 Action = AuditEvent.Action
-TRIAGE_WORKING_DAYS = 5
 
 # The states a send may move to from each state.
 TRANSITIONS: dict[str, set[str]] = {
@@ -137,7 +136,7 @@ def referral_create(
         barriers=barriers,
         availability=availability,
         priority=priority,
-        triage_due=working_days_after(today, getattr(settings, "ONWARD_TRIAGE_WORKING_DAYS", TRIAGE_WORKING_DAYS)),
+        triage_due=working_days_after(today, settings.ONWARD_TRIAGE_WORKING_DAYS),
     )
     referral.full_clean()
     referral.save()
@@ -374,7 +373,7 @@ def send_update(
     )
     if (
         to_status == Send.Status.STARTED
-        and getattr(settings, "ONWARD_REFERRAL_STARTS_DIRECT", False)
+        and settings.ONWARD_REFERRAL_STARTS_DIRECT
         and KIND_ACTIVITY.get(locked.service.kind)
     ):
         start_confirm(acting_user=acting_user, send=locked, activity=str(KIND_ACTIVITY[locked.service.kind]))
@@ -580,3 +579,27 @@ def partner_list_match(*, acting_user: User, name: str, content: bytes) -> Partn
         summary=f"{acting_user.organisation.name} sent its list: {len(matched)} matched, {len(unmatched)} to review",
     )
     return result
+
+
+@transaction.atomic
+def send_note(*, acting_user: User, send: Send, note: str) -> Event:
+    """A progress note on a referral, kept in its history without changing its state."""
+    if not note.strip():
+        raise ValidationError({"note": "Enter the progress note"})
+    locked = Send.objects.select_for_update().select_related("referral").get(pk=send.pk)
+    event = Event.objects.create(
+        referral=locked.referral,
+        send=locked,
+        actor=acting_user,
+        from_status=locked.status,
+        to_status=locked.status,
+        note=note.strip(),
+    )
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=locked.referral.council,
+        obj=locked,
+        summary="Progress note added",
+    )
+    return event

@@ -259,6 +259,11 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Recorded")
             return redirect("referrals:received-detail", pk=send.pk)
+    note_form = forms.NoteForm(request.POST if request.method == "POST" and "progress_note" in request.POST else None)
+    if request.method == "POST" and "progress_note" in request.POST and note_form.is_valid():
+        services.send_note(acting_user=user, send=send, note=note_form.cleaned_data["note"])
+        messages.success(request, "Progress note added")
+        return redirect("referrals:received-detail", pk=send.pk)
     if request.method == "POST" and "onward" in request.POST and onward_form.is_valid():
         try:
             new = services.send_onward(acting_user=user, send=send, service=onward_form.cleaned_data["service"])
@@ -278,6 +283,7 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shared": shared,
             "update_form": update_form if allowed else None,
             "onward_form": onward_form,
+            "note_form": note_form,
             "events": referral.events.filter(send__service__provider=user.organisation).select_related("actor"),
         },
     )

@@ -396,3 +396,44 @@ def test_the_demo_directory_has_at_least_20_services_from_8_partners(db) -> None
     load_referrals_demo(council)
     assert Service.objects.count() == count >= 20
     assert Service.objects.values("provider").distinct().count() >= 8
+
+
+@pytest.mark.parametrize("start", list(Send.Status.values))
+def test_every_transition_from_each_state_is_allowed_exactly_when_the_lifecycle_says(start, world) -> None:
+    """From each state, each target is refused unless the lifecycle allows it; allowed ones succeed."""
+    a = world["A"]
+    for target in Send.Status.values:
+        send = Send.objects.create(
+            referral=a.referral,
+            service=a.service,
+            sent_by=a.users["triage_coordinator"],
+            status=start,
+            started_on=TODAY() - datetime.timedelta(days=30) if start == "started" else None,
+        )
+        allowed = target in services.TRANSITIONS.get(start, set())
+        try:
+            services.send_update(
+                acting_user=a.users["partner_provider"],
+                send=send,
+                to_status=target,
+                version=send.version,
+                day=TODAY(),
+                reason="A reason",
+            )
+        except ValidationError as error:
+            assert not allowed, (start, target, error)
+        else:
+            assert allowed, (start, target)
+            send.refresh_from_db()
+            assert send.status == target
+
+
+def test_a_partner_adds_a_progress_note_kept_in_the_history(world, signed_in) -> None:
+    a = world["A"]
+    client = signed_in(a.users["partner_provider"])
+    url = reverse("referrals:received-detail", kwargs={"pk": a.send.pk})
+    assert "Enter the progress note" in client.post(url, {"progress_note": "1", "note": ""}).content.decode()
+    client.post(url, {"progress_note": "1", "note": "Came to the taster session"})
+    assert a.referral.events.filter(send=a.send, note="Came to the taster session").exists()
+    a.send.refresh_from_db()
+    assert a.send.status == Send.Status.SENT
