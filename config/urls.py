@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("onward.people.urls")),
     path("returns/", include("onward.returns.urls")),
     path("referrals/", include("onward.referrals.urls")),
+    path("opportunities/", include("onward.opportunities.urls")),
 ]
 
 handler403 = "onward.core.views.error_403"

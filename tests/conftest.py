@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onward.accounts.models import Organisation, Team, User
 from onward.accounts.permissions import ROLES
+from onward.opportunities.models import Application, Employer, Opportunity
 from onward.people.categories import birthday
 from onward.people.models import Allocation, CareEpisode, EETSpell, SupportRequest, YoungPerson
 from onward.people.services import refresh_care_summary
@@ -38,6 +39,9 @@ class Tenant:
     service: Service | None = None
     referral: Referral | None = None
     send: Send | None = None
+    employer: Employer | None = None
+    opportunity: Opportunity | None = None
+    application: Application | None = None
 
 
 def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenant:
@@ -75,7 +79,35 @@ def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenan
         columns={"child_id": "Child ID", "activity": "Activity", "start": "Start"},
     )
     add_referral(tenant)
+    add_opportunity(tenant)
     return tenant
+
+
+def add_opportunity(tenant: Tenant) -> None:
+    """An employer (the tenant's partner is not one), an apprenticeship, and the young person put forward."""
+    today = timezone.localdate()
+    tenant.employer = Employer.objects.create(
+        council=tenant.council,
+        name=f"{tenant.council.name} Depot",
+        sector="logistics",
+        location="Town centre",
+        status="engaged",
+    )
+    tenant.opportunity = Opportunity.objects.create(
+        council=tenant.council,
+        employer=tenant.employer,
+        title="Warehouse apprentice",
+        kind="apprenticeship",
+        location="Town centre",
+        closing_on=today + datetime.timedelta(days=30),
+    )
+    tenant.application = Application.objects.create(
+        opportunity=tenant.opportunity,
+        person=tenant.person,
+        put_forward_by=tenant.users["personal_adviser"],
+        consent_given_on=today,
+        consent_method="in_person",
+    )
 
 
 def add_referral(tenant: Tenant) -> None:

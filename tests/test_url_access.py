@@ -54,6 +54,7 @@ def needs_any(*perms: Perm) -> Rule:
 
 
 PEOPLE = (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
+EMPLOYMENT = (Perm.MANAGE_EMPLOYERS, Perm.MANAGE_OPPORTUNITIES, Perm.PUT_FORWARD)
 
 
 def post_only(rule_for_post: Rule | None = None) -> Rule:
@@ -147,6 +148,51 @@ RULES: dict[str, Rule] = {
     "referrals:service-update": Rule(
         lambda user: 302 if user is None else (200 if user.can(Perm.MANAGE_DIRECTORY) else 403)
     ),
+    "opportunities:opportunity-list": Rule(
+        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
+    ),
+    "opportunities:opportunity-detail": Rule(
+        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
+    ),
+    "opportunities:opportunity-create": needs(Perm.MANAGE_OPPORTUNITIES),
+    "opportunities:opportunity-update": needs(Perm.MANAGE_OPPORTUNITIES),
+    "opportunities:for-person": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (
+                200
+                if user.is_council_staff and user.can_any(EMPLOYMENT) and user.can_any(PEOPLE)
+                else (404 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
+            )
+        )
+    ),
+    "opportunities:application-detail": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (
+                200
+                if user.is_council_staff and (user.can(Perm.MANAGE_OPPORTUNITIES) or user.can(Perm.PUT_FORWARD))
+                else 403
+            )
+        )
+    ),
+    "opportunities:employer-list": Rule(
+        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
+    ),
+    "opportunities:employer-detail": Rule(
+        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
+    ),
+    "opportunities:employer-create": needs(Perm.MANAGE_EMPLOYERS),
+    "opportunities:employer-update": needs(Perm.MANAGE_EMPLOYERS),
+    "opportunities:candidates": Rule(lambda user: 302 if user is None else 403),
+    "opportunities:counts": Rule(
+        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
+    ),
+    "opportunities:training": Rule(
+        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
+    ),
     "audit:event-list": needs(Perm.VIEW_AUDIT),
     "audit:event-export": needs(Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT),
 }
@@ -208,6 +254,14 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.send.pk}
     elif name in ("referrals:service-detail", "referrals:service-update"):
         kwargs = {"pk": tenant.service.pk}
+    elif name in ("opportunities:opportunity-detail", "opportunities:opportunity-update"):
+        kwargs = {"pk": tenant.opportunity.pk}
+    elif name in ("opportunities:employer-detail", "opportunities:employer-update"):
+        kwargs = {"pk": tenant.employer.pk}
+    elif name == "opportunities:application-detail":
+        kwargs = {"pk": tenant.application.pk}
+    elif name == "opportunities:for-person":
+        kwargs = {"person_pk": tenant.person.pk}
     elif name == "people:caseload-export":
         kwargs = {"file_format": "csv"}
     elif name == "accounts:set-password":

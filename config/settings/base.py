@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "onward.people",
     "onward.returns",
     "onward.referrals",
+    "onward.opportunities",
 ]
 
 MIDDLEWARE = [

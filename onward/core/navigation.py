@@ -20,9 +20,12 @@ class NavItem:
     url_name: str
     any_of: tuple[Perm, ...] = ()
     council_staff_only: bool = False
+    employers_only: bool = False
 
     def visible_to(self, user: User) -> bool:
         if self.council_staff_only and not user.is_council_staff:
+            return False
+        if self.employers_only and user.organisation.kind != "employer":
             return False
         return not self.any_of or user.can_any(self.any_of)
 
@@ -35,6 +38,14 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Triage", "referrals:triage-queue", (Perm.TRIAGE_REFERRALS,)),
     NavItem("Referrals received", "referrals:received-list", (Perm.RECEIVE_REFERRALS,)),
     NavItem("Referrals", "referrals:referral-list", (Perm.CREATE_REFERRALS,)),
+    NavItem(
+        "Opportunities",
+        "opportunities:opportunity-list",
+        (Perm.MANAGE_EMPLOYERS, Perm.MANAGE_OPPORTUNITIES, Perm.PUT_FORWARD),
+        council_staff_only=True,
+    ),
+    NavItem("Employers", "opportunities:employer-list", (Perm.MANAGE_EMPLOYERS, Perm.MANAGE_OPPORTUNITIES)),
+    NavItem("Candidates", "opportunities:candidates", (Perm.RECEIVE_REFERRALS,), employers_only=True),
     NavItem(
         "Referral monitoring",
         "referrals:monitoring",

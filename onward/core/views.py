@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.core.navigation import navigation_for
+from onward.opportunities import selectors as opportunity_selectors
 from onward.people import selectors as people_selectors
 from onward.referrals import selectors as referral_selectors
 
@@ -36,6 +38,17 @@ def home(request: HttpRequest) -> HttpResponse:
     tasks = referral_selectors.tasks_for(
         user, access.referrals_visible_to(user), access.sends_received_by(user), people_selectors.today()
     )
+    if user.can(Perm.MANAGE_OPPORTUNITIES):
+        due = opportunity_selectors.checks_due(access.applications_visible_to(user), people_selectors.today()).count()
+        if due:
+            tasks.append(
+                referral_selectors.Task(
+                    f"{due} sustainment check{'s' if due != 1 else ''} due",
+                    reverse("opportunities:opportunity-list"),
+                    due,
+                    True,
+                )
+            )
     return render(
         request,
         "core/home.html",

@@ -473,7 +473,13 @@ AGE_BAND_LABELS = {
 
 def filter_age_band(people: QuerySet[YoungPerson], band: str, day: datetime.date) -> QuerySet[YoungPerson]:
     low, high = AGE_BANDS[band]
-    # Aged at least ``low`` and at most ``high`` on ``day``.
+    return filter_age_band_range(people, low, high, day)
+
+
+def filter_age_band_range(
+    people: QuerySet[YoungPerson], low: int, high: int, day: datetime.date
+) -> QuerySet[YoungPerson]:
+    """Those aged at least ``low`` and at most ``high`` on ``day``."""
     return people.filter(date_of_birth__lte=years_before(day, low), date_of_birth__gt=years_before(day, high + 1))
 
 

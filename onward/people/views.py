@@ -303,6 +303,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "kinds": RECORD_KINDS,
             "school_year": selectors.school_year_on(person.date_of_birth, day),
             "can_refer": user.can(Perm.CREATE_REFERRALS),
+            "can_put_forward": user.can(Perm.PUT_FORWARD),
             "referrals": access.referrals_visible_to(user).filter(person=person).order_by("-created_at"),
             "pending_requests": SupportRequest.objects.filter(
                 person=person, superseded_at__isnull=True, outcome=SupportRequest.Outcome.PENDING

@@ -1,0 +1,141 @@
+"""Reads for employers and opportunities: matching, and the counts that serve as indicators."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from onward.core.codelists import NEET_ACTIVITIES
+from onward.opportunities.models import Application, Employer, Engagement, Opportunity, StaffTraining, SustainmentCheck
+from onward.opportunities.services import eligibility_problem
+from onward.people import selectors as people_selectors
+from onward.people.models import Aspiration, YoungPerson
+
+
+def open_opportunities(opportunities: QuerySet[Opportunity], day: datetime.date) -> QuerySet[Opportunity]:
+    return opportunities.filter(Q(closing_on__isnull=True) | Q(closing_on__gte=day))
+
+
+def suggested_people(
+    opportunity: Opportunity, people: QuerySet[YoungPerson], day: datetime.date, limit: int = 25
+) -> list[tuple[YoungPerson, list[str]]]:
+    """Eligible young people, NEET or at risk first, then those whose aspiration matches the sector
+    or who live where the opportunity is; each with the reasons it suits them."""
+    candidates: Any = people_selectors.annotate_risk(
+        people_selectors.filter_age_band_range(people, opportunity.min_age, opportunity.max_age, day), day
+    ).select_related("personal_adviser")[:600]
+    sectors = {
+        a.person_id: a.sector.lower()
+        for a in Aspiration.objects.filter(person__in=[p.pk for p in candidates], superseded_at__isnull=True).order_by(
+            "date"
+        )
+    }
+    taken = set(Application.objects.filter(opportunity=opportunity).values_list("person_id", flat=True))
+    scored = []
+    for person in candidates:
+        if person.pk in taken or eligibility_problem(opportunity, person, day):
+            continue
+        reasons = []
+        if person.eet_activity in NEET_ACTIVITIES:
+            reasons.append("Not in education, employment or training")
+        elif people_selectors.risk_reasons(person, day):
+            reasons.append("At risk of NEET")
+        sector = sectors.get(person.pk, "")
+        if sector and (
+            sector in opportunity.title.lower()
+            or sector in opportunity.description.lower()
+            or sector in opportunity.employer.sector.lower()
+        ):
+            reasons.append(f"Hopes to work in {sector}")
+        place = (person.out_of_area_location if person.lives_out_of_area else "").lower()
+        if place and place in opportunity.location.lower():
+            reasons.append(f"Lives in {person.out_of_area_location}")
+        scored.append((-len(reasons), person.legal_family_name, person.pk, person, reasons))
+    scored.sort(key=lambda item: item[:3])
+    return [(person, reasons) for *_, person, reasons in scored[:limit]]
+
+
+def suggested_opportunities(
+    person: YoungPerson, opportunities: QuerySet[Opportunity], day: datetime.date
+) -> list[Opportunity]:
+    aspiration = Aspiration.objects.filter(person=person, superseded_at__isnull=True).order_by("-date").first()
+    sector = aspiration.sector.lower() if aspiration and aspiration.sector else ""
+    eligible = [
+        o
+        for o in open_opportunities(opportunities, day).select_related("employer")
+        if not eligibility_problem(o, person, day)
+    ]
+    return sorted(
+        eligible,
+        key=lambda o: (
+            0 if sector and sector in o.employer.sector.lower() else 1,
+            o.closing_on or datetime.date.max,
+            o.title,
+        ),
+    )
+
+
+@dataclass
+class Counts:
+    employers_engaged: int
+    employers_offering: int
+    opportunities_offered: int
+    places_offered: int
+    interviews: int
+    guaranteed_interviews: int
+    starts: int
+    apprenticeships_inside_council: int
+    sustained_3_months: int
+    sustained_6_months: int
+    staff_trained: int
+
+
+def counts(*, council: Any, start: datetime.date, end: datetime.date) -> Counts:
+    """The employer-engagement indicators for a period (inclusive), for dashboards and plan measures."""
+    employers = Employer.objects.filter(council=council)
+    opportunities = Opportunity.objects.filter(council=council, created_at__date__gte=start, created_at__date__lte=end)
+    applications = Application.objects.filter(opportunity__council=council)
+    checks = SustainmentCheck.objects.filter(
+        application__opportunity__council=council, still_there=True, checked_on__gte=start, checked_on__lte=end
+    )
+    return Counts(
+        employers_engaged=employers.filter(
+            Q(status__in=[Employer.Status.ENGAGED, Employer.Status.CHAMPION])
+            | Q(pk__in=Engagement.objects.filter(date__gte=start, date__lte=end).values("employer_id"))
+        )
+        .distinct()
+        .count(),
+        employers_offering=employers.filter(pk__in=opportunities.values("employer_id")).count(),
+        opportunities_offered=opportunities.count(),
+        places_offered=sum(opportunities.values_list("places", flat=True)),
+        interviews=applications.filter(interview_on__gte=start, interview_on__lte=end).count(),
+        guaranteed_interviews=applications.filter(
+            interview_on__gte=start, interview_on__lte=end, guaranteed_interview=True
+        ).count(),
+        starts=applications.filter(started_on__gte=start, started_on__lte=end).count(),
+        apprenticeships_inside_council=applications.filter(
+            started_on__gte=start,
+            started_on__lte=end,
+            opportunity__kind=Opportunity.Kind.APPRENTICESHIP,
+            opportunity__employer__is_council=True,
+        ).count(),
+        sustained_3_months=checks.filter(point=SustainmentCheck.Point.MONTHS_3).count(),
+        sustained_6_months=checks.filter(point=SustainmentCheck.Point.MONTHS_6).count(),
+        staff_trained=StaffTraining.objects.filter(council=council, completed_on__gte=start, completed_on__lte=end)
+        .values("staff_id")
+        .distinct()
+        .count(),
+    )
+
+
+def checks_due(applications: QuerySet[Application], day: datetime.date) -> QuerySet[SustainmentCheck]:
+    """Sustainment checks due by ``day`` and not yet recorded."""
+    return SustainmentCheck.objects.filter(
+        application__in=applications,
+        due_on__lte=day,
+        checked_on__isnull=True,
+        application__status=Application.Status.STARTED,
+    ).select_related("application__person", "application__opportunity")
