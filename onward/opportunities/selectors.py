@@ -53,7 +53,9 @@ def suggested_people(
         place = (person.out_of_area_location if person.lives_out_of_area else "").lower()
         if place and place in opportunity.location.lower():
             reasons.append(f"Lives in {person.out_of_area_location}")
-        scored.append((-len(reasons), person.legal_family_name, person.pk, person, reasons))
+        # NEET first, then at risk of NEET, then the closest matches.
+        weight = 4 * (person.eet_activity in NEET_ACTIVITIES) + 2 * ("At risk of NEET" in reasons) + len(reasons)
+        scored.append((-weight, person.legal_family_name, person.pk, person, reasons))
     scored.sort(key=lambda item: item[:3])
     return [(person, reasons) for *_, person, reasons in scored[:limit]]
 

@@ -259,3 +259,15 @@ def test_home_page_prompts_sustainment_checks_when_due(world, signed_in) -> None
         )
     tasks = signed_in(worker).get(reverse("core:home")).context["tasks"]
     assert any(t.text == "1 sustainment check due" for t in tasks)
+
+
+def test_the_demo_has_a_working_employer_network(db) -> None:
+    """At least 15 employers and 30 opportunities, with applications at every stage of the path."""
+    from django.core.management import call_command
+
+    call_command("load_demo", "--quiet")
+    assert Employer.objects.count() >= 15
+    assert Opportunity.objects.count() >= 30
+    assert set(Application.objects.values_list("status", flat=True)) == set(S.values)
+    call_command("load_demo", "--quiet")
+    assert Opportunity.objects.count() < 40  # loaded once

@@ -66,8 +66,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet", action="store_true", help="Do not print the sign-ins.")
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo's own referrals would otherwise email the console as the transaction commits.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
+            self._load(options)
+
+    def _load(self, options: dict[str, Any]) -> None:
         fake = Faker("en_GB")
         fake.seed_instance(20261122)
         services.roles_sync()
@@ -136,6 +140,7 @@ class Command(BaseCommand):
 
     def _young_people(self, council: Organisation, teams: dict[str, Team], fake: Faker) -> None:
         """About 400 synthetic young people, their histories, and the referrals demo, once."""
+        from onward.opportunities.demo import load_opportunities_demo
         from onward.people.generator import generate_council
         from onward.people.models import YoungPerson
         from onward.referrals.demo import load_referrals_demo
@@ -156,6 +161,5 @@ class Command(BaseCommand):
                 )
         if not YoungPerson.objects.filter(council=council).exists():
             generate_council(council=council, size=DEMO_COHORT, seed=20261122)
-        # The demo's own referrals would otherwise email the console while it loads.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            load_referrals_demo(council)
+        load_referrals_demo(council)
+        load_opportunities_demo(council)
