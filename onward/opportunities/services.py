@@ -13,6 +13,7 @@ from onward.accounts.models import Organisation, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
 from onward.core import codelists
+from onward.core.concurrency import lock_for_change
 from onward.opportunities.models import (
     Application,
     ApplicationEvent,
@@ -67,11 +68,7 @@ def employer_save(
     *, acting_user: User, council: Organisation, employer: Employer | None, version: int | None = None, **fields: Any
 ) -> Employer:
     if employer is not None:
-        target = Employer.objects.select_for_update().get(pk=employer.pk)
-        if version is not None and target.version != version:
-            raise ValidationError(
-                "Someone else changed this employer while you were editing it: check it and make your changes again"
-            )
+        target = lock_for_change(Employer, employer.pk, version, "employer")
         before = snapshot(target)
         target.version += 1
     else:
@@ -119,11 +116,7 @@ def opportunity_save(
     **fields: Any,
 ) -> Opportunity:
     if opportunity is not None:
-        target = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
-        if version is not None and target.version != version:
-            raise ValidationError(
-                "Someone else changed this opportunity while you were editing it: check it and make your changes again"
-            )
+        target = lock_for_change(Opportunity, opportunity.pk, version, "opportunity")
         before = snapshot(target)
         target.version += 1
     else:

@@ -20,6 +20,7 @@ from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
 from onward.core import codelists
+from onward.core.concurrency import lock_for_change
 from onward.people import services as people_services
 from onward.people.models import YoungPerson
 from onward.referrals.models import (
@@ -182,9 +183,7 @@ def referral_triage(
     version: int,
 ) -> Referral:
     """Decide: refer to one or more services, ask for more information, or decline with a reason."""
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    if locked.version != version:
-        raise ValidationError("Someone else changed this referral while you were looking at it: check it again")
+    locked = lock_for_change(Referral, referral.pk, version, "referral")
     if locked.status not in (Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO):
         raise ValidationError("This referral has already been triaged")
     before = locked.status
@@ -445,11 +444,7 @@ def service_save(
     *, acting_user: User, service: Service | None, provider: Organisation, version: int | None = None, **fields: Any
 ) -> Service:
     if service is not None:
-        locked = Service.objects.select_for_update().get(pk=service.pk)
-        if version is not None and locked.version != version:
-            raise ValidationError(
-                "Someone else changed this service while you were editing it: check it and make your changes again"
-            )
+        locked = lock_for_change(Service, service.pk, version, "service")
         target = locked
         target.version += 1
     else:
