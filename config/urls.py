@@ -14,6 +14,8 @@ urlpatterns = [
     path("returns/", include("onward.returns.urls")),
     path("referrals/", include("onward.referrals.urls")),
     path("opportunities/", include("onward.opportunities.urls")),
+    path("plans/", include("onward.plans.urls")),
+    path("performance/", include("onward.performance.urls")),
 ]
 
 handler403 = "onward.core.views.error_403"

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "onward.returns",
     "onward.referrals",
     "onward.opportunities",
+    "onward.plans",
+    "onward.performance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,93 @@
+"""The binding point between live indicators and the things that quote them.
+
+The performance app computes indicators from the register; improvement plans bind a success
+measure to one so that its evidence of progress fills itself. Neither imports the other: the
+performance app registers each indicator here (in its ``AppConfig.ready``), and a plan measure
+stores only the indicator's ``code`` and reads it through :func:`read_indicator`.
+
+A reading is a value *as at a date* for one council, so a committee document re-run for a past
+review date quotes the same figure it quoted then.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from onward.accounts.models import Organisation
+
+
+PERCENT = "percent"
+COUNT = "count"
+
+
+@dataclass(frozen=True)
+class IndicatorReading:
+    """One indicator's value for one council on one date.
+
+    ``value`` is a percentage (0 to 100) for a rate and a whole number for a count;
+    ``numerator`` and ``denominator`` say what the percentage was made from (the denominator is
+    ``None`` for a count).
+    """
+
+    value: Decimal
+    numerator: int
+    denominator: int | None
+    unit: str = PERCENT
+
+
+@dataclass(frozen=True)
+class IndicatorSource:
+    """An indicator that plans and reports may quote.
+
+    ``read(council, as_at)`` returns the reading, or ``None`` when there is nothing to count (an
+    empty cohort). ``national(as_at)`` returns the latest published national figure on that
+    date, when there is one.
+    """
+
+    code: str
+    name: str
+    read: Callable[[Organisation, datetime.date], IndicatorReading | None]
+    unit: str = PERCENT
+    national: Callable[[datetime.date], Decimal | None] | None = None
+
+
+_REGISTRY: dict[str, IndicatorSource] = {}
+
+
+def register_indicator(source: IndicatorSource) -> None:
+    """Make an indicator available to bind to. Registering the same code again replaces it."""
+    _REGISTRY[source.code] = source
+
+
+def unregister_indicator(code: str) -> None:
+    _REGISTRY.pop(code, None)
+
+
+def registered_indicators() -> list[IndicatorSource]:
+    """Every registered indicator, in name order (for choice lists)."""
+    return sorted(_REGISTRY.values(), key=lambda source: source.name)
+
+
+def indicator_source(code: str) -> IndicatorSource | None:
+    return _REGISTRY.get(code)
+
+
+def read_indicator(code: str, *, council: Organisation, as_at: datetime.date) -> IndicatorReading | None:
+    """The reading of indicator ``code`` for ``council`` on ``as_at``; ``None`` for an unknown code."""
+    source = _REGISTRY.get(code)
+    if source is None:
+        return None
+    return source.read(council, as_at)
+
+
+def read_national(code: str, *, as_at: datetime.date) -> Decimal | None:
+    """The national figure in force on ``as_at`` for indicator ``code``, when one is published."""
+    source = _REGISTRY.get(code)
+    if source is None or source.national is None:
+        return None
+    return source.national(as_at)

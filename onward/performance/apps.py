@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PerformanceConfig(AppConfig):
+    name = "onward.performance"
+    label = "performance"
+    verbose_name = "Performance, targets and benchmarks"
