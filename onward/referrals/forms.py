@@ -261,11 +261,26 @@ class FeedbackForm(GovukForm):
 
 
 class PartnerListForm(GovukForm):
+    council = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Which council's referrals does your list answer?",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the council whose referrals this list answers"},
+    )
     upload = forms.FileField(
         label="Your list (CSV)",
         help_text="Columns: name, date of birth (dd/mm/yyyy) and status (on roll or left)",
         error_messages={"required": "Select your list"},
     )
+
+    def __init__(self, *args: Any, councils: Any, **kwargs: Any) -> None:
+        """``councils``: the councils that have referred young people to the partner; asked only if several."""
+        super().__init__(*args, **kwargs)
+        if len(councils) > 1:
+            self.fields["council"].queryset = councils  # type: ignore[attr-defined]
+        else:
+            del self.fields["council"]
 
     def clean_upload(self) -> Any:
         item = self.cleaned_data["upload"]

@@ -501,11 +501,15 @@ def _normalise(name: str) -> str:
 
 
 @transaction.atomic
-def partner_list_match(*, acting_user: User, name: str, content: bytes) -> PartnerListReturn:
+def partner_list_match(
+    *, acting_user: User, name: str, content: bytes, council: Organisation | None = None
+) -> PartnerListReturn:
     """Match a partner's own list (name, date of birth, status) against the young people sent to it.
 
     Only young people whose consent covers the partner can match; every other row is unmatched,
-    for review. Nothing about a young person is changed: the adviser sees the result.
+    for review. Nothing about a young person is changed: the adviser sees the result. A partner
+    working with several councils says which council's referrals the list answers (``council``);
+    only that council's young people can match, and the result is that council's.
     """
     import csv
     import io
@@ -524,7 +528,9 @@ def partner_list_match(*, acting_user: User, name: str, content: bytes) -> Partn
         raise ValidationError(
             {"upload": f"The file needs the columns name, date of birth and status (missing: {', '.join(missing)})"}
         )
-    sends = access.sends_received_by(acting_user).select_related("referral__person")
+    sends = access.sends_received_by(acting_user).select_related("referral__person", "referral__council")
+    if council is not None:
+        sends = sends.filter(referral__council=council)
     people = {(_normalise(s.referral.person.legal_name), s.referral.person.date_of_birth): s for s in sends}
     people.update({(_normalise(s.referral.person.display_name), s.referral.person.date_of_birth): s for s in sends})
     matched, unmatched = [], []
@@ -556,7 +562,12 @@ def partner_list_match(*, acting_user: User, name: str, content: bytes) -> Partn
             )
     first = sends.first()
     if first is None:
+        if council is not None:
+            raise ValidationError({"upload": f"{council.name} has not referred any young people to you yet"})
         raise ValidationError({"upload": "No young people have been referred to your organisation yet"})
+    councils = {send.referral.council_id for send in sends}
+    if council is None and len(councils) > 1:
+        raise ValidationError({"council": "Select the council whose referrals this list answers"})
     council = first.referral.council
     result = PartnerListReturn.objects.create(
         organisation=acting_user.organisation,

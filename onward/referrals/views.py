@@ -367,25 +367,36 @@ def partner_list(request: HttpRequest) -> HttpResponse:
                     send.get_status_display(),
                 ]
             )
-        first = rows[0].referral.council if rows else None
+        # One audit entry for each council whose young people are in the list, in that council's trail.
+        per_council: dict[int, tuple[Organisation, int]] = {}
+        for send in rows:
+            council, count = per_council.get(send.referral.council_id, (send.referral.council, 0))
+            per_council[send.referral.council_id] = (council, count + 1)
+        entries: list[tuple[Organisation | None, int]] = list(per_council.values()) or [(None, 0)]
         with transaction.atomic():
-            audit_record(
-                actor=user,
-                action=AuditEvent.Action.EXPORT,
-                council=first,
-                object_type="referrals.Send",
-                summary=f"{user.organisation.name} downloaded its list of {len(rows)} young people",
-            )
+            for council, count in entries:
+                audit_record(
+                    actor=user,
+                    action=AuditEvent.Action.EXPORT,
+                    council=council,
+                    object_type="referrals.Send",
+                    summary=f"{user.organisation.name} downloaded its list of {count} young people",
+                )
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="young-people-referred.csv"'
         return response
+    councils = Organisation.objects.filter(pk__in=sends.values("referral__council")).order_by("name")
     form = forms.PartnerListForm(
-        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        councils=councils,
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["upload"]
         try:
-            result = services.partner_list_match(acting_user=user, name=upload.name, content=upload.read())
+            result = services.partner_list_match(
+                acting_user=user, name=upload.name, content=upload.read(), council=form.cleaned_data.get("council")
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -382,6 +382,46 @@ def test_a_partner_downloads_its_list_and_matches_its_own(world, signed_in) -> N
     ]
 
 
+def test_a_partner_serving_two_councils_says_which_council_its_list_answers(world, signed_in) -> None:
+    """With referrals from two councils, the partner picks the council; only its young people match, in its trail."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onward.accounts.models import Partnership
+    from onward.audit.models import AuditEvent
+    from onward.referrals.models import PartnerListReturn
+
+    a, b = world["A"], world["B"]
+    Partnership.objects.create(council=b.council, partner=a.partner)
+    b.service.provider = a.partner
+    b.service.save()
+    b.referral.consent.organisations.set([a.partner])
+    client = signed_in(a.users["partner_provider"])
+    client.get(reverse("referrals:partner-list"), {"download": "csv"})
+    assert set(
+        AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, object_type="referrals.Send").values_list(
+            "council", flat=True
+        )
+    ) == {a.council.pk, b.council.pk}
+
+    both = (
+        "name,date of birth,status\n"
+        f"{a.person.legal_name},{a.person.date_of_birth:%d/%m/%Y},on roll\n"
+        f"{b.person.legal_name},{b.person.date_of_birth:%d/%m/%Y},left\n"
+    )
+    unsaid = client.post(reverse("referrals:partner-list"), {"upload": SimpleUploadedFile("roll.csv", both.encode())})
+    assert "Select the council whose referrals this list answers" in unsaid.content.decode()
+    assert not PartnerListReturn.objects.exists()
+
+    response = client.post(
+        reverse("referrals:partner-list"),
+        {"council": b.council.pk, "upload": SimpleUploadedFile("roll.csv", both.encode())},
+    )
+    result = response.context["result"]
+    assert result.council == b.council
+    assert [row["name"] for row in result.matched] == [b.person.legal_name]
+    assert [row["name"] for row in result.unmatched] == [a.person.legal_name]
+
+
 def test_the_demo_directory_has_at_least_20_services_from_8_partners(db) -> None:
     """load_demo's directory: 20 or more services from 8 or more partners, loaded once."""
     from django.core.management import call_command
