@@ -374,11 +374,11 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             per_council[send.referral.council_id] = (council, count + 1)
         entries: list[tuple[Organisation | None, int]] = list(per_council.values()) or [(None, 0)]
         with transaction.atomic():
-            for council, count in entries:
+            for trail, count in entries:
                 audit_record(
                     actor=user,
                     action=AuditEvent.Action.EXPORT,
-                    council=council,
+                    council=trail,
                     object_type="referrals.Send",
                     summary=f"{user.organisation.name} downloaded its list of {count} young people",
                 )
