@@ -365,3 +365,31 @@ def quality_by_person(issues: list[QualityIssue]) -> dict[int, list[QualityIssue
     for issue in issues:
         grouped[issue.person.pk].append(issue)
     return grouped
+
+
+PROBLEMS_SHOWN_PER_FILE = 300
+
+
+@dataclass
+class ProblemsShown:
+    """An import's problems as its page shows them: some of each file's, and every file's count."""
+
+    rows: list[dict[str, Any]]
+    counts: list[tuple[str, int]]  # (file label, number of problems), in the order they were found
+    truncated: bool
+
+
+def problems_to_show(problems: list[dict[str, Any]], per_file: int = PROBLEMS_SHOWN_PER_FILE) -> ProblemsShown:
+    """The first ``per_file`` problems of each file, so a file with many problems hides none of the others'."""
+    counts: dict[str, int] = {}
+    rows = []
+    for problem in problems:
+        table = str(problem.get("table") or "")
+        counts[table] = counts.get(table, 0) + 1
+        if counts[table] <= per_file:
+            rows.append(problem)
+    return ProblemsShown(
+        rows=rows,
+        counts=[(ssda903.TABLE_LABELS.get(table, table) or "All files", n) for table, n in counts.items()],
+        truncated=len(rows) < len(problems),
+    )

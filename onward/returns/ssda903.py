@@ -243,7 +243,9 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
         check_code("header", i, row, "MOTHER", MOTHER_CODES, required=False)
         check_date("header", i, row, "MC_DOB", False)
 
-    episodes_by_child: dict[str, list[tuple[int, datetime.date, datetime.date | None]]] = {}
+    # (row, start, end, whether the end is known): a DEC that is given but unreadable is reported
+    # once, for DEC, and leaves the end unknown rather than open.
+    episodes_by_child: dict[str, list[tuple[int, datetime.date, datetime.date | None, bool]]] = {}
     for i, row in enumerate(parsed.tables.get("episodes", []), start=1):
         child = row.get("CHILD", "")
         if not child:
@@ -271,10 +273,13 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
         if child and header_children and child not in header_children:
             add(Problem("episodes", i, "CHILD", child, "is not in the header file"))
         if child and start:
-            episodes_by_child.setdefault(child, []).append((i, start, end))
+            end_known = end is not None or not row.get("DEC")
+            episodes_by_child.setdefault(child, []).append((i, start, end, end_known))
     for child, spans in episodes_by_child.items():
         spans.sort(key=lambda span: span[1])
-        for (i, _start, end), (j, next_start, _next_end) in itertools.pairwise(spans):
+        for (i, _start, end, end_known), (j, next_start, _next_end, _known) in itertools.pairwise(spans):
+            if not end_known:
+                continue  # whether they overlap cannot be told until the end date is put right
             if end is None or next_start < end:
                 add(Problem("episodes", j, "DECOM", child, f"overlaps the episode on row {i}"))
 

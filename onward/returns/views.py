@@ -140,8 +140,18 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     run = access.access_import_run(user, pk)
+    shown = selectors.problems_to_show(run.problems)
     return render(
-        request, "returns/import_detail.html", {"run": run, "problems": run.problems[:1000], "changes": run.changes}
+        request,
+        "returns/import_detail.html",
+        {
+            "run": run,
+            "problems": shown.rows,
+            "problem_counts": shown.counts,
+            "problems_truncated": shown.truncated,
+            "per_file": selectors.PROBLEMS_SHOWN_PER_FILE,
+            "changes": run.changes,
+        },
     )
 
 

@@ -294,6 +294,28 @@ def test_every_bad_row_is_reported_not_just_the_first(council) -> None:
     assert [(p["row"], p["column"]) for p in run.problems] == [(1, "SEX"), (2, "DOB"), (3, "ETHNIC")]
 
 
+def test_an_unreadable_end_date_is_reported_for_itself_not_as_an_overlap(council) -> None:
+    """An end date like 24/04/17 is reported on its own row; the next episode is not blamed for overlapping it.
+
+    A genuinely open episode followed by another is still an overlap.
+    """
+    council, _ = council
+    run = _import(
+        council,
+        {
+            "header.csv": HEADER + "X1,F,01/10/2005,WBRI,,,\n",
+            "episodes.csv": EPISODES
+            + "X1,01/01/2020,S,C2,,U4,,24/04/21,X1,,,,\n"
+            + "X1,24/04/2021,P,C2,,K2,,,,,,,\n"
+            + "X1,01/06/2021,P,C2,,K2,,,,,,,\n",
+        },
+    )
+    assert [(p["row"], p["column"], p["message"]) for p in run.problems] == [
+        (1, "DEC", "must be a date in the form dd/mm/yyyy, like 27/03/2007"),
+        (3, "DECOM", "overlaps the episode on row 2"),
+    ]
+
+
 def test_round_trip_export_then_import_into_an_empty_council(council) -> None:
     """Exported files imported into an empty council give back the same people, episodes and OC3 values."""
     council, adviser = council
@@ -367,3 +389,14 @@ def test_a_generated_council_of_5000_passes_the_departments_rules(db) -> None:
     assert len(result.oc3) > 1500
     checked = validator.validate_files(result.files(), year=year)
     assert checked.exported_table_errors == [], checked.exported_table_errors[:5]
+
+
+def test_the_problems_shown_include_some_of_every_files() -> None:
+    """A file with many problems does not push another file's off the page; every file's count is kept."""
+    problems = [{"table": "header", "row": i, "column": "SEX", "child": str(i), "message": "bad"} for i in range(1, 8)]
+    problems.append({"table": "oc3", "row": 3, "column": "ACTIV", "child": "9", "message": "F3 is not a valid code"})
+    shown = selectors.problems_to_show(problems, per_file=5)
+    assert [(p["table"], p["row"]) for p in shown.rows] == [("header", n) for n in range(1, 6)] + [("oc3", 3)]
+    assert shown.counts == [("Header", 7), ("OC3 (care leavers)", 1)]
+    assert shown.truncated
+    assert not selectors.problems_to_show(problems[5:], per_file=5).truncated

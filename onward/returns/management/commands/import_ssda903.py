@@ -8,8 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from onward.accounts.models import Organisation
-from onward.returns import services, ssda903
+from onward.returns import selectors, services, ssda903
 from onward.returns.models import ImportRun
+
+PROBLEMS_SHOWN_PER_FILE = 50
 
 
 class Command(BaseCommand):
@@ -45,7 +47,12 @@ class Command(BaseCommand):
         for key, value in run.summary.items():
             self.stdout.write(f"  {key.replace('_', ' ')}: {value}")
         if run.status == ImportRun.Status.REJECTED:
-            for problem in run.problems[:200]:
+            shown = selectors.problems_to_show(run.problems, per_file=PROBLEMS_SHOWN_PER_FILE)
+            for label, count in shown.counts:
+                self.stdout.write(f"  {label}: {count} problems")
+            if shown.truncated:
+                self.stdout.write(f"  The first {PROBLEMS_SHOWN_PER_FILE} problems in each file:")
+            for problem in shown.rows:
                 where = f"{problem['table']} row {problem['row']} {problem['column']}".strip() if problem["row"] else ""
                 self.stdout.write(f"  {where}: {problem['message']}" if where else f"  {problem['message']}")
             raise CommandError(f"Nothing was imported: {len(run.problems)} problems (report: import run {run.pk})")
