@@ -20,6 +20,7 @@ def record_urls(tenant: Tenant) -> list[str]:
         reverse("accounts:user-update", kwargs={"pk": tenant.users["administrator"].pk}),
         reverse("accounts:partner-detail", kwargs={"pk": tenant.partner.pk}),
         reverse("returns:import-detail", kwargs={"pk": tenant.import_run.pk}),
+        reverse("returns:import-problems-csv", kwargs={"pk": tenant.import_run.pk}),
         reverse("referrals:referral-detail", kwargs={"pk": tenant.referral.pk}),
         reverse("opportunities:opportunity-detail", kwargs={"pk": tenant.opportunity.pk}),
         reverse("opportunities:employer-detail", kwargs={"pk": tenant.employer.pk}),

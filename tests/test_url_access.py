@@ -104,6 +104,7 @@ RULES: dict[str, Rule] = {
     "returns:check": needs(Perm.EXPORT_RETURNS),
     "returns:import-upload": needs(Perm.IMPORT_DATA),
     "returns:import-detail": needs(Perm.IMPORT_DATA),
+    "returns:import-problems-csv": needs(Perm.IMPORT_DATA),
     "returns:import-commit": post_only(),
     "returns:import-discard": post_only(),
     "returns:case-upload": needs(Perm.IMPORT_DATA),
@@ -244,7 +245,12 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.mapping.pk}
     elif name in ("returns:export", "returns:check"):
         kwargs = {"year": 2025}
-    elif name in ("returns:import-detail", "returns:import-commit", "returns:import-discard"):
+    elif name in (
+        "returns:import-detail",
+        "returns:import-problems-csv",
+        "returns:import-commit",
+        "returns:import-discard",
+    ):
         kwargs = {"pk": tenant.import_run.pk}
     elif name == "referrals:referral-create":
         kwargs = {"person_pk": tenant.person.pk}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator
@@ -393,3 +395,31 @@ def problems_to_show(problems: list[dict[str, Any]], per_file: int = PROBLEMS_SH
         counts=[(ssda903.TABLE_LABELS.get(table, table) or "All files", n) for table, n in counts.items()],
         truncated=len(rows) < len(problems),
     )
+
+
+PROBLEM_CSV_COLUMNS = ("file", "row", "column", "child", "problem")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: values from uploaded files must not run as formulas."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def problems_csv(problems: list[dict[str, Any]]) -> str:
+    """Every problem as CSV (file, row, column, child, problem), in the order the import found them."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(PROBLEM_CSV_COLUMNS)
+    for problem in problems:
+        writer.writerow(
+            [
+                _csv_cell(problem.get("table")),
+                problem.get("row") if isinstance(problem.get("row"), int) else _csv_cell(problem.get("row")),
+                _csv_cell(problem.get("column")),
+                _csv_cell(problem.get("child")),
+                _csv_cell(problem.get("message")),
+            ]
+        )
+    return buffer.getvalue()

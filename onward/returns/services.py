@@ -39,6 +39,20 @@ def return_export(*, acting_user: User | None, council: Organisation, year: int)
     return result
 
 
+def import_problems_export(*, acting_user: User, run: ImportRun) -> list[dict[str, Any]]:
+    """Every problem of an import run, for download; the download is recorded in the audit trail."""
+    problems = list(run.problems or [])
+    with transaction.atomic():
+        audit_record(
+            actor=acting_user,
+            action=Action.EXPORT,
+            council=run.council,
+            obj=run,
+            summary=f"Downloaded the {len(problems)} problems of an import as CSV",
+        )
+    return problems
+
+
 # SSDA903 import ---------------------------------------------------------------------------------
 
 HEADER_FIELDS = ("sex", "date_of_birth", "ethnicity", "upn", "is_parent", "child_born_on")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("check/<int:year>/", views.check, name="check"),
     path("imports/new/", views.import_upload, name="import-upload"),
     path("imports/<int:pk>/", views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/problems.csv", views.import_problems_csv, name="import-problems-csv"),
     path("imports/<int:pk>/commit/", views.import_commit, name="import-commit"),
     path("imports/<int:pk>/discard/", views.import_discard, name="import-discard"),
     path("case-system/", views.case_upload, name="case-upload"),
