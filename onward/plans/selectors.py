@@ -1,0 +1,345 @@
+"""Reads of plans: structure with latest ratings, summary counts, history, measures, review rounds.
+
+Every function takes records already fetched through ``onward.accounts.access`` (``plans_visible_to``,
+``access_plan``...), so scoping is decided there. The committee documents read plans through
+:func:`plan_structure`, :func:`plan_summary` and :func:`measure_status` too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from onward.accounts.models import User
+from onward.core import indicators
+from onward.plans.models import Item, Measure, MeasureActual, MeasureTarget, Plan, ReviewRound, Section, Update
+from onward.plans.schemes import RatingOption, Scheme
+
+NOT_RATED = "Not rated"
+
+
+# Items and their latest updates -----------------------------------------------------------------
+
+
+def items_with_detail(plan: Plan) -> QuerySet[Item]:
+    """The plan's items in order, with leads, target dates and updates fetched in a fixed number of queries."""
+    return plan.items.select_related("section", "superseded_by").prefetch_related(
+        "leads",
+        "target_dates",
+        Prefetch("updates", queryset=Update.objects.select_related("author", "round").order_by("-dated", "-id")),
+    )
+
+
+def latest_update(item: Item, *, review_round: ReviewRound | None = None) -> Update | None:
+    """The item's latest update (in ``review_round`` if given), using prefetched updates when there are."""
+    updates = list(item.updates.all())
+    if review_round is not None:
+        updates = [u for u in updates if u.round_id == review_round.pk]
+    updates.sort(key=lambda u: (u.dated, u.pk), reverse=True)
+    return updates[0] if updates else None
+
+
+def latest_rating(item: Item, scheme: Scheme) -> RatingOption | None:
+    """The rating of the item's latest rated update."""
+    for update in sorted(item.updates.all(), key=lambda u: (u.dated, u.pk), reverse=True):
+        if update.rating:
+            return scheme.get(update.rating)
+    return None
+
+
+@dataclass
+class ItemRow:
+    item: Item
+    latest: Update | None
+    rating: RatingOption | None
+    lead_names: list[str]
+
+
+@dataclass
+class SectionBlock:
+    section: Section | None
+    rows: list[ItemRow] = field(default_factory=list)
+    children: list[SectionBlock] = field(default_factory=list)
+
+
+def lead_names(item: Item) -> list[str]:
+    names = [lead.full_name for lead in item.leads.all()]
+    names += [name.strip() for name in item.named_leads.split(",") if name.strip()]
+    return names
+
+
+def plan_structure(plan: Plan) -> list[SectionBlock]:
+    """Themes (with their objectives), areas and their items, in order; items outside any section come last."""
+    scheme = plan.scheme()
+    rows_by_section: dict[int | None, list[ItemRow]] = {}
+    for item in items_with_detail(plan):
+        rows_by_section.setdefault(item.section_id, []).append(
+            ItemRow(item, latest_update(item), latest_rating(item, scheme), lead_names(item))
+        )
+    sections = list(plan.sections.all())
+    blocks = {s.pk: SectionBlock(s, rows_by_section.get(s.pk, [])) for s in sections}
+    top: list[SectionBlock] = []
+    for section in sections:
+        if section.parent_id is not None and section.parent_id in blocks:
+            blocks[section.parent_id].children.append(blocks[section.pk])
+        else:
+            top.append(blocks[section.pk])
+    if rows_by_section.get(None):
+        top.append(SectionBlock(None, rows_by_section[None]))
+    return top
+
+
+def all_rows(blocks: list[SectionBlock]) -> list[ItemRow]:
+    rows: list[ItemRow] = []
+    for block in blocks:
+        rows += block.rows
+        rows += all_rows(block.children)
+    return rows
+
+
+@dataclass(frozen=True)
+class SummaryCount:
+    label: str
+    colour: str
+    count: int
+    key: str
+
+
+def plan_summary(plan: Plan, rows: list[ItemRow] | None = None) -> dict[str, Any]:
+    """Counts for the top of the plan page: open and achieved items by latest rating, and items by status."""
+    if rows is None:
+        rows = all_rows(plan_structure(plan))
+    scheme = plan.scheme()
+    live = [row for row in rows if not row.item.is_struck_through]
+    by_rating = Counter(row.rating.key if row.rating else "" for row in live)
+    ratings = [SummaryCount(r.display, r.colour, by_rating.get(r.key, 0), r.key) for r in scheme.ratings]
+    ratings.append(SummaryCount(NOT_RATED, "grey", by_rating.get("", 0), ""))
+    by_status = Counter(row.item.status for row in rows)
+    return {
+        "ratings": ratings,
+        "statuses": [(label, by_status.get(value, 0), value) for value, label in Item.Status.choices],
+        "total": len(rows),
+    }
+
+
+def plan_list(plans: QuerySet[Plan]) -> list[dict[str, Any]]:
+    """Each plan with its item count and open review round."""
+    rows = []
+    for plan in plans.select_related("owner", "custom_scheme").prefetch_related(
+        "items", Prefetch("rounds", queryset=ReviewRound.objects.filter(closed_at__isnull=True))
+    ):
+        open_rounds = list(plan.rounds.all())
+        rows.append(
+            {"plan": plan, "items": len(plan.items.all()), "open_round": open_rounds[0] if open_rounds else None}
+        )
+    return rows
+
+
+def item_history(item: Item) -> list[Update]:
+    """Every update on the item, newest first: nothing is ever overwritten."""
+    return list(item.updates.select_related("author", "round").order_by("-dated", "-id"))
+
+
+# Measures: target against actual -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    on: datetime.date
+    value: Decimal
+    national: Decimal | None
+    source: str  # "indicator" or the hand-recorded source
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: MeasureTarget
+    value: Decimal | None  # resolved: an absolute value, or national + offset (None while no national figure)
+    describe: str
+
+
+@dataclass(frozen=True)
+class MeasureStatus:
+    measure: Measure
+    actual: Reading | None
+    in_force: TargetRow | None
+    next: TargetRow | None
+    met: bool | None
+    targets: list[TargetRow]
+    history: list[Reading]
+
+
+def _fmt(value: Decimal, unit: str) -> str:
+    text = f"{value.normalize():f}"
+    return f"{text}%" if unit == Measure.Unit.PERCENT else text
+
+
+def describe_target(target: MeasureTarget, unit: str) -> str:
+    when = f"by {target.due_on:%B %Y}"
+    if target.kind == MeasureTarget.Kind.ABOVE_NATIONAL:
+        points = abs(target.value).normalize()
+        if target.value == 0:
+            return f"Level with the national figure {when}"
+        side = "above" if target.value > 0 else "below"
+        noun = "percentage points" if unit == Measure.Unit.PERCENT else ""
+        return f"{points:f} {noun} {side} the national figure {when}".replace("  ", " ")
+    return f"{_fmt(target.value, unit)} {when}"
+
+
+def resolve_target(target: MeasureTarget, national: Decimal | None) -> Decimal | None:
+    """The value a target asks for: its value, or the national figure plus its offset."""
+    if target.kind == MeasureTarget.Kind.ABOVE_NATIONAL:
+        return None if national is None else national + target.value
+    return target.value
+
+
+def measure_readings(measure: Measure, *, council: Any, as_at: datetime.date) -> list[Reading]:
+    """Hand-recorded figures up to ``as_at``, newest first, and the live indicator's reading on ``as_at`` if bound."""
+    readings = [
+        Reading(a.on, a.value, a.national, a.source or "Recorded by hand")
+        for a in sorted(measure.actuals.all(), key=lambda a: (a.on, a.pk), reverse=True)
+        if a.on <= as_at
+    ]
+    if measure.indicator_code:
+        reading = indicators.read_indicator(measure.indicator_code, council=council, as_at=as_at)
+        if reading is not None:
+            national = indicators.read_national(measure.indicator_code, as_at=as_at)
+            readings.insert(0, Reading(as_at, reading.value, national, "Live indicator"))
+    return readings
+
+
+def measure_status(measure: Measure, *, council: Any, as_at: datetime.date) -> MeasureStatus:
+    """Target against actual on ``as_at``: the latest reading, the target in force, the next stepped target.
+
+    The target in force is the latest one whose date has come; before the first date, the first
+    target is the one to compare against. A relative target uses the national figure quoted with
+    the reading (or, for a bound indicator, the published national figure on that date).
+    """
+    history = measure_readings(measure, council=council, as_at=as_at)
+    actual = history[0] if history else None
+    national = actual.national if actual else None
+    if national is None and measure.indicator_code:
+        national = indicators.read_national(measure.indicator_code, as_at=as_at)
+    rows = [
+        TargetRow(t, resolve_target(t, national), describe_target(t, measure.unit))
+        for t in sorted(measure.targets.all(), key=lambda t: t.due_on)
+    ]
+    passed = [row for row in rows if row.target.due_on <= as_at]
+    upcoming = [row for row in rows if row.target.due_on > as_at]
+    in_force = passed[-1] if passed else None
+    next_row = upcoming[0] if upcoming else None
+    compare = in_force or next_row
+    met: bool | None = None
+    if actual is not None and compare is not None and compare.value is not None:
+        met = actual.value >= compare.value if measure.higher_is_better else actual.value <= compare.value
+    return MeasureStatus(measure, actual, in_force, next_row, met, rows, history)
+
+
+def measures_for(item: Item, *, as_at: datetime.date) -> list[MeasureStatus]:
+    measures = item.measures.prefetch_related(
+        "targets", Prefetch("actuals", queryset=MeasureActual.objects.order_by("-on", "-id"))
+    )
+    return [measure_status(m, council=item.plan.council, as_at=as_at) for m in measures]
+
+
+# Review rounds ------------------------------------------------------------------------------------
+
+
+def items_due_in_round(review_round: ReviewRound) -> QuerySet[Item]:
+    """Open items of the round's plan with no update in the round yet."""
+    return (
+        review_round.plan.items.filter(status=Item.Status.OPEN)
+        .exclude(updates__round=review_round)
+        .prefetch_related("leads")
+        .order_by("order", "id")
+    )
+
+
+def not_updated(review_round: ReviewRound) -> list[dict[str, Any]]:
+    """For the plan owner: each item still owed in the round, with who leads it."""
+    return [{"item": item, "leads": lead_names(item)} for item in items_due_in_round(review_round)]
+
+
+@dataclass(frozen=True)
+class DueRound:
+    review_round: ReviewRound
+    items: list[Item]
+
+
+def due_from(user: User, plans: QuerySet[Plan]) -> list[DueRound]:
+    """The open rounds in which ``user`` leads items still without an update, soonest due first."""
+    result = []
+    rounds = ReviewRound.objects.filter(plan__in=plans, closed_at__isnull=True).select_related("plan")
+    for review_round in rounds.order_by("due_on", "id"):
+        items = list(items_due_in_round(review_round).filter(leads=user))
+        if items:
+            result.append(DueRound(review_round, items))
+    return result
+
+
+def plan_snapshot(plan: Plan, *, review_round: ReviewRound | None, as_at: datetime.date) -> dict[str, Any]:
+    """The plan as it stands, as plain JSON: kept when a round closes and shown as it was then."""
+    scheme = plan.scheme()
+    blocks = plan_structure(plan)
+    rows = all_rows(blocks)
+    summary = plan_summary(plan, rows)
+    section_names = {s.pk: str(s) for s in plan.sections.all()}
+    items = []
+    for row in rows:
+        item = row.item
+        in_round = latest_update(item, review_round=review_round) if review_round else row.latest
+        update = in_round or row.latest
+        measures = []
+        for status in measures_for(item, as_at=as_at):
+            measures.append(
+                {
+                    "name": status.measure.name,
+                    "actual": None if status.actual is None else str(status.actual.value),
+                    "actual_on": None if status.actual is None else status.actual.on.isoformat(),
+                    "target": None if status.in_force is None else status.in_force.describe,
+                    "next_target": None if status.next is None else status.next.describe,
+                    "met": status.met,
+                }
+            )
+        items.append(
+            {
+                "id": item.pk,
+                "section": section_names.get(item.section_id or 0, ""),
+                "reference": item.reference,
+                "text": item.text,
+                "status": item.get_status_display(),
+                "status_reason": item.status_reason,
+                "leads": row.lead_names,
+                "target_dates": [str(t) for t in item.target_dates.all()],
+                "updated_in_round": in_round is not None,
+                "update": None
+                if update is None
+                else {
+                    "dated": update.dated.isoformat(),
+                    "author": update.author.full_name,
+                    "achievements": update.achievements,
+                    "next_steps": update.next_steps,
+                    "rating": update.rating,
+                    "rating_label": scheme.display_of(update.rating),
+                    "rating_explanation": update.rating_explanation,
+                    "evidence_of_progress": update.evidence_of_progress,
+                    "evidence_of_impact": update.evidence_of_impact,
+                    "initial_response": update.initial_response,
+                    "second_response": update.second_response,
+                    "outstanding_actions": update.outstanding_actions,
+                },
+                "measures": measures,
+            }
+        )
+    return {
+        "taken_on": as_at.isoformat(),
+        "plan": plan.title,
+        "scheme": {"name": scheme.name, "legend": scheme.legend},
+        "summary": [{"label": c.label, "count": c.count, "colour": c.colour} for c in summary["ratings"]],
+        "items": items,
+    }
