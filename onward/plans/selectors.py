@@ -343,3 +343,205 @@ def plan_snapshot(plan: Plan, *, review_round: ReviewRound | None, as_at: dateti
         "summary": [{"label": c.label, "count": c.count, "colour": c.colour} for c in summary["ratings"]],
         "items": items,
     }
+
+
+# Committee documents ------------------------------------------------------------------------------
+
+DOCUMENT_SHAPES = {
+    Plan.Kind.SCRUTINY_MONITORING: ("scrutiny_monitoring", "Recommendation"),
+    Plan.Kind.QUALITY_MARK_WORK_PLAN: ("work_plan", "Milestone"),
+    Plan.Kind.ACTION_PLAN: ("action_plan", "Action"),
+    Plan.Kind.SCRUTINY_RESPONSE: ("scrutiny_response", "Recommendation"),
+}
+
+
+def document_rounds(plan: Plan) -> list[ReviewRound]:
+    """The rounds a committee document can be made for: the open one and every closed one, newest first."""
+    return list(plan.rounds.order_by("-opened_on", "-id"))
+
+
+def _document_update(updates: list[Update], review_round: ReviewRound | None, cutoff: datetime.date) -> Any:
+    """The item's position for the document: the updates of the round, else the latest ones up to its date.
+
+    Evidence and lists come from the latest update; the rating from the latest rated one; each
+    scrutiny response (initial, second, outstanding actions) from the latest update that has it.
+    """
+    from onward.plans import documents
+
+    if review_round is None:
+        candidates = [u for u in updates if u.dated <= cutoff]
+    else:
+        candidates = [
+            u
+            for u in updates
+            if u.round_id == review_round.pk
+            or (
+                u.dated <= cutoff
+                and (u.round is None or (u.round.opened_on, u.round.pk) < (review_round.opened_on, review_round.pk))
+            )
+        ]
+    candidates.sort(
+        key=lambda u: (review_round is not None and u.round_id == review_round.pk, u.dated, u.pk), reverse=True
+    )
+    if not candidates:
+        return documents.ItemUpdate()
+    latest = candidates[0]
+    rated = next((u for u in candidates if u.rating), None)
+
+    def latest_text(name: str) -> str:
+        return next((getattr(u, name) for u in candidates if getattr(u, name)), "")
+
+    return documents.ItemUpdate(
+        round_label=latest.round.name if latest.round else f"{latest.dated:%B %Y}",
+        achievements=list(latest.achievements),
+        next_steps=list(latest.next_steps),
+        rating_code=rated.rating if rated else "",
+        explanation=rated.rating_explanation if rated else "",
+        evidence_of_progress=latest.evidence_of_progress,
+        evidence_of_impact=latest.evidence_of_impact,
+        initial_response=latest_text("initial_response"),
+        second_response=latest_text("second_response"),
+        outstanding_actions=latest_text("outstanding_actions"),
+    )
+
+
+def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
+    """The committee document for ``plan`` at ``review_round`` (or as it stands), as a ``documents.PlanDocument``.
+
+    A fixed number of queries whatever the size of the plan: the sections, the items (with their
+    leads, target dates and updates with rounds), and the custom scheme's ratings if it has one.
+    """
+    from django.utils import timezone
+
+    from onward.plans import documents
+
+    scheme = plan.scheme()
+    key = [documents.KeyEntry(r.key, r.label, r.description, documents.tint(r.colour)) for r in scheme.ratings]
+    options = {r.key: r for r in scheme.ratings}
+    if review_round is not None and review_round.closed_at is not None:
+        cutoff = timezone.localdate(review_round.closed_at)
+    else:
+        cutoff = timezone.localdate()
+    shape, noun = DOCUMENT_SHAPES.get(plan.kind, ("action_plan", "Action"))  # type: ignore[call-overload]
+    sections = list(plan.sections.all())
+    by_section: dict[int | None, list[Any]] = {}
+    for item in (
+        items_with_detail(plan)
+        .prefetch_related(None)
+        .prefetch_related(
+            "leads",
+            "target_dates",
+            Prefetch("updates", queryset=Update.objects.select_related("round")),
+        )
+    ):
+        update = _document_update(list(item.updates.all()), review_round, cutoff)
+        option = options.get(update.rating_code)
+        if option is not None:
+            update.rating_label = option.label
+            update.rating_colour = documents.tint(option.colour)
+        else:
+            update.rating_code = ""
+        by_section.setdefault(item.section_id, []).append(
+            documents.DocumentItem(
+                reference=item.reference,
+                text=item.text,
+                leads=", ".join(lead_names(item)),
+                target_dates="; ".join(f"{t.due_on:%d/%m/%Y} {t.description}".strip() for t in item.target_dates.all()),
+                agreed_action=item.agreed_action,
+                success_measure=item.success_measure,
+                status=item.status,
+                status_label=item.get_status_display(),
+                status_reason=item.status_reason,
+                update=update,
+            )
+        )
+    ordered: list[tuple[Section, int]] = []
+    for section in sections:
+        if section.parent_id is None:
+            ordered.append((section, 2))
+            ordered += [(child, 3) for child in sections if child.parent_id == section.pk]
+    ordered += [(s, 2) for s in sections if s.parent_id is not None and s.parent_id not in {p.pk for p in sections}]
+    doc_sections = [
+        documents.DocumentSection(
+            reference=section.reference,
+            title=section.title,
+            aim=section.aim,
+            criteria="\n".join(section.criteria_list),
+            items=by_section.get(section.pk, []),
+            level=level,
+        )
+        for section, level in ordered
+    ]
+    if by_section.get(None):
+        doc_sections.append(documents.DocumentSection(reference="", title="", items=by_section[None]))
+    intro = [("Reporting to", plan.owning_body)]
+    owner = plan.owner.full_name if plan.owner else ""
+    if owner or plan.link_officers:
+        intro.append(("Lead officers", ", ".join(n for n in (owner, plan.link_officers) if n)))
+    if plan.agreed_on:
+        intro.append(("Plan agreed", f"{plan.agreed_on:%B %Y}"))
+    return documents.PlanDocument(
+        shape=shape,
+        title=plan.title,
+        council=plan.council.name,
+        round_label=review_round.name if review_round else "Current position",
+        as_at=f"{cutoff.day} {cutoff:%B %Y}",
+        scheme_name=scheme.name,
+        key=key,
+        sections=doc_sections,
+        summary=plan.aim,
+        intro=intro,
+        item_noun=noun,
+    )
+
+
+def plan_export_rows(plan: Plan) -> list[list[str]]:
+    """The plan as spreadsheet rows in ``interchange.COLUMNS`` order, one per item, with its latest update.
+
+    Leads who are officers are written as their email address (so an import links them again),
+    others by name; target dates as 31/03/2027 with what is due then.
+    """
+    from onward.plans import interchange
+
+    sections = {s.pk: s for s in plan.sections.all()}
+    aims_written: set[int] = set()
+    rows = []
+    for item in items_with_detail(plan):
+        section = sections.get(item.section_id) if item.section_id else None
+        latest = latest_update(item)
+        lead_texts = [lead.email for lead in item.leads.all()]
+        lead_texts += [name.strip() for name in item.named_leads.split(",") if name.strip()]
+        values: dict[str, str] = {
+            "section_reference": section.reference if section else "",
+            "section_title": section.title if section else "",
+            "section_aim": section.aim if section and section.pk not in aims_written else "",
+            "item_reference": item.reference,
+            "text": item.text,
+            "leads": "; ".join(lead_texts),
+            "target_dates": "; ".join(
+                f"{t.due_on:{interchange.DATE_FORMAT}} {t.description}".strip() for t in item.target_dates.all()
+            ),
+            "agreed_action": item.agreed_action,
+            "success_measure": item.success_measure,
+            "status": item.status,
+            "status_reason": item.status_reason,
+        }
+        if section is not None:
+            aims_written.add(section.pk)
+        if latest is not None:
+            values.update(
+                {
+                    "update_date": f"{latest.dated:{interchange.DATE_FORMAT}}",
+                    "rating": latest.rating,
+                    "rating_explanation": latest.rating_explanation,
+                    "achievements": "\n".join(latest.achievements),
+                    "next_steps": "\n".join(latest.next_steps),
+                    "evidence_of_progress": latest.evidence_of_progress,
+                    "evidence_of_impact": latest.evidence_of_impact,
+                    "initial_response": latest.initial_response,
+                    "second_response": latest.second_response,
+                    "outstanding_actions": latest.outstanding_actions,
+                }
+            )
+        rows.append([values.get(column.key, "") for column in interchange.COLUMNS])
+    return rows

@@ -499,3 +499,134 @@ def round_close(*, acting_user: User, review_round: ReviewRound) -> ReviewRound:
         summary="Closed the review round and kept a snapshot",
     )
     return locked
+
+
+# Committee documents and spreadsheets ----------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_export_record(
+    *, acting_user: User, plan: Plan, what: str, file_format: str, review_round: ReviewRound | None = None
+) -> None:
+    """Record in the audit trail that a committee document or spreadsheet of the plan was produced."""
+    if not acting_user.can(Perm.VIEW_PLANS):
+        raise PermissionDenied
+    where = f" for {review_round.name}" if review_round is not None else ""
+    audit_record(
+        actor=acting_user,
+        action=Action.EXPORT,
+        council=plan.council,
+        obj=plan,
+        summary=f"Exported the {what} of {plan.title}{where} as {file_format.upper()}",
+    )
+
+
+@transaction.atomic
+def plan_import(
+    *,
+    acting_user: User,
+    council: Organisation,
+    plan: Plan | None,
+    parsed: Any,
+    file_name: str,
+    plan_fields: dict[str, Any] | None = None,
+) -> Plan:
+    """Save a checked spreadsheet (``interchange.parse_rows``) into a new plan or add it to ``plan``.
+
+    All or nothing: it refuses a file with any problem, and everything is saved in one
+    transaction with one audit entry. Sections are matched to the plan's by reference (or title);
+    leads given as an officer's email address are linked to their account, others kept by name.
+    Updates count towards the plan's open review round, if there is one.
+    """
+    _require_manager(acting_user)
+    if parsed.problems:
+        raise ValidationError("The file has problems: nothing was imported")
+    today = timezone.localdate()
+    if plan is None:
+        plan = Plan(council=council, **(plan_fields or {}))
+        if plan.rating_scheme != schemes.CUSTOM:
+            plan.custom_scheme = None
+        elif plan.custom_scheme is None or plan.custom_scheme.council_id != council.pk:
+            raise ValidationError({"custom_scheme": "Select one of the council's rating schemes"})
+        plan.full_clean()
+        plan.save()
+        created = True
+    else:
+        if plan.council_id != council.pk:
+            raise PermissionDenied
+        created = False
+    existing_sections = list(plan.sections.all())
+    section_order = len(existing_sections)
+    item_order = plan.items.count()
+    open_round = plan.rounds.filter(closed_at__isnull=True).first()
+    officers = {u.email.lower(): u for u in User.objects.filter(organisation=council)}
+    count = 0
+
+    def save_item(parsed_item: Any, section: Section | None) -> None:
+        nonlocal item_order, count
+        item_order += 1
+        count += 1
+        users = [officers[name.lower()] for name in parsed_item.leads if name.lower() in officers]
+        names = [name for name in parsed_item.leads if name.lower() not in officers]
+        item = Item(
+            plan=plan,
+            section=section,
+            kind=Item.Kind.RECOMMENDATION if plan.kind.startswith("scrutiny") else Item.Kind.ACTION,
+            reference=parsed_item.reference,
+            text=parsed_item.text,
+            agreed_action=parsed_item.agreed_action,
+            success_measure=parsed_item.success_measure,
+            named_leads=", ".join(names),
+            status=parsed_item.status,
+            status_reason=parsed_item.status_reason,
+            status_changed_on=None if parsed_item.status == S.OPEN else today,
+            order=item_order,
+        )
+        item.full_clean()
+        item.save()
+        if users:
+            item.leads.set(users)
+        for due_on, description in parsed_item.target_dates:
+            target = TargetDate(item=item, due_on=due_on, description=description)
+            target.full_clean()
+            target.save()
+        if parsed_item.update is not None:
+            update = Update(item=item, round=open_round, author=acting_user, **parsed_item.update)
+            update.full_clean()
+            update.save()
+
+    for parsed_section in parsed.sections:
+        section = next(
+            (
+                s
+                for s in existing_sections
+                if (parsed_section.reference and s.reference.lower() == parsed_section.reference.lower())
+                or (not parsed_section.reference and s.title.lower() == parsed_section.title.lower())
+            ),
+            None,
+        )
+        if section is None:
+            section_order += 1
+            section = Section(
+                plan=plan,
+                kind=Section.Kind.OBJECTIVE if plan.kind == Plan.Kind.QUALITY_MARK_WORK_PLAN else Section.Kind.AREA,
+                reference=parsed_section.reference,
+                title=parsed_section.title,
+                aim=parsed_section.aim,
+                order=section_order,
+            )
+            section.full_clean()
+            section.save()
+            existing_sections.append(section)
+        for parsed_item in parsed_section.items:
+            save_item(parsed_item, section)
+    for parsed_item in parsed.loose_items:
+        save_item(parsed_item, None)
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE if created else Action.CHANGE,
+        council=council,
+        obj=plan,
+        summary=f"Imported {count} items in {len(parsed.sections)} sections from {file_name}",
+    )
+    return plan
