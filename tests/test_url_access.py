@@ -193,6 +193,12 @@ RULES: dict[str, Rule] = {
     "opportunities:training": Rule(
         lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
     ),
+    "plans:document": needs(Perm.VIEW_PLANS),
+    "plans:round-document": needs(Perm.VIEW_PLANS),
+    "plans:spreadsheet": needs(Perm.VIEW_PLANS),
+    "plans:import-template": needs(Perm.VIEW_PLANS),
+    "plans:import-new": needs(Perm.MANAGE_PLANS),
+    "plans:import-into": needs(Perm.MANAGE_PLANS),
     "audit:event-list": needs(Perm.VIEW_AUDIT),
     "audit:event-export": needs(Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT),
 }
@@ -262,6 +268,16 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.application.pk}
     elif name == "opportunities:for-person":
         kwargs = {"person_pk": tenant.person.pk}
+    elif name == "plans:document":
+        kwargs = {"pk": tenant.plan.pk, "file_format": "docx"}
+    elif name == "plans:round-document":
+        kwargs = {"pk": tenant.plan.pk, "round_pk": tenant.review_round.pk, "file_format": "docx"}
+    elif name == "plans:spreadsheet":
+        kwargs = {"pk": tenant.plan.pk, "file_format": "xlsx"}
+    elif name == "plans:import-template":
+        kwargs = {"file_format": "xlsx"}
+    elif name == "plans:import-into":
+        kwargs = {"pk": tenant.plan.pk}
     elif name == "people:caseload-export":
         kwargs = {"file_format": "csv"}
     elif name == "accounts:set-password":
