@@ -108,7 +108,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": selectors.plan_summary(plan, rows),
             "open_round": open_round,
             "rounds": plan.rounds.all(),
-            "led_by_me": {row.item.pk for row in rows if user in row.item.leads.all()},
             "can_manage": user.can(Perm.MANAGE_PLANS),
         },
     )
