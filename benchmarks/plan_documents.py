@@ -135,7 +135,7 @@ def main() -> int:
         "when": stamp.isoformat(timespec="seconds"),
         "database": "postgresql" if "postgres" in os.environ["DATABASE_URL"] else "sqlite",
         "runs_per_median": args.runs,
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "baseline_docx_seconds": round(base_docx, 4),
         "baseline_pdf_seconds": round(base_pdf, 4),
         "shapes": shapes,

@@ -18,7 +18,7 @@ from onward.opportunities.models import Application, Employer, Opportunity
 from onward.people.categories import birthday
 from onward.people.models import Allocation, CareEpisode, EETSpell, SupportRequest, YoungPerson
 from onward.people.services import refresh_care_summary
-from onward.plans.models import Item, Plan, ReviewRound, Section
+from onward.plans.models import Item, Measure, Plan, Rating, RatingScheme, ReviewRound, Section
 from onward.referrals.models import Consent, Referral, Send, Service
 from onward.returns.models import ColumnMapping, ImportRun
 from tests.factories import CouncilFactory, PartnerFactory, TeamFactory, UserFactory, YoungPersonFactory
@@ -46,6 +46,8 @@ class Tenant:
     plan: Plan | None = None
     plan_item: Item | None = None
     review_round: ReviewRound | None = None
+    plan_measure: Measure | None = None
+    rating_scheme: RatingScheme | None = None
 
 
 def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenant:
@@ -106,6 +108,9 @@ def add_plan(tenant: Tenant) -> None:
         plan=tenant.plan, section=section, reference="1.1", text="Run a Year 11 careers guidance review"
     )
     tenant.plan_item.leads.add(tenant.users["plan_lead"])
+    tenant.plan_measure = Measure.objects.create(item=tenant.plan_item, name="Year 11s with a guidance interview")
+    tenant.rating_scheme = RatingScheme.objects.create(council=tenant.council, name="Traffic lights and blue")
+    Rating.objects.create(scheme=tenant.rating_scheme, key="B", label="Blue", description="Complete", colour="blue")
     tenant.review_round = ReviewRound.objects.create(
         plan=tenant.plan,
         name="Spring review",

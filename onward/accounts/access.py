@@ -32,7 +32,7 @@ from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.opportunities.models import Application, Employer, Opportunity
 from onward.people.models import Allocation, YoungPerson
-from onward.plans.models import Item, Plan, RatingScheme, ReviewRound
+from onward.plans.models import Item, Measure, Plan, RatingScheme, ReviewRound
 from onward.referrals.models import Referral, Send, Service
 from onward.returns.models import ColumnMapping, ImportRun
 
@@ -407,6 +407,15 @@ def access_plan_item(user: User, pk: object, *, for_change: bool = False) -> Ite
     return result
 
 
+def access_plan_measure(user: User, pk: object, *, for_change: bool = False) -> Measure:
+    if for_change and not user.can(Perm.MANAGE_PLANS):
+        raise Http404
+    result: Measure = _get_or_404(
+        Measure.objects.filter(item__plan__in=plans_visible_to(user)).select_related("item__plan"), pk
+    )
+    return result
+
+
 def can_update_item(user: User, item: Item) -> bool:
     """A manager of plans may record an update on any item; a lead only on the items they lead."""
     if council_of(user) is None or item.plan.council_id != user.organisation_id:
@@ -437,3 +446,11 @@ def access_rating_scheme(user: User, pk: object, *, for_change: bool = False) ->
         raise Http404
     result: RatingScheme = _get_or_404(rating_schemes_visible_to(user), pk)
     return result
+
+
+def plan_officers(user: User) -> QuerySet[User]:
+    """The council's active staff a manager of plans may name as plan owner or item lead."""
+    council = council_of(user)
+    if council is None or not user.can(Perm.MANAGE_PLANS):
+        return User.objects.none()
+    return User.objects.filter(organisation=council, is_active=True).order_by("given_name", "family_name")

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -158,10 +159,4 @@ def import_into(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _plan_url(plan: Plan) -> str:
-    """The plan's page once the plans pages exist; until then the import page of the plan."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("plans:plan-detail", kwargs={"pk": plan.pk})
-    except NoReverseMatch:
-        return reverse("plans:import-into", kwargs={"pk": plan.pk})
+    return reverse("plans:plan-detail", kwargs={"pk": plan.pk})

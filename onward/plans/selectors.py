@@ -345,6 +345,52 @@ def plan_snapshot(plan: Plan, *, review_round: ReviewRound | None, as_at: dateti
     }
 
 
+# Home page tasks -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    text: str
+    url: str
+    count: int
+    urgent: bool
+
+
+def tasks_for(user: User, plans: QuerySet[Plan], day: datetime.date) -> list[PlanTask]:
+    """A lead's updates due in open rounds; a plan owner's open rounds with items not yet updated."""
+    from django.urls import reverse
+
+    tasks: list[PlanTask] = []
+    due = due_from(user, plans)
+    count = sum(len(d.items) for d in due)
+    if count:
+        soonest = min(d.review_round.due_on for d in due)
+        tasks.append(
+            PlanTask(
+                f"{count} plan update{'s' if count != 1 else ''} due from you by {soonest:%-d %B %Y}",
+                reverse("plans:due"),
+                count,
+                soonest <= day + datetime.timedelta(days=7),
+            )
+        )
+    rounds = ReviewRound.objects.filter(plan__in=plans.filter(owner=user), closed_at__isnull=True).select_related(
+        "plan"
+    )
+    for review_round in rounds.order_by("due_on", "id"):
+        waiting = items_due_in_round(review_round).count()
+        if waiting:
+            tasks.append(
+                PlanTask(
+                    f"{waiting} item{'s' if waiting != 1 else ''} not yet updated for {review_round.name}, "
+                    f"{review_round.plan.title}",
+                    reverse("plans:round-detail", kwargs={"pk": review_round.pk}),
+                    waiting,
+                    review_round.due_on < day,
+                )
+            )
+    return tasks
+
+
 # Committee documents ------------------------------------------------------------------------------
 
 DOCUMENT_SHAPES = {
