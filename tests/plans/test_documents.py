@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from onward.audit.models import AuditEvent
 from onward.plans import documents, selectors
-from onward.plans.models import Item, Plan, Update
+from onward.plans.models import Item, Plan, Section, Update
 from tests.conftest import Tenant, sign_in
 from tests.plans.builders import Built, build_plan
 
@@ -249,3 +249,29 @@ def test_documents_of_another_plans_round_or_another_council_are_not_found(world
     odd = reverse("plans:document", kwargs={"pk": built.plan.pk, "file_format": "odt"})
     assert client.get(odd).status_code == 404
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
+
+
+def test_a_work_plans_objectives_sit_under_their_theme_with_their_criteria(world) -> None:
+    """A theme is a level 2 heading and its objectives level 3 headings, each followed by its criteria and items."""
+    tenant = world["A"]
+    built = build_plan(
+        council=tenant.council,
+        officer=tenant.users["performance_officer"],
+        kind=Plan.Kind.QUALITY_MARK_WORK_PLAN,
+        sections=2,
+        per_section=2,
+    )
+    theme = Section.objects.create(plan=built.plan, kind=Section.Kind.THEME, title="Support", order=0)
+    objectives = list(built.plan.sections.exclude(pk=theme.pk))
+    for objective in objectives:
+        objective.parent, objective.kind = theme, Section.Kind.OBJECTIVE
+        objective.criteria = "A named lead\nA yearly review"
+        objective.save()
+    doc = _docx(built)
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    start = headings.index(("Heading 2", "Support"))
+    assert headings[start + 1 : start + 3] == [("Heading 3", f"{o.reference}. {o.title}") for o in objectives]
+    assert "Criteria: A named lead; A yearly review" in [p.text for p in doc.paragraphs]
+    html = documents.render_html(selectors.plan_document(built.plan, built.current_round))
+    assert "<h2>Support</h2>" in html
+    assert f"<h3>{objectives[0].reference}. {objectives[0].title}</h3>" in html
