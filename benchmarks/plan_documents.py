@@ -128,6 +128,7 @@ def main() -> int:
             "docx_bytes": len(make_docx()),
             "pdf_pages": pdf_pages,
             "passed": docx_seconds < DOCX_TARGET_SECONDS and pdf_seconds < PDF_TARGET_SECONDS,
+            "passed_on_cpu_time": docx_cpu < DOCX_TARGET_SECONDS and pdf_cpu < PDF_TARGET_SECONDS,
         }
         print(f"{kind}: DOCX {docx_seconds:.3f} s, PDF {pdf_seconds:.3f} s ({pdf_pages} pages)", flush=True)
     result = {
@@ -141,6 +142,8 @@ def main() -> int:
         "shapes": shapes,
         "targets": {"docx_seconds_below": DOCX_TARGET_SECONDS, "pdf_seconds_below": PDF_TARGET_SECONDS},
         "passed": all(shape["passed"] for shape in shapes.values()),
+        # On a shared machine the wall time includes waiting for a core; the CPU time does not.
+        "passed_on_cpu_time": all(shape["passed_on_cpu_time"] for shape in shapes.values()),
     }
     out = ROOT / "benchmarks" / "results" / f"plan_documents-{stamp:%Y%m%dT%H%M%S}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
