@@ -195,7 +195,9 @@ def read_table(name: str, content: bytes) -> list[tuple[int, list[str]]]:
         except csv.Error:
             raise UnreadableFile("The selected file could not be read as a CSV file") from None
     rows = [
-        (number, [c.strip() for c in row]) for number, row in enumerate(raw, start=1) if any(c.strip() for c in row)
+        (number, [_unguard(c.strip()) for c in row])
+        for number, row in enumerate(raw, start=1)
+        if any(c.strip() for c in row)
     ]
     if not rows:
         raise UnreadableFile("The selected file is empty")
@@ -204,6 +206,19 @@ def read_table(name: str, content: bytes) -> list[tuple[int, list[str]]]:
     if len(rows) > MAX_ROWS + 1:
         raise UnreadableFile(f"The selected file must have at most {MAX_ROWS} items")
     return rows
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unguard(text: str) -> str:
+    """Undo the apostrophe the CSV export puts before text a spreadsheet would take for a formula."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
+def _guard(text: str) -> str:
+    """Text that starts like a formula gets an apostrophe in a CSV, so a spreadsheet shows it, not runs it."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _lines(text: str) -> list[str]:
@@ -316,6 +331,8 @@ def parse_rows(
                     problem("update_date", "the date of the update must be today or in the past")
                 else:
                     dated = parsed_day
+            if values["rating_explanation"] and not rating and not values["rating"]:
+                problem("rating", "enter the rating the explanation is for")
             update = {
                 "dated": dated,
                 "rating": rating,
@@ -405,7 +422,7 @@ def to_csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header())
-    writer.writerows(rows)
+    writer.writerows([[_guard(value) for value in row] for row in rows])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -422,6 +439,8 @@ def to_xlsx(rows: list[list[str]], *, scheme: Scheme | None) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(row)  # type: ignore[union-attr]
+        for cell in sheet[sheet.max_row]:  # type: ignore[index, union-attr]
+            cell.data_type = "s"  # text, never a formula, whatever it starts with
     sheet.freeze_panes = "A2"  # type: ignore[union-attr]
     for index, column in enumerate(COLUMNS):
         letter = sheet.cell(row=1, column=index + 1).column_letter  # type: ignore[union-attr]

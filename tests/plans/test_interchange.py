@@ -267,3 +267,22 @@ def test_an_xlsx_with_real_date_cells_reads_as_dates(world) -> None:
     parsed = interchange.parse_rows(rows, scheme=schemes.BUILT_IN[schemes.RAG], today=timezone.localdate())
     assert not parsed.problems
     assert parsed.items[0].target_dates == [(datetime.date(2027, 3, 31), "")]
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text_and_reads_back_unchanged(world) -> None:
+    """An item text starting with "=" is a string in the XLSX and guarded in the CSV; both import back as typed."""
+    tenant = world["A"]
+    text = '=HYPERLINK("http://example.org","Click")'
+    tenant.plan_item.text = text
+    tenant.plan_item.agreed_action = "- run the audit"
+    tenant.plan_item.save()
+    client = _manager(world)
+    xlsx = client.get(reverse("plans:spreadsheet", kwargs={"pk": tenant.plan.pk, "file_format": "xlsx"})).content
+    sheet = load_workbook(io.BytesIO(xlsx))["Items"]
+    cell = sheet.cell(row=2, column=interchange.header().index("Item text") + 1)
+    assert (cell.value, cell.data_type) == (text, "s")
+    csv_content = client.get(reverse("plans:spreadsheet", kwargs={"pk": tenant.plan.pk, "file_format": "csv"})).content
+    assert b"'=HYPERLINK" in csv_content
+    for name, content in (("plan.xlsx", xlsx), ("plan.csv", csv_content)):
+        rows = interchange.read_table(name, content)
+        assert [r for _n, r in rows[1:]] == selectors.plan_export_rows(tenant.plan)
