@@ -140,6 +140,35 @@ def plan_list(plans: QuerySet[Plan]) -> list[dict[str, Any]]:
     return rows
 
 
+CYCLE_MONTHS = {
+    Plan.ReviewCycle.MONTHLY: 1,
+    Plan.ReviewCycle.QUARTERLY: 3,
+    Plan.ReviewCycle.SIX_MONTHLY: 6,
+    Plan.ReviewCycle.ANNUAL: 12,
+}
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    import calendar
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_review_on(plan: Plan, day: datetime.date) -> datetime.date | None:
+    """When the next review falls due by the plan's cycle, counted from the date it was agreed
+    (or the start of its period): the first cycle date on or after ``day``."""
+    start = plan.agreed_on or plan.period_start
+    if start is None:
+        return None
+    months = CYCLE_MONTHS[Plan.ReviewCycle(plan.review_cycle)]
+    step = 1
+    while (due := _add_months(start, months * step)) < day:
+        step += 1
+    return due
+
+
 def item_history(item: Item) -> list[Update]:
     """Every update on the item, newest first: nothing is ever overwritten."""
     return list(item.updates.select_related("author", "round").order_by("-dated", "-id"))
