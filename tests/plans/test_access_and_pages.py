@@ -215,3 +215,16 @@ def test_the_plan_page_reads_in_a_fixed_number_of_queries(world, signed_in) -> N
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
+
+
+def test_the_plan_list_and_due_list_hold_only_the_councils_own_plans(world, signed_in) -> None:
+    """Council B's plan, and the updates due in it, never appear on council A's pages."""
+    a, b = world["A"], world["B"]
+    b.plan_item.leads.add(a.users["plan_lead"])  # even if wrongly named as a lead there
+    client = signed_in(a.users["plan_lead"])
+    listing = client.get(reverse("plans:plan-list")).content.decode()
+    assert reverse("plans:plan-detail", kwargs={"pk": a.plan.pk}) in listing
+    assert reverse("plans:plan-detail", kwargs={"pk": b.plan.pk}) not in listing
+    due = client.get(reverse("plans:due")).content.decode()
+    assert reverse("plans:update-create", kwargs={"pk": a.plan_item.pk}) in due
+    assert reverse("plans:update-create", kwargs={"pk": b.plan_item.pk}) not in due
