@@ -154,6 +154,7 @@ SCRUTINY_MONITORING = [
                 agreed_action="Add the figures to the corporate parenting performance report.",
                 success="Two reports a year, with the figures compared with similar councils.",
                 first=_u("", "1", evidence_of_progress="Reports went to the committee in the autumn and spring."),
+                status=("achieved", "The figures are now a standing part of the corporate parenting report."),
             ),
         ],
     )

@@ -32,6 +32,8 @@ def items_with_detail(plan: Plan) -> QuerySet[Item]:
         "leads",
         "target_dates",
         Prefetch("updates", queryset=Update.objects.select_related("author", "round").order_by("-dated", "-id")),
+        "measures__targets",
+        Prefetch("measures__actuals", queryset=MeasureActual.objects.order_by("-on", "-id")),
     )
 
 
@@ -58,6 +60,7 @@ class ItemRow:
     latest: Update | None
     rating: RatingOption | None
     lead_names: list[str]
+    measures: list[MeasureStatus] = field(default_factory=list)
 
 
 @dataclass
@@ -73,13 +76,21 @@ def lead_names(item: Item) -> list[str]:
     return names
 
 
-def plan_structure(plan: Plan) -> list[SectionBlock]:
-    """Themes (with their objectives), areas and their items, in order; items outside any section come last."""
+def plan_structure(plan: Plan, *, as_at: datetime.date | None = None) -> list[SectionBlock]:
+    """Themes (with their objectives), areas and their items, in order; items outside any section come last.
+
+    Each item comes with its latest update and rating, its leads, and its measures' target against
+    actual on ``as_at`` (today if not given).
+    """
+    from django.utils import timezone
+
+    day = as_at or timezone.localdate()
     scheme = plan.scheme()
     rows_by_section: dict[int | None, list[ItemRow]] = {}
     for item in items_with_detail(plan):
+        measures = [measure_status(m, council=plan.council, as_at=day) for m in item.measures.all()]
         rows_by_section.setdefault(item.section_id, []).append(
-            ItemRow(item, latest_update(item), latest_rating(item, scheme), lead_names(item))
+            ItemRow(item, latest_update(item), latest_rating(item, scheme), lead_names(item), measures)
         )
     sections = list(plan.sections.all())
     blocks = {s.pk: SectionBlock(s, rows_by_section.get(s.pk, [])) for s in sections}
@@ -138,6 +149,35 @@ def plan_list(plans: QuerySet[Plan]) -> list[dict[str, Any]]:
             {"plan": plan, "items": len(plan.items.all()), "open_round": open_rounds[0] if open_rounds else None}
         )
     return rows
+
+
+CYCLE_MONTHS = {
+    Plan.ReviewCycle.MONTHLY: 1,
+    Plan.ReviewCycle.QUARTERLY: 3,
+    Plan.ReviewCycle.SIX_MONTHLY: 6,
+    Plan.ReviewCycle.ANNUAL: 12,
+}
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    import calendar
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_review_on(plan: Plan, day: datetime.date) -> datetime.date | None:
+    """When the next review falls due by the plan's cycle, counted from the date it was agreed
+    (or the start of its period): the first cycle date on or after ``day``."""
+    start = plan.agreed_on or plan.period_start
+    if start is None:
+        return None
+    months = CYCLE_MONTHS[Plan.ReviewCycle(plan.review_cycle)]
+    step = 1
+    while (due := _add_months(start, months * step)) < day:
+        step += 1
+    return due
 
 
 def item_history(item: Item) -> list[Update]:

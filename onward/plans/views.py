@@ -108,6 +108,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": selectors.plan_summary(plan, rows),
             "open_round": open_round,
             "rounds": plan.rounds.all(),
+            "next_review": selectors.next_review_on(plan, timezone.localdate()),
             "can_manage": user.can(Perm.MANAGE_PLANS),
         },
     )

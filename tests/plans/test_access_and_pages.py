@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from onward.accounts import access
 from onward.plans import services
-from onward.plans.models import Item, Plan, RatingScheme, Section
+from onward.plans.models import Item, Measure, MeasureTarget, Plan, RatingScheme, Section
 
 
 def test_plans_are_visible_only_within_the_council(world) -> None:
@@ -192,7 +192,7 @@ def test_defining_a_rating_scheme_through_the_page(world, signed_in) -> None:
 
 
 def test_the_plan_page_reads_in_a_fixed_number_of_queries(world, signed_in) -> None:
-    """Adding items and updates does not add queries to the plan page."""
+    """Adding items with updates and measures does not add queries to the plan page."""
     tenant = world["A"]
     client = signed_in(tenant.users["councillor"])
     url = reverse("plans:plan-detail", kwargs={"pk": tenant.plan.pk})
@@ -202,6 +202,8 @@ def test_the_plan_page_reads_in_a_fixed_number_of_queries(world, signed_in) -> N
     for n in range(5):
         item = Item.objects.create(plan=tenant.plan, section=tenant.plan_item.section, reference=f"2.{n}", text="More")
         item.leads.add(tenant.users["plan_lead"])
+        measure = Measure.objects.create(item=item, name=f"Measure {n}")
+        MeasureTarget.objects.create(measure=measure, due_on=timezone.localdate(), value=10)
         services.update_record(
             acting_user=tenant.users["performance_officer"],
             item=item,
@@ -213,3 +215,16 @@ def test_the_plan_page_reads_in_a_fixed_number_of_queries(world, signed_in) -> N
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
+
+
+def test_the_plan_list_and_due_list_hold_only_the_councils_own_plans(world, signed_in) -> None:
+    """Council B's plan, and the updates due in it, never appear on council A's pages."""
+    a, b = world["A"], world["B"]
+    b.plan_item.leads.add(a.users["plan_lead"])  # even if wrongly named as a lead there
+    client = signed_in(a.users["plan_lead"])
+    listing = client.get(reverse("plans:plan-list")).content.decode()
+    assert reverse("plans:plan-detail", kwargs={"pk": a.plan.pk}) in listing
+    assert reverse("plans:plan-detail", kwargs={"pk": b.plan.pk}) not in listing
+    due = client.get(reverse("plans:due")).content.decode()
+    assert reverse("plans:update-create", kwargs={"pk": a.plan_item.pk}) in due
+    assert reverse("plans:update-create", kwargs={"pk": b.plan_item.pk}) not in due

@@ -166,3 +166,15 @@ def test_the_measure_page_records_targets_and_figures(world, signed_in) -> None:
     lead.post(url, {"actual": "1", "on_0": today.day, "on_1": today.month, "on_2": today.year, "value": "64"})
     assert tenant.plan_measure.actuals.get().value == D("64")
     assert tenant.plan_measure.targets.get().value == D("75")
+
+
+def test_the_plan_page_shows_each_measure_against_its_target(world, signed_in) -> None:
+    """Below each item, its measures read figure against the target in force, with met or not met."""
+    tenant = world["A"]
+    _target(tenant, tenant.plan_measure, timezone.localdate() - datetime.timedelta(days=30), "80")
+    _actual(tenant, tenant.plan_measure, timezone.localdate(), "72.5")
+    page = signed_in(tenant.users["councillor"]).get(reverse("plans:plan-detail", kwargs={"pk": tenant.plan.pk}))
+    body = page.content.decode()
+    target_month = (timezone.localdate() - datetime.timedelta(days=30)).strftime("%B %Y")
+    assert f"Year 11s with a guidance interview: 72.5% against 80% by {target_month}" in body
+    assert "Not met" in body

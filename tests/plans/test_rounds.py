@@ -182,3 +182,21 @@ def test_no_reminder_once_the_update_is_in(world) -> None:
     mail.outbox.clear()
     call_command("remind_plan_leads", stdout=io.StringIO())
     assert [m.to for m in mail.outbox] == []
+
+
+@pytest.mark.parametrize(
+    ("cycle", "today", "expected"),
+    [
+        ("annual", datetime.date(2026, 3, 1), datetime.date(2026, 9, 30)),
+        ("annual", datetime.date(2026, 10, 1), datetime.date(2027, 9, 30)),
+        ("quarterly", datetime.date(2026, 1, 15), datetime.date(2026, 3, 30)),
+        ("six_monthly", datetime.date(2025, 10, 1), datetime.date(2026, 3, 30)),
+        ("monthly", datetime.date(2025, 11, 29), datetime.date(2025, 11, 30)),
+    ],
+)
+def test_the_next_review_follows_the_cycle_from_the_date_agreed(world, cycle, today, expected) -> None:
+    """A plan agreed on 30 September 2025 is next reviewed 12 months, a quarter, 6 months or a month on."""
+    plan = world["A"].plan
+    plan.agreed_on = datetime.date(2025, 9, 30)
+    plan.review_cycle = cycle
+    assert selectors.next_review_on(plan, today) == expected
