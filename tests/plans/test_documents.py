@@ -275,3 +275,20 @@ def test_a_work_plans_objectives_sit_under_their_theme_with_their_criteria(world
     html = documents.render_html(selectors.plan_document(built.plan, built.current_round))
     assert "<h2>Support</h2>" in html
     assert f"<h3>{objectives[0].reference}. {objectives[0].title}</h3>" in html
+
+
+def test_the_response_table_carries_the_initial_response_forward_beside_the_second(world) -> None:
+    """The initial response given in an earlier round stays in the table beside the current round's second response."""
+    built = _built(world, Plan.Kind.SCRUTINY_RESPONSE)
+    earlier = Update.objects.get(item=built.rerated, round=built.earlier_round)
+    current = Update.objects.get(item=built.rerated, round=built.current_round)
+    assert earlier.initial_response and not current.initial_response
+    doc = _docx(built)
+    row = next(
+        r for t in doc.tables for r in t.rows if r.cells[0].text == built.rerated.reference and len(r.cells) == 6
+    )
+    assert [c.text for c in row.cells[2:5]] == [
+        earlier.initial_response,
+        current.second_response,
+        current.outstanding_actions,
+    ]
