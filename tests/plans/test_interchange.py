@@ -178,12 +178,14 @@ def test_export_then_import_gives_the_same_plan(world) -> None:
 
 
 def test_csv_export_round_trips_too(world) -> None:
-    """The CSV export reads back into the same rows."""
+    """The CSV export reads back into the same rows, and the export is in the audit trail."""
     tenant = world["A"]
     built = build_plan(council=tenant.council, officer=tenant.users["performance_officer"], sections=2, per_section=4)
     exported = _manager(world).get(reverse("plans:spreadsheet", kwargs={"pk": built.plan.pk, "file_format": "csv"}))
     rows = interchange.read_table("plan.csv", exported.content)
     assert [r for _n, r in rows[1:]] == selectors.plan_export_rows(built.plan)
+    export = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, object_id=str(built.plan.pk))
+    assert export.summary == f"Exported the spreadsheet of {built.plan.title} as CSV"
 
 
 def test_importing_into_an_existing_plan_adds_items_but_refuses_references_it_already_has(world) -> None:
