@@ -86,6 +86,7 @@ bench: install-dev assets validator-env
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/web_pages.py
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/ssda903_export.py
 	$(PY) benchmarks/ssda903_import.py
+	$(PY) benchmarks/plan_documents.py
 
 pytest: install-dev assets validator-env
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -18,6 +18,7 @@ from onward.opportunities.models import Application, Employer, Opportunity
 from onward.people.categories import birthday
 from onward.people.models import Allocation, CareEpisode, EETSpell, SupportRequest, YoungPerson
 from onward.people.services import refresh_care_summary
+from onward.plans.models import Item, Measure, Plan, Rating, RatingScheme, ReviewRound, Section
 from onward.referrals.models import Consent, Referral, Send, Service
 from onward.returns.models import ColumnMapping, ImportRun
 from tests.factories import CouncilFactory, PartnerFactory, TeamFactory, UserFactory, YoungPersonFactory
@@ -42,6 +43,11 @@ class Tenant:
     employer: Employer | None = None
     opportunity: Opportunity | None = None
     application: Application | None = None
+    plan: Plan | None = None
+    plan_item: Item | None = None
+    review_round: ReviewRound | None = None
+    plan_measure: Measure | None = None
+    rating_scheme: RatingScheme | None = None
 
 
 def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenant:
@@ -80,7 +86,38 @@ def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenan
     )
     add_referral(tenant)
     add_opportunity(tenant)
+    add_plan(tenant)
     return tenant
+
+
+def add_plan(tenant: Tenant) -> None:
+    """An action plan (RAG) with one area, one action led by the plan lead, and an open review round."""
+    today = timezone.localdate()
+    tenant.plan = Plan.objects.create(
+        council=tenant.council,
+        title="Care leavers EET action plan",
+        kind=Plan.Kind.ACTION_PLAN,
+        owning_body="Corporate Parenting Panel",
+        owner=tenant.users["performance_officer"],
+        rating_scheme="rag",
+    )
+    section = Section.objects.create(
+        plan=tenant.plan, title="Post-16 transitions", aim="Every young person has an offer"
+    )
+    tenant.plan_item = Item.objects.create(
+        plan=tenant.plan, section=section, reference="1.1", text="Run a Year 11 careers guidance review"
+    )
+    tenant.plan_item.leads.add(tenant.users["plan_lead"])
+    tenant.plan_measure = Measure.objects.create(item=tenant.plan_item, name="Year 11s with a guidance interview")
+    tenant.rating_scheme = RatingScheme.objects.create(council=tenant.council, name="Traffic lights and blue")
+    Rating.objects.create(scheme=tenant.rating_scheme, key="B", label="Blue", description="Complete", colour="blue")
+    tenant.review_round = ReviewRound.objects.create(
+        plan=tenant.plan,
+        name="Spring review",
+        opened_on=today,
+        due_on=today + datetime.timedelta(days=14),
+        opened_by=tenant.users["performance_officer"],
+    )
 
 
 def add_opportunity(tenant: Tenant) -> None:

@@ -37,6 +37,20 @@ def record_urls(tenant: Tenant) -> list[str]:
         reverse("people:record-add", kwargs={"pk": tenant.person.pk, "kind": "contact"}),
         reverse("people:record-correct", kwargs={"pk": tenant.person.pk, "kind": "eet", "record_pk": tenant.spell.pk}),
         reverse("people:support-request-assess", kwargs={"pk": tenant.person.pk, "request_pk": tenant.support.pk}),
+        reverse("plans:plan-detail", kwargs={"pk": tenant.plan.pk}),
+        reverse("plans:plan-update", kwargs={"pk": tenant.plan.pk}),
+        reverse("plans:section-update", kwargs={"pk": tenant.plan.pk, "section_pk": tenant.plan_item.section_id}),
+        reverse("plans:item-create", kwargs={"plan_pk": tenant.plan.pk}),
+        reverse("plans:round-open", kwargs={"pk": tenant.plan.pk}),
+        reverse("plans:item-detail", kwargs={"pk": tenant.plan_item.pk}),
+        reverse("plans:item-update", kwargs={"pk": tenant.plan_item.pk}),
+        reverse("plans:item-status", kwargs={"pk": tenant.plan_item.pk}),
+        reverse("plans:update-create", kwargs={"pk": tenant.plan_item.pk}),
+        reverse("plans:measure-create", kwargs={"item_pk": tenant.plan_item.pk}),
+        reverse("plans:measure-detail", kwargs={"pk": tenant.plan_measure.pk}),
+        reverse("plans:measure-update", kwargs={"pk": tenant.plan_measure.pk}),
+        reverse("plans:round-detail", kwargs={"pk": tenant.review_round.pk}),
+        reverse("plans:scheme-update", kwargs={"pk": tenant.rating_scheme.pk}),
     ]
 
 

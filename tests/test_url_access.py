@@ -194,6 +194,34 @@ RULES: dict[str, Rule] = {
     "opportunities:training": Rule(
         lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
     ),
+    "plans:plan-list": needs(Perm.VIEW_PLANS),
+    "plans:plan-create": needs(Perm.MANAGE_PLANS),
+    "plans:due": needs(Perm.UPDATE_PROGRESS),
+    "plans:plan-detail": needs(Perm.VIEW_PLANS),
+    "plans:plan-update": needs(Perm.MANAGE_PLANS),
+    "plans:section-create": needs(Perm.MANAGE_PLANS),
+    "plans:section-update": needs(Perm.MANAGE_PLANS),
+    "plans:item-create": needs(Perm.MANAGE_PLANS),
+    "plans:round-open": needs(Perm.MANAGE_PLANS),
+    "plans:item-detail": needs(Perm.VIEW_PLANS),
+    "plans:item-update": needs(Perm.MANAGE_PLANS),
+    "plans:item-status": needs(Perm.MANAGE_PLANS),
+    # A lead may update the items they lead (the plan lead leads the tenant's item); a manager any.
+    "plans:update-create": needs_any(Perm.UPDATE_PROGRESS, Perm.MANAGE_PLANS),
+    "plans:measure-create": needs(Perm.MANAGE_PLANS),
+    "plans:measure-detail": needs(Perm.VIEW_PLANS),
+    "plans:measure-update": needs(Perm.MANAGE_PLANS),
+    "plans:round-detail": needs(Perm.VIEW_PLANS),
+    "plans:round-close": post_only(),
+    "plans:scheme-list": needs(Perm.VIEW_PLANS),
+    "plans:scheme-create": needs(Perm.MANAGE_PLANS),
+    "plans:scheme-update": needs(Perm.MANAGE_PLANS),
+    "plans:document": needs(Perm.VIEW_PLANS),
+    "plans:round-document": needs(Perm.VIEW_PLANS),
+    "plans:spreadsheet": needs(Perm.VIEW_PLANS),
+    "plans:import-template": needs(Perm.VIEW_PLANS),
+    "plans:import-new": needs(Perm.MANAGE_PLANS),
+    "plans:import-into": needs(Perm.MANAGE_PLANS),
     "audit:event-list": needs(Perm.VIEW_AUDIT),
     "audit:event-export": needs(Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT),
 }
@@ -268,6 +296,32 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.application.pk}
     elif name == "opportunities:for-person":
         kwargs = {"person_pk": tenant.person.pk}
+    elif name in ("plans:plan-detail", "plans:plan-update", "plans:section-create", "plans:round-open"):
+        kwargs = {"pk": tenant.plan.pk}
+    elif name == "plans:section-update":
+        kwargs = {"pk": tenant.plan.pk, "section_pk": tenant.plan_item.section_id}
+    elif name == "plans:item-create":
+        kwargs = {"plan_pk": tenant.plan.pk}
+    elif name in ("plans:item-detail", "plans:item-update", "plans:item-status", "plans:update-create"):
+        kwargs = {"pk": tenant.plan_item.pk}
+    elif name == "plans:measure-create":
+        kwargs = {"item_pk": tenant.plan_item.pk}
+    elif name in ("plans:measure-detail", "plans:measure-update"):
+        kwargs = {"pk": tenant.plan_measure.pk}
+    elif name in ("plans:round-detail", "plans:round-close"):
+        kwargs = {"pk": tenant.review_round.pk}
+    elif name == "plans:scheme-update":
+        kwargs = {"pk": tenant.rating_scheme.pk}
+    elif name == "plans:document":
+        kwargs = {"pk": tenant.plan.pk, "file_format": "docx"}
+    elif name == "plans:round-document":
+        kwargs = {"pk": tenant.plan.pk, "round_pk": tenant.review_round.pk, "file_format": "docx"}
+    elif name == "plans:spreadsheet":
+        kwargs = {"pk": tenant.plan.pk, "file_format": "xlsx"}
+    elif name == "plans:import-template":
+        kwargs = {"file_format": "xlsx"}
+    elif name == "plans:import-into":
+        kwargs = {"pk": tenant.plan.pk}
     elif name == "people:caseload-export":
         kwargs = {"file_format": "csv"}
     elif name == "accounts:set-password":

@@ -15,6 +15,7 @@ from onward.accounts.permissions import Perm
 from onward.core.navigation import navigation_for
 from onward.opportunities import selectors as opportunity_selectors
 from onward.people import selectors as people_selectors
+from onward.plans import selectors as plan_selectors
 from onward.referrals import selectors as referral_selectors
 
 PEOPLE_PERMS = (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
@@ -49,6 +50,11 @@ def home(request: HttpRequest) -> HttpResponse:
                     True,
                 )
             )
+    if user.can(Perm.VIEW_PLANS):
+        tasks += [
+            referral_selectors.Task(task.text, task.url, task.count, task.urgent)
+            for task in plan_selectors.tasks_for(user, access.plans_visible_to(user), people_selectors.today())
+        ]
     return render(
         request,
         "core/home.html",

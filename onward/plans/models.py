@@ -1,0 +1,321 @@
+"""Improvement plans, scrutiny recommendations, their progress updates, measures and review rounds.
+
+One model holds every shape in the councils' documents (see ADR 0011): a ``Plan`` has
+``Section``s (themes, areas or objectives, nestable one level: theme > objective), each holding
+``Item``s (recommendations, actions or milestones). Progress is a series of dated ``Update``s,
+never overwritten. A ``Measure`` puts numbers to an item's success measure, by hand or bound to a
+live indicator by code. A ``ReviewRound`` asks the leads for their updates and keeps a snapshot
+when it closes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+
+from onward.core.models import TimeStampedModel
+from onward.plans import schemes
+
+if TYPE_CHECKING:
+    from onward.plans.schemes import Scheme
+
+
+class RatingScheme(TimeStampedModel):
+    """A rating scheme an administrator defines for their council (beyond RAG and the 1 to 4 grading)."""
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["council", "name"], name="rating_scheme_name_unique_in_council")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_scheme(self) -> Scheme:
+        return schemes.Scheme(
+            key=f"{schemes.CUSTOM}-{self.pk}",
+            name=self.name,
+            description=self.description,
+            ratings=tuple(schemes.RatingOption(r.key, r.label, r.description, r.colour) for r in self.ratings.all()),
+        )
+
+
+class Rating(models.Model):
+    scheme = models.ForeignKey(RatingScheme, on_delete=models.CASCADE, related_name="ratings")
+    key = models.CharField(max_length=10, help_text="What is written in the rating column, for example G or 1")
+    label = models.CharField(max_length=60)
+    description = models.CharField(max_length=300)
+    colour = models.CharField(max_length=20, choices=[(c, c.capitalize()) for c in schemes.TAG_COLOURS])
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "key"], name="rating_key_unique_in_scheme")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.label}"
+
+
+class Plan(TimeStampedModel):
+    class Kind(models.TextChoices):
+        SCRUTINY_MONITORING = "scrutiny_monitoring", "Scrutiny monitoring progress update"
+        QUALITY_MARK_WORK_PLAN = "quality_mark_work_plan", "Work plan against a quality mark"
+        ACTION_PLAN = "action_plan", "Action plan"
+        SCRUTINY_RESPONSE = "scrutiny_response", "Scrutiny action plan with responses"
+
+    class ReviewCycle(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        SIX_MONTHLY = "six_monthly", "Every 6 months"
+        ANNUAL = "annual", "12 months after agreement, then yearly"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="plans")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    owning_body = models.CharField(
+        max_length=200, help_text="The committee, board or panel the plan answers to, for example a scrutiny panel"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The officer who keeps the plan and chases the updates",
+    )
+    link_officers = models.CharField(max_length=300, blank=True, help_text="Named link officers, if not users")
+    aim = models.TextField(blank=True, help_text="The overarching aim or introduction")
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    agreed_on = models.DateField(null=True, blank=True)
+    review_cycle = models.CharField(max_length=20, choices=ReviewCycle.choices, default=ReviewCycle.QUARTERLY)
+    rating_scheme = models.CharField(max_length=20, choices=schemes.SCHEME_CHOICES, default=schemes.RAG)
+    custom_scheme = models.ForeignKey(
+        RatingScheme, on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def scheme(self) -> Scheme:
+        """The plan's rating scheme, built-in or custom: keys, labels, descriptions, colours and legend."""
+        if self.rating_scheme == schemes.CUSTOM and self.custom_scheme is not None:
+            return self.custom_scheme.as_scheme()
+        return schemes.BUILT_IN.get(self.rating_scheme, schemes.BUILT_IN[schemes.RAG])
+
+
+class Section(TimeStampedModel):
+    """A theme, area or objective of a plan; an objective may sit inside a theme."""
+
+    class Kind(models.TextChoices):
+        THEME = "theme", "Theme"
+        AREA = "area", "Area"
+        OBJECTIVE = "objective", "Objective"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", help_text="The theme"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.AREA)
+    reference = models.CharField(max_length=20, blank=True)
+    title = models.CharField(max_length=300)
+    aim = models.TextField(blank=True)
+    criteria = models.TextField(blank=True, help_text="What must be in place, one per line")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}".strip()
+
+    @property
+    def criteria_list(self) -> list[str]:
+        return [line.strip() for line in self.criteria.splitlines() if line.strip()]
+
+
+class Item(TimeStampedModel):
+    """A recommendation, action or milestone, with its leads, target dates and success measure."""
+
+    class Kind(models.TextChoices):
+        RECOMMENDATION = "recommendation", "Recommendation"
+        ACTION = "action", "Action"
+        MILESTONE = "milestone", "Milestone"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACHIEVED = "achieved", "Achieved"
+        SUPERSEDED = "superseded", "Superseded"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    section = models.ForeignKey(Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ACTION)
+    reference = models.CharField(max_length=20)
+    text = models.TextField()
+    agreed_action = models.TextField(blank=True)
+    success_measure = models.TextField(blank=True, help_text="How do we know if it is successful?")
+    leads = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="plan_items")
+    named_leads = models.CharField(max_length=300, blank=True, help_text="Leads who are not users, by name")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    status_reason = models.TextField(blank=True)
+    status_changed_on = models.DateField(null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
+    )
+    order = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.text[:60]}".strip()
+
+    @property
+    def is_struck_through(self) -> bool:
+        """Superseded and withdrawn items stay visible, struck through."""
+        return self.status in (self.Status.SUPERSEDED, self.Status.WITHDRAWN)
+
+
+class TargetDate(models.Model):
+    """One of an item's target dates ("3 by April 2022, 5 by April 2023")."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="target_dates")
+    due_on = models.DateField()
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.due_on:%B %Y} {self.description}".strip()
+
+
+class ReviewRound(TimeStampedModel):
+    """A round of updates: opened with a due date, chased, then closed with a snapshot kept for good."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rounds")
+    name = models.CharField(max_length=100, help_text="For example September 2026 review")
+    opened_on = models.DateField()
+    due_on = models.DateField()
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    snapshot = models.JSONField(default=dict, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Update(TimeStampedModel):
+    """A dated progress update on one item. Updates are never changed: a correction is a new update."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="updates")
+    round = models.ForeignKey(ReviewRound, on_delete=models.SET_NULL, null=True, blank=True, related_name="updates")
+    dated = models.DateField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    achievements = models.JSONField(default=list, blank=True, help_text="Achieved so far (✓), one per entry")
+    next_steps = models.JSONField(default=list, blank=True, help_text="Next steps (⇒), one per entry")
+    rating = models.CharField(max_length=10, blank=True)
+    rating_explanation = models.TextField(blank=True)
+    evidence_of_progress = models.TextField(blank=True)
+    evidence_of_impact = models.TextField(blank=True)
+    initial_response = models.TextField(blank=True)
+    second_response = models.TextField(blank=True)
+    outstanding_actions = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-dated", "-id"]
+
+    def __str__(self) -> str:
+        return f"Update on {self.item.reference} dated {self.dated:%d/%m/%Y}"
+
+
+class Measure(TimeStampedModel):
+    """A number behind an item's success measure: targets by date, and actuals by hand or from an indicator."""
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "Percentage"
+        COUNT = "count", "Number"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.PERCENT)
+    baseline = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    baseline_on = models.DateField(null=True, blank=True)
+    higher_is_better = models.BooleanField(default=True)
+    indicator_code = models.CharField(
+        max_length=100, blank=True, help_text="A live indicator that fills the actuals (onward.core.indicators)"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeasureTarget(models.Model):
+    """A target by a date: an absolute value, or an offset from the national figure ("5 points above")."""
+
+    class Kind(models.TextChoices):
+        ABSOLUTE = "absolute", "A value"
+        ABOVE_NATIONAL = "above_national", "Relative to the national figure"
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
+    due_on = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ABSOLUTE)
+    value = models.DecimalField(
+        max_digits=10, decimal_places=2, help_text="The value, or the points above (or below, if negative) national"
+    )
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["measure", "due_on"], name="one_target_per_measure_date")]
+
+    def __str__(self) -> str:
+        return f"{self.value} by {self.due_on:%B %Y}"
+
+
+class MeasureActual(TimeStampedModel):
+    """A value recorded by hand, with the national figure on that date when one is quoted."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="actuals")
+    on = models.DateField()
+    value = models.DecimalField(max_digits=10, decimal_places=2)
+    national = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    source = models.CharField(max_length=200, blank=True, help_text="Where the figure came from")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.value} on {self.on:%d/%m/%Y}"

@@ -1,0 +1,633 @@
+"""Reads of plans: structure with latest ratings, summary counts, history, measures, review rounds.
+
+Every function takes records already fetched through ``onward.accounts.access`` (``plans_visible_to``,
+``access_plan``...), so scoping is decided there. The committee documents read plans through
+:func:`plan_structure`, :func:`plan_summary` and :func:`measure_status` too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from onward.accounts.models import User
+from onward.core import indicators
+from onward.plans.models import Item, Measure, MeasureActual, MeasureTarget, Plan, ReviewRound, Section, Update
+from onward.plans.schemes import RatingOption, Scheme
+
+NOT_RATED = "Not rated"
+
+
+# Items and their latest updates -----------------------------------------------------------------
+
+
+def items_with_detail(plan: Plan) -> QuerySet[Item]:
+    """The plan's items in order, with leads, target dates and updates fetched in a fixed number of queries."""
+    return plan.items.select_related("section", "superseded_by").prefetch_related(
+        "leads",
+        "target_dates",
+        Prefetch("updates", queryset=Update.objects.select_related("author", "round").order_by("-dated", "-id")),
+        "measures__targets",
+        Prefetch("measures__actuals", queryset=MeasureActual.objects.order_by("-on", "-id")),
+    )
+
+
+def latest_update(item: Item, *, review_round: ReviewRound | None = None) -> Update | None:
+    """The item's latest update (in ``review_round`` if given), using prefetched updates when there are."""
+    updates = list(item.updates.all())
+    if review_round is not None:
+        updates = [u for u in updates if u.round_id == review_round.pk]
+    updates.sort(key=lambda u: (u.dated, u.pk), reverse=True)
+    return updates[0] if updates else None
+
+
+def latest_rating(item: Item, scheme: Scheme) -> RatingOption | None:
+    """The rating of the item's latest rated update."""
+    for update in sorted(item.updates.all(), key=lambda u: (u.dated, u.pk), reverse=True):
+        if update.rating:
+            return scheme.get(update.rating)
+    return None
+
+
+@dataclass
+class ItemRow:
+    item: Item
+    latest: Update | None
+    rating: RatingOption | None
+    lead_names: list[str]
+    measures: list[MeasureStatus] = field(default_factory=list)
+
+
+@dataclass
+class SectionBlock:
+    section: Section | None
+    rows: list[ItemRow] = field(default_factory=list)
+    children: list[SectionBlock] = field(default_factory=list)
+
+
+def lead_names(item: Item) -> list[str]:
+    names = [lead.full_name for lead in item.leads.all()]
+    names += [name.strip() for name in item.named_leads.split(",") if name.strip()]
+    return names
+
+
+def plan_structure(plan: Plan, *, as_at: datetime.date | None = None) -> list[SectionBlock]:
+    """Themes (with their objectives), areas and their items, in order; items outside any section come last.
+
+    Each item comes with its latest update and rating, its leads, and its measures' target against
+    actual on ``as_at`` (today if not given).
+    """
+    from django.utils import timezone
+
+    day = as_at or timezone.localdate()
+    scheme = plan.scheme()
+    rows_by_section: dict[int | None, list[ItemRow]] = {}
+    for item in items_with_detail(plan):
+        measures = [measure_status(m, council=plan.council, as_at=day) for m in item.measures.all()]
+        rows_by_section.setdefault(item.section_id, []).append(
+            ItemRow(item, latest_update(item), latest_rating(item, scheme), lead_names(item), measures)
+        )
+    sections = list(plan.sections.all())
+    blocks = {s.pk: SectionBlock(s, rows_by_section.get(s.pk, [])) for s in sections}
+    top: list[SectionBlock] = []
+    for section in sections:
+        if section.parent_id is not None and section.parent_id in blocks:
+            blocks[section.parent_id].children.append(blocks[section.pk])
+        else:
+            top.append(blocks[section.pk])
+    if rows_by_section.get(None):
+        top.append(SectionBlock(None, rows_by_section[None]))
+    return top
+
+
+def all_rows(blocks: list[SectionBlock]) -> list[ItemRow]:
+    rows: list[ItemRow] = []
+    for block in blocks:
+        rows += block.rows
+        rows += all_rows(block.children)
+    return rows
+
+
+@dataclass(frozen=True)
+class SummaryCount:
+    label: str
+    colour: str
+    count: int
+    key: str
+
+
+def plan_summary(plan: Plan, rows: list[ItemRow] | None = None) -> dict[str, Any]:
+    """Counts for the top of the plan page: open and achieved items by latest rating, and items by status."""
+    if rows is None:
+        rows = all_rows(plan_structure(plan))
+    scheme = plan.scheme()
+    live = [row for row in rows if not row.item.is_struck_through]
+    by_rating = Counter(row.rating.key if row.rating else "" for row in live)
+    ratings = [SummaryCount(r.display, r.colour, by_rating.get(r.key, 0), r.key) for r in scheme.ratings]
+    ratings.append(SummaryCount(NOT_RATED, "grey", by_rating.get("", 0), ""))
+    by_status = Counter(row.item.status for row in rows)
+    return {
+        "ratings": ratings,
+        "statuses": [(label, by_status.get(value, 0), value) for value, label in Item.Status.choices],
+        "total": len(rows),
+    }
+
+
+def plan_list(plans: QuerySet[Plan]) -> list[dict[str, Any]]:
+    """Each plan with its item count and open review round."""
+    rows = []
+    for plan in plans.select_related("owner", "custom_scheme").prefetch_related(
+        "items", Prefetch("rounds", queryset=ReviewRound.objects.filter(closed_at__isnull=True))
+    ):
+        open_rounds = list(plan.rounds.all())
+        rows.append(
+            {"plan": plan, "items": len(plan.items.all()), "open_round": open_rounds[0] if open_rounds else None}
+        )
+    return rows
+
+
+CYCLE_MONTHS = {
+    Plan.ReviewCycle.MONTHLY: 1,
+    Plan.ReviewCycle.QUARTERLY: 3,
+    Plan.ReviewCycle.SIX_MONTHLY: 6,
+    Plan.ReviewCycle.ANNUAL: 12,
+}
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    import calendar
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_review_on(plan: Plan, day: datetime.date) -> datetime.date | None:
+    """When the next review falls due by the plan's cycle, counted from the date it was agreed
+    (or the start of its period): the first cycle date on or after ``day``."""
+    start = plan.agreed_on or plan.period_start
+    if start is None:
+        return None
+    months = CYCLE_MONTHS[Plan.ReviewCycle(plan.review_cycle)]
+    step = 1
+    while (due := _add_months(start, months * step)) < day:
+        step += 1
+    return due
+
+
+def item_history(item: Item) -> list[Update]:
+    """Every update on the item, newest first: nothing is ever overwritten."""
+    return list(item.updates.select_related("author", "round").order_by("-dated", "-id"))
+
+
+# Measures: target against actual -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    on: datetime.date
+    value: Decimal
+    national: Decimal | None
+    source: str  # "indicator" or the hand-recorded source
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: MeasureTarget
+    value: Decimal | None  # resolved: an absolute value, or national + offset (None while no national figure)
+    describe: str
+
+
+@dataclass(frozen=True)
+class MeasureStatus:
+    measure: Measure
+    actual: Reading | None
+    in_force: TargetRow | None
+    next: TargetRow | None
+    met: bool | None
+    targets: list[TargetRow]
+    history: list[Reading]
+
+
+def _fmt(value: Decimal, unit: str) -> str:
+    text = f"{value.normalize():f}"
+    return f"{text}%" if unit == Measure.Unit.PERCENT else text
+
+
+def describe_target(target: MeasureTarget, unit: str) -> str:
+    when = f"by {target.due_on:%B %Y}"
+    if target.kind == MeasureTarget.Kind.ABOVE_NATIONAL:
+        points = abs(target.value).normalize()
+        if target.value == 0:
+            return f"Level with the national figure {when}"
+        side = "above" if target.value > 0 else "below"
+        noun = "percentage points" if unit == Measure.Unit.PERCENT else ""
+        return f"{points:f} {noun} {side} the national figure {when}".replace("  ", " ")
+    return f"{_fmt(target.value, unit)} {when}"
+
+
+def resolve_target(target: MeasureTarget, national: Decimal | None) -> Decimal | None:
+    """The value a target asks for: its value, or the national figure plus its offset."""
+    if target.kind == MeasureTarget.Kind.ABOVE_NATIONAL:
+        return None if national is None else national + target.value
+    return target.value
+
+
+def measure_readings(measure: Measure, *, council: Any, as_at: datetime.date) -> list[Reading]:
+    """Hand-recorded figures up to ``as_at``, newest first, and the live indicator's reading on ``as_at`` if bound."""
+    readings = [
+        Reading(a.on, a.value, a.national, a.source or "Recorded by hand")
+        for a in sorted(measure.actuals.all(), key=lambda a: (a.on, a.pk), reverse=True)
+        if a.on <= as_at
+    ]
+    if measure.indicator_code:
+        reading = indicators.read_indicator(measure.indicator_code, council=council, as_at=as_at)
+        if reading is not None:
+            national = indicators.read_national(measure.indicator_code, as_at=as_at)
+            readings.insert(0, Reading(as_at, reading.value, national, "Live indicator"))
+    return readings
+
+
+def measure_status(measure: Measure, *, council: Any, as_at: datetime.date) -> MeasureStatus:
+    """Target against actual on ``as_at``: the latest reading, the target in force, the next stepped target.
+
+    The target in force is the latest one whose date has come; before the first date, the first
+    target is the one to compare against. A relative target uses the national figure quoted with
+    the reading (or, for a bound indicator, the published national figure on that date).
+    """
+    history = measure_readings(measure, council=council, as_at=as_at)
+    actual = history[0] if history else None
+    national = actual.national if actual else None
+    if national is None and measure.indicator_code:
+        national = indicators.read_national(measure.indicator_code, as_at=as_at)
+    rows = [
+        TargetRow(t, resolve_target(t, national), describe_target(t, measure.unit))
+        for t in sorted(measure.targets.all(), key=lambda t: t.due_on)
+    ]
+    passed = [row for row in rows if row.target.due_on <= as_at]
+    upcoming = [row for row in rows if row.target.due_on > as_at]
+    in_force = passed[-1] if passed else None
+    next_row = upcoming[0] if upcoming else None
+    compare = in_force or next_row
+    met: bool | None = None
+    if actual is not None and compare is not None and compare.value is not None:
+        met = actual.value >= compare.value if measure.higher_is_better else actual.value <= compare.value
+    return MeasureStatus(measure, actual, in_force, next_row, met, rows, history)
+
+
+def measures_for(item: Item, *, as_at: datetime.date) -> list[MeasureStatus]:
+    measures = item.measures.prefetch_related(
+        "targets", Prefetch("actuals", queryset=MeasureActual.objects.order_by("-on", "-id"))
+    )
+    return [measure_status(m, council=item.plan.council, as_at=as_at) for m in measures]
+
+
+# Review rounds ------------------------------------------------------------------------------------
+
+
+def items_due_in_round(review_round: ReviewRound) -> QuerySet[Item]:
+    """Open items of the round's plan with no update in the round yet."""
+    return (
+        review_round.plan.items.filter(status=Item.Status.OPEN)
+        .exclude(updates__round=review_round)
+        .prefetch_related("leads")
+        .order_by("order", "id")
+    )
+
+
+def not_updated(review_round: ReviewRound) -> list[dict[str, Any]]:
+    """For the plan owner: each item still owed in the round, with who leads it."""
+    return [{"item": item, "leads": lead_names(item)} for item in items_due_in_round(review_round)]
+
+
+@dataclass(frozen=True)
+class DueRound:
+    review_round: ReviewRound
+    items: list[Item]
+
+
+def due_from(user: User, plans: QuerySet[Plan]) -> list[DueRound]:
+    """The open rounds in which ``user`` leads items still without an update, soonest due first."""
+    result = []
+    rounds = ReviewRound.objects.filter(plan__in=plans, closed_at__isnull=True).select_related("plan")
+    for review_round in rounds.order_by("due_on", "id"):
+        items = list(items_due_in_round(review_round).filter(leads=user))
+        if items:
+            result.append(DueRound(review_round, items))
+    return result
+
+
+def plan_snapshot(plan: Plan, *, review_round: ReviewRound | None, as_at: datetime.date) -> dict[str, Any]:
+    """The plan as it stands, as plain JSON: kept when a round closes and shown as it was then."""
+    scheme = plan.scheme()
+    blocks = plan_structure(plan)
+    rows = all_rows(blocks)
+    summary = plan_summary(plan, rows)
+    section_names = {s.pk: str(s) for s in plan.sections.all()}
+    items = []
+    for row in rows:
+        item = row.item
+        in_round = latest_update(item, review_round=review_round) if review_round else row.latest
+        update = in_round or row.latest
+        measures = []
+        for status in measures_for(item, as_at=as_at):
+            measures.append(
+                {
+                    "name": status.measure.name,
+                    "actual": None if status.actual is None else str(status.actual.value),
+                    "actual_on": None if status.actual is None else status.actual.on.isoformat(),
+                    "target": None if status.in_force is None else status.in_force.describe,
+                    "next_target": None if status.next is None else status.next.describe,
+                    "met": status.met,
+                }
+            )
+        items.append(
+            {
+                "id": item.pk,
+                "section": section_names.get(item.section_id or 0, ""),
+                "reference": item.reference,
+                "text": item.text,
+                "status": item.get_status_display(),
+                "status_reason": item.status_reason,
+                "leads": row.lead_names,
+                "target_dates": [str(t) for t in item.target_dates.all()],
+                "updated_in_round": in_round is not None,
+                "update": None
+                if update is None
+                else {
+                    "dated": update.dated.isoformat(),
+                    "author": update.author.full_name,
+                    "achievements": update.achievements,
+                    "next_steps": update.next_steps,
+                    "rating": update.rating,
+                    "rating_label": scheme.display_of(update.rating),
+                    "rating_explanation": update.rating_explanation,
+                    "evidence_of_progress": update.evidence_of_progress,
+                    "evidence_of_impact": update.evidence_of_impact,
+                    "initial_response": update.initial_response,
+                    "second_response": update.second_response,
+                    "outstanding_actions": update.outstanding_actions,
+                },
+                "measures": measures,
+            }
+        )
+    return {
+        "taken_on": as_at.isoformat(),
+        "plan": plan.title,
+        "scheme": {"name": scheme.name, "legend": scheme.legend},
+        "summary": [{"label": c.label, "count": c.count, "colour": c.colour} for c in summary["ratings"]],
+        "items": items,
+    }
+
+
+# Home page tasks -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    text: str
+    url: str
+    count: int
+    urgent: bool
+
+
+def tasks_for(user: User, plans: QuerySet[Plan], day: datetime.date) -> list[PlanTask]:
+    """A lead's updates due in open rounds; a plan owner's open rounds with items not yet updated."""
+    from django.urls import reverse
+
+    tasks: list[PlanTask] = []
+    due = due_from(user, plans)
+    count = sum(len(d.items) for d in due)
+    if count:
+        soonest = min(d.review_round.due_on for d in due)
+        tasks.append(
+            PlanTask(
+                f"{count} plan update{'s' if count != 1 else ''} due from you by {soonest:%-d %B %Y}",
+                reverse("plans:due"),
+                count,
+                soonest <= day + datetime.timedelta(days=7),
+            )
+        )
+    rounds = ReviewRound.objects.filter(plan__in=plans.filter(owner=user), closed_at__isnull=True).select_related(
+        "plan"
+    )
+    for review_round in rounds.order_by("due_on", "id"):
+        waiting = items_due_in_round(review_round).count()
+        if waiting:
+            tasks.append(
+                PlanTask(
+                    f"{waiting} item{'s' if waiting != 1 else ''} not yet updated for {review_round.name}, "
+                    f"{review_round.plan.title}",
+                    reverse("plans:round-detail", kwargs={"pk": review_round.pk}),
+                    waiting,
+                    review_round.due_on < day,
+                )
+            )
+    return tasks
+
+
+# Committee documents ------------------------------------------------------------------------------
+
+DOCUMENT_SHAPES = {
+    Plan.Kind.SCRUTINY_MONITORING: ("scrutiny_monitoring", "Recommendation"),
+    Plan.Kind.QUALITY_MARK_WORK_PLAN: ("work_plan", "Milestone"),
+    Plan.Kind.ACTION_PLAN: ("action_plan", "Action"),
+    Plan.Kind.SCRUTINY_RESPONSE: ("scrutiny_response", "Recommendation"),
+}
+
+
+def document_rounds(plan: Plan) -> list[ReviewRound]:
+    """The rounds a committee document can be made for: the open one and every closed one, newest first."""
+    return list(plan.rounds.order_by("-opened_on", "-id"))
+
+
+def _document_update(updates: list[Update], review_round: ReviewRound | None, cutoff: datetime.date) -> Any:
+    """The item's position for the document: the updates of the round, else the latest ones up to its date.
+
+    Evidence and lists come from the latest update; the rating from the latest rated one; each
+    scrutiny response (initial, second, outstanding actions) from the latest update that has it.
+    """
+    from onward.plans import documents
+
+    if review_round is None:
+        candidates = [u for u in updates if u.dated <= cutoff]
+    else:
+        candidates = [
+            u
+            for u in updates
+            if u.round_id == review_round.pk
+            or (
+                u.dated <= cutoff
+                and (u.round is None or (u.round.opened_on, u.round.pk) < (review_round.opened_on, review_round.pk))
+            )
+        ]
+    candidates.sort(
+        key=lambda u: (review_round is not None and u.round_id == review_round.pk, u.dated, u.pk), reverse=True
+    )
+    if not candidates:
+        return documents.ItemUpdate()
+    latest = candidates[0]
+    rated = next((u for u in candidates if u.rating), None)
+
+    def latest_text(name: str) -> str:
+        return next((getattr(u, name) for u in candidates if getattr(u, name)), "")
+
+    return documents.ItemUpdate(
+        round_label=latest.round.name if latest.round else f"{latest.dated:%B %Y}",
+        achievements=list(latest.achievements),
+        next_steps=list(latest.next_steps),
+        rating_code=rated.rating if rated else "",
+        explanation=rated.rating_explanation if rated else "",
+        evidence_of_progress=latest.evidence_of_progress,
+        evidence_of_impact=latest.evidence_of_impact,
+        initial_response=latest_text("initial_response"),
+        second_response=latest_text("second_response"),
+        outstanding_actions=latest_text("outstanding_actions"),
+    )
+
+
+def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
+    """The committee document for ``plan`` at ``review_round`` (or as it stands), as a ``documents.PlanDocument``.
+
+    A fixed number of queries whatever the size of the plan: the sections, the items (with their
+    leads, target dates and updates with rounds), and the custom scheme's ratings if it has one.
+    """
+    from django.utils import timezone
+
+    from onward.plans import documents
+
+    scheme = plan.scheme()
+    key = [documents.KeyEntry(r.key, r.label, r.description, documents.tint(r.colour)) for r in scheme.ratings]
+    options = {r.key: r for r in scheme.ratings}
+    if review_round is not None and review_round.closed_at is not None:
+        cutoff = timezone.localdate(review_round.closed_at)
+    else:
+        cutoff = timezone.localdate()
+    shape, noun = DOCUMENT_SHAPES.get(plan.kind, ("action_plan", "Action"))  # type: ignore[call-overload]
+    sections = list(plan.sections.all())
+    by_section: dict[int | None, list[Any]] = {}
+    for item in (
+        items_with_detail(plan)
+        .prefetch_related(None)
+        .prefetch_related(
+            "leads",
+            "target_dates",
+            Prefetch("updates", queryset=Update.objects.select_related("round")),
+        )
+    ):
+        update = _document_update(list(item.updates.all()), review_round, cutoff)
+        option = options.get(update.rating_code)
+        if option is not None:
+            update.rating_label = option.label
+            update.rating_colour = documents.tint(option.colour)
+        else:
+            update.rating_code = ""
+        by_section.setdefault(item.section_id, []).append(
+            documents.DocumentItem(
+                reference=item.reference,
+                text=item.text,
+                leads=", ".join(lead_names(item)),
+                target_dates="; ".join(f"{t.due_on:%d/%m/%Y} {t.description}".strip() for t in item.target_dates.all()),
+                agreed_action=item.agreed_action,
+                success_measure=item.success_measure,
+                status=item.status,
+                status_label=item.get_status_display(),
+                status_reason=item.status_reason,
+                update=update,
+            )
+        )
+    ordered: list[tuple[Section, int]] = []
+    for section in sections:
+        if section.parent_id is None:
+            ordered.append((section, 2))
+            ordered += [(child, 3) for child in sections if child.parent_id == section.pk]
+    ordered += [(s, 2) for s in sections if s.parent_id is not None and s.parent_id not in {p.pk for p in sections}]
+    doc_sections = [
+        documents.DocumentSection(
+            reference=section.reference,
+            title=section.title,
+            aim=section.aim,
+            criteria="\n".join(section.criteria_list),
+            items=by_section.get(section.pk, []),
+            level=level,
+        )
+        for section, level in ordered
+    ]
+    if by_section.get(None):
+        doc_sections.append(documents.DocumentSection(reference="", title="", items=by_section[None]))
+    intro = [("Reporting to", plan.owning_body)]
+    owner = plan.owner.full_name if plan.owner else ""
+    if owner or plan.link_officers:
+        intro.append(("Lead officers", ", ".join(n for n in (owner, plan.link_officers) if n)))
+    if plan.agreed_on:
+        intro.append(("Plan agreed", f"{plan.agreed_on:%B %Y}"))
+    return documents.PlanDocument(
+        shape=shape,
+        title=plan.title,
+        council=plan.council.name,
+        round_label=review_round.name if review_round else "Current position",
+        as_at=f"{cutoff.day} {cutoff:%B %Y}",
+        scheme_name=scheme.name,
+        key=key,
+        sections=doc_sections,
+        summary=plan.aim,
+        intro=intro,
+        item_noun=noun,
+    )
+
+
+def plan_export_rows(plan: Plan) -> list[list[str]]:
+    """The plan as spreadsheet rows in ``interchange.COLUMNS`` order, one per item, with its latest update.
+
+    Leads who are officers are written as their email address (so an import links them again),
+    others by name; target dates as 31/03/2027 with what is due then.
+    """
+    from onward.plans import interchange
+
+    sections = {s.pk: s for s in plan.sections.all()}
+    aims_written: set[int] = set()
+    rows = []
+    for item in items_with_detail(plan):
+        section = sections.get(item.section_id) if item.section_id else None
+        latest = latest_update(item)
+        lead_texts = [lead.email for lead in item.leads.all()]
+        lead_texts += [name.strip() for name in item.named_leads.split(",") if name.strip()]
+        values: dict[str, str] = {
+            "section_reference": section.reference if section else "",
+            "section_title": section.title if section else "",
+            "section_aim": section.aim if section and section.pk not in aims_written else "",
+            "item_reference": item.reference,
+            "text": item.text,
+            "leads": "; ".join(lead_texts),
+            "target_dates": "; ".join(
+                f"{t.due_on:{interchange.DATE_FORMAT}} {t.description}".strip() for t in item.target_dates.all()
+            ),
+            "agreed_action": item.agreed_action,
+            "success_measure": item.success_measure,
+            "status": item.status,
+            "status_reason": item.status_reason,
+        }
+        if section is not None:
+            aims_written.add(section.pk)
+        if latest is not None:
+            values.update(
+                {
+                    "update_date": f"{latest.dated:{interchange.DATE_FORMAT}}",
+                    "rating": latest.rating,
+                    "rating_explanation": latest.rating_explanation,
+                    "achievements": "\n".join(latest.achievements),
+                    "next_steps": "\n".join(latest.next_steps),
+                    "evidence_of_progress": latest.evidence_of_progress,
+                    "evidence_of_impact": latest.evidence_of_impact,
+                    "initial_response": latest.initial_response,
+                    "second_response": latest.second_response,
+                    "outstanding_actions": latest.outstanding_actions,
+                }
+            )
+        rows.append([values.get(column.key, "") for column in interchange.COLUMNS])
+    return rows

@@ -1,0 +1,632 @@
+"""Changes to plans, their structure, items, updates, measures and review rounds.
+
+Every function checks, changes and writes its audit entry in one transaction. Plans and items
+carry a ``version``: a stale save is refused. Progress updates are never changed once written;
+a correction is a new update, so every earlier one stays in the history.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from onward.accounts import access
+from onward.accounts.models import Organisation, User
+from onward.accounts.permissions import Perm
+from onward.audit.models import AuditEvent
+from onward.audit.services import audit_record, diff, snapshot
+from onward.core.concurrency import lock_for_change
+from onward.plans import schemes
+from onward.plans.models import (
+    Item,
+    Measure,
+    MeasureActual,
+    MeasureTarget,
+    Plan,
+    Rating,
+    RatingScheme,
+    ReviewRound,
+    Section,
+    TargetDate,
+    Update,
+)
+
+Action = AuditEvent.Action
+S = Item.Status
+# Where an item may go from each status. Superseded and withdrawn items may be reopened, with a reason.
+TRANSITIONS: dict[str, set[str]] = {
+    S.OPEN: {S.ACHIEVED, S.SUPERSEDED, S.WITHDRAWN},
+    S.ACHIEVED: {S.OPEN},
+    S.SUPERSEDED: {S.OPEN},
+    S.WITHDRAWN: {S.OPEN},
+}
+
+
+def _require_manager(user: User) -> None:
+    if not user.can(Perm.MANAGE_PLANS):
+        raise PermissionDenied
+
+
+def _clean_lines(lines: list[str]) -> list[str]:
+    return [line.strip() for line in lines if line and line.strip()]
+
+
+# Rating schemes --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rating_scheme_save(
+    *,
+    acting_user: User,
+    council: Organisation,
+    scheme: RatingScheme | None,
+    name: str,
+    description: str,
+    ratings: list[dict[str, str]],
+    version: int | None = None,
+) -> RatingScheme:
+    """Define (or redefine) a council's own rating scheme: its ratings in order.
+
+    Each rating is a dict with ``key``, ``label``, ``description`` and ``colour``. A rating
+    already given in an update cannot be taken out of the scheme.
+    """
+    _require_manager(acting_user)
+    ratings = [r for r in ratings if any(str(v).strip() for v in r.values())]
+    if not ratings:
+        raise ValidationError({"ratings": "Enter at least one rating"})
+    keys = [str(r.get("key", "")).strip() for r in ratings]
+    if any(not key for key in keys) or any(not str(r.get("label", "")).strip() for r in ratings):
+        raise ValidationError({"ratings": "Enter a key and a label for every rating"})
+    if len(set(keys)) != len(keys):
+        raise ValidationError({"ratings": "Each rating must have a different key"})
+    if any(r.get("colour") not in schemes.TAG_COLOURS for r in ratings):
+        raise ValidationError({"ratings": "Select a colour for every rating"})
+    if scheme is not None:
+        target = lock_for_change(RatingScheme, scheme.pk, version, "rating scheme")
+        before = {"name": target.name, "ratings": [r.key for r in target.ratings.all()]}
+        used = set(
+            Update.objects.filter(item__plan__custom_scheme=target, item__plan__rating_scheme=schemes.CUSTOM)
+            .exclude(rating="")
+            .values_list("rating", flat=True)
+        )
+        missing = sorted(used - set(keys))
+        if missing:
+            raise ValidationError({"ratings": f"Updates already use {', '.join(missing)}: keep these ratings"})
+        target.version += 1
+    else:
+        target, before = RatingScheme(council=council), {}
+    target.name = name.strip()
+    target.description = description.strip()
+    if RatingScheme.objects.filter(council=council, name__iexact=target.name).exclude(pk=target.pk).exists():
+        raise ValidationError({"name": "A rating scheme with this name already exists"})
+    target.full_clean()
+    target.save()
+    target.ratings.all().delete()
+    for order, rating in enumerate(ratings):
+        row = Rating(
+            scheme=target,
+            key=str(rating["key"]).strip(),
+            label=str(rating["label"]).strip(),
+            description=str(rating.get("description", "")).strip(),
+            colour=str(rating["colour"]),
+            order=order,
+        )
+        row.full_clean()
+        row.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if scheme else Action.CREATE,
+        council=council,
+        obj=target,
+        changes=diff(before, {"name": target.name, "ratings": keys}),
+    )
+    return target
+
+
+# Plans and their structure ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_save(
+    *, acting_user: User, council: Organisation, plan: Plan | None, version: int | None = None, **fields: Any
+) -> Plan:
+    """Create or change a plan. Its rating scheme may change only while no update has a rating."""
+    _require_manager(acting_user)
+    if plan is not None:
+        target = lock_for_change(Plan, plan.pk, version, "plan")
+        before = snapshot(target)
+        target.version += 1
+    else:
+        target, before = Plan(council=council), {}
+    for name, value in fields.items():
+        setattr(target, name, value.strip() if isinstance(value, str) else value)
+    if target.rating_scheme == schemes.CUSTOM:
+        if target.custom_scheme is None:
+            raise ValidationError({"custom_scheme": "Select the council's rating scheme to use"})
+        if target.custom_scheme.council_id != council.pk:
+            raise ValidationError({"custom_scheme": "Select one of the council's rating schemes"})
+    else:
+        target.custom_scheme = None
+    if target.period_start and target.period_end and target.period_end < target.period_start:
+        raise ValidationError({"period_end": "The end of the period must be the same as or after the start"})
+    if target.owner is not None and target.owner.organisation_id != council.pk:
+        raise ValidationError({"owner": "Select an officer of the council"})
+    if (
+        plan is not None
+        and (before.get("rating_scheme"), before.get("custom_scheme"))
+        != (target.rating_scheme, target.custom_scheme_id)
+        and Update.objects.filter(item__plan=target).exclude(rating="").exists()
+    ):
+        raise ValidationError({"rating_scheme": "Updates have already been rated: the rating scheme cannot change"})
+    target.full_clean()
+    target.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if plan else Action.CREATE,
+        council=council,
+        obj=target,
+        changes=diff(before, snapshot(target)),
+    )
+    return target
+
+
+@transaction.atomic
+def section_save(*, acting_user: User, plan: Plan, section: Section | None, **fields: Any) -> Section:
+    """Add or change a theme, area or objective. An objective may sit inside a theme, no deeper."""
+    _require_manager(acting_user)
+    target = section if section is not None else Section(plan=plan)
+    before = snapshot(target) if section is not None else {}
+    for name, value in fields.items():
+        setattr(target, name, value.strip() if isinstance(value, str) else value)
+    parent = target.parent
+    if parent is not None:
+        if parent.plan_id != plan.pk:
+            raise ValidationError({"parent": "Select a theme of this plan"})
+        if parent.parent_id is not None or parent.pk == target.pk:
+            raise ValidationError({"parent": "Sections nest one level only: select a theme"})
+        if section is not None and section.children.exists():
+            raise ValidationError({"parent": "This section has sections inside it, so it cannot go inside another"})
+    if section is None and "order" not in fields:
+        target.order = plan.sections.count() + 1
+    target.full_clean()
+    target.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if section else Action.CREATE,
+        council=plan.council,
+        obj=target,
+        changes=diff(before, snapshot(target)),
+    )
+    return target
+
+
+@transaction.atomic
+def item_save(
+    *,
+    acting_user: User,
+    plan: Plan,
+    item: Item | None,
+    leads: list[User],
+    target_dates: list[tuple[datetime.date, str]],
+    version: int | None = None,
+    **fields: Any,
+) -> Item:
+    """Add or change a recommendation or action, with its leads and target dates (which replace the old)."""
+    _require_manager(acting_user)
+    if item is not None:
+        target = lock_for_change(Item, item.pk, version, "item")
+        before = {**snapshot(target), "leads": sorted(u.pk for u in target.leads.all())}
+        target.version += 1
+    else:
+        target, before = Item(plan=plan), {}
+    for name, value in fields.items():
+        setattr(target, name, value.strip() if isinstance(value, str) else value)
+    if target.section is not None and target.section.plan_id != plan.pk:
+        raise ValidationError({"section": "Select a section of this plan"})
+    if any(lead.organisation_id != plan.council_id for lead in leads):
+        raise ValidationError({"leads": "Select officers of the council"})
+    clash = Item.objects.filter(plan=plan, reference__iexact=target.reference)
+    if item is not None:
+        clash = clash.exclude(pk=item.pk)
+    if target.reference and clash.exists():
+        raise ValidationError({"reference": "Another item in this plan has this reference"})
+    if item is None and "order" not in fields:
+        target.order = plan.items.count() + 1
+    target.full_clean()
+    target.save()
+    target.leads.set(leads)
+    target.target_dates.all().delete()
+    for due_on, description in target_dates:
+        TargetDate.objects.create(item=target, due_on=due_on, description=description.strip())
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if item else Action.CREATE,
+        council=plan.council,
+        obj=target,
+        changes=diff(before, {**snapshot(target), "leads": sorted(u.pk for u in leads)}),
+    )
+    return target
+
+
+@transaction.atomic
+def item_set_status(
+    *,
+    acting_user: User,
+    item: Item,
+    status: str,
+    reason: str,
+    superseded_by: Item | None = None,
+    version: int | None = None,
+) -> Item:
+    """Move an item through its lifecycle; every move needs a reason, and superseding names the item that replaces it."""
+    _require_manager(acting_user)
+    target = lock_for_change(Item, item.pk, version, "item")
+    if status not in TRANSITIONS.get(target.status, set()):
+        raise ValidationError(
+            {"status": f"An item that is {target.get_status_display().lower()} cannot be marked {status}"}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason for the change"})
+    if status == S.SUPERSEDED:
+        if superseded_by is None:
+            raise ValidationError({"superseded_by": "Select the item that supersedes this one"})
+        if superseded_by.plan_id != target.plan_id or superseded_by.pk == target.pk:
+            raise ValidationError({"superseded_by": "Select another item of this plan"})
+    else:
+        superseded_by = None
+    before = snapshot(target)
+    target.status = status
+    target.status_reason = reason.strip()
+    target.status_changed_on = timezone.localdate()
+    target.superseded_by = superseded_by
+    target.version += 1
+    target.full_clean()
+    target.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=target.plan.council,
+        obj=target,
+        changes=diff(before, snapshot(target)),
+        summary=f"Marked {target.get_status_display().lower()}: {target.status_reason}",
+    )
+    return target
+
+
+# Progress updates -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_record(
+    *,
+    acting_user: User,
+    item: Item,
+    dated: datetime.date,
+    achievements: list[str],
+    next_steps: list[str],
+    rating: str,
+    rating_explanation: str = "",
+    evidence_of_progress: str = "",
+    evidence_of_impact: str = "",
+    initial_response: str = "",
+    second_response: str = "",
+    outstanding_actions: str = "",
+) -> Update:
+    """Record a progress update on an item; it counts towards the plan's open review round, if there is one."""
+    if not access.can_update_item(acting_user, item):
+        raise PermissionDenied
+    if item.status != S.OPEN:
+        raise ValidationError(f"This item is {item.get_status_display().lower()}: reopen it to record progress")
+    if dated > timezone.localdate():
+        raise ValidationError({"dated": "The date of the update must be today or in the past"})
+    scheme = item.plan.scheme()
+    if rating and scheme.get(rating) is None:
+        raise ValidationError({"rating": "Select a rating from the plan's scheme"})
+    achievements, next_steps = _clean_lines(achievements), _clean_lines(next_steps)
+    texts = [evidence_of_progress, evidence_of_impact, initial_response, second_response, outstanding_actions]
+    if not (achievements or next_steps or rating or any(t.strip() for t in texts)):
+        raise ValidationError("Enter the progress made, the next steps or a rating")
+    open_round = item.plan.rounds.filter(closed_at__isnull=True).first()
+    update = Update(
+        item=item,
+        round=open_round,
+        dated=dated,
+        author=acting_user,
+        achievements=achievements,
+        next_steps=next_steps,
+        rating=rating,
+        rating_explanation=rating_explanation.strip(),
+        evidence_of_progress=evidence_of_progress.strip(),
+        evidence_of_impact=evidence_of_impact.strip(),
+        initial_response=initial_response.strip(),
+        second_response=second_response.strip(),
+        outstanding_actions=outstanding_actions.strip(),
+    )
+    update.full_clean()
+    update.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        council=item.plan.council,
+        obj=update,
+        changes=diff({}, snapshot(update)),
+    )
+    return update
+
+
+# Measures ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def measure_save(*, acting_user: User, item: Item, measure: Measure | None, **fields: Any) -> Measure:
+    """Add or change a measure; ``indicator_code`` must name a registered indicator, when given."""
+    from onward.core.indicators import indicator_source
+
+    _require_manager(acting_user)
+    target = measure if measure is not None else Measure(item=item)
+    before = snapshot(target) if measure is not None else {}
+    for name, value in fields.items():
+        setattr(target, name, value.strip() if isinstance(value, str) else value)
+    if target.indicator_code:
+        source = indicator_source(target.indicator_code)
+        if source is None:
+            raise ValidationError({"indicator_code": "Select an indicator Onward calculates"})
+        target.unit = source.unit if source.unit in Measure.Unit.values else target.unit
+    target.full_clean()
+    target.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if measure else Action.CREATE,
+        council=item.plan.council,
+        obj=target,
+        changes=diff(before, snapshot(target)),
+    )
+    return target
+
+
+@transaction.atomic
+def measure_target_set(
+    *, acting_user: User, measure: Measure, due_on: datetime.date, kind: str, value: Decimal
+) -> MeasureTarget:
+    """Set the target due on a date (replacing one already due then): a value, or points above national."""
+    _require_manager(acting_user)
+    target = MeasureTarget.objects.filter(measure=measure, due_on=due_on).first() or MeasureTarget(
+        measure=measure, due_on=due_on
+    )
+    before = snapshot(target) if target.pk else {}
+    target.kind, target.value = kind, value
+    target.full_clean()
+    target.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if before else Action.CREATE,
+        council=measure.item.plan.council,
+        obj=target,
+        changes=diff(before, snapshot(target)),
+    )
+    return target
+
+
+@transaction.atomic
+def measure_target_remove(*, acting_user: User, target: MeasureTarget) -> None:
+    _require_manager(acting_user)
+    audit_record(
+        actor=acting_user,
+        action=Action.DELETE,
+        council=target.measure.item.plan.council,
+        obj=target,
+        changes=diff(snapshot(target), {}),
+    )
+    target.delete()
+
+
+@transaction.atomic
+def measure_actual_record(
+    *,
+    acting_user: User,
+    measure: Measure,
+    on: datetime.date,
+    value: Decimal,
+    national: Decimal | None = None,
+    source: str = "",
+) -> MeasureActual:
+    """Record a figure by hand (a lead of the item, or a manager of plans)."""
+    if not access.can_update_item(acting_user, measure.item):
+        raise PermissionDenied
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date must be today or in the past"})
+    if measure.unit == Measure.Unit.PERCENT and not Decimal(0) <= value <= Decimal(100):
+        raise ValidationError({"value": "A percentage must be between 0 and 100"})
+    actual = MeasureActual(
+        measure=measure, on=on, value=value, national=national, source=source.strip(), recorded_by=acting_user
+    )
+    actual.full_clean()
+    actual.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        council=measure.item.plan.council,
+        obj=actual,
+        changes=diff({}, snapshot(actual)),
+    )
+    return actual
+
+
+# Review rounds -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_open(*, acting_user: User, plan: Plan, name: str, due_on: datetime.date) -> ReviewRound:
+    """Open a review round: every open item's leads now owe an update by ``due_on``. One round at a time."""
+    _require_manager(acting_user)
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if locked.rounds.filter(closed_at__isnull=True).exists():
+        raise ValidationError("This plan already has an open review round: close it first")
+    today = timezone.localdate()
+    if due_on < today:
+        raise ValidationError({"due_on": "The date updates are due must be today or in the future"})
+    review_round = ReviewRound(plan=locked, name=name.strip(), opened_on=today, due_on=due_on, opened_by=acting_user)
+    review_round.full_clean()
+    review_round.save()
+    audit_record(actor=acting_user, action=Action.CREATE, council=plan.council, obj=review_round)
+    return review_round
+
+
+@transaction.atomic
+def round_close(*, acting_user: User, review_round: ReviewRound) -> ReviewRound:
+    """Close a round and keep a snapshot of the plan as it stood: every item, its latest update, its measures."""
+    from onward.plans.selectors import plan_snapshot
+
+    _require_manager(acting_user)
+    locked = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+    if locked.closed_at is not None:
+        raise ValidationError("This review round is already closed")
+    locked.snapshot = plan_snapshot(locked.plan, review_round=locked, as_at=timezone.localdate())
+    locked.closed_at = timezone.now()
+    locked.closed_by = acting_user
+    locked.full_clean()
+    locked.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=locked.plan.council,
+        obj=locked,
+        summary="Closed the review round and kept a snapshot",
+    )
+    return locked
+
+
+# Committee documents and spreadsheets ----------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_export_record(
+    *, acting_user: User, plan: Plan, what: str, file_format: str, review_round: ReviewRound | None = None
+) -> None:
+    """Record in the audit trail that a committee document or spreadsheet of the plan was produced."""
+    if not acting_user.can(Perm.VIEW_PLANS):
+        raise PermissionDenied
+    where = f" for {review_round.name}" if review_round is not None else ""
+    audit_record(
+        actor=acting_user,
+        action=Action.EXPORT,
+        council=plan.council,
+        obj=plan,
+        summary=f"Exported the {what} of {plan.title}{where} as {file_format.upper()}",
+    )
+
+
+@transaction.atomic
+def plan_import(
+    *,
+    acting_user: User,
+    council: Organisation,
+    plan: Plan | None,
+    parsed: Any,
+    file_name: str,
+    plan_fields: dict[str, Any] | None = None,
+) -> Plan:
+    """Save a checked spreadsheet (``interchange.parse_rows``) into a new plan or add it to ``plan``.
+
+    All or nothing: it refuses a file with any problem, and everything is saved in one
+    transaction with one audit entry. Sections are matched to the plan's by reference (or title);
+    leads given as an officer's email address are linked to their account, others kept by name.
+    Updates count towards the plan's open review round, if there is one.
+    """
+    _require_manager(acting_user)
+    if parsed.problems:
+        raise ValidationError("The file has problems: nothing was imported")
+    today = timezone.localdate()
+    if plan is None:
+        plan = Plan(council=council, **(plan_fields or {}))
+        if plan.rating_scheme != schemes.CUSTOM:
+            plan.custom_scheme = None
+        elif plan.custom_scheme is None or plan.custom_scheme.council_id != council.pk:
+            raise ValidationError({"custom_scheme": "Select one of the council's rating schemes"})
+        plan.full_clean()
+        plan.save()
+        created = True
+    else:
+        if plan.council_id != council.pk:
+            raise PermissionDenied
+        created = False
+    existing_sections = list(plan.sections.all())
+    section_order = len(existing_sections)
+    item_order = plan.items.count()
+    open_round = plan.rounds.filter(closed_at__isnull=True).first()
+    officers = {u.email.lower(): u for u in User.objects.filter(organisation=council)}
+    count = 0
+
+    def save_item(parsed_item: Any, section: Section | None) -> None:
+        nonlocal item_order, count
+        item_order += 1
+        count += 1
+        users = [officers[name.lower()] for name in parsed_item.leads if name.lower() in officers]
+        names = [name for name in parsed_item.leads if name.lower() not in officers]
+        item = Item(
+            plan=plan,
+            section=section,
+            kind=Item.Kind.RECOMMENDATION if plan.kind.startswith("scrutiny") else Item.Kind.ACTION,
+            reference=parsed_item.reference,
+            text=parsed_item.text,
+            agreed_action=parsed_item.agreed_action,
+            success_measure=parsed_item.success_measure,
+            named_leads=", ".join(names),
+            status=parsed_item.status,
+            status_reason=parsed_item.status_reason,
+            status_changed_on=None if parsed_item.status == S.OPEN else today,
+            order=item_order,
+        )
+        item.full_clean()
+        item.save()
+        if users:
+            item.leads.set(users)
+        for due_on, description in parsed_item.target_dates:
+            target = TargetDate(item=item, due_on=due_on, description=description)
+            target.full_clean()
+            target.save()
+        if parsed_item.update is not None:
+            update = Update(item=item, round=open_round, author=acting_user, **parsed_item.update)
+            update.full_clean()
+            update.save()
+
+    for parsed_section in parsed.sections:
+        section = next(
+            (
+                s
+                for s in existing_sections
+                if (parsed_section.reference and s.reference.lower() == parsed_section.reference.lower())
+                or (not parsed_section.reference and s.title.lower() == parsed_section.title.lower())
+            ),
+            None,
+        )
+        if section is None:
+            section_order += 1
+            section = Section(
+                plan=plan,
+                kind=Section.Kind.OBJECTIVE if plan.kind == Plan.Kind.QUALITY_MARK_WORK_PLAN else Section.Kind.AREA,
+                reference=parsed_section.reference,
+                title=parsed_section.title,
+                aim=parsed_section.aim,
+                order=section_order,
+            )
+            section.full_clean()
+            section.save()
+            existing_sections.append(section)
+        for parsed_item in parsed_section.items:
+            save_item(parsed_item, section)
+    for parsed_item in parsed.loose_items:
+        save_item(parsed_item, None)
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE if created else Action.CHANGE,
+        council=council,
+        obj=plan,
+        summary=f"Imported {count} items in {len(parsed.sections)} sections from {file_name}",
+    )
+    return plan

@@ -1,0 +1,36 @@
+"""The demo council holds one plan in each of the four shapes, with two review rounds of history."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from onward.accounts import access
+from onward.accounts.models import User
+from onward.plans import selectors
+from onward.plans.models import Item, Plan
+
+
+@pytest.mark.django_db
+def test_the_demo_has_four_plans_with_history_and_work_for_the_plan_lead() -> None:
+    """One plan per shape, each with a closed round (snapshot kept) and an open one; loading twice adds nothing."""
+    call_command("load_demo", "--quiet")
+    call_command("load_demo", "--quiet")
+    lead = User.objects.get(email="planlead@wexbridge.example")
+    plans = Plan.objects.filter(council=lead.organisation)
+    assert sorted(plans.values_list("kind", flat=True)) == sorted(Plan.Kind.values)
+    for plan in plans:
+        closed = plan.rounds.filter(closed_at__isnull=False)
+        open_rounds = plan.rounds.filter(closed_at__isnull=True)
+        assert closed.count() == 1 and open_rounds.count() == 1, plan
+        snapshot = closed.get().snapshot
+        assert len(snapshot["items"]) == plan.items.count()
+        assert all(row["update"] for row in snapshot["items"]), plan
+        assert closed.get().due_on < open_rounds.get().opened_on
+    assert Item.objects.filter(plan__in=plans, status=Item.Status.SUPERSEDED).exists()
+    assert Item.objects.filter(plan__in=plans, status=Item.Status.WITHDRAWN).exists()
+    assert Item.objects.filter(plan__in=plans, leads=lead).count() >= 5
+    assert selectors.due_from(lead, access.plans_visible_to(lead))
+    action_plan = plans.get(kind=Plan.Kind.ACTION_PLAN)
+    stepped = action_plan.items.get(reference="2.1").measures.get()
+    assert [t.value for t in stepped.targets.all()] == [8, 10, 11, 12]
