@@ -107,6 +107,16 @@ RULES: dict[str, Rule] = {
     "returns:import-commit": post_only(),
     "returns:import-discard": post_only(),
     "returns:case-upload": needs(Perm.IMPORT_DATA),
+    "performance:target-list": needs(Perm.MANAGE_TARGETS),
+    "performance:target-create": needs(Perm.MANAGE_TARGETS),
+    "performance:target-detail": needs(Perm.MANAGE_TARGETS),
+    "performance:target-update": needs(Perm.MANAGE_TARGETS),
+    "performance:target-step-remove": post_only(),
+    "performance:benchmark-upload": needs(Perm.MANAGE_TARGETS),
+    "performance:benchmark-example": needs(Perm.MANAGE_TARGETS),
+    "performance:benchmark-detail": needs(Perm.MANAGE_TARGETS),
+    "performance:benchmark-save": post_only(),
+    "performance:benchmark-discard": post_only(),
     "returns:mapping-list": needs(Perm.IMPORT_DATA),
     "returns:mapping-create": needs(Perm.IMPORT_DATA),
     "returns:mapping-update": needs(Perm.IMPORT_DATA),
@@ -264,6 +274,18 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"person_pk": tenant.person.pk}
     elif name == "people:caseload-export":
         kwargs = {"file_format": "csv"}
+    elif name in ("performance:target-detail", "performance:target-update", "performance:target-step-remove"):
+        from onward.performance.models import Target
+
+        target, _ = Target.objects.get_or_create(council=tenant.council, indicator="eet_19_21")
+        kwargs = {"pk": target.pk} | ({"step_pk": 1} if name.endswith("remove") else {})
+    elif name in ("performance:benchmark-detail", "performance:benchmark-save", "performance:benchmark-discard"):
+        from onward.performance.models import BenchmarkSet
+
+        benchmark_set, _ = BenchmarkSet.objects.get_or_create(
+            council=tenant.council, file_name="sn.csv", defaults={"status": "rejected", "content": ""}
+        )
+        kwargs = {"pk": benchmark_set.pk}
     elif name == "accounts:set-password":
         kwargs = {"uidb64": "MQ", "token": "not-a-real-token"}
     return reverse(name, kwargs=kwargs)
