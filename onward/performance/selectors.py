@@ -1,17 +1,583 @@
-"""Reads for performance pages and reports."""
+"""Reads for the indicators: the per-person facts as at a date, counted, broken down and drilled into.
+
+The live snapshot is one SQL statement in three layers: ``r`` reads each young person's raw status
+on the date (each history lookup once, as a correlated subquery on an indexed column), ``f`` turns
+it into the facts the indicator conditions use (``indicators.FACTS``), and the outer query counts
+every numerator and denominator at once with ``SUM(CASE ...)`` (grouped by council or by a
+breakdown). Both inner layers are materialised common table expressions, so no subquery runs twice.
+The SQL is portable between SQLite (3.35 or newer) and PostgreSQL.
+
+The return method reuses ``returns.selectors.build_return`` and counts in Python.
+"""
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from onward.accounts.models import Organisation
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+
+from onward.accounts.models import Organisation, Team, User
+from onward.core import codelists
+from onward.core.codelists import ADOPTED, EET_ACTIVITIES, NEET_ACTIVITIES, SHORT_BREAK_STATUSES, EETActivity
+from onward.people import categories
+from onward.people.models import PEP, AccommodationSpell, CareEpisode, Contact, EETSpell, PathwayPlanReview, YoungPerson
+from onward.people.selectors import PEP_TERM_DAYS, years_before
 from onward.performance import benchmarks as national_figures
+from onward.performance import indicators
 from onward.performance import targets as rating
-from onward.performance.models import BenchmarkSet, BenchmarkValue, Target
+from onward.performance.indicators import Figure, Indicator
+from onward.performance.models import BenchmarkSet, BenchmarkValue, IndicatorSnapshot, Method, Target
+from onward.returns import selectors as return_selectors
+
+IN_TOUCH_DAYS = 91  # a contact within about 3 months, the return's window before a birthday
+NEET_OR_CUSTODY = sorted(NEET_ACTIVITIES | {EETActivity.CUSTODY.value})
+EXCLUDING_REASONS = sorted(
+    {codelists.ReasonEpisodeCeased.E2.value, codelists.ReasonEpisodeCeased.E3.value, *(r.value for r in ADOPTED)}
+)
+EXCLUDING_IN_TOUCH = [codelists.InTouch.RHOM.value, codelists.InTouch.DIED.value]
+SUITABLE_TYPES_EXCLUDED = sorted(t.value for t in codelists.ALWAYS_UNSUITABLE)
+
+BREAKDOWNS: dict[str, str] = {
+    "team": "Team",
+    "worker": "Personal adviser",
+    "age": "Age",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "send": "Special educational needs or disability",
+    "ehcp": "Education, health and care plan",
+    "uasc": "Unaccompanied asylum-seeking child",
+    "out_of_area": "Lives out of area",
+}
+_DIMENSION_COLUMNS = {
+    "council": "council_id",
+    "team": "team_id",
+    "worker": "personal_adviser_id",
+    "age": "age",
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+    "send": "send",
+    "ehcp": "ehcp",
+    "uasc": "uasc",
+    "out_of_area": "lives_out_of_area",
+}
+_FLAGS = {"send", "ehcp", "uasc", "out_of_area"}
+
+
+# The live snapshot ----------------------------------------------------------------------------------
+
+
+def _raw(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[Any]:
+    """Each young person aged 16 to 25 on ``day`` with their raw status on it (layer ``r``)."""
+    care = CareEpisode.objects.filter(person=OuterRef("pk")).exclude(legal_status__in=list(SHORT_BREAK_STATUSES))
+    eet = EETSpell.objects.filter(EETSpell.covering(day), person=OuterRef("pk")).order_by("-start", "-id")
+    contacts = Contact.objects.filter(person=OuterRef("pk"), date__lte=day, superseded_at__isnull=True).order_by(
+        "-date", "-id"
+    )
+    reviews = PathwayPlanReview.objects.filter(
+        person=OuterRef("pk"), date__lte=day, superseded_at__isnull=True
+    ).order_by("-date", "-id")
+    peps = PEP.objects.filter(
+        person=OuterRef("pk"),
+        superseded_at__isnull=True,
+        date__lte=day,
+        date__gt=day - datetime.timedelta(days=PEP_TERM_DAYS),
+    ).order_by("-date", "-id")
+    suitable = AccommodationSpell.objects.filter(
+        AccommodationSpell.covering(day),
+        person=OuterRef("pk"),
+        suitability=AccommodationSpell.Suitability.SUITABLE,
+    ).exclude(accommodation_type__in=SUITABLE_TYPES_EXCLUDED)
+    return (
+        people.filter(date_of_birth__lte=years_before(day, 16), date_of_birth__gt=years_before(day, 26))
+        .annotate(
+            pf_looked_after=Exists(care.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day)))),
+            pf_final_reason=Subquery(
+                care.filter(end__lte=day).order_by("-end", "-start", "-id").values("reason_ceased")[:1]
+            ),
+            pf_activity=Subquery(eet.values("activity")[:1]),
+            pf_contact_on=Subquery(contacts.values("date")[:1]),
+            pf_in_touch=Subquery(contacts.values("in_touch")[:1]),
+            pf_plan_due=Subquery(reviews.values("next_due")[:1]),
+            pf_suitable=Exists(suitable),
+            pf_pep_sw=Subquery(peps.values("social_worker_attended")[:1]),
+            pf_pep_quality=Subquery(peps.values("quality")[:1]),
+        )
+        .order_by()
+        .values(
+            "pk",
+            "council_id",
+            "team_id",
+            "personal_adviser_id",
+            "sex",
+            "ethnicity",
+            "send",
+            "ehcp",
+            "uasc",
+            "lives_out_of_area",
+            "date_of_birth",
+            "eligible_from",
+            "recorded_care_leaver_from",
+            "died_on",
+            "pf_looked_after",
+            "pf_final_reason",
+            "pf_activity",
+            "pf_contact_on",
+            "pf_in_touch",
+            "pf_plan_due",
+            "pf_suitable",
+            "pf_pep_sw",
+            "pf_pep_quality",
+        )
+    )
+
+
+_SAFE = re.compile(r"^[\w-]+$")
+
+
+class _Sql:
+    """Builds the SQL of the facts and conditions.
+
+    Every value written into it is a date or a constant code (never user input); ``p`` writes it
+    as a literal, after checking it holds only letters, digits, underscores and hyphens, so the
+    pieces can be assembled in any order. The raw layer's own parameters are kept in ``params``.
+    """
+
+    def __init__(self) -> None:
+        self.params: list[Any] = []
+
+    def p(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, int):
+            return str(value)
+        text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+        if not _SAFE.match(text):
+            raise ValueError(f"Not a code or a date: {text!r}")
+        return f"'{text}'"
+
+    def in_(self, values: Iterable[Any]) -> str:
+        return "(" + ", ".join(self.p(v) for v in values) + ")"
+
+
+def _flag(condition: str) -> str:
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+def _facts_sql(sql: _Sql, day: datetime.date) -> str:
+    """Layer ``f``: the facts of ``indicators.FACTS`` from layer ``r``, with the dimensions."""
+    qualified = (
+        f"(r.eligible_from <= {sql.p(day)} OR (r.eligible_from IS NULL AND r.recorded_care_leaver_from IS NOT NULL "
+        f"AND r.recorded_care_leaver_from <= {sql.p(day)}))"
+    )
+    looked_after = "(r.pf_looked_after = " + "TRUE" + ")"
+    excluded = (
+        f"((r.died_on IS NOT NULL AND r.died_on <= {sql.p(day)})"
+        f" OR (NOT {looked_after} AND COALESCE(r.pf_final_reason, '') IN {sql.in_(EXCLUDING_REASONS)})"
+        f" OR COALESCE(r.pf_in_touch, '') IN {sql.in_(EXCLUDING_IN_TOUCH)})"
+    )
+    in_scope = f"({qualified} AND NOT {excluded})"
+    ages = " ".join(f"WHEN r.date_of_birth > {sql.p(years_before(day, n + 1))} THEN {n}" for n in range(16, 26))
+    age = f"CASE {ages} ELSE 25 END"
+    band = (
+        f"CASE WHEN r.date_of_birth > {sql.p(years_before(day, 17))} THEN '16'"
+        f" WHEN r.date_of_birth > {sql.p(years_before(day, 19))} THEN '17_18'"
+        f" WHEN r.date_of_birth > {sql.p(years_before(day, 22))} THEN '19_21' ELSE '22_25' END"
+    )
+    activity = "COALESCE(r.pf_activity, '')"
+    eet_group = (
+        f"CASE WHEN {activity} IN {sql.in_(sorted(EET_ACTIVITIES))} THEN 'eet'"
+        f" WHEN {activity} IN {sql.in_(NEET_OR_CUSTODY)} THEN 'neet' ELSE 'not_known' END"
+    )
+    neet_reason = (
+        f"CASE WHEN {activity} = {sql.p(EETActivity.NEET_ILLNESS.value)} THEN 'illness'"
+        f" WHEN {activity} = {sql.p(EETActivity.NEET_PARENTING.value)} THEN 'parenting'"
+        f" WHEN {activity} IN {sql.in_(NEET_OR_CUSTODY)} THEN 'other' ELSE '' END"
+    )
+    year_start = day.year if day.month >= 9 else day.year - 1
+    august = datetime.date(year_start, 8, 31)
+    year_12_13 = f"(r.date_of_birth <= {sql.p(years_before(august, 16))} AND r.date_of_birth > {sql.p(years_before(august, 18))})"
+    pep_cohort = f"({looked_after} AND {year_12_13})"
+    sw_attended = "(r.pf_pep_sw = " + "TRUE" + ")"
+    suitable = "(r.pf_suitable = " + "TRUE" + ")"
+    columns = {
+        "cl": _flag(f"{in_scope} AND NOT {looked_after}"),
+        "band": band,
+        "age": age,
+        "eet_group": eet_group,
+        "neet_reason": neet_reason,
+        "he": _flag(f"{activity} = {sql.p(EETActivity.HIGHER_EDUCATION.value)}"),
+        "suitable": _flag(suitable),
+        "in_touch": _flag(
+            f"r.pf_in_touch = {sql.p(codelists.InTouch.YES.value)} AND r.pf_contact_on >= "
+            f"{sql.p(day - datetime.timedelta(days=IN_TOUCH_DAYS))}"
+        ),
+        "plan_cohort": _flag(f"{in_scope} AND r.date_of_birth > {sql.p(years_before(day, 25))}"),
+        "plan_in_date": _flag(f"r.pf_plan_due IS NOT NULL AND r.pf_plan_due >= {sql.p(day)}"),
+        "pep_cohort": _flag(pep_cohort),
+        "pep_recent": _flag("r.pf_pep_quality IS NOT NULL"),
+        "pep_sw": _flag(sw_attended),
+        "pep_good": _flag(f"r.pf_pep_quality IN {sql.in_([PEP.Quality.GOOD.value, PEP.Quality.OUTSTANDING.value])}"),
+    }
+    dims = ", ".join(f"r.{c} AS {c}" for c in _DIMENSION_COLUMNS.values() if c != "age")
+    selected = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
+    return f"SELECT r.pk AS id, {dims}, {selected} FROM r"  # noqa: S608 - built from constants
+
+
+def _condition_sql(sql: _Sql, condition: Mapping[str, Any]) -> str:
+    parts = []
+    for key, wanted in condition.items():
+        if key.endswith("__in"):
+            parts.append(f"f.{key[:-4]} IN {sql.in_(wanted)}")
+        else:
+            value = int(wanted) if isinstance(wanted, bool) else wanted
+            parts.append(f"f.{key} = {sql.p(value)}")
+    return " AND ".join(parts) or "1 = 1"
+
+
+def _with(people: QuerySet[YoungPerson], day: datetime.date, sql: _Sql) -> str:
+    raw_sql, raw_params = _raw(people, day).query.sql_with_params()
+    sql.params.extend(raw_params)
+    facts = _facts_sql(sql, day)
+    return f"WITH r AS MATERIALIZED ({raw_sql}), f AS MATERIALIZED ({facts}) "
+
+
+def _run(statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return list(cursor.fetchall())
+
+
+def live_counts(
+    people: QuerySet[YoungPerson],
+    day: datetime.date,
+    *,
+    group_by: str = "",
+    codes: Iterable[str] | None = None,
+) -> dict[tuple[str, str], dict[str, Figure]]:
+    """Every live indicator for ``people`` on ``day`` in one query, per council and group of ``group_by``.
+
+    Keys are ``(council id, group)``; the group is ``""`` without a breakdown.
+    """
+    chosen = [indicators.get(c) for c in codes] if codes is not None else indicators.for_method(Method.SNAPSHOT)
+    sql = _Sql()
+    head = _with(people, day, sql)
+    sums = []
+    for indicator in chosen:
+        sums.append(f"SUM({_flag(_condition_sql(sql, indicators.numerator_condition(indicator)))})")
+        sums.append(f"SUM({_flag(_condition_sql(sql, indicator.denominator))})")
+    columns = ["f.council_id"] + ([f"f.{_DIMENSION_COLUMNS[group_by]}"] if group_by else [])
+    grouping = ", ".join(columns)
+    statement = f"{head}SELECT {grouping}, {', '.join(sums)} FROM f GROUP BY {grouping}"  # noqa: S608 - from constants
+    found: dict[tuple[str, str], dict[str, Figure]] = {}
+    width = len(columns)
+    for row in _run(statement, sql.params):
+        key = (str(row[0]), _group_value(group_by, row[1]) if group_by else "")
+        figures = {}
+        for i, indicator in enumerate(chosen):
+            numerator, denominator = int(row[width + 2 * i] or 0), int(row[width + 1 + 2 * i] or 0)
+            figures[indicator.code] = Figure(
+                code=indicator.code,
+                method=Method.SNAPSHOT,
+                day=day,
+                numerator=numerator,
+                denominator=denominator if indicator.is_rate else None,
+                unit=indicator.unit,
+            )
+        found[key] = figures
+    return found
+
+
+def _group_value(group_by: str, value: Any) -> str:
+    if group_by in _FLAGS:
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
+def live_ids(
+    people: QuerySet[YoungPerson],
+    day: datetime.date,
+    condition: Mapping[str, Any],
+    *,
+    breakdown: str = "",
+    value: str = "",
+) -> list[int]:
+    """The ids of ``people`` meeting ``condition`` on ``day`` (in a breakdown's group, if given)."""
+    sql = _Sql()
+    head = _with(people, day, sql)
+    where = _condition_sql(sql, condition)
+    if breakdown:
+        column = _DIMENSION_COLUMNS[breakdown]
+        if breakdown in _FLAGS:
+            where += f" AND f.{column} = " + ("TRUE" if value == "yes" else "FALSE")
+        elif value == "":
+            where += f" AND f.{column} IS NULL"
+        else:
+            where += f" AND f.{column} = " + sql.p(int(value) if breakdown in ("team", "worker", "age") else value)
+    return [row[0] for row in _run(f"{head}SELECT f.id FROM f WHERE {where}", sql.params)]  # noqa: S608
+
+
+def live_facts(people: QuerySet[YoungPerson], day: datetime.date) -> dict[int, dict[str, Any]]:
+    """Each young person's facts on ``day`` (for explaining a figure and for tests)."""
+    sql = _Sql()
+    head = _with(people, day, sql)
+    names = ["id", *indicators.FACTS, "age"]
+    rows = _run(f"{head}SELECT {', '.join('f.' + n for n in names)} FROM f", sql.params)  # noqa: S608
+    return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in rows}
+
+
+# The statutory return ---------------------------------------------------------------------------------
+
+_EET_ACTIV = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"}
+_NEET_REASON = {"G4": "illness", "G6": "parenting", "G5": "other"}
+
+
+@dataclass(frozen=True)
+class ReturnRow:
+    person_id: int
+    facts: dict[str, Any]
+    dimensions: dict[str, str]
+
+
+def _blank_facts() -> dict[str, Any]:
+    return {
+        "cl": False,
+        "band": "",
+        "eet_group": "not_known",
+        "neet_reason": "",
+        "he": False,
+        "suitable": False,
+        "in_touch": False,
+        "plan_cohort": False,
+        "plan_in_date": False,
+        "pep_cohort": False,
+        "pep_recent": False,
+        "pep_sw": False,
+        "pep_good": False,
+    }
+
+
+def _birthday_age(dob: datetime.date, start: datetime.date, end: datetime.date) -> int | None:
+    return next((n for n in range(17, 22) if start <= categories.birthday(dob, n) <= end), None)
+
+
+def return_rows(council: Organisation, day: datetime.date) -> list[ReturnRow]:
+    """The birthday cohort of the return for the collection year holding ``day``, birthdays up to ``day``.
+
+    ``build_return`` decides who is in OC3 and their IN_TOUCH, ACTIV and ACCOM around the birthday.
+    Young people whose 17th to 21st birthday falls in the year but whom the return cannot yet hold
+    (a data quality issue, such as no contact around the birthday) count as information not known.
+    """
+    year = indicators.collection_year(day)
+    start, _ = return_selectors.ssda903.collection_window(year)
+    built = return_selectors.build_return(council=council, year=year)
+    children = {row["CHILD"]: row for row in built.oc3}
+    held: dict[str, tuple[YoungPerson | None, dict[str, str] | None]] = {c: (None, r) for c, r in children.items()}
+    for issue in built.issues:
+        held.setdefault(issue.person.child_id, (issue.person, None))
+    people = {
+        p.child_id: p
+        for p in YoungPerson.objects.filter(
+            council=council, child_id__in=[c for c, (p, _) in held.items() if p is None]
+        )
+    }
+    rows = []
+    for child, (person, oc3) in held.items():
+        person = person or people.get(child)
+        if person is None:
+            continue
+        age = _birthday_age(person.date_of_birth, start, day)
+        if age is None:
+            continue  # a 22 to 25 year old, or a birthday after the date
+        facts = _blank_facts()
+        facts["band"] = "17_18" if age <= 18 else "19_21"
+        if oc3 is None:
+            facts["cl"] = True  # in the cohort, but nothing the return can hold: not known
+        elif oc3["IN_TOUCH"] not in EXCLUDING_IN_TOUCH:
+            activ, accom = oc3["ACTIV"], oc3["ACCOM"]
+            facts.update(
+                cl=True,
+                in_touch=oc3["IN_TOUCH"] == codelists.InTouch.YES,
+                eet_group="eet" if activ in _EET_ACTIV else ("neet" if activ in _NEET_REASON else "not_known"),
+                neet_reason=_NEET_REASON.get(activ, ""),
+                he=activ in ("F1", "P1"),
+                suitable=accom.endswith("1"),
+            )
+        rows.append(ReturnRow(person.pk, facts, _person_dimensions(person, age)))
+    return rows
+
+
+def _person_dimensions(person: YoungPerson, age: int) -> dict[str, str]:
+    return {
+        "council": str(person.council_id),
+        "team": "" if person.team_id is None else str(person.team_id),
+        "worker": "" if person.personal_adviser_id is None else str(person.personal_adviser_id),
+        "age": str(age),
+        "sex": person.sex,
+        "ethnicity": person.ethnicity,
+        "send": "yes" if person.send else "no",
+        "ehcp": "yes" if person.ehcp else "no",
+        "uasc": "yes" if person.uasc else "no",
+        "out_of_area": "yes" if person.lives_out_of_area else "no",
+    }
+
+
+def return_counts(
+    council: Organisation,
+    day: datetime.date,
+    *,
+    group_by: str = "council",
+    rows: list[ReturnRow] | None = None,
+) -> dict[str, dict[str, Figure]]:
+    """The return method's indicators for a council on ``day``, per group."""
+    rows = return_rows(council, day) if rows is None else rows
+    grouped: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    for row in rows:
+        grouped[row.dimensions[group_by]].append((row.person_id, row.facts))
+    if group_by == "council" and not grouped:
+        grouped[str(council.pk)] = []
+    return {
+        key: indicators.figures_from_facts(members, method=Method.RETURN, day=day) for key, members in grouped.items()
+    }
+
+
+# One council's figures ------------------------------------------------------------------------------
+
+
+def council_people(council: Organisation) -> QuerySet[YoungPerson]:
+    return YoungPerson.objects.filter(council=council)
+
+
+def headline(council: Organisation, day: datetime.date, method: str) -> dict[str, Figure]:
+    """Every indicator of ``method`` for one council on ``day``."""
+    if method == Method.RETURN:
+        return return_counts(council, day)[str(council.pk)]
+    found = live_counts(council_people(council), day)
+    return found.get((str(council.pk), "")) or _empty(day, method)
+
+
+def _empty(day: datetime.date, method: str) -> dict[str, Figure]:
+    return {
+        i.code: Figure(i.code, method, day, 0, 0 if i.is_rate else None, i.unit) for i in indicators.for_method(method)
+    }
+
+
+def breakdown(council: Organisation, day: datetime.date, method: str, dimension: str) -> dict[str, dict[str, Figure]]:
+    """Every indicator of ``method`` for one council on ``day``, per group of ``dimension``."""
+    if method == Method.RETURN:
+        return return_counts(council, day, group_by=dimension)
+    return {
+        group: figures for (_, group), figures in live_counts(council_people(council), day, group_by=dimension).items()
+    }
+
+
+def figure(council: Organisation, day: datetime.date, method: str, code: str) -> Figure | None:
+    """One indicator's figure; ``None`` when the method does not apply to it."""
+    indicator = indicators.get(code)
+    if method not in indicator.methods:
+        return None
+    if method == Method.RETURN:
+        return headline(council, day, method)[code]
+    found = live_counts(council_people(council), day, codes=[code]).get((str(council.pk), ""))
+    return found[code] if found else _empty(day, method)[code]
+
+
+def people_behind(
+    *,
+    people: QuerySet[YoungPerson],
+    council: Organisation,
+    indicator: Indicator,
+    day: datetime.date,
+    method: str,
+    part: str = "numerator",
+    breakdown: str = "",
+    value: str = "",
+) -> QuerySet[YoungPerson]:
+    """The young people counted in an indicator's numerator (or denominator), within ``people``.
+
+    ``people`` is what the user may see (``access.people_visible_to``); the ids come from the same
+    computation as the figure, so for a council-wide user the list has exactly as many young people
+    as the figure counts.
+    """
+    condition = indicators.numerator_condition(indicator) if part == "numerator" else dict(indicator.denominator)
+    if method == Method.RETURN:
+        ids = [
+            row.person_id
+            for row in return_rows(council, day)
+            if indicators.matches(row.facts, condition) and (not breakdown or row.dimensions[breakdown] == value)
+        ]
+    else:
+        ids = live_ids(council_people(council), day, condition, breakdown=breakdown, value=value)
+    return people.filter(council=council, pk__in=ids)
+
+
+def group_labels(council: Organisation, dimension: str) -> dict[str, str]:
+    """Readable names for a breakdown's values."""
+    if dimension == "team":
+        labels = {str(t.pk): t.name for t in Team.objects.filter(council=council)}
+        labels[""] = "No team"
+        return labels
+    if dimension == "worker":
+        labels = {
+            str(u.pk): u.full_name
+            for u in User.objects.filter(organisation=council).only("given_name", "family_name", "email")
+        }
+        labels[""] = "Not allocated"
+        return labels
+    if dimension == "sex":
+        return {str(k): str(v) for k, v in codelists.Sex.choices}
+    if dimension == "ethnicity":
+        return {str(k): str(v) for k, v in codelists.Ethnicity.choices}
+    if dimension in _FLAGS:
+        return {"yes": "Yes", "no": "No"}
+    return {}
+
+
+# Snapshots ----------------------------------------------------------------------------------------
+
+
+def stored(
+    council: Organisation, method: str, month_ends: Iterable[datetime.date]
+) -> dict[datetime.date, dict[str, Figure]]:
+    """The stored headline figures for each month end that has them."""
+    found: dict[datetime.date, dict[str, Figure]] = defaultdict(dict)
+    for snap in IndicatorSnapshot.objects.filter(
+        council=council, method=method, month_end__in=list(month_ends), breakdown=""
+    ):
+        if snap.indicator not in indicators.BY_CODE:
+            continue
+        indicator = indicators.get(snap.indicator)
+        found[snap.month_end][snap.indicator] = Figure(
+            code=snap.indicator,
+            method=method,
+            day=snap.month_end,
+            numerator=snap.numerator,
+            denominator=snap.denominator,
+            unit=indicator.unit,
+        )
+    return dict(found)
+
+
+def trend(
+    council: Organisation, method: str, day: datetime.date, months: int = 12
+) -> list[tuple[datetime.date, dict[str, Figure]]]:
+    """Headline figures at the last ``months`` month ends on or before ``day``: stored ones, the rest computed."""
+    ends = indicators.month_ends_before(day, months)
+    found = stored(council, method, ends)
+    series = []
+    for end in ends:
+        figures = found.get(end)
+        if not figures:
+            figures = headline(council, end, method)
+        series.append((end, figures))
+    return series
+
 
 # Benchmarks and targets ------------------------------------------------------------------------------
 

@@ -40,7 +40,15 @@ class Rating(StrEnum):
 
 
 def lower_is_better(code: str) -> bool:
-    """Whether a lower figure is the better one (NEET, not known and the NEET cohort's size)."""
+    """Whether a lower figure is the better one (NEET, not known and the NEET cohort's size).
+
+    The indicator catalogue says so; a code it does not hold is judged by its name.
+    """
+    from onward.performance.indicators import BY_CODE
+
+    indicator = BY_CODE.get(code)
+    if indicator is not None:
+        return not indicator.higher_is_better
     return code.startswith(LOWER_IS_BETTER_PREFIXES)
 
 
@@ -108,36 +116,13 @@ class TargetStatus:
     tolerance: Decimal
 
 
-_CODES = [
-    "eet_19_21",
-    "neet_19_21",
-    "he_19_21",
-    "not_known_19_21",
-    "neet_illness_19_21",
-    "neet_other_19_21",
-    "neet_parenting_19_21",
-    "eet_17_18",
-    "neet_17_18",
-    "he_17_18",
-    "not_known_17_18",
-    "suitable_accommodation_19_21",
-    "suitable_accommodation_17_18",
-    "in_touch_19_21",
-    "in_touch_17_18",
-    "pathway_plan_in_date",
-    "pep_completed",
-    "pep_sw_attendance",
-    "pep_quality",
-    "neet_cohort_size",
-]
-
-
 def indicator_names() -> dict[str, str]:
     """Every indicator a target or benchmark may name: code to name, in name order."""
     from onward.core.indicators import registered_indicators
+    from onward.performance.indicators import INDICATORS
 
     registered = {source.code: source.name for source in registered_indicators()}
-    return registered or {code: code.replace("_", " ").capitalize() for code in _CODES}
+    return registered or {indicator.code: indicator.name for indicator in INDICATORS}
 
 
 def indicator_unit(code: str) -> str:

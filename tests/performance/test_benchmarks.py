@@ -200,3 +200,14 @@ class TestUploadPage:
         response = client.get(reverse("performance:benchmark-example"))
         assert response["Content-Type"].startswith("text/csv")
         assert check(response.content).problems == []
+
+
+def test_national_figures_are_registered_on_the_binding_point() -> None:
+    """Plans read the national figure through core.indicators; in touch has none registered."""
+    from onward.core.indicators import indicator_source, read_national
+
+    assert read_national("eet_19_21", as_at=datetime.date(2026, 1, 31)) == Decimal(54)
+    assert read_national("suitable_accommodation_17_18", as_at=datetime.date(2026, 1, 31)) == Decimal(91)
+    source = indicator_source("in_touch_19_21")
+    assert source is not None
+    assert source.national is None
