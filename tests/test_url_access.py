@@ -107,6 +107,8 @@ RULES: dict[str, Rule] = {
     "returns:import-commit": post_only(),
     "returns:import-discard": post_only(),
     "returns:case-upload": needs(Perm.IMPORT_DATA),
+    "performance:quarterly": needs(Perm.VIEW_AGGREGATES),
+    "performance:quarterly-download": needs(Perm.VIEW_AGGREGATES),
     "performance:target-list": needs(Perm.MANAGE_TARGETS),
     "performance:target-create": needs(Perm.MANAGE_TARGETS),
     "performance:target-detail": needs(Perm.MANAGE_TARGETS),
@@ -274,6 +276,12 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"person_pk": tenant.person.pk}
     elif name == "people:caseload-export":
         kwargs = {"file_format": "csv"}
+    elif name == "performance:quarterly-download":
+        from django.utils import timezone
+
+        from onward.performance.quarterly import last_complete_quarter
+
+        kwargs = {"quarter": last_complete_quarter(timezone.localdate()).isoformat(), "file_format": "xlsx"}
     elif name in ("performance:target-detail", "performance:target-update", "performance:target-step-remove"):
         from onward.performance.models import Target
 

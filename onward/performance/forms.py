@@ -74,3 +74,11 @@ class TargetStepForm(GovukForm):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class QuarterForm(GovukForm):
+    quarter = forms.ChoiceField(label="Quarter", error_messages={"required": "Select a quarter"})
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = choices  # type: ignore[attr-defined]

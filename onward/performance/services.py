@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +17,7 @@ from onward.audit.services import audit_record, diff, snapshot
 from onward.core.bulk import insert_many
 from onward.core.concurrency import lock_for_change
 from onward.people.models import YoungPerson
-from onward.performance import benchmarks, indicators, selectors
+from onward.performance import benchmarks, indicators, quarterly, report, selectors
 from onward.performance import targets as rating
 from onward.performance.indicators import Figure
 from onward.performance.models import BenchmarkSet, BenchmarkValue, IndicatorSnapshot, Method, Target, TargetStep
@@ -291,3 +291,31 @@ def target_step_remove(*, acting_user: User, target: Target, step_id: int, versi
     step.delete()
     locked.version += 1
     locked.save(update_fields=["version", "updated_at"])
+
+
+# The quarterly report ------------------------------------------------------------------------------
+
+EXPORT_FORMATS: dict[str, tuple[str, Callable[[report.Document], bytes]]] = {
+    "pdf": ("application/pdf", report.to_pdf),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", report.to_docx),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report.to_xlsx),
+}
+
+
+def quarterly_report_export(
+    *, acting_user: User, council: Organisation, quarter_end: datetime.date, file_format: str
+) -> tuple[bytes, str]:
+    """The quarterly report as a file (PDF, DOCX, or the data as XLSX), its export audited first."""
+    content_type, write = EXPORT_FORMATS[file_format]
+    built = quarterly.build(council, quarter_end)
+    with transaction.atomic():
+        audit_record(
+            actor=acting_user,
+            action=Action.EXPORT,
+            council=council,
+            object_type="performance.QuarterlyReport",
+            object_id=quarter_end.isoformat(),
+            object_repr=f"Care leavers quarterly report, {built.label}",
+            summary=f"Downloaded as {file_format.upper()}",
+        )
+    return write(quarterly.document(built)), content_type

@@ -5,6 +5,12 @@ from onward.performance import views
 app_name = "performance"
 
 urlpatterns = [
+    path("quarterly/", views.quarterly_report, name="quarterly"),
+    path(
+        "quarterly/<str:quarter>.<str:file_format>",
+        views.quarterly_download,
+        name="quarterly-download",
+    ),
     path("targets/", views.target_list, name="target-list"),
     path("targets/add/", views.target_edit, name="target-create"),
     path("targets/<int:pk>/", views.target_detail, name="target-detail"),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -15,7 +16,7 @@ from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.core.forms_errors import apply_validation_error
-from onward.performance import benchmarks, forms, selectors, services
+from onward.performance import benchmarks, forms, quarterly, selectors, services
 from onward.performance import targets as rating
 from onward.performance.models import BenchmarkSet
 
@@ -240,3 +241,51 @@ def benchmark_discard(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "File discarded: nothing was saved")
     return redirect("performance:benchmark-upload")
+
+
+# The quarterly report -----------------------------------------------------------------------------------
+
+
+def _quarter(value: str | None, today: datetime.date) -> datetime.date | None:
+    """A quarter end the report may be run for (one of the choices), or ``None``."""
+    choices = dict(quarterly.quarter_choices(today))
+    if value is None:
+        return quarterly.last_complete_quarter(today)
+    return datetime.date.fromisoformat(value) if value in choices else None
+
+
+@require_safe
+@access.require_perm(Perm.VIEW_AGGREGATES)
+def quarterly_report(request: HttpRequest) -> HttpResponse:
+    """The quarterly care leavers report on screen, with its downloads (aggregates only)."""
+    user: User = request.user  # type: ignore[assignment]
+    council = _council(user)
+    today = timezone.localdate()
+    choices = quarterly.quarter_choices(today)
+    form = forms.QuarterForm(request.GET or None, choices=choices)
+    quarter_end = quarterly.last_complete_quarter(today)
+    if form.is_bound and form.is_valid():
+        quarter_end = datetime.date.fromisoformat(form.cleaned_data["quarter"])
+    elif not form.is_bound:
+        form = forms.QuarterForm(initial={"quarter": quarter_end.isoformat()}, choices=choices)
+    built = quarterly.build(council, quarter_end)
+    return render(
+        request,
+        "performance/quarterly.html",
+        {"form": form, "report": built, "document": quarterly.document(built), "quarter": quarter_end.isoformat()},
+    )
+
+
+@require_safe
+@access.require_perm(Perm.VIEW_AGGREGATES)
+def quarterly_download(request: HttpRequest, quarter: str, file_format: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    quarter_end = _quarter(quarter, timezone.localdate())
+    if quarter_end is None or file_format not in services.EXPORT_FORMATS:
+        raise Http404
+    content, content_type = services.quarterly_report_export(
+        acting_user=user, council=_council(user), quarter_end=quarter_end, file_format=file_format
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="care-leavers-quarterly-{quarter}.{file_format}"'
+    return response
