@@ -79,7 +79,9 @@ class BenchmarkSet(TimeStampedModel):
     content = models.TextField(help_text="The file as uploaded")
     problems = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     saved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -120,7 +120,9 @@ def _check(content: bytes) -> benchmarks.CheckedFile:
 
 
 @transaction.atomic
-def benchmark_preview(*, acting_user: User, council: Organisation, file_name: str, content: bytes) -> BenchmarkSet:
+def benchmark_preview(
+    *, acting_user: User | None, council: Organisation, file_name: str, content: bytes
+) -> BenchmarkSet:
     """Check a benchmark CSV and keep it for the preview; nothing is counted until it is saved."""
     checked = _check(content)
     benchmark_set = BenchmarkSet(
@@ -145,7 +147,7 @@ def benchmark_preview(*, acting_user: User, council: Organisation, file_name: st
 
 
 @transaction.atomic
-def benchmark_save(*, acting_user: User, benchmark_set: BenchmarkSet) -> BenchmarkSet:
+def benchmark_save(*, acting_user: User | None, benchmark_set: BenchmarkSet) -> BenchmarkSet:
     """Save a previewed file, all or nothing; it replaces the council's benchmark file in use."""
     locked = BenchmarkSet.objects.select_for_update().get(pk=benchmark_set.pk)
     if locked.status != BenchmarkSet.Status.PREVIEWED:
@@ -174,7 +176,7 @@ def benchmark_save(*, acting_user: User, benchmark_set: BenchmarkSet) -> Benchma
 
 
 @transaction.atomic
-def benchmark_discard(*, acting_user: User, benchmark_set: BenchmarkSet) -> BenchmarkSet:
+def benchmark_discard(*, acting_user: User | None, benchmark_set: BenchmarkSet) -> BenchmarkSet:
     locked = BenchmarkSet.objects.select_for_update().get(pk=benchmark_set.pk)
     if locked.status not in (BenchmarkSet.Status.PREVIEWED, BenchmarkSet.Status.REJECTED):
         raise BenchmarkNotReady("Only a file that has not been saved can be discarded")
@@ -195,7 +197,7 @@ def _check_indicator(indicator: str) -> None:
 @transaction.atomic
 def target_save(
     *,
-    acting_user: User,
+    acting_user: User | None,
     council: Organisation,
     target: Target | None,
     indicator: str,
@@ -246,7 +248,7 @@ def _check_step_value(indicator: str, kind: str, value: Decimal) -> None:
 @transaction.atomic
 def target_step_add(
     *,
-    acting_user: User,
+    acting_user: User | None,
     target: Target,
     by_date: datetime.date,
     kind: str,
@@ -274,7 +276,7 @@ def target_step_add(
 
 
 @transaction.atomic
-def target_step_remove(*, acting_user: User, target: Target, step_id: int, version: int | None = None) -> None:
+def target_step_remove(*, acting_user: User | None, target: Target, step_id: int, version: int | None = None) -> None:
     locked = lock_for_change(Target, target.pk, version, "target")
     step = locked.steps.filter(pk=step_id).first()
     if step is None:
@@ -303,7 +305,7 @@ EXPORT_FORMATS: dict[str, tuple[str, Callable[[report.Document], bytes]]] = {
 
 
 def quarterly_report_export(
-    *, acting_user: User, council: Organisation, quarter_end: datetime.date, file_format: str
+    *, acting_user: User | None, council: Organisation, quarter_end: datetime.date, file_format: str
 ) -> tuple[bytes, str]:
     """The quarterly report as a file (PDF, DOCX, or the data as XLSX), its export audited first."""
     content_type, write = EXPORT_FORMATS[file_format]

@@ -244,3 +244,24 @@ def test_another_councils_benchmark_file_cannot_be_opened_or_saved(world, signed
     assert client.post(reverse("performance:benchmark-save", args=[previewed.pk])).status_code == 404
     previewed.refresh_from_db()
     assert previewed.status == BenchmarkSet.Status.PREVIEWED
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_targets_and_neighbours_once(world) -> None:  # type: ignore[no-untyped-def]
+    """The demo council gets a stepped HE trajectory, a 'national plus 5' target and a neighbours' set, once."""
+    from onward.performance.targets_demo import load_targets_demo
+
+    council = world["A"].council
+    load_targets_demo(council)
+    load_targets_demo(council)
+    he = Target.objects.get(council=council, indicator="he_19_21")
+    assert he.steps.count() == 4
+    eet = Target.objects.get(council=council, indicator="eet_19_21")
+    assert [step.kind for step in eet.steps.all()] == ["national", "national"]
+    found = selectors.benchmarks_for(council, "eet_19_21", datetime.date(2026, 1, 31))
+    assert found.neighbours is not None
+    assert found.neighbours_count == 10
+    assert found.region is not None
+    status = selectors.target_status(council, "eet_19_21", datetime.date(2026, 1, 31), D(70))
+    assert status is not None
+    assert status.target == D(64)
