@@ -1,3 +1,11 @@
+from django.urls import path
+
+from onward.performance import views
+
 app_name = "performance"
 
-urlpatterns: list = []  # the pages are added as they are built
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("indicators/<slug:code>/", views.indicator_detail, name="indicator"),
+    path("people/", views.people, name="people"),
+]
