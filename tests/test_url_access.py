@@ -206,6 +206,9 @@ RULES: dict[str, Rule] = {
         lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
     ),
     "audit:event-list": needs(Perm.VIEW_AUDIT),
+    "performance:dashboard": needs(Perm.VIEW_AGGREGATES),
+    "performance:indicator": needs(Perm.VIEW_AGGREGATES),
+    "performance:people": needs(Perm.VIEW_AGGREGATES, Perm.VIEW_DRILLDOWN),
     "audit:event-export": needs(Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT),
 }
 
@@ -294,6 +297,10 @@ def url_for(name: str, tenant: Tenant) -> str:
             council=tenant.council, file_name="sn.csv", defaults={"status": "rejected", "content": ""}
         )
         kwargs = {"pk": benchmark_set.pk}
+    elif name == "performance:indicator":
+        kwargs = {"code": "eet_19_21"}
+    elif name == "performance:people":
+        return reverse(name) + "?indicator=eet_19_21"
     elif name == "accounts:set-password":
         kwargs = {"uidb64": "MQ", "token": "not-a-real-token"}
     return reverse(name, kwargs=kwargs)

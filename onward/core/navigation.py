@@ -57,6 +57,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         "referrals:directory",
         (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.RECEIVE_REFERRALS, Perm.MANAGE_DIRECTORY),
     ),
+    NavItem("Performance", "performance:dashboard", (Perm.VIEW_AGGREGATES,), council_staff_only=True),
     NavItem("Quarterly report", "performance:quarterly", (Perm.VIEW_AGGREGATES,), council_staff_only=True),
     NavItem("Targets", "performance:target-list", (Perm.MANAGE_TARGETS,)),
     NavItem("Statutory returns", "returns:overview", (Perm.IMPORT_DATA, Perm.EXPORT_RETURNS)),

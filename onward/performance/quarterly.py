@@ -5,8 +5,9 @@ national figure, the statistical neighbours' average and the council's target, w
 the last four quarter ends as the trend. Quarters are the financial year's: they end on 30 June,
 30 September, 31 December and 31 March.
 
-The report holds aggregates only. Small numbers are suppressed before anything is shown or written
-(:func:`suppress_count`), so councillors can have it.
+The report holds aggregates only, shown as the dashboard shows them to councillors
+(``display.py``: counts of 1 to 5 suppressed, other counts rounded to the nearest 10, whole
+percentages), before anything is shown or written, so councillors can have it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from decimal import Decimal
 from onward.accounts.models import Organisation
 from onward.core.codelists import AccommodationType
 from onward.people.models import AccommodationSpell
-from onward.performance import benchmarks, indicators, report, selectors
+from onward.performance import benchmarks, display, indicators, report, selectors
 from onward.performance.indicators import Figure
 from onward.performance.models import Method
 from onward.performance.targets import Rating
@@ -46,8 +47,8 @@ EET_CODES = {
 }
 ACCOMMODATION_CODES = ("suitable_accommodation_19_21", "suitable_accommodation_17_18")
 PLAN_CODE = "pathway_plan_in_date"
-SMALL_NUMBER = 5
-SUPPRESSED = "c"
+SUPPRESSED = display.SUPPRESSED
+NOT_APPLICABLE = "z"
 
 
 # Quarters ---------------------------------------------------------------------------------------
@@ -92,17 +93,15 @@ def quarter_choices(today: datetime.date, count: int = 8) -> list[tuple[str, str
 
 
 def suppress_count(count: int) -> str:
-    """A count for an aggregate report: ``c`` when it is from 1 to 4 (it could identify a young person)."""
-    return SUPPRESSED if 0 < count < SMALL_NUMBER else str(count)
+    """A count as the dashboard shows it to councillors: 1 to 5 suppressed (``c``), others rounded to 10."""
+    return display.count_text(count, aggregate=True)
 
 
-def suppress_rate(numerator: int, denominator: int | None, value: Decimal | None) -> str:
-    """A percentage for an aggregate report: suppressed when its numerator or denominator is small."""
-    if value is None or not denominator:
-        return "z"
-    if 0 < numerator < SMALL_NUMBER or denominator < SMALL_NUMBER:
-        return SUPPRESSED
-    return _number(value)
+def suppress_rate(figure: Figure) -> str:
+    """A percentage as the dashboard shows it to councillors (whole, ``c`` when made from small numbers)."""
+    if figure.value is None:
+        return NOT_APPLICABLE
+    return display.percentage_text(figure, aggregate=True).rstrip("%")
 
 
 def _number(value: Decimal | None) -> str:
@@ -127,15 +126,15 @@ class Line:
 
     @property
     def shown(self) -> str:
-        return suppress_rate(self.figure.numerator, self.figure.denominator, self.figure.value)
+        return suppress_rate(self.figure)
 
     @property
     def shown_trend(self) -> list[str]:
-        return [suppress_rate(f.numerator, f.denominator, f.value) for f in self.trend]
+        return [suppress_rate(f) for f in self.trend]
 
     @property
     def shown_rating(self) -> str:
-        if self.rating is None or self.shown in (SUPPRESSED, "z"):
+        if self.rating is None or self.shown in (SUPPRESSED, NOT_APPLICABLE):
             return ""
         return self.rating.label
 
@@ -296,8 +295,9 @@ def document(quarterly: QuarterlyReport) -> report.Document:
     doc.heading("Notes")
     doc.paragraph(
         "Figures are counted from the register as at each date for care leavers aged 16 to 25, after the national "
-        "exclusions. 'c' marks a figure withheld because it is made from fewer than 5 young people; 'z' marks a "
-        "figure that cannot be worked out because nobody was counted."
+        "exclusions. As in the national statistics, numbers are rounded to the nearest 10 and percentages to whole "
+        "numbers; 'c' marks a figure withheld because it is made from 5 young people or fewer, 'k' a percentage "
+        "below 0.5, and 'z' a figure that cannot be worked out because nobody was counted."
     )
     doc.paragraph(
         f"National figures: {benchmarks.national_source_text()}; the latest year published on the quarter's end. "

@@ -89,11 +89,9 @@ def _raw(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[Any]:
         date__lte=day,
         date__gt=day - datetime.timedelta(days=PEP_TERM_DAYS),
     ).order_by("-date", "-id")
-    suitable = AccommodationSpell.objects.filter(
-        AccommodationSpell.covering(day),
-        person=OuterRef("pk"),
-        suitability=AccommodationSpell.Suitability.SUITABLE,
-    ).exclude(accommodation_type__in=SUITABLE_TYPES_EXCLUDED)
+    stays = AccommodationSpell.objects.filter(AccommodationSpell.covering(day), person=OuterRef("pk")).order_by(
+        "-start", "-id"
+    )
     return (
         people.filter(date_of_birth__lte=years_before(day, 16), date_of_birth__gt=years_before(day, 26))
         .annotate(
@@ -105,7 +103,8 @@ def _raw(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[Any]:
             pf_contact_on=Subquery(contacts.values("date")[:1]),
             pf_in_touch=Subquery(contacts.values("in_touch")[:1]),
             pf_plan_due=Subquery(reviews.values("next_due")[:1]),
-            pf_suitable=Exists(suitable),
+            pf_suitability=Subquery(stays.values("suitability")[:1]),
+            pf_accommodation=Subquery(stays.values("accommodation_type")[:1]),
             pf_pep_sw=Subquery(peps.values("social_worker_attended")[:1]),
             pf_pep_quality=Subquery(peps.values("quality")[:1]),
         )
@@ -131,7 +130,8 @@ def _raw(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[Any]:
             "pf_contact_on",
             "pf_in_touch",
             "pf_plan_due",
-            "pf_suitable",
+            "pf_suitability",
+            "pf_accommodation",
             "pf_pep_sw",
             "pf_pep_quality",
         )
@@ -205,7 +205,10 @@ def _facts_sql(sql: _Sql, day: datetime.date) -> str:
     year_12_13 = f"(r.date_of_birth <= {sql.p(years_before(august, 16))} AND r.date_of_birth > {sql.p(years_before(august, 18))})"
     pep_cohort = f"({looked_after} AND {year_12_13})"
     sw_attended = "(r.pf_pep_sw = " + "TRUE" + ")"
-    suitable = "(r.pf_suitable = " + "TRUE" + ")"
+    suitable = (
+        f"(r.pf_suitability = {sql.p(AccommodationSpell.Suitability.SUITABLE.value)}"
+        f" AND r.pf_accommodation NOT IN {sql.in_(SUITABLE_TYPES_EXCLUDED)})"
+    )
     columns = {
         "cl": _flag(f"{in_scope} AND NOT {looked_after}"),
         "band": band,
@@ -488,6 +491,31 @@ def figure(council: Organisation, day: datetime.date, method: str, code: str) ->
     return found[code] if found else _empty(day, method)[code]
 
 
+def ids_behind(
+    *,
+    council: Organisation,
+    indicator: Indicator,
+    day: datetime.date,
+    method: str,
+    part: str = "numerator",
+    breakdown: str = "",
+    value: str = "",
+) -> list[int]:
+    """The ids of the young people counted in an indicator's numerator (or denominator) for a council.
+
+    They come from the same computation as the figure, so there are exactly as many as it counts.
+    ``ValueError`` for a breakdown value that cannot be one.
+    """
+    condition = indicators.numerator_condition(indicator) if part == "numerator" else dict(indicator.denominator)
+    if method == Method.RETURN:
+        return [
+            row.person_id
+            for row in return_rows(council, day)
+            if indicators.matches(row.facts, condition) and (not breakdown or row.dimensions[breakdown] == value)
+        ]
+    return live_ids(council_people(council), day, condition, breakdown=breakdown, value=value)
+
+
 def people_behind(
     *,
     people: QuerySet[YoungPerson],
@@ -499,21 +527,10 @@ def people_behind(
     breakdown: str = "",
     value: str = "",
 ) -> QuerySet[YoungPerson]:
-    """The young people counted in an indicator's numerator (or denominator), within ``people``.
-
-    ``people`` is what the user may see (``access.people_visible_to``); the ids come from the same
-    computation as the figure, so for a council-wide user the list has exactly as many young people
-    as the figure counts.
-    """
-    condition = indicators.numerator_condition(indicator) if part == "numerator" else dict(indicator.denominator)
-    if method == Method.RETURN:
-        ids = [
-            row.person_id
-            for row in return_rows(council, day)
-            if indicators.matches(row.facts, condition) and (not breakdown or row.dimensions[breakdown] == value)
-        ]
-    else:
-        ids = live_ids(council_people(council), day, condition, breakdown=breakdown, value=value)
+    """The young people behind a figure, within ``people`` (what the user may see: ``access.people_visible_to``)."""
+    ids = ids_behind(
+        council=council, indicator=indicator, day=day, method=method, part=part, breakdown=breakdown, value=value
+    )
     return people.filter(council=council, pk__in=ids)
 
 
@@ -610,7 +627,7 @@ def _average(values: list[Decimal]) -> Decimal:
 
 
 def benchmarks_for_all(council: Organisation, codes: Iterable[str], as_at: datetime.date) -> dict[str, Benchmarks]:
-    """Benchmarks for several indicators in two queries (for dashboards and reports).
+    """Benchmarks for several indicators in one query (for dashboards and reports).
 
     The neighbours' and region's figures are the unweighted averages of the authorities' published
     figures, for the latest year published on ``as_at``.
@@ -618,9 +635,13 @@ def benchmarks_for_all(council: Organisation, codes: Iterable[str], as_at: datet
     codes = list(codes)
     latest = national_figures.year_in_force(as_at)
     grouped: dict[tuple[str, str, str], dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
-    in_force = benchmark_set_in_force(council)
-    if in_force is not None:
-        rows = BenchmarkValue.objects.filter(benchmark_set=in_force, indicator__in=codes, year__lte=latest)
+    in_force = (
+        BenchmarkSet.objects.filter(council=council, status=BenchmarkSet.Status.SAVED)
+        .order_by("-saved_at", "-id")
+        .values("pk")[:1]
+    )
+    rows = BenchmarkValue.objects.filter(benchmark_set=Subquery(in_force), indicator__in=codes, year__lte=latest)
+    if codes:
         for kind, comparator, code, year, value in rows.values_list("kind", "comparator", "indicator", "year", "value"):
             group = comparator if kind == BenchmarkValue.Kind.OTHER else ""
             grouped[(code, kind, group)][year].append(value)

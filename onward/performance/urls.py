@@ -5,6 +5,9 @@ from onward.performance import views
 app_name = "performance"
 
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("indicators/<slug:code>/", views.indicator_detail, name="indicator"),
+    path("people/", views.people, name="people"),
     path("quarterly/", views.quarterly_report, name="quarterly"),
     path(
         "quarterly/<str:quarter>.<str:file_format>",

@@ -115,12 +115,14 @@ class TestFigures:
         assert [f.value for f in eet["eet_19_21"].trend] == [Decimal(0), Decimal(75), Decimal(75), Decimal(75)]
 
     def test_small_numbers_are_suppressed(self, cohort) -> None:  # type: ignore[no-untyped-def]
-        """Figures made from fewer than 5 young people are shown as 'c'."""
+        """As on the dashboard for councillors: 5 or fewer shown as 'c', other counts rounded to the nearest 10."""
         built = quarterly.build(cohort["A"].council, QUARTER)
         assert built.eet["17_18"][0].shown == "c"
         rows = {row[0]: row[1] for row in quarterly.document(built).tables[0].rows}
         assert rows["Aged 17"] == "c"
         assert rows["Aged 19 to 21"] == "20"
+        by_type = {row[1]: row[2] for row in quarterly.document(built).tables[2].rows}
+        assert by_type == {"D": "c", "U": "20", "Z": "c"}
 
 
 @pytest.fixture
@@ -223,3 +225,27 @@ class TestPages:
         workbook = load_workbook(io.BytesIO(response.content))
         ages = {row[0]: row[1] for row in workbook["Age profile"].iter_rows(min_row=2, values_only=True)}
         assert ages["Aged 19 to 21"] == 0
+
+
+@pytest.mark.django_db
+class TestDashboard:
+    @time_machine.travel(datetime.datetime(2025, 10, 15, 12, tzinfo=datetime.UTC), tick=False)
+    def test_headline_shows_neighbours_target_and_rating(self, cohort, signed_in) -> None:  # type: ignore[no-untyped-def]
+        """The dashboard's headline table sets each figure beside national, neighbours and target."""
+        client = signed_in(cohort["A"].users["performance_officer"])
+        page = client.get(reverse("performance:dashboard"), {"date_0": "30", "date_1": "9", "date_2": "2025"})
+        html = page.content.decode()
+        assert "Statistical neighbours" in html
+        row = html[html.index("Care leavers aged 19 to 21 in education, employment or training</a>") :]
+        row = row[: row.index("</tr>")]
+        assert "54%" in row and "51%" in row and "59%" in row
+        assert "On target" in row
+
+    @time_machine.travel(datetime.datetime(2025, 10, 15, 12, tzinfo=datetime.UTC), tick=False)
+    def test_indicator_trend_has_a_target_line_and_column(self, cohort, signed_in) -> None:  # type: ignore[no-untyped-def]
+        """An indicator with a target draws it on the trend chart and lists it in the chart's table."""
+        client = signed_in(cohort["A"].users["performance_officer"])
+        html = client.get(reverse("performance:indicator", args=["eet_19_21"])).content.decode()
+        assert ">Target</th>" in html
+        assert "59%" in html
+        assert "Target" in html[html.index("<svg") : html.index("</svg>")]
