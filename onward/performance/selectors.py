@@ -21,7 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, Concat
 
 from onward.accounts.models import Organisation, Team, User
 from onward.core import codelists
@@ -73,6 +74,11 @@ _FLAGS = {"send", "ehcp", "uasc", "out_of_area"}
 # The live snapshot ----------------------------------------------------------------------------------
 
 
+def _august_before(day: datetime.date) -> datetime.date:
+    """31 August before the school year holding ``day``: the day academic age is taken."""
+    return datetime.date(day.year if day.month >= 9 else day.year - 1, 8, 31)
+
+
 def _raw(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[Any]:
     """Each young person aged 16 to 25 on ``day`` with their raw status on it (layer ``r``)."""
     care = CareEpisode.objects.filter(person=OuterRef("pk")).exclude(legal_status__in=list(SHORT_BREAK_STATUSES))
@@ -92,21 +98,43 @@ def _raw(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[Any]:
     stays = AccommodationSpell.objects.filter(AccommodationSpell.covering(day), person=OuterRef("pk")).order_by(
         "-start", "-id"
     )
+    august = _august_before(day)
     return (
         people.filter(date_of_birth__lte=years_before(day, 16), date_of_birth__gt=years_before(day, 26))
         .annotate(
-            pf_looked_after=Exists(care.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day)))),
+            pf_looked_after=Subquery(
+                care.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day))).values("pk")[:1]
+            ),
             pf_final_reason=Subquery(
                 care.filter(end__lte=day).order_by("-end", "-start", "-id").values("reason_ceased")[:1]
             ),
             pf_activity=Subquery(eet.values("activity")[:1]),
-            pf_contact_on=Subquery(contacts.values("date")[:1]),
-            pf_in_touch=Subquery(contacts.values("in_touch")[:1]),
+            # "YYYY-MM-DD|IN_TOUCH" of the latest contact: one lookup for both.
+            pf_contact=Subquery(
+                contacts.annotate(pf=Concat(Cast("date", CharField()), Value("|"), "in_touch")).values("pf")[:1]
+            ),
             pf_plan_due=Subquery(reviews.values("next_due")[:1]),
-            pf_suitability=Subquery(stays.values("suitability")[:1]),
-            pf_accommodation=Subquery(stays.values("accommodation_type")[:1]),
-            pf_pep_sw=Subquery(peps.values("social_worker_attended")[:1]),
-            pf_pep_quality=Subquery(peps.values("quality")[:1]),
+            # "suitability|type" of the accommodation on the date.
+            pf_stay=Subquery(
+                stays.annotate(pf=Concat("suitability", Value("|"), "accommodation_type")).values("pf")[:1]
+            ),
+            # "Y|quality" (social worker attended) of the latest PEP this term, looked up only in Years 12 and 13.
+            pf_pep=Case(
+                When(
+                    Q(date_of_birth__lte=years_before(august, 16), date_of_birth__gt=years_before(august, 18)),
+                    then=Subquery(
+                        peps.annotate(
+                            pf=Concat(
+                                Case(When(social_worker_attended=True, then=Value("Y")), default=Value("N")),
+                                Value("|"),
+                                "quality",
+                            )
+                        ).values("pf")[:1]
+                    ),
+                ),
+                default=Value(None),
+                output_field=CharField(),
+            ),
         )
         .order_by()
         .values(
@@ -127,18 +155,15 @@ def _raw(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[Any]:
             "pf_looked_after",
             "pf_final_reason",
             "pf_activity",
-            "pf_contact_on",
-            "pf_in_touch",
+            "pf_contact",
             "pf_plan_due",
-            "pf_suitability",
-            "pf_accommodation",
-            "pf_pep_sw",
-            "pf_pep_quality",
+            "pf_stay",
+            "pf_pep",
         )
     )
 
 
-_SAFE = re.compile(r"^[\w-]+$")
+_SAFE = re.compile(r"^[\w|-]+$")
 
 
 class _Sql:
@@ -176,11 +201,12 @@ def _facts_sql(sql: _Sql, day: datetime.date) -> str:
         f"(r.eligible_from <= {sql.p(day)} OR (r.eligible_from IS NULL AND r.recorded_care_leaver_from IS NOT NULL "
         f"AND r.recorded_care_leaver_from <= {sql.p(day)}))"
     )
-    looked_after = "(r.pf_looked_after = " + "TRUE" + ")"
+    looked_after = "(r.pf_looked_after IS NOT NULL)"
+    in_touch_code = "SUBSTR(r.pf_contact, 12)"
     excluded = (
         f"((r.died_on IS NOT NULL AND r.died_on <= {sql.p(day)})"
         f" OR (NOT {looked_after} AND COALESCE(r.pf_final_reason, '') IN {sql.in_(EXCLUDING_REASONS)})"
-        f" OR COALESCE(r.pf_in_touch, '') IN {sql.in_(EXCLUDING_IN_TOUCH)})"
+        f" OR COALESCE({in_touch_code}, '') IN {sql.in_(EXCLUDING_IN_TOUCH)})"
     )
     in_scope = f"({qualified} AND NOT {excluded})"
     ages = " ".join(f"WHEN r.date_of_birth > {sql.p(years_before(day, n + 1))} THEN {n}" for n in range(16, 26))
@@ -200,15 +226,16 @@ def _facts_sql(sql: _Sql, day: datetime.date) -> str:
         f" WHEN {activity} = {sql.p(EETActivity.NEET_PARENTING.value)} THEN 'parenting'"
         f" WHEN {activity} IN {sql.in_(NEET_OR_CUSTODY)} THEN 'other' ELSE '' END"
     )
-    year_start = day.year if day.month >= 9 else day.year - 1
-    august = datetime.date(year_start, 8, 31)
+    august = _august_before(day)
     year_12_13 = f"(r.date_of_birth <= {sql.p(years_before(august, 16))} AND r.date_of_birth > {sql.p(years_before(august, 18))})"
     pep_cohort = f"({looked_after} AND {year_12_13})"
-    sw_attended = "(r.pf_pep_sw = " + "TRUE" + ")"
-    suitable = (
-        f"(r.pf_suitability = {sql.p(AccommodationSpell.Suitability.SUITABLE.value)}"
-        f" AND r.pf_accommodation NOT IN {sql.in_(SUITABLE_TYPES_EXCLUDED)})"
-    )
+    suitable_stays = [
+        f"{AccommodationSpell.Suitability.SUITABLE.value}|{t.value}"
+        for t in codelists.AccommodationType
+        if t.value not in SUITABLE_TYPES_EXCLUDED
+    ]
+    suitable = f"(r.pf_stay IN {sql.in_(suitable_stays)})"
+    good = [f"{sw}|{q}" for sw in "YN" for q in (PEP.Quality.GOOD.value, PEP.Quality.OUTSTANDING.value)]
     columns = {
         "cl": _flag(f"{in_scope} AND NOT {looked_after}"),
         "band": band,
@@ -218,15 +245,15 @@ def _facts_sql(sql: _Sql, day: datetime.date) -> str:
         "he": _flag(f"{activity} = {sql.p(EETActivity.HIGHER_EDUCATION.value)}"),
         "suitable": _flag(suitable),
         "in_touch": _flag(
-            f"r.pf_in_touch = {sql.p(codelists.InTouch.YES.value)} AND r.pf_contact_on >= "
+            f"{in_touch_code} = {sql.p(codelists.InTouch.YES.value)} AND SUBSTR(r.pf_contact, 1, 10) >= "
             f"{sql.p(day - datetime.timedelta(days=IN_TOUCH_DAYS))}"
         ),
         "plan_cohort": _flag(f"{in_scope} AND r.date_of_birth > {sql.p(years_before(day, 25))}"),
         "plan_in_date": _flag(f"r.pf_plan_due IS NOT NULL AND r.pf_plan_due >= {sql.p(day)}"),
         "pep_cohort": _flag(pep_cohort),
-        "pep_recent": _flag("r.pf_pep_quality IS NOT NULL"),
-        "pep_sw": _flag(sw_attended),
-        "pep_good": _flag(f"r.pf_pep_quality IN {sql.in_([PEP.Quality.GOOD.value, PEP.Quality.OUTSTANDING.value])}"),
+        "pep_recent": _flag("r.pf_pep IS NOT NULL"),
+        "pep_sw": _flag("r.pf_pep LIKE 'Y|%%'"),
+        "pep_good": _flag(f"r.pf_pep IN {sql.in_(good)}"),
     }
     dims = ", ".join(f"r.{c} AS {c}" for c in _DIMENSION_COLUMNS.values() if c != "age")
     selected = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
@@ -268,6 +295,21 @@ def live_counts(
 
     Keys are ``(council id, group)``; the group is ``""`` without a breakdown.
     """
+    return live_counts_many(people, day, dimensions=[group_by], codes=codes)[group_by]
+
+
+def live_counts_many(
+    people: QuerySet[YoungPerson],
+    day: datetime.date,
+    *,
+    dimensions: Sequence[str],
+    codes: Iterable[str] | None = None,
+) -> dict[str, dict[tuple[str, str], dict[str, Figure]]]:
+    """Every live indicator per council for each of ``dimensions`` (``""``: no breakdown), in one query.
+
+    The facts are worked out once (a materialised expression) and grouped once per dimension
+    (``UNION ALL``), so the headline and every breakdown cost about as much as the headline alone.
+    """
     chosen = [indicators.get(c) for c in codes] if codes is not None else indicators.for_method(Method.SNAPSHOT)
     sql = _Sql()
     head = _with(people, day, sql)
@@ -275,16 +317,22 @@ def live_counts(
     for indicator in chosen:
         sums.append(f"SUM({_flag(_condition_sql(sql, indicators.numerator_condition(indicator)))})")
         sums.append(f"SUM({_flag(_condition_sql(sql, indicator.denominator))})")
-    columns = ["f.council_id"] + ([f"f.{_DIMENSION_COLUMNS[group_by]}"] if group_by else [])
-    grouping = ", ".join(columns)
-    statement = f"{head}SELECT {grouping}, {', '.join(sums)} FROM f GROUP BY {grouping}"  # noqa: S608 - from constants
-    found: dict[tuple[str, str], dict[str, Figure]] = {}
-    width = len(columns)
-    for row in _run(statement, sql.params):
-        key = (str(row[0]), _group_value(group_by, row[1]) if group_by else "")
+    branches = []
+    for dimension in dimensions:
+        if dimension not in ("", *_DIMENSION_COLUMNS):
+            raise ValueError(f"Not a breakdown: {dimension!r}")
+        column = f"CAST(f.{_DIMENSION_COLUMNS[dimension]} AS VARCHAR(40))" if dimension else "''"
+        grouping = "f.council_id" + (f", f.{_DIMENSION_COLUMNS[dimension]}" if dimension else "")
+        branches.append(
+            f"SELECT '{dimension}' AS dimension, f.council_id, {column} AS grp, {', '.join(sums)} FROM f GROUP BY {grouping}"  # noqa: S608 - from constants
+        )
+    found: dict[str, dict[tuple[str, str], dict[str, Figure]]] = {d: {} for d in dimensions}
+    for row in _run(head + " UNION ALL ".join(branches), sql.params):
+        dimension = row[0]
+        key = (str(row[1]), _group_value(dimension, row[2]) if dimension else "")
         figures = {}
         for i, indicator in enumerate(chosen):
-            numerator, denominator = int(row[width + 2 * i] or 0), int(row[width + 1 + 2 * i] or 0)
+            numerator, denominator = int(row[3 + 2 * i] or 0), int(row[4 + 2 * i] or 0)
             figures[indicator.code] = Figure(
                 code=indicator.code,
                 method=Method.SNAPSHOT,
@@ -293,13 +341,13 @@ def live_counts(
                 denominator=denominator if indicator.is_rate else None,
                 unit=indicator.unit,
             )
-        found[key] = figures
+        found[dimension][key] = figures
     return found
 
 
 def _group_value(group_by: str, value: Any) -> str:
     if group_by in _FLAGS:
-        return "yes" if value else "no"
+        return "yes" if str(value).lower() in ("1", "true", "t") else "no"
     return "" if value is None else str(value)
 
 
@@ -478,6 +526,21 @@ def breakdown(council: Organisation, day: datetime.date, method: str, dimension:
     return {
         group: figures for (_, group), figures in live_counts(council_people(council), day, group_by=dimension).items()
     }
+
+
+def headline_and_breakdown(
+    council: Organisation, day: datetime.date, method: str, dimension: str
+) -> tuple[dict[str, Figure], dict[str, dict[str, Figure]]]:
+    """The headline figures and one breakdown together: one query for the live snapshot, one return built."""
+    if method == Method.RETURN:
+        rows = return_rows(council, day)
+        return (
+            return_counts(council, day, rows=rows)[str(council.pk)],
+            return_counts(council, day, group_by=dimension, rows=rows),
+        )
+    found = live_counts_many(council_people(council), day, dimensions=["", dimension])
+    headline = found[""].get((str(council.pk), "")) or _empty(day, method)
+    return headline, {group: figures for (_, group), figures in found[dimension].items()}
 
 
 def figure(council: Organisation, day: datetime.date, method: str, code: str) -> Figure | None:

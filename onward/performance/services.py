@@ -58,8 +58,8 @@ def snapshot_take(
 ) -> int:
     """Compute and store every indicator at ``month_end`` for ``councils``, replacing what was stored.
 
-    The live snapshot is counted for all the councils at once (one query for the headline figures
-    and one per breakdown); the return method builds each council's return. Rows are bulk-written;
+    The live snapshot is counted for all the councils at once, headline and every breakdown in one
+    query; the return method builds each council's return once. Rows are bulk-written;
     returns the number of rows stored.
     """
     councils = list(councils)
@@ -69,17 +69,18 @@ def snapshot_take(
     rows: list[IndicatorSnapshot] = []
     if Method.SNAPSHOT in methods:
         people = YoungPerson.objects.filter(council_id__in=ids)
-        for dimension in ["", *breakdowns]:
-            for (council_id, group), figures in selectors.live_counts(people, month_end, group_by=dimension).items():
+        found = selectors.live_counts_many(people, month_end, dimensions=["", *breakdowns])
+        for dimension, groups in found.items():
+            for (council_id, group), figures in groups.items():
                 rows.extend(_rows(int(council_id), Method.SNAPSHOT, month_end, dimension, group, figures))
     if Method.RETURN in methods:
         for council in councils:
             built = selectors.return_rows(council, month_end)
             for dimension in ["", *breakdowns]:
-                found = selectors.return_counts(council, month_end, group_by=dimension or "council", rows=built)
-                for group, figures in found.items():
+                counted = selectors.return_counts(council, month_end, group_by=dimension or "council", rows=built)
+                for group, counts in counted.items():
                     rows.extend(
-                        _rows(council.pk, Method.RETURN, month_end, dimension, group if dimension else "", figures)
+                        _rows(council.pk, Method.RETURN, month_end, dimension, group if dimension else "", counts)
                     )
     with transaction.atomic():
         IndicatorSnapshot.objects.filter(council_id__in=ids, month_end=month_end, method__in=methods).delete()

@@ -202,7 +202,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Headline figures on a date by one counting method, their trend, and a breakdown."""
     context = _context(request)
     council, day, method, aggregate, by = (context[k] for k in ("council", "day", "method", "aggregate", "by"))
-    figures = selectors.headline(council, day, method)
+    figures, groups = selectors.headline_and_breakdown(council, day, method, by)
     targets = selectors.targets_for(council)
     compared = comparisons.compare(council, figures, day, targets)
     headline = []
@@ -221,7 +221,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             }
         )
     columns = [c for c in BREAKDOWN_COLUMNS if method in indicators.get(c).methods]
-    groups = selectors.breakdown(council, day, method, by)
     labels = selectors.group_labels(council, by)
     breakdown_rows = [
         {
@@ -273,10 +272,10 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     if method not in indicator.methods:
         method = Method.SNAPSHOT
         context.update(method=method, method_label=Method(method).label, query=query(day, method))
-    figure = selectors.headline(council, day, method)[code]
+    figures, groups = selectors.headline_and_breakdown(council, day, method, by)
+    figure = figures[code]
     targets = selectors.targets_for(council)
     comparison = comparisons.compare(council, {code: figure}, day, targets)[code]
-    groups = selectors.breakdown(council, day, method, by)
     labels = selectors.group_labels(council, by)
     ordered = sorted(groups.items(), key=lambda item: _group_order(by, item[0], labels))
     rows = [

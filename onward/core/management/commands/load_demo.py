@@ -143,6 +143,7 @@ class Command(BaseCommand):
         from onward.opportunities.demo import load_opportunities_demo
         from onward.people.generator import generate_council
         from onward.people.models import YoungPerson
+        from onward.performance.demo import load_performance_demo
         from onward.referrals.demo import load_referrals_demo
 
         for i in range(EXTRA_ADVISERS):
@@ -163,3 +164,4 @@ class Command(BaseCommand):
             generate_council(council=council, size=DEMO_COHORT, seed=20261122)
         load_referrals_demo(council)
         load_opportunities_demo(council)
+        load_performance_demo(council)
