@@ -759,7 +759,9 @@ def target_status_of(
     rated = None
     if wanted is not None and value is not None:
         rated = rating.rate(Decimal(value), wanted, tolerance, lower_better=rating.lower_is_better(code))
-    return rating.TargetStatus(target=wanted, rating=rated, step_text=rating.describe_step(step), tolerance=tolerance)
+    return rating.TargetStatus(
+        target=wanted, rating=rated, step_text=rating.describe_step(step, code), tolerance=tolerance
+    )
 
 
 def target_status(

@@ -271,7 +271,7 @@ def target_step_add(
         action=Action.CREATE,
         council=locked.council,
         obj=step,
-        object_repr=f"{locked.indicator}: {rating.describe_step(step)}",
+        object_repr=f"{locked.indicator}: {rating.describe_step(step, locked.indicator)}",
     )
     return step
 
@@ -288,7 +288,7 @@ def target_step_remove(*, acting_user: User | None, target: Target, step_id: int
         action=Action.DELETE,
         council=locked.council,
         obj=step,
-        object_repr=f"{locked.indicator}: {rating.describe_step(step)}",
+        object_repr=f"{locked.indicator}: {rating.describe_step(step, locked.indicator)}",
         changes=diff(before, {}),
     )
     step.delete()

@@ -94,8 +94,9 @@ def step_value(step: StepLike, *, national: Decimal | None, neighbours: Decimal 
     return max(Decimal(0), min(Decimal(100), base + Decimal(step.value)))
 
 
-def describe_step(step: StepLike, *, unit: str = "%") -> str:
+def describe_step(step: StepLike, code: str = "") -> str:
     """A step in words, for pages and reports ("National figure plus 5 points by 1 April 2023")."""
+    unit = "" if code and indicator_unit(code) != "percent" else "%"
     when = f"by {step.by_date:%-d %B %Y}"
     value = Decimal(step.value)
     if step.kind == "absolute":

@@ -466,7 +466,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         steps.append(
             {
                 "step": step,
-                "text": rating.describe_step(step),
+                "text": rating.describe_step(step, target.indicator),
                 "value": rating.step_value(step, national=bench.national, neighbours=bench.neighbours),
             }
         )

@@ -265,3 +265,36 @@ def test_the_demo_loads_targets_and_neighbours_once(world) -> None:  # type: ign
     status = selectors.target_status(council, "eet_19_21", datetime.date(2026, 1, 31), D(70))
     assert status is not None
     assert status.target == D(64)
+
+
+@pytest.mark.django_db
+def test_a_target_relative_to_the_neighbours_follows_their_average(world) -> None:  # type: ignore[no-untyped-def]
+    """'Neighbours plus 2' is the loaded neighbours' average plus 2, and there is none without a file."""
+    council, user = world["A"].council, world["A"].users["performance_officer"]
+    target = services.target_save(
+        acting_user=user, council=council, target=None, indicator="suitable_accommodation_19_21", tolerance=D(1)
+    )
+    services.target_step_add(
+        acting_user=user, target=target, by_date=datetime.date(2025, 4, 1), kind="neighbours", value=D(2)
+    )
+    day = datetime.date(2026, 1, 31)
+    status = selectors.target_status(council, "suitable_accommodation_19_21", day, D(90))
+    assert status is not None
+    assert (status.target, status.rating) == (None, None)
+    csv = (
+        b"year,la_code,la_name,comparator,indicator,value\n"
+        b"2025,E1,One,statistical neighbours,suitable_accommodation_19_21,86\n"
+        b"2025,E2,Two,statistical neighbours,suitable_accommodation_19_21,88\n"
+    )
+    services.benchmark_save(
+        acting_user=user,
+        benchmark_set=services.benchmark_preview(acting_user=user, council=council, file_name="sn.csv", content=csv),
+    )
+    status = selectors.target_status(council, "suitable_accommodation_19_21", day, D(88))
+    assert status is not None
+    assert (status.target, status.rating) == (D(89), Rating.NEAR)
+
+
+def test_a_count_target_reads_without_a_percent_sign() -> None:
+    """A step of the NEET cohort's size (a count) is written as a number, not a percentage."""
+    assert describe_step(Step(datetime.date(2026, 4, 1), "absolute", D(40)), "neet_cohort_size") == "40 by 1 April 2026"
