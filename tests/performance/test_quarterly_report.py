@@ -249,3 +249,20 @@ class TestDashboard:
         assert ">Target</th>" in html
         assert "59%" in html
         assert "Target" in html[html.index("<svg") : html.index("</svg>")]
+
+
+@pytest.mark.django_db
+def test_the_report_runs_a_fixed_number_of_queries(cohort) -> None:  # type: ignore[no-untyped-def]
+    """The report's queries do not grow with the number of young people."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    council = cohort["A"].council
+    with CaptureQueriesContext(connection) as first:
+        quarterly.build(council, QUARTER)
+    for _ in range(5):
+        leaver(council, 19, "apprenticeship")
+    with CaptureQueriesContext(connection) as second:
+        built = quarterly.build(council, QUARTER)
+    assert built.care_leavers == 28
+    assert len(first) == len(second) <= 10
