@@ -614,10 +614,37 @@ def quarterly_report(request: HttpRequest) -> HttpResponse:
     elif not form.is_bound:
         form = forms.QuarterForm(initial={"quarter": quarter_end.isoformat()}, choices=choices)
     built = quarterly.build(council, quarter_end)
+    targets = selectors.targets_for(council)
+    labels = [end.strftime("%b %Y") for end in built.ends]
+    charts_by_band = []
+    for band, title in (("19_21", "Care leavers aged 19 to 21"), ("17_18", "Care leavers aged 17 to 18")):
+        lines = {line.name: line for line in built.eet[band] if line.code in (f"eet_{band}", f"neet_{band}")}
+        series = {
+            short_name(line.code): [display.chart_value(f, aggregate=True) for f in line.trend]
+            for line in lines.values()
+        }
+        goal = comparisons.target_line(council, f"eet_{band}", built.ends, targets)
+        if any(value is not None for value in goal):
+            series["EET target"] = goal
+        charts_by_band.append(
+            charts.line(
+                label=f"{title}: EET and NEET at the last four quarter ends, as in the table above",
+                x_labels=labels,
+                series=series,
+                unit="percent",
+                nonce=getattr(request, "csp_nonce", ""),
+            )
+        )
     return render(
         request,
         "performance/quarterly.html",
-        {"form": form, "report": built, "document": quarterly.document(built), "quarter": quarter_end.isoformat()},
+        {
+            "form": form,
+            "report": built,
+            "document": quarterly.document(built),
+            "quarter": quarter_end.isoformat(),
+            "charts": charts_by_band,
+        },
     )
 
 

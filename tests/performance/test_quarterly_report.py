@@ -202,6 +202,8 @@ class TestPages:
         page = client.get(reverse("performance:quarterly")).content.decode()
         assert "Quarter 2, 2025 to 2026" in page
         assert "govuk-tag--green" in page
+        chart = page[page.index("<svg") : page.index("</svg>")]
+        assert 'role="img"' in chart and "EET target" in chart and "<script" not in chart
         response = client.get(reverse("performance:quarterly-download", args=["2025-09-30", "docx"]))
         assert response.status_code == 200
         assert response["Content-Disposition"].endswith('.docx"')
