@@ -415,7 +415,7 @@ def _birthday_age(dob: datetime.date, start: datetime.date, end: datetime.date) 
     return next((n for n in range(17, 22) if start <= categories.birthday(dob, n) <= end), None)
 
 
-def return_rows(council: Organisation, day: datetime.date) -> list[ReturnRow]:
+def return_rows(council: Organisation, day: datetime.date, *, built: dict[int, Any] | None = None) -> list[ReturnRow]:
     """The birthday cohort of the return for the collection year holding ``day``, birthdays up to ``day``.
 
     ``build_return`` decides who is in OC3 and their IN_TOUCH, ACTIV and ACCOM around the birthday.
@@ -424,10 +424,13 @@ def return_rows(council: Organisation, day: datetime.date) -> list[ReturnRow]:
     """
     year = indicators.collection_year(day)
     start, _ = return_selectors.ssda903.collection_window(year)
-    built = return_selectors.build_return(council=council, year=year)
-    children = {row["CHILD"]: row for row in built.oc3}
+    cache = built if built is not None else {}
+    if year not in cache:
+        cache[year] = return_selectors.build_return(council=council, year=year)
+    the_return = cache[year]
+    children = {row["CHILD"]: row for row in the_return.oc3}
     held: dict[str, tuple[YoungPerson | None, dict[str, str] | None]] = {c: (None, r) for c, r in children.items()}
-    for issue in built.issues:
+    for issue in the_return.issues:
         held.setdefault(issue.person.child_id, (issue.person, None))
     people = {
         p.child_id: p
@@ -648,9 +651,13 @@ def trend(
     ends = indicators.month_ends_before(day, months)
     found = stored(council, method, ends)
     series = []
+    built: dict[int, Any] = {}  # the return for a year is built once, whatever its month ends
     for end in ends:
         figures = found.get(end)
         if not figures:
-            figures = headline(council, end, method)
+            if method == Method.RETURN:
+                figures = return_counts(council, end, rows=return_rows(council, end, built=built))[str(council.pk)]
+            else:
+                figures = headline(council, end, method)
         series.append((end, figures))
     return series
