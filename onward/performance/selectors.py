@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -339,6 +339,71 @@ def live_counts_many(
                 unit=indicator.unit,
             )
         found[dimension][key] = figures
+    return found
+
+
+def live_counts_per_person(
+    people: QuerySet[YoungPerson],
+    day: datetime.date,
+    *,
+    dimensions: Sequence[str],
+    codes: Iterable[str] | None = None,
+) -> dict[str, dict[tuple[str, str], dict[str, Figure]]]:
+    """The same figures as ``live_counts_many``, counted in Python from each young person's facts.
+
+    The database works out the facts once per young person (the costly part); Python then sorts
+    each young person into every dimension's group at once. Many breakdowns of a large cohort (the
+    monthly snapshot of a national instance) are quicker this way than one ``SUM(CASE ...)`` pass
+    per breakdown in SQL.
+    """
+    chosen = [indicators.get(c) for c in codes] if codes is not None else indicators.for_method(Method.SNAPSHOT)
+    sql = _Sql()
+    head = _with(people, day, sql)
+    columns = sorted({_DIMENSION_COLUMNS[d] for d in dimensions if d})
+    names = ["council_id", *columns, *indicators.FACTS]
+    rows = _run(f"{head}SELECT {', '.join('f.' + n for n in names)} FROM f", sql.params)  # noqa: S608 - constants
+    facts_from = 1 + len(columns)
+    masks: dict[tuple[Any, ...], int] = {}
+    tallies: Counter[tuple[str, str, str, int]] = Counter()
+    positions = {column: 1 + i for i, column in enumerate(columns)}
+    for row in rows:
+        key = tuple(row[facts_from:])
+        mask = masks.setdefault(key, len(masks))
+        council = str(row[0])
+        for dimension in dimensions:
+            group = _group_value(dimension, row[positions[_DIMENSION_COLUMNS[dimension]]]) if dimension else ""
+            tallies[(dimension, council, group, mask)] += 1
+    meets: dict[int, list[tuple[bool, bool]]] = {}
+    for key, mask in masks.items():
+        facts = dict(zip(indicators.FACTS, key, strict=True))
+        meets[mask] = [
+            (
+                indicators.matches(facts, indicators.numerator_condition(indicator)),
+                indicators.matches(facts, indicator.denominator),
+            )
+            for indicator in chosen
+        ]
+    sums: dict[tuple[str, str, str], list[list[int]]] = {}
+    for (dimension, council, group, mask), count in tallies.items():
+        totals = sums.setdefault((dimension, council, group), [[0, 0] for _ in chosen])
+        for i, (numerator, denominator) in enumerate(meets[mask]):
+            if numerator:
+                totals[i][0] += count
+            if denominator:
+                totals[i][1] += count
+    found: dict[str, dict[tuple[str, str], dict[str, Figure]]] = {d: {} for d in dimensions}
+    for (dimension, council, group), totals in sums.items():
+        found[dimension][(council, group)] = {
+            indicator.code: Figure(
+                code=indicator.code,
+                method=Method.SNAPSHOT,
+                day=day,
+                numerator=totals[i][0],
+                denominator=totals[i][1] if indicator.is_rate else None,
+                unit=indicator.unit,
+            )
+            for i, indicator in enumerate(chosen)
+        }
     return found
 
 
