@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -345,6 +345,71 @@ def live_counts_many(
     return found
 
 
+def live_counts_per_person(
+    people: QuerySet[YoungPerson],
+    day: datetime.date,
+    *,
+    dimensions: Sequence[str],
+    codes: Iterable[str] | None = None,
+) -> dict[str, dict[tuple[str, str], dict[str, Figure]]]:
+    """The same figures as ``live_counts_many``, counted in Python from each young person's facts.
+
+    The database works out the facts once per young person (the costly part); Python then sorts
+    each young person into every dimension's group at once. Many breakdowns of a large cohort (the
+    monthly snapshot of a national instance) are quicker this way than one ``SUM(CASE ...)`` pass
+    per breakdown in SQL.
+    """
+    chosen = [indicators.get(c) for c in codes] if codes is not None else indicators.for_method(Method.SNAPSHOT)
+    sql = _Sql()
+    head = _with(people, day, sql)
+    columns = sorted({_DIMENSION_COLUMNS[d] for d in dimensions if d})
+    names = ["council_id", *columns, *indicators.FACTS]
+    rows = _run(f"{head}SELECT {', '.join('f.' + n for n in names)} FROM f", sql.params)  # noqa: S608 - constants
+    facts_from = 1 + len(columns)
+    masks: dict[tuple[Any, ...], int] = {}
+    tallies: Counter[tuple[str, str, str, int]] = Counter()
+    positions = {column: 1 + i for i, column in enumerate(columns)}
+    for row in rows:
+        key = tuple(row[facts_from:])
+        mask = masks.setdefault(key, len(masks))
+        council = str(row[0])
+        for dimension in dimensions:
+            group = _group_value(dimension, row[positions[_DIMENSION_COLUMNS[dimension]]]) if dimension else ""
+            tallies[(dimension, council, group, mask)] += 1
+    meets: dict[int, list[tuple[bool, bool]]] = {}
+    for key, mask in masks.items():
+        facts = dict(zip(indicators.FACTS, key, strict=True))
+        meets[mask] = [
+            (
+                indicators.matches(facts, indicators.numerator_condition(indicator)),
+                indicators.matches(facts, indicator.denominator),
+            )
+            for indicator in chosen
+        ]
+    sums: dict[tuple[str, str, str], list[list[int]]] = {}
+    for (dimension, council, group, mask), count in tallies.items():
+        totals = sums.setdefault((dimension, council, group), [[0, 0] for _ in chosen])
+        for i, (numerator, denominator) in enumerate(meets[mask]):
+            if numerator:
+                totals[i][0] += count
+            if denominator:
+                totals[i][1] += count
+    found: dict[str, dict[tuple[str, str], dict[str, Figure]]] = {d: {} for d in dimensions}
+    for (dimension, council, group), totals in sums.items():
+        found[dimension][(council, group)] = {
+            indicator.code: Figure(
+                code=indicator.code,
+                method=Method.SNAPSHOT,
+                day=day,
+                numerator=totals[i][0],
+                denominator=totals[i][1] if indicator.is_rate else None,
+                unit=indicator.unit,
+            )
+            for i, indicator in enumerate(chosen)
+        }
+    return found
+
+
 def _group_value(group_by: str, value: Any) -> str:
     if group_by in _FLAGS:
         return "yes" if str(value).lower() in ("1", "true", "t") else "no"
@@ -418,7 +483,7 @@ def _birthday_age(dob: datetime.date, start: datetime.date, end: datetime.date) 
     return next((n for n in range(17, 22) if start <= categories.birthday(dob, n) <= end), None)
 
 
-def return_rows(council: Organisation, day: datetime.date) -> list[ReturnRow]:
+def return_rows(council: Organisation, day: datetime.date, *, built: dict[int, Any] | None = None) -> list[ReturnRow]:
     """The birthday cohort of the return for the collection year holding ``day``, birthdays up to ``day``.
 
     ``build_return`` decides who is in OC3 and their IN_TOUCH, ACTIV and ACCOM around the birthday.
@@ -427,10 +492,13 @@ def return_rows(council: Organisation, day: datetime.date) -> list[ReturnRow]:
     """
     year = indicators.collection_year(day)
     start, _ = return_selectors.ssda903.collection_window(year)
-    built = return_selectors.build_return(council=council, year=year)
-    children = {row["CHILD"]: row for row in built.oc3}
+    cache = built if built is not None else {}
+    if year not in cache:
+        cache[year] = return_selectors.build_return(council=council, year=year)
+    the_return = cache[year]
+    children = {row["CHILD"]: row for row in the_return.oc3}
     held: dict[str, tuple[YoungPerson | None, dict[str, str] | None]] = {c: (None, r) for c, r in children.items()}
-    for issue in built.issues:
+    for issue in the_return.issues:
         held.setdefault(issue.person.child_id, (issue.person, None))
     people = {
         p.child_id: p
@@ -651,10 +719,14 @@ def trend(
     ends = indicators.month_ends_before(day, months)
     found = stored(council, method, ends)
     series = []
+    built: dict[int, Any] = {}  # the return for a year is built once, whatever its month ends
     for end in ends:
         figures = found.get(end)
         if not figures:
-            figures = headline(council, end, method)
+            if method == Method.RETURN:
+                figures = return_counts(council, end, rows=return_rows(council, end, built=built))[str(council.pk)]
+            else:
+                figures = headline(council, end, method)
         series.append((end, figures))
     return series
 

@@ -58,8 +58,9 @@ def snapshot_take(
 ) -> int:
     """Compute and store every indicator at ``month_end`` for ``councils``, replacing what was stored.
 
-    The live snapshot is counted for all the councils at once, headline and every breakdown in one
-    query; the return method builds each council's return once. Rows are bulk-written;
+    The live snapshot is counted for all the councils at once: one query works out each young
+    person's facts, and every breakdown is tallied from them (``selectors.live_counts_per_person``);
+    the return method builds each council's return once. Rows are bulk-written;
     returns the number of rows stored.
     """
     councils = list(councils)
@@ -69,7 +70,7 @@ def snapshot_take(
     rows: list[IndicatorSnapshot] = []
     if Method.SNAPSHOT in methods:
         people = YoungPerson.objects.filter(council_id__in=ids)
-        found = selectors.live_counts_many(people, month_end, dimensions=["", *breakdowns])
+        found = selectors.live_counts_per_person(people, month_end, dimensions=["", *breakdowns])
         for dimension, groups in found.items():
             for (council_id, group), figures in groups.items():
                 rows.extend(_rows(int(council_id), Method.SNAPSHOT, month_end, dimension, group, figures))

@@ -210,3 +210,15 @@ def test_exact_figures_for_those_who_may_see_the_young_people() -> None:
     assert indicators.percentage(1, 3) == Decimal("33.3")
     count = display.show(Figure("neet_cohort_size", Method.SNAPSHOT, DAY, 4, None, "count"), aggregate=True)
     assert (count.value, count.denominator) == ("c", "")
+
+
+def test_another_councils_officer_sees_only_their_own_councils_figures(
+    tenant: Tenant, world: dict[str, Tenant], signed_in: Any
+) -> None:
+    """Council B's dashboard and drill-down count none of council A's young people."""
+    client = signed_in(world["B"].users["performance_officer"])
+    response = dashboard(client)
+    figures = {row["indicator"].code: row["cell"] for row in response.context["headline"]}
+    assert figures["eet_19_21"].detail == "0 of 1"  # council B's own young person only
+    listed = client.get(reverse("performance:people") + "?" + query(DAY, Method.SNAPSHOT, indicator="eet_19_21"))
+    assert listed.context["total"] == 0

@@ -193,3 +193,18 @@ def test_every_return_indicator_matches_a_plain_count_of_the_return(generated: O
     assert expected["eet_19_21"][1] > 20
     for code, (numerator, denominator) in expected.items():
         assert (computed[code].numerator, computed[code].denominator) == (numerator, denominator), code
+
+
+def test_counting_in_python_from_the_facts_agrees_with_counting_in_sql(generated: Organisation) -> None:
+    """The snapshot's tally of every breakdown equals the SQL count of each, group by group."""
+    day = _days()[1]
+    people = YoungPerson.objects.filter(council=generated)
+    dimensions = ["", *selectors.BREAKDOWNS]
+    in_python = selectors.live_counts_per_person(people, day, dimensions=dimensions)
+    in_sql = selectors.live_counts_many(people, day, dimensions=dimensions)
+    for dimension in dimensions:
+        assert set(in_python[dimension]) == set(in_sql[dimension]), dimension
+        for key, figures in in_sql[dimension].items():
+            assert {c: (f.numerator, f.denominator) for c, f in in_python[dimension][key].items()} == {
+                c: (f.numerator, f.denominator) for c, f in figures.items()
+            }, (dimension, key)

@@ -93,3 +93,15 @@ def test_the_trend_uses_stored_months_and_computes_the_missing_ones() -> None:
     assert [end for end, _ in series] == indicators.month_ends_before(DAY, 12)
     assert series[-1][1]["eet_19_21"].numerator == 5
     assert series[-2][1]["eet_19_21"].numerator == 2  # May 2025, computed
+
+
+def test_the_return_trend_builds_each_year_once_and_agrees_with_each_month() -> None:
+    """Months computed for the trend by the return method equal the month's own figures."""
+    council = cohorts.build(CouncilFactory(name="Return Trend Council")).council
+    series = selectors.trend(council, Method.RETURN, DAY, months=4)
+    for end, figures in series:
+        again = selectors.headline(council, end, Method.RETURN)
+        assert {c: (f.numerator, f.denominator) for c, f in figures.items()} == {
+            c: (f.numerator, f.denominator) for c, f in again.items()
+        }
+    assert series[-1][1]["eet_19_21"].numerator == 2
