@@ -606,7 +606,7 @@ def headline_and_breakdown(
             return_counts(council, day, rows=rows)[str(council.pk)],
             return_counts(council, day, group_by=dimension, rows=rows),
         )
-    found = live_counts_many(council_people(council), day, dimensions=["", dimension])
+    found = live_counts_per_person(council_people(council), day, dimensions=["", dimension])
     headline = found[""].get((str(council.pk), "")) or _empty(day, method)
     return headline, {group: figures for (_, group), figures in found[dimension].items()}
 
