@@ -69,6 +69,7 @@ NAVIGATION: tuple[NavItem, ...] = (
 
 
 def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
+    """The user's items; the one whose address is the longest start of the current path is active."""
     items = []
     for item in NAVIGATION:
         if not item.visible_to(user):
@@ -76,4 +77,9 @@ def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
         href = reverse(item.url_name)
         active = current_path == href if href == "/" else current_path.startswith(href)
         items.append({"text": item.label, "href": href, "active": active, "url_name": item.url_name})
+    matches = [entry for entry in items if entry["active"]]
+    if len(matches) > 1:
+        longest = max(matches, key=lambda entry: len(str(entry["href"])))
+        for entry in matches:
+            entry["active"] = entry is longest
     return items

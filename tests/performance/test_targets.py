@@ -298,3 +298,14 @@ def test_a_target_relative_to_the_neighbours_follows_their_average(world) -> Non
 def test_a_count_target_reads_without_a_percent_sign() -> None:
     """A step of the NEET cohort's size (a count) is written as a number, not a percentage."""
     assert describe_step(Step(datetime.date(2026, 4, 1), "absolute", D(40)), "neet_cohort_size") == "40 by 1 April 2026"
+
+
+@pytest.mark.django_db
+def test_only_the_closest_navigation_item_is_current(world) -> None:  # type: ignore[no-untyped-def]
+    """On the targets page, 'Targets' is the current item, not 'Performance' as well."""
+    from onward.core.navigation import navigation_for
+
+    items = navigation_for(world["A"].users["performance_officer"], reverse("performance:target-list"))
+    assert [item["text"] for item in items if item["active"]] == ["Targets"]
+    items = navigation_for(world["A"].users["performance_officer"], reverse("performance:dashboard"))
+    assert [item["text"] for item in items if item["active"]] == ["Performance"]
