@@ -211,3 +211,30 @@ def test_national_figures_are_registered_on_the_binding_point() -> None:
     source = indicator_source("in_touch_19_21")
     assert source is not None
     assert source.national is None
+
+
+@pytest.mark.django_db
+def test_the_upload_form_refuses_a_missing_or_non_csv_file(world, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """No file, or a file that is not CSV, gets a GOV.UK error and nothing is kept."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in(world["A"].users["performance_officer"])
+    page = client.post(reverse("performance:benchmark-upload"), {}).content.decode()
+    assert "govuk-error-summary" in page and "Select the file to upload" in page
+    upload = SimpleUploadedFile("figures.xlsx", b"PK", "application/octet-stream")
+    page = client.post(reverse("performance:benchmark-upload"), {"upload": upload}).content.decode()
+    assert "The file must be a CSV file" in page
+    assert not BenchmarkSet.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_councillor_cannot_load_benchmarks(world, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """Loading benchmark figures needs the permission to set targets."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in(world["A"].users["councillor"])
+    response = client.post(
+        reverse("performance:benchmark-upload"), {"upload": SimpleUploadedFile("sn.csv", GOOD, "text/csv")}
+    )
+    assert response.status_code == 403
+    assert not BenchmarkSet.objects.exists()
