@@ -8,6 +8,7 @@ which is what screen reader users read; the chart is a picture of the table.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -34,14 +35,17 @@ _SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
-def _finish(svg: str, *, label: str, nonce: str) -> SafeString:
+def _finish(svg: str, *, nonce: str) -> SafeString:
+    svg = svg.replace('<style type="text/css">', f'<style type="text/css" nonce="{html.escape(nonce, quote=True)}">')
+    return mark_safe(svg)  # noqa: S308 - pygal's own markup, its script removed, the label escaped (_clean)
+
+
+def _clean(svg: str, *, label: str) -> str:
     svg = _SCRIPT.sub("", svg)
     svg = _COMMENT.sub("", svg)
     safe_label = html.escape(label, quote=True)
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{safe_label}" focusable="false" ', 1)
-    svg = re.sub(r"(<svg[^>]*>)", rf"\1<title>{safe_label}</title>", svg, count=1)
-    svg = svg.replace('<style type="text/css">', f'<style type="text/css" nonce="{html.escape(nonce, quote=True)}">')
-    return mark_safe(svg)  # noqa: S308 - pygal's own markup, its script removed; the label is escaped
+    return re.sub(r"(<svg[^>]*>)", rf"\1<title>{safe_label}</title>", svg, count=1)
 
 
 def _config(chart: pygal.graph.graph.Graph, *, unit: str) -> None:
@@ -54,6 +58,15 @@ def line(
     *, label: str, x_labels: Sequence[str], series: dict[str, list[float | None]], unit: str, nonce: str
 ) -> SafeString:
     """A trend: one line per series over the month ends."""
+    frozen = tuple((name, tuple(values)) for name, values in series.items())
+    return _finish(_line_svg(label, tuple(x_labels), frozen, unit), nonce=nonce)
+
+
+@functools.lru_cache(maxsize=256)
+def _line_svg(
+    label: str, x_labels: tuple[str, ...], series: tuple[tuple[str, tuple[float | None, ...]], ...], unit: str
+) -> str:
+    """The chart's markup without the nonce: a pure function of its data, so drawn once per data."""
     chart = pygal.Line(
         style=_STYLE,
         disable_xml_declaration=True,
@@ -69,13 +82,18 @@ def line(
     )
     _config(chart, unit=unit)
     chart.x_labels = list(x_labels)
-    for name, values in series.items():
+    for name, values in series:
         chart.add(name, list(values))
-    return _finish(chart.render(is_unicode=True), label=label, nonce=nonce)
+    return _clean(chart.render(is_unicode=True), label=label)
 
 
 def bars(*, label: str, x_labels: Sequence[str], values: list[float | None], unit: str, nonce: str) -> SafeString:
     """A breakdown: one bar per group."""
+    return _finish(_bars_svg(label, tuple(x_labels), tuple(values), unit), nonce=nonce)
+
+
+@functools.lru_cache(maxsize=256)
+def _bars_svg(label: str, x_labels: tuple[str, ...], values: tuple[float | None, ...], unit: str) -> str:
     chart = pygal.HorizontalBar(
         style=_STYLE,
         disable_xml_declaration=True,
@@ -87,4 +105,4 @@ def bars(*, label: str, x_labels: Sequence[str], values: list[float | None], uni
     _config(chart, unit=unit)
     chart.x_labels = list(x_labels)
     chart.add(label, list(values))
-    return _finish(chart.render(is_unicode=True), label=label, nonce=nonce)
+    return _clean(chart.render(is_unicode=True), label=label)

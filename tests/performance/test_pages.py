@@ -222,3 +222,13 @@ def test_another_councils_officer_sees_only_their_own_councils_figures(
     assert figures["eet_19_21"].detail == "0 of 1"  # council B's own young person only
     listed = client.get(reverse("performance:people") + "?" + query(DAY, Method.SNAPSHOT, indicator="eet_19_21"))
     assert listed.context["total"] == 0
+
+
+def test_a_chart_drawn_once_still_carries_each_pages_own_nonce() -> None:
+    """Charts are cached by their data; the nonce is added per page, never shared."""
+    from onward.performance import charts
+
+    first = charts.line(label="Trend", x_labels=["Jan"], series={"EET": [50.0]}, unit="percent", nonce="first-nonce")
+    second = charts.line(label="Trend", x_labels=["Jan"], series={"EET": [50.0]}, unit="percent", nonce="second-nonce")
+    assert 'nonce="first-nonce"' in first and "second-nonce" not in first
+    assert 'nonce="second-nonce"' in second and "first-nonce" not in second
