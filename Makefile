@@ -85,6 +85,7 @@ bench: install-dev assets validator-env
 	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'onward_bench'" | grep -q 1 || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE onward_bench"
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/web_pages.py
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/ssda903_export.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/performance_indicators.py
 	$(PY) benchmarks/ssda903_import.py
 	$(PY) benchmarks/plan_documents.py
 

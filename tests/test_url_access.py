@@ -108,6 +108,18 @@ RULES: dict[str, Rule] = {
     "returns:import-commit": post_only(),
     "returns:import-discard": post_only(),
     "returns:case-upload": needs(Perm.IMPORT_DATA),
+    "performance:quarterly": needs(Perm.VIEW_AGGREGATES),
+    "performance:quarterly-download": needs(Perm.VIEW_AGGREGATES),
+    "performance:target-list": needs(Perm.MANAGE_TARGETS),
+    "performance:target-create": needs(Perm.MANAGE_TARGETS),
+    "performance:target-detail": needs(Perm.MANAGE_TARGETS),
+    "performance:target-update": needs(Perm.MANAGE_TARGETS),
+    "performance:target-step-remove": post_only(),
+    "performance:benchmark-upload": needs(Perm.MANAGE_TARGETS),
+    "performance:benchmark-example": needs(Perm.MANAGE_TARGETS),
+    "performance:benchmark-detail": needs(Perm.MANAGE_TARGETS),
+    "performance:benchmark-save": post_only(),
+    "performance:benchmark-discard": post_only(),
     "returns:mapping-list": needs(Perm.IMPORT_DATA),
     "returns:mapping-create": needs(Perm.IMPORT_DATA),
     "returns:mapping-update": needs(Perm.IMPORT_DATA),
@@ -223,6 +235,9 @@ RULES: dict[str, Rule] = {
     "plans:import-new": needs(Perm.MANAGE_PLANS),
     "plans:import-into": needs(Perm.MANAGE_PLANS),
     "audit:event-list": needs(Perm.VIEW_AUDIT),
+    "performance:dashboard": needs(Perm.VIEW_AGGREGATES),
+    "performance:indicator": needs(Perm.VIEW_AGGREGATES),
+    "performance:people": needs(Perm.VIEW_AGGREGATES, Perm.VIEW_DRILLDOWN),
     "audit:event-export": needs(Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT),
 }
 
@@ -324,6 +339,28 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.plan.pk}
     elif name == "people:caseload-export":
         kwargs = {"file_format": "csv"}
+    elif name == "performance:quarterly-download":
+        from django.utils import timezone
+
+        from onward.performance.quarterly import last_complete_quarter
+
+        kwargs = {"quarter": last_complete_quarter(timezone.localdate()).isoformat(), "file_format": "xlsx"}
+    elif name in ("performance:target-detail", "performance:target-update", "performance:target-step-remove"):
+        from onward.performance.models import Target
+
+        target, _ = Target.objects.get_or_create(council=tenant.council, indicator="eet_19_21")
+        kwargs = {"pk": target.pk} | ({"step_pk": 1} if name.endswith("remove") else {})
+    elif name in ("performance:benchmark-detail", "performance:benchmark-save", "performance:benchmark-discard"):
+        from onward.performance.models import BenchmarkSet
+
+        benchmark_set, _ = BenchmarkSet.objects.get_or_create(
+            council=tenant.council, file_name="sn.csv", defaults={"status": "rejected", "content": ""}
+        )
+        kwargs = {"pk": benchmark_set.pk}
+    elif name == "performance:indicator":
+        kwargs = {"code": "eet_19_21"}
+    elif name == "performance:people":
+        return reverse(name) + "?indicator=eet_19_21"
     elif name == "accounts:set-password":
         kwargs = {"uidb64": "MQ", "token": "not-a-real-token"}
     return reverse(name, kwargs=kwargs)

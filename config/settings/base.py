@@ -170,6 +170,9 @@ ONWARD_BACKGROUND_IMPORT_ROWS = env.int("ONWARD_BACKGROUND_IMPORT_ROWS", default
 # the young person's EET history (otherwise their personal adviser confirms it).
 ONWARD_TRIAGE_WORKING_DAYS = env.int("ONWARD_TRIAGE_WORKING_DAYS", default=5)
 ONWARD_REFERRAL_STARTS_DIRECT = env.bool("ONWARD_REFERRAL_STARTS_DIRECT", default=False)
+# Performance: how many percentage points short of a target still count as "near target" (a target
+# may set its own).
+ONWARD_TARGET_TOLERANCE_POINTS = env.float("ONWARD_TARGET_TOLERANCE_POINTS", default=2.0)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -205,5 +208,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint and the font tools it uses log every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -32,6 +32,7 @@ from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.opportunities.models import Application, Employer, Opportunity
 from onward.people.models import Allocation, YoungPerson
+from onward.performance.models import BenchmarkSet, Target
 from onward.plans.models import Item, Measure, Plan, RatingScheme, ReviewRound
 from onward.referrals.models import Referral, Send, Service
 from onward.returns.models import ColumnMapping, ImportRun
@@ -454,3 +455,29 @@ def plan_officers(user: User) -> QuerySet[User]:
     if council is None or not user.can(Perm.MANAGE_PLANS):
         return User.objects.none()
     return User.objects.filter(organisation=council, is_active=True).order_by("given_name", "family_name")
+
+
+def benchmark_sets_visible_to(user: User) -> QuerySet[BenchmarkSet]:
+    """The council's benchmark files, for those who set targets and load benchmarks."""
+    council = council_of(user)
+    if council is None or not user.can(Perm.MANAGE_TARGETS):
+        return BenchmarkSet.objects.none()
+    return BenchmarkSet.objects.filter(council=council)
+
+
+def access_benchmark_set(user: User, pk: object) -> BenchmarkSet:
+    result: BenchmarkSet = _get_or_404(benchmark_sets_visible_to(user), pk)
+    return result
+
+
+def targets_visible_to(user: User) -> QuerySet[Target]:
+    """The council's targets, for those who set them."""
+    council = council_of(user)
+    if council is None or not user.can(Perm.MANAGE_TARGETS):
+        return Target.objects.none()
+    return Target.objects.filter(council=council).prefetch_related("steps")
+
+
+def access_target(user: User, pk: object) -> Target:
+    result: Target = _get_or_404(targets_visible_to(user), pk)
+    return result

@@ -58,6 +58,9 @@ NAVIGATION: tuple[NavItem, ...] = (
         (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.RECEIVE_REFERRALS, Perm.MANAGE_DIRECTORY),
     ),
     NavItem("Plans", "plans:plan-list", (Perm.VIEW_PLANS,), council_staff_only=True),
+    NavItem("Performance", "performance:dashboard", (Perm.VIEW_AGGREGATES,), council_staff_only=True),
+    NavItem("Quarterly report", "performance:quarterly", (Perm.VIEW_AGGREGATES,), council_staff_only=True),
+    NavItem("Targets", "performance:target-list", (Perm.MANAGE_TARGETS,)),
     NavItem("Statutory returns", "returns:overview", (Perm.IMPORT_DATA, Perm.EXPORT_RETURNS)),
     NavItem("Teams", "accounts:team-list", council_staff_only=True),
     NavItem("Users", "accounts:user-list", (Perm.MANAGE_USERS,)),
@@ -67,6 +70,7 @@ NAVIGATION: tuple[NavItem, ...] = (
 
 
 def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
+    """The user's items; the one whose address is the longest start of the current path is active."""
     items = []
     for item in NAVIGATION:
         if not item.visible_to(user):
@@ -74,4 +78,9 @@ def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
         href = reverse(item.url_name)
         active = current_path == href if href == "/" else current_path.startswith(href)
         items.append({"text": item.label, "href": href, "active": active, "url_name": item.url_name})
+    matches = [entry for entry in items if entry["active"]]
+    if len(matches) > 1:
+        longest = max(matches, key=lambda entry: len(str(entry["href"])))
+        for entry in matches:
+            entry["active"] = entry is longest
     return items

@@ -143,6 +143,7 @@ class Command(BaseCommand):
         from onward.opportunities.demo import load_opportunities_demo
         from onward.people.generator import generate_council
         from onward.people.models import YoungPerson
+        from onward.performance.demo import load_performance_demo
         from onward.plans.demo import load_plans_demo
         from onward.referrals.demo import load_referrals_demo
 
@@ -165,3 +166,4 @@ class Command(BaseCommand):
         load_referrals_demo(council)
         load_opportunities_demo(council)
         load_plans_demo(council)
+        load_performance_demo(council)

@@ -1,0 +1,219 @@
+"""Documents built from blocks: headings, paragraphs and tables, written as PDF, DOCX or XLSX.
+
+A report is a :class:`Document`: a title and a list of blocks. The same blocks give the page on
+screen (a template iterates over them), a PDF (WeasyPrint from an HTML template, with page numbers
+from CSS ``@page`` counters), a DOCX (python-docx: real headings, table header rows repeated on
+each page, a PAGE field in the footer) and an XLSX workbook (one sheet per table). Nothing here
+knows about performance: the helpers could move to ``onward/core/documents.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.template.loader import render_to_string
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 2
+    kind: str = "heading"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    kind: str = "paragraph"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with one header row; ``numeric`` marks the columns to right-align (by index)."""
+
+    caption: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    numeric: frozenset[int] = frozenset()
+    sheet: str = ""
+    kind: str = "table"
+
+    def sheet_name(self, taken: set[str]) -> str:
+        """A worksheet name: at most 31 characters, none of ``[]:*?/\\``, unique in the workbook."""
+        base = re.sub(r"[\[\]:*?/\\]", " ", self.sheet or self.caption).strip()[:31] or "Table"
+        name, counter = base, 2
+        while name.lower() in taken:
+            suffix = f" ({counter})"
+            name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
+        taken.add(name.lower())
+        return name
+
+
+Block = Heading | Paragraph | Table
+
+
+@dataclass
+class Document:
+    title: str
+    subtitle: str = ""
+    blocks: list[Block] = field(default_factory=list)
+    footer: str = ""
+
+    def heading(self, text: str, level: int = 2) -> None:
+        self.blocks.append(Heading(text, level))
+
+    def paragraph(self, text: str) -> None:
+        self.blocks.append(Paragraph(text))
+
+    def table(self, caption: str, header: Sequence[str], rows: Sequence[Sequence[Cell]], **options: Any) -> None:
+        self.blocks.append(Table(caption, list(header), [list(r) for r in rows], **options))
+
+    @property
+    def tables(self) -> list[Table]:
+        return [block for block in self.blocks if isinstance(block, Table)]
+
+
+def _text(value: Cell) -> str:
+    return "" if value is None else str(value)
+
+
+# PDF ----------------------------------------------------------------------------------------------
+
+
+def to_pdf(document: Document, *, template: str = "documents/document_pdf.html") -> bytes:
+    """The document as PDF, through WeasyPrint; page numbers come from the template's ``@page`` rules."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, {"document": document})
+    result: bytes = HTML(string=html).write_pdf()
+    return result
+
+
+# DOCX ---------------------------------------------------------------------------------------------
+
+
+def _page_number_field(paragraph: Any) -> None:
+    """Append a Word PAGE field (the current page number) to ``paragraph``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run_with(element: Any) -> None:
+        run = paragraph.add_run()
+        run._r.append(element)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = " PAGE "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(begin)
+    run_with(instruction)
+    run_with(separate)
+    paragraph.add_run("1")
+    run_with(end)
+
+
+def _repeat_header_row(row: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def to_docx(document: Document) -> bytes:
+    """The document as DOCX: Word headings, tables with a repeating header row, page numbers in the footer."""
+    from docx import Document as WordDocument
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    word = WordDocument()
+    word.core_properties.title = document.title
+    word.add_heading(document.title, level=0)
+    if document.subtitle:
+        word.add_paragraph(document.subtitle)
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            word.add_heading(block.text, level=min(max(block.level - 1, 1), 9))
+        elif isinstance(block, Paragraph):
+            word.add_paragraph(block.text)
+        else:
+            word.add_paragraph(block.caption, style="Caption")
+            table = word.add_table(rows=1, cols=len(block.header))
+            table.style = "Table Grid"
+            header = table.rows[0]
+            _repeat_header_row(header)
+            for index, text in enumerate(block.header):
+                cell = header.cells[index]
+                cell.text = ""
+                run = cell.paragraphs[0].add_run(text)
+                run.bold = True
+            for values in block.rows:
+                cells = table.add_row().cells
+                for index, value in enumerate(values):
+                    cells[index].text = _text(value)
+                    if index in block.numeric:
+                        cells[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = word.sections[0].footer.paragraphs[0]
+    footer.text = f"{document.footer} Page " if document.footer else "Page "
+    _page_number_field(footer)
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+# XLSX ---------------------------------------------------------------------------------------------
+
+
+def to_xlsx(document: Document) -> bytes:
+    """The document's tables as a workbook: a contents sheet, then one sheet per table with a bold header."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    contents = workbook.active
+    contents.title = "Contents"  # type: ignore[union-attr]
+    contents.append([document.title])  # type: ignore[union-attr]
+    if document.subtitle:
+        contents.append([document.subtitle])  # type: ignore[union-attr]
+    contents.append([])  # type: ignore[union-attr]
+    contents.append(["Sheet", "Table"])  # type: ignore[union-attr]
+    taken = {"contents"}
+    for table in document.tables:
+        name = table.sheet_name(taken)
+        contents.append([name, table.caption])  # type: ignore[union-attr]
+        sheet = workbook.create_sheet(name)
+        sheet.append(list(table.header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for values in table.rows:
+            sheet.append([_cell_value(v) for v in values])
+        sheet.freeze_panes = "A2"
+    if document.footer:
+        contents.append([])  # type: ignore[union-attr]
+        contents.append([document.footer])  # type: ignore[union-attr]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell_value(value: Cell) -> Cell:
+    """Numbers stay numbers in the workbook; text (including suppressed values) stays text."""
+    if isinstance(value, str):
+        try:
+            return float(value) if "." in value else int(value)
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,846 @@
+"""Reads for the indicators: the per-person facts as at a date, counted, broken down and drilled into.
+
+The live snapshot is one SQL statement in three layers: ``r`` reads each young person's raw status
+on the date (each history lookup once, as a correlated subquery on an indexed column), ``f`` turns
+it into the facts the indicator conditions use (``indicators.FACTS``), and the outer query counts
+every numerator and denominator at once with ``SUM(CASE ...)`` (grouped by council or by a
+breakdown). Both inner layers are materialised common table expressions, so no subquery runs twice.
+The SQL is portable between SQLite (3.35 or newer) and PostgreSQL.
+
+The return method reuses ``returns.selectors.build_return`` and counts in Python.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, Concat
+
+from onward.accounts.models import Organisation, Team, User
+from onward.core import codelists
+from onward.core.codelists import ADOPTED, EET_ACTIVITIES, NEET_ACTIVITIES, SHORT_BREAK_STATUSES, EETActivity
+from onward.people import categories
+from onward.people.models import PEP, AccommodationSpell, CareEpisode, Contact, EETSpell, PathwayPlanReview, YoungPerson
+from onward.people.selectors import PEP_TERM_DAYS, years_before
+from onward.performance import benchmarks as national_figures
+from onward.performance import indicators
+from onward.performance import targets as rating
+from onward.performance.indicators import Figure, Indicator
+from onward.performance.models import BenchmarkSet, BenchmarkValue, IndicatorSnapshot, Method, Target
+from onward.returns import selectors as return_selectors
+
+IN_TOUCH_DAYS = 91  # a contact within about 3 months, the return's window before a birthday
+NEET_OR_CUSTODY = sorted(NEET_ACTIVITIES | {EETActivity.CUSTODY.value})
+EXCLUDING_REASONS = sorted(
+    {codelists.ReasonEpisodeCeased.E2.value, codelists.ReasonEpisodeCeased.E3.value, *(r.value for r in ADOPTED)}
+)
+EXCLUDING_IN_TOUCH = [codelists.InTouch.RHOM.value, codelists.InTouch.DIED.value]
+SUITABLE_TYPES_EXCLUDED = sorted(t.value for t in codelists.ALWAYS_UNSUITABLE)
+
+BREAKDOWNS: dict[str, str] = {
+    "team": "Team",
+    "worker": "Personal adviser",
+    "age": "Age",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "send": "Special educational needs or disability",
+    "ehcp": "Education, health and care plan",
+    "uasc": "Unaccompanied asylum-seeking child",
+    "out_of_area": "Lives out of area",
+}
+_DIMENSION_COLUMNS = {
+    "council": "council_id",
+    "team": "team_id",
+    "worker": "personal_adviser_id",
+    "age": "age",
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+    "send": "send",
+    "ehcp": "ehcp",
+    "uasc": "uasc",
+    "out_of_area": "lives_out_of_area",
+}
+_FLAGS = {"send", "ehcp", "uasc", "out_of_area"}
+
+
+# The live snapshot ----------------------------------------------------------------------------------
+
+
+def _august_before(day: datetime.date) -> datetime.date:
+    """31 August before the school year holding ``day``: the day academic age is taken."""
+    return datetime.date(day.year if day.month >= 9 else day.year - 1, 8, 31)
+
+
+def _raw(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[Any]:
+    """Each young person aged 16 to 25 on ``day`` with their raw status on it (layer ``r``)."""
+    care = CareEpisode.objects.filter(person=OuterRef("pk")).exclude(legal_status__in=list(SHORT_BREAK_STATUSES))
+    eet = EETSpell.objects.filter(EETSpell.covering(day), person=OuterRef("pk")).order_by("-start", "-id")
+    contacts = Contact.objects.filter(person=OuterRef("pk"), date__lte=day, superseded_at__isnull=True).order_by(
+        "-date", "-id"
+    )
+    reviews = PathwayPlanReview.objects.filter(
+        person=OuterRef("pk"), date__lte=day, superseded_at__isnull=True
+    ).order_by("-date", "-id")
+    peps = PEP.objects.filter(
+        person=OuterRef("pk"),
+        superseded_at__isnull=True,
+        date__lte=day,
+        date__gt=day - datetime.timedelta(days=PEP_TERM_DAYS),
+    ).order_by("-date", "-id")
+    stays = AccommodationSpell.objects.filter(AccommodationSpell.covering(day), person=OuterRef("pk")).order_by(
+        "-start", "-id"
+    )
+    august = _august_before(day)
+    return (
+        people.filter(date_of_birth__lte=years_before(day, 16), date_of_birth__gt=years_before(day, 26))
+        .annotate(
+            pf_looked_after=Subquery(
+                care.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day))).values("pk")[:1]
+            ),
+            pf_final_reason=Subquery(
+                care.filter(end__lte=day).order_by("-end", "-start", "-id").values("reason_ceased")[:1]
+            ),
+            pf_activity=Subquery(eet.values("activity")[:1]),
+            # "YYYY-MM-DD|IN_TOUCH" of the latest contact: one lookup for both.
+            pf_contact=Subquery(
+                contacts.annotate(pf=Concat(Cast("date", CharField()), Value("|"), "in_touch")).values("pf")[:1]
+            ),
+            pf_plan_due=Subquery(reviews.values("next_due")[:1]),
+            # "suitability|type" of the accommodation on the date.
+            pf_stay=Subquery(
+                stays.annotate(pf=Concat("suitability", Value("|"), "accommodation_type")).values("pf")[:1]
+            ),
+            # "Y|quality" (social worker attended) of the latest PEP this term, looked up only in Years 12 and 13.
+            pf_pep=Case(
+                When(
+                    Q(date_of_birth__lte=years_before(august, 16), date_of_birth__gt=years_before(august, 18)),
+                    then=Subquery(
+                        peps.annotate(
+                            pf=Concat(
+                                Case(When(social_worker_attended=True, then=Value("Y")), default=Value("N")),
+                                Value("|"),
+                                "quality",
+                            )
+                        ).values("pf")[:1]
+                    ),
+                ),
+                default=Value(None),
+                output_field=CharField(),
+            ),
+        )
+        .order_by()
+        .values(
+            "pk",
+            "council_id",
+            "team_id",
+            "personal_adviser_id",
+            "sex",
+            "ethnicity",
+            "send",
+            "ehcp",
+            "uasc",
+            "lives_out_of_area",
+            "date_of_birth",
+            "eligible_from",
+            "recorded_care_leaver_from",
+            "died_on",
+            "pf_looked_after",
+            "pf_final_reason",
+            "pf_activity",
+            "pf_contact",
+            "pf_plan_due",
+            "pf_stay",
+            "pf_pep",
+        )
+    )
+
+
+_SAFE = re.compile(r"^[\w|-]+$")
+
+
+class _Sql:
+    """Builds the SQL of the facts and conditions.
+
+    Every value written into it is a date or a constant code (never user input); ``p`` writes it
+    as a literal, after checking it holds only letters, digits, underscores and hyphens, so the
+    pieces can be assembled in any order. The raw layer's own parameters are kept in ``params``.
+    """
+
+    def __init__(self) -> None:
+        self.params: list[Any] = []
+
+    def p(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, int):
+            return str(value)
+        text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+        if not _SAFE.match(text):
+            raise ValueError(f"Not a code or a date: {text!r}")
+        return f"'{text}'"
+
+    def in_(self, values: Iterable[Any]) -> str:
+        return "(" + ", ".join(self.p(v) for v in values) + ")"
+
+
+def _flag(condition: str) -> str:
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+def _facts_sql(sql: _Sql, day: datetime.date) -> str:
+    """Layer ``f``: the facts of ``indicators.FACTS`` from layer ``r``, with the dimensions."""
+    qualified = (
+        f"(r.eligible_from <= {sql.p(day)} OR (r.eligible_from IS NULL AND r.recorded_care_leaver_from IS NOT NULL "
+        f"AND r.recorded_care_leaver_from <= {sql.p(day)}))"
+    )
+    looked_after = "(r.pf_looked_after IS NOT NULL)"
+    in_touch_code = "SUBSTR(r.pf_contact, 12)"
+    excluded = (
+        f"((r.died_on IS NOT NULL AND r.died_on <= {sql.p(day)})"
+        f" OR (NOT {looked_after} AND COALESCE(r.pf_final_reason, '') IN {sql.in_(EXCLUDING_REASONS)})"
+        f" OR COALESCE({in_touch_code}, '') IN {sql.in_(EXCLUDING_IN_TOUCH)})"
+    )
+    in_scope = f"({qualified} AND NOT {excluded})"
+    ages = " ".join(f"WHEN r.date_of_birth > {sql.p(years_before(day, n + 1))} THEN {n}" for n in range(16, 26))
+    age = f"CASE {ages} ELSE 25 END"
+    band = (
+        f"CASE WHEN r.date_of_birth > {sql.p(years_before(day, 17))} THEN '16'"
+        f" WHEN r.date_of_birth > {sql.p(years_before(day, 19))} THEN '17_18'"
+        f" WHEN r.date_of_birth > {sql.p(years_before(day, 22))} THEN '19_21' ELSE '22_25' END"
+    )
+    activity = "COALESCE(r.pf_activity, '')"
+    eet_group = (
+        f"CASE WHEN {activity} IN {sql.in_(sorted(EET_ACTIVITIES))} THEN 'eet'"
+        f" WHEN {activity} IN {sql.in_(NEET_OR_CUSTODY)} THEN 'neet' ELSE 'not_known' END"
+    )
+    neet_reason = (
+        f"CASE WHEN {activity} = {sql.p(EETActivity.NEET_ILLNESS.value)} THEN 'illness'"
+        f" WHEN {activity} = {sql.p(EETActivity.NEET_PARENTING.value)} THEN 'parenting'"
+        f" WHEN {activity} IN {sql.in_(NEET_OR_CUSTODY)} THEN 'other' ELSE '' END"
+    )
+    august = _august_before(day)
+    year_12_13 = f"(r.date_of_birth <= {sql.p(years_before(august, 16))} AND r.date_of_birth > {sql.p(years_before(august, 18))})"
+    pep_cohort = f"({looked_after} AND {year_12_13})"
+    suitable_stays = [
+        f"{AccommodationSpell.Suitability.SUITABLE.value}|{t.value}"
+        for t in codelists.AccommodationType
+        if t.value not in SUITABLE_TYPES_EXCLUDED
+    ]
+    suitable = f"(r.pf_stay IN {sql.in_(suitable_stays)})"
+    good = [f"{sw}|{q}" for sw in "YN" for q in (PEP.Quality.GOOD.value, PEP.Quality.OUTSTANDING.value)]
+    columns = {
+        "cl": _flag(f"{in_scope} AND NOT {looked_after}"),
+        "band": band,
+        "age": age,
+        "eet_group": eet_group,
+        "neet_reason": neet_reason,
+        "he": _flag(f"{activity} = {sql.p(EETActivity.HIGHER_EDUCATION.value)}"),
+        "suitable": _flag(suitable),
+        "in_touch": _flag(
+            f"{in_touch_code} = {sql.p(codelists.InTouch.YES.value)} AND SUBSTR(r.pf_contact, 1, 10) >= "
+            f"{sql.p(day - datetime.timedelta(days=IN_TOUCH_DAYS))}"
+        ),
+        "plan_cohort": _flag(f"{in_scope} AND r.date_of_birth > {sql.p(years_before(day, 25))}"),
+        "plan_in_date": _flag(f"r.pf_plan_due IS NOT NULL AND r.pf_plan_due >= {sql.p(day)}"),
+        "pep_cohort": _flag(pep_cohort),
+        "pep_recent": _flag("r.pf_pep IS NOT NULL"),
+        "pep_sw": _flag("r.pf_pep LIKE 'Y|%%'"),
+        "pep_good": _flag(f"r.pf_pep IN {sql.in_(good)}"),
+    }
+    dims = ", ".join(f"r.{c} AS {c}" for c in _DIMENSION_COLUMNS.values() if c != "age")
+    selected = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
+    return f"SELECT r.pk AS id, {dims}, {selected} FROM r"  # noqa: S608 - built from constants
+
+
+def _condition_sql(sql: _Sql, condition: Mapping[str, Any]) -> str:
+    parts = []
+    for key, wanted in condition.items():
+        if key.endswith("__in"):
+            parts.append(f"f.{key[:-4]} IN {sql.in_(wanted)}")
+        else:
+            value = int(wanted) if isinstance(wanted, bool) else wanted
+            parts.append(f"f.{key} = {sql.p(value)}")
+    return " AND ".join(parts) or "1 = 1"
+
+
+def _with(people: QuerySet[YoungPerson], day: datetime.date, sql: _Sql) -> str:
+    raw_sql, raw_params = _raw(people, day).query.sql_with_params()
+    sql.params.extend(raw_params)
+    facts = _facts_sql(sql, day)
+    return f"WITH r AS MATERIALIZED ({raw_sql}), f AS MATERIALIZED ({facts}) "
+
+
+def _run(statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return list(cursor.fetchall())
+
+
+def live_counts(
+    people: QuerySet[YoungPerson],
+    day: datetime.date,
+    *,
+    group_by: str = "",
+    codes: Iterable[str] | None = None,
+) -> dict[tuple[str, str], dict[str, Figure]]:
+    """Every live indicator for ``people`` on ``day`` in one query, per council and group of ``group_by``.
+
+    Keys are ``(council id, group)``; the group is ``""`` without a breakdown.
+    """
+    return live_counts_many(people, day, dimensions=[group_by], codes=codes)[group_by]
+
+
+def live_counts_many(
+    people: QuerySet[YoungPerson],
+    day: datetime.date,
+    *,
+    dimensions: Sequence[str],
+    codes: Iterable[str] | None = None,
+) -> dict[str, dict[tuple[str, str], dict[str, Figure]]]:
+    """Every live indicator per council for each of ``dimensions`` (``""``: no breakdown), in one query.
+
+    The facts are worked out once (a materialised expression) and grouped once per dimension
+    (``UNION ALL``), so the headline and every breakdown cost about as much as the headline alone.
+    """
+    chosen = [indicators.get(c) for c in codes] if codes is not None else indicators.for_method(Method.SNAPSHOT)
+    sql = _Sql()
+    head = _with(people, day, sql)
+    sums = []
+    for indicator in chosen:
+        sums.append(f"SUM({_flag(_condition_sql(sql, indicators.numerator_condition(indicator)))})")
+        sums.append(f"SUM({_flag(_condition_sql(sql, indicator.denominator))})")
+    branches = []
+    for dimension in dimensions:
+        if dimension not in ("", *_DIMENSION_COLUMNS):
+            raise ValueError(f"Not a breakdown: {dimension!r}")
+        column = f"CAST(f.{_DIMENSION_COLUMNS[dimension]} AS VARCHAR(40))" if dimension else "''"
+        grouping = "f.council_id" + (f", f.{_DIMENSION_COLUMNS[dimension]}" if dimension else "")
+        branches.append(
+            f"SELECT '{dimension}' AS dimension, f.council_id, {column} AS grp, {', '.join(sums)} FROM f GROUP BY {grouping}"  # noqa: S608 - from constants
+        )
+    found: dict[str, dict[tuple[str, str], dict[str, Figure]]] = {d: {} for d in dimensions}
+    for row in _run(head + " UNION ALL ".join(branches), sql.params):
+        dimension = row[0]
+        key = (str(row[1]), _group_value(dimension, row[2]) if dimension else "")
+        figures = {}
+        for i, indicator in enumerate(chosen):
+            numerator, denominator = int(row[3 + 2 * i] or 0), int(row[4 + 2 * i] or 0)
+            figures[indicator.code] = Figure(
+                code=indicator.code,
+                method=Method.SNAPSHOT,
+                day=day,
+                numerator=numerator,
+                denominator=denominator if indicator.is_rate else None,
+                unit=indicator.unit,
+            )
+        found[dimension][key] = figures
+    return found
+
+
+def live_counts_per_person(
+    people: QuerySet[YoungPerson],
+    day: datetime.date,
+    *,
+    dimensions: Sequence[str],
+    codes: Iterable[str] | None = None,
+) -> dict[str, dict[tuple[str, str], dict[str, Figure]]]:
+    """The same figures as ``live_counts_many``, counted in Python from each young person's facts.
+
+    The database works out the facts once per young person (the costly part); Python then sorts
+    each young person into every dimension's group at once. Many breakdowns of a large cohort (the
+    monthly snapshot of a national instance) are quicker this way than one ``SUM(CASE ...)`` pass
+    per breakdown in SQL.
+    """
+    chosen = [indicators.get(c) for c in codes] if codes is not None else indicators.for_method(Method.SNAPSHOT)
+    sql = _Sql()
+    head = _with(people, day, sql)
+    columns = sorted({_DIMENSION_COLUMNS[d] for d in dimensions if d})
+    names = ["council_id", *columns, *indicators.FACTS]
+    rows = _run(f"{head}SELECT {', '.join('f.' + n for n in names)} FROM f", sql.params)  # noqa: S608 - constants
+    facts_from = 1 + len(columns)
+    masks: dict[tuple[Any, ...], int] = {}
+    tallies: Counter[tuple[str, str, str, int]] = Counter()
+    positions = {column: 1 + i for i, column in enumerate(columns)}
+    for row in rows:
+        key = tuple(row[facts_from:])
+        mask = masks.setdefault(key, len(masks))
+        council = str(row[0])
+        for dimension in dimensions:
+            group = _group_value(dimension, row[positions[_DIMENSION_COLUMNS[dimension]]]) if dimension else ""
+            tallies[(dimension, council, group, mask)] += 1
+    meets: dict[int, list[tuple[bool, bool]]] = {}
+    for key, mask in masks.items():
+        facts = dict(zip(indicators.FACTS, key, strict=True))
+        meets[mask] = [
+            (
+                indicators.matches(facts, indicators.numerator_condition(indicator)),
+                indicators.matches(facts, indicator.denominator),
+            )
+            for indicator in chosen
+        ]
+    sums: dict[tuple[str, str, str], list[list[int]]] = {}
+    for (dimension, council, group, mask), count in tallies.items():
+        totals = sums.setdefault((dimension, council, group), [[0, 0] for _ in chosen])
+        for i, (numerator, denominator) in enumerate(meets[mask]):
+            if numerator:
+                totals[i][0] += count
+            if denominator:
+                totals[i][1] += count
+    found: dict[str, dict[tuple[str, str], dict[str, Figure]]] = {d: {} for d in dimensions}
+    for (dimension, council, group), totals in sums.items():
+        found[dimension][(council, group)] = {
+            indicator.code: Figure(
+                code=indicator.code,
+                method=Method.SNAPSHOT,
+                day=day,
+                numerator=totals[i][0],
+                denominator=totals[i][1] if indicator.is_rate else None,
+                unit=indicator.unit,
+            )
+            for i, indicator in enumerate(chosen)
+        }
+    return found
+
+
+def _group_value(group_by: str, value: Any) -> str:
+    if group_by in _FLAGS:
+        return "yes" if str(value).lower() in ("1", "true", "t") else "no"
+    return "" if value is None else str(value)
+
+
+def live_ids(
+    people: QuerySet[YoungPerson],
+    day: datetime.date,
+    condition: Mapping[str, Any],
+    *,
+    breakdown: str = "",
+    value: str = "",
+) -> list[int]:
+    """The ids of ``people`` meeting ``condition`` on ``day`` (in a breakdown's group, if given)."""
+    sql = _Sql()
+    head = _with(people, day, sql)
+    where = _condition_sql(sql, condition)
+    if breakdown:
+        column = _DIMENSION_COLUMNS[breakdown]
+        if breakdown in _FLAGS:
+            where += f" AND f.{column} = " + ("TRUE" if value == "yes" else "FALSE")
+        elif value == "":
+            where += f" AND f.{column} IS NULL"
+        else:
+            where += f" AND f.{column} = " + sql.p(int(value) if breakdown in ("team", "worker", "age") else value)
+    return [row[0] for row in _run(f"{head}SELECT f.id FROM f WHERE {where}", sql.params)]  # noqa: S608
+
+
+def live_facts(people: QuerySet[YoungPerson], day: datetime.date) -> dict[int, dict[str, Any]]:
+    """Each young person's facts on ``day`` (for explaining a figure and for tests)."""
+    sql = _Sql()
+    head = _with(people, day, sql)
+    names = ["id", *indicators.FACTS, "age"]
+    rows = _run(f"{head}SELECT {', '.join('f.' + n for n in names)} FROM f", sql.params)  # noqa: S608
+    return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in rows}
+
+
+# The statutory return ---------------------------------------------------------------------------------
+
+_EET_ACTIV = {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"}
+_NEET_REASON = {"G4": "illness", "G6": "parenting", "G5": "other"}
+
+
+@dataclass(frozen=True)
+class ReturnRow:
+    person_id: int
+    facts: dict[str, Any]
+    dimensions: dict[str, str]
+
+
+def _blank_facts() -> dict[str, Any]:
+    return {
+        "cl": False,
+        "band": "",
+        "eet_group": "not_known",
+        "neet_reason": "",
+        "he": False,
+        "suitable": False,
+        "in_touch": False,
+        "plan_cohort": False,
+        "plan_in_date": False,
+        "pep_cohort": False,
+        "pep_recent": False,
+        "pep_sw": False,
+        "pep_good": False,
+    }
+
+
+def _birthday_age(dob: datetime.date, start: datetime.date, end: datetime.date) -> int | None:
+    return next((n for n in range(17, 22) if start <= categories.birthday(dob, n) <= end), None)
+
+
+def return_rows(council: Organisation, day: datetime.date, *, built: dict[int, Any] | None = None) -> list[ReturnRow]:
+    """The birthday cohort of the return for the collection year holding ``day``, birthdays up to ``day``.
+
+    ``build_return`` decides who is in OC3 and their IN_TOUCH, ACTIV and ACCOM around the birthday.
+    Young people whose 17th to 21st birthday falls in the year but whom the return cannot yet hold
+    (a data quality issue, such as no contact around the birthday) count as information not known.
+    """
+    year = indicators.collection_year(day)
+    start, _ = return_selectors.ssda903.collection_window(year)
+    cache = built if built is not None else {}
+    if year not in cache:
+        cache[year] = return_selectors.build_return(council=council, year=year)
+    the_return = cache[year]
+    children = {row["CHILD"]: row for row in the_return.oc3}
+    held: dict[str, tuple[YoungPerson | None, dict[str, str] | None]] = {c: (None, r) for c, r in children.items()}
+    for issue in the_return.issues:
+        held.setdefault(issue.person.child_id, (issue.person, None))
+    people = {
+        p.child_id: p
+        for p in YoungPerson.objects.filter(
+            council=council, child_id__in=[c for c, (p, _) in held.items() if p is None]
+        )
+    }
+    rows = []
+    for child, (person, oc3) in held.items():
+        person = person or people.get(child)
+        if person is None:
+            continue
+        age = _birthday_age(person.date_of_birth, start, day)
+        if age is None:
+            continue  # a 22 to 25 year old, or a birthday after the date
+        facts = _blank_facts()
+        facts["band"] = "17_18" if age <= 18 else "19_21"
+        if oc3 is None:
+            facts["cl"] = True  # in the cohort, but nothing the return can hold: not known
+        elif oc3["IN_TOUCH"] not in EXCLUDING_IN_TOUCH:
+            activ, accom = oc3["ACTIV"], oc3["ACCOM"]
+            facts.update(
+                cl=True,
+                in_touch=oc3["IN_TOUCH"] == codelists.InTouch.YES,
+                eet_group="eet" if activ in _EET_ACTIV else ("neet" if activ in _NEET_REASON else "not_known"),
+                neet_reason=_NEET_REASON.get(activ, ""),
+                he=activ in ("F1", "P1"),
+                suitable=accom.endswith("1"),
+            )
+        rows.append(ReturnRow(person.pk, facts, _person_dimensions(person, age)))
+    return rows
+
+
+def _person_dimensions(person: YoungPerson, age: int) -> dict[str, str]:
+    return {
+        "council": str(person.council_id),
+        "team": "" if person.team_id is None else str(person.team_id),
+        "worker": "" if person.personal_adviser_id is None else str(person.personal_adviser_id),
+        "age": str(age),
+        "sex": person.sex,
+        "ethnicity": person.ethnicity,
+        "send": "yes" if person.send else "no",
+        "ehcp": "yes" if person.ehcp else "no",
+        "uasc": "yes" if person.uasc else "no",
+        "out_of_area": "yes" if person.lives_out_of_area else "no",
+    }
+
+
+def return_counts(
+    council: Organisation,
+    day: datetime.date,
+    *,
+    group_by: str = "council",
+    rows: list[ReturnRow] | None = None,
+) -> dict[str, dict[str, Figure]]:
+    """The return method's indicators for a council on ``day``, per group."""
+    rows = return_rows(council, day) if rows is None else rows
+    grouped: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    for row in rows:
+        grouped[row.dimensions[group_by]].append((row.person_id, row.facts))
+    if group_by == "council" and not grouped:
+        grouped[str(council.pk)] = []
+    return {
+        key: indicators.figures_from_facts(members, method=Method.RETURN, day=day) for key, members in grouped.items()
+    }
+
+
+# One council's figures ------------------------------------------------------------------------------
+
+
+def council_people(council: Organisation) -> QuerySet[YoungPerson]:
+    return YoungPerson.objects.filter(council=council)
+
+
+def headline(council: Organisation, day: datetime.date, method: str) -> dict[str, Figure]:
+    """Every indicator of ``method`` for one council on ``day``."""
+    if method == Method.RETURN:
+        return return_counts(council, day)[str(council.pk)]
+    found = live_counts(council_people(council), day)
+    return found.get((str(council.pk), "")) or _empty(day, method)
+
+
+def _empty(day: datetime.date, method: str) -> dict[str, Figure]:
+    return {
+        i.code: Figure(i.code, method, day, 0, 0 if i.is_rate else None, i.unit) for i in indicators.for_method(method)
+    }
+
+
+def breakdown(council: Organisation, day: datetime.date, method: str, dimension: str) -> dict[str, dict[str, Figure]]:
+    """Every indicator of ``method`` for one council on ``day``, per group of ``dimension``."""
+    if method == Method.RETURN:
+        return return_counts(council, day, group_by=dimension)
+    return {
+        group: figures for (_, group), figures in live_counts(council_people(council), day, group_by=dimension).items()
+    }
+
+
+def headline_and_breakdown(
+    council: Organisation, day: datetime.date, method: str, dimension: str
+) -> tuple[dict[str, Figure], dict[str, dict[str, Figure]]]:
+    """The headline figures and one breakdown together: one query for the live snapshot, one return built."""
+    if method == Method.RETURN:
+        rows = return_rows(council, day)
+        return (
+            return_counts(council, day, rows=rows)[str(council.pk)],
+            return_counts(council, day, group_by=dimension, rows=rows),
+        )
+    found = live_counts_per_person(council_people(council), day, dimensions=["", dimension])
+    headline = found[""].get((str(council.pk), "")) or _empty(day, method)
+    return headline, {group: figures for (_, group), figures in found[dimension].items()}
+
+
+def figure(council: Organisation, day: datetime.date, method: str, code: str) -> Figure | None:
+    """One indicator's figure; ``None`` when the method does not apply to it."""
+    indicator = indicators.get(code)
+    if method not in indicator.methods:
+        return None
+    if method == Method.RETURN:
+        return headline(council, day, method)[code]
+    found = live_counts(council_people(council), day, codes=[code]).get((str(council.pk), ""))
+    return found[code] if found else _empty(day, method)[code]
+
+
+def ids_behind(
+    *,
+    council: Organisation,
+    indicator: Indicator,
+    day: datetime.date,
+    method: str,
+    part: str = "numerator",
+    breakdown: str = "",
+    value: str = "",
+) -> list[int]:
+    """The ids of the young people counted in an indicator's numerator (or denominator) for a council.
+
+    They come from the same computation as the figure, so there are exactly as many as it counts.
+    ``ValueError`` for a breakdown value that cannot be one.
+    """
+    condition = indicators.numerator_condition(indicator) if part == "numerator" else dict(indicator.denominator)
+    if method == Method.RETURN:
+        return [
+            row.person_id
+            for row in return_rows(council, day)
+            if indicators.matches(row.facts, condition) and (not breakdown or row.dimensions[breakdown] == value)
+        ]
+    return live_ids(council_people(council), day, condition, breakdown=breakdown, value=value)
+
+
+def people_behind(
+    *,
+    people: QuerySet[YoungPerson],
+    council: Organisation,
+    indicator: Indicator,
+    day: datetime.date,
+    method: str,
+    part: str = "numerator",
+    breakdown: str = "",
+    value: str = "",
+) -> QuerySet[YoungPerson]:
+    """The young people behind a figure, within ``people`` (what the user may see: ``access.people_visible_to``)."""
+    ids = ids_behind(
+        council=council, indicator=indicator, day=day, method=method, part=part, breakdown=breakdown, value=value
+    )
+    return people.filter(council=council, pk__in=ids)
+
+
+def group_labels(council: Organisation, dimension: str) -> dict[str, str]:
+    """Readable names for a breakdown's values."""
+    if dimension == "team":
+        labels = {str(t.pk): t.name for t in Team.objects.filter(council=council)}
+        labels[""] = "No team"
+        return labels
+    if dimension == "worker":
+        labels = {
+            str(u.pk): u.full_name
+            for u in User.objects.filter(organisation=council).only("given_name", "family_name", "email")
+        }
+        labels[""] = "Not allocated"
+        return labels
+    if dimension == "sex":
+        return {str(k): str(v) for k, v in codelists.Sex.choices}
+    if dimension == "ethnicity":
+        return {str(k): str(v) for k, v in codelists.Ethnicity.choices}
+    if dimension in _FLAGS:
+        return {"yes": "Yes", "no": "No"}
+    return {}
+
+
+# Snapshots ----------------------------------------------------------------------------------------
+
+
+def stored(
+    council: Organisation, method: str, month_ends: Iterable[datetime.date]
+) -> dict[datetime.date, dict[str, Figure]]:
+    """The stored headline figures for each month end that has them."""
+    found: dict[datetime.date, dict[str, Figure]] = defaultdict(dict)
+    for snap in IndicatorSnapshot.objects.filter(
+        council=council, method=method, month_end__in=list(month_ends), breakdown=""
+    ):
+        if snap.indicator not in indicators.BY_CODE:
+            continue
+        indicator = indicators.get(snap.indicator)
+        found[snap.month_end][snap.indicator] = Figure(
+            code=snap.indicator,
+            method=method,
+            day=snap.month_end,
+            numerator=snap.numerator,
+            denominator=snap.denominator,
+            unit=indicator.unit,
+        )
+    return dict(found)
+
+
+def trend(
+    council: Organisation, method: str, day: datetime.date, months: int = 12
+) -> list[tuple[datetime.date, dict[str, Figure]]]:
+    """Headline figures at the last ``months`` month ends on or before ``day``: stored ones, the rest computed."""
+    ends = indicators.month_ends_before(day, months)
+    found = stored(council, method, ends)
+    series = []
+    built: dict[int, Any] = {}  # the return for a year is built once, whatever its month ends
+    for end in ends:
+        figures = found.get(end)
+        if not figures:
+            if method == Method.RETURN:
+                figures = return_counts(council, end, rows=return_rows(council, end, built=built))[str(council.pk)]
+            else:
+                figures = headline(council, end, method)
+        series.append((end, figures))
+    return series
+
+
+# Benchmarks and targets ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Benchmarks:
+    """The comparators for one indicator on one date: each ``None`` when not available."""
+
+    national: Decimal | None = None
+    national_year: int | None = None
+    neighbours: Decimal | None = None
+    neighbours_year: int | None = None
+    neighbours_count: int = 0
+    region: Decimal | None = None
+    region_year: int | None = None
+    others: dict[str, Decimal] = field(default_factory=dict)
+
+
+def benchmark_set_in_force(council: Organisation) -> BenchmarkSet | None:
+    """The council's benchmark file in use: the latest saved one."""
+    return (
+        BenchmarkSet.objects.filter(council=council, status=BenchmarkSet.Status.SAVED)
+        .order_by("-saved_at", "-id")
+        .first()
+    )
+
+
+def _average(values: list[Decimal]) -> Decimal:
+    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def benchmarks_for_all(council: Organisation, codes: Iterable[str], as_at: datetime.date) -> dict[str, Benchmarks]:
+    """Benchmarks for several indicators in one query (for dashboards and reports).
+
+    The neighbours' and region's figures are the unweighted averages of the authorities' published
+    figures, for the latest year published on ``as_at``.
+    """
+    codes = list(codes)
+    latest = national_figures.year_in_force(as_at)
+    grouped: dict[tuple[str, str, str], dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    in_force = (
+        BenchmarkSet.objects.filter(council=council, status=BenchmarkSet.Status.SAVED)
+        .order_by("-saved_at", "-id")
+        .values("pk")[:1]
+    )
+    rows = BenchmarkValue.objects.filter(benchmark_set=Subquery(in_force), indicator__in=codes, year__lte=latest)
+    if codes:
+        for kind, comparator, code, year, value in rows.values_list("kind", "comparator", "indicator", "year", "value"):
+            group = comparator if kind == BenchmarkValue.Kind.OTHER else ""
+            grouped[(code, kind, group)][year].append(value)
+    result = {}
+    for code in codes:
+        found: dict[str, tuple[Decimal | None, int | None, int]] = {}
+        others: dict[str, Decimal] = {}
+        for (row_code, kind, group), by_year in grouped.items():
+            if row_code != code:
+                continue
+            year = max(by_year)
+            if kind == BenchmarkValue.Kind.OTHER:
+                others[group] = _average(by_year[year])
+            else:
+                found[kind] = (_average(by_year[year]), year, len(by_year[year]))
+        neighbours = found.get("neighbours", (None, None, 0))
+        region = found.get("region", (None, None, 0))
+        result[code] = Benchmarks(
+            national=national_figures.national(code, as_at),
+            national_year=national_figures.national_year(code, as_at),
+            neighbours=neighbours[0],
+            neighbours_year=neighbours[1],
+            neighbours_count=neighbours[2],
+            region=region[0],
+            region_year=region[1],
+            others=dict(sorted(others.items())),
+        )
+    return result
+
+
+def benchmarks_for(council: Organisation, code: str, as_at: datetime.date) -> Benchmarks:
+    """The national, statistical neighbours' and regional figures for ``code`` in force on ``as_at``."""
+    return benchmarks_for_all(council, [code], as_at)[code]
+
+
+def targets_for(council: Organisation) -> dict[str, Target]:
+    """The council's targets by indicator code, with their steps."""
+    return {target.indicator: target for target in Target.objects.filter(council=council).prefetch_related("steps")}
+
+
+def target_status_of(
+    target: Target | None, code: str, as_at: datetime.date, value: Decimal | None, bench: Benchmarks
+) -> rating.TargetStatus | None:
+    """The target in force and the figure's rating, from already-fetched records."""
+    if target is None:
+        return None
+    step = rating.step_in_force(list(target.steps.all()), as_at)
+    tolerance = target.tolerance if target.tolerance is not None else rating.default_tolerance()
+    if step is None:
+        return rating.TargetStatus(target=None, rating=None, step_text="No steps set", tolerance=tolerance)
+    wanted = rating.step_value(step, national=bench.national, neighbours=bench.neighbours)
+    rated = None
+    if wanted is not None and value is not None:
+        rated = rating.rate(Decimal(value), wanted, tolerance, lower_better=rating.lower_is_better(code))
+    return rating.TargetStatus(
+        target=wanted, rating=rated, step_text=rating.describe_step(step, code), tolerance=tolerance
+    )
+
+
+def target_status(
+    council: Organisation, code: str, as_at: datetime.date, value: Decimal | None
+) -> rating.TargetStatus | None:
+    """The target in force for ``code`` on ``as_at`` and how ``value`` rates against it; ``None`` with no target."""
+    target = Target.objects.filter(council=council, indicator=code).prefetch_related("steps").first()
+    if target is None:
+        return None
+    return target_status_of(target, code, as_at, value, benchmarks_for(council, code, as_at))

@@ -1,0 +1,325 @@
+"""Writes for the performance app: monthly snapshots of every indicator."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from onward.accounts.models import Organisation, User
+from onward.audit.models import AuditEvent
+from onward.audit.services import audit_record, diff, snapshot
+from onward.core.bulk import insert_many
+from onward.core.concurrency import lock_for_change
+from onward.people.models import YoungPerson
+from onward.performance import benchmarks, indicators, quarterly, report, selectors
+from onward.performance import targets as rating
+from onward.performance.indicators import Figure
+from onward.performance.models import BenchmarkSet, BenchmarkValue, IndicatorSnapshot, Method, Target, TargetStep
+
+SNAPSHOT_BREAKDOWNS = tuple(selectors.BREAKDOWNS)
+
+
+def _rows(
+    council_id: int,
+    method: str,
+    month_end: datetime.date,
+    dimension: str,
+    group: str,
+    figures: dict[str, Figure],
+) -> list[IndicatorSnapshot]:
+    return [
+        IndicatorSnapshot(
+            council_id=council_id,
+            indicator=code,
+            method=method,
+            month_end=month_end,
+            breakdown=dimension,
+            breakdown_value=group[:40],
+            numerator=figure.numerator,
+            denominator=figure.denominator,
+        )
+        for code, figure in figures.items()
+    ]
+
+
+def snapshot_take(
+    *,
+    councils: Iterable[Organisation],
+    month_end: datetime.date,
+    methods: Iterable[str] = (Method.SNAPSHOT, Method.RETURN),
+    breakdowns: Iterable[str] = SNAPSHOT_BREAKDOWNS,
+    acting_user: User | None = None,
+) -> int:
+    """Compute and store every indicator at ``month_end`` for ``councils``, replacing what was stored.
+
+    The live snapshot is counted for all the councils at once: one query works out each young
+    person's facts, and every breakdown is tallied from them (``selectors.live_counts_per_person``);
+    the return method builds each council's return once. Rows are bulk-written;
+    returns the number of rows stored.
+    """
+    councils = list(councils)
+    methods = list(methods)
+    breakdowns = list(breakdowns)
+    ids = [c.pk for c in councils]
+    rows: list[IndicatorSnapshot] = []
+    if Method.SNAPSHOT in methods:
+        people = YoungPerson.objects.filter(council_id__in=ids)
+        found = selectors.live_counts_per_person(people, month_end, dimensions=["", *breakdowns])
+        for dimension, groups in found.items():
+            for (council_id, group), figures in groups.items():
+                rows.extend(_rows(int(council_id), Method.SNAPSHOT, month_end, dimension, group, figures))
+    if Method.RETURN in methods:
+        for council in councils:
+            built = selectors.return_rows(council, month_end)
+            for dimension in ["", *breakdowns]:
+                counted = selectors.return_counts(council, month_end, group_by=dimension or "council", rows=built)
+                for group, counts in counted.items():
+                    rows.extend(
+                        _rows(council.pk, Method.RETURN, month_end, dimension, group if dimension else "", counts)
+                    )
+    with transaction.atomic():
+        IndicatorSnapshot.objects.filter(council_id__in=ids, month_end=month_end, method__in=methods).delete()
+        insert_many(IndicatorSnapshot, rows)
+        for council in councils:
+            audit_record(
+                actor=acting_user,
+                action=AuditEvent.Action.CREATE,
+                council=council,
+                object_type="performance.IndicatorSnapshot",
+                summary=f"Indicator snapshot at {month_end:%d/%m/%Y} ({', '.join(methods)})",
+            )
+    return len(rows)
+
+
+def snapshot_months(
+    *, councils: Iterable[Organisation], upto: datetime.date, months: int, acting_user: User | None = None
+) -> int:
+    """Snapshots for the last ``months`` month ends on or before ``upto`` (the demo's trend)."""
+    councils = list(councils)
+    total = 0
+    for end in indicators.month_ends_before(upto, months):
+        total += snapshot_take(councils=councils, month_end=end, acting_user=acting_user)
+    return total
+
+
+Action = AuditEvent.Action
+
+# Benchmark files ---------------------------------------------------------------------------------
+
+
+class BenchmarkNotReady(Exception):
+    """Only a previewed file without problems can be saved."""
+
+
+def _check(content: bytes) -> benchmarks.CheckedFile:
+    return benchmarks.check_csv(content, known_indicators=set(rating.indicator_names()), today=timezone.localdate())
+
+
+@transaction.atomic
+def benchmark_preview(
+    *, acting_user: User | None, council: Organisation, file_name: str, content: bytes
+) -> BenchmarkSet:
+    """Check a benchmark CSV and keep it for the preview; nothing is counted until it is saved."""
+    checked = _check(content)
+    benchmark_set = BenchmarkSet(
+        council=council,
+        status=BenchmarkSet.Status.REJECTED if checked.problems else BenchmarkSet.Status.PREVIEWED,
+        file_name=file_name[:200],
+        content=content.decode("utf-8-sig", errors="replace"),
+        problems=[problem.as_dict() for problem in checked.problems],
+        summary=checked.summary(),
+        created_by=acting_user,
+    )
+    benchmark_set.full_clean()
+    benchmark_set.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        council=council,
+        obj=benchmark_set,
+        summary=f"Checked a benchmark file: {len(checked.rows)} figures, {len(checked.problems)} problems",
+    )
+    return benchmark_set
+
+
+@transaction.atomic
+def benchmark_save(*, acting_user: User | None, benchmark_set: BenchmarkSet) -> BenchmarkSet:
+    """Save a previewed file, all or nothing; it replaces the council's benchmark file in use."""
+    locked = BenchmarkSet.objects.select_for_update().get(pk=benchmark_set.pk)
+    if locked.status != BenchmarkSet.Status.PREVIEWED:
+        raise BenchmarkNotReady("Only a checked file without problems can be saved")
+    checked = _check(locked.content.encode("utf-8"))
+    if checked.problems:
+        raise BenchmarkNotReady("The file no longer passes its checks: upload it again")
+    values = [BenchmarkValue(benchmark_set=locked, **row) for row in checked.rows]
+    for value in values:
+        value.full_clean(exclude=["benchmark_set"], validate_unique=False, validate_constraints=False)
+    BenchmarkValue.objects.bulk_create(values)
+    BenchmarkSet.objects.filter(council=locked.council, status=BenchmarkSet.Status.SAVED).update(
+        status=BenchmarkSet.Status.SUPERSEDED
+    )
+    locked.status = BenchmarkSet.Status.SAVED
+    locked.saved_at = timezone.now()
+    locked.save(update_fields=["status", "saved_at", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=locked.council,
+        obj=locked,
+        summary=f"Saved {len(values)} benchmark figures",
+    )
+    return locked
+
+
+@transaction.atomic
+def benchmark_discard(*, acting_user: User | None, benchmark_set: BenchmarkSet) -> BenchmarkSet:
+    locked = BenchmarkSet.objects.select_for_update().get(pk=benchmark_set.pk)
+    if locked.status not in (BenchmarkSet.Status.PREVIEWED, BenchmarkSet.Status.REJECTED):
+        raise BenchmarkNotReady("Only a file that has not been saved can be discarded")
+    locked.status = BenchmarkSet.Status.DISCARDED
+    locked.save(update_fields=["status", "updated_at"])
+    audit_record(actor=acting_user, action=Action.CHANGE, council=locked.council, obj=locked, summary="Discarded")
+    return locked
+
+
+# Targets -----------------------------------------------------------------------------------------
+
+
+def _check_indicator(indicator: str) -> None:
+    if indicator not in rating.indicator_names():
+        raise ValidationError({"indicator": "Select an indicator"})
+
+
+@transaction.atomic
+def target_save(
+    *,
+    acting_user: User | None,
+    council: Organisation,
+    target: Target | None,
+    indicator: str,
+    tolerance: Decimal | None,
+    notes: str = "",
+    version: int | None = None,
+) -> Target:
+    """Create a target, or change one (refused if someone else changed it since ``version``)."""
+    _check_indicator(indicator)
+    if target is not None:
+        saved = lock_for_change(Target, target.pk, version, "target")
+        before = snapshot(saved)
+        saved.version += 1
+    else:
+        saved, before = Target(council=council), {}
+    clash = Target.objects.filter(council=council, indicator=indicator)
+    if target is not None:
+        clash = clash.exclude(pk=target.pk)
+    if clash.exists():
+        raise ValidationError({"indicator": "There is already a target for this indicator: change that one"})
+    saved.indicator = indicator
+    saved.tolerance = tolerance
+    saved.notes = notes.strip()
+    saved.full_clean()
+    saved.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if target else Action.CREATE,
+        council=council,
+        obj=saved,
+        changes=diff(before, snapshot(saved)),
+    )
+    return saved
+
+
+def _check_step_value(indicator: str, kind: str, value: Decimal) -> None:
+    if kind == TargetStep.Kind.ABSOLUTE:
+        if rating.indicator_unit(indicator) == "percent" and not Decimal(0) <= value <= Decimal(100):
+            raise ValidationError({"value": "Enter a percentage from 0 to 100"})
+        if value < 0:
+            raise ValidationError({"value": "Enter a number of 0 or more"})
+    elif not Decimal(-100) <= value <= Decimal(100):
+        raise ValidationError({"value": "Enter an offset from -100 to 100 percentage points"})
+    if kind != TargetStep.Kind.ABSOLUTE and rating.indicator_unit(indicator) != "percent":
+        raise ValidationError({"kind": "A count can only have a fixed target"})
+
+
+@transaction.atomic
+def target_step_add(
+    *,
+    acting_user: User | None,
+    target: Target,
+    by_date: datetime.date,
+    kind: str,
+    value: Decimal,
+    version: int | None = None,
+) -> TargetStep:
+    """Add a step to a target's trajectory (one step per date); the target's version moves on."""
+    locked = lock_for_change(Target, target.pk, version, "target")
+    _check_step_value(locked.indicator, kind, value)
+    if locked.steps.filter(by_date=by_date).exists():
+        raise ValidationError({"by_date": "There is already a step for this date: remove it first"})
+    step = TargetStep(target=locked, by_date=by_date, kind=kind, value=value)
+    step.full_clean()
+    step.save()
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        council=locked.council,
+        obj=step,
+        object_repr=f"{locked.indicator}: {rating.describe_step(step, locked.indicator)}",
+    )
+    return step
+
+
+@transaction.atomic
+def target_step_remove(*, acting_user: User | None, target: Target, step_id: int, version: int | None = None) -> None:
+    locked = lock_for_change(Target, target.pk, version, "target")
+    step = locked.steps.filter(pk=step_id).first()
+    if step is None:
+        raise ValidationError("That step has already been removed")
+    before: dict[str, Any] = snapshot(step)
+    audit_record(
+        actor=acting_user,
+        action=Action.DELETE,
+        council=locked.council,
+        obj=step,
+        object_repr=f"{locked.indicator}: {rating.describe_step(step, locked.indicator)}",
+        changes=diff(before, {}),
+    )
+    step.delete()
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+
+
+# The quarterly report ------------------------------------------------------------------------------
+
+EXPORT_FORMATS: dict[str, tuple[str, Callable[[report.Document], bytes]]] = {
+    "pdf": ("application/pdf", report.to_pdf),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", report.to_docx),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report.to_xlsx),
+}
+
+
+def quarterly_report_export(
+    *, acting_user: User | None, council: Organisation, quarter_end: datetime.date, file_format: str
+) -> tuple[bytes, str]:
+    """The quarterly report as a file (PDF, DOCX, or the data as XLSX), its export audited first."""
+    content_type, write = EXPORT_FORMATS[file_format]
+    built = quarterly.build(council, quarter_end)
+    with transaction.atomic():
+        audit_record(
+            actor=acting_user,
+            action=Action.EXPORT,
+            council=council,
+            object_type="performance.QuarterlyReport",
+            object_id=quarter_end.isoformat(),
+            object_repr=f"Care leavers quarterly report, {built.label}",
+            summary=f"Downloaded as {file_format.upper()}",
+        )
+    return write(quarterly.document(built)), content_type

@@ -1,0 +1,663 @@
+"""The performance pages: the dashboard, one indicator's page, and the young people behind a number."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from onward.accounts import access
+from onward.accounts.models import Organisation, User
+from onward.accounts.permissions import Perm
+from onward.audit.services import audit_list
+from onward.core.codelists import EETActivity
+from onward.core.forms_errors import apply_validation_error
+from onward.people import selectors as people_selectors
+from onward.people.categories import age_on
+from onward.performance import (
+    benchmarks,
+    charts,
+    comparisons,
+    display,
+    forms,
+    indicators,
+    quarterly,
+    selectors,
+    services,
+)
+from onward.performance import targets as rating
+from onward.performance.forms import FiguresForm, choices, query
+from onward.performance.indicators import Figure, Indicator
+from onward.performance.models import BenchmarkSet, Method
+
+PAGE_SIZE = 50
+SHORT_NAMES = {
+    "eet": "In education, employment or training",
+    "neet": "Not in education, employment or training",
+    "not_known": "Activity not known",
+    "in_touch": "In touch",
+    "suitable_accommodation": "Suitable accommodation",
+    "pathway_plan_in_date": "Pathway plans in date",
+    "pep_completed": "PEPs completed",
+    "neet_cohort_size": "NEET care leavers",
+}
+TRENDS: list[tuple[str, list[str]]] = [
+    ("Care leavers aged 19 to 21", ["eet_19_21", "neet_19_21", "not_known_19_21"]),
+    ("Care leavers aged 17 to 18", ["eet_17_18", "neet_17_18", "not_known_17_18"]),
+    ("In touch and in suitable accommodation, aged 19 to 21", ["in_touch_19_21", "suitable_accommodation_19_21"]),
+    ("Pathway plans in date and PEPs completed", ["pathway_plan_in_date", "pep_completed"]),
+    ("Care leavers aged 16 to 25 not in education, employment or training", ["neet_cohort_size"]),
+]
+BREAKDOWN_COLUMNS = [
+    "eet_19_21",
+    "neet_19_21",
+    "eet_17_18",
+    "neet_17_18",
+    "in_touch_19_21",
+    "suitable_accommodation_19_21",
+    "pathway_plan_in_date",
+]
+
+
+def short_name(code: str) -> str:
+    if code in SHORT_NAMES:
+        return SHORT_NAMES[code]
+    for prefix, name in SHORT_NAMES.items():
+        if code.startswith(prefix + "_"):
+            return name
+    return indicators.get(code).name
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    detail: str
+    href: str
+    label: str
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _council(user: User) -> Organisation:
+    council = access.council_of(user)
+    if council is None:
+        raise Http404
+    return council
+
+
+def _cell(figure: Figure, *, aggregate: bool, drill: str, label: str) -> Cell:
+    shown = display.show(figure, aggregate=aggregate)
+    detail = f"{shown.numerator} of {shown.denominator}" if figure.unit == "percent" else ""
+    href = "" if aggregate or not figure.numerator else drill
+    return Cell(text=shown.value, detail=detail, href=href, label=label)
+
+
+def _drill(day: datetime.date, method: str, code: str, *, by: str = "", value: str = "") -> str:
+    extra = {"indicator": code}
+    if by:
+        extra.update(by=by, value=value)
+    return reverse("performance:people") + "?" + query(day, method, **extra)
+
+
+def _context(request: HttpRequest) -> dict[str, Any]:
+    user = _user(request)
+    council = _council(user)
+    form = FiguresForm(request.GET or None)
+    day, method, by = choices(form, people_selectors.today())
+    return {
+        "user": user,
+        "council": council,
+        "form": form,
+        "day": day,
+        "method": method,
+        "method_label": Method(method).label,
+        "by": by,
+        "by_label": selectors.BREAKDOWNS[by],
+        "aggregate": display.aggregates_only(user),
+        "query": query(day, method),
+    }
+
+
+def _target_cells(goal: list[float | None], index: int, unit: str, end: datetime.date) -> list[Cell]:
+    """The target column of a trend table (empty when there is no target line)."""
+    if not any(value is not None for value in goal):
+        return []
+    value = goal[index]
+    text = "Not set" if value is None else f"{value:g}{'%' if unit == 'percent' else ''}"
+    return [Cell(text=text, detail="", href="", label=f"Target, {end:%B %Y}")]
+
+
+def _trend_charts(
+    request: HttpRequest,
+    council: Organisation,
+    day: datetime.date,
+    method: str,
+    aggregate: bool,
+    groups: list[Any],
+    targets: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    series = selectors.trend(council, method, day)
+    labels = [end.strftime("%b %Y") for end, _ in series]
+    built = []
+    for title, codes in groups:
+        codes = [c for c in codes if method in indicators.get(c).methods]
+        if not codes:
+            continue
+        unit = indicators.get(codes[0]).unit
+        lines = {
+            short_name(code): [display.chart_value(figures[code], aggregate=aggregate) for _, figures in series]
+            for code in codes
+        }
+        goal = (
+            comparisons.target_line(council, codes[0], [end for end, _ in series], targets) if len(codes) == 1 else []
+        )
+        if any(value is not None for value in goal):
+            lines["Target"] = goal
+        rows = [
+            {
+                "month": end,
+                "cells": [
+                    _cell(
+                        figures[code],
+                        aggregate=aggregate,
+                        drill=_drill(end, method, code),
+                        label=f"{short_name(code)}, {end:%B %Y}",
+                    )
+                    for code in codes
+                ]
+                + _target_cells(goal, index, unit, end),
+            }
+            for index, (end, figures) in enumerate(series)
+        ]
+        built.append(
+            {
+                "title": title,
+                "columns": [short_name(c) for c in codes] + (["Target"] if "Target" in lines else []),
+                "rows": rows,
+                "svg": charts.line(
+                    label=f"{title}: trend over the 12 months to {series[-1][0]:%B %Y}, as in the table",
+                    x_labels=labels,
+                    series=lines,
+                    unit=unit,
+                    nonce=getattr(request, "csp_nonce", ""),
+                ),
+            }
+        )
+    return built
+
+
+@access.require_perm(Perm.VIEW_AGGREGATES)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Headline figures on a date by one counting method, their trend, and a breakdown."""
+    context = _context(request)
+    council, day, method, aggregate, by = (context[k] for k in ("council", "day", "method", "aggregate", "by"))
+    figures, groups = selectors.headline_and_breakdown(council, day, method, by)
+    targets = selectors.targets_for(council)
+    compared = comparisons.compare(council, figures, day, targets)
+    headline = []
+    for indicator in indicators.for_method(method):
+        figure = figures[indicator.code]
+        cell = _cell(figure, aggregate=aggregate, drill=_drill(day, method, indicator.code), label=indicator.name)
+        headline.append(
+            {
+                "indicator": indicator,
+                "cell": cell,
+                "benchmark": compared[indicator.code].national,
+                "neighbours": compared[indicator.code].neighbours,
+                "target": compared[indicator.code].target,
+                "rating": None if cell.text == display.SUPPRESSED else compared[indicator.code].rating,
+                "page": reverse("performance:indicator", args=[indicator.code]) + "?" + context["query"],
+            }
+        )
+    columns = [c for c in BREAKDOWN_COLUMNS if method in indicators.get(c).methods]
+    labels = selectors.group_labels(council, by)
+    breakdown_rows = [
+        {
+            "label": labels.get(group, group or "Not recorded"),
+            "cells": [
+                _cell(
+                    found[code],
+                    aggregate=aggregate,
+                    drill=_drill(day, method, code, by=by, value=group),
+                    label=f"{short_name(code)}, {labels.get(group, group)}",
+                )
+                for code in columns
+            ],
+        }
+        for group, found in sorted(groups.items(), key=lambda item: _group_order(by, item[0], labels))
+    ]
+    return render(
+        request,
+        "performance/dashboard.html",
+        {
+            **context,
+            "headline": headline,
+            "trends": _trend_charts(request, council, day, method, aggregate, TRENDS, targets),
+            "breakdown_columns": [indicators.get(c) for c in columns],
+            "breakdown_rows": breakdown_rows,
+        },
+    )
+
+
+def _group_order(by: str, group: str, labels: dict[str, str]) -> tuple[Any, ...]:
+    if by == "age":
+        return (int(group) if group.isdigit() else 99,)
+    return (labels.get(group, group or "~"),)
+
+
+def _indicator(code: str) -> Indicator:
+    try:
+        return indicators.get(code)
+    except KeyError:
+        raise Http404 from None
+
+
+@access.require_perm(Perm.VIEW_AGGREGATES)
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One indicator: its figure, trend, and a breakdown with a chart and its table."""
+    indicator = _indicator(code)
+    context = _context(request)
+    council, day, method, aggregate, by = (context[k] for k in ("council", "day", "method", "aggregate", "by"))
+    if method not in indicator.methods:
+        method = Method.SNAPSHOT
+        context.update(method=method, method_label=Method(method).label, query=query(day, method))
+    figures, groups = selectors.headline_and_breakdown(council, day, method, by)
+    figure = figures[code]
+    targets = selectors.targets_for(council)
+    comparison = comparisons.compare(council, {code: figure}, day, targets)[code]
+    labels = selectors.group_labels(council, by)
+    ordered = sorted(groups.items(), key=lambda item: _group_order(by, item[0], labels))
+    rows = [
+        {
+            "label": labels.get(group, group or "Not recorded"),
+            "cell": _cell(
+                found[code],
+                aggregate=aggregate,
+                drill=_drill(day, method, code, by=by, value=group),
+                label=f"{indicator.name}, {labels.get(group, group)}",
+            ),
+        }
+        for group, found in ordered
+    ]
+    bar_svg = charts.bars(
+        label=f"{indicator.name} by {context['by_label'].lower()} on {day:%-d %B %Y}, as in the table",
+        x_labels=[str(row["label"]) for row in rows],
+        values=[display.chart_value(found[code], aggregate=aggregate) for _, found in ordered],
+        unit=indicator.unit,
+        nonce=getattr(request, "csp_nonce", ""),
+    )
+    return render(
+        request,
+        "performance/indicator.html",
+        {
+            **context,
+            "indicator": indicator,
+            "cell": _cell(figure, aggregate=aggregate, drill=_drill(day, method, code), label=indicator.name),
+            "benchmark": comparison.national,
+            "target": comparison.target,
+            "comparison": comparison,
+            "trends": _trend_charts(request, council, day, method, aggregate, [(indicator.name, [code])], targets),
+            "rows": rows,
+            "bar_svg": bar_svg,
+            "breakdowns": selectors.BREAKDOWNS,
+        },
+    )
+
+
+@access.require_perm(Perm.VIEW_AGGREGATES, Perm.VIEW_DRILLDOWN)
+def people(request: HttpRequest) -> HttpResponse:
+    """The young people behind one number: an indicator's numerator (or denominator), in a group if chosen."""
+    context = _context(request)
+    user, council, day, method = (context[k] for k in ("user", "council", "day", "method"))
+    indicator = _indicator(request.GET.get("indicator", ""))
+    part = request.GET.get("part", "numerator")
+    by, value = request.GET.get("by", ""), request.GET.get("value", "")
+    if method not in indicator.methods or part not in ("numerator", "denominator"):
+        raise Http404
+    if by and by not in selectors.BREAKDOWNS:
+        raise Http404
+    try:
+        ids = selectors.ids_behind(
+            council=council, indicator=indicator, day=day, method=method, part=part, breakdown=by, value=value
+        )
+    except ValueError:
+        raise Http404 from None
+    visible = access.people_visible_to(user).filter(pk__in=ids)
+    listed = people_selectors.caseload(people=visible, day=day, filters={})
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    group = selectors.group_labels(council, by).get(value, value) if by else ""
+    audit_list(
+        actor=user,
+        council=council,
+        object_type="people.YoungPerson",
+        summary=f"Behind {indicator.code} ({method}, {part}) on {day:%d/%m/%Y}"
+        + (f", {by} {value}" if by else "")
+        + f", page {page.number}",
+    )
+    extra = {"indicator": indicator.code, "part": part}
+    if by:
+        extra.update(by=by, value=value)
+    return render(
+        request,
+        "performance/people.html",
+        {
+            **context,
+            "indicator": indicator,
+            "part": part,
+            "group": group,
+            "by_label": selectors.BREAKDOWNS.get(by, ""),
+            "total": len(ids),
+            "hidden": len(ids) - page.paginator.count,
+            "page": page,
+            "rows": [
+                {"person": p, "age": age_on(p.date_of_birth, day), "activity": EETActivity(p.eet_activity).label}
+                for p in page.object_list
+            ],
+            "query": query(day, method, **extra),
+            "other_part": "denominator" if part == "numerator" else "numerator",
+            "other_query": query(
+                day, method, **{**extra, "part": "denominator" if part == "numerator" else "numerator"}
+            ),
+        },
+    )
+
+
+# Targets and benchmarks -------------------------------------------------------------------------------
+
+
+@require_safe
+@access.require_perm(Perm.MANAGE_TARGETS)
+def target_list(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    council = _council(user)
+    today = timezone.localdate()
+    names = rating.indicator_names()
+    targets = list(access.targets_visible_to(user))
+    found = selectors.benchmarks_for_all(council, [t.indicator for t in targets], today)
+    rows = [
+        {
+            "target": target,
+            "name": names.get(target.indicator, target.indicator),
+            "status": selectors.target_status_of(target, target.indicator, today, None, found[target.indicator]),
+            "steps": len(target.steps.all()),
+        }
+        for target in targets
+    ]
+    rows.sort(key=lambda row: str(row["name"]))
+    return render(
+        request,
+        "performance/target_list.html",
+        {"rows": rows, "in_force": selectors.benchmark_set_in_force(council), "today": today},
+    )
+
+
+@access.require_perm(Perm.MANAGE_TARGETS)
+def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    target = access.access_target(user, pk) if pk is not None else None
+    initial: dict[str, Any] = {}
+    if target is not None:
+        initial = {"indicator": target.indicator, "tolerance": target.tolerance, "notes": target.notes}
+        initial["version"] = target.version
+    form = forms.TargetForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.target_save(
+                acting_user=user,
+                council=_council(user),
+                target=target,
+                indicator=data["indicator"],
+                tolerance=data["tolerance"],
+                notes=data["notes"],
+                version=data["version"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Target saved")
+            return redirect("performance:target-detail", pk=saved.pk)
+    return render(
+        request,
+        "performance/target_form.html",
+        {"form": form, "target": target, "default_tolerance": rating.default_tolerance()},
+    )
+
+
+@access.require_perm(Perm.MANAGE_TARGETS)
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A target's trajectory, with the form to add a step."""
+    user: User = request.user  # type: ignore[assignment]
+    target = access.access_target(user, pk)
+    council = _council(user)
+    form = forms.TargetStepForm(
+        request.POST if request.method == "POST" else None, initial={"kind": "absolute", "version": target.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.target_step_add(
+                acting_user=user,
+                target=target,
+                by_date=data["by_date"],
+                kind=data["kind"],
+                value=data["value"],
+                version=data["version"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Step added")
+            return redirect("performance:target-detail", pk=target.pk)
+    steps = []
+    for step in target.steps.all():
+        bench = selectors.benchmarks_for(council, target.indicator, step.by_date)
+        steps.append(
+            {
+                "step": step,
+                "text": rating.describe_step(step, target.indicator),
+                "value": rating.step_value(step, national=bench.national, neighbours=bench.neighbours),
+            }
+        )
+    today = timezone.localdate()
+    bench_today = selectors.benchmarks_for(council, target.indicator, today)
+    return render(
+        request,
+        "performance/target_detail.html",
+        {
+            "target": target,
+            "name": rating.indicator_names().get(target.indicator, target.indicator),
+            "steps": steps,
+            "form": form,
+            "status": selectors.target_status_of(target, target.indicator, today, None, bench_today),
+            "lower_is_better": rating.lower_is_better(target.indicator),
+            "bench": bench_today,
+        },
+    )
+
+
+@require_POST
+@access.require_perm(Perm.MANAGE_TARGETS)
+def target_step_remove(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    target = access.access_target(user, pk)
+    try:
+        services.target_step_remove(acting_user=user, target=target, step_id=step_pk)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "Step removed")
+    return redirect("performance:target-detail", pk=target.pk)
+
+
+@access.require_perm(Perm.MANAGE_TARGETS)
+def benchmark_upload(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    council = _council(user)
+    form = forms.BenchmarkUploadForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["upload"]
+        benchmark_set = services.benchmark_preview(
+            acting_user=user, council=council, file_name=upload.name, content=upload.read()
+        )
+        return redirect("performance:benchmark-detail", pk=benchmark_set.pk)
+    return render(
+        request,
+        "performance/benchmark_upload.html",
+        {
+            "form": form,
+            "in_force": selectors.benchmark_set_in_force(council),
+            "recent": access.benchmark_sets_visible_to(user)[:5],
+            "columns": benchmarks.CSV_COLUMNS,
+            "indicators": sorted(rating.indicator_names().items()),
+            "national": benchmarks.national_data(),
+        },
+    )
+
+
+@require_safe
+@access.require_perm(Perm.MANAGE_TARGETS)
+def benchmark_example(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(benchmarks.EXAMPLE_CSV, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="benchmark-example.csv"'
+    return response
+
+
+@require_safe
+@access.require_perm(Perm.MANAGE_TARGETS)
+def benchmark_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    benchmark_set = access.access_benchmark_set(user, pk)
+    averages = []
+    if benchmark_set.status != BenchmarkSet.Status.REJECTED:
+        checked = benchmarks.check_csv(
+            benchmark_set.content.encode(), known_indicators=set(rating.indicator_names()), today=timezone.localdate()
+        )
+        groups: dict[tuple[str, str, int], list[Any]] = {}
+        for row in checked.rows:
+            groups.setdefault((row["comparator"], row["indicator"], row["year"]), []).append(row["value"])
+        averages = [
+            {"comparator": c, "indicator": i, "year": y, "count": len(v), "average": sum(v) / len(v)}
+            for (c, i, y), v in sorted(groups.items())
+        ]
+    return render(
+        request,
+        "performance/benchmark_detail.html",
+        {"benchmark_set": benchmark_set, "averages": averages[:200], "more": max(0, len(averages) - 200)},
+    )
+
+
+@require_POST
+@access.require_perm(Perm.MANAGE_TARGETS)
+def benchmark_save(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    benchmark_set = access.access_benchmark_set(user, pk)
+    try:
+        services.benchmark_save(acting_user=user, benchmark_set=benchmark_set)
+    except services.BenchmarkNotReady as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Benchmark figures saved: they are now used on dashboards and reports")
+    return redirect("performance:benchmark-detail", pk=benchmark_set.pk)
+
+
+@require_POST
+@access.require_perm(Perm.MANAGE_TARGETS)
+def benchmark_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    benchmark_set = access.access_benchmark_set(user, pk)
+    try:
+        services.benchmark_discard(acting_user=user, benchmark_set=benchmark_set)
+    except services.BenchmarkNotReady as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "File discarded: nothing was saved")
+    return redirect("performance:benchmark-upload")
+
+
+# The quarterly report -----------------------------------------------------------------------------------
+
+
+def _quarter(value: str | None, today: datetime.date) -> datetime.date | None:
+    """A quarter end the report may be run for (one of the choices), or ``None``."""
+    choices = dict(quarterly.quarter_choices(today))
+    if value is None:
+        return quarterly.last_complete_quarter(today)
+    return datetime.date.fromisoformat(value) if value in choices else None
+
+
+@require_safe
+@access.require_perm(Perm.VIEW_AGGREGATES)
+def quarterly_report(request: HttpRequest) -> HttpResponse:
+    """The quarterly care leavers report on screen, with its downloads (aggregates only)."""
+    user: User = request.user  # type: ignore[assignment]
+    council = _council(user)
+    today = timezone.localdate()
+    choices = quarterly.quarter_choices(today)
+    form = forms.QuarterForm(request.GET or None, choices=choices)
+    quarter_end = quarterly.last_complete_quarter(today)
+    if form.is_bound and form.is_valid():
+        quarter_end = datetime.date.fromisoformat(form.cleaned_data["quarter"])
+    elif not form.is_bound:
+        form = forms.QuarterForm(initial={"quarter": quarter_end.isoformat()}, choices=choices)
+    built = quarterly.build(council, quarter_end)
+    targets = selectors.targets_for(council)
+    labels = [end.strftime("%b %Y") for end in built.ends]
+    charts_by_band = []
+    for band, title in (("19_21", "Care leavers aged 19 to 21"), ("17_18", "Care leavers aged 17 to 18")):
+        lines = {line.name: line for line in built.eet[band] if line.code in (f"eet_{band}", f"neet_{band}")}
+        series = {
+            short_name(line.code): [display.chart_value(f, aggregate=True) for f in line.trend]
+            for line in lines.values()
+        }
+        goal = comparisons.target_line(council, f"eet_{band}", built.ends, targets)
+        if any(value is not None for value in goal):
+            series["EET target"] = goal
+        charts_by_band.append(
+            charts.line(
+                label=f"{title}: EET and NEET at the last four quarter ends, as in the table above",
+                x_labels=labels,
+                series=series,
+                unit="percent",
+                nonce=getattr(request, "csp_nonce", ""),
+            )
+        )
+    return render(
+        request,
+        "performance/quarterly.html",
+        {
+            "form": form,
+            "report": built,
+            "document": quarterly.document(built),
+            "quarter": quarter_end.isoformat(),
+            "charts": charts_by_band,
+        },
+    )
+
+
+@require_safe
+@access.require_perm(Perm.VIEW_AGGREGATES)
+def quarterly_download(request: HttpRequest, quarter: str, file_format: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    quarter_end = _quarter(quarter, timezone.localdate())
+    if quarter_end is None or file_format not in services.EXPORT_FORMATS:
+        raise Http404
+    content, content_type = services.quarterly_report_export(
+        acting_user=user, council=_council(user), quarter_end=quarter_end, file_format=file_format
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="care-leavers-quarterly-{quarter}.{file_format}"'
+    return response
