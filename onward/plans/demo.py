@@ -96,6 +96,7 @@ SCRUTINY_MONITORING = [
                 measure={
                     "name": "Care leavers aged 19 to 21 in education, employment or training",
                     "unit": "percent",
+                    "indicator": "eet_19_21",
                     "baseline": D("48"),
                     "targets": [(7, "above_national", D("5")), (19, "above_national", D("10"))],
                     "actuals": [(-6, D("48"), D("52")), (5, D("51"), D("53"))],
@@ -317,6 +318,7 @@ ACTION_PLAN = [
                 measure={
                     "name": "Care leavers aged 19 to 21 in higher education",
                     "unit": "percent",
+                    "indicator": "he_19_21",
                     "baseline": D("6"),
                     "targets": [
                         (12, "absolute", D("8")),
@@ -607,6 +609,7 @@ def _measure(item: Item, spec: dict[str, Any], officer: User, agreed: datetime.d
         unit=spec["unit"],
         baseline=spec["baseline"],
         baseline_on=agreed,
+        indicator_code=spec.get("indicator", ""),
     )
     for months, kind, value in spec["targets"]:
         services.measure_target_set(

@@ -178,3 +178,27 @@ def test_the_plan_page_shows_each_measure_against_its_target(world, signed_in) -
     target_month = (timezone.localdate() - datetime.timedelta(days=30)).strftime("%B %Y")
     assert f"Year 11s with a guidance interview: 72.5% against 80% by {target_month}" in body
     assert "Not met" in body
+
+
+def test_a_measure_bound_to_a_performance_indicator_quotes_the_dashboards_figure_and_national(db) -> None:
+    """Bound to eet_19_21, a measure reads the same live figure the performance app computes, and 2025's 54%."""
+    from onward.people.generator import generate_council
+    from onward.performance import benchmarks
+    from onward.performance import selectors as performance
+    from onward.performance.models import Method
+    from tests.conftest import make_tenant
+
+    tenant = make_tenant("Calverton")
+    generate_council(council=tenant.council, size=150, seed=7)
+    as_at = datetime.date(2026, 1, 31)
+    measure = _measure(tenant, name="Care leavers aged 19 to 21 in EET", indicator_code="eet_19_21")
+    _target(tenant, measure, datetime.date(2026, 1, 1), "5", kind="above_national")
+
+    status = selectors.measure_status(measure, council=tenant.council, as_at=as_at)
+    figure = performance.figure(tenant.council, as_at, Method.SNAPSHOT, "eet_19_21")
+    assert figure is not None and figure.denominator > 0
+    assert status.actual is not None
+    assert status.actual.value == figure.value
+    assert status.actual.national == benchmarks.national("eet_19_21", as_at) == D("54")
+    assert status.in_force is not None and status.in_force.value == D("59")
+    assert status.met is (figure.value >= D("59"))
