@@ -437,13 +437,13 @@ def access_review_round(user: User, pk: object, *, for_change: bool = False) -> 
 
 def rating_schemes_visible_to(user: User) -> QuerySet[RatingScheme]:
     council = council_of(user)
-    if council is None or not user.can(Perm.VIEW_PLANS):
+    if council is None or not user.can_any((Perm.VIEW_PLANS, Perm.MANAGE_RATING_SCHEMES)):
         return RatingScheme.objects.none()
     return RatingScheme.objects.filter(council=council)
 
 
 def access_rating_scheme(user: User, pk: object, *, for_change: bool = False) -> RatingScheme:
-    if for_change and not user.can(Perm.MANAGE_PLANS):
+    if for_change and not user.can(Perm.MANAGE_RATING_SCHEMES):
         raise Http404
     result: RatingScheme = _get_or_404(rating_schemes_visible_to(user), pk)
     return result

@@ -42,6 +42,7 @@ class Perm(StrEnum):
     VIEW_PLANS = "plans.view"
     MANAGE_PLANS = "plans.manage"
     UPDATE_PROGRESS = "plans.update_progress"
+    MANAGE_RATING_SCHEMES = "plans.manage_rating_schemes"
     # Performance and statutory returns
     VIEW_AGGREGATES = "performance.view_aggregate"
     VIEW_DRILLDOWN = "performance.view_drilldown"
@@ -76,6 +77,7 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.VIEW_PLANS: "Read improvement plans, scrutiny recommendations and their progress.",
     Perm.MANAGE_PLANS: "Create plans, open and close review rounds, produce committee documents.",
     Perm.UPDATE_PROGRESS: "Record progress, next steps, rating and evidence on the items they lead.",
+    Perm.MANAGE_RATING_SCHEMES: "Define the council's own rating schemes for plans, beyond RAG and the 1 to 4 grading.",
     Perm.VIEW_AGGREGATES: "See indicators, dashboards and reports as aggregate figures.",
     Perm.VIEW_DRILLDOWN: "Follow an indicator down to the young people it counts.",
     Perm.MANAGE_TARGETS: "Set targets and load benchmark figures.",
@@ -171,6 +173,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.EXPORT_RETURNS,
                 Perm.VIEW_PLANS,
                 Perm.MANAGE_PLANS,
+                Perm.MANAGE_RATING_SCHEMES,
             }
         ),
     ),
@@ -191,6 +194,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.MANAGE_ORGANISATIONS,
                 Perm.VIEW_AUDIT,
                 Perm.EXPORT_AUDIT,
+                Perm.MANAGE_RATING_SCHEMES,
             }
         ),
     ),

@@ -58,6 +58,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.RECEIVE_REFERRALS, Perm.MANAGE_DIRECTORY),
     ),
     NavItem("Plans", "plans:plan-list", (Perm.VIEW_PLANS,), council_staff_only=True),
+    NavItem("Rating schemes", "plans:scheme-list", (Perm.MANAGE_RATING_SCHEMES,), council_staff_only=True),
     NavItem("Performance", "performance:dashboard", (Perm.VIEW_AGGREGATES,), council_staff_only=True),
     NavItem("Quarterly report", "performance:quarterly", (Perm.VIEW_AGGREGATES,), council_staff_only=True),
     NavItem("Targets", "performance:target-list", (Perm.MANAGE_TARGETS,)),

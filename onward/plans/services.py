@@ -73,9 +73,11 @@ def rating_scheme_save(
     """Define (or redefine) a council's own rating scheme: its ratings in order.
 
     Each rating is a dict with ``key``, ``label``, ``description`` and ``colour``. A rating
-    already given in an update cannot be taken out of the scheme.
+    already given in an update cannot be taken out of the scheme. Defining schemes is reference
+    data: the council's administrators and those who manage plans may do it.
     """
-    _require_manager(acting_user)
+    if not acting_user.can(Perm.MANAGE_RATING_SCHEMES):
+        raise PermissionDenied
     ratings = [r for r in ratings if any(str(v).strip() for v in r.values())]
     if not ratings:
         raise ValidationError({"ratings": "Enter at least one rating"})

@@ -442,21 +442,23 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@access.require_perm(Perm.VIEW_PLANS)
 def scheme_list(request: HttpRequest) -> HttpResponse:
+    """The built-in schemes and the council's own: for readers of plans and for who defines schemes."""
     user = _user(request)
+    if not user.can_any((Perm.VIEW_PLANS, Perm.MANAGE_RATING_SCHEMES)):
+        raise PermissionDenied
     return render(
         request,
         "plans/scheme_list.html",
         {
             "built_in": list(schemes.BUILT_IN.values()),
             "custom": [(s, s.as_scheme()) for s in access.rating_schemes_visible_to(user).prefetch_related("ratings")],
-            "can_manage": user.can(Perm.MANAGE_PLANS),
+            "can_manage": user.can(Perm.MANAGE_RATING_SCHEMES),
         },
     )
 
 
-@access.require_perm(Perm.MANAGE_PLANS)
+@access.require_perm(Perm.MANAGE_RATING_SCHEMES)
 def scheme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = _user(request)
     scheme = access.access_rating_scheme(user, pk, for_change=True) if pk is not None else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from onward.plans import schemes, selectors, services
@@ -130,4 +130,45 @@ def test_rating_scheme_cannot_change_once_updates_are_rated(world) -> None:
             plan=tenant.plan,
             version=tenant.plan.version,
             rating_scheme=schemes.GRADING,
+        )
+
+
+def test_the_administrator_defines_a_rating_scheme_as_reference_data(world, signed_in) -> None:
+    """Rating schemes are reference data: the administrator defines one; a plan lead may only read them."""
+    from django.urls import reverse
+
+    from onward.plans.models import RatingScheme
+
+    tenant = world["A"]
+    admin = signed_in(tenant.users["administrator"])
+    assert "Define a scheme" in admin.get(reverse("plans:scheme-list")).content.decode()
+    response = admin.post(
+        reverse("plans:scheme-create"),
+        {
+            "name": "Traffic and blue",
+            "description": "Blue for complete",
+            "rating_1_key": "B",
+            "rating_1_label": "Blue",
+            "rating_1_description": "Complete",
+            "rating_1_colour": "blue",
+            "rating_2_key": "G",
+            "rating_2_label": "Green",
+            "rating_2_description": "On schedule",
+            "rating_2_colour": "green",
+        },
+    )
+    assert response.status_code == 302
+    scheme = RatingScheme.objects.get(council=tenant.council, name="Traffic and blue")
+    assert scheme.as_scheme().keys == ["B", "G"]
+    lead = signed_in(tenant.users["plan_lead"])
+    assert "Define a scheme" not in lead.get(reverse("plans:scheme-list")).content.decode()
+    assert lead.get(reverse("plans:scheme-create")).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.rating_scheme_save(
+            acting_user=tenant.users["plan_lead"],
+            council=tenant.council,
+            scheme=None,
+            name="Not allowed",
+            description="",
+            ratings=[{"key": "X", "label": "X", "description": "", "colour": "red"}],
         )
