@@ -51,6 +51,14 @@ def council_of(user: User | AnonymousUser) -> Organisation | None:
     return organisation if organisation.is_council else None
 
 
+def own_council(user: User | AnonymousUser) -> Organisation:
+    """The council a staff member works for, for pages only council staff use; 403 for anyone else."""
+    council = council_of(user)
+    if council is None:
+        raise PermissionDenied
+    return council
+
+
 def councils_for(user: User | AnonymousUser) -> QuerySet[Organisation]:
     """The councils whose data the user may work with at all."""
     if not user.is_authenticated or not user.is_active:

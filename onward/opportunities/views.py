@@ -28,13 +28,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _council(user: User) -> Organisation:
-    council = access.council_of(user)
-    if council is None:
-        raise PermissionDenied
-    return council
-
-
 # Employers ------------------------------------------------------------------------------------------
 
 
@@ -108,7 +101,7 @@ def employer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         version = data.pop("version")
         try:
             saved = services.employer_save(
-                acting_user=user, council=_council(user), employer=employer, version=version, **data
+                acting_user=user, council=access.own_council(user), employer=employer, version=version, **data
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -224,7 +217,7 @@ def opportunity_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
         version = data.pop("version")
         try:
             saved = services.opportunity_save(
-                acting_user=user, council=_council(user), opportunity=opportunity, version=version, **data
+                acting_user=user, council=access.own_council(user), opportunity=opportunity, version=version, **data
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -341,13 +334,13 @@ def counts(request: HttpRequest) -> HttpResponse:
     start, end = default_start, today
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    figures = selectors.counts(council=_council(user), start=start, end=end)
+    figures = selectors.counts(council=access.own_council(user), start=start, end=end)
     return render(request, "opportunities/counts.html", {"form": form, "figures": figures, "start": start, "end": end})
 
 
 def training(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    council = _council(user)
+    council = access.own_council(user)
     staff = User.objects.filter(organisation=council, is_active=True).order_by("family_name", "given_name")
     form = forms.TrainingForm(
         request.POST if request.method == "POST" else None, staff=staff, initial={"completed_on": timezone.localdate()}

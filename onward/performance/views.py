@@ -89,13 +89,6 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _council(user: User) -> Organisation:
-    council = access.council_of(user)
-    if council is None:
-        raise Http404
-    return council
-
-
 def _cell(figure: Figure, *, aggregate: bool, drill: str, label: str) -> Cell:
     shown = display.show(figure, aggregate=aggregate)
     detail = f"{shown.numerator} of {shown.denominator}" if figure.unit == "percent" else ""
@@ -112,7 +105,7 @@ def _drill(day: datetime.date, method: str, code: str, *, by: str = "", value: s
 
 def _context(request: HttpRequest) -> dict[str, Any]:
     user = _user(request)
-    council = _council(user)
+    council = access.own_council(user)
     form = FiguresForm(request.GET or None)
     day, method, by = choices(form, people_selectors.today())
     return {
@@ -380,7 +373,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_TARGETS)
 def target_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    council = _council(user)
+    council = access.own_council(user)
     today = timezone.localdate()
     names = rating.indicator_names()
     targets = list(access.targets_visible_to(user))
@@ -416,7 +409,7 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             saved = services.target_save(
                 acting_user=user,
-                council=_council(user),
+                council=access.own_council(user),
                 target=target,
                 indicator=data["indicator"],
                 tolerance=data["tolerance"],
@@ -440,7 +433,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A target's trajectory, with the form to add a step."""
     user: User = request.user  # type: ignore[assignment]
     target = access.access_target(user, pk)
-    council = _council(user)
+    council = access.own_council(user)
     form = forms.TargetStepForm(
         request.POST if request.method == "POST" else None, initial={"kind": "absolute", "version": target.version}
     )
@@ -504,7 +497,7 @@ def target_step_remove(request: HttpRequest, pk: int, step_pk: int) -> HttpRespo
 @access.require_perm(Perm.MANAGE_TARGETS)
 def benchmark_upload(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    council = _council(user)
+    council = access.own_council(user)
     form = forms.BenchmarkUploadForm(
         request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
     )
@@ -604,7 +597,7 @@ def _quarter(value: str | None, today: datetime.date) -> datetime.date | None:
 def quarterly_report(request: HttpRequest) -> HttpResponse:
     """The quarterly care leavers report on screen, with its downloads (aggregates only)."""
     user: User = request.user  # type: ignore[assignment]
-    council = _council(user)
+    council = access.own_council(user)
     today = timezone.localdate()
     choices = quarterly.quarter_choices(today)
     form = forms.QuarterForm(request.GET or None, choices=choices)
@@ -656,7 +649,7 @@ def quarterly_download(request: HttpRequest, quarter: str, file_format: str) -> 
     if quarter_end is None or file_format not in services.EXPORT_FORMATS:
         raise Http404
     content, content_type = services.quarterly_report_export(
-        acting_user=user, council=_council(user), quarter_end=quarter_end, file_format=file_format
+        acting_user=user, council=access.own_council(user), quarter_end=quarter_end, file_format=file_format
     )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="care-leavers-quarterly-{quarter}.{file_format}"'

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from onward.accounts import access
-from onward.accounts.models import Organisation, User
+from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.core.forms_errors import apply_validation_error
 from onward.plans import forms, schemes, selectors, services
@@ -22,13 +22,6 @@ from onward.plans.models import Item, Measure, Plan, Section
 def _user(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     return user
-
-
-def _council(user: User) -> Organisation:
-    council = access.council_of(user)
-    if council is None:
-        raise PermissionDenied
-    return council
 
 
 # Plans ------------------------------------------------------------------------------------------------
@@ -51,7 +44,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_PLANS)
 def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = _user(request)
-    council = _council(user)
+    council = access.own_council(user)
     plan = access.access_plan(user, pk, for_change=True) if pk is not None else None
     initial: dict[str, Any] = {"rating_scheme": schemes.RAG, "review_cycle": Plan.ReviewCycle.QUARTERLY}
     fields = (
@@ -473,7 +466,7 @@ def scheme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             services.rating_scheme_save(
                 acting_user=user,
-                council=_council(user),
+                council=access.own_council(user),
                 scheme=scheme,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from onward.accounts import access
-from onward.accounts.models import Organisation, User
+from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.core.forms_errors import apply_validation_error
 from onward.returns import forms, selectors, services, ssda903, validator
@@ -28,13 +28,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _council(user: User) -> Organisation:
-    council = access.council_of(user)
-    if council is None:
-        raise PermissionDenied
-    return council
-
-
 def _year(request: HttpRequest) -> int:
     form = forms.YearForm(request.GET or None)
     if form.is_bound and form.is_valid():
@@ -45,7 +38,7 @@ def _year(request: HttpRequest) -> int:
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    council = _council(user)
+    council = access.own_council(user)
     year = _year(request)
     context: dict[str, object] = {
         "year_form": forms.YearForm(initial={"year": year}),
@@ -74,7 +67,7 @@ def export(request: HttpRequest, year: int) -> HttpResponse:
     """The return's CSV files for the year, in one ZIP file. Audited."""
     user = _user(request)
     try:
-        result = services.return_export(acting_user=user, council=_council(user), year=year)
+        result = services.return_export(acting_user=user, council=access.own_council(user), year=year)
     except ssda903.CollectionYearError:
         raise Http404 from None
     buffer = io.BytesIO()
@@ -92,7 +85,7 @@ def check(request: HttpRequest, year: int) -> HttpResponse:
     """Run the Department's rules over the return as it would be exported now."""
     user = _user(request)
     try:
-        result = selectors.build_return(council=_council(user), year=year)
+        result = selectors.build_return(council=access.own_council(user), year=year)
     except ssda903.CollectionYearError:
         raise Http404 from None
     context: dict[str, object] = {
@@ -127,7 +120,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         run = services.ssda903_preview(
             acting_user=user,
-            council=_council(user),
+            council=access.own_council(user),
             year=form.cleaned_data["year"],
             files=form.cleaned_data["uploads"],
         )
@@ -216,7 +209,7 @@ def mapping_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             saved = services.mapping_save(
                 acting_user=user,
-                council=_council(user),
+                council=access.own_council(user),
                 mapping=mapping,
                 name=data["name"],
                 record_type=data["record_type"],
@@ -245,7 +238,7 @@ def case_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["upload"]
         run = services.case_preview(
             acting_user=user,
-            council=_council(user),
+            council=access.own_council(user),
             mapping=form.cleaned_data["mapping"],
             name=upload.name,
             content=upload.read(),
