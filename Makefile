@@ -89,8 +89,10 @@ bench: install-dev assets validator-env
 	$(PY) benchmarks/ssda903_import.py
 	$(PY) benchmarks/plan_documents.py
 
+# The suite runs on two processes (pytest-xdist); PYTEST_WORKERS=0 runs it in one.
+PYTEST_WORKERS ?= 2
 pytest: install-dev assets validator-env
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
