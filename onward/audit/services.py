@@ -29,14 +29,18 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+NOT_AUDITED = frozenset({"created_at", "updated_at", "next_date"})
+
+
 def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """The audited state of a record: its concrete fields' values, ready to compare and store.
 
-    Fields named ``password`` are never captured, nor are ``exclude``d ones.
+    Fields named ``password`` are never captured, nor are ``exclude``d ones, nor the ones the
+    database keeps for itself (``NOT_AUDITED``: timestamps and the history chain's ``next_date``).
     """
     state: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
-        if field.name in exclude or field.name == "password" or field.name in ("created_at", "updated_at"):
+        if field.name in exclude or field.name == "password" or field.name in NOT_AUDITED:
             continue
         state[field.name] = _jsonable(getattr(instance, field.attname))
     return state

@@ -11,6 +11,7 @@ national-scale set (250,000 young people, over 5 million history records) fits i
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from onward.people.models import (
     Aspiration,
     CareEpisode,
     Contact,
+    DatedRecord,
     EETSpell,
     IntendedDestination,
     PathwayPlanReview,
@@ -178,6 +180,21 @@ def _staff(council: Organisation, fake: Faker, size: int) -> Staff:
     return Staff(advisers=advisers, recorder=advisers[0][0] if advisers else None)
 
 
+def _chain_new(records: list[Any]) -> None:
+    """Set ``next_date`` on new young people's dated records before they are inserted.
+
+    The same rule as ``people.services.history_chain``, worked out in memory: ids follow the order
+    of insertion, so "date, then id" is "date, then position in the list".
+    """
+    by_person: dict[int, list[tuple[datetime.date, int, Any]]] = {}
+    for position, record in enumerate(records):
+        by_person.setdefault(record.person_id, []).append((record.date, position, record))
+    for chain in by_person.values():
+        chain.sort(key=lambda item: (item[0], item[1]))
+        for (_, _, record), (following, _, _) in itertools.pairwise(chain):
+            record.next_date = following
+
+
 def generate_council(
     *, council: Organisation, size: int, seed: int, progress: Callable[[int], None] | None = None
 ) -> dict[str, int]:
@@ -206,6 +223,8 @@ def generate_council(
             for model, objects in batch.rows.items():
                 for obj in objects:
                     obj.person_id = obj.person.pk
+                if issubclass(model, DatedRecord):
+                    _chain_new(objects)
                 insert_many(model, objects)
                 counts[model.__name__] = counts.get(model.__name__, 0) + len(objects)
         counts["YoungPerson"] = counts.get("YoungPerson", 0) + len(batch.people)

@@ -137,6 +137,22 @@ class HistoryRecord(TimeStampedModel):
         abstract = True
 
 
+class DatedRecord(HistoryRecord):
+    """A record dated on a day, where the latest one on or before a date is the one in force then.
+
+    ``next_date`` is the date of the young person's next current record of the same kind, in
+    order of date and then id (empty for the latest). So the record in force on a day ``d`` is
+    the one with ``date <= d < next_date``: a plain filter, which lets the indicators read a
+    whole nation's status on a date in one pass over the table rather than a lookup a young
+    person (ADR 13). ``people.services.history_chain`` keeps it, after every write.
+    """
+
+    next_date = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class Spell(HistoryRecord):
     """A status that holds from ``start`` to ``end`` inclusive (``end`` empty: still holds)."""
 
@@ -203,7 +219,7 @@ class AccommodationSpell(Spell):
         return codelists.accom_code(self.accommodation_type, self.suitable)
 
 
-class Contact(HistoryRecord):
+class Contact(DatedRecord):
     """A contact (or attempt) with the young person and whether the council is in touch."""
 
     class Method(models.TextChoices):
@@ -240,7 +256,7 @@ PASSPORT_TO_INDEPENDENCE = [
 ]
 
 
-class PathwayPlanReview(HistoryRecord):
+class PathwayPlanReview(DatedRecord):
     person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="pathway_reviews")
     date = models.DateField("date of review")
     next_due = models.DateField("next review due")
@@ -255,7 +271,7 @@ class PathwayPlanReview(HistoryRecord):
         return f"Pathway plan review on {self.date:%d/%m/%Y}"
 
 
-class PEP(HistoryRecord):
+class PEP(DatedRecord):
     """A personal education plan meeting, for young people looked after, to Year 13."""
 
     class Quality(models.TextChoices):

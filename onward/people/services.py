@@ -7,10 +7,12 @@ new record that supersedes the old, which is kept with the reason and who made i
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from onward.accounts.models import Organisation, Team, User
@@ -39,6 +41,8 @@ from onward.people.selectors import care_summary, plan_review_due
 Action = AuditEvent.Action
 SpellT = TypeVar("SpellT", bound=Spell)
 RecordT = TypeVar("RecordT", bound=HistoryRecord)
+CHAIN_BATCH = 2000  # young people a statement, within every database's limit on parameters
+Dated = Contact | PathwayPlanReview | PEP  # the DatedRecord models
 
 PERSON_FIELDS = (
     "child_id",
@@ -312,6 +316,8 @@ def _correct(model: type[RecordT], *, acting_user: User, record: RecordT, reason
     current.superseded_at = timezone.now()
     current.save(update_fields=["superseded_at", "updated_at"])
     corrected.save()
+    if issubclass(model, Contact | PathwayPlanReview | PEP):
+        history_chain(model=model, person_ids=[locked.pk])
     _audit(
         acting_user,
         Action.CHANGE,
@@ -366,8 +372,33 @@ def _add_event(model: type[RecordT], *, acting_user: User | None, person: YoungP
     record = model(person=locked, recorded_by=acting_user, **fields)
     record.full_clean(exclude=["person"])
     record.save()
+    if issubclass(model, Contact | PathwayPlanReview | PEP):
+        history_chain(model=model, person_ids=[locked.pk])
     _audit(acting_user, Action.CREATE, locked, record, diff({}, snapshot(record)))
     return record
+
+
+def history_chain(*, model: type[Dated], person_ids: Iterable[int] | None = None) -> int:
+    """Set ``next_date`` on the young people's records of ``model`` (everyone's with ``None``).
+
+    Each record gets the date of the person's next current (not superseded) record in order of
+    date and then id, or nothing for the latest. Every write of a dated record calls this in its
+    transaction; bulk inserts (the SSDA903 import) call it once for all the young people touched.
+    Returns the number of records updated.
+    """
+    following = (
+        model._default_manager.filter(person=OuterRef("person"), superseded_at__isnull=True)
+        .filter(Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk")))
+        .order_by("date", "pk")
+        .values("date")[:1]
+    )
+    if person_ids is None:
+        return model._default_manager.update(next_date=Subquery(following))
+    ids = sorted(set(person_ids))
+    return sum(
+        model._default_manager.filter(person_id__in=ids[i : i + CHAIN_BATCH]).update(next_date=Subquery(following))
+        for i in range(0, len(ids), CHAIN_BATCH)
+    )
 
 
 @transaction.atomic

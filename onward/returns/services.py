@@ -17,6 +17,7 @@ from onward.core import codelists
 from onward.core.bulk import insert_many
 from onward.people import categories
 from onward.people import selectors as people_selectors
+from onward.people import services as people_services
 from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
 from onward.returns import case_system, selectors, ssda903
 from onward.returns.models import ColumnMapping, ImportRun
@@ -529,6 +530,7 @@ def _apply_oc3(*, council: Organisation, plan: Plan, acting_user: User | None) -
                 )
             )
     insert_many(Contact, contacts)
+    people_services.history_chain(model=Contact, person_ids=[c.person.pk for c in contacts])
 
     _insert_spells(EETSpell, spells)
     _insert_spells(AccommodationSpell, stays)
@@ -653,8 +655,6 @@ def _apply_case_rows(
 ) -> tuple[int, list[dict[str, Any]]]:
     """Apply mapped rows through the register's own services; every refusal becomes a problem."""
     from django.core.exceptions import ValidationError
-
-    from onward.people import services as people_services
 
     people = {
         p.child_id.upper(): p

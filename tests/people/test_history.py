@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import functools
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from onward.audit.models import AuditEvent
 from onward.people import selectors, services
 from onward.people.categories import Category, birthday
-from onward.people.models import EETSpell
+from onward.people.models import Contact, EETSpell
+from tests.chains import assert_chained
 from tests.factories import CouncilFactory, UserFactory, YoungPersonFactory
 
 D = datetime.date
@@ -206,6 +209,42 @@ def test_contact_recording_says_whether_in_touch_and_a_death_ends_the_category(s
             method="phone",
             in_touch="YES",
         )
+
+
+def test_each_dated_record_knows_the_date_of_the_next_one(setting) -> None:
+    """Back-dated, same-day and corrected records keep the chain the indicators read: date, then id."""
+    adviser, person = setting
+    record = functools.partial(services.contact_record, acting_user=adviser, person=person, method="phone")
+    july = record(date=D(2024, 7, 1), in_touch="YES")
+    may = record(date=D(2024, 5, 1), in_touch="YES")
+    assert_chained(Contact)
+    may_again = record(date=D(2024, 5, 1), in_touch="NO")  # the same day, recorded later: it counts
+    july.refresh_from_db()
+    may.refresh_from_db()
+    may_again.refresh_from_db()
+    assert (may.next_date, may_again.next_date, july.next_date) == (D(2024, 5, 1), D(2024, 7, 1), None)
+    # No page corrects a contact yet; the engine every correction goes through keeps the chain too.
+    moved = services._correct(Contact, acting_user=adviser, record=july, reason="Wrong month", date=D(2024, 4, 1))
+    assert_chained(Contact)
+    assert Contact.objects.get(pk=moved.pk).next_date == D(2024, 5, 1)
+    for day in (D(2024, 3, 31), D(2024, 4, 1), D(2024, 4, 30), D(2024, 5, 1), D(2024, 7, 1), D(2025, 1, 1)):
+        in_force = Contact.objects.filter(
+            Q(next_date__isnull=True) | Q(next_date__gt=day), person=person, superseded_at__isnull=True, date__lte=day
+        )
+        assert list(in_force) == ([selectors.contact_on(person, day)] if selectors.contact_on(person, day) else [])
+    services.pathway_review_record(acting_user=adviser, person=person, date=D(2024, 6, 1))
+    services.pathway_review_record(acting_user=adviser, person=person, date=D(2024, 2, 1))
+    for school_year, day in ((13, D(2022, 3, 1)), (12, D(2021, 10, 1))):
+        services.pep_record(
+            acting_user=adviser,
+            person=person,
+            date=day,
+            school_year=school_year,
+            social_worker_attended=True,
+            quality="good",
+        )
+    assert_chained()
+    assert not AuditEvent.objects.filter(changes__has_key="next_date").exists()
 
 
 def test_pathway_reviews_are_due_within_6_months_and_overdue_after(setting) -> None:

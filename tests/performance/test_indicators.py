@@ -173,11 +173,14 @@ def test_a_condition_is_the_same_test_in_sql_and_in_python(cohort: cohorts.Cohor
         assert set(found) == expected, indicator.code
 
 
-def test_the_live_query_runs_without_jit_compilation_on_postgresql_and_as_is_elsewhere() -> None:
-    """On PostgreSQL the live query runs with JIT off (its compilation cost more than the query); other databases run it unchanged."""
+def test_the_live_query_runs_with_its_planner_settings_on_postgresql_and_as_is_elsewhere() -> None:
+    """On PostgreSQL the live query runs without JIT, with in-memory read costs and room to hash; elsewhere unchanged."""
     from django.db import connection
 
     found = selectors._run("SELECT 1 + %s", [1])
     assert found == [(2,)]
     if connection.vendor == "postgresql":
-        assert selectors._run("SELECT current_setting('jit')", []) == [("off",)]
+        settings = selectors._run(
+            "SELECT current_setting('jit'), current_setting('random_page_cost'), current_setting('work_mem')", []
+        )
+        assert settings == [("off", "1.1", "64MB")]

@@ -12,10 +12,12 @@ from onward.accounts.models import Organisation
 from onward.core import codelists
 from onward.people import categories
 from onward.people import selectors as people_selectors
+from onward.people import services as people_services
 from onward.people.models import PEP, AccommodationSpell, CareEpisode, Contact, EETSpell, PathwayPlanReview, YoungPerson
 from onward.performance import indicators, selectors
 from onward.performance.models import Method
 from onward.returns.selectors import build_return
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +125,60 @@ def test_every_live_indicator_matches_plain_python_over_the_same_records(generat
             YoungPerson.objects.filter(council=generated), day, indicators.numerator_condition(indicators.get(code))
         )
         assert set(ids) == expected.people, code
+
+
+def test_everyone_at_once_counts_each_council_as_it_counts_alone(generated: Organisation) -> None:
+    """Every council in one query (each history read whole) gives each council's own figures and facts."""
+    call_command("generate_cohort", "--council", "Second Council", "--size", "150", "--seed", "22")
+    second = Organisation.objects.get(name="Second Council")
+    day = _days()[1]
+    everyone = selectors.live_counts(YoungPerson.objects.all(), day)
+    assert len(everyone) == 2
+    facts = selectors.live_facts(YoungPerson.objects.all(), day)
+    seen: set[int] = set()
+    for council in (generated, second):
+        alone = selectors.live_counts(YoungPerson.objects.filter(council=council), day)
+        assert everyone[(str(council.pk), "")] == alone[(str(council.pk), "")]
+        own = selectors.live_facts(YoungPerson.objects.filter(council=council), day)
+        assert own and own == {pk: row for pk, row in facts.items() if pk in own}
+        seen |= set(own)
+    assert seen == set(facts)
+
+
+def test_live_facts_follow_back_dated_and_same_day_records(generated: Organisation) -> None:
+    """A record dated before the latest does not replace it; of two on one day the later recorded counts."""
+    day = _days()[0]
+    leavers = [
+        p for p in YoungPerson.objects.filter(council=generated) if (reference_facts(p, day) or {}).get("in_touch")
+    ][:3]
+    assert len(leavers) == 3
+    first, second, third = leavers
+    adviser = UserFactory(organisation=generated, roles=["personal_adviser"])
+    latest = people_selectors.contact_on(first, day)
+    assert latest is not None
+    back = latest.date - datetime.timedelta(days=1)
+    people_services.contact_record(acting_user=adviser, person=first, date=back, method="phone", in_touch="RHOM")
+    people_services.contact_record(acting_user=adviser, person=second, date=day, method="attempt", in_touch="NO")
+    review = people_selectors.pathway_review_on(third, day)
+    people_services.pathway_review_record(
+        acting_user=adviser, person=third, date=(review.date if review else day) - datetime.timedelta(days=30)
+    )
+    chosen = YoungPerson.objects.filter(pk__in=[p.pk for p in leavers])
+    facts = selectors.live_facts(chosen, day)
+    counted = selectors.live_counts(chosen, day)[(str(generated.pk), "")]
+    reference = indicators.figures_from_facts(
+        [(p.pk, f) for p in leavers if (f := reference_facts(p, day)) is not None], method=Method.SNAPSHOT, day=day
+    )
+    assert {c: (f.numerator, f.denominator) for c, f in counted.items()} == {
+        c: (f.numerator, f.denominator) for c, f in reference.items()
+    }
+    for person in leavers:
+        expected = reference_facts(person, day)
+        assert expected is not None
+        found = facts[person.pk]
+        assert {k: found[k] if isinstance(v, str) else int(found[k]) for k, v in expected.items()} == expected
+    assert facts[first.pk]["in_touch"] and facts[first.pk]["cl"]
+    assert not facts[second.pk]["in_touch"]
 
 
 def test_every_live_breakdown_matches_plain_python(generated: Organisation) -> None:

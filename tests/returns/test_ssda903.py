@@ -15,6 +15,7 @@ from onward.people.categories import birthday
 from onward.people.models import CareEpisode, Contact, EETSpell, YoungPerson
 from onward.returns import selectors, services, ssda903, validator
 from onward.returns.models import ImportRun
+from tests.chains import assert_chained
 from tests.factories import CouncilFactory, UserFactory, YoungPersonFactory
 
 YEAR = 2025
@@ -340,6 +341,7 @@ def test_round_trip_export_then_import_into_an_empty_council(council) -> None:
     run = _import(empty, exported.files())
     assert run.status == ImportRun.Status.PREVIEWED, run.problems
     services.ssda903_commit(acting_user=None, run=run)
+    assert_chained(Contact)
     again = selectors.build_return(council=empty, year=YEAR)
     assert again.oc3 == exported.oc3
     assert again.header == exported.header
