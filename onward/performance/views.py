@@ -486,7 +486,11 @@ def target_step_remove(request: HttpRequest, pk: int, step_pk: int) -> HttpRespo
     user: User = request.user  # type: ignore[assignment]
     target = access.access_target(user, pk)
     try:
-        services.target_step_remove(acting_user=user, target=target, step_id=step_pk)
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None  # a form from before the version was sent: the step's own id still decides
+    try:
+        services.target_step_remove(acting_user=user, target=target, step_id=step_pk, version=version)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

@@ -222,6 +222,29 @@ class TestTargetPages:
         assert "govuk-error-summary" in response.content.decode()
         assert not TargetStep.objects.exists()
 
+    def test_removing_a_step_from_a_stale_page_is_refused(self, world, signed_in) -> None:  # type: ignore[no-untyped-def]
+        """A step removed from a page someone else has since changed stays, with the reason shown."""
+        user = world["A"].users["performance_officer"]
+        client = signed_in(user)
+        target = Target.objects.create(council=world["A"].council, indicator="he_19_21")
+        step = services.target_step_add(
+            acting_user=user, target=target, by_date=datetime.date(2026, 4, 1), kind="absolute", value=D(9)
+        )
+        seen = Target.objects.get(pk=target.pk).version
+        page = client.get(reverse("performance:target-detail", args=[target.pk])).content.decode()
+        assert f'name="version" value="{seen}"' in page
+        remove = reverse("performance:target-step-remove", args=[target.pk, step.pk])
+        # Someone else adds a step in the meantime.
+        services.target_step_add(
+            acting_user=user, target=target, by_date=datetime.date(2027, 4, 1), kind="absolute", value=D(12)
+        )
+        response = client.post(remove, {"version": str(seen)}, follow=True)
+        assert TargetStep.objects.filter(pk=step.pk).exists()
+        assert "Someone else changed this target" in response.content.decode()
+        response = client.post(remove, {"version": str(seen + 1)}, follow=True)
+        assert not TargetStep.objects.filter(pk=step.pk).exists()
+        assert "Step removed" in response.content.decode()
+
     def test_another_councils_target_does_not_exist(self, world, signed_in) -> None:  # type: ignore[no-untyped-def]
         """A target of council A is not found by council B's performance officer."""
         target = Target.objects.create(council=world["A"].council, indicator="eet_19_21")
