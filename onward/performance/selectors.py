@@ -4,7 +4,7 @@ The live snapshot is one SQL statement in layers: ``p`` is the young people aged
 date, ``r`` adds each one's raw status on it (each history read once for everyone and joined on
 the young person: ADR 13), ``f`` turns it into the facts the indicator conditions use
 (``indicators.FACTS``), and the outer query counts every numerator and denominator at once with
-``SUM(CASE ...)`` (grouped by council or by a breakdown). The SQL is portable between SQLite (3.35
+``COUNT(*) FILTER (WHERE ...)`` (grouped by council or by a breakdown). The SQL is portable between SQLite (3.35
 or newer) and PostgreSQL.
 
 The return method reuses ``returns.selectors.build_return`` and counts in Python.
@@ -195,9 +195,15 @@ def _raw_sql(sql: _Sql, day: datetime.date) -> str:
             f"AND ({t}.{_q('end')} IS NULL OR {t}.{_q('end')} >= {d})"
         )
 
-    looked_after = (
-        f"SELECT DISTINCT c.{_q('person_id')} FROM {_table(CareEpisode)} c WHERE {sql.within_as('c')}"  # noqa: S608
-        f"{not_short_break('c')} AND c.{_q('start')} <= {d} AND (c.{_q('end')} IS NULL OR c.{_q('end')} > {d})"
+    # Looked after on the day: any episode covering it will do; the latest started is taken.
+    looked_after = _latest(
+        sql,
+        CareEpisode,
+        lambda t: (
+            f"{not_short_break(t)} AND {t}.{_q('start')} <= {d} AND ({t}.{_q('end')} IS NULL OR {t}.{_q('end')} > {d})"
+        ),
+        ["start", "id"],
+        [],
     )
     final = _latest(
         sql,
@@ -338,6 +344,11 @@ def _with(people: QuerySet[YoungPerson], day: datetime.date, sql: _Sql, *, reuse
     raw = _raw_sql(sql, day)
     facts = _facts_sql(sql, day)
     kept = "MATERIALIZED" if reused else "NOT MATERIALIZED"
+    if not reused and connection.vendor == "postgresql":
+        # Expanded into the counting query, each fact would be worked out again in every count that
+        # uses it (about 0.3 s over 250,000 young people); OFFSET 0 keeps ``f`` a subquery, worked
+        # out once a row, without materialising it (which would stop the parallel plan).
+        facts += " OFFSET 0"
     return f"{head}p AS NOT MATERIALIZED ({people_sql}), r AS NOT MATERIALIZED ({raw}), f AS {kept} ({facts}) "
 
 
@@ -392,14 +403,16 @@ def live_counts_many(
 
     The facts are worked out once (a materialised expression) and grouped once per dimension
     (``UNION ALL``), so the headline and every breakdown cost about as much as the headline alone.
+    Each figure is a ``COUNT(*) FILTER (WHERE ...)`` (SQLite 3.30 or newer): about a quarter quicker
+    than ``SUM(CASE ...)`` over everyone at national scale, since no value is made and added a row.
     """
     chosen = [indicators.get(c) for c in codes] if codes is not None else indicators.for_method(Method.SNAPSHOT)
     sql = _Sql()
     head = _with(people, day, sql, reused=len(dimensions) > 1)
     sums = []
     for indicator in chosen:
-        sums.append(f"SUM({_flag(_condition_sql(sql, indicators.numerator_condition(indicator)))})")
-        sums.append(f"SUM({_flag(_condition_sql(sql, indicator.denominator))})")
+        sums.append(f"COUNT(*) FILTER (WHERE {_condition_sql(sql, indicators.numerator_condition(indicator))})")
+        sums.append(f"COUNT(*) FILTER (WHERE {_condition_sql(sql, indicator.denominator)})")
     branches = []
     for dimension in dimensions:
         if dimension not in ("", *_DIMENSION_COLUMNS):
@@ -439,8 +452,8 @@ def live_counts_per_person(
 
     The database works out the facts once per young person (the costly part); Python then sorts
     each young person into every dimension's group at once. Many breakdowns of a large cohort (the
-    monthly snapshot of a national instance) are quicker this way than one ``SUM(CASE ...)`` pass
-    per breakdown in SQL.
+    monthly snapshot of a national instance) are quicker this way than one counting pass per
+    breakdown in SQL.
     """
     chosen = [indicators.get(c) for c in codes] if codes is not None else indicators.for_method(Method.SNAPSHOT)
     sql = _Sql()
