@@ -590,7 +590,7 @@ def return_rows(council: Organisation, day: datetime.date, *, built: dict[int, A
     start, _ = return_selectors.ssda903.collection_window(year)
     cache = built if built is not None else {}
     if year not in cache:
-        cache[year] = return_selectors.build_return(council=council, year=year)
+        cache[year] = return_selectors.build_return(council=council, year=year, birthday_cohort=True)
     the_return = cache[year]
     children = {row["CHILD"]: row for row in the_return.oc3}
     held: dict[str, tuple[YoungPerson | None, dict[str, str] | None]] = {c: (None, r) for c, r in children.items()}

@@ -72,6 +72,7 @@ def _spell_around(spells: list[Any], birthday: datetime.date) -> Any:
 
 
 CHUNK = 2000
+_STAMPS = ("created_at", "updated_at")
 
 
 class SpellRow(NamedTuple):
@@ -108,12 +109,13 @@ class Histories:
     contacts: list[ContactRow] = field(default_factory=list)
 
 
-def _people(council: Any, year: int) -> Iterator[tuple[YoungPerson, Histories]]:
+def _people(council: Any, year: int, *, oldest: int = 25) -> Iterator[tuple[YoungPerson, Histories]]:
     """The young people who could be in the year's return, with the histories it reads, in chunks.
 
     Only care leavers (by their care history, or by an imported return held as evidence) aged
-    17 to 25 at some time in the year are read, and of their histories only the records near
-    enough to the year to matter, as plain rows: memory stays bounded and a national export quick.
+    17 to ``oldest`` at some time in the year are read, and of their histories only the records
+    near enough to the year to matter, as plain rows: memory stays bounded and a national export
+    quick.
     """
     start, end = ssda903.collection_window(year)
     low, high = start - WINDOW_BEFORE, end + WINDOW_AFTER
@@ -122,7 +124,7 @@ def _people(council: Any, year: int) -> Iterator[tuple[YoungPerson, Histories]]:
         .filter(Q(eligible_from__isnull=False) | Q(recorded_care_leaver_from__isnull=False))
         .filter(
             date_of_birth__lte=people_selectors.years_before(end, 17),
-            date_of_birth__gt=people_selectors.years_before(start, 26),
+            date_of_birth__gt=people_selectors.years_before(start, oldest + 1),
         )
         .order_by("child_id")
         .values_list("pk", flat=True)
@@ -132,25 +134,34 @@ def _people(council: Any, year: int) -> Iterator[tuple[YoungPerson, Histories]]:
     for first in range(0, len(ids), CHUNK):
         chunk = ids[first : first + CHUNK]
         histories: dict[int, Histories] = {pk: Histories() for pk in chunk}
-        for episode in CareEpisode.objects.filter(person_id__in=chunk).order_by("start", "id"):
+        # The records' own timestamps are never read here, and are the costliest values to load.
+        for episode in CareEpisode.objects.filter(person_id__in=chunk).order_by("start", "id").defer(*_STAMPS):
             histories[episode.person_id].episodes.append(episode)
-        for person_id, *row in EETSpell.objects.filter(overlapping, person_id__in=chunk).values_list(
-            "person_id", "pk", "start", "end", "activity", "part_time"
+        # Each history in its own order (not the models' default, which sorts by the young person's
+        # name through a join): only the order within a young person's records matters here.
+        for person_id, *row in (
+            EETSpell.objects.filter(overlapping, person_id__in=chunk)
+            .order_by("person_id", "start", "id")
+            .values_list("person_id", "pk", "start", "end", "activity", "part_time")
         ):
             histories[person_id].eet.append(SpellRow(*row))  # type: ignore[arg-type]
-        for person_id, *row in AccommodationSpell.objects.filter(overlapping, person_id__in=chunk).values_list(
-            "person_id", "pk", "start", "end", "accommodation_type", "suitability"
+        for person_id, *row in (
+            AccommodationSpell.objects.filter(overlapping, person_id__in=chunk)
+            .order_by("person_id", "start", "id")
+            .values_list("person_id", "pk", "start", "end", "accommodation_type", "suitability")
         ):
             histories[person_id].stays.append(StayRow(*row))  # type: ignore[arg-type]
-        for person_id, *row in Contact.objects.filter(
-            current, person_id__in=chunk, date__gte=low, date__lte=high
-        ).values_list("person_id", "pk", "date", "in_touch"):
+        for person_id, *row in (
+            Contact.objects.filter(current, person_id__in=chunk, date__gte=low, date__lte=high)
+            .order_by("person_id", "date", "id")
+            .values_list("person_id", "pk", "date", "in_touch")
+        ):
             histories[person_id].contacts.append(ContactRow(*row))  # type: ignore[arg-type]
-        for person in YoungPerson.objects.filter(pk__in=chunk).order_by("child_id"):
+        for person in YoungPerson.objects.filter(pk__in=chunk).order_by("child_id").defer(*_STAMPS):
             yield person, histories[person.pk]
 
 
-def build_return(*, council: Any, year: int) -> Return:
+def build_return(*, council: Any, year: int, birthday_cohort: bool = False) -> Return:
     """The care leavers part of the return for ``year``: OC3, and header, episodes and UASC for them.
 
     Who is in OC3 (REFERENCE.md §1.5): care leavers (13 weeks looked after since the 14th
@@ -160,11 +171,15 @@ def build_return(*, council: Any, year: int) -> Return:
     1016), those who died in care, were adopted or whose care another council took over. Those
     who died after leaving or returned home for 6 months keep a row with ACTIV and ACCOM 0.
     A young person whose record is not complete enough is left out and named in ``issues``.
+
+    ``birthday_cohort`` reads only those young enough for a 17th to 21st birthday in the year (the
+    cohort the indicators count, and those just older), leaving out most 22 to 25 year olds: the
+    return is then partial, for counting, never for export.
     """
     start, end = ssda903.collection_window(year)
     result = Return(year=year, header=[], episodes=[], oc3=[], uasc=[], issues=[])
     today = timezone.localdate()
-    for person, histories in _people(council, year):
+    for person, histories in _people(council, year, oldest=21 if birthday_cohort else 25):
         episodes = histories.episodes
         summary = people_selectors.summary_for(
             person, [categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased) for e in episodes]

@@ -264,3 +264,24 @@ def test_counting_in_python_from_the_facts_agrees_with_counting_in_sql(generated
             assert {c: (f.numerator, f.denominator) for c, f in in_python[dimension][key].items()} == {
                 c: (f.numerator, f.denominator) for c, f in figures.items()
             }, (dimension, key)
+
+
+def test_the_birthday_cohort_return_holds_the_full_returns_rows_for_that_cohort(generated: Organisation) -> None:
+    """Built for counting, the return keeps every 17 to 21 birthday row and issue of the full return, and reads fewer."""
+    day = people_selectors.today()
+    year = indicators.collection_year(day)
+    start, end = datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)
+    full = build_return(council=generated, year=year)
+    cohort = build_return(council=generated, year=year, birthday_cohort=True)
+    born = dict(YoungPerson.objects.filter(council=generated).values_list("child_id", "date_of_birth"))
+
+    def in_cohort(child: str) -> bool:
+        return any(start <= categories.birthday(born[child], n) <= end for n in range(17, 22))
+
+    kept = [row for row in full.oc3 if in_cohort(row["CHILD"])]
+    assert len(kept) > 20
+    assert [row for row in cohort.oc3 if in_cohort(row["CHILD"])] == kept
+    assert len(cohort.oc3) < len(full.oc3)  # most 22 to 25 year olds in touch are not read
+    assert {(i.person.child_id, i.message) for i in cohort.issues if in_cohort(i.person.child_id)} == {
+        (i.person.child_id, i.message) for i in full.issues if in_cohort(i.person.child_id)
+    }
