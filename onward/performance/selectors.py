@@ -462,47 +462,19 @@ def live_counts_per_person(
     names = ["council_id", *columns, *indicators.FACTS]
     rows = _run(f"{head}SELECT {', '.join('f.' + n for n in names)} FROM f", sql.params)  # noqa: S608 - constants
     facts_from = 1 + len(columns)
-    masks: dict[tuple[Any, ...], int] = {}
-    tallies: Counter[tuple[str, str, str, int]] = Counter()
     positions = {column: 1 + i for i, column in enumerate(columns)}
+    tallies: dict[tuple[str, str, str], Counter[tuple[Any, ...]]] = defaultdict(Counter)
     for row in rows:
         key = tuple(row[facts_from:])
-        mask = masks.setdefault(key, len(masks))
         council = str(row[0])
         for dimension in dimensions:
             group = _group_value(dimension, row[positions[_DIMENSION_COLUMNS[dimension]]]) if dimension else ""
-            tallies[(dimension, council, group, mask)] += 1
-    meets: dict[int, list[tuple[bool, bool]]] = {}
-    for key, mask in masks.items():
-        facts = dict(zip(indicators.FACTS, key, strict=True))
-        meets[mask] = [
-            (
-                indicators.matches(facts, indicators.numerator_condition(indicator)),
-                indicators.matches(facts, indicator.denominator),
-            )
-            for indicator in chosen
-        ]
-    sums: dict[tuple[str, str, str], list[list[int]]] = {}
-    for (dimension, council, group, mask), count in tallies.items():
-        totals = sums.setdefault((dimension, council, group), [[0, 0] for _ in chosen])
-        for i, (numerator, denominator) in enumerate(meets[mask]):
-            if numerator:
-                totals[i][0] += count
-            if denominator:
-                totals[i][1] += count
+            tallies[(dimension, council, group)][key] += 1
     found: dict[str, dict[tuple[str, str], dict[str, Figure]]] = {d: {} for d in dimensions}
-    for (dimension, council, group), totals in sums.items():
-        found[dimension][(council, group)] = {
-            indicator.code: Figure(
-                code=indicator.code,
-                method=Method.SNAPSHOT,
-                day=day,
-                numerator=totals[i][0],
-                denominator=totals[i][1] if indicator.is_rate else None,
-                unit=indicator.unit,
-            )
-            for i, indicator in enumerate(chosen)
-        }
+    for (dimension, council, group), counts in tallies.items():
+        found[dimension][(council, group)] = indicators.figures_from_counts(
+            counts, method=Method.SNAPSHOT, day=day, codes=[i.code for i in chosen]
+        )
     return found
 
 
@@ -652,13 +624,13 @@ def return_counts(
 ) -> dict[str, dict[str, Figure]]:
     """The return method's indicators for a council on ``day``, per group."""
     rows = return_rows(council, day) if rows is None else rows
-    grouped: dict[str, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    grouped: dict[str, Counter[tuple[Any, ...]]] = defaultdict(Counter)
     for row in rows:
-        grouped[row.dimensions[group_by]].append((row.person_id, row.facts))
+        grouped[row.dimensions[group_by]][indicators.facts_key(row.facts)] += 1
     if group_by == "council" and not grouped:
-        grouped[str(council.pk)] = []
+        grouped[str(council.pk)] = Counter()
     return {
-        key: indicators.figures_from_facts(members, method=Method.RETURN, day=day) for key, members in grouped.items()
+        key: indicators.figures_from_counts(counts, method=Method.RETURN, day=day) for key, counts in grouped.items()
     }
 
 
