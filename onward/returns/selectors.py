@@ -75,6 +75,24 @@ CHUNK = 2000
 _STAMPS = ("created_at", "updated_at")
 
 
+class EpisodeRow(NamedTuple):
+    """A care episode as the return reads it (``CareEpisode``'s fields of the same names)."""
+
+    pk: int
+    start: datetime.date
+    end: datetime.date | None
+    reason_new_episode: str
+    legal_status: str
+    category_of_need: str
+    placement_type: str
+    placement_provider: str
+    reason_ceased: str
+    reason_place_change: str
+    home_postcode: str
+    placement_postcode: str
+    urn: str
+
+
 class SpellRow(NamedTuple):
     pk: int
     start: datetime.date
@@ -103,7 +121,7 @@ class ContactRow(NamedTuple):
 
 @dataclass
 class Histories:
-    episodes: list[CareEpisode] = field(default_factory=list)
+    episodes: list[EpisodeRow] = field(default_factory=list)
     eet: list[SpellRow] = field(default_factory=list)
     stays: list[StayRow] = field(default_factory=list)
     contacts: list[ContactRow] = field(default_factory=list)
@@ -134,9 +152,12 @@ def _people(council: Any, year: int, *, oldest: int = 25) -> Iterator[tuple[Youn
     for first in range(0, len(ids), CHUNK):
         chunk = ids[first : first + CHUNK]
         histories: dict[int, Histories] = {pk: Histories() for pk in chunk}
-        # The records' own timestamps are never read here, and are the costliest values to load.
-        for episode in CareEpisode.objects.filter(person_id__in=chunk).order_by("start", "id").defer(*_STAMPS):
-            histories[episode.person_id].episodes.append(episode)
+        for person_id, *row in (
+            CareEpisode.objects.filter(person_id__in=chunk)
+            .order_by("start", "id")
+            .values_list("person_id", *EpisodeRow._fields)
+        ):
+            histories[person_id].episodes.append(EpisodeRow(*row))
         # Each history in its own order (not the models' default, which sorts by the young person's
         # name through a join): only the order within a young person's records matters here.
         for person_id, *row in (
@@ -157,6 +178,7 @@ def _people(council: Any, year: int, *, oldest: int = 25) -> Iterator[tuple[Youn
             .values_list("person_id", "pk", "date", "in_touch")
         ):
             histories[person_id].contacts.append(ContactRow(*row))  # type: ignore[arg-type]
+        # The records' own timestamps are never read here, and are the costliest values to load.
         for person in YoungPerson.objects.filter(pk__in=chunk).order_by("child_id").defer(*_STAMPS):
             yield person, histories[person.pk]
 
@@ -337,7 +359,7 @@ def _status_row(
     return {**row, "IN_TOUCH": in_touch, "ACTIV": activ, "ACCOM": accom}
 
 
-def _looked_after_gaps(person: YoungPerson, in_year: list[CareEpisode], year: int) -> str:
+def _looked_after_gaps(person: YoungPerson, in_year: list[EpisodeRow], year: int) -> str:
     """What the return needs for a young person looked after in the year that the record lacks."""
     if not in_year:
         return ""
