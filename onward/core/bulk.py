@@ -1,18 +1,21 @@
-"""Fast inserts of many new rows, for imports and the cohort generator.
+"""Fast inserts of many new rows, for imports, the cohort generator and the monthly snapshots.
 
 Django's ``bulk_create`` prepares every value of every row through the field machinery, which
 dominates the time of a large import. ``insert_many`` uses PostgreSQL's COPY there, and on other
 databases prepares only the values that need it (datetimes, JSON) and sends the rest as they are,
 in batches with ``executemany``. The objects get no primary keys; callers look them up afterwards
-by a natural key.
+by a natural key. ``insert_values`` does the same from plain mappings of field names to values,
+for callers that would otherwise make hundreds of thousands of model objects only to write them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.utils import timezone
 
 _PLAIN = (
     models.CharField,
@@ -24,47 +27,77 @@ _PLAIN = (
 )
 
 
+def _fields(model: type[models.Model]) -> list[Any]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
 def insert_many(model: type[models.Model], objects: Sequence[models.Model], *, batch_size: int = 5000) -> None:
+    """Insert ``objects`` (new, unsaved) in bulk; they get no primary keys."""
     if not objects:
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = _fields(model)
     for field in fields:
         if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
             for obj in objects:
                 field.pre_save(obj, add=True)
+    attnames = [f.attname for f in fields]
+    _write(model, fields, ([getattr(obj, name) for name in attnames] for obj in objects), batch_size)
+
+
+def insert_values(model: type[models.Model], rows: Iterable[Mapping[str, Any]], *, batch_size: int = 5000) -> None:
+    """Insert one row of ``model`` per mapping of field names (attnames, like ``council_id``) to values.
+
+    A field a mapping leaves out takes the value a new model object would have (its default, or
+    empty text), and ``auto_now`` and ``auto_now_add`` fields the time of the call; leaving out a
+    field that has none of these is a mistake (``KeyError``). Values are not
+    validated: the caller builds them from checked data.
+    """
+    fields = _fields(model)
+    now = timezone.now()
+    fallback: dict[str, Any] = {}
+    for field in fields:
+        if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+            fallback[field.attname] = now
+        elif field.has_default() or field.null or field.empty_strings_allowed:
+            fallback[field.attname] = field.get_default()  # as a new model object would have it
+
+    def values(row: Mapping[str, Any]) -> list[Any]:
+        return [row[f.attname] if f.attname in row else fallback[f.attname] for f in fields]
+
+    _write(model, fields, (values(row) for row in rows), batch_size)
+
+
+def _write(model: type[models.Model], fields: list[Any], rows: Iterable[list[Any]], batch_size: int) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    if connection.vendor == "postgresql":
+        _copy(table, columns, fields, rows)
+        return
     plain = [
         isinstance(f, _PLAIN) and not isinstance(f, models.DateTimeField) and not isinstance(f, models.JSONField)
         for f in fields
     ]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
-    attnames = [f.attname for f in fields]
-    if connection.vendor == "postgresql":
-        _copy(model, fields, attnames, objects)
-        return
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
     with connection.cursor() as cursor:
-        for start in range(0, len(objects), batch_size):
-            rows: list[list[Any]] = []
-            for obj in objects[start : start + batch_size]:
-                values = [getattr(obj, name) for name in attnames]
-                for i, field in enumerate(fields):
-                    if not plain[i] and values[i] is not None:
-                        values[i] = field.get_db_prep_save(values[i], connection)
-                rows.append(values)
-            cursor.executemany(sql, rows)
+        batch: list[list[Any]] = []
+        for values in rows:
+            for i, field in enumerate(fields):
+                if not plain[i] and values[i] is not None:
+                    values[i] = field.get_db_prep_save(values[i], connection)
+            batch.append(values)
+            if len(batch) >= batch_size:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
-def _copy(model: type[models.Model], fields: list[Any], attnames: list[str], objects: Sequence[models.Model]) -> None:
+def _copy(table: str, columns: str, fields: list[Any], rows: Iterable[list[Any]]) -> None:
     """PostgreSQL's COPY: the fastest way in, many times quicker than INSERT for large batches."""
-    import json
-
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
     json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for obj in objects:
-            values = [getattr(obj, name) for name in attnames]
+        for values in rows:
             for i in json_columns:
                 values[i] = json.dumps(values[i])
             copy.write_row(values)
