@@ -106,8 +106,10 @@ def _drill(day: datetime.date, method: str, code: str, *, by: str = "", value: s
 def _context(request: HttpRequest) -> dict[str, Any]:
     user = _user(request)
     council = access.own_council(user)
-    form = FiguresForm(request.GET or None)
-    day, method, by = choices(form, people_selectors.today())
+    today = people_selectors.today()
+    # Unchosen, the form shows what the page counts: today, by the live snapshot, by team.
+    form = FiguresForm(request.GET or None, initial={"date": today, "method": Method.SNAPSHOT, "by": "team"})
+    day, method, by = choices(form, today)
     return {
         "user": user,
         "council": council,

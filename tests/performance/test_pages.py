@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from onward.audit.models import AuditEvent
+from onward.people import selectors as people_selectors
 from onward.people.models import YoungPerson
 from onward.performance import display, indicators, services
 from onward.performance.forms import query
@@ -140,6 +141,17 @@ def test_a_date_that_is_not_real_gets_a_clear_message_and_todays_figures(tenant:
     assert "There is a problem" in page
     assert "Date must be a real date" in page
     assert 'value="31"' in page  # what was typed is kept
+
+
+def test_the_dashboard_shows_the_date_method_and_breakdown_it_counts_by(tenant: Tenant, signed_in: Any) -> None:
+    """Opened without a choice, the form holds today's date, the live snapshot and team, as the figures do."""
+    client = signed_in(tenant.users["performance_officer"])
+    today = people_selectors.today()
+    page = client.get(reverse("performance:dashboard")).content.decode()
+    for name, value in (("date_0", today.day), ("date_1", today.month), ("date_2", today.year)):
+        assert re.search(rf'name="{name}"[^>]*value="{value}"', page), name
+    assert re.search(r'<option value="snapshot" selected>', page)
+    assert re.search(r'<option value="team" selected>', page)
 
 
 def test_charts_are_accessible_svg_without_script_and_with_the_nonce(tenant: Tenant, signed_in: Any) -> None:
