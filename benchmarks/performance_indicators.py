@@ -11,7 +11,8 @@ dashboard is served in-process by Django's test client (the whole request: middl
 view's queries and the page), signed in as a performance officer of ``National 001``, with the
 last 12 month ends stored as snapshots (as the monthly job keeps them), live figures for the
 chosen date. "Every council at once" is measured two ways: the headline figures of all 125
-councils computed live in one query, and read from the month's stored snapshot. The monthly
+councils computed live in one query (the median of 5 runs), and read from the month's stored
+snapshot. The monthly
 snapshot is timed for the live method (headline and every breakdown) and, separately, for the
 statutory return method (which builds each council's return). Results go to benchmarks/results/.
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -139,6 +141,11 @@ def main() -> int:
         lambda: services.snapshot_take(councils=councils, month_end=month_end, methods=[Method.RETURN]), 1
     )[0]
 
+    # The snapshots just replaced a month's rows: settle the table as autovacuum would, so that its
+    # work does not share the two cores with the timings below.
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {IndicatorSnapshot._meta.db_table}")
+
     # One council's dashboard, its trend from stored month ends.
     for end in indicators.month_ends_before(day, 12)[:-1]:
         if not IndicatorSnapshot.objects.filter(council=council, month_end=end).exists():
@@ -156,13 +163,13 @@ def main() -> int:
     council_count = timed(lambda: plain_count("WHERE council_id = %s", (council.pk,)), REQUESTS)
 
     # Every council at once: live in one query, and from the month's stored snapshot.
-    every_live = timed(lambda: selectors.live_counts(YoungPerson.objects.all(), day), 3)
+    every_live = timed(lambda: selectors.live_counts(YoungPerson.objects.all(), day), 5)
     every_stored = timed(
         lambda: list(IndicatorSnapshot.objects.filter(month_end=month_end, method=Method.SNAPSHOT, breakdown="")), 5
     )
 
     dashboard_p95 = percentile(dashboard, 95)
-    every_live_s = min(every_live)
+    every_live_s = statistics.median(every_live)
     every_stored_s = max(every_stored)
     plain_all_s = min(count_all)
     result = {
@@ -182,7 +189,8 @@ def main() -> int:
             "ratio_to_plain_count": round(dashboard_p95 / max(percentile(council_count, 95), 0.001), 1),
         },
         "every_council_headline": {
-            "live_seconds": round(every_live_s, 2),
+            "live_seconds": round(every_live_s, 2),  # the median of 5
+            "live_seconds_fastest": round(min(every_live), 2),
             "from_stored_snapshot_seconds": round(every_stored_s, 3),
             "plain_count_seconds": round(plain_all_s, 3),
             "live_ratio_to_plain_count": round(every_live_s / plain_all_s, 1),

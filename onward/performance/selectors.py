@@ -144,21 +144,29 @@ def _table(model: type[Any]) -> str:
 
 
 def _latest(
-    sql: _Sql, model: type[Any], where: Callable[[str], str], keys: Sequence[str], columns: Sequence[str]
+    sql: _Sql,
+    model: type[Any],
+    where: Callable[[str], str],
+    keys: Sequence[str],
+    columns: Sequence[str],
+    *,
+    only: str = "",
 ) -> str:
     """Each young person's one row of ``model`` meeting ``where``: the one with the highest ``keys``.
 
     Written as "no other such row of theirs is later" (an anti-join), which the database runs as
     one hashed pass shared between its parallel workers, where sorting or numbering each young
     person's rows would be done whole in every worker. ``where`` gives the condition for a table
-    alias. Only the young people asked about are read (``_Sql.within_as``).
+    alias. Only the young people asked about are read (``_Sql.within_as``). With ``only`` (a
+    condition on alias ``s``), just the young people whose latest row also meets it are returned:
+    when that is rare, the few rows are checked one by one for a later one, not every row.
     """
     later = f"n.{_q(keys[-1])} > s.{_q(keys[-1])}"
     for key in reversed(keys[:-1]):
         later = f"n.{_q(key)} > s.{_q(key)} OR (n.{_q(key)} = s.{_q(key)} AND ({later}))"
     chosen = ", ".join(f"s.{_q(c)}" for c in ["person_id", *columns])
     return (
-        f"SELECT {chosen} FROM {_table(model)} s WHERE {sql.within_as('s')}{where('s')} "  # noqa: S608
+        f"SELECT {chosen} FROM {_table(model)} s WHERE {sql.within_as('s')}{where('s')}{only} "  # noqa: S608
         f"AND NOT EXISTS (SELECT 1 FROM {_table(model)} n WHERE n.{_q('person_id')} = s.{_q('person_id')} "
         f"AND {where('n')} AND ({later}))"
     )
@@ -205,12 +213,15 @@ def _raw_sql(sql: _Sql, day: datetime.date) -> str:
         ["start", "id"],
         [],
     )
+    # The latest care episode ended by the day matters only when its reason excludes the young
+    # person (died, care transferred, adopted): only those few are looked for.
     final = _latest(
         sql,
         CareEpisode,
         lambda t: f"{not_short_break(t)} AND {t}.{_q('end')} <= {d}",
         ["end", "start", "id"],
         ["reason_ceased"],
+        only=f" AND s.{_q('reason_ceased')} IN {sql.in_(EXCLUDING_REASONS)}",
     )
     activity = _latest(sql, EETSpell, covering, ["start", "id"], ["activity"])
     stay = _latest(sql, AccommodationSpell, covering, ["start", "id"], ["suitability", "accommodation_type"])
@@ -228,7 +239,7 @@ def _raw_sql(sql: _Sql, day: datetime.date) -> str:
         f"p.date_of_birth <= {sql.p(years_before(august, 16))} AND p.date_of_birth > {sql.p(years_before(august, 18))}"
     )
     return (
-        "SELECT p.*, la.person_id AS pf_looked_after, fr.reason_ceased AS pf_final_reason, "  # noqa: S608 - constants
+        "SELECT p.*, la.person_id AS pf_looked_after, fr.reason_ceased AS pf_excluding_reason, "  # noqa: S608 - constants
         "e.activity AS pf_activity, c.date AS pf_contact_date, c.in_touch AS pf_in_touch, "
         "pr.next_due AS pf_plan_due, s.suitability AS pf_suitability, s.accommodation_type AS pf_accommodation_type, "
         # The PEP is read only in Years 12 and 13.
@@ -259,7 +270,7 @@ def _facts_sql(sql: _Sql, day: datetime.date) -> str:
     in_touch_code = "r.pf_in_touch"
     excluded = (
         f"((r.died_on IS NOT NULL AND r.died_on <= {sql.p(day)})"
-        f" OR (NOT {looked_after} AND COALESCE(r.pf_final_reason, '') IN {sql.in_(EXCLUDING_REASONS)})"
+        f" OR (NOT {looked_after} AND r.pf_excluding_reason IS NOT NULL)"
         f" OR COALESCE({in_touch_code}, '') IN {sql.in_(EXCLUDING_IN_TOUCH)})"
     )
     in_scope = f"({qualified} AND NOT {excluded})"

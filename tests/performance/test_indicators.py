@@ -184,3 +184,28 @@ def test_the_live_query_runs_with_its_planner_settings_on_postgresql_and_as_is_e
             "SELECT current_setting('jit'), current_setting('random_page_cost'), current_setting('work_mem')", []
         )
         assert settings == [("off", "1.1", "64MB")]
+
+
+def test_only_the_latest_care_episode_ended_decides_an_exclusion() -> None:
+    """Care transferred, then back in care and left again: counted. Left, then back and transferred: excluded."""
+    council = CouncilFactory(name="Returning Council")
+    back_again = cohorts.care_leaver(council, 20, left_at=16.5, reason="E3")
+    cohorts.care(
+        back_again, cohorts.birthday(back_again.date_of_birth, 17), cohorts.birthday(back_again.date_of_birth, 18), "E8"
+    )
+    transferred_later = cohorts.care_leaver(council, 20, left_at=16.5, reason="E8")
+    cohorts.care(
+        transferred_later,
+        cohorts.birthday(transferred_later.date_of_birth, 17),
+        cohorts.birthday(transferred_later.date_of_birth, 18),
+        "E3",
+    )
+    still_transferred = cohorts.care_leaver(council, 20, left_at=18, reason="E3")
+    for person in (back_again, transferred_later, still_transferred):
+        cohorts.status(person, activity="further_education")
+    facts = selectors.live_facts(council.young_people.all(), DAY)
+    assert facts[back_again.pk]["cl"] == 1
+    assert facts[transferred_later.pk]["cl"] == 0
+    assert facts[still_transferred.pk]["cl"] == 0
+    figure = selectors.headline(council, DAY, Method.SNAPSHOT)["eet_19_21"]
+    assert (figure.numerator, figure.denominator) == (1, 1)
