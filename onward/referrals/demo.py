@@ -11,6 +11,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from onward.accounts import access
 from onward.accounts import services as account_services
 from onward.accounts.models import Organisation, Partnership, User
 from onward.people.models import YoungPerson
@@ -317,3 +318,20 @@ def load_referrals_demo(council: Organisation) -> None:
             services.referral_triage(
                 acting_user=triage, referral=referral, decision="refer", services=list(chosen), version=referral.version
             )
+    _college_sends_its_list(council)
+
+
+def _college_sends_its_list(council: Organisation) -> None:
+    """Wexbridge College sends back its roll: the young people referred to it, on roll, and a row it must check."""
+    college = User.objects.filter(organisation__name="Wexbridge College", groups__name="partner_provider").first()
+    if college is None:
+        return
+    sends = access.sends_received_by(college).filter(referral__council=council).select_related("referral__person")
+    rows = [f"{s.referral.person.legal_name},{s.referral.person.date_of_birth:%d/%m/%Y},on roll" for s in sends]
+    if not rows:
+        return
+    rows.append("Jordan Example,14/02/2006,left")  # not referred to the college: left for it to check
+    content = ("name,date of birth,status\n" + "\n".join(rows) + "\n").encode()
+    services.partner_list_match(
+        acting_user=college, name="wexbridge-college-roll.csv", content=content, council=council
+    )

@@ -247,3 +247,13 @@ class PartnerListReturn(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} list of {self.created_at:%d/%m/%Y}"
+
+    @property
+    def on_roll(self) -> int:
+        """How many young people the list matched as on roll."""
+        return sum(1 for row in self.matched if row.get("status") == "on roll")
+
+    @property
+    def left(self) -> int:
+        """How many young people the list matched as having left."""
+        return sum(1 for row in self.matched if row.get("status") == "left")

@@ -1,4 +1,4 @@
-"""Reads for referrals: the directory with its filters, suggested services, the triage queue."""
+"""Reads for referrals: the directory with its filters, suggested services, the triage queue, partners' lists."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from onward.people.categories import CARE_LEAVER_CATEGORIES, age_on
 from onward.people.selectors import category_of
-from onward.referrals.models import Event, Feedback, Referral, Send, Service
+from onward.referrals.models import Event, Feedback, PartnerListReturn, Referral, Send, Service
 
 
 def active_on(services: QuerySet[Service], day: datetime.date) -> QuerySet[Service]:
@@ -222,3 +223,59 @@ def tasks_for(user: Any, referrals: QuerySet[Referral], received: QuerySet[Send]
                 )
             )
     return tasks
+
+
+# Lists sent back by partners ----------------------------------------------------------------------
+
+
+def latest_partner_lists(council: Any, organisation_ids: Any = None) -> list[PartnerListReturn]:
+    """Each partner's latest list sent back to ``council`` (of ``organisation_ids`` only, if given), by name.
+
+    One query, whatever the number of partners or of lists each has sent.
+    """
+    lists = PartnerListReturn.objects.filter(council=council)
+    if organisation_ids is not None:
+        lists = lists.filter(organisation_id__in=organisation_ids)
+    latest = lists.order_by().values("organisation_id").annotate(latest=Max("id")).values("latest")
+    return list(
+        PartnerListReturn.objects.filter(pk__in=Subquery(latest))
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ListWord:
+    """What a partner's latest list says of one young person referred to it."""
+
+    organisation: str
+    sent_on: datetime.date
+    status: str  # "on roll", "left", or "" when they are not on the list
+
+    @property
+    def text(self) -> str:
+        when = f"{self.sent_on.day} {self.sent_on:%b %Y}"
+        if not self.status:
+            return f"Not on {self.organisation}'s list of {when}"
+        return f"{self.status.capitalize()}, says {self.organisation}'s list of {when}"
+
+
+def partner_list_words(referral: Referral, sends: list[Send]) -> dict[int, ListWord]:
+    """For each of ``sends`` (with ``service`` loaded), what its partner's latest list says, by send id.
+
+    A send whose partner has sent back no list for the council has no entry.
+    """
+    providers = {send.service.provider_id for send in sends}
+    if not providers:
+        return {}
+    lists = {found.organisation_id: found for found in latest_partner_lists(referral.council, providers)}
+    words = {}
+    for send in sends:
+        found = lists.get(send.service.provider_id)
+        if found is None:
+            continue
+        status = next((str(row.get("status", "")) for row in found.matched if row.get("send") == send.pk), "")
+        words[send.pk] = ListWord(
+            organisation=found.organisation.name, sent_on=timezone.localdate(found.created_at), status=status
+        )
+    return words

@@ -507,7 +507,8 @@ def partner_list_match(
     """Match a partner's own list (name, date of birth, status) against the young people sent to it.
 
     Only young people whose consent covers the partner can match; every other row is unmatched,
-    for review. Nothing about a young person is changed: the adviser sees the result. A partner
+    for review. Nothing about a young person is changed: the council sees what the latest list says
+    of each young person on their referral, and the counts on referral monitoring. A partner
     working with several councils says which council's referrals the list answers (``council``);
     only that council's young people can match, and the result is that council's.
     """

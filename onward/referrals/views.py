@@ -197,6 +197,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "The start is now in the young person's EET history")
             return redirect("referrals:referral-detail", pk=referral.pk)
     sends = list(referral.sends.select_related("service__provider").order_by("created_at"))
+    words = selectors.partner_list_words(referral, sends)
     return render(
         request,
         "referrals/referral_detail.html",
@@ -205,6 +206,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consent": referral.consent,
             "shared": dict(SHARED_FIELDS),
             "sends": sends,
+            "send_rows": [(send, words.get(send.pk)) for send in sends],
             "events": referral.events.select_related("actor", "send__service"),
             "triage_form": triage_form,
             "withdraw_form": withdraw_form if can_withdraw else None,
@@ -316,6 +318,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             "feedback": Feedback.objects.filter(
                 service__in=access.services_visible_to(user), person__council=council
             ).select_related("service")[:50],
+            "partner_lists": selectors.latest_partner_lists(council),
         },
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -382,19 +383,26 @@ def test_a_partner_downloads_its_list_and_matches_its_own(world, signed_in) -> N
     ]
 
 
-def test_a_partner_serving_two_councils_says_which_council_its_list_answers(world, signed_in) -> None:
-    """With referrals from two councils, the partner picks the council; only its young people match, in its trail."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def _partner_serving_both(world):  # type: ignore[no-untyped-def]
+    """Council A's partner also works with council B and receives B's referral, with consent."""
     from onward.accounts.models import Partnership
-    from onward.audit.models import AuditEvent
-    from onward.referrals.models import PartnerListReturn
 
     a, b = world["A"], world["B"]
     Partnership.objects.create(council=b.council, partner=a.partner)
     b.service.provider = a.partner
     b.service.save()
     b.referral.consent.organisations.set([a.partner])
+    return a, b
+
+
+def test_a_partner_serving_two_councils_says_which_council_its_list_answers(world, signed_in) -> None:
+    """With referrals from two councils, the partner picks the council; only its young people match, in its trail."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from onward.audit.models import AuditEvent
+    from onward.referrals.models import PartnerListReturn
+
+    a, b = _partner_serving_both(world)
     client = signed_in(a.users["partner_provider"])
     client.get(reverse("referrals:partner-list"), {"download": "csv"})
     assert set(
@@ -477,3 +485,51 @@ def test_a_partner_adds_a_progress_note_kept_in_the_history(world, signed_in) ->
     assert a.referral.events.filter(send=a.send, note="Came to the taster session").exists()
     a.send.refresh_from_db()
     assert a.send.status == Send.Status.SENT
+
+
+def test_the_council_sees_what_a_partners_latest_list_says(world, signed_in) -> None:
+    """On the referral, the partner's latest list says on roll, then not on it; monitoring counts each partner's latest list."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    a = world["A"]
+    person = a.person
+    partner = signed_in(a.users["partner_provider"])
+    on_roll = f"name,date of birth,status\n{person.legal_name},{person.date_of_birth:%d/%m/%Y},on roll\nSam Nobody,01/01/2004,left\n"
+    partner.post(reverse("referrals:partner-list"), {"upload": SimpleUploadedFile("roll.csv", on_roll.encode())})
+    staff = signed_in(a.users["team_manager"])
+    page = staff.get(reverse("referrals:referral-detail", args=[a.referral.pk])).content.decode()
+    today = timezone.localdate()
+    assert f"On roll, says {a.partner.name}&#x27;s list of {today.day} {today:%b %Y}" in page
+    monitoring = staff.get(reverse("referrals:monitoring")).content.decode()
+    assert "Lists sent back by partners" in monitoring
+    assert re.search(rf"{re.escape(a.partner.name)}</td>.*?>1</td>.*?>0</td>.*?>1</td>", monitoring, re.S)
+
+    without = "name,date of birth,status\nSam Nobody,01/01/2004,left\n"
+    partner = signed_in(a.users["partner_provider"])  # one test client: sign in again as each user
+    partner.post(reverse("referrals:partner-list"), {"upload": SimpleUploadedFile("roll.csv", without.encode())})
+    staff = signed_in(a.users["team_manager"])
+    page = staff.get(reverse("referrals:referral-detail", args=[a.referral.pk])).content.decode()
+    assert f"Not on {a.partner.name}&#x27;s list of" in page
+    assert "On roll, says" not in page
+
+
+def test_a_partners_list_for_one_council_says_nothing_on_anothers_referrals(world, signed_in) -> None:
+    """A partner serving two councils sends its list to one: the other council's referral and monitoring show nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    a, b = _partner_serving_both(world)
+    partner = signed_in(a.users["partner_provider"])
+    text = f"name,date of birth,status\n{a.person.legal_name},{a.person.date_of_birth:%d/%m/%Y},on roll\n"
+    partner.post(
+        reverse("referrals:partner-list"),
+        {"council": a.council.pk, "upload": SimpleUploadedFile("roll.csv", text.encode())},
+    )
+    assert (
+        "On roll, says"
+        in signed_in(a.users["team_manager"])
+        .get(reverse("referrals:referral-detail", args=[a.referral.pk]))
+        .content.decode()
+    )
+    other = signed_in(b.users["team_manager"])
+    assert "says" not in other.get(reverse("referrals:referral-detail", args=[b.referral.pk])).content.decode()
+    assert "Lists sent back by partners" not in other.get(reverse("referrals:monitoring")).content.decode()
