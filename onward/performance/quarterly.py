@@ -296,8 +296,9 @@ def document(quarterly: QuarterlyReport) -> report.Document:
     doc.paragraph(
         "Figures are counted from the register as at each date for care leavers aged 16 to 25, after the national "
         "exclusions. As in the national statistics, numbers are rounded to the nearest 10 and percentages to whole "
-        "numbers, so a total need not equal the sum of the rows above it; 'c' marks a figure withheld because it is made from 5 young people or fewer, 'k' a percentage "
-        "below 0.5, and 'z' a figure that cannot be worked out because nobody was counted."
+        "numbers, so a total need not equal the sum of the rows above it; 'c' marks a figure withheld because it "
+        "is made from 5 young people or fewer, 'k' a percentage below 0.5, and 'z' a figure that cannot be worked "
+        "out because nobody was counted."
     )
     doc.paragraph(
         f"National figures: {benchmarks.national_source_text()}; the latest year published on the quarter's end. "

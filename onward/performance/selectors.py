@@ -4,8 +4,8 @@ The live snapshot is one SQL statement in layers: ``p`` is the young people aged
 date, ``r`` adds each one's raw status on it (each history read once for everyone and joined on
 the young person: ADR 13), ``f`` turns it into the facts the indicator conditions use
 (``indicators.FACTS``), and the outer query counts every numerator and denominator at once with
-``COUNT(*) FILTER (WHERE ...)`` (grouped by council or by a breakdown). The SQL is portable between SQLite (3.35
-or newer) and PostgreSQL.
+``COUNT(*) FILTER (WHERE ...)`` (grouped by council or by a breakdown). The SQL is portable between
+SQLite (3.35 or newer) and PostgreSQL.
 
 The return method reuses ``returns.selectors.build_return`` and counts in Python.
 """

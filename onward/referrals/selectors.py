@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from onward.accounts.models import Organisation
 from onward.people.categories import CARE_LEAVER_CATEGORIES, age_on
 from onward.people.selectors import category_of
 from onward.referrals.models import Event, Feedback, PartnerListReturn, Referral, Send, Service
@@ -228,7 +230,9 @@ def tasks_for(user: Any, referrals: QuerySet[Referral], received: QuerySet[Send]
 # Lists sent back by partners ----------------------------------------------------------------------
 
 
-def latest_partner_lists(council: Any, organisation_ids: Any = None) -> list[PartnerListReturn]:
+def latest_partner_lists(
+    council: Organisation, organisation_ids: Iterable[int] | None = None
+) -> list[PartnerListReturn]:
     """Each partner's latest list sent back to ``council`` (of ``organisation_ids`` only, if given), by name.
 
     One query, whatever the number of partners or of lists each has sent.

@@ -300,7 +300,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.is_council_staff or not user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)):
         raise PermissionDenied
-    council = access.council_of(user)
+    council = access.own_council(user)
     today = timezone.localdate()
     referrals = Referral.objects.filter(council=council)
     sends = Send.objects.filter(referral__council=council)

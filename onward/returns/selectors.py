@@ -72,7 +72,6 @@ def _spell_around(spells: list[Any], birthday: datetime.date) -> Any:
 
 
 CHUNK = 2000
-_STAMPS = ("created_at", "updated_at")
 
 
 class EpisodeRow(NamedTuple):
@@ -179,7 +178,7 @@ def _people(council: Any, year: int, *, oldest: int = 25) -> Iterator[tuple[Youn
         ):
             histories[person_id].contacts.append(ContactRow(*row))  # type: ignore[arg-type]
         # The records' own timestamps are never read here, and are the costliest values to load.
-        for person in YoungPerson.objects.filter(pk__in=chunk).order_by("child_id").defer(*_STAMPS):
+        for person in YoungPerson.objects.filter(pk__in=chunk).order_by("child_id").defer("created_at", "updated_at"):
             yield person, histories[person.pk]
 
 
