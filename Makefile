@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903 bench
+.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903 bench machine-test machine-demo machine-bench
 
 prerequisites:
 	@command -v $(PYTHON) >/dev/null || { echo "Onward needs Python 3.11 or newer: install python3 (with venv and pip)."; exit 1; }
@@ -40,12 +40,21 @@ onward/static/vendor/.built: node_modules/.installed scripts/build-assets.mjs $(
 
 assets: onward/static/vendor/.built
 
+# Machine packages (Debian or Ubuntu), installed before a target starts, never half-way through:
+# as root with apt-get, else with `sudo -n`; otherwise the target stops with the command to run.
+machine-test:
+	@bash scripts/machine-packages.sh test
+machine-demo:
+	@bash scripts/machine-packages.sh demo
+machine-bench:
+	@bash scripts/machine-packages.sh bench
+
 migrate: install assets
 	$(PY) manage.py migrate --no-input -v0
 
 # The demo runs with two-factor sign-in off so that the printed sign-ins work at once.
 demo: export ONWARD_REQUIRE_2FA := false
-demo: migrate
+demo: machine-demo migrate
 	$(PY) manage.py load_demo
 	@echo "Onward is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	@$(PY) manage.py db_worker >/dev/null 2>&1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -63,9 +72,13 @@ docs: install
 
 # The Department for Education's SSDA903 rules pin old pandas and numpy: they live in their own
 # environment and run in a subprocess (onward/returns/validator.py).
+# Its pinned pandas 1.5.3 has wheels for Python 3.8 to 3.11 only: on a newer python3, point
+# VALIDATOR_PYTHON at a 3.11 (the check runs before anything is installed).
 VALIDATOR_VENV := .venv-903
+VALIDATOR_PYTHON ?= $(PYTHON)
 $(VALIDATOR_VENV)/.installed: requirements-903.txt | prerequisites
-	@test -x $(VALIDATOR_VENV)/bin/python || $(PYTHON) -m venv $(VALIDATOR_VENV)
+	@$(VALIDATOR_PYTHON) -c 'import sys; sys.exit(0 if (3, 8) <= sys.version_info[:2] <= (3, 11) else 1)' || { echo "The SSDA903 rules (pandas 1.5.3) need Python 3.8 to 3.11; $(VALIDATOR_PYTHON) is $$($(VALIDATOR_PYTHON) --version). Install python3.11 and run: make validator-env VALIDATOR_PYTHON=python3.11"; exit 1; }
+	@test -x $(VALIDATOR_VENV)/bin/python || $(VALIDATOR_PYTHON) -m venv $(VALIDATOR_VENV)
 	$(VALIDATOR_VENV)/bin/pip install --quiet -r requirements-903.txt
 	@touch $@
 
@@ -80,8 +93,7 @@ check-903: migrate validator-env
 # Benchmarks (results in benchmarks/results/): PostgreSQL on 127.0.0.1:5432 and wrk are needed;
 # the first run generates the national-scale data set (250,000 young people) into onward_bench.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onward_bench
-bench: install-dev assets validator-env
-	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+bench: machine-bench install-dev assets validator-env
 	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'onward_bench'" | grep -q 1 || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE onward_bench"
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/web_pages.py
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/ssda903_export.py
@@ -91,10 +103,10 @@ bench: install-dev assets validator-env
 
 # The suite runs on two processes (pytest-xdist); PYTEST_WORKERS=0 runs it in one.
 PYTEST_WORKERS ?= 2
-pytest: install-dev assets validator-env
+pytest: machine-test install-dev assets validator-env
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: machine-test lint typecheck pytest
 
 clean:
 	rm -rf $(VENV) $(VALIDATOR_VENV) node_modules onward/static/vendor staticfiles

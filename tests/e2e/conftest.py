@@ -28,7 +28,7 @@ AXE_SOURCE = Path(settings.BASE_DIR, "node_modules", "axe-core", "axe.min.js")
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail("The browser tests need Chromium: apt-get install chromium (.ci/run does this).")
+        pytest.fail("The browser tests need Chromium: make test installs it (scripts/machine-packages.sh test).")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
