@@ -10,6 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "onward", "static", "vendor");
 mkdirSync(join(out, "css"), { recursive: true });
 mkdirSync(join(out, "js"), { recursive: true });
+mkdirSync(join(out, "images"), { recursive: true });
 
 const result = sass.compile(join(root, "assets", "scss", "onward.scss"), {
   loadPaths: [join(root, "node_modules")],
@@ -20,6 +21,12 @@ const result = sass.compile(join(root, "assets", "scss", "onward.scss"), {
 writeFileSync(join(out, "css", "onward.css"), result.css);
 
 const govuk = join(root, "node_modules", "govuk-frontend", "dist", "govuk");
+// The compiled stylesheet refers to some of GOV.UK Frontend's images (the footer's crest, which
+// Onward's own footer never shows). Copy exactly those, or collectstatic's manifest cannot be
+// built; no other GOV.UK image (crown, favicons) is served by a council's service.
+for (const [, name] of result.css.matchAll(/url\("?\/static\/vendor\/images\/([\w.-]+)"?\)/g)) {
+  copyFileSync(join(govuk, "assets", "images", name), join(out, "images", name));
+}
 copyFileSync(join(govuk, "govuk-frontend.min.js"), join(out, "js", "govuk-frontend.min.js"));
 copyFileSync(join(root, "node_modules", "axe-core", "axe.min.js"), join(out, "js", "axe.min.js"));
 for (const name of readdirSync(join(root, "assets", "js"))) {

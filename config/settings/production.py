@@ -19,3 +19,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Preloading HSTS is for a council's whole domain, decided by whoever runs it, not by Onward.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
