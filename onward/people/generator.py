@@ -539,6 +539,30 @@ def _contacts(batch: Batch, rng: random.Random, person: YoungPerson, today: date
                 recorded_by=staff.recorder,
             )
         )
+    _birthday_contacts(batch, person, before=start, staff=staff)
+
+
+def _birthday_contacts(batch: Batch, person: YoungPerson, *, before: datetime.date, staff: Staff) -> None:
+    """A contact in the weeks before each 17th to 21st birthday older than the regular contacts.
+
+    The SSDA903 return describes a care leaver around each of those birthdays, so past years'
+    returns need a contact there as a real record would have. A generator of its own, seeded by
+    the young person, leaves the main sequence (and so everything else generated) as it was.
+    """
+    rng = random.Random(f"birthday-contacts-{person.child_id}")  # noqa: S311 - synthetic data
+    for age in range(17, 22):
+        day = categories.birthday(person.date_of_birth, age) - _days(rng, 0, 60)
+        if day >= before:
+            break
+        batch.add(
+            Contact(
+                person=person,
+                date=day,
+                method=rng.choice(["in_person", "phone", "message"]),
+                in_touch=rng.choices(["YES", "NO", "REFU"], weights=[94, 4, 2])[0],
+                recorded_by=staff.recorder,
+            )
+        )
 
 
 def _reviews(batch: Batch, rng: random.Random, person: YoungPerson, today: datetime.date, staff: Staff) -> None:

@@ -1,4 +1,9 @@
-"""Export a council's return and run the Department's rules over it. Exit status 0 only if no errors."""
+"""Export a council's return and run the Department's rules over it.
+
+Exit status 0 only if the rules find no errors AND nobody in scope for the year was left out of
+OC3: a return that leaves young people out (or is empty) is not a passing return, however clean
+the rows it does hold.
+"""
 
 from __future__ import annotations
 
@@ -35,5 +40,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  rule {flagged['code']} ({flagged['table']}, child {flagged['child']}): {flagged['description']}"
             )
-        if checked.errors:
+        if result.issues:
+            self.stdout.write(
+                f"{len(result.issues)} young people in scope for {options['year']} are left out of OC3 "
+                "until their records are complete:"
+            )
+            for issue in result.issues:
+                self.stdout.write(f"  child {issue.person.child_id}: {issue.message}")
+        if not result.oc3 and not result.issues:
+            self.stdout.write(f"Nobody is in scope for {options['year']}: no care leaver had a birthday to report.")
+        if checked.errors or result.issues:
             sys.exit(1)
