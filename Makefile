@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903 bench machine-test machine-demo machine-bench
+.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903 bench prod-check machine-test machine-demo machine-bench
 
 prerequisites:
 	@command -v $(PYTHON) >/dev/null || { echo "Onward needs Python 3.11 or newer: install python3 (with venv and pip)."; exit 1; }
@@ -89,6 +89,12 @@ COUNCIL ?= Wexbridge City Council
 check-903: migrate validator-env
 	ONWARD_REQUIRE_2FA=false $(PY) manage.py load_demo --quiet
 	$(PY) manage.py check_ssda903 --council "$(COUNCIL)" --year $(YEAR)
+
+# Onward as a council runs it: production settings, collectstatic, check --deploy, gunicorn from
+# deploy/gunicorn.conf.py on a fresh PostgreSQL database (127.0.0.1:5432); every role signs in and
+# fetches every page of its navigation (scripts/prod_check.py). CI runs it.
+prod-check: install assets
+	PGOPTIONS=--client-min-messages=warning $(PY) scripts/prod_check.py
 
 # Benchmarks (results in benchmarks/results/): PostgreSQL on 127.0.0.1:5432 and wrk are needed;
 # the first run generates the national-scale data set (250,000 young people) into onward_bench.

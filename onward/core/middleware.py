@@ -17,4 +17,6 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         finally:
             request_context.end(token)
+        # The same id as the request's log lines, for the access log and anyone reporting a fault.
+        response["X-Request-ID"] = request.onward_context.request_id  # type: ignore[attr-defined]
         return response

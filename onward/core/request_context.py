@@ -6,6 +6,7 @@ Set by :class:`onward.core.middleware.RequestContextMiddleware`; empty outside a
 
 from __future__ import annotations
 
+import re
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ class RequestContext:
     ip_address: str | None
     path: str
 
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 _current: ContextVar[RequestContext | None] = ContextVar("onward_request_context", default=None)
 
@@ -39,9 +42,14 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _given_id(value: str) -> str:
+    """A request id set by the proxy in front, if it looks like one (it is echoed and logged)."""
+    return value if REQUEST_ID.fullmatch(value) else ""
+
+
 def begin(request: HttpRequest) -> object:
     context = RequestContext(
-        request_id=request.headers.get("X-Request-Id") or uuid.uuid4().hex,
+        request_id=_given_id(request.headers.get("X-Request-Id", "")) or uuid.uuid4().hex,
         ip_address=client_ip(request),
         path=request.path,
     )
