@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
+from onward.core import bulk
 from onward.core.bulk import insert_values
+from onward.people.generator import generate_council
+from onward.people.models import Contact, EETSpell
 from onward.performance.models import IndicatorSnapshot
 from tests.factories import CouncilFactory
 
@@ -48,3 +51,35 @@ def test_a_value_with_no_default_cannot_be_left_out() -> None:
     with pytest.raises(KeyError), transaction.atomic():
         insert_values(IndicatorSnapshot, [{"council_id": council.pk, "indicator": "x", "method": "snapshot"}])
     assert not IndicatorSnapshot.objects.exists()
+
+
+def _planner_rows(model: type[models.Model]) -> int | None:
+    """The number of rows the database's planner statistics give the table (None: never analysed)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            (tuples,) = cursor.fetchone()
+            return None if tuples < 0 else round(tuples)
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return None
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        found = cursor.fetchone()
+        return None if found is None else int(found[0].split()[0])
+
+
+def test_generating_a_cohort_leaves_the_planner_statistics_current() -> None:
+    """A bulk load ends with ANALYZE of the large tables it filled, so the planner knows their size."""
+    council = CouncilFactory()
+    generate_council(council=council, size=250, seed=4)
+    contacts = Contact.objects.count()
+    assert contacts >= bulk.ANALYZE_AFTER_ROWS
+    assert _planner_rows(Contact) == contacts
+
+
+def test_a_small_load_leaves_the_statistics_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    analysed: list[str] = []
+    monkeypatch.setattr(bulk, "analyze", lambda *tables: analysed.extend(m.__name__ for m in tables))
+    bulk.analyze_loaded({Contact: bulk.ANALYZE_AFTER_ROWS, EETSpell: bulk.ANALYZE_AFTER_ROWS - 1})
+    assert analysed == ["Contact"]

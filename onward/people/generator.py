@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from faker import Faker
 
@@ -26,7 +26,7 @@ from onward.accounts.models import Organisation, Team, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
 from onward.core import codelists
-from onward.core.bulk import insert_many
+from onward.core.bulk import analyze_loaded, insert_many
 from onward.people import categories
 from onward.people.models import (
     PEP,
@@ -206,6 +206,7 @@ def generate_council(
     with transaction.atomic():
         staff = _staff(council, fake, size)
     counts: dict[str, int] = {}
+    written: dict[type[models.Model], int] = {}
     prefix = f"{seed % 1000:03d}"
     for start in range(0, size, CHUNK):
         batch = Batch()
@@ -227,9 +228,12 @@ def generate_council(
                     _chain_new(objects)
                 insert_many(model, objects)
                 counts[model.__name__] = counts.get(model.__name__, 0) + len(objects)
+                written[model] = written.get(model, 0) + len(objects)
         counts["YoungPerson"] = counts.get("YoungPerson", 0) + len(batch.people)
+        written[YoungPerson] = written.get(YoungPerson, 0) + len(batch.people)
         if progress:
             progress(min(size, start + CHUNK))
+    analyze_loaded(written)
     with transaction.atomic():
         audit_record(
             actor=None,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from onward.accounts.models import Organisation, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
-from onward.core.bulk import insert_values
+from onward.core.bulk import analyze_loaded, insert_values
 from onward.core.concurrency import lock_for_change
 from onward.people.models import YoungPerson
 from onward.performance import benchmarks, indicators, quarterly, report, selectors
@@ -87,6 +87,7 @@ def snapshot_take(
     with transaction.atomic():
         IndicatorSnapshot.objects.filter(council_id__in=ids, month_end=month_end, method__in=methods).delete()
         insert_values(IndicatorSnapshot, rows)
+        analyze_loaded({IndicatorSnapshot: len(rows)})
         for council in councils:
             audit_record(
                 actor=acting_user,

@@ -14,7 +14,7 @@ from onward.accounts.models import Organisation, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
 from onward.core import codelists
-from onward.core.bulk import insert_many
+from onward.core.bulk import analyze_loaded, insert_many
 from onward.people import categories
 from onward.people import selectors as people_selectors
 from onward.people import services as people_services
@@ -443,6 +443,16 @@ def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_use
                 )
         YoungPerson.objects.bulk_update(people, ["recorded_care_leaver_from"], batch_size=500)
         refresh_summaries(people)
+    # An OC3 row adds at most a contact, an EET spell and a stay.
+    analyze_loaded(
+        {
+            YoungPerson: len(plan.new_people),
+            CareEpisode: len(plan.new_episodes),
+            Contact: len(plan.oc3),
+            EETSpell: len(plan.oc3),
+            AccommodationSpell: len(plan.oc3),
+        }
+    )
     run.status = ImportRun.Status.COMMITTED
     run.committed_at = now
     run.progress = 100
