@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903 bench prod-check machine-test machine-demo machine-bench
+.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903 bench prod-check lock machine-test machine-demo machine-bench
 
 prerequisites:
 	@command -v $(PYTHON) >/dev/null || { echo "Onward needs Python 3.11 or newer: install python3 (with venv and pip)."; exit 1; }
@@ -26,6 +26,14 @@ $(VENV)/.runtime: requirements.txt | prerequisites
 $(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
 	$(PIP) install --quiet -r requirements-dev.txt
 	@touch $@
+
+# requirements.txt and requirements-dev.txt are locks: every package pinned with its hashes, made
+# by pip-tools from requirements.in and requirements-dev.in (the packages Onward names itself).
+# Change a .in file, run `make lock`, and commit all four.
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: install-dev
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
