@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "onward.core.middleware.UploadErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
