@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 
 from django.core.paginator import Paginator
@@ -17,6 +16,7 @@ from onward.audit.forms import AuditFilterForm
 from onward.audit.models import AuditEvent
 from onward.audit.selectors import audit_event_list
 from onward.audit.services import audit_record
+from onward.core import exports
 
 
 @require_safe
@@ -34,11 +34,6 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "audit/event_list.html",
         {"form": form, "page": page, "query": query.urlencode(), "can_export": user.can(Perm.EXPORT_AUDIT)},
     )
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 @require_safe
@@ -61,27 +56,20 @@ def event_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
             object_type="audit.AuditEvent",
             summary=f"Exported {len(events)} audit entries (filters: {request.GET.urlencode() or 'none'})",
         )
-    writer = csv.writer(_Echo())
     header = ["time", "user", "action", "record type", "record id", "record", "summary", "changes", "ip address"]
-
-    def rows():  # type: ignore[no-untyped-def]
-        yield writer.writerow(header)
-        for event in events:
-            yield writer.writerow(
-                [
-                    timezone.localtime(event.occurred_at).isoformat(),
-                    event.actor_email,
-                    event.get_action_display(),
-                    event.object_type,
-                    event.object_id,
-                    event.object_repr,
-                    event.summary,
-                    json.dumps(event.changes, sort_keys=True),
-                    event.ip_address or "",
-                ]
-            )
-
+    rows = (
+        [
+            timezone.localtime(event.occurred_at).isoformat(),
+            event.actor_email,
+            event.get_action_display(),
+            event.object_type,
+            event.object_id,
+            event.object_repr,
+            event.summary,
+            json.dumps(event.changes, sort_keys=True),
+            event.ip_address or "",
+        ]
+        for event in events
+    )
     stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
-    return response
+    return exports.csv_streaming_response(f"audit-trail-{stamp}.csv", rows, header=header)

@@ -1,8 +1,16 @@
+import logging
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.response import HttpResponseBase
+from django.urls import get_resolver
 
 from onward.core import request_context
+from onward.core.logging import describe_files, error_class, error_outline
+
+logger = logging.getLogger(__name__)
 
 
 class RequestContextMiddleware:
@@ -20,3 +28,73 @@ class RequestContextMiddleware:
         # The same id as the request's log lines, for the access log and anyone reporting a fault.
         response["X-Request-ID"] = request.onward_context.request_id  # type: ignore[attr-defined]
         return response
+
+
+class NoStoreMiddleware:
+    """Says ``Cache-Control: no-store`` on every response to a signed-in user and on every download.
+
+    Anything a signed-in user is sent may hold personal data (a page, a refusal naming a record, a
+    CSV), so no browser or proxy may keep a copy. Public pages for anonymous visitors and static
+    files (served before this middleware) may still be cached.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or response.get("Content-Disposition", "").startswith("attachment"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+# Errors Django answers itself with a 4xx page; their messages are the service's own wording.
+_CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
+
+
+class UploadErrorMiddleware:
+    """Logs an error raised while handling uploaded files by the files' names and sizes and the error's class.
+
+    Django would log the error with its traceback, and an error's message can quote what the files
+    hold (PostgreSQL quotes the statement that failed, values and all). Instead this logs
+    :func:`onward.core.logging.error_outline` (where it happened, the classes, no messages) and
+    answers with the error page, as Django would.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, _CLIENT_ERRORS):
+            return None
+        files = _uploaded_files(request)
+        if not files:
+            return None
+        logger.error(
+            "An upload failed with %s: %s",
+            error_class(exception),
+            describe_files(files),
+            extra={
+                "error_class": error_class(exception),
+                "uploads": [{"name": name, "size": size} for name, size in files],
+                "error_outline": error_outline(exception),
+            },
+        )
+        handler = get_resolver().resolve_error_handler(500)
+        response: HttpResponse = handler(request)
+        return response
+
+
+def _uploaded_files(request: HttpRequest) -> list[tuple[str, int]]:
+    """The name and size of each file uploaded with the request (none if it was not a multipart POST)."""
+    if request.method != "POST" or request.content_type != "multipart/form-data":
+        return []
+    try:
+        return [(item.name or "", item.size or 0) for key in request.FILES for item in request.FILES.getlist(key)]
+    except Exception:  # a body that cannot be read has no files to name
+        return []

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +21,7 @@ from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_list, audit_record, audit_view
+from onward.core import exports
 from onward.core.forms_errors import apply_validation_error
 from onward.people import forms, selectors, services
 from onward.people.categories import CATEGORY_LABELS, Category, age_on, entitlement
@@ -204,29 +203,10 @@ def caseload_export(request: HttpRequest, file_format: str) -> HttpResponse:
             object_type="people.YoungPerson",
             summary=f"Exported {len(rows)} young people as {file_format.upper()} ({_describe_filters(request)})",
         )
-    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    filename = f"young-people-{timezone.localtime():%Y-%m-%d-%H%M}.{file_format}"
     if file_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
-        for row in rows:
-            writer.writerow([v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else v for v in row])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Young people")
-        sheet.append(EXPORT_COLUMNS)
-        for row in rows:
-            sheet.append(row)
-        out = io.BytesIO()
-        book.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="young-people-{stamp}.{file_format}"'
-    return response
+        return exports.csv_response(filename, rows, header=EXPORT_COLUMNS)
+    return exports.xlsx_response(filename, [exports.Sheet("Young people", rows, header=EXPORT_COLUMNS)])
 
 
 def neet_cohort(request: HttpRequest) -> HttpResponse:

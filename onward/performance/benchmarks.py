@@ -33,15 +33,15 @@ NEIGHBOURS_NAMES = frozenset({"statistical neighbours", "statistical neighbour",
 REGION_NAMES = frozenset({"region", "regional"})
 EARLIEST_YEAR = 2000
 
-EXAMPLE_CSV = """year,la_code,la_name,comparator,indicator,value
-2025,E06000001,Northwick,statistical neighbours,eet_19_21,56
-2025,E06000002,Southmere,statistical neighbours,eet_19_21,51
-2025,E06000003,Eastbrook,region,eet_19_21,58
-2025,E06000001,Northwick,statistical neighbours,neet_19_21,38
-2025,E06000002,Southmere,statistical neighbours,neet_19_21,42
-2025,E06000003,Eastbrook,region,neet_19_21,35
-"""
-"""A downloadable example (invented authority names and codes)."""
+EXAMPLE_ROWS: tuple[tuple[int | str, ...], ...] = (
+    (2025, "E06000001", "Northwick", "statistical neighbours", "eet_19_21", 56),
+    (2025, "E06000002", "Southmere", "statistical neighbours", "eet_19_21", 51),
+    (2025, "E06000003", "Eastbrook", "region", "eet_19_21", 58),
+    (2025, "E06000001", "Northwick", "statistical neighbours", "neet_19_21", 38),
+    (2025, "E06000002", "Southmere", "statistical neighbours", "neet_19_21", 42),
+    (2025, "E06000003", "Eastbrook", "region", "neet_19_21", 35),
+)
+"""A downloadable example in the columns of :data:`CSV_COLUMNS` (invented authority names and codes)."""
 
 
 # National figures --------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from onward.core import exports
+
 Cell = str | int | float | None
 
 
@@ -178,35 +180,28 @@ def to_docx(document: Document) -> bytes:
 
 
 def to_xlsx(document: Document) -> bytes:
-    """The document's tables as a workbook: a contents sheet, then one sheet per table with a bold header."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """The document's tables as a workbook: a contents sheet, then one sheet per table with a bold header.
 
-    workbook = Workbook()
-    contents = workbook.active
-    contents.title = "Contents"  # type: ignore[union-attr]
-    contents.append([document.title])  # type: ignore[union-attr]
-    if document.subtitle:
-        contents.append([document.subtitle])  # type: ignore[union-attr]
-    contents.append([])  # type: ignore[union-attr]
-    contents.append(["Sheet", "Table"])  # type: ignore[union-attr]
+    Written by ``onward.core.exports``, so no text (a council's name, a label) can run as a formula.
+    """
     taken = {"contents"}
-    for table in document.tables:
-        name = table.sheet_name(taken)
-        contents.append([name, table.caption])  # type: ignore[union-attr]
-        sheet = workbook.create_sheet(name)
-        sheet.append(list(table.header))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for values in table.rows:
-            sheet.append([_cell_value(v) for v in values])
-        sheet.freeze_panes = "A2"
+    tables = [(table.sheet_name(taken), table) for table in document.tables]
+    contents: list[list[Cell]] = [[document.title]]
+    if document.subtitle:
+        contents.append([document.subtitle])
+    contents += [[], ["Sheet", "Table"]]
+    contents += [[name, table.caption] for name, table in tables]
     if document.footer:
-        contents.append([])  # type: ignore[union-attr]
-        contents.append([document.footer])  # type: ignore[union-attr]
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        contents += [[], [document.footer]]
+    return exports.xlsx_bytes(
+        [
+            exports.Sheet("Contents", contents),
+            *(
+                exports.Sheet(name, [[_cell_value(v) for v in values] for values in table.rows], header=table.header)
+                for name, table in tables
+            ),
+        ]
+    )
 
 
 def _cell_value(value: Cell) -> Cell:

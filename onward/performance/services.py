@@ -14,6 +14,7 @@ from django.utils import timezone
 from onward.accounts.models import Organisation, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
+from onward.core import exports
 from onward.core.bulk import analyze_loaded, insert_values
 from onward.core.concurrency import lock_for_change
 from onward.people.models import YoungPerson
@@ -304,7 +305,7 @@ def target_step_remove(*, acting_user: User | None, target: Target, step_id: int
 EXPORT_FORMATS: dict[str, tuple[str, Callable[[report.Document], bytes]]] = {
     "pdf": ("application/pdf", report.to_pdf),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", report.to_docx),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report.to_xlsx),
+    "xlsx": (exports.XLSX_CONTENT_TYPE, report.to_xlsx),
 }
 
 

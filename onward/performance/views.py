@@ -19,6 +19,7 @@ from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.services import audit_list
+from onward.core import exports
 from onward.core.codelists import EETActivity
 from onward.core.forms_errors import apply_validation_error
 from onward.people import selectors as people_selectors
@@ -530,9 +531,7 @@ def benchmark_upload(request: HttpRequest) -> HttpResponse:
 @require_safe
 @access.require_perm(Perm.MANAGE_TARGETS)
 def benchmark_example(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(benchmarks.EXAMPLE_CSV, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="benchmark-example.csv"'
-    return response
+    return exports.csv_response("benchmark-example.csv", benchmarks.EXAMPLE_ROWS, header=benchmarks.CSV_COLUMNS)
 
 
 @require_safe

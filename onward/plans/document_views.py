@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
+from onward.core import exports
 from onward.core.forms_errors import apply_validation_error
 from onward.plans import document_forms, documents, interchange, selectors, services
 from onward.plans.models import Plan, ReviewRound
@@ -20,15 +21,13 @@ from onward.plans.models import Plan, ReviewRound
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    "xlsx": exports.XLSX_CONTENT_TYPE,
+    "csv": exports.CSV_CONTENT_TYPE,
 }
 
 
 def _attachment(content: bytes, file_format: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.attachment(content, content_type=CONTENT_TYPES[file_format], filename=filename)
 
 
 def _document(request: HttpRequest, plan: Plan, review_round: ReviewRound | None, file_format: str) -> HttpResponse:

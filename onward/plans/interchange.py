@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from onward.core import exports
 from onward.plans.schemes import Scheme
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -195,7 +196,7 @@ def read_table(name: str, content: bytes) -> list[tuple[int, list[str]]]:
         except csv.Error:
             raise UnreadableFile("The selected file could not be read as a CSV file") from None
     rows = [
-        (number, [_unguard(c.strip()) for c in row])
+        (number, [exports.unguard(c.strip()) for c in row])
         for number, row in enumerate(raw, start=1)
         if any(c.strip() for c in row)
     ]
@@ -206,19 +207,6 @@ def read_table(name: str, content: bytes) -> list[tuple[int, list[str]]]:
     if len(rows) > MAX_ROWS + 1:
         raise UnreadableFile(f"The selected file must have at most {MAX_ROWS} items")
     return rows
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _unguard(text: str) -> str:
-    """Undo the apostrophe the CSV export puts before text a spreadsheet would take for a formula."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
-
-
-def _guard(text: str) -> str:
-    """Text that starts like a formula gets an apostrophe in a CSV, so a spreadsheet shows it, not runs it."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _lines(text: str) -> list[str]:
@@ -419,44 +407,17 @@ def notes_rows(scheme: Scheme | None) -> list[list[str]]:
 
 
 def to_csv(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header())
-    writer.writerows([[_guard(value) for value in row] for row in rows])
-    return buffer.getvalue().encode("utf-8-sig")
+    """The header and a row per item, marked as UTF-8 for Excel; text that could start a formula guarded."""
+    return exports.csv_bytes(rows, header=header(), bom=True)
 
 
 def to_xlsx(rows: list[list[str]], *, scheme: Scheme | None) -> bytes:
     """An Items sheet (header row, frozen, then one row per item) and a Notes sheet explaining each column."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Items"  # type: ignore[union-attr]
-    sheet.append(header())  # type: ignore[union-attr]
-    for cell in sheet[1]:  # type: ignore[index]
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)  # type: ignore[union-attr]
-        for cell in sheet[sheet.max_row]:  # type: ignore[index, union-attr]
-            cell.data_type = "s"  # text, never a formula, whatever it starts with
-    sheet.freeze_panes = "A2"  # type: ignore[union-attr]
-    for index, column in enumerate(COLUMNS):
-        letter = sheet.cell(row=1, column=index + 1).column_letter  # type: ignore[union-attr]
-        sheet.column_dimensions[letter].width = 40 if column.max_length is None else 20  # type: ignore[union-attr]
-    for row_cells in sheet.iter_rows(min_row=2):  # type: ignore[union-attr]
-        for cell in row_cells:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.number_format = "@"
-    notes = book.create_sheet("Notes")
-    for row in notes_rows(scheme):
-        notes.append(row)
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
-    notes.column_dimensions["A"].width = 24
-    notes.column_dimensions["B"].width = 10
-    notes.column_dimensions["C"].width = 110
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    widths = [40.0 if column.max_length is None else 20.0 for column in COLUMNS]
+    notes = notes_rows(scheme)
+    return exports.xlsx_bytes(
+        [
+            exports.Sheet("Items", rows, header=header(), widths=widths, wrap=True, text_format=True),
+            exports.Sheet("Notes", notes[1:], header=notes[0], widths=[24, 10, 110], freeze_header=False),
+        ]
+    )

@@ -283,3 +283,19 @@ def partner_list_words(referral: Referral, sends: list[Send]) -> dict[int, ListW
             organisation=found.organisation.name, sent_on=timezone.localdate(found.created_at), status=status
         )
     return words
+
+
+PARTNER_LIST_COLUMNS = ("name", "date of birth", "service", "status")
+
+
+def partner_list_rows(sends: Iterable[Send]) -> list[list[Any]]:
+    """The partner's download: one row per referral received (name, date of birth, service, status)."""
+    return [
+        [
+            send.referral.person.display_name,
+            send.referral.person.date_of_birth,
+            send.service.name,
+            send.get_status_display(),
+        ]
+        for send in sends
+    ]

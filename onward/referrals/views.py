@@ -13,6 +13,7 @@ from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.services import audit_view
+from onward.core import exports
 from onward.core.forms_errors import apply_validation_error
 from onward.people import selectors as people_selectors
 from onward.people.models import YoungPerson
@@ -349,27 +350,12 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     sends = access.sends_received_by(user).order_by("referral__person__legal_family_name")
     if request.GET.get("download") == "csv":
-        import csv
-        import io
-
         from django.db import transaction
 
         from onward.audit.models import AuditEvent
         from onward.audit.services import audit_record
 
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["name", "date of birth", "service", "status"])
         rows = list(sends)
-        for send in rows:
-            writer.writerow(
-                [
-                    send.referral.person.display_name,
-                    send.referral.person.date_of_birth.strftime("%d/%m/%Y"),
-                    send.service.name,
-                    send.get_status_display(),
-                ]
-            )
         # One audit entry for each council whose young people are in the list, in that council's trail.
         per_council: dict[int, tuple[Organisation, int]] = {}
         for send in rows:
@@ -385,9 +371,9 @@ def partner_list(request: HttpRequest) -> HttpResponse:
                     object_type="referrals.Send",
                     summary=f"{user.organisation.name} downloaded its list of {count} young people",
                 )
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="young-people-referred.csv"'
-        return response
+        return exports.csv_response(
+            "young-people-referred.csv", selectors.partner_list_rows(rows), header=selectors.PARTNER_LIST_COLUMNS
+        )
     councils = Organisation.objects.filter(pk__in=sends.values("referral__council")).order_by("name")
     form = forms.PartnerListForm(
         request.POST if request.method == "POST" else None,

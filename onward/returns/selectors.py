@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator
@@ -14,7 +12,7 @@ from typing import Any, NamedTuple
 from django.db.models import Q
 from django.utils import timezone
 
-from onward.core import codelists
+from onward.core import codelists, exports
 from onward.people import categories
 from onward.people import selectors as people_selectors
 from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
@@ -434,28 +432,13 @@ def problems_to_show(problems: list[dict[str, Any]], per_file: int = PROBLEMS_SH
 
 
 PROBLEM_CSV_COLUMNS = ("file", "row", "column", "child", "problem")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: values from uploaded files must not run as formulas."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+def problem_rows(problems: list[dict[str, Any]]) -> list[list[Any]]:
+    """Every problem as a row (file, row, column, child, problem), in the order the import found them."""
+    return [[p.get("table"), p.get("row"), p.get("column"), p.get("child"), p.get("message")] for p in problems]
 
 
 def problems_csv(problems: list[dict[str, Any]]) -> str:
-    """Every problem as CSV (file, row, column, child, problem), in the order the import found them."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(PROBLEM_CSV_COLUMNS)
-    for problem in problems:
-        writer.writerow(
-            [
-                _csv_cell(problem.get("table")),
-                problem.get("row") if isinstance(problem.get("row"), int) else _csv_cell(problem.get("row")),
-                _csv_cell(problem.get("column")),
-                _csv_cell(problem.get("child")),
-                _csv_cell(problem.get("message")),
-            ]
-        )
-    return buffer.getvalue()
+    """Every problem as CSV, through the export guard: values from uploaded files never run as formulas."""
+    return exports.csv_text(problem_rows(problems), header=PROBLEM_CSV_COLUMNS)

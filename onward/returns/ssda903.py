@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from onward.core import codelists
+from onward.core import codelists, exports
 
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
@@ -331,9 +331,7 @@ ACTIV_TO_ACTIVITY: dict[str, tuple[str, bool]] = {
 
 
 def write_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({column: row.get(column, "") for column in columns})
-    return buffer.getvalue()
+    """One table of the return as CSV, through the export guard (a CHILD or postcode never runs as a formula)."""
+    return exports.csv_text(
+        ([row.get(column, "") for column in columns] for row in rows), header=columns, line_end="\n"
+    )

@@ -6,8 +6,22 @@ from django.db import transaction
 from django_tasks import task
 
 from onward.accounts.models import User
+from onward.core.logging import error_class, error_outline
 from onward.returns import services
 from onward.returns.models import ImportRun
+
+
+class ImportFailed(Exception):
+    """A background import failed. It names the files and the cause's class and place, never its message:
+    the worker logs and keeps a failed task's error, and a database error's message quotes the files."""
+
+
+def _failed(run_id: int, doing: str, error: Exception) -> ImportFailed:
+    files = ImportRun.objects.filter(pk=run_id).values_list("files", flat=True).first() or {}
+    sizes = ", ".join(f"{name} ({len(text):,} characters)" for name, text in files.items()) or "no files"
+    return ImportFailed(
+        f"Import run {run_id} ({sizes}) failed while {doing}: {error_class(error)}\n{error_outline(error)}"
+    )
 
 
 @task()
@@ -15,9 +29,9 @@ def preview_import(run_id: int) -> None:
     run = ImportRun.objects.select_related("council", "created_by").get(pk=run_id)
     try:
         services.ssda903_check(run=run)
-    except Exception:
+    except Exception as error:
         ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED)
-        raise
+        raise _failed(run_id, "checking", error) from None
 
 
 @task()
@@ -29,6 +43,6 @@ def commit_import(run_id: int, user_id: int | None) -> None:
     except services.ImportNotReady:
         with transaction.atomic():
             ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.REJECTED)
-    except Exception:
+    except Exception as error:
         ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED)
-        raise
+        raise _failed(run_id, "saving", error) from None

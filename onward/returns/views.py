@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
+from onward.core import exports
 from onward.core.forms_errors import apply_validation_error
 from onward.returns import forms, selectors, services, ssda903, validator
 from onward.returns.models import ImportRun
@@ -155,9 +156,9 @@ def import_problems_csv(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     run = access.access_import_run(user, pk)
     problems = services.import_problems_export(acting_user=user, run=run)
-    response = HttpResponse(selectors.problems_csv(problems), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-problems.csv"'
-    return response
+    return exports.csv_response(
+        f"import-{run.pk}-problems.csv", selectors.problem_rows(problems), header=selectors.PROBLEM_CSV_COLUMNS
+    )
 
 
 @require_POST

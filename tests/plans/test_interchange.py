@@ -272,7 +272,7 @@ def test_an_xlsx_with_real_date_cells_reads_as_dates(world) -> None:
 
 
 def test_text_that_looks_like_a_formula_is_exported_as_text_and_reads_back_unchanged(world) -> None:
-    """An item text starting with "=" is a string in the XLSX and guarded in the CSV; both import back as typed."""
+    """An item text starting with "=" is a guarded string in the XLSX and the CSV; both import back as typed."""
     tenant = world["A"]
     text = '=HYPERLINK("http://example.org","Click")'
     tenant.plan_item.text = text
@@ -282,7 +282,7 @@ def test_text_that_looks_like_a_formula_is_exported_as_text_and_reads_back_uncha
     xlsx = client.get(reverse("plans:spreadsheet", kwargs={"pk": tenant.plan.pk, "file_format": "xlsx"})).content
     sheet = load_workbook(io.BytesIO(xlsx))["Items"]
     cell = sheet.cell(row=2, column=interchange.header().index("Item text") + 1)
-    assert (cell.value, cell.data_type) == (text, "s")
+    assert (cell.value, cell.data_type) == (f"'{text}", "s")
     csv_content = client.get(reverse("plans:spreadsheet", kwargs={"pk": tenant.plan.pk, "file_format": "csv"})).content
     assert b"'=HYPERLINK" in csv_content
     for name, content in (("plan.xlsx", xlsx), ("plan.csv", csv_content)):
