@@ -214,12 +214,8 @@ def application_update(
     day: datetime.date | None = None,
     reason: str = "",
 ) -> Application:
-    """Move an application along its path; a start adds the activity to the EET history and schedules sustainment checks."""
-    locked = (
-        Application.objects.select_for_update().select_related("opportunity__employer", "person").get(pk=application.pk)
-    )
-    if locked.version != version:
-        raise ValidationError("Someone else changed this application while you were looking at it: check it again")
+    """Move an application along its path (from the ``version`` the editor saw); a start adds the activity to the EET history and schedules sustainment checks."""
+    locked = lock_for_change(Application, application.pk, version, "application")
     if to_status not in TRANSITIONS.get(locked.status, set()):
         raise ValidationError(
             {
