@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from onward.accounts.models import Team, User
-from onward.opportunities.models import Application, Employer, Opportunity
+from onward.opportunities.models import Application, Employer, Opportunity, SustainmentCheck
 from onward.people.models import YoungPerson
 from onward.performance.models import Target
 from onward.plans.models import Item, Measure, Plan, RatingScheme, Section
@@ -200,6 +200,17 @@ def _send_with_somewhere_to_go(tenant: Tenant) -> Send:
 
 def _forklift(tenant: Tenant) -> str:
     return str(Service.objects.get(provider=tenant.partner, name="Forklift training").pk)
+
+
+def _check_due(tenant: Tenant) -> SustainmentCheck:
+    """The 4-week check of the tenant's application, started 40 days ago: due and not yet recorded."""
+    today = timezone.localdate()
+    Application.objects.filter(pk=tenant.application.pk).update(  # type: ignore[union-attr]
+        status=Application.Status.STARTED, started_on=today - datetime.timedelta(days=40)
+    )
+    return SustainmentCheck.objects.get_or_create(
+        application=tenant.application, point="4_weeks", defaults={"due_on": today - datetime.timedelta(days=12)}
+    )[0]
 
 
 NEXT_YEAR = timezone.localdate().replace(day=1) + datetime.timedelta(days=400)
@@ -411,6 +422,18 @@ CASES = [
         {"to_status": "withdrawn", "reason": "Bravo"},
         lambda r: r.status,
         marker="to_status",
+    ),
+    Case(
+        "sustainment-check",
+        SustainmentCheck,
+        "opportunities:application-detail",
+        "employer_engagement_worker",
+        _check_due,
+        {**_date("checked_on", timezone.localdate()), "still_there": "yes", "note": "Alpha"},
+        {**_date("checked_on", timezone.localdate()), "still_there": "no", "note": "Bravo"},
+        lambda r: r.note,
+        kwargs=lambda r: {"pk": r.application_id},
+        marker="check_id",
     ),
 ]
 

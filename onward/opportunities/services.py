@@ -271,11 +271,21 @@ def application_update(
 
 @transaction.atomic
 def check_record(
-    *, acting_user: User, check: SustainmentCheck, checked_on: datetime.date, still_there: bool, note: str = ""
+    *,
+    acting_user: User,
+    check: SustainmentCheck,
+    checked_on: datetime.date,
+    still_there: bool,
+    version: int,
+    note: str = "",
 ) -> SustainmentCheck:
+    """Record a sustainment check (from the ``version`` of the check the editor saw)."""
+    check = lock_for_change(SustainmentCheck, check.pk, version, "check")
     _not_future(checked_on, "checked_on")
-    if checked_on < check.application.started_on:  # type: ignore[operator]
+    started_on = check.application.started_on
+    if started_on is None or checked_on < started_on:
         raise ValidationError({"checked_on": "The check must be on or after the start"})
+    check.version += 1
     check.checked_on, check.still_there, check.note, check.checked_by = (
         checked_on,
         still_there,
