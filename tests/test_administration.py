@@ -97,7 +97,7 @@ def test_a_stale_edit_is_refused_and_the_other_change_is_kept(world, signed_in) 
     assert client.post(url, form).status_code == 302
     stale = client.post(url, {**form, "given_name": "Second"})
     assert stale.status_code == 200
-    assert "Someone else changed this record while you were editing it" in stale.content.decode()
+    assert "Someone else changed this user while you were working on it" in stale.content.decode()
     subject.refresh_from_db()
     assert subject.given_name == "First"
 

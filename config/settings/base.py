@@ -178,6 +178,10 @@ ONWARD_TARGET_TOLERANCE_POINTS = env.float("ONWARD_TARGET_TOLERANCE_POINTS", def
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# Where this instance runs. production.py fixes it at "production", where load_demo (synthetic data
+# and a published password) refuses to run.
+ONWARD_ENVIRONMENT = env("ONWARD_ENVIRONMENT", default="development")
+
 # The name shown in the phase banner and page titles.
 ONWARD_SERVICE_NAME = "Onward"
 ONWARD_PHASE = env("ONWARD_PHASE", default="Beta")

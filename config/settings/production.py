@@ -5,6 +5,7 @@ from .base import env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: refuse to start without one
 DEBUG = False
+ONWARD_ENVIRONMENT = "production"  # not from the environment: load_demo must never run here
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
 from onward.accounts.models import Organisation, Team
 from onward.accounts.permissions import ROLES
+from onward.core.concurrency import VersionField
 from onward.core.forms import GovukForm
 
 
@@ -128,7 +129,7 @@ class UserUpdateForm(_RolesAndTeams):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether this user can sign in"},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     field_order = ["given_name", "family_name", "job_title", "roles", "teams", "is_active"]
 
@@ -138,7 +139,7 @@ class TeamForm(GovukForm):
     description = forms.CharField(
         label="Description (optional)", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class PartnerForm(GovukForm):

@@ -17,17 +17,9 @@ from onward.accounts.models import Organisation, Partnership, Team, User
 from onward.accounts.permissions import ROLES, ROLES_BY_KEY
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
+from onward.core.concurrency import lock_for_change
 
 Action = AuditEvent.Action
-
-
-class StaleRecordError(Exception):
-    """Someone else saved the record after this user opened it; their change must not be lost."""
-
-    message = (
-        "Someone else changed this record while you were editing it. "
-        "Your changes have not been saved: check the record and make them again."
-    )
 
 
 # Roles ---------------------------------------------------------------------------------------
@@ -144,11 +136,9 @@ def user_update(
     """Change a user's details, roles, teams or whether they may sign in.
 
     ``version`` is the version the editor saw; if the user was saved since, the change is refused
-    with :class:`StaleRecordError` rather than silently overwriting it.
+    (``core.concurrency.lock_for_change``) rather than silently overwriting it.
     """
-    locked = User.objects.select_for_update().get(pk=user.pk)
-    if locked.version != version:
-        raise StaleRecordError
+    locked = lock_for_change(User, user.pk, version, "user")
     if locked.pk == acting_user.pk and not is_active:
         raise ValidationError({"is_active": "You cannot deactivate your own account"})
     if locked.pk == acting_user.pk and "administrator" not in role_keys:
@@ -214,9 +204,7 @@ def team_create(*, acting_user: User | None, council: Organisation, name: str, d
 
 @transaction.atomic
 def team_update(*, acting_user: User, team: Team, version: int, name: str, description: str) -> Team:
-    locked = Team.objects.select_for_update().get(pk=team.pk)
-    if locked.version != version:
-        raise StaleRecordError
+    locked = lock_for_change(Team, team.pk, version, "team")
     before = snapshot(locked, exclude=("version",))
     locked.name = _validate_team_name(council=locked.council, name=name, exclude_pk=locked.pk)
     locked.description = description.strip()

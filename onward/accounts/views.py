@@ -220,12 +220,10 @@ def team_update(request: HttpRequest, pk: int) -> HttpResponse:
             team = services.team_update(
                 acting_user=user,
                 team=team,
-                version=form.cleaned_data["version"] or 0,
+                version=form.cleaned_data["version"],
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
             )
-        except services.StaleRecordError:
-            form.add_error(None, services.StaleRecordError.message)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -345,8 +343,6 @@ def user_update(request: HttpRequest, pk: int) -> HttpResponse:
                 teams=list(data["teams"]),
                 is_active=data["is_active"],
             )
-        except services.StaleRecordError:
-            form.add_error(None, services.StaleRecordError.message)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

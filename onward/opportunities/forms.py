@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 
 from onward.accounts.models import User
+from onward.core.concurrency import NextStatusField, VersionField
 from onward.core.forms import GovukDateField, GovukForm
-from onward.opportunities.models import Employer, Engagement, Opportunity, StaffTraining, Support
+from onward.opportunities.models import Application, Employer, Engagement, Opportunity, StaffTraining, Support
 from onward.people.models import YoungPerson
 
 
@@ -30,7 +31,7 @@ class EmployerForm(GovukForm):
     )
     is_council = forms.BooleanField(label="This is the council itself as an employer", required=False)
     notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class EngagementForm(GovukForm):
@@ -77,7 +78,7 @@ class OpportunityForm(GovukForm):
     max_age = forms.IntegerField(label="Oldest age", min_value=14, max_value=25, initial=25)
     care_experienced_only = forms.BooleanField(label="Ring-fenced for care-experienced young people", required=False)
     guaranteed_interview = forms.BooleanField(label="Guarantees an interview when the criteria are met", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, employers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,7 +127,8 @@ class PutForwardForm(GovukForm):
 
 
 class ApplicationUpdateForm(GovukForm):
-    to_status = forms.ChoiceField(
+    to_status = NextStatusField(
+        statuses=Application.Status.values,
         label="What has happened?",
         choices=[],
         widget=forms.RadioSelect,
@@ -134,11 +136,9 @@ class ApplicationUpdateForm(GovukForm):
     )
     day = GovukDateField(name="date", label="Date (of the interview, offer, start or end)", required=False)
     reason = forms.CharField(label="Reason (needed if unsuccessful or withdrawn)", required=False, max_length=500)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args: Any, allowed: list[str], **kwargs: Any) -> None:
-        from onward.opportunities.models import Application
-
         super().__init__(*args, **kwargs)
         field: Any = self.fields["to_status"]
         field.choices = [(s, Application.Status(s).label) for s in Application.Status.values if s in allowed]

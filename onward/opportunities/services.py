@@ -214,12 +214,8 @@ def application_update(
     day: datetime.date | None = None,
     reason: str = "",
 ) -> Application:
-    """Move an application along its path; a start adds the activity to the EET history and schedules sustainment checks."""
-    locked = (
-        Application.objects.select_for_update().select_related("opportunity__employer", "person").get(pk=application.pk)
-    )
-    if locked.version != version:
-        raise ValidationError("Someone else changed this application while you were looking at it: check it again")
+    """Move an application along its path (from the ``version`` the editor saw); a start adds the activity to the EET history and schedules sustainment checks."""
+    locked = lock_for_change(Application, application.pk, version, "application")
     if to_status not in TRANSITIONS.get(locked.status, set()):
         raise ValidationError(
             {
@@ -275,11 +271,21 @@ def application_update(
 
 @transaction.atomic
 def check_record(
-    *, acting_user: User, check: SustainmentCheck, checked_on: datetime.date, still_there: bool, note: str = ""
+    *,
+    acting_user: User,
+    check: SustainmentCheck,
+    checked_on: datetime.date,
+    still_there: bool,
+    version: int,
+    note: str = "",
 ) -> SustainmentCheck:
+    """Record a sustainment check (from the ``version`` of the check the editor saw)."""
+    check = lock_for_change(SustainmentCheck, check.pk, version, "check")
     _not_future(checked_on, "checked_on")
-    if checked_on < check.application.started_on:  # type: ignore[operator]
+    started_on = check.application.started_on
+    if started_on is None or checked_on < started_on:
         raise ValidationError({"checked_on": "The check must be on or after the start"})
+    check.version += 1
     check.checked_on, check.still_there, check.note, check.checked_by = (
         checked_on,
         still_there,

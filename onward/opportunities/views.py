@@ -16,6 +16,7 @@ from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.services import audit_view
+from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
 from onward.opportunities import forms, selectors, services
 from onward.opportunities.models import EmployerContact, SustainmentCheck
@@ -288,7 +289,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if "check" in post and check_form.is_valid():
                 check = SustainmentCheck.objects.filter(application=application, pk=post.get("check_id") or 0).first()
                 if check is not None:
-                    services.check_record(acting_user=user, check=check, **check_form.cleaned_data)
+                    services.check_record(
+                        acting_user=user,
+                        check=check,
+                        version=VersionField().clean(post.get("version")),
+                        **check_form.cleaned_data,
+                    )
                     messages.success(request, "Check recorded")
                     return redirect("opportunities:application-detail", pk=application.pk)
             if "withdraw_consent" in post:

@@ -8,6 +8,7 @@ from django import forms
 
 from onward.accounts.models import Team, User
 from onward.core import codelists
+from onward.core.concurrency import VersionField
 from onward.core.forms import GovukDateField, GovukForm
 from onward.people import selectors
 from onward.people.categories import CATEGORY_LABELS, Category
@@ -172,7 +173,7 @@ class PersonForm(GovukForm):
         choices=YoungPerson.CommunicationPreference.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -19,6 +19,7 @@ from onward.accounts.models import Organisation, Team, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
 from onward.core.codelists import FULL_OR_PART_TIME, InTouch
+from onward.core.concurrency import lock_for_change
 from onward.people import categories
 from onward.people.models import (
     PEP,
@@ -69,20 +70,6 @@ PERSON_FIELDS = (
 FIELD_LABELS = {name: str(getattr(YoungPerson._meta.get_field(name), "verbose_name", name)) for name in PERSON_FIELDS}
 
 
-class StalePersonError(Exception):
-    """The young person's record changed after the editor opened it."""
-
-    def __init__(self, changed: list[str], by: list[str]) -> None:
-        self.changed = changed
-        self.by = by
-        who = ", ".join(by) or "someone else"
-        fields = ", ".join(changed) or "the record"
-        super().__init__(
-            f"{who} changed {fields} while you were editing. Your changes have not been saved: "
-            "check the record as it is now and make your changes again."
-        )
-
-
 def _lock(person: YoungPerson) -> YoungPerson:
     return YoungPerson.objects.select_for_update().get(pk=person.pk)
 
@@ -126,27 +113,41 @@ def person_create(*, acting_user: User | None, council: Organisation, **fields: 
     return person
 
 
+def _who_changed_what(person: YoungPerson, version: int) -> str:
+    """Why a save from ``version`` is refused: who changed which details since (from the audit trail)."""
+    later = AuditEvent.objects.filter(
+        object_type="people.YoungPerson",
+        object_id=str(person.pk),
+        action=Action.CHANGE,
+    ).order_by("occurred_at")
+    changed: list[str] = []
+    by: list[str] = []
+    for event in later:
+        seen = event.changes.get("version")
+        if seen and int(seen[0]) >= version:
+            for name in event.changes:
+                if name in FIELD_LABELS and FIELD_LABELS[name] not in changed:
+                    changed.append(str(FIELD_LABELS[name]))
+            if event.actor_email and event.actor_email not in by:
+                by.append(event.actor_email)
+    who = ", ".join(by) or "someone else"
+    fields = ", ".join(changed) or "the record"
+    return (
+        f"{who} changed {fields} while you were editing. Your changes have not been saved: "
+        "check the record as it is now and make your changes again."
+    )
+
+
 @transaction.atomic
 def person_update(*, acting_user: User, person: YoungPerson, version: int, **fields: Any) -> YoungPerson:
-    """Change a young person's details. Refused with StalePersonError if someone saved since ``version``."""
-    locked = _lock(person)
-    if locked.version != version:
-        later = AuditEvent.objects.filter(
-            object_type="people.YoungPerson",
-            object_id=str(locked.pk),
-            action=Action.CHANGE,
-        ).order_by("occurred_at")
-        changed: list[str] = []
-        by: list[str] = []
-        for event in later:
-            seen = event.changes.get("version")
-            if seen and int(seen[0]) >= version:
-                for name in event.changes:
-                    if name in FIELD_LABELS and FIELD_LABELS[name] not in changed:
-                        changed.append(str(FIELD_LABELS[name]))
-                if event.actor_email and event.actor_email not in by:
-                    by.append(event.actor_email)
-        raise StalePersonError(changed, by)
+    """Change a young person's details; refused, saying who changed what, if someone saved since ``version``."""
+    locked = lock_for_change(
+        YoungPerson,
+        person.pk,
+        version,
+        "young person's record",
+        stale_message=lambda current: _who_changed_what(current, version),
+    )
     if (
         "child_id" in fields
         and YoungPerson.objects.filter(council=locked.council, child_id__iexact=fields["child_id"])

@@ -334,11 +334,9 @@ def person_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.PersonForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        version = data.pop("version") or 0
+        version = data.pop("version")
         try:
             person = services.person_update(acting_user=user, person=person, version=version, **data)
-        except services.StalePersonError as error:
-            form.add_error(None, str(error))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils import timezone
 
+from onward.core.concurrency import VersionField
 from onward.core.forms import GovukDateField, GovukForm
 from onward.performance.models import Method, TargetStep
 from onward.performance.selectors import BREAKDOWNS
@@ -81,7 +82,7 @@ class TargetForm(GovukForm):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
     )
     notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,7 +110,7 @@ class TargetStepForm(GovukForm):
         },
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class QuarterForm(GovukForm):

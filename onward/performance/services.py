@@ -258,7 +258,7 @@ def target_step_add(
     by_date: datetime.date,
     kind: str,
     value: Decimal,
-    version: int | None = None,
+    version: int,
 ) -> TargetStep:
     """Add a step to a target's trajectory (one step per date); the target's version moves on."""
     locked = lock_for_change(Target, target.pk, version, "target")
@@ -281,7 +281,8 @@ def target_step_add(
 
 
 @transaction.atomic
-def target_step_remove(*, acting_user: User | None, target: Target, step_id: int, version: int | None = None) -> None:
+def target_step_remove(*, acting_user: User | None, target: Target, step_id: int, version: int) -> None:
+    """Take a step off a target's trajectory (from the target's ``version`` the editor saw)."""
     locked = lock_for_change(Target, target.pk, version, "target")
     step = locked.steps.filter(pk=step_id).first()
     if step is None:

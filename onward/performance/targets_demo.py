@@ -85,4 +85,7 @@ def load_targets_demo(council: Organisation) -> None:
             acting_user=None, council=council, target=None, indicator=code, tolerance=tolerance
         )
         for by_date, kind, value in steps:
-            services.target_step_add(acting_user=None, target=target, by_date=by_date, kind=kind, value=value)
+            step = services.target_step_add(
+                acting_user=None, target=target, by_date=by_date, kind=kind, value=value, version=target.version
+            )
+            target = step.target  # its version moved on

@@ -21,6 +21,7 @@ from onward.accounts.permissions import Perm
 from onward.audit.services import audit_list
 from onward.core import exports
 from onward.core.codelists import EETActivity
+from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
 from onward.people import selectors as people_selectors
 from onward.people.categories import age_on
@@ -489,11 +490,9 @@ def target_step_remove(request: HttpRequest, pk: int, step_pk: int) -> HttpRespo
     user: User = request.user  # type: ignore[assignment]
     target = access.access_target(user, pk)
     try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None  # a form from before the version was sent: the step's own id still decides
-    try:
-        services.target_step_remove(acting_user=user, target=target, step_id=step_pk, version=version)
+        services.target_step_remove(
+            acting_user=user, target=target, step_id=step_pk, version=VersionField().clean(request.POST.get("version"))
+        )
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

@@ -560,12 +560,14 @@ def _load_plan(
         if demo_item.status:
             # The quality mark's printed directory is superseded by the online page (item 2c).
             replacement = next((i for i, d in placed if d.reference == "2c"), None)
+            item.refresh_from_db()
             services.item_set_status(
                 acting_user=officer,
                 item=item,
                 status=demo_item.status[0],
                 reason=demo_item.status[1],
                 superseded_by=replacement if demo_item.status[0] == Item.Status.SUPERSEDED else None,
+                version=item.version,
             )
     first = services.round_close(acting_user=officer, review_round=first)
     # Dates of the first round as they were (services date a round today; this is history).
@@ -612,8 +614,14 @@ def _measure(item: Item, spec: dict[str, Any], officer: User, agreed: datetime.d
         indicator_code=spec.get("indicator", ""),
     )
     for months, kind, value in spec["targets"]:
+        measure.refresh_from_db(fields=["version"])
         services.measure_target_set(
-            acting_user=officer, measure=measure, due_on=_months(agreed, months), kind=kind, value=value
+            acting_user=officer,
+            measure=measure,
+            due_on=_months(agreed, months),
+            kind=kind,
+            value=value,
+            version=measure.version,
         )
     today = timezone.localdate()
     for months, value, national in spec["actuals"]:

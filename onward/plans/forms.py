@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from onward.accounts.models import User
 from onward.core import indicators
+from onward.core.concurrency import NextStatusField, VersionField
 from onward.core.forms import GovukDateField, GovukForm
 from onward.plans import schemes
 from onward.plans.models import Item, Measure, MeasureTarget, Plan, RatingScheme, Section
@@ -74,7 +75,7 @@ class PlanForm(GovukForm):
         queryset=RatingScheme.objects.none(),
         required=False,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, officers: QuerySet[User], custom_schemes: QuerySet[RatingScheme], **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -107,6 +108,7 @@ class SectionForm(GovukForm):
         help_text="One criterion per line",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    version = VersionField()
 
     def __init__(self, *args: Any, themes: QuerySet[Section], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -148,7 +150,7 @@ class ItemForm(GovukForm):
         required=False,
         help_text="Separate names with commas",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, sections: QuerySet[Section], officers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,8 +181,11 @@ class ItemForm(GovukForm):
 
 
 class StatusForm(GovukForm):
-    status = forms.ChoiceField(
-        label="New status", widget=forms.RadioSelect, error_messages={"required": "Select the new status"}
+    status = NextStatusField(
+        statuses=Item.Status.values,
+        label="New status",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the new status"},
     )
     reason = forms.CharField(
         label="Reason",
@@ -190,7 +195,7 @@ class StatusForm(GovukForm):
     superseded_by = forms.ModelChoiceField(
         label="Superseded by (if superseded)", queryset=Item.objects.none(), required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, item: Item, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -262,6 +267,7 @@ class MeasureForm(GovukForm):
         required=False,
         help_text="When bound, the evidence of progress is read from the data rather than typed",
     )
+    version = VersionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -280,6 +286,7 @@ class TargetForm(GovukForm):
         help_text="The value, or the points above the national figure (negative for below)",
         error_messages={"required": "Enter the value", "invalid": "The value must be a number"},
     )
+    version = VersionField()
 
 
 class ActualForm(GovukForm):
@@ -324,7 +331,7 @@ class RatingSchemeForm(GovukForm):
     description = forms.CharField(
         label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

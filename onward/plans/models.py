@@ -137,6 +137,7 @@ class Section(TimeStampedModel):
     aim = models.TextField(blank=True)
     criteria = models.TextField(blank=True, help_text="What must be in place, one per line")
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["order", "id"]
@@ -274,6 +275,9 @@ class Measure(TimeStampedModel):
         max_length=100, blank=True, help_text="A live indicator that fills the actuals (onward.core.indicators)"
     )
     order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Moves on with every change to the measure or its targets"
+    )
 
     class Meta:
         ordering = ["order", "id"]

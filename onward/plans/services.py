@@ -1,7 +1,8 @@
 """Changes to plans, their structure, items, updates, measures and review rounds.
 
 Every function checks, changes and writes its audit entry in one transaction. Plans and items
-carry a ``version``: a stale save is refused. Progress updates are never changed once written;
+carry a ``version`` (plans, sections, items, measures and rating schemes): a change from a stale
+or missing version is refused (``core.concurrency.lock_for_change``). Progress updates are never changed once written;
 a correction is a new update, so every earlier one stays in the history.
 """
 
@@ -72,6 +73,9 @@ def rating_scheme_save(
 ) -> RatingScheme:
     """Define (or redefine) a council's own rating scheme: its ratings in order.
 
+    Redefining one needs the ``version`` the editor opened; without it, or from an older one, the
+    change is refused.
+
     Each rating is a dict with ``key``, ``label``, ``description`` and ``colour``. A rating
     already given in an update cannot be taken out of the scheme. Defining schemes is reference
     data: the council's administrators and those who manage plans may do it.
@@ -137,7 +141,7 @@ def rating_scheme_save(
 def plan_save(
     *, acting_user: User, council: Organisation, plan: Plan | None, version: int | None = None, **fields: Any
 ) -> Plan:
-    """Create or change a plan. Its rating scheme may change only while no update has a rating."""
+    """Create or change a plan (from the ``version`` the editor opened). Its rating scheme may change only while no update has a rating."""
     _require_manager(acting_user)
     if plan is not None:
         target = lock_for_change(Plan, plan.pk, version, "plan")
@@ -178,11 +182,20 @@ def plan_save(
 
 
 @transaction.atomic
-def section_save(*, acting_user: User, plan: Plan, section: Section | None, **fields: Any) -> Section:
-    """Add or change a theme, area or objective. An objective may sit inside a theme, no deeper."""
+def section_save(
+    *, acting_user: User, plan: Plan, section: Section | None, version: int | None = None, **fields: Any
+) -> Section:
+    """Add or change (from the ``version`` the editor opened) a theme, area or objective.
+
+    An objective may sit inside a theme, no deeper.
+    """
     _require_manager(acting_user)
-    target = section if section is not None else Section(plan=plan)
-    before = snapshot(target) if section is not None else {}
+    if section is not None:
+        target = lock_for_change(Section, section.pk, version, "section")
+        before = snapshot(target)
+        target.version += 1
+    else:
+        target, before = Section(plan=plan), {}
     for name, value in fields.items():
         setattr(target, name, value.strip() if isinstance(value, str) else value)
     parent = target.parent
@@ -218,7 +231,7 @@ def item_save(
     version: int | None = None,
     **fields: Any,
 ) -> Item:
-    """Add or change a recommendation or action, with its leads and target dates (which replace the old)."""
+    """Add or change (from the ``version`` the editor opened) a recommendation or action, with its leads and target dates (which replace the old)."""
     _require_manager(acting_user)
     if item is not None:
         target = lock_for_change(Item, item.pk, version, "item")
@@ -263,7 +276,7 @@ def item_set_status(
     status: str,
     reason: str,
     superseded_by: Item | None = None,
-    version: int | None = None,
+    version: int,
 ) -> Item:
     """Move an item through its lifecycle; every move needs a reason, and superseding names the item that replaces it."""
     _require_manager(acting_user)
@@ -365,13 +378,19 @@ def update_record(
 
 
 @transaction.atomic
-def measure_save(*, acting_user: User, item: Item, measure: Measure | None, **fields: Any) -> Measure:
-    """Add or change a measure; ``indicator_code`` must name a registered indicator, when given."""
+def measure_save(
+    *, acting_user: User, item: Item, measure: Measure | None, version: int | None = None, **fields: Any
+) -> Measure:
+    """Add or change (from the ``version`` the editor opened) a measure; ``indicator_code`` must name a registered indicator, when given."""
     from onward.core.indicators import indicator_source
 
     _require_manager(acting_user)
-    target = measure if measure is not None else Measure(item=item)
-    before = snapshot(target) if measure is not None else {}
+    if measure is not None:
+        target = lock_for_change(Measure, measure.pk, version, "measure")
+        before = snapshot(target)
+        target.version += 1
+    else:
+        target, before = Measure(item=item), {}
     for name, value in fields.items():
         setattr(target, name, value.strip() if isinstance(value, str) else value)
     if target.indicator_code:
@@ -391,12 +410,21 @@ def measure_save(*, acting_user: User, item: Item, measure: Measure | None, **fi
     return target
 
 
+def _measure_moves_on(measure: Measure) -> None:
+    measure.version += 1
+    measure.save(update_fields=["version", "updated_at"])
+
+
 @transaction.atomic
 def measure_target_set(
-    *, acting_user: User, measure: Measure, due_on: datetime.date, kind: str, value: Decimal
+    *, acting_user: User, measure: Measure, due_on: datetime.date, kind: str, value: Decimal, version: int
 ) -> MeasureTarget:
-    """Set the target due on a date (replacing one already due then): a value, or points above national."""
+    """Set the target due on a date (replacing one already due then): a value, or points above national.
+
+    The targets are part of the measure: ``version`` is the measure's as the editor saw it.
+    """
     _require_manager(acting_user)
+    measure = lock_for_change(Measure, measure.pk, version, "measure")
     target = MeasureTarget.objects.filter(measure=measure, due_on=due_on).first() or MeasureTarget(
         measure=measure, due_on=due_on
     )
@@ -404,6 +432,7 @@ def measure_target_set(
     target.kind, target.value = kind, value
     target.full_clean()
     target.save()
+    _measure_moves_on(measure)
     audit_record(
         actor=acting_user,
         action=Action.CHANGE if before else Action.CREATE,
@@ -415,8 +444,10 @@ def measure_target_set(
 
 
 @transaction.atomic
-def measure_target_remove(*, acting_user: User, target: MeasureTarget) -> None:
+def measure_target_remove(*, acting_user: User, target: MeasureTarget, version: int) -> None:
+    """Take a target off its measure; ``version`` is the measure's as the editor saw it."""
     _require_manager(acting_user)
+    _measure_moves_on(lock_for_change(Measure, target.measure_id, version, "measure"))
     audit_record(
         actor=acting_user,
         action=Action.DELETE,

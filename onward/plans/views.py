@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
+from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
 from onward.plans import forms, schemes, selectors, services
 from onward.plans.models import Item, Measure, Plan, Section
@@ -123,7 +124,7 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int | None = None) -
     if section is not None:
         themes = themes.exclude(pk=section.pk)
     initial = (
-        {n: getattr(section, n) for n in ("kind", "parent", "reference", "title", "aim", "criteria")}
+        {n: getattr(section, n) for n in ("kind", "parent", "reference", "title", "aim", "criteria", "version")}
         if section
         else {"kind": Section.Kind.AREA}
     )
@@ -183,7 +184,7 @@ def item_edit(request: HttpRequest, pk: int | None = None, plan_pk: int | None =
                 acting_user=user,
                 plan=plan,
                 item=item,
-                version=form.cleaned_data.get("version"),
+                version=form.cleaned_data["version"],
                 leads=list(form.cleaned_data["leads"]),
                 target_dates=form.target_dates(),
                 **data,
@@ -234,7 +235,7 @@ def item_status(request: HttpRequest, pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
                 superseded_by=form.cleaned_data.get("superseded_by"),
-                version=form.cleaned_data.get("version"),
+                version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -303,7 +304,7 @@ def measure_edit(request: HttpRequest, pk: int | None = None, item_pk: int | Non
     if measure is not None:
         initial = {
             n: getattr(measure, n)
-            for n in ("name", "unit", "baseline", "baseline_on", "higher_is_better", "indicator_code")
+            for n in ("name", "unit", "baseline", "baseline_on", "higher_is_better", "indicator_code", "version")
         }
     form = forms.MeasureForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -329,7 +330,8 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_record = access.can_update_item(user, item) and not measure.indicator_code
     posted = request.method == "POST"
     target_form = forms.TargetForm(
-        request.POST if posted and "target" in request.POST else None, initial={"kind": "absolute"}
+        request.POST if posted and "target" in request.POST else None,
+        initial={"kind": "absolute", "version": measure.version},
     )
     actual_form = forms.ActualForm(request.POST if posted and "actual" in request.POST else None)
     if posted and "target" in request.POST:
@@ -347,9 +349,17 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_manage:
             raise PermissionDenied
         target = measure.targets.filter(pk=request.POST.get("remove_target") or 0).first()
-        if target is not None:
-            services.measure_target_remove(acting_user=user, target=target)
-            messages.success(request, "Target removed")
+        if target is None:
+            messages.error(request, "That target has already been removed")
+        else:
+            try:
+                services.measure_target_remove(
+                    acting_user=user, target=target, version=VersionField().clean(request.POST.get("version"))
+                )
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(request, "Target removed")
         return redirect("plans:measure-detail", pk=measure.pk)
     if posted and "actual" in request.POST:
         if not can_record:
@@ -471,7 +481,7 @@ def scheme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 ratings=form.ratings(),
-                version=form.cleaned_data.get("version"),
+                version=form.cleaned_data["version"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from onward.accounts.models import Organisation
+from onward.core.concurrency import NextStatusField, VersionField
 from onward.core.forms import GovukDateField, GovukForm
 from onward.referrals.models import NEEDS, SHARED_FIELDS, Consent, Feedback, Referral, Send, Service
 
@@ -94,7 +95,7 @@ class TriageForm(GovukForm):
     override_reason = forms.CharField(
         label="Reason for sharing without covering consent (only if you must)", required=False, max_length=500
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args: Any, services: Any, ranked: list[Any], needs: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,7 +112,9 @@ class TriageForm(GovukForm):
 
 
 class SendUpdateForm(GovukForm):
-    to_status = forms.ChoiceField(
+    # Withdrawal is the council's (consent withdrawn), never a partner's move.
+    to_status = NextStatusField(
+        statuses=set(Send.Status.values) - {Send.Status.WITHDRAWN},
         label="What has happened?",
         choices=[],
         widget=forms.RadioSelect,
@@ -121,7 +124,7 @@ class SendUpdateForm(GovukForm):
     reason = forms.CharField(
         label="Reason or note (needed to decline)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args: Any, allowed: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,6 +135,7 @@ class OnwardForm(GovukForm):
     service = forms.ModelChoiceField(
         label="Refer on to", queryset=Service.objects.none(), error_messages={"required": "Select a service"}
     )
+    version = VersionField()
 
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -213,7 +217,7 @@ class ServiceForm(GovukForm):
     active_from = GovukDateField(name="date it starts", label="Available from")
     active_to = GovukDateField(name="date it ends", label="Available until (optional)", required=False)
     provider = forms.ModelChoiceField(label="Provider", queryset=Organisation.objects.none(), empty_label=None)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args: Any, providers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -182,7 +182,7 @@ def referral_triage(
     override_reason: str = "",
     version: int,
 ) -> Referral:
-    """Decide: refer to one or more services, ask for more information, or decline with a reason."""
+    """Decide (from the ``version`` the triager saw): refer to one or more services, ask for more information, or decline with a reason."""
     locked = lock_for_change(Referral, referral.pk, version, "referral")
     if locked.status not in (Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO):
         raise ValidationError("This referral has already been triaged")
@@ -284,9 +284,9 @@ def _send(
 
 
 @transaction.atomic
-def send_onward(*, acting_user: User, send: Send, service: Service, override_reason: str = "") -> Send:
-    """Refer the young person on to another service; the chain is kept."""
-    locked = Send.objects.select_for_update().get(pk=send.pk)
+def send_onward(*, acting_user: User, send: Send, service: Service, version: int, override_reason: str = "") -> Send:
+    """Refer the young person on to another service (from the ``version`` of the send the partner saw); the chain is kept."""
+    locked = lock_for_change(Send, send.pk, version, "referral")
     if service.pk == locked.service_id:
         raise ValidationError({"service": "Select a different service"})
     _check_can_send(acting_user, locked.referral, service, override_reason)
@@ -318,10 +318,8 @@ def send_update(
     reason: str = "",
     note: str = "",
 ) -> Send:
-    """Move a send on through its lifecycle; anything else is refused with a reason."""
-    locked = Send.objects.select_for_update().select_related("referral", "service").get(pk=send.pk)
-    if locked.version != version:
-        raise ValidationError("Someone else changed this referral while you were looking at it: check it again")
+    """Move a send on through its lifecycle (from the ``version`` the partner saw); anything else is refused with a reason."""
+    locked = lock_for_change(Send, send.pk, version, "referral")
     if to_status not in TRANSITIONS.get(locked.status, set()):
         raise ValidationError(
             {
@@ -443,6 +441,7 @@ def consent_withdraw(*, acting_user: User, referral: Referral, reason: str) -> C
 def service_save(
     *, acting_user: User, service: Service | None, provider: Organisation, version: int | None = None, **fields: Any
 ) -> Service:
+    """Add a directory entry, or change one from the ``version`` the editor opened (refused without it, or if stale)."""
     if service is not None:
         locked = lock_for_change(Service, service.pk, version, "service")
         target = locked

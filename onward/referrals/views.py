@@ -244,7 +244,9 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     onward_services = access.services_visible_to(user).exclude(pk=send.service_id).order_by("name")
     onward_form = forms.OnwardForm(
-        request.POST if request.method == "POST" and "onward" in request.POST else None, services=onward_services
+        request.POST if request.method == "POST" and "onward" in request.POST else None,
+        services=onward_services,
+        initial={"version": send.version},
     )
     if request.method == "POST" and "to_status" in request.POST and allowed and update_form.is_valid():
         data = update_form.cleaned_data
@@ -269,7 +271,12 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("referrals:received-detail", pk=send.pk)
     if request.method == "POST" and "onward" in request.POST and onward_form.is_valid():
         try:
-            new = services.send_onward(acting_user=user, send=send, service=onward_form.cleaned_data["service"])
+            new = services.send_onward(
+                acting_user=user,
+                send=send,
+                service=onward_form.cleaned_data["service"],
+                version=onward_form.cleaned_data["version"],
+            )
         except ValidationError as error:
             apply_validation_error(onward_form, error)
         else:

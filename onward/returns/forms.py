@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from onward.core.concurrency import VersionField
 from onward.core.forms import GovukForm
 from onward.returns import case_system
 from onward.returns.models import ColumnMapping
@@ -126,6 +127,7 @@ class MappingForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="One a line, as field: value in the export = Onward's code, for example activity: FE College = further_education",
     )
+    version = VersionField()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -166,6 +168,7 @@ class MappingForm(GovukForm):
             "name": mapping.name,
             "record_type": mapping.record_type,
             "date_format": mapping.date_format,
+            "version": mapping.version,
         }
         initial.update({f"col_{k}": v for k, v in mapping.columns.items()})
         initial["translations"] = "\n".join(

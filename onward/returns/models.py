@@ -62,6 +62,7 @@ class ColumnMapping(TimeStampedModel):
     columns = models.JSONField(default=dict, blank=True, help_text="Onward field to the export's column name")
     values = models.JSONField(default=dict, blank=True, help_text="Onward field to {export value: Onward code}")
     date_format = models.CharField(max_length=20, default="%d/%m/%Y")
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name"]

@@ -15,6 +15,7 @@ from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
 from onward.core import codelists
 from onward.core.bulk import analyze_loaded, insert_many
+from onward.core.concurrency import lock_for_change
 from onward.people import categories
 from onward.people import selectors as people_selectors
 from onward.people import services as people_services
@@ -632,15 +633,21 @@ def mapping_save(
     columns: dict[str, str],
     values: dict[str, dict[str, str]],
     date_format: str,
+    version: int | None = None,
 ) -> ColumnMapping:
+    """Save a new mapping, or change one from the ``version`` the editor opened (refused without it, or if stale)."""
     from django.core.exceptions import ValidationError
 
+    if mapping is not None:
+        target = lock_for_change(ColumnMapping, mapping.pk, version, "mapping")
+        target.version += 1
+    else:
+        target = ColumnMapping(council=council)
     clash = ColumnMapping.objects.filter(council=council, name__iexact=name.strip())
     if mapping is not None:
         clash = clash.exclude(pk=mapping.pk)
     if clash.exists():
         raise ValidationError({"name": "A mapping with this name already exists"})
-    target = mapping or ColumnMapping(council=council)
     target.name, target.record_type, target.columns, target.values, target.date_format = (
         name.strip(),
         record_type,

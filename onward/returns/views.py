@@ -217,6 +217,7 @@ def mapping_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 columns=data["columns"],
                 values=data["values"],
                 date_format=data["date_format"],
+                version=data["version"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)

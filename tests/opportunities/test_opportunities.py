@@ -186,7 +186,11 @@ def test_each_count_against_hand_built_data(world) -> None:
         )
     for check in app.checks.all():
         services.check_record(
-            acting_user=worker, check=check, checked_on=check.due_on, still_there=check.point != "6_months"
+            acting_user=worker,
+            check=check,
+            checked_on=check.due_on,
+            still_there=check.point != "6_months",
+            version=check.version,
         )
     StaffTraining.objects.create(
         council=council,

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from onward.audit.models import AuditEvent
+from onward.core.concurrency import StaleRecordError
 from onward.people import selectors, services
 from onward.people.categories import Category, birthday
 from onward.people.models import Contact, EETSpell
@@ -160,9 +161,9 @@ def test_a_stale_edit_is_refused_and_says_what_changed(setting) -> None:
     services.person_update(
         acting_user=other, person=person, version=seen_version, phone="07700 900123", preferred_name="Jay"
     )
-    with pytest.raises(services.StalePersonError) as error:
+    with pytest.raises(StaleRecordError) as error:
         services.person_update(acting_user=adviser, person=person, version=seen_version, preferred_name="Jas")
-    message = str(error.value)
+    message = error.value.messages[0]
     assert "manager@example.org changed" in message
     assert "preferred name" in message and "phone" in message
     person.refresh_from_db()

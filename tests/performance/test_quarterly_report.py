@@ -66,7 +66,12 @@ def cohort(world):  # type: ignore[no-untyped-def]
     user = world["A"].users["performance_officer"]
     target = services.target_save(acting_user=user, council=council, target=None, indicator="eet_19_21", tolerance=None)
     services.target_step_add(
-        acting_user=user, target=target, by_date=datetime.date(2025, 4, 1), kind="national", value=Decimal(5)
+        acting_user=user,
+        target=target,
+        by_date=datetime.date(2025, 4, 1),
+        kind="national",
+        value=Decimal(5),
+        version=target.version,
     )
     sn = b"year,la_code,la_name,comparator,indicator,value\n2024,E1,One,statistical neighbours,eet_19_21,50\n2024,E2,Two,statistical neighbours,eet_19_21,52\n"
     services.benchmark_save(

@@ -114,6 +114,7 @@ class TestTargetServices:
             by_date=datetime.date(2024, 4, 1),
             kind="absolute",
             value=D(35),
+            version=1,
         )
         council = world["A"].council
         status = selectors.target_status(council, "neet_19_21", datetime.date(2025, 1, 1), D(38))
@@ -162,15 +163,25 @@ class TestTargetServices:
             self.make(world)
         user = world["A"].users["performance_officer"]
         services.target_step_add(
-            acting_user=user, target=target, by_date=datetime.date(2024, 4, 1), kind="absolute", value=D(50)
+            acting_user=user, target=target, by_date=datetime.date(2024, 4, 1), kind="absolute", value=D(50), version=1
         )
         with pytest.raises(ValidationError):
             services.target_step_add(
-                acting_user=user, target=target, by_date=datetime.date(2024, 4, 1), kind="absolute", value=D(55)
+                acting_user=user,
+                target=target,
+                by_date=datetime.date(2024, 4, 1),
+                kind="absolute",
+                value=D(55),
+                version=2,
             )
         with pytest.raises(ValidationError):
             services.target_step_add(
-                acting_user=user, target=target, by_date=datetime.date(2025, 4, 1), kind="absolute", value=D(150)
+                acting_user=user,
+                target=target,
+                by_date=datetime.date(2025, 4, 1),
+                kind="absolute",
+                value=D(150),
+                version=2,
             )
         assert TargetStep.objects.count() == 1
 
@@ -179,9 +190,9 @@ class TestTargetServices:
         target = self.make(world)
         user = world["A"].users["performance_officer"]
         step = services.target_step_add(
-            acting_user=user, target=target, by_date=datetime.date(2024, 4, 1), kind="absolute", value=D(50)
+            acting_user=user, target=target, by_date=datetime.date(2024, 4, 1), kind="absolute", value=D(50), version=1
         )
-        services.target_step_remove(acting_user=user, target=target, step_id=step.pk)
+        services.target_step_remove(acting_user=user, target=target, step_id=step.pk, version=2)
         assert not TargetStep.objects.exists()
         event = AuditEvent.objects.get(action="delete")
         assert "50% by 1 April 2024" in event.object_repr
@@ -228,7 +239,7 @@ class TestTargetPages:
         client = signed_in(user)
         target = Target.objects.create(council=world["A"].council, indicator="he_19_21")
         step = services.target_step_add(
-            acting_user=user, target=target, by_date=datetime.date(2026, 4, 1), kind="absolute", value=D(9)
+            acting_user=user, target=target, by_date=datetime.date(2026, 4, 1), kind="absolute", value=D(9), version=1
         )
         seen = Target.objects.get(pk=target.pk).version
         page = client.get(reverse("performance:target-detail", args=[target.pk])).content.decode()
@@ -236,7 +247,7 @@ class TestTargetPages:
         remove = reverse("performance:target-step-remove", args=[target.pk, step.pk])
         # Someone else adds a step in the meantime.
         services.target_step_add(
-            acting_user=user, target=target, by_date=datetime.date(2027, 4, 1), kind="absolute", value=D(12)
+            acting_user=user, target=target, by_date=datetime.date(2027, 4, 1), kind="absolute", value=D(12), version=2
         )
         response = client.post(remove, {"version": str(seen)}, follow=True)
         assert TargetStep.objects.filter(pk=step.pk).exists()
@@ -298,7 +309,7 @@ def test_a_target_relative_to_the_neighbours_follows_their_average(world) -> Non
         acting_user=user, council=council, target=None, indicator="suitable_accommodation_19_21", tolerance=D(1)
     )
     services.target_step_add(
-        acting_user=user, target=target, by_date=datetime.date(2025, 4, 1), kind="neighbours", value=D(2)
+        acting_user=user, target=target, by_date=datetime.date(2025, 4, 1), kind="neighbours", value=D(2), version=1
     )
     day = datetime.date(2026, 1, 31)
     status = selectors.target_status(council, "suitable_accommodation_19_21", day, D(90))

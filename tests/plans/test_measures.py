@@ -30,8 +30,14 @@ def _measure(tenant: Tenant, **fields: object) -> Measure:
 
 
 def _target(tenant: Tenant, measure: Measure, due_on: datetime.date, value: str, kind: str = "absolute") -> None:
+    measure.refresh_from_db(fields=["version"])
     services.measure_target_set(
-        acting_user=tenant.users["performance_officer"], measure=measure, due_on=due_on, kind=kind, value=D(value)
+        acting_user=tenant.users["performance_officer"],
+        measure=measure,
+        due_on=due_on,
+        kind=kind,
+        value=D(value),
+        version=measure.version,
     )
 
 
@@ -153,7 +159,16 @@ def test_the_measure_page_records_targets_and_figures(world, signed_in) -> None:
     url = reverse("plans:measure-detail", kwargs={"pk": tenant.plan_measure.pk})
     manager = signed_in(tenant.users["performance_officer"])
     response = manager.post(
-        url, {"target": "1", "due_on_0": "1", "due_on_1": "4", "due_on_2": "2027", "kind": "absolute", "value": "75"}
+        url,
+        {
+            "target": "1",
+            "due_on_0": "1",
+            "due_on_1": "4",
+            "due_on_2": "2027",
+            "kind": "absolute",
+            "value": "75",
+            "version": tenant.plan_measure.version,
+        },
     )
     assert response.status_code == 302
     lead = signed_in(tenant.users["plan_lead"])
@@ -202,3 +217,24 @@ def test_a_measure_bound_to_a_performance_indicator_quotes_the_dashboards_figure
     assert status.actual.national == benchmarks.national("eet_19_21", as_at) == D("54")
     assert status.in_force is not None and status.in_force.value == D("59")
     assert status.met is (figure.value >= D("59"))
+
+
+def test_removing_a_target_from_a_stale_page_or_without_the_version_is_refused(world, signed_in) -> None:
+    """A target removed from a page someone has since changed, or from a form without its version, stays."""
+    tenant = world["A"]
+    measure = tenant.plan_measure
+    _target(tenant, measure, datetime.date(2027, 4, 1), "75")
+    seen = Measure.objects.get(pk=measure.pk).version
+    target = measure.targets.get()
+    url = reverse("plans:measure-detail", kwargs={"pk": measure.pk})
+    manager = signed_in(tenant.users["performance_officer"])
+    assert f'name="version" value="{seen}"' in manager.get(url).content.decode()
+    _target(tenant, measure, datetime.date(2028, 4, 1), "80")  # someone else, meanwhile
+    response = manager.post(url, {"remove_target": target.pk, "version": seen}, follow=True)
+    assert "Someone else changed this measure" in response.content.decode()
+    response = manager.post(url, {"remove_target": target.pk}, follow=True)
+    assert "Your changes have not been saved: open the measure again" in response.content.decode()
+    assert measure.targets.filter(pk=target.pk).exists()
+    response = manager.post(url, {"remove_target": target.pk, "version": seen + 1}, follow=True)
+    assert "Target removed" in response.content.decode()
+    assert not measure.targets.filter(pk=target.pk).exists()

@@ -195,18 +195,34 @@ def test_superseding_names_the_replacement_and_withdrawing_needs_a_reason(world)
     officer = tenant.users["performance_officer"]
     replacement = _other_item(tenant)
     with pytest.raises(ValidationError, match="supersedes"):
-        services.item_set_status(acting_user=officer, item=tenant.plan_item, status="superseded", reason="Merged")
+        services.item_set_status(
+            acting_user=officer, item=tenant.plan_item, status="superseded", reason="Merged", version=1
+        )
     with pytest.raises(ValidationError, match="reason"):
         services.item_set_status(
-            acting_user=officer, item=tenant.plan_item, status="superseded", reason=" ", superseded_by=replacement
+            acting_user=officer,
+            item=tenant.plan_item,
+            status="superseded",
+            reason=" ",
+            superseded_by=replacement,
+            version=1,
         )
     item = services.item_set_status(
-        acting_user=officer, item=tenant.plan_item, status="superseded", reason="Merged", superseded_by=replacement
+        acting_user=officer,
+        item=tenant.plan_item,
+        status="superseded",
+        reason="Merged",
+        superseded_by=replacement,
+        version=1,
     )
     assert item.superseded_by == replacement
     with pytest.raises(ValidationError, match="cannot be marked"):
-        services.item_set_status(acting_user=officer, item=item, status="withdrawn", reason="No longer needed")
-    withdrawn = services.item_set_status(acting_user=officer, item=replacement, status="withdrawn", reason="Budget cut")
+        services.item_set_status(
+            acting_user=officer, item=item, status="withdrawn", reason="No longer needed", version=item.version
+        )
+    withdrawn = services.item_set_status(
+        acting_user=officer, item=replacement, status="withdrawn", reason="Budget cut", version=replacement.version
+    )
     assert withdrawn.status_reason == "Budget cut"
 
 
@@ -219,6 +235,7 @@ def test_superseded_and_withdrawn_items_stay_visible_struck_through(world, signe
         item=tenant.plan_item,
         status="withdrawn",
         reason="Funding ended",
+        version=1,
     )
     body = signed_in(tenant.users["councillor"]).get(reverse("plans:plan-detail", kwargs={"pk": tenant.plan.pk}))
     text = body.content.decode()
@@ -232,7 +249,11 @@ def test_no_update_on_a_closed_item(world) -> None:
     """Progress cannot be recorded on an achieved, superseded or withdrawn item until it is reopened."""
     tenant = world["A"]
     services.item_set_status(
-        acting_user=tenant.users["performance_officer"], item=tenant.plan_item, status="achieved", reason="Done"
+        acting_user=tenant.users["performance_officer"],
+        item=tenant.plan_item,
+        status="achieved",
+        reason="Done",
+        version=1,
     )
     tenant.plan_item.refresh_from_db()
     with pytest.raises(ValidationError, match="reopen"):

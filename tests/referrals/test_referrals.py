@@ -243,7 +243,9 @@ def test_onward_referral_keeps_the_chain(world) -> None:
     second = Service.objects.create(
         provider=a.partner, name="Forklift training", kind="traineeship", area="City", active_from=TODAY()
     )
-    onward = services.send_onward(acting_user=a.users["partner_provider"], send=a.send, service=second)
+    onward = services.send_onward(
+        acting_user=a.users["partner_provider"], send=a.send, service=second, version=a.send.version
+    )
     a.send.refresh_from_db()
     assert onward.previous == a.send
     assert a.send.status == Send.Status.MOVED_ON

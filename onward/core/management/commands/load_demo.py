@@ -2,6 +2,10 @@
 
 Idempotent: running it again changes nothing but the demo users' passwords, which are reset to
 the demo password. Every name is made up (Faker ``en_GB`` with a fixed seed); no real person.
+
+The demo administrator's password is published, so the command refuses, before writing anything,
+to run with production settings (``ONWARD_ENVIRONMENT``) or on a database that holds any council
+but the demo's own two.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from faker import Faker
@@ -60,6 +64,28 @@ def demo_email(local: str, organisation: str) -> str:
     return f"{local}@{domain}"
 
 
+def demo_refusal() -> str:
+    """Why the demo must not be loaded here (blank if it may): production settings, or other councils' data."""
+    if settings.ONWARD_ENVIRONMENT == "production":
+        return (
+            "The demo was not loaded: these are production settings (ONWARD_ENVIRONMENT is production). "
+            "The demo creates an administrator with a published password; load it only on a development database."
+        )
+    others = list(
+        Organisation.objects.filter(kind=Organisation.Kind.COUNCIL)
+        .exclude(name__in=[COUNCIL, OTHER_COUNCIL])
+        .order_by("name")
+        .values_list("name", flat=True)[:3]
+    )
+    if others:
+        return (
+            f"The demo was not loaded: this database holds councils that are not the demo's ({', '.join(others)}). "
+            "The demo creates an administrator with a published password; load it only on an empty database "
+            "or one holding the demo alone."
+        )
+    return ""
+
+
 class Command(BaseCommand):
     help = "Load the synthetic demo council and print a sign-in for each role."
 
@@ -67,6 +93,9 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the sign-ins.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refusal = demo_refusal()
+        if refusal:
+            raise CommandError(refusal)
         # The demo's own referrals would otherwise email the console as the transaction commits.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
             self._load(options)
