@@ -26,6 +26,7 @@ from django.utils import timezone
 from onward.people.categories import birthday
 from onward.people.models import CareEpisode, Contact, EETSpell, SupportRequest
 from onward.people.services import refresh_care_summary
+from onward.plans.models import Measure
 from onward.referrals.models import Consent, Event, Feedback, Referral, Send, Service
 from tests.conftest import Tenant, sign_in
 from tests.factories import YoungPersonFactory
@@ -91,6 +92,9 @@ def seed(tenant: Tenant) -> list[str]:
         EETSpell.objects.create(person=young, activity="neet_seeking", start=today - datetime.timedelta(days=300))
         people.append(young)
         forbidden += [given, family, young.preferred_name, young.child_id]
+    # A plan's success measures read live indicators: one counts the NEET cohort, 1 to 5 young people here.
+    Measure.objects.create(item=tenant.plan_item, name="NEET care leavers (live)", indicator_code="neet_cohort_size")
+    Measure.objects.create(item=tenant.plan_item, name="Aged 19 to 21 in EET (live)", indicator_code="eet_19_21")
     Contact.objects.create(person=people[0], date=today, note=FREE_TEXT["contact_note"])
     SupportRequest.objects.create(person=people[1], date=today, needs=FREE_TEXT["support_needs"])
     adviser = tenant.users["personal_adviser"]
