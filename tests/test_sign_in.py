@@ -73,6 +73,43 @@ def test_repeated_failures_lock_out_that_email_address_from_that_address(world) 
     assert post_sign_in(Client(), other.email, PASSWORD).status_code == 302
 
 
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param(str.upper, id="upper-case"),
+        pytest.param(lambda email: f"  {email}", id="leading-space"),
+        pytest.param(lambda email: f"{email} ", id="trailing-space"),
+        pytest.param(lambda email: f" {email[:3].upper()}{email[3:].title()} ", id="mixed"),
+    ],
+)
+def test_a_lockout_holds_for_the_email_address_in_any_case_or_spacing(variant, world) -> None:
+    """Once locked out, the same email address written another way is refused too, right password or not.
+
+    The lockout is keyed on the address as signing in reads it (case-folded, spaces trimmed), so
+    writing it in capitals or with spaces does not buy another 5 guesses.
+    """
+    user = world["A"].users["personal_adviser"]
+    for _ in range(5):
+        post_sign_in(Client(), user.email, "wrong-password-1")
+    written = variant(user.email)
+    assert written != user.email
+    assert post_sign_in(Client(), written, "wrong-password-2").status_code == 429
+    assert post_sign_in(Client(), written, PASSWORD).status_code == 429
+    assert post_sign_in(Client(), user.email, PASSWORD).status_code == 429
+
+
+def test_failures_in_different_spellings_of_an_address_count_together(world) -> None:
+    """Wrong passwords count against the address however it is written: the 5th locks every spelling."""
+    user = world["A"].users["personal_adviser"]
+    spellings = [user.email, user.email.upper(), f" {user.email}", f"{user.email.title()} ", user.email.swapcase()]
+    for written in spellings[:4]:
+        assert post_sign_in(Client(), written, "wrong-password-1").status_code == 200
+    assert post_sign_in(Client(), spellings[4], "wrong-password-1").status_code == 429
+    for written in spellings:
+        assert post_sign_in(Client(), written, PASSWORD).status_code == 429
+    assert post_sign_in(Client(), user.email.upper(), PASSWORD, ip="198.51.100.99").status_code == 302
+
+
 def test_a_lockout_ends_after_the_cool_off_period(world) -> None:
     """Locked out now, the user can sign in again once the lockout period has passed."""
     user = world["A"].users["personal_adviser"]

@@ -128,6 +128,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count against the email address as signing in reads it (trimmed, any case).
+AXES_USERNAME_CALLABLE = "onward.accounts.lockout.lockout_username"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("ONWARD_PROXY_COUNT", default=0)
 

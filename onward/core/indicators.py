@@ -31,13 +31,16 @@ class IndicatorReading:
 
     ``value`` is a percentage (0 to 100) for a rate and a whole number for a count;
     ``numerator`` and ``denominator`` say what the percentage was made from (the denominator is
-    ``None`` for a count).
+    ``None`` for a count). ``value`` is for comparing with targets; what is shown is ``shown``.
     """
 
     value: Decimal
     numerator: int
     denominator: int | None
     unit: str = PERCENT
+    shown: str = ""
+    """The reading as published, with its unit: counts rounded to 10, 1 to 5 shown as ``c``, whole
+    percentages (set by the app that registers the indicator). Plans quote this, not ``value``."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 A plan measure stores only the indicator's code and reads it through
 ``core.indicators.read_indicator(code, council=..., as_at=...)``: the live snapshot on that date.
 National figures come from the versioned data file (``benchmarks.national_reader``), for every
-indicator that has one.
+indicator that has one. A reading carries its published text (``display``, as councillors see
+it): plans go to committees, so they quote live figures rounded with small numbers suppressed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 
 from onward.accounts.models import Organisation
 from onward.core.indicators import IndicatorReading, IndicatorSource, register_indicator
-from onward.performance import benchmarks, indicators
+from onward.performance import benchmarks, display, indicators
 from onward.performance.models import Method
 
 
@@ -27,7 +28,11 @@ def read(
     if figure is None or figure.value is None:
         return None
     return IndicatorReading(
-        value=figure.value, numerator=figure.numerator, denominator=figure.denominator, unit=figure.unit
+        value=figure.value,
+        numerator=figure.numerator,
+        denominator=figure.denominator,
+        unit=figure.unit,
+        shown=display.show(figure, aggregate=True).value,
     )
 
 

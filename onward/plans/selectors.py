@@ -194,6 +194,18 @@ class Reading:
     value: Decimal
     national: Decimal | None
     source: str  # "indicator" or the hand-recorded source
+    percent: bool = False
+    shown: str = ""
+    """A live indicator's reading as published (rounded, 1 to 5 shown as ``c``); "" for a figure recorded by hand."""
+
+    @property
+    def text(self) -> str:
+        """The figure as plans show it: a live reading as published, a hand-recorded one as typed."""
+        if self.shown:
+            return self.shown
+        tenth = self.value.quantize(Decimal("0.1"))
+        number = f"{tenth:f}" if tenth != tenth.to_integral_value() else f"{tenth.to_integral_value():f}"
+        return number + ("%" if self.percent else "")
 
 
 @dataclass(frozen=True)
@@ -241,7 +253,7 @@ def resolve_target(target: MeasureTarget, national: Decimal | None) -> Decimal |
 def measure_readings(measure: Measure, *, council: Any, as_at: datetime.date) -> list[Reading]:
     """Hand-recorded figures up to ``as_at``, newest first, and the live indicator's reading on ``as_at`` if bound."""
     readings = [
-        Reading(a.on, a.value, a.national, a.source or "Recorded by hand")
+        Reading(a.on, a.value, a.national, a.source or "Recorded by hand", percent=measure.unit == Measure.Unit.PERCENT)
         for a in sorted(measure.actuals.all(), key=lambda a: (a.on, a.pk), reverse=True)
         if a.on <= as_at
     ]
@@ -249,7 +261,17 @@ def measure_readings(measure: Measure, *, council: Any, as_at: datetime.date) ->
         reading = indicators.read_indicator(measure.indicator_code, council=council, as_at=as_at)
         if reading is not None:
             national = indicators.read_national(measure.indicator_code, as_at=as_at)
-            readings.insert(0, Reading(as_at, reading.value, national, "Live indicator"))
+            readings.insert(
+                0,
+                Reading(
+                    as_at,
+                    reading.value,
+                    national,
+                    "Live indicator",
+                    percent=reading.unit == indicators.PERCENT,
+                    shown=reading.shown,
+                ),
+            )
     return readings
 
 
@@ -339,7 +361,7 @@ def plan_snapshot(plan: Plan, *, review_round: ReviewRound | None, as_at: dateti
             measures.append(
                 {
                     "name": status.measure.name,
-                    "actual": None if status.actual is None else str(status.actual.value),
+                    "actual": None if status.actual is None else status.actual.text,
                     "actual_on": None if status.actual is None else status.actual.on.isoformat(),
                     "target": None if status.in_force is None else status.in_force.describe,
                     "next_target": None if status.next is None else status.next.describe,

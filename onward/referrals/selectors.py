@@ -81,12 +81,20 @@ class ServiceFigures:
     started: int
     sustained_3_months: int
     days_to_first_contact: float | None
+    contacted: int
+    """How many sends the time to first contact is averaged over."""
     feedback_count: int
     average_rating: float | None
 
 
-def monitoring(services: QuerySet[Service], sends: QuerySet[Send], day: datetime.date) -> list[ServiceFigures]:
-    """For each service: referred, accepted, started, sustained at 3 months, time to first contact, feedback."""
+def monitoring(
+    services: QuerySet[Service], sends: QuerySet[Send], day: datetime.date, *, council: Organisation
+) -> list[ServiceFigures]:
+    """For each service: referred, accepted, started, sustained at 3 months, time to first contact, feedback.
+
+    Feedback is counted from ``council``'s own young people only: a partner may work with several
+    councils, and one council's figures say nothing of another's young people.
+    """
     by_service: dict[int, list[Send]] = {}
     for send in sends.select_related("service"):
         by_service.setdefault(send.service_id, []).append(send)
@@ -97,7 +105,7 @@ def monitoring(services: QuerySet[Service], sends: QuerySet[Send], day: datetime
         )
     }
     ratings: dict[int, list[int]] = {}
-    for feedback in Feedback.objects.filter(service__in=services):
+    for feedback in Feedback.objects.filter(service__in=services, person__council=council):
         ratings.setdefault(feedback.service_id, []).append(feedback.rating)
     figures = []
     for service in services.order_by("name"):
@@ -130,6 +138,7 @@ def monitoring(services: QuerySet[Service], sends: QuerySet[Send], day: datetime
                 started=sum(1 for s in rows if s.started_on),
                 sustained_3_months=len(sustained),
                 days_to_first_contact=round(sum(contact_days) / len(contact_days), 1) if contact_days else None,
+                contacted=len(contact_days),
                 feedback_count=len(scores),
                 average_rating=round(sum(scores) / len(scores), 1) if scores else None,
             )
@@ -137,8 +146,16 @@ def monitoring(services: QuerySet[Service], sends: QuerySet[Send], day: datetime
     return figures
 
 
-def days_to_triage(referrals: QuerySet[Referral]) -> float | None:
-    """Average working time from a referral to its triage decision, in days."""
+@dataclass(frozen=True)
+class Average:
+    """An average and how many it was made from (so it can be suppressed when made from few)."""
+
+    value: float | None
+    count: int
+
+
+def days_to_triage(referrals: QuerySet[Referral]) -> Average:
+    """Average working time from a referral to its triage decision, in days, and how many were triaged."""
     first: dict[int, datetime.datetime] = {}
     for event in Event.objects.filter(
         referral__in=referrals,
@@ -148,7 +165,14 @@ def days_to_triage(referrals: QuerySet[Referral]) -> float | None:
         first.setdefault(event.referral_id, event.at)
     created = dict(referrals.filter(pk__in=first).values_list("pk", "created_at"))
     spans = [(first[pk] - created[pk]).total_seconds() / 86400 for pk in first if pk in created]
-    return round(sum(spans) / len(spans), 1) if spans else None
+    return Average(round(sum(spans) / len(spans), 1) if spans else None, len(spans))
+
+
+def feedback_for(services: QuerySet[Service], council: Organisation, limit: int = 50) -> list[Feedback]:
+    """The latest feedback ``council``'s young people gave on these services, newest first."""
+    return list(
+        Feedback.objects.filter(service__in=services, person__council=council).select_related("service")[:limit]
+    )
 
 
 def neet_with_active_referral(neet_people: QuerySet[Any], referrals: QuerySet[Referral]) -> tuple[int, int]:

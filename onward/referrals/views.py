@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,8 +19,10 @@ from onward.core import exports
 from onward.core.forms_errors import apply_validation_error
 from onward.people import selectors as people_selectors
 from onward.people.models import YoungPerson
+from onward.performance import display
+from onward.performance.indicators import Figure
 from onward.referrals import forms, selectors, services
-from onward.referrals.models import SHARED_FIELDS, Feedback, Referral, Send
+from onward.referrals.models import SHARED_FIELDS, Referral, Send, Service
 
 
 def _user(request: HttpRequest) -> User:
@@ -302,31 +306,95 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Monitoring and feedback ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class MonitoringRow:
+    """One service's monitoring figures as the user sees them (text, exact or rounded and suppressed)."""
+
+    service: Service
+    referred: str
+    accepted: str
+    started: str
+    sustained_3_months: str
+    days_to_first_contact: str
+    feedback: str
+
+
+def _average_text(value: float | None, count: int, *, aggregate: bool, unit: str = "") -> str:
+    """An average, suppressed (``c``) for aggregate viewers when it is made from 1 to 5 young people."""
+    if value is None:
+        return ""
+    if aggregate and count <= display.SMALL_MAX:
+        return display.SUPPRESSED
+    return f"{value}{unit}"
+
+
+def _monitoring_row(figures: selectors.ServiceFigures, *, aggregate: bool) -> MonitoringRow:
+    def count(value: int) -> str:
+        return display.count_text(value, aggregate=aggregate)
+
+    if not figures.feedback_count:
+        feedback = "None"
+    elif aggregate and figures.feedback_count <= display.SMALL_MAX:
+        feedback = display.SUPPRESSED
+    else:
+        feedback = f"{figures.average_rating} out of 5 ({count(figures.feedback_count)})"
+    return MonitoringRow(
+        service=figures.service,
+        referred=count(figures.referred),
+        accepted=count(figures.accepted),
+        started=count(figures.started),
+        sustained_3_months=count(figures.sustained_3_months),
+        days_to_first_contact=_average_text(figures.days_to_first_contact, figures.contacted, aggregate=aggregate),
+        feedback=feedback,
+    )
+
+
 @require_safe
 def monitoring(request: HttpRequest) -> HttpResponse:
-    """For each service: referred, accepted, started, sustained; time to triage and first contact; feedback."""
+    """For each service: referred, accepted, started, sustained; time to triage and first contact; feedback.
+
+    Those who work with the referrals themselves (triage) or may see the young people behind a
+    figure (``Perm.VIEW_DRILLDOWN``) see exact figures and what young people said; everyone else
+    (councillors, senior managers) sees counts rounded with small numbers suppressed, as the
+    dashboard shows them (``performance.display``), and no young person's words.
+    """
     user = _user(request)
     if not user.is_council_staff or not user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)):
         raise PermissionDenied
+    aggregate = display.aggregates_only(user) and not user.can(Perm.TRIAGE_REFERRALS)
     council = access.own_council(user)
     today = timezone.localdate()
     referrals = Referral.objects.filter(council=council)
     sends = Send.objects.filter(referral__council=council)
-    figures = selectors.monitoring(access.services_visible_to(user), sends, today)
+    visible = access.services_visible_to(user)
+    figures = selectors.monitoring(visible, sends, today, council=council)
     neet = people_selectors.neet_on(YoungPerson.objects.filter(council=council), today)
     with_referral, neet_total = selectors.neet_with_active_referral(neet, referrals)
+    triage = selectors.days_to_triage(referrals)
+    neet_figure = Figure(
+        code="neet_with_referral", method="", day=today, numerator=with_referral, denominator=neet_total
+    )
     return render(
         request,
         "referrals/monitoring.html",
         {
-            "figures": [f for f in figures if f.referred or f.feedback_count],
-            "days_to_triage": selectors.days_to_triage(referrals),
-            "with_referral": with_referral,
-            "neet_total": neet_total,
-            "feedback": Feedback.objects.filter(
-                service__in=access.services_visible_to(user), person__council=council
-            ).select_related("service")[:50],
-            "partner_lists": selectors.latest_partner_lists(council),
+            "aggregate": aggregate,
+            "rows": [_monitoring_row(f, aggregate=aggregate) for f in figures if f.referred or f.feedback_count],
+            "days_to_triage": _average_text(triage.value, triage.count, aggregate=aggregate, unit=" days"),
+            "with_referral": display.count_text(with_referral, aggregate=aggregate),
+            "neet_total": display.count_text(neet_total, aggregate=aggregate),
+            "neet_percentage": display.percentage_text(neet_figure, aggregate=aggregate),
+            "feedback": [] if aggregate else selectors.feedback_for(visible, council),
+            "partner_lists": [
+                {
+                    "organisation": found.organisation,
+                    "created_at": found.created_at,
+                    "on_roll": display.count_text(found.on_roll, aggregate=aggregate),
+                    "left": display.count_text(found.left, aggregate=aggregate),
+                    "unmatched": display.count_text(len(found.unmatched), aggregate=aggregate),
+                }
+                for found in selectors.latest_partner_lists(council)
+            ],
         },
     )
 

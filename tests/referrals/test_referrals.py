@@ -296,9 +296,9 @@ def test_monitoring_counts_each_service_and_the_neet_cohort(world, signed_in) ->
         given_on=TODAY(),
     )
     response = signed_in(a.users["triage_coordinator"]).get(reverse("referrals:monitoring"))
-    (row,) = [f for f in response.context["figures"] if f.service == a.service]
-    assert (row.referred, row.accepted, row.started, row.sustained_3_months) == (1, 1, 1, 1)
-    assert row.average_rating == 4.0
+    (row,) = [f for f in response.context["rows"] if f.service == a.service]
+    assert (row.referred, row.accepted, row.started, row.sustained_3_months) == ("1", "1", "1", "1")
+    assert row.feedback == "4.0 out of 5 (1)"
     assert "Helpful staff" in response.content.decode()
 
 
