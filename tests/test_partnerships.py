@@ -374,3 +374,30 @@ def test_the_service_adds_users_only_to_the_acting_administrators_organisation(d
             family_name="Person",
             role_keys={"partner_provider"},
         )
+
+
+def test_the_operator_gives_an_existing_partner_its_administrator(world) -> None:
+    """create_partner_administrator adds a partner administrator and prints their link; councils are refused."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    a = world["A"]
+    out = io.StringIO()
+    call_command(
+        "create_partner_administrator",
+        "--organisation",
+        a.partner.name,
+        "--email",
+        "head@trust.example",
+        "--given-name",
+        "Sam",
+        "--family-name",
+        "Okafor",
+        stdout=out,
+    )
+    made = User.objects.get(email="head@trust.example")
+    assert made.organisation == a.partner and made.role_keys == {"partner_administrator"}
+    assert "/set-password/" in out.getvalue()
+    with pytest.raises(CommandError, match="No partner organisation"):
+        call_command("create_partner_administrator", "--organisation", a.council.name, "--email", "x@y.example")
