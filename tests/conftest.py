@@ -58,7 +58,7 @@ def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenan
     if shared_partner is not None:
         from onward.accounts.models import Partnership
 
-        Partnership.objects.create(council=council, partner=shared_partner)
+        Partnership.objects.create(council=council, partner=shared_partner, status=Partnership.Status.ACCEPTED)
     team = TeamFactory(council=council, name=f"{label} Leaving Care")
     tenant = Tenant(council=council, partner=partner, team=team)
     for role in ROLES:
@@ -214,7 +214,8 @@ def add_young_person(tenant: Tenant) -> None:
 
 @pytest.fixture
 def world(db: None) -> dict[str, Tenant]:
-    """Council A and council B, each with a partner, a team and one user for every role."""
+    """Council A and council B, each with a partner (an accepted link), a team and one user for every role
+    (partner roles, such as the partner administrator, in the partner organisation)."""
     return {"A": make_tenant("Alderley"), "B": make_tenant("Brockmoor")}
 
 

@@ -21,7 +21,7 @@ class CouncilFactory(factory.django.DjangoModelFactory):
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):
-    """A partner organisation; pass ``councils=[...]`` to record which councils it works with."""
+    """A partner organisation; pass ``councils=[...]`` for the councils it works with (accepted links)."""
 
     class Meta:
         model = Organisation
@@ -33,7 +33,7 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def councils(self, create: bool, extracted: list[Organisation] | None, **kwargs: object) -> None:
         for council in extracted or []:
-            Partnership.objects.create(council=council, partner=self)
+            Partnership.objects.create(council=council, partner=self, status=Partnership.Status.ACCEPTED)
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

@@ -55,7 +55,7 @@ def test_adding_a_user_with_bad_input_explains_each_problem_and_saves_nothing(wo
 def test_partner_roles_go_to_partner_users_and_council_roles_to_council_staff(world, signed_in) -> None:
     """A college user cannot be made a personal adviser; a council officer cannot be a partner provider."""
     a = world["A"]
-    client = signed_in(a.users["administrator"])
+    client = signed_in(a.users["partner_administrator"])
     content = client.post(
         reverse("accounts:user-create"),
         {
@@ -67,6 +67,7 @@ def test_partner_roles_go_to_partner_users_and_council_roles_to_council_staff(wo
         },
     ).content.decode()
     assert "Personal adviser is a role for council staff only" in content
+    client = signed_in(a.users["administrator"])
     content = client.post(
         reverse("accounts:user-create"),
         {
@@ -161,16 +162,25 @@ def test_teams_are_added_and_renamed_with_unique_names(world, signed_in) -> None
 
 
 def test_a_partner_organisation_already_on_onward_is_linked_not_duplicated(world, signed_in) -> None:
-    """Adding a partner that works with another council links the same organisation."""
+    """Inviting a partner that works with another council invites the same organisation (it must accept)."""
     a, b = world["A"], world["B"]
     client = signed_in(b.users["administrator"])
     response = client.post(reverse("accounts:partner-add"), {"name": a.partner.name.upper(), "kind": a.partner.kind})
     assert response["Location"] == reverse("accounts:partner-detail", kwargs={"pk": a.partner.pk})
-    assert Partnership.objects.filter(council=b.council, partner=a.partner).exists()
+    assert Partnership.objects.filter(council=b.council, partner=a.partner, status="invited").exists()
     again = client.post(reverse("accounts:partner-add"), {"name": a.partner.name, "kind": a.partner.kind})
-    assert "already works with your council" in again.content.decode()
+    assert "already works with your council or has been invited" in again.content.decode()
     wrong_kind = client.post(reverse("accounts:partner-add"), {"name": a.partner.name, "kind": "employer"})
     assert "is already recorded as" in wrong_kind.content.decode()
-    new = client.post(reverse("accounts:partner-add"), {"name": "Harbour Youth Charity", "kind": "charity"})
+    new = client.post(
+        reverse("accounts:partner-add"),
+        {
+            "name": "Harbour Youth Charity",
+            "kind": "charity",
+            "admin_email": "lead@harbour.example",
+            "admin_given_name": "Nia",
+            "admin_family_name": "Roberts",
+        },
+    )
     assert new.status_code == 302
     assert Organisation.objects.get(name="Harbour Youth Charity").kind == "charity"

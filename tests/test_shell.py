@@ -74,8 +74,9 @@ def test_each_role_home_page_shows_what_that_role_works_on(role, world, signed_i
     user = world["A"].users[role.key]
     content = signed_in(user).get(reverse("core:home")).content.decode()
     assert role.summary.replace("'", "&#x27;") in content
-    assert (reverse("accounts:user-list") in content) == (role.key == "administrator")
-    assert (reverse("audit:event-list") in content) == (role.key == "administrator")
+    administrators = ("administrator", "partner_administrator")
+    assert (reverse("accounts:user-list") in content) == (role.key in administrators)
+    assert (reverse("audit:event-list") in content) == (role.key in administrators)
     assert (world["A"].council.name in content) == user.is_council_staff
     assert world["A"].team.name in content or not user.is_council_staff
 
@@ -196,10 +197,10 @@ def test_production_settings_need_a_secret_key_and_secure_everything() -> None:
     assert json.loads(ok.stdout) == [True, True, True, True, False, True]
 
 
-def test_the_add_user_form_offers_the_council_first_then_its_partners(world, signed_in) -> None:
-    """New users default to the administrator's own council; only its partners are offered."""
+def test_the_add_user_form_offers_only_the_administrators_own_organisation(world, signed_in) -> None:
+    """New users join the administrator's own council; its partners manage their own users (ADR 14)."""
     a, b = world["A"], world["B"]
     form = signed_in(a.users["administrator"]).get(reverse("accounts:user-create")).context["form"]
     choices = list(form.fields["organisation"].queryset)
-    assert choices == [a.council, a.partner]
+    assert choices == [a.council]
     assert b.partner not in choices

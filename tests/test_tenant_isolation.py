@@ -354,7 +354,7 @@ def test_a_partner_working_with_two_councils_sees_both_councils_but_belongs_to_n
     from onward.accounts.models import Partnership
 
     a, b = world["A"], world["B"]
-    Partnership.objects.create(council=b.council, partner=a.partner)
+    Partnership.objects.create(council=b.council, partner=a.partner, status=Partnership.Status.ACCEPTED)
     assert set(access.councils_for(a.users["partner_provider"])) == {a.council, b.council}
     assert access.council_of(a.users["partner_provider"]) is None
 

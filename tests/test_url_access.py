@@ -53,6 +53,11 @@ def needs_any(*perms: Perm) -> Rule:
     return Rule(lambda user: 302 if user is None else (200 if user.can_any(perms) else 403))
 
 
+def own_council_user(user: User) -> int:
+    """A council staff member's record: its council's administrator opens it; to anyone else it does not exist."""
+    return 200 if user.is_council_staff else 404
+
+
 PEOPLE = (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
 EMPLOYMENT = (Perm.MANAGE_EMPLOYERS, Perm.MANAGE_OPPORTUNITIES, Perm.PUT_FORWARD)
 
@@ -82,13 +87,20 @@ RULES: dict[str, Rule] = {
     "accounts:team-create": needs(Perm.MANAGE_TEAMS),
     "accounts:team-update": needs(Perm.MANAGE_TEAMS),
     "accounts:user-list": needs(Perm.MANAGE_USERS),
-    "accounts:user-detail": needs(Perm.MANAGE_USERS),
+    # The URL names a council user: a partner administrator manages only their own organisation's users.
+    "accounts:user-detail": Rule(
+        lambda user: 302 if user is None else (403 if not user.can(Perm.MANAGE_USERS) else own_council_user(user))
+    ),
     "accounts:user-create": needs(Perm.MANAGE_USERS),
-    "accounts:user-update": needs(Perm.MANAGE_USERS),
+    "accounts:user-update": Rule(
+        lambda user: 302 if user is None else (403 if not user.can(Perm.MANAGE_USERS) else own_council_user(user))
+    ),
     "accounts:user-set-password-link": post_only(),
     "accounts:partner-list": needs(Perm.MANAGE_ORGANISATIONS),
     "accounts:partner-add": needs(Perm.MANAGE_ORGANISATIONS),
     "accounts:partner-detail": needs(Perm.MANAGE_ORGANISATIONS),
+    "accounts:partnership-list": needs(Perm.ANSWER_PARTNERSHIPS),
+    "accounts:partnership-change": post_only(),
     "people:caseload": needs_any(*PEOPLE),
     "people:caseload-export": needs_any(*PEOPLE),
     "people:neet": needs_any(*PEOPLE),
@@ -158,8 +170,13 @@ RULES: dict[str, Rule] = {
     "referrals:partner-list": needs(Perm.RECEIVE_REFERRALS),
     "referrals:service-create": needs(Perm.MANAGE_DIRECTORY),
     "referrals:service-detail": signed_in_only(),
+    # The URL names the partner's service: only the partner's own users may change it (ADR 14).
     "referrals:service-update": Rule(
-        lambda user: 302 if user is None else (200 if user.can(Perm.MANAGE_DIRECTORY) else 403)
+        lambda user: (
+            302
+            if user is None
+            else (403 if not user.can(Perm.MANAGE_DIRECTORY) else (404 if user.is_council_staff else 200))
+        )
     ),
     "opportunities:opportunity-list": Rule(
         lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
@@ -276,6 +293,10 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.users["personal_adviser"].pk}
     elif name == "accounts:partner-detail":
         kwargs = {"pk": tenant.partner.pk}
+    elif name == "accounts:partnership-change":
+        from onward.accounts.models import Partnership
+
+        kwargs = {"pk": Partnership.objects.get(council=tenant.council, partner=tenant.partner).pk}
     elif name in ("people:person-detail", "people:person-update"):
         kwargs = {"pk": tenant.person.pk}
     elif name == "people:record-add":

@@ -10,8 +10,9 @@ model directly. Two kinds of function:
   and "not yours" look the same.
 
 Scope rules: council staff see their own council's records only (the council is the tenant);
-a partner organisation's users see only what was shared with their organisation; nobody sees
-another council's records, whatever their roles. Page-level checks ("may this role use this
+a partner organisation's users see only what was shared with their organisation by a council
+whose link it accepted (:func:`live_links`); nobody sees another council's records, whatever their
+roles; administrators manage only their own organisation's users and directory entries (ADR 14). Page-level checks ("may this role use this
 page at all?") use :func:`require_perm`, which answers 403.
 """
 
@@ -22,7 +23,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -67,7 +68,7 @@ def councils_for(user: User | AnonymousUser) -> QuerySet[Organisation]:
     if organisation.is_council:
         return Organisation.objects.filter(pk=organisation.pk)
     return Organisation.objects.filter(
-        pk__in=Partnership.objects.filter(partner=organisation).values_list("council_id", flat=True)
+        pk__in=live_links().filter(partner=organisation).values_list("council_id", flat=True)
     )
 
 
@@ -88,9 +89,16 @@ def require_perm(*perms: Perm) -> Callable[[ViewFunc], ViewFunc]:
     return decorator
 
 
+def live_links() -> QuerySet[Partnership]:
+    """Partnerships that count: accepted by the partner, not ended, and never a council as partner (ADR 14)."""
+    return Partnership.objects.filter(status=Partnership.Status.ACCEPTED).exclude(
+        partner__kind=Organisation.Kind.COUNCIL
+    )
+
+
 def partner_ids(council: Organisation) -> QuerySet[Partnership, int]:
-    """A subquery of the ids of the organisations that work with ``council``."""
-    return Partnership.objects.filter(council=council).values_list("partner_id", flat=True)
+    """A subquery of the ids of the organisations that work with ``council`` (live links only)."""
+    return live_links().filter(council=council).values_list("partner_id", flat=True)
 
 
 def _get_or_404(queryset: QuerySet[Any], pk: object) -> Any:
@@ -104,13 +112,14 @@ def _get_or_404(queryset: QuerySet[Any], pk: object) -> Any:
 
 
 def users_visible_to(user: User) -> QuerySet[User]:
-    """Users an administrator manages: their council's staff and its partner organisations' users."""
-    council = council_of(user)
-    if council is None or not user.can(Perm.MANAGE_USERS):
+    """Users an administrator manages: those of their own organisation, never another's (ADR 14).
+
+    A council's administrator manages the council's staff; a partner administrator their partner
+    organisation's users. A partnership gives neither side any hold on the other's users.
+    """
+    if not user.is_authenticated or not user.is_active or not user.can(Perm.MANAGE_USERS):
         return User.objects.none()
-    return User.objects.filter(Q(organisation=council) | Q(organisation__in=partner_ids(council))).select_related(
-        "organisation"
-    )
+    return User.objects.filter(organisation_id=user.organisation_id).select_related("organisation")
 
 
 def access_user(user: User, pk: object) -> User:
@@ -140,21 +149,20 @@ def access_team(user: User, pk: object, *, for_change: bool = False) -> Team:
 
 
 def partner_organisations_visible_to(user: User) -> QuerySet[Organisation]:
-    """Partner organisations that work with the administrator's council."""
+    """Organisations the administrator's council has invited, in any state of the link (to show its history)."""
     council = council_of(user)
     if council is None or not user.can(Perm.MANAGE_ORGANISATIONS):
         return Organisation.objects.none()
-    return Organisation.objects.filter(pk__in=partner_ids(council))
+    return Organisation.objects.filter(
+        pk__in=Partnership.objects.filter(council=council).values_list("partner_id", flat=True)
+    )
 
 
 def assignable_organisations(user: User) -> QuerySet[Organisation]:
-    """Organisations an administrator may add users to: their council first, then its partners."""
-    council = council_of(user)
-    if council is None or not user.can(Perm.MANAGE_USERS):
+    """Organisations an administrator may add users to: only their own (ADR 14)."""
+    if not user.is_authenticated or not user.is_active or not user.can(Perm.MANAGE_USERS):
         return Organisation.objects.none()
-    return Organisation.objects.filter(Q(pk=council.pk) | Q(pk__in=partner_ids(council))).order_by(
-        Case(When(pk=council.pk, then=0), default=1), "name"
-    )
+    return Organisation.objects.filter(pk=user.organisation_id)
 
 
 def access_partner_organisation(user: User, pk: object) -> Organisation:
@@ -162,15 +170,35 @@ def access_partner_organisation(user: User, pk: object) -> Organisation:
     return result
 
 
+def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
+    """Links a user may act on: a council administrator their council's invitations; a partner
+    administrator the links to their own organisation. Nobody sees another organisation's links."""
+    if not user.is_authenticated or not user.is_active:
+        return Partnership.objects.none()
+    organisation = user.organisation
+    if organisation.is_council and user.can(Perm.MANAGE_ORGANISATIONS):
+        links = Partnership.objects.filter(council=organisation)
+    elif not organisation.is_council and user.can(Perm.ANSWER_PARTNERSHIPS):
+        links = Partnership.objects.filter(partner=organisation)
+    else:
+        return Partnership.objects.none()
+    return links.select_related("council", "partner", "invited_by", "accepted_by", "ended_by")
+
+
+def access_partnership(user: User, pk: object) -> Partnership:
+    result: Partnership = _get_or_404(partnerships_visible_to(user), pk)
+    return result
+
+
 # Audit ---------------------------------------------------------------------------------------
 
 
 def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
-    """The audit trail of the user's council, for those allowed to read it."""
-    council = council_of(user)
-    if council is None or not user.can(Perm.VIEW_AUDIT):
+    """The audit trail of the user's own organisation (a council's, or a partner organisation's), for
+    those allowed to read it. ``AuditEvent.council`` names the organisation whose trail holds the event."""
+    if not user.is_authenticated or not user.is_active or not user.can(Perm.VIEW_AUDIT):
         return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(council=council)
+    return AuditEvent.objects.filter(council_id=user.organisation_id)
 
 
 # Young people ----------------------------------------------------------------------------------
@@ -251,8 +279,7 @@ def _network(user: User) -> QuerySet[Organisation]:
     """The organisations in the user's councils' networks: the councils and their partners."""
     councils = councils_for(user)
     return Organisation.objects.filter(
-        Q(pk__in=councils.values("pk"))
-        | Q(pk__in=Partnership.objects.filter(council__in=councils).values("partner_id"))
+        Q(pk__in=councils.values("pk")) | Q(pk__in=live_links().filter(council__in=councils).values("partner_id"))
     )
 
 
@@ -264,12 +291,18 @@ def services_visible_to(user: User) -> QuerySet[Service]:
 
 
 def services_editable_by(user: User) -> QuerySet[Service]:
-    """Partners keep their own organisation's entries; triage coordinators any in the council's network."""
-    if not user.can(Perm.MANAGE_DIRECTORY):
+    """Entries are kept only by the organisation that provides them (ADR 14): a council's triage
+    coordinators keep the council's own services, a partner's users their organisation's."""
+    if not user.is_authenticated or not user.is_active or not user.can(Perm.MANAGE_DIRECTORY):
         return Service.objects.none()
-    if user.is_council_staff:
-        return services_visible_to(user)
-    return Service.objects.filter(provider=user.organisation)
+    return Service.objects.filter(provider_id=user.organisation_id).select_related("provider")
+
+
+def service_providers_for(user: User) -> QuerySet[Organisation]:
+    """The providers a user may add a directory entry for: their own organisation only."""
+    if not user.is_authenticated or not user.is_active or not user.can(Perm.MANAGE_DIRECTORY):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk=user.organisation_id)
 
 
 def access_service(user: User, pk: object, *, for_change: bool = False) -> Service:

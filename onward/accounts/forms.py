@@ -72,7 +72,8 @@ class _RolesAndTeams(GovukForm):
         label="Roles",
         choices=[(role.key, role.name) for role in ROLES],
         widget=forms.CheckboxSelectMultiple,
-        help_text="Partner provider is for users of partner organisations; every other role is for council staff",
+        help_text="Partner provider and partner administrator are for users of partner organisations; "
+        "every other role is for council staff",
         error_messages={"required": "Select at least one role"},
     )
     teams = forms.ModelMultipleChoiceField(
@@ -143,13 +144,41 @@ class TeamForm(GovukForm):
 
 
 class PartnerForm(GovukForm):
+    """Invite a partner organisation; a council is never offered (ADR 14)."""
+
     name = forms.CharField(
         label="Organisation name", max_length=200, error_messages={"required": "Enter the organisation's name"}
     )
     kind = forms.ChoiceField(
         label="Type of organisation",
-        choices=[c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.COUNCIL]
-        + [(Organisation.Kind.COUNCIL.value, "Another council")],
+        choices=[c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.COUNCIL],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the type of organisation"},
+        error_messages={
+            "required": "Select the type of organisation",
+            "invalid_choice": "Select the type of organisation",
+        },
     )
+    admin_email = forms.EmailField(
+        label="First administrator's email address (only for an organisation new to Onward)",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    admin_given_name = forms.CharField(
+        label="First administrator's given name (only for an organisation new to Onward)",
+        max_length=100,
+        required=False,
+    )
+    admin_family_name = forms.CharField(
+        label="First administrator's family name (only for an organisation new to Onward)",
+        max_length=100,
+        required=False,
+    )
+
+
+class PartnershipChangeForm(GovukForm):
+    action = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("decline", "Decline"), ("end", "End")],
+        error_messages={"required": "Select what to do", "invalid_choice": "Select what to do"},
+    )
+    version = VersionField()

@@ -2,8 +2,8 @@
 
 A council is the tenant: every record of personal data belongs to exactly one council, and a user
 of one council never sees another's. Partner organisations (colleges, the careers service, DWP,
-charities, training providers, employers, other councils) work with one or more councils through
-a :class:`Partnership`.
+charities, training providers, employers) work with one or more councils through a
+:class:`Partnership` the partner has accepted. A council is never another council's partner.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -55,7 +56,19 @@ class Organisation(TimeStampedModel):
 
 
 class Partnership(TimeStampedModel):
-    """A partner organisation works with a council (another council may be a partner too)."""
+    """A link between a council and a partner organisation (never another council), see ADR 14.
+
+    A council invites; the link counts (shares referrals, the directory and the network) only
+    while it is accepted by the partner's administrator and not ended. Either side may end it.
+    Links are never deleted: a declined or ended one keeps who and when, and a new invitation is
+    a new row (at most one invited or accepted link per council and partner).
+    """
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        ENDED = "ended", "Ended"
 
     council = models.ForeignKey(
         Organisation,
@@ -64,15 +77,45 @@ class Partnership(TimeStampedModel):
         limit_choices_to={"kind": Organisation.Kind.COUNCIL},
     )
     partner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partner_of")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.INVITED)
+    invited_by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["council", "partner"], name="partnership_unique"),
+            models.UniqueConstraint(
+                fields=["council", "partner"],
+                condition=models.Q(status__in=["invited", "accepted"]),
+                name="partnership_one_open_link",
+            ),
             models.CheckConstraint(condition=~models.Q(council=models.F("partner")), name="partnership_not_self"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["invited", "accepted", "declined", "ended"]),
+                name="partnership_status_known",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.partner} works with {self.council}"
+        return f"{self.partner} and {self.council}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.council_id is not None and not self.council.is_council:
+            errors["council"] = "Only a council invites partner organisations"
+        if self.partner_id is not None and self.partner.is_council:
+            errors["partner"] = f"{self.partner.name} is a council: a council cannot be another council's partner"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_live(self) -> bool:
+        """The link counts: accepted by the partner and not ended."""
+        return self.status == self.Status.ACCEPTED
 
 
 class Team(TimeStampedModel):

@@ -20,6 +20,7 @@ class Perm(StrEnum):
     MANAGE_USERS = "users.manage"
     MANAGE_TEAMS = "teams.manage"
     MANAGE_ORGANISATIONS = "organisations.manage"
+    ANSWER_PARTNERSHIPS = "partnerships.answer"
     VIEW_AUDIT = "audit.view"
     EXPORT_AUDIT = "audit.export"
     # The cohort register
@@ -52,11 +53,14 @@ class Perm(StrEnum):
 
 
 PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
-    Perm.MANAGE_USERS: "Add users to the council and its partner organisations, grant roles and teams, "
+    Perm.MANAGE_USERS: "Add users to their own organisation (never another), grant roles and teams, "
     "issue set-password links and deactivate users.",
     Perm.MANAGE_TEAMS: "Create and rename the council's teams.",
-    Perm.MANAGE_ORGANISATIONS: "Add partner organisations and record which work with the council.",
-    Perm.VIEW_AUDIT: "Read the audit trail of the council: who viewed, changed or exported what, and when.",
+    Perm.MANAGE_ORGANISATIONS: "Invite partner organisations to work with the council (registering a new one "
+    "with its first administrator) and end partnerships.",
+    Perm.ANSWER_PARTNERSHIPS: "Accept or decline a council's invitation to work with their organisation, "
+    "and end a partnership.",
+    Perm.VIEW_AUDIT: "Read the audit trail of their own organisation: who viewed, changed or exported what, and when.",
     Perm.EXPORT_AUDIT: "Download the audit trail as a CSV file.",
     Perm.VIEW_CASELOAD: "See the records of the young people allocated to them.",
     Perm.VIEW_TEAM_PEOPLE: "See the records of every young person allocated to their teams.",
@@ -137,12 +141,28 @@ ROLES: tuple[Role, ...] = (
         frozenset({Perm.TRIAGE_REFERRALS, Perm.MANAGE_DIRECTORY}),
     ),
     Role(
+        "consent_override_lead",
+        "Consent override lead",
+        "Works the triage queue and, exceptionally, sends a referral to an organisation the young "
+        "person's consent does not cover, recording why (for example a risk of harm). Usually "
+        "granted to one senior triage officer alongside the triage coordinator role.",
+        frozenset({Perm.TRIAGE_REFERRALS, Perm.OVERRIDE_CONSENT}),
+    ),
+    Role(
         "partner_provider",
         "Partner provider",
         "Works for a college, the careers service, DWP, a charity, a training provider or an "
         "employer: sees only the referrals and young people sent to their organisation, and only "
         "the fields they need; accepts or declines; records engagement and outcome.",
         frozenset({Perm.RECEIVE_REFERRALS, Perm.MANAGE_DIRECTORY}),
+        for_partners=True,
+    ),
+    Role(
+        "partner_administrator",
+        "Partner administrator",
+        "Manages their own partner organisation's users, accepts or declines councils' invitations "
+        "to work with it, ends partnerships, and reads their organisation's audit trail.",
+        frozenset({Perm.MANAGE_USERS, Perm.ANSWER_PARTNERSHIPS, Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT}),
         for_partners=True,
     ),
     Role(
@@ -186,7 +206,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "administrator",
         "Administrator",
-        "Manages users, partner organisations, teams and roles, and reads the audit trail.",
+        "Manages the council's own users, teams and roles, invites partner organisations and ends "
+        "partnerships, and reads the council's audit trail.",
         frozenset(
             {
                 Perm.MANAGE_USERS,
@@ -222,11 +243,14 @@ def render_permissions_doc() -> str:
         "do not edit by hand (a test checks that this page matches the code).",
         "",
         "A user may hold several roles; they may do what any of their roles allows. Roles are",
-        "granted through groups by an administrator. What a permission allows is always limited",
+        "granted through groups by an administrator of the user's own organisation (a council's",
+        "administrator, or a partner organisation's partner administrator). What a permission allows is always limited",
         "to the records in the user's scope, decided in `onward/accounts/access.py`:",
         "",
         "- council staff see their own council's records only (the council is the tenant boundary);",
-        "- a partner organisation's users see only what was shared with their organisation;",
+        "- a partner organisation's users see only what was shared with their organisation by a council",
+        "  whose invitation their partner administrator accepted (and neither side has ended);",
+        "- administrators manage the users of their own organisation only;",
         "- councillors and senior managers see aggregate figures only, never a young person's record.",
         "",
         "## Roles",

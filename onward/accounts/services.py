@@ -10,6 +10,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -67,28 +68,31 @@ def _validate_teams(*, organisation: Organisation, teams: list[Team]) -> None:
         raise ValidationError({"teams": "Select teams of the user's own council"})
 
 
-@transaction.atomic
-def user_create(
+def _admin_role(organisation: Organisation) -> str:
+    """The role that manages an organisation's users: a council's administrator, or a partner administrator."""
+    return "administrator" if organisation.is_council else "partner_administrator"
+
+
+def _check_own_organisation(acting_user: User | None, organisation: Organisation) -> None:
+    """An administrator manages the users of their own organisation only (ADR 14).
+
+    ``acting_user`` is None only for the platform operator's commands and the demo loader.
+    """
+    if acting_user is not None and acting_user.organisation_id != organisation.pk:
+        raise ValidationError({"organisation": "You can add and manage users of your own organisation only"})
+
+
+def _user_add(
     *,
-    acting_user: User | None,
-    council: Organisation,
     organisation: Organisation,
     email: str,
     given_name: str,
     family_name: str,
-    job_title: str = "",
+    job_title: str,
     role_keys: set[str],
-    teams: list[Team] | None = None,
-    password: str | None = None,
+    teams: list[Team],
+    password: str | None,
 ) -> User:
-    """Add a user to ``council`` or one of its partner organisations.
-
-    Without a password the user cannot sign in until they follow a set-password link
-    (:func:`user_set_password_link`).
-    """
-    teams = teams or []
-    if organisation != council and not Partnership.objects.filter(council=council, partner=organisation).exists():
-        raise ValidationError({"organisation": "Select the council or one of its partner organisations"})
     _validate_roles(organisation=organisation, role_keys=role_keys)
     _validate_teams(organisation=organisation, teams=teams)
     email = email.strip().lower()
@@ -108,10 +112,42 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     _set_roles_and_teams(user=user, role_keys=role_keys, teams=teams)
+    return user
+
+
+@transaction.atomic
+def user_create(
+    *,
+    acting_user: User | None,
+    organisation: Organisation,
+    email: str,
+    given_name: str,
+    family_name: str,
+    job_title: str = "",
+    role_keys: set[str],
+    teams: list[Team] | None = None,
+    password: str | None = None,
+) -> User:
+    """Add a user to the acting administrator's own organisation (a council, or a partner organisation).
+
+    Without a password the user cannot sign in until they follow a set-password link
+    (:func:`user_set_password_link`). The event is in the organisation's own audit trail.
+    """
+    _check_own_organisation(acting_user, organisation)
+    user = _user_add(
+        organisation=organisation,
+        email=email,
+        given_name=given_name,
+        family_name=family_name,
+        job_title=job_title,
+        role_keys=role_keys,
+        teams=teams or [],
+        password=password,
+    )
     audit_record(
         actor=acting_user,
         action=Action.CREATE,
-        council=council,
+        council=organisation,
         obj=user,
         changes=diff({}, _user_state(user)),
         summary="Added user",
@@ -123,7 +159,6 @@ def user_create(
 def user_update(
     *,
     acting_user: User,
-    council: Organisation,
     user: User,
     version: int,
     given_name: str,
@@ -133,15 +168,16 @@ def user_update(
     teams: list[Team],
     is_active: bool,
 ) -> User:
-    """Change a user's details, roles, teams or whether they may sign in.
+    """Change a user's details, roles, teams or whether they may sign in (own organisation's users only).
 
     ``version`` is the version the editor saw; if the user was saved since, the change is refused
     (``core.concurrency.lock_for_change``) rather than silently overwriting it.
     """
     locked = lock_for_change(User, user.pk, version, "user")
+    _check_own_organisation(acting_user, locked.organisation)
     if locked.pk == acting_user.pk and not is_active:
         raise ValidationError({"is_active": "You cannot deactivate your own account"})
-    if locked.pk == acting_user.pk and "administrator" not in role_keys:
+    if locked.pk == acting_user.pk and _admin_role(locked.organisation) not in role_keys:
         raise ValidationError({"roles": "You cannot remove the administrator role from yourself"})
     _validate_roles(organisation=locked.organisation, role_keys=role_keys)
     _validate_teams(organisation=locked.organisation, teams=teams)
@@ -155,29 +191,34 @@ def user_update(
     locked.save()
     _set_roles_and_teams(user=locked, role_keys=role_keys, teams=teams)
     changes = diff(before, _user_state(locked))
-    audit_record(actor=acting_user, action=Action.CHANGE, council=council, obj=locked, changes=changes)
+    audit_record(actor=acting_user, action=Action.CHANGE, council=locked.organisation, obj=locked, changes=changes)
     return locked
 
 
-@transaction.atomic
-def user_set_password_link(*, acting_user: User | None, council: Organisation, user: User) -> str:
-    """A one-use link (valid for PASSWORD_RESET_TIMEOUT) for ``user`` to choose a password.
-
-    Returns the path; the administrator gives it to the user. Using the link, or a later
-    sign-in, invalidates it.
-    """
-    if not user.is_active:
-        raise ValidationError("This user is deactivated: reactivate them before issuing a link")
+def _password_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
+    return reverse("accounts:set-password", kwargs={"uidb64": uid, "token": token})
+
+
+@transaction.atomic
+def user_set_password_link(*, acting_user: User | None, user: User) -> str:
+    """A one-use link (valid for PASSWORD_RESET_TIMEOUT) for ``user`` to choose a password.
+
+    Returns the path; the administrator of the user's own organisation gives it to the user.
+    Using the link, or a later sign-in, invalidates it.
+    """
+    _check_own_organisation(acting_user, user.organisation)
+    if not user.is_active:
+        raise ValidationError("This user is deactivated: reactivate them before issuing a link")
     audit_record(
         actor=acting_user,
         action=Action.CHANGE,
-        council=council,
+        council=user.organisation,
         obj=user,
         summary="Issued a set-password link",
     )
-    return reverse("accounts:set-password", kwargs={"uidb64": uid, "token": token})
+    return _password_link(user)
 
 
 # Teams ---------------------------------------------------------------------------------------
@@ -234,38 +275,174 @@ def council_create(*, name: str) -> Organisation:
     return council
 
 
-@transaction.atomic
-def partner_add(*, acting_user: User | None, council: Organisation, name: str, kind: str) -> Organisation:
-    """Record that an organisation works with ``council``.
+def _audit_link(
+    link: Partnership, *, acting_user: User | None, action: str, summary: str, changes: dict[str, Any] | None = None
+) -> None:
+    """A link touches two organisations: the event goes in the council's trail and in the partner's."""
+    for organisation in (link.council, link.partner):
+        audit_record(actor=acting_user, action=action, council=organisation, obj=link, summary=summary, changes=changes)
 
-    Organisations are shared between councils: if one of this name already uses Onward (with
-    another council), it is linked rather than duplicated; its kind must then match.
+
+def _open_link_exists(council: Organisation, partner: Organisation) -> bool:
+    return Partnership.objects.filter(
+        council=council, partner=partner, status__in=[Partnership.Status.INVITED, Partnership.Status.ACCEPTED]
+    ).exists()
+
+
+def _invite(*, acting_user: User | None, council: Organisation, partner: Organisation) -> Partnership:
+    link = Partnership(council=council, partner=partner, invited_by=acting_user)
+    link.full_clean()
+    link.save()
+    _audit_link(
+        link,
+        acting_user=acting_user,
+        action=Action.CREATE,
+        summary=f"Invited: {council.name} invited {partner.name} to work with it",
+        changes={"status": [None, link.status]},
+    )
+    return link
+
+
+@transaction.atomic
+def partner_invite(
+    *,
+    acting_user: User | None,
+    council: Organisation,
+    name: str,
+    kind: str,
+    admin_email: str = "",
+    admin_given_name: str = "",
+    admin_family_name: str = "",
+) -> tuple[Partnership, User | None, str]:
+    """Invite an organisation to work with ``council``; the link counts once its administrator accepts.
+
+    An organisation already on Onward is invited as it is: the council gets no hold on its users.
+    A new organisation is registered with its first partner administrator (``admin_*``), who has
+    no password until they follow the set-password link the council's administrator gives them,
+    and who then answers the invitation. A council is never invited (ADR 14). Returns the link,
+    the first administrator (if one was made) and their set-password link's path (else "").
     """
+    if not council.is_council:
+        raise ValidationError("Only a council invites partner organisations")
+    if kind not in Organisation.Kind.values or kind == Organisation.Kind.COUNCIL:
+        raise ValidationError({"kind": "Select the type of organisation"})
     name = name.strip()
     existing = Organisation.objects.filter(name__iexact=name).first()
     if existing is not None:
         if existing.pk == council.pk:
             raise ValidationError({"name": "That is your own council"})
+        if existing.is_council:
+            raise ValidationError(
+                {"name": f"{existing.name} is a council: a council cannot be another council's partner"}
+            )
         if existing.kind != kind:
             raise ValidationError({"kind": f"{existing.name} is already recorded as: {existing.get_kind_display()}"})
-        if Partnership.objects.filter(council=council, partner=existing).exists():
-            raise ValidationError({"name": f"{existing.name} already works with your council"})
-        partner = existing
-    else:
-        partner = Organisation(name=name, kind=kind)
-        partner.full_clean()
-        partner.save()
-    partnership = Partnership(council=council, partner=partner)
-    partnership.full_clean()
-    partnership.save()
+        if _open_link_exists(council, existing):
+            raise ValidationError({"name": f"{existing.name} already works with your council or has been invited"})
+        return _invite(acting_user=acting_user, council=council, partner=existing), None, ""
+    missing = {
+        "admin_email": "Enter the email address of the organisation's first administrator",
+        "admin_given_name": "Enter the given name of the organisation's first administrator",
+        "admin_family_name": "Enter the family name of the organisation's first administrator",
+    }
+    values = {"admin_email": admin_email, "admin_given_name": admin_given_name, "admin_family_name": admin_family_name}
+    errors = {field: message for field, message in missing.items() if not values[field].strip()}
+    if errors:
+        raise ValidationError(errors)
+    partner = Organisation(name=name, kind=kind)
+    partner.full_clean()
+    partner.save()
     audit_record(
         actor=acting_user,
         action=Action.CREATE,
-        council=council,
-        obj=partnership,
-        summary=f"{partner.name} now works with the council",
+        council=partner,
+        obj=partner,
+        summary=f"Organisation registered by {council.name}",
     )
-    return partner
+    try:
+        first = _user_add(
+            organisation=partner,
+            email=admin_email,
+            given_name=admin_given_name,
+            family_name=admin_family_name,
+            job_title="",
+            role_keys={_admin_role(partner)},
+            teams=[],
+            password=None,
+        )
+    except ValidationError as error:
+        fields = {"email": "admin_email", "given_name": "admin_given_name", "family_name": "admin_family_name"}
+        raise ValidationError(
+            {fields.get(field, "admin_email"): messages for field, messages in error.message_dict.items()}
+        ) from error
+    for organisation in (council, partner):
+        audit_record(
+            actor=acting_user,
+            action=Action.CREATE,
+            council=organisation,
+            obj=first,
+            changes=diff({}, _user_state(first)),
+            summary=f"Added {partner.name}'s first administrator",
+        )
+        audit_record(
+            actor=acting_user,
+            action=Action.CHANGE,
+            council=organisation,
+            obj=first,
+            summary="Issued a set-password link to the first administrator",
+        )
+    return _invite(acting_user=acting_user, council=council, partner=partner), first, _password_link(first)
+
+
+class PartnershipAction(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    END = "end"
+
+
+@transaction.atomic
+def partnership_change(*, acting_user: User, link: Partnership, action: str, version: int) -> Partnership:
+    """Answer or end a link: the partner's administrator accepts or declines an invitation; either
+    side ends an invited or accepted link. ``version`` is what the page showed (stale pages refused)."""
+    locked = lock_for_change(Partnership, link.pk, version, "partnership")
+    on_partner_side = acting_user.organisation_id == locked.partner_id
+    on_council_side = acting_user.organisation_id == locked.council_id
+    if not (on_partner_side or on_council_side):
+        raise ValidationError("Only the council or the partner organisation can change this partnership")
+    before = locked.status
+    now = timezone.now()
+    if action in (PartnershipAction.ACCEPT, PartnershipAction.DECLINE):
+        if not on_partner_side:
+            raise ValidationError(f"Only {locked.partner.name}'s administrator can answer this invitation")
+        if locked.status != Partnership.Status.INVITED:
+            raise ValidationError("This invitation has already been answered or ended")
+        if action == PartnershipAction.ACCEPT:
+            locked.status = Partnership.Status.ACCEPTED
+            locked.accepted_at, locked.accepted_by = now, acting_user
+            summary = f"Accepted: {locked.partner.name} now works with {locked.council.name}"
+        else:
+            locked.status = Partnership.Status.DECLINED
+            locked.ended_at, locked.ended_by = now, acting_user
+            summary = f"Declined: {locked.partner.name} declined {locked.council.name}'s invitation"
+    elif action == PartnershipAction.END:
+        if locked.status not in (Partnership.Status.INVITED, Partnership.Status.ACCEPTED):
+            raise ValidationError("This partnership has already ended")
+        locked.status = Partnership.Status.ENDED
+        locked.ended_at, locked.ended_by = now, acting_user
+        summary = f"Ended by {acting_user.organisation.name}: {locked.partner.name} and {locked.council.name}"
+    else:
+        raise ValidationError("Select what to do with the partnership")
+    locked.version = version + 1
+    locked.full_clean()
+    locked.save()
+    _audit_link(
+        locked,
+        acting_user=acting_user,
+        action=Action.CHANGE,
+        summary=summary,
+        changes={"status": [before, locked.status]},
+    )
+    return locked
 
 
 # Two-factor sign-in --------------------------------------------------------------------------

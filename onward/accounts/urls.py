@@ -26,4 +26,6 @@ urlpatterns = [
     path("partners/", views.partner_list, name="partner-list"),
     path("partners/add/", views.partner_add, name="partner-add"),
     path("partners/<int:pk>/", views.partner_detail, name="partner-detail"),
+    path("partnerships/", views.partnership_list, name="partnership-list"),
+    path("partnerships/<int:pk>/change/", views.partnership_change, name="partnership-change"),
 ]

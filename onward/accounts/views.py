@@ -24,6 +24,7 @@ from onward.accounts import access, services
 from onward.accounts.forms import (
     ChoosePasswordForm,
     PartnerForm,
+    PartnershipChangeForm,
     SignInForm,
     TeamForm,
     TokenForm,
@@ -250,7 +251,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(users.order_by("family_name", "given_name", "pk"), 50).get_page(request.GET.get("page"))
     audit_list(
         actor=user,
-        council=access.council_of(user),
+        council=user.organisation,
         object_type="accounts.User",
         summary=f"Users list (search: {query!r}, role: {role!r}, page {page.number})",
     )
@@ -261,7 +262,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     subject = access.access_user(user, pk)
-    audit_view(actor=user, council=access.council_of(user), obj=subject)
+    audit_view(actor=user, council=user.organisation, obj=subject)
     return render(
         request,
         "accounts/user_detail.html",
@@ -277,8 +278,6 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_USERS)
 def user_create(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    council = access.council_of(user)
-    assert council is not None  # noqa: S101 - MANAGE_USERS is a council role
     organisations = access.assignable_organisations(user)
     form = UserCreateForm(
         request.POST if request.method == "POST" else None,
@@ -290,7 +289,6 @@ def user_create(request: HttpRequest) -> HttpResponse:
         try:
             created = services.user_create(
                 acting_user=user,
-                council=council,
                 organisation=data["organisation"],
                 email=data["email"],
                 given_name=data["given_name"],
@@ -299,7 +297,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 role_keys=set(data["roles"]),
                 teams=list(data["teams"]),
             )
-            link = services.user_set_password_link(acting_user=user, council=council, user=created)
+            link = services.user_set_password_link(acting_user=user, user=created)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
@@ -313,8 +311,6 @@ def user_create(request: HttpRequest) -> HttpResponse:
 def user_update(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     subject = access.access_user(user, pk)
-    council = access.council_of(user)
-    assert council is not None  # noqa: S101
     initial: dict[str, Any] = {
         "given_name": subject.given_name,
         "family_name": subject.family_name,
@@ -324,16 +320,13 @@ def user_update(request: HttpRequest, pk: int) -> HttpResponse:
         "is_active": "yes" if subject.is_active else "no",
         "version": subject.version,
     }
-    teams = (
-        access.teams_visible_to(user) if subject.organisation_id == council.pk else access.teams_visible_to(user).none()
-    )
+    teams = access.teams_visible_to(user)
     form = UserUpdateForm(request.POST if request.method == "POST" else None, initial=initial, teams=teams)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             subject = services.user_update(
                 acting_user=user,
-                council=council,
                 user=subject,
                 version=data["version"],
                 given_name=data["given_name"],
@@ -356,10 +349,8 @@ def user_update(request: HttpRequest, pk: int) -> HttpResponse:
 def user_set_password_link(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     subject = access.access_user(user, pk)
-    council = access.council_of(user)
-    assert council is not None  # noqa: S101
     try:
-        link = services.user_set_password_link(acting_user=user, council=council, user=subject)
+        link = services.user_set_password_link(acting_user=user, user=subject)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -367,42 +358,114 @@ def user_set_password_link(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user-detail", pk=subject.pk)
 
 
-# Partner organisations -----------------------------------------------------------------------
+# Partner organisations and partnership links (ADR 14) -----------------------------------------
 
 
 @access.require_perm(Perm.MANAGE_ORGANISATIONS)
 def partner_list(request: HttpRequest) -> HttpResponse:
+    """The council's links to partner organisations, in every state (invited, accepted, declined, ended)."""
     user: User = request.user  # type: ignore[assignment]
-    partners = access.partner_organisations_visible_to(user)
-    return render(request, "accounts/partner_list.html", {"partners": partners})
+    access.own_council(user)
+    links = access.partnerships_visible_to(user).order_by("partner__name", "-created_at", "-pk")
+    return render(request, "accounts/partner_list.html", {"links": links})
+
+
+def _partner_detail_page(request: HttpRequest, partner: Any, *, error: str = "", status: int = 200) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    links = access.partnerships_visible_to(user).filter(partner=partner).order_by("-created_at", "-pk")
+    return render(
+        request,
+        "accounts/partner_detail.html",
+        {
+            "partner": partner,
+            "links": links,
+            "open_link": next((link for link in links if link.status in ("invited", "accepted")), None),
+            "error": error,
+            "first_admin_link": request.session.pop(f"first-admin-link-{partner.pk}", None),
+        },
+        status=status,
+    )
 
 
 @access.require_perm(Perm.MANAGE_ORGANISATIONS)
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    partner = access.access_partner_organisation(user, pk)
-    people = (
-        access.users_visible_to(user).filter(organisation=partner)
-        if user.can(Perm.MANAGE_USERS)
-        else User.objects.none()
-    )
-    return render(request, "accounts/partner_detail.html", {"partner": partner, "people": people})
+    return _partner_detail_page(request, access.access_partner_organisation(user, pk))
 
 
 @access.require_perm(Perm.MANAGE_ORGANISATIONS)
 def partner_add(request: HttpRequest) -> HttpResponse:
+    """Invite an organisation; a new one is registered with its first partner administrator."""
     user: User = request.user  # type: ignore[assignment]
-    council = access.council_of(user)
-    assert council is not None  # noqa: S101
+    council = access.own_council(user)
     form = PartnerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            partner = services.partner_add(
-                acting_user=user, council=council, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"]
+            link, first, path = services.partner_invite(
+                acting_user=user,
+                council=council,
+                name=data["name"],
+                kind=data["kind"],
+                admin_email=data["admin_email"],
+                admin_given_name=data["admin_given_name"],
+                admin_family_name=data["admin_family_name"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, f"{partner.name} now works with {council.name}")
-            return redirect("accounts:partner-detail", pk=partner.pk)
+            if first is not None:
+                request.session[f"first-admin-link-{link.partner_id}"] = {"path": path, "name": first.full_name}
+            messages.success(
+                request, f"{link.partner.name} is invited: the link counts once their administrator accepts it"
+            )
+            return redirect("accounts:partner-detail", pk=link.partner_id)
     return render(request, "accounts/partner_form.html", {"form": form})
+
+
+@access.require_perm(Perm.ANSWER_PARTNERSHIPS)
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    """A partner administrator's page: councils' invitations to their organisation and the links in force."""
+    return _partnership_list_page(request)
+
+
+def _partnership_list_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    links = access.partnerships_visible_to(user).order_by("council__name", "-created_at", "-pk")
+    return render(request, "accounts/partnership_list.html", {"links": links, "error": error}, status=status)
+
+
+@require_POST
+def partnership_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept, decline or end a link (the service decides which side may do what)."""
+    user: User = request.user  # type: ignore[assignment]
+    if not user.can_any((Perm.MANAGE_ORGANISATIONS, Perm.ANSWER_PARTNERSHIPS)):
+        raise PermissionDenied
+    link = access.access_partnership(user, pk)
+    on_council_side = link.council_id == user.organisation_id
+    form = PartnershipChangeForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = "Select what to do with the partnership"
+    else:
+        try:
+            changed = services.partnership_change(
+                acting_user=user, link=link, action=form.cleaned_data["action"], version=form.cleaned_data["version"]
+            )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(request, PARTNERSHIP_MESSAGES[changed.status].format(link=changed))
+            if on_council_side:
+                return redirect("accounts:partner-detail", pk=changed.partner_id)
+            return redirect("accounts:partnership-list")
+    if on_council_side:
+        return _partner_detail_page(request, link.partner, error=error)
+    return _partnership_list_page(request, error=error)
+
+
+PARTNERSHIP_MESSAGES = {
+    "accepted": "{link.partner.name} now works with {link.council.name}",
+    "declined": "You declined {link.council.name}'s invitation",
+    "ended": "The partnership between {link.partner.name} and {link.council.name} has ended",
+}

@@ -66,6 +66,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Teams", "accounts:team-list", council_staff_only=True),
     NavItem("Users", "accounts:user-list", (Perm.MANAGE_USERS,)),
     NavItem("Partner organisations", "accounts:partner-list", (Perm.MANAGE_ORGANISATIONS,)),
+    NavItem("Councils you work with", "accounts:partnership-list", (Perm.ANSWER_PARTNERSHIPS,)),
     NavItem("Audit trail", "audit:event-list", (Perm.VIEW_AUDIT,)),
 )
 

@@ -167,7 +167,6 @@ def _staff(council: Organisation, fake: Faker, size: int) -> Staff:
         for i in range(max(3, min(60, size // 30))):
             user = account_services.user_create(
                 acting_user=None,
-                council=council,
                 organisation=council,
                 email=f"adviser{i + 1}@{slug}.example",
                 given_name=fake.first_name(),

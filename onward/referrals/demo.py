@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from onward.accounts import access
-from onward.accounts import services as account_services
-from onward.accounts.models import Organisation, Partnership, User
+from onward.accounts.demo import demo_partner
+from onward.accounts.models import Organisation, User
 from onward.people.models import YoungPerson
 from onward.referrals import services
 from onward.referrals.models import Referral, Service
@@ -262,9 +262,7 @@ SERVICES = [
 @transaction.atomic
 def load_referrals_demo(council: Organisation) -> None:
     for name, kind in EXTRA_PARTNERS:
-        existing = Organisation.objects.filter(name=name).first()
-        if existing is None or not Partnership.objects.filter(council=council, partner=existing).exists():
-            account_services.partner_add(acting_user=None, council=council, name=name, kind=kind)
+        demo_partner(council=council, name=name, kind=kind)
     admin = User.objects.filter(organisation=council, groups__name="administrator").first()
     start = timezone.localdate() - datetime.timedelta(days=400)
     for provider_name, name, service_kind, needs, area, (low, high), send_ok, leavers, wait in SERVICES:

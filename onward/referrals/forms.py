@@ -93,12 +93,20 @@ class TriageForm(GovukForm):
     )
     priority = forms.ChoiceField(label="Priority", choices=Referral.Priority.choices, widget=forms.RadioSelect)
     override_reason = forms.CharField(
-        label="Reason for sharing without covering consent (only if you must)", required=False, max_length=500
+        label="Reason for sharing without covering consent (only if you must)",
+        help_text="Needed only to send to an organisation the young person has not agreed may receive the "
+        "referral. The reason is recorded and audited.",
+        required=False,
+        max_length=500,
     )
     version = VersionField()
 
-    def __init__(self, *args: Any, services: Any, ranked: list[Any], needs: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, services: Any, ranked: list[Any], needs: list[str], can_override: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not can_override:
+            del self.fields["override_reason"]  # only a consent override lead may send without consent
         field = self.fields["services"]
         field.queryset = services  # type: ignore[attr-defined]
         wanted = set(needs)

@@ -118,7 +118,9 @@ def referral_create(
         raise ValidationError(
             {"organisations": "Select the organisations the young person agreed may receive the referral"}
         )
-    partner_ids = set(person.council.partnerships.values_list("partner_id", flat=True))
+    from onward.accounts.access import partner_ids as live_partner_ids
+
+    partner_ids = set(live_partner_ids(person.council))
     if any(o.pk not in partner_ids for o in organisations):
         raise ValidationError({"organisations": "Select organisations that work with the council"})
     if set(consent.get("shared_fields") or []) - {k for k, _ in SHARED_FIELDS}:
@@ -444,9 +446,13 @@ def service_save(
     """Add a directory entry, or change one from the ``version`` the editor opened (refused without it, or if stale)."""
     if service is not None:
         locked = lock_for_change(Service, service.pk, version, "service")
+        if locked.provider_id != acting_user.organisation_id:
+            raise ValidationError({"provider": "Only the organisation that provides a service can change it"})
         target = locked
         target.version += 1
     else:
+        if provider.pk != acting_user.organisation_id:
+            raise ValidationError({"provider": "Add services of your own organisation only"})
         target = Service(provider=provider)
     for name, value in fields.items():
         setattr(target, name, value)
@@ -456,11 +462,10 @@ def service_save(
         raise ValidationError({"active_to": "The end date must be after the start date"})
     target.full_clean()
     target.save()
-    council = provider if provider.is_council else None
     audit_record(
         actor=acting_user,
         action=Action.CREATE if service is None else Action.CHANGE,
-        council=council,
+        council=target.provider,
         obj=target,
         summary="Directory entry saved",
     )

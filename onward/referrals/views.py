@@ -55,9 +55,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _providers(user: User) -> object:
-    if user.is_council_staff:
-        return access._network(user).order_by("name")
-    return Organisation.objects.filter(pk=user.organisation_id)
+    """Directory entries are kept by the organisation that provides them (ADR 14)."""
+    return access.service_providers_for(user)
 
 
 @access.require_perm(Perm.MANAGE_DIRECTORY)
@@ -153,6 +152,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             services=access.services_visible_to(user).filter(pk__in=[s.pk for s in suggested]),
             ranked=suggested,
             needs=referral.needs,
+            can_override=user.can(Perm.OVERRIDE_CONSENT),
             initial={"priority": referral.priority, "version": referral.version},
         )
         if request.method == "POST" and "decision" in request.POST and triage_form.is_valid():
@@ -165,7 +165,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     services=list(data["services"]),
                     note=data["note"],
                     priority=data["priority"],
-                    override_reason=data["override_reason"],
+                    override_reason=data.get("override_reason", ""),
                     version=data["version"],
                 )
             except ValidationError as error:

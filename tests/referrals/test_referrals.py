@@ -390,7 +390,7 @@ def _partner_serving_both(world):  # type: ignore[no-untyped-def]
     from onward.accounts.models import Partnership
 
     a, b = world["A"], world["B"]
-    Partnership.objects.create(council=b.council, partner=a.partner)
+    Partnership.objects.create(council=b.council, partner=a.partner, status=Partnership.Status.ACCEPTED)
     b.service.provider = a.partner
     b.service.save()
     b.referral.consent.organisations.set([a.partner])

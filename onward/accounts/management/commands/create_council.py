@@ -27,14 +27,13 @@ class Command(BaseCommand):
                 council = services.council_create(name=options["name"])
                 admin = services.user_create(
                     acting_user=None,
-                    council=council,
                     organisation=council,
                     email=options["admin_email"],
                     given_name=options["admin_given_name"],
                     family_name=options["admin_family_name"],
                     role_keys={"administrator"},
                 )
-                link = services.user_set_password_link(acting_user=None, council=council, user=admin)
+                link = services.user_set_password_link(acting_user=None, user=admin)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(self.style.SUCCESS(f"Created {council.name} with administrator {admin.email}"))

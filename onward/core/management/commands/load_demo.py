@@ -19,9 +19,8 @@ from django.test.utils import override_settings
 from faker import Faker
 
 from onward.accounts import services
-from onward.accounts.models import Organisation, Partnership, Team, User
-
-DEMO_PASSWORD = "onward-demo-2026"  # noqa: S105 - a published demo password, for synthetic data only
+from onward.accounts.demo import DEMO_PASSWORD, demo_partner
+from onward.accounts.models import Organisation, Team, User
 
 COUNCIL = "Wexbridge City Council"
 OTHER_COUNCIL = "Harrowfield County Council"
@@ -46,6 +45,7 @@ USERS: list[tuple[str, list[str], str, list[str], str]] = [
     ("manager", ["team_manager"], COUNCIL, ["Leaving Care North"], "Team manager"),
     ("virtualschool", ["virtual_school_officer"], COUNCIL, ["Virtual School"], "Virtual School officer"),
     ("triage", ["triage_coordinator"], COUNCIL, ["EET Triage"], "EET triage coordinator"),
+    ("override", ["consent_override_lead"], COUNCIL, ["EET Triage"], "Senior triage officer"),
     ("partner", ["partner_provider"], "Wexbridge College", [], "Care leavers' support officer"),
     ("employers", ["employer_engagement_worker"], COUNCIL, [], "Employer engagement worker"),
     ("planlead", ["plan_lead"], COUNCIL, [], "Head of service, leaving care"),
@@ -107,15 +107,12 @@ class Command(BaseCommand):
         council = Organisation.objects.filter(name=COUNCIL).first() or services.council_create(name=COUNCIL)
         other = Organisation.objects.filter(name=OTHER_COUNCIL).first() or services.council_create(name=OTHER_COUNCIL)
         organisations = {COUNCIL: council, OTHER_COUNCIL: other}
+        # Each partner has its own administrator, who accepted the council's invitation (ADR 14).
         for name, kind in PARTNERS:
-            existing = Organisation.objects.filter(name=name).first()
-            if existing is None or not Partnership.objects.filter(council=council, partner=existing).exists():
-                existing = services.partner_add(acting_user=None, council=council, name=name, kind=kind)
-            organisations[name] = existing
+            organisations[name] = demo_partner(council=council, name=name, kind=kind, fake=fake)
         # The college also works with the neighbouring council: one organisation, two tenants.
         college = organisations["Wexbridge College"]
-        if not Partnership.objects.filter(council=other, partner=college).exists():
-            services.partner_add(acting_user=None, council=other, name=college.name, kind=college.kind)
+        demo_partner(council=other, name=college.name, kind=college.kind, fake=fake)
         teams: dict[str, Team] = {}
         for name, description in TEAMS:
             team = Team.objects.filter(council=council, name=name).first()
@@ -130,7 +127,6 @@ class Command(BaseCommand):
             if user is None:
                 user = services.user_create(
                     acting_user=None,
-                    council=council,
                     organisation=organisations[organisation_name],
                     email=email,
                     given_name=given,
@@ -146,7 +142,6 @@ class Command(BaseCommand):
         if not User.objects.filter(email=other_admin).exists():
             created = services.user_create(
                 acting_user=None,
-                council=other,
                 organisation=other,
                 email=other_admin,
                 given_name=fake.first_name(),
@@ -157,6 +152,15 @@ class Command(BaseCommand):
             created.save(update_fields=["password"])
         sign_ins.append(("Administrator of a second council (tenant isolation)", other_admin))
         self._young_people(council, teams, fake)
+        for partner_admin in (
+            User.objects.filter(
+                groups__name="partner_administrator", organisation__partner_of__council__in=[council, other]
+            )
+            .distinct()
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ):
+            sign_ins.append((f"Partner administrator, {partner_admin.organisation.name}", partner_admin.email))
         if options["quiet"]:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo council loaded: {COUNCIL}"))
@@ -181,7 +185,6 @@ class Command(BaseCommand):
             if not User.objects.filter(email=email).exists():
                 services.user_create(
                     acting_user=None,
-                    council=council,
                     organisation=council,
                     email=email,
                     given_name=fake.first_name(),
