@@ -41,13 +41,13 @@ def lock_for_change(
     """The row locked for this transaction; refused if the editor's ``version`` is not the row's.
 
     Call inside ``transaction.atomic``, before any other change; add 1 to ``version`` on the
-    returned row before saving it. A missing ``version`` (``None``) is
-    refused: a form that does not say what its editor saw could overwrite anything.
-    ``stale_message`` may explain a stale edit better (who changed what), given the locked row.
+    returned row before saving it. A missing ``version`` (``None``) is refused: a form that does
+    not say what its editor saw could overwrite anything. ``stale_message`` may explain a stale
+    edit better (who changed what), given the locked row.
     """
-    locked = model._default_manager.select_for_update().get(pk=pk)
     if version is None or isinstance(version, bool) or not isinstance(version, int):
         raise StaleRecordError(MISSING_MESSAGE.format(noun=noun), code="missing_version")
+    locked = model._default_manager.select_for_update().get(pk=pk)
     if getattr(locked, "version") != version:  # noqa: B009 - every locked model has one
         message = stale_message(locked) if stale_message is not None else STALE_MESSAGE.format(noun=noun)
         raise StaleRecordError(message, code="stale")
