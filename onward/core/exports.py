@@ -9,8 +9,9 @@ too), dates and blanks stay typed values: a number is a number cell, a date a da
 CSV a date is written 31/03/2025.
 
 Nothing else in ``onward`` makes a CSV writer or a workbook (a test checks): build rows in a
-selector and hand them to :func:`csv_text`, :func:`csv_response`, :func:`xlsx_bytes` or
-:func:`xlsx_response`. A file read back in (a plan's template) undoes the apostrophe with
+selector and hand them to :func:`csv_text`, :func:`csv_response` (or
+:func:`csv_streaming_response`), :func:`xlsx_bytes` or :func:`xlsx_response`; several CSV files
+go out in one :func:`zip_response`. A file read back in (a plan's template) undoes the apostrophe with
 :func:`unguard`.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +31,7 @@ from django.utils import timezone
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_CONTENT_TYPE = "application/zip"
 DATE_FORMAT = "%d/%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 XLSX_DATE_FORMAT = "dd/mm/yyyy"
@@ -133,6 +136,15 @@ def csv_streaming_response(
     response = StreamingHttpResponse(csv_lines(rows, header=header), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def zip_response(filename: str, files: dict[str, str]) -> HttpResponse:
+    """A ZIP download of text files (CSV files written here), each under its name."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return attachment(buffer.getvalue(), content_type=ZIP_CONTENT_TYPE, filename=filename)
 
 
 # XLSX ------------------------------------------------------------------------------------------------

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -71,13 +68,7 @@ def export(request: HttpRequest, year: int) -> HttpResponse:
         result = services.return_export(acting_user=user, council=access.own_council(user), year=year)
     except ssda903.CollectionYearError:
         raise Http404 from None
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in result.files().items():
-            archive.writestr(name, text)
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="ssda903-care-leavers-{year}.zip"'
-    return response
+    return exports.zip_response(f"ssda903-care-leavers-{year}.zip", result.files())
 
 
 @require_safe
