@@ -444,3 +444,15 @@ def test_a_partner_administrators_audit_export_is_in_their_own_trail(world, sign
     client = signed_in(a.users["partner_administrator"])
     assert client.get(reverse("audit:event-export")).status_code == 200
     assert AuditEvent.objects.filter(action="export", council=a.partner).exists()
+
+
+def test_an_administrator_cannot_invite_on_behalf_of_another_council(world) -> None:
+    """The invitation service refuses an administrator acting for a council that is not theirs."""
+    from onward.accounts import services
+
+    a, b = world["A"], world["B"]
+    with pytest.raises(ValidationError, match="own administrators"):
+        services.partner_invite(
+            acting_user=b.users["administrator"], council=a.council, name=b.partner.name, kind=b.partner.kind
+        )
+    assert not Partnership.objects.filter(council=a.council, partner=b.partner).exists()
