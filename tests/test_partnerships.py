@@ -425,3 +425,34 @@ def test_the_migration_keeps_existing_partner_links_live_and_ends_council_to_cou
     links = {link.partner.name: link for link in Partnership.objects.filter(council__name="Oldtown Council")}
     assert links["Oldtown College"].status == "accepted" and links["Oldtown College"].accepted_at is not None
     assert links["Newtown Council"].status == "ended" and links["Newtown Council"].ended_at is not None
+
+
+def test_a_partner_administrator_is_told_of_an_invitation_on_their_home_page(world, signed_in) -> None:
+    """An unanswered invitation is a task on the partner administrator's home page, gone once answered."""
+    a, b = world["A"], world["B"]
+    client = signed_in(a.users["partner_administrator"])
+    assert "waiting for your answer" not in client.get(reverse("core:home")).content.decode()
+    link = Partnership.objects.create(council=b.council, partner=a.partner, invited_by=b.users["administrator"])
+    assert "1 council invitation waiting for your answer" in client.get(reverse("core:home")).content.decode()
+    _answer(client, link, "accept")
+    assert "waiting for your answer" not in client.get(reverse("core:home")).content.decode()
+
+
+def test_a_partner_administrators_audit_export_is_in_their_own_trail(world, signed_in) -> None:
+    """Exporting the partner's trail is itself recorded in the partner's trail."""
+    a = world["A"]
+    client = signed_in(a.users["partner_administrator"])
+    assert client.get(reverse("audit:event-export")).status_code == 200
+    assert AuditEvent.objects.filter(action="export", council=a.partner).exists()
+
+
+def test_an_administrator_cannot_invite_on_behalf_of_another_council(world) -> None:
+    """The invitation service refuses an administrator acting for a council that is not theirs."""
+    from onward.accounts import services
+
+    a, b = world["A"], world["B"]
+    with pytest.raises(ValidationError, match="own administrators"):
+        services.partner_invite(
+            acting_user=b.users["administrator"], council=a.council, name=b.partner.name, kind=b.partner.kind
+        )
+    assert not Partnership.objects.filter(council=a.council, partner=b.partner).exists()

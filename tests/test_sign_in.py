@@ -225,7 +225,7 @@ def test_a_set_password_link_enforces_the_password_policy_and_works_once(world) 
     """A new user chooses a password meeting the policy; the link then stops working."""
     a = world["A"]
     user = UserFactory(organisation=a.council, email="new.starter@alderley.example", password=None)
-    path = services.user_set_password_link(acting_user=a.users["administrator"], council=a.council, user=user)
+    path = services.user_set_password_link(acting_user=a.users["administrator"], user=user)
     client = Client()
     form_page = client.get(path, follow=True)
     assert "Choose your password" in form_page.content.decode()

@@ -322,8 +322,8 @@ def partner_invite(
     and who then answers the invitation. A council is never invited (ADR 14). Returns the link,
     the first administrator (if one was made) and their set-password link's path (else "").
     """
-    if not council.is_council:
-        raise ValidationError("Only a council invites partner organisations")
+    if not council.is_council or (acting_user is not None and acting_user.organisation_id != council.pk):
+        raise ValidationError("Only a council's own administrators invite partner organisations for it")
     if kind not in Organisation.Kind.values or kind == Organisation.Kind.COUNCIL:
         raise ValidationError({"kind": "Select the type of organisation"})
     name = name.strip()

@@ -52,7 +52,7 @@ def event_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         audit_record(
             actor=user,
             action=AuditEvent.Action.EXPORT,
-            council=access.council_of(user),
+            council=user.organisation,
             object_type="audit.AuditEvent",
             summary=f"Exported {len(events)} audit entries (filters: {request.GET.urlencode() or 'none'})",
         )

@@ -50,6 +50,17 @@ def home(request: HttpRequest) -> HttpResponse:
                     True,
                 )
             )
+    if user.can(Perm.ANSWER_PARTNERSHIPS):
+        invited = access.partnerships_visible_to(user).filter(status="invited").count()
+        if invited:
+            tasks.append(
+                referral_selectors.Task(
+                    f"{invited} council invitation{'s' if invited != 1 else ''} waiting for your answer",
+                    reverse("accounts:partnership-list"),
+                    invited,
+                    True,
+                )
+            )
     if user.can(Perm.VIEW_PLANS):
         tasks += [
             referral_selectors.Task(task.text, task.url, task.count, task.urgent)
