@@ -287,7 +287,7 @@ def test_a_stale_answer_is_refused(world, signed_in) -> None:
     response = signed_in(a.users["partner_administrator"]).post(
         reverse("accounts:partnership-change", kwargs={"pk": link.pk}), {"action": "accept", "version": stale_version}
     )
-    assert "Someone else changed this record" in response.content.decode()
+    assert "Someone else changed this partnership" in response.content.decode()
     link.refresh_from_db()
     assert link.status == Partnership.Status.ENDED
 

@@ -338,7 +338,8 @@ def test_access_functions_scope_every_queryset_to_the_council(world) -> None:
     """The access module's querysets never hold another council's rows."""
     a, b = world["A"], world["B"]
     admin = a.users["administrator"]
-    assert set(access.users_visible_to(admin)) == {*a.users.values()}
+    # An administrator manages their own organisation's users only, not even their partners' (ADR 14).
+    assert set(access.users_visible_to(admin)) == {u for u in a.users.values() if u.organisation == a.council}
     assert list(access.teams_visible_to(admin)) == [a.team]
     assert list(access.partner_organisations_visible_to(admin)) == [a.partner]
     assert not access.audit_events_visible_to(admin).filter(council=b.council).exists()

@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from onward.accounts.models import Team, User
+from onward.accounts.models import Partnership, Team, User
 from onward.opportunities.models import Application, Employer, Opportunity, SustainmentCheck
 from onward.people.models import YoungPerson
 from onward.performance.models import Target
@@ -225,6 +225,18 @@ CASES = [
         {"preferred_name": "Alpha"},
         {"preferred_name": "Bravo"},
         lambda r: r.preferred_name,
+    ),
+    Case(
+        "partnership",
+        Partnership,
+        "accounts:partner-detail",
+        "administrator",
+        lambda t: Partnership.objects.get(council=t.council, partner=t.partner),
+        {"action": "end"},
+        {"action": "end"},
+        lambda r: r.status,
+        kwargs=lambda r: {"pk": r.partner_id},
+        marker="action",
     ),
     Case(
         "team",
@@ -570,3 +582,12 @@ def test_every_service_that_changes_a_record_requires_a_version() -> None:
             if name.endswith(("_update", "_set_status")) and parameter.default is not inspect.Parameter.empty:
                 missing.append(f"{qualified} (a change needs the version: no default)")
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_a_record_removed_while_open_is_refused_not_an_error() -> None:
+    """Saving a record someone else removed meanwhile is refused with a message, not a server error."""
+    from onward.core.concurrency import StaleRecordError, lock_for_change
+
+    with pytest.raises(StaleRecordError, match="this team no longer exists"):
+        lock_for_change(Team, 987654321, 1, "team")

@@ -19,6 +19,7 @@ from django.db import models
 M = TypeVar("M", bound=models.Model)
 
 MISSING_MESSAGE = "Your changes have not been saved: open the {noun} again and make your changes"
+GONE_MESSAGE = "Your changes have not been saved: this {noun} no longer exists"
 STALE_MESSAGE = "Someone else changed this {noun} while you were working on it: check it and make your changes again"
 
 
@@ -47,7 +48,11 @@ def lock_for_change(
     """
     if version is None or isinstance(version, bool) or not isinstance(version, int):
         raise StaleRecordError(MISSING_MESSAGE.format(noun=noun), code="missing_version")
-    locked = model._default_manager.select_for_update().get(pk=pk)
+    try:
+        locked = model._default_manager.select_for_update().get(pk=pk)
+    except model.DoesNotExist:  # type: ignore[attr-defined]
+        # Removed while the editor had it open: refused like a stale edit, not a server error.
+        raise StaleRecordError(GONE_MESSAGE.format(noun=noun), code="gone") from None
     if getattr(locked, "version") != version:  # noqa: B009 - every locked model has one
         message = stale_message(locked) if stale_message is not None else STALE_MESSAGE.format(noun=noun)
         raise StaleRecordError(message, code="stale")
