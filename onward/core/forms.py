@@ -2,10 +2,45 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
+
+# The range of dates Onward accepts anywhere (forms, ?as_at= in addresses): nothing before 1900,
+# nothing more than ONWARD_DATE_YEARS_AHEAD years ahead. A field can narrow it (see GovukDateField).
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+
+DateBound = datetime.date | Callable[[], datetime.date]
+
+
+def today() -> datetime.date:
+    """Today in Europe/London: the latest a date of birth or a past event may be."""
+    return timezone.localdate()
+
+
+def soon() -> datetime.date:
+    """The latest an activity may start: ``ONWARD_START_DAYS_AHEAD`` days from today."""
+    return today() + datetime.timedelta(days=settings.ONWARD_START_DAYS_AHEAD)
+
+
+def latest_date() -> datetime.date:
+    """The latest date accepted anywhere: ``ONWARD_DATE_YEARS_AHEAD`` years from today."""
+    return today() + datetime.timedelta(days=round(365.25 * settings.ONWARD_DATE_YEARS_AHEAD))
+
+
+def long_date(day: datetime.date) -> str:
+    """A date as GOV.UK writes it in messages: 1 January 1900."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def in_range(day: datetime.date) -> bool:
+    """Whether ``day`` is within the dates Onward accepts anywhere."""
+    return EARLIEST_DATE <= day <= latest_date()
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -50,19 +85,31 @@ class GovukDateField(forms.MultiValueField):
 
     ``name`` is how the date is named in messages, for example "start date" gives
     "Enter the start date" and "Start date must be a real date".
+
+    A date must fall between ``earliest`` (1 January 1900 unless given) and ``latest``
+    (``latest_date()``, some years ahead, unless given). Either may be a date or a function
+    called when the form is checked: ``latest=today`` for a date of birth or an event that has
+    happened, ``latest=soon`` for the start of an activity.
     """
 
     widget = GovukDateWidget
 
-    def __init__(self, *, name: str, required: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        required: bool = True,
+        earliest: DateBound = EARLIEST_DATE,
+        latest: DateBound = latest_date,
+        **kwargs: Any,
+    ) -> None:
         self.date_name = name
+        self.earliest, self.latest = earliest, latest
         fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         super().__init__(fields, require_all_fields=False, required=required, **kwargs)
         self.error_messages["required"] = f"Enter the {name}"
 
     def compress(self, data_list: list[Any]) -> Any:
-        import datetime
-
         if not data_list or not any(str(part or "").strip() for part in data_list):
             if self.required:
                 raise forms.ValidationError(self.error_messages["required"], code="required")
@@ -75,9 +122,20 @@ class GovukDateField(forms.MultiValueField):
         if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
             raise forms.ValidationError(f"{capital} must be a real date", code="invalid")
         try:
-            return datetime.date(int(year), int(month), int(day))
+            value = datetime.date(int(year), int(month), int(day))
         except ValueError:
             raise forms.ValidationError(f"{capital} must be a real date", code="invalid") from None
+        earliest = self.earliest() if callable(self.earliest) else self.earliest
+        latest = self.latest() if callable(self.latest) else self.latest
+        if value < earliest:
+            raise forms.ValidationError(
+                f"{capital} must be the same as or after {long_date(earliest)}", code="min_value"
+            )
+        if value > latest:
+            if latest == today():
+                raise forms.ValidationError(f"{capital} must be today or in the past", code="max_value")
+            raise forms.ValidationError(f"{capital} must be on or before {long_date(latest)}", code="max_value")
+        return value
 
     def clean(self, value: Any) -> Any:
         # MultiValueField's own required check speaks Django, not GOV.UK: compress decides.

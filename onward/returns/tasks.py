@@ -32,3 +32,14 @@ def commit_import(run_id: int, user_id: int | None) -> None:
     except Exception:
         ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED)
         raise
+
+
+@task()
+def preview_case_import(run_id: int) -> None:
+    """Check a large case-system export (``services.case_check``) away from the request."""
+    run = ImportRun.objects.select_related("council", "created_by", "mapping").get(pk=run_id)
+    try:
+        services.case_check(run=run)
+    except Exception:
+        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED)
+        raise
