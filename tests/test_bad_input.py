@@ -232,3 +232,45 @@ def test_an_activity_starting_far_ahead_is_refused(world, signed_in) -> None:
         AuditEvent.objects.filter(action=AuditEvent.Action.CREATE).count()
         == AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, pk__lte=before).count()
     )
+
+
+def test_a_record_identifier_too_large_for_the_database_is_refused_as_an_unknown_choice(world, signed_in) -> None:
+    """A choice of organisation given as 99999999999999999999 is an unknown choice, not a database overflow."""
+    a = world["A"]
+    client = signed_in(a.users["personal_adviser"])
+    before = AuditEvent.objects.exclude(action__in=[AuditEvent.Action.VIEW, AuditEvent.Action.LIST]).count()
+    response = client.post(
+        reverse("referrals:referral-create", kwargs={"person_pk": a.person.pk}),
+        {"organisations": ["99999999999999999999", "-99999999999999999999"], "needs": ["job_search"]},
+    )
+    assert response.status_code == 200
+    assert AuditEvent.objects.exclude(action__in=[AuditEvent.Action.VIEW, AuditEvent.Action.LIST]).count() == before
+
+
+def test_a_very_long_search_on_the_user_list_gets_a_message(world, signed_in) -> None:
+    """A search longer than SQLite's LIKE pattern limit is refused with a message, not a 500."""
+    client = signed_in(world["A"].users["administrator"])
+    response = client.get(reverse("accounts:user-list") + "?q=" + "y" * 60_000)
+    assert response.status_code == 200
+    assert "Search must be 200 characters or fewer" in response.content.decode()
+
+
+def test_a_section_or_lead_too_large_for_the_database_is_refused_on_the_plan_item_form(world, signed_in) -> None:
+    """Choices of record and whole numbers sent as 99999999999999999999 get a form error, not a database overflow."""
+    a = world["A"]
+    client = signed_in(a.users["performance_officer"])
+    item = a.plan_item
+    response = client.post(
+        reverse("plans:item-update", kwargs={"pk": item.pk}),
+        {
+            "reference": "1.1",
+            "text": "Changed",
+            "kind": "action",
+            "section": "99999999999999999999",
+            "leads": ["99999999999999999999"],
+            "version": "99999999999999999999",
+        },
+    )
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.text == "Run a Year 11 careers guidance review"

@@ -8,9 +8,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
 
+# The largest number a form's whole-number field accepts: what an integer database column holds.
+MAX_INTEGER = 2**31 - 1
 # The range of dates Onward accepts anywhere (forms, ?as_at= in addresses): nothing before 1900,
 # nothing more than ONWARD_DATE_YEARS_AHEAD years ahead. A field can narrow it (see GovukDateField).
 EARLIEST_DATE = datetime.date(1900, 1, 1)
@@ -48,11 +51,33 @@ class GovukFormRenderer(TemplatesSetting):
     field_template_name = "components/field.html"
 
 
+def _refuse_impossible_ids(field: forms.ModelChoiceField) -> None:  # type: ignore[type-arg]
+    """Make a choice of record refuse an identifier no database integer can hold, as any unknown one.
+
+    Django passes ``99999999999999999999`` on to the database, where SQLite overflows and
+    PostgreSQL refuses it: a server error for what is only a choice that does not exist.
+    """
+    original = field.clean
+
+    def clean(value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else [value]:
+            text = str(item if item is not None else "").strip()
+            digits = text[1:] if text.startswith("-") else text
+            if digits.isdigit() and (len(digits) > 18 or not -(2**63) <= int(text) < 2**63):
+                raise forms.ValidationError(
+                    field.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                )
+        return original(value)
+
+    field.clean = clean  # type: ignore[method-assign]
+
+
 class GovukForm(forms.Form):
     """A form whose required-field messages default to GOV.UK style ("Enter your email address").
 
     Set ``error_messages={"required": ...}`` on a field to give its own wording; fields without
-    one get "Enter <label in lower case>" (or "Select ..." for choices).
+    one get "Enter <label in lower case>" (or "Select ..." for choices). A choice of record
+    refuses an identifier too large for the database as it would any unknown one.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -64,6 +89,17 @@ class GovukForm(forms.Form):
                 label = str(field.label or "").lower()
                 verb = "Select" if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) else "Enter"
                 field.error_messages["required"] = f"{verb} {label}"
+            if isinstance(field, forms.ModelChoiceField):
+                _refuse_impossible_ids(field)
+            if isinstance(field, forms.IntegerField) and field.max_value is None:
+                # A database integer column holds no more; past it the database, not the form, would refuse.
+                name = str(field.label or "The number")
+                field.validators.append(MaxValueValidator(MAX_INTEGER, message=f"{name} must be {MAX_INTEGER} or less"))
+            if isinstance(field, forms.IntegerField) and field.min_value is None:
+                name = str(field.label or "The number")
+                field.validators.append(
+                    MinValueValidator(-MAX_INTEGER, message=f"{name} must be {-MAX_INTEGER} or more")
+                )
 
 
 class GovukDateWidget(forms.MultiWidget):

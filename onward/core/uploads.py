@@ -24,7 +24,7 @@ from django.conf import settings
 
 MB = 1024 * 1024
 # Cells beyond this column are not read: a sheet can declare 16,384 columns on every row.
-MAX_COLUMNS = 500
+MAX_COLUMNS = 200
 XLSX_ADVICE = "save it from your spreadsheet as an Excel Workbook (.xlsx)"
 
 
@@ -122,7 +122,10 @@ def _xlsx_stream(name: str, content: bytes, *, sheet: str | None, limit: int) ->
         declared = worksheet.max_row
         if declared is not None and declared > limit + 1:
             raise Refused(f"{name} has {declared - 1:,} rows: {too_many}")
+        # Rows beyond a declared dimension are read too (openpyxl would trust it and stop), and
+        # counted here; the declared width, if any, bounds each row.
         width = min(worksheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+        worksheet.reset_dimensions()
         count = 0
         rows = worksheet.iter_rows(values_only=True, max_col=width)
         while True:

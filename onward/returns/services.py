@@ -815,10 +815,25 @@ def case_check(*, run: ImportRun) -> ImportRun:
     return run
 
 
+def case_save(*, acting_user: User | None, run: ImportRun) -> ImportRun:
+    """Save a previewed case-system import: at once for small files, in the background for large ones."""
+    if run.status != ImportRun.Status.PREVIEWED or run.mapping is None:
+        raise ImportNotReady("Only an import that is ready to commit can be saved")
+    if int((run.summary or {}).get("rows", 0)) > settings.ONWARD_BACKGROUND_IMPORT_ROWS:
+        from onward.returns.tasks import commit_case_import
+
+        _progress(run, ImportRun.Status.SAVING, 10)
+        commit_case_import.enqueue(run.pk, acting_user.pk if acting_user else None)
+        run.refresh_from_db()
+        return run
+    return case_commit(acting_user=acting_user, run=run)
+
+
 @transaction.atomic
 def case_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
+    """Apply a previewed case-system import, all or nothing, checking every row again."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != ImportRun.Status.PREVIEWED or run.mapping is None:
+    if run.status not in (ImportRun.Status.PREVIEWED, ImportRun.Status.SAVING) or run.mapping is None:
         raise ImportNotReady("Only an import that is ready to commit can be saved")
     name, content = _file_of(run)
     header, rows = case_system.read_rows(name, content)
@@ -833,7 +848,8 @@ def case_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
         )
     run.status = ImportRun.Status.COMMITTED
     run.committed_at = timezone.now()
-    run.save(update_fields=["status", "committed_at", "updated_at"])
+    run.progress = 100
+    run.save(update_fields=["status", "committed_at", "progress", "updated_at"])
     audit_record(
         actor=acting_user,
         action=Action.CHANGE,

@@ -43,3 +43,17 @@ def preview_case_import(run_id: int) -> None:
     except Exception:
         ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED)
         raise
+
+
+@task()
+def commit_case_import(run_id: int, user_id: int | None) -> None:
+    """Save a large previewed case-system export (``services.case_commit``) away from the request."""
+    run = ImportRun.objects.select_related("council", "mapping").get(pk=run_id)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    try:
+        services.case_commit(acting_user=user, run=run)
+    except services.ImportNotReady:
+        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.REJECTED)
+    except Exception:
+        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED)
+        raise

@@ -168,13 +168,14 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = access.access_import_run(user, pk)
     try:
         if run.kind == ImportRun.Kind.CASE_SYSTEM:
-            services.case_commit(acting_user=user, run=run)
+            run = services.case_save(acting_user=user, run=run)
         else:
-            services.ssda903_save(acting_user=user, run=run)
+            run = services.ssda903_save(acting_user=user, run=run)
     except services.ImportNotReady as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Import saved")
+        if run.status == ImportRun.Status.COMMITTED:
+            messages.success(request, "Import saved")
     return redirect("returns:import-detail", pk=run.pk)
 
 
