@@ -18,6 +18,7 @@ urlpatterns = [
     path("performance/", include("onward.performance.urls")),
 ]
 
+handler400 = "onward.core.views.error_400"
 handler403 = "onward.core.views.error_403"
 handler404 = "onward.core.views.error_404"
 handler500 = "onward.core.views.error_500"

@@ -552,6 +552,7 @@ NOT_VERSIONED = {
     "onward.people.services.episode_update": "no page edits care episodes; they come from SSDA903 imports",
     "onward.performance.services.benchmark_save": "saves an uploaded file once; its status refuses a second save",
     "onward.returns.services.ssda903_save": "saves an import preview once; its status refuses a second save",
+    "onward.returns.services.case_save": "saves a case-system import preview once; its status refuses a second save",
 }
 
 

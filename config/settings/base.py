@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "onward.core.middleware.RefuseNulMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "onward.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -177,6 +178,15 @@ ONWARD_REFERRAL_STARTS_DIRECT = env.bool("ONWARD_REFERRAL_STARTS_DIRECT", defaul
 # Performance: how many percentage points short of a target still count as "near target" (a target
 # may set its own).
 ONWARD_TARGET_TOLERANCE_POINTS = env.float("ONWARD_TARGET_TOLERANCE_POINTS", default=2.0)
+
+# Dates: how far ahead any date may be, and how far ahead an activity (EET, accommodation) may start.
+ONWARD_DATE_YEARS_AHEAD = env.int("ONWARD_DATE_YEARS_AHEAD", default=10)
+ONWARD_START_DAYS_AHEAD = env.int("ONWARD_START_DAYS_AHEAD", default=92)
+# Uploads: refused before they are read if larger than this, or (CSV and XLSX) with more rows; an
+# XLSX whose sheets would unpack to more than ONWARD_UPLOAD_MAX_UNZIPPED_MB is refused unread.
+ONWARD_UPLOAD_MAX_MB = env.int("ONWARD_UPLOAD_MAX_MB", default=50)
+ONWARD_UPLOAD_MAX_ROWS = env.int("ONWARD_UPLOAD_MAX_ROWS", default=100_000)
+ONWARD_UPLOAD_MAX_UNZIPPED_MB = env.int("ONWARD_UPLOAD_MAX_UNZIPPED_MB", default=500)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -236,12 +236,18 @@ def team_update(request: HttpRequest, pk: int) -> HttpResponse:
 # Users ---------------------------------------------------------------------------------------
 
 
+MAX_SEARCH_LENGTH = 200
+
+
 @access.require_perm(Perm.MANAGE_USERS)
 def user_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     users = access.users_visible_to(user).prefetch_related("groups", "teams")
     query = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
+    if len(query) > MAX_SEARCH_LENGTH:
+        messages.error(request, f"Search must be {MAX_SEARCH_LENGTH} characters or fewer")
+        query = ""
     if query:
         users = users.filter(
             Q(email__icontains=query) | Q(given_name__icontains=query) | Q(family_name__icontains=query)

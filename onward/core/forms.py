@@ -2,10 +2,48 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
+
+# The largest number a form's whole-number field accepts: what an integer database column holds.
+MAX_INTEGER = 2**31 - 1
+# The range of dates Onward accepts anywhere (forms, ?as_at= in addresses): nothing before 1900,
+# nothing more than ONWARD_DATE_YEARS_AHEAD years ahead. A field can narrow it (see GovukDateField).
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+
+DateBound = datetime.date | Callable[[], datetime.date]
+
+
+def today() -> datetime.date:
+    """Today in Europe/London: the latest a date of birth or a past event may be."""
+    return timezone.localdate()
+
+
+def soon() -> datetime.date:
+    """The latest an activity may start: ``ONWARD_START_DAYS_AHEAD`` days from today."""
+    return today() + datetime.timedelta(days=settings.ONWARD_START_DAYS_AHEAD)
+
+
+def latest_date() -> datetime.date:
+    """The latest date accepted anywhere: ``ONWARD_DATE_YEARS_AHEAD`` years from today."""
+    return today() + datetime.timedelta(days=round(365.25 * settings.ONWARD_DATE_YEARS_AHEAD))
+
+
+def long_date(day: datetime.date) -> str:
+    """A date as GOV.UK writes it in messages: 1 January 1900."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def in_range(day: datetime.date) -> bool:
+    """Whether ``day`` is within the dates Onward accepts anywhere."""
+    return EARLIEST_DATE <= day <= latest_date()
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -13,11 +51,33 @@ class GovukFormRenderer(TemplatesSetting):
     field_template_name = "components/field.html"
 
 
+def _refuse_impossible_ids(field: forms.ModelChoiceField) -> None:  # type: ignore[type-arg]
+    """Make a choice of record refuse an identifier no database integer can hold, as any unknown one.
+
+    Django passes ``99999999999999999999`` on to the database, where SQLite overflows and
+    PostgreSQL refuses it: a server error for what is only a choice that does not exist.
+    """
+    original = field.clean
+
+    def clean(value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else [value]:
+            text = str(item if item is not None else "").strip()
+            digits = text[1:] if text.startswith("-") else text
+            if digits.isdigit() and (len(digits) > 18 or not -(2**63) <= int(text) < 2**63):
+                raise forms.ValidationError(
+                    field.error_messages["invalid_choice"], code="invalid_choice", params={"value": text}
+                )
+        return original(value)
+
+    field.clean = clean  # type: ignore[method-assign]
+
+
 class GovukForm(forms.Form):
     """A form whose required-field messages default to GOV.UK style ("Enter your email address").
 
     Set ``error_messages={"required": ...}`` on a field to give its own wording; fields without
-    one get "Enter <label in lower case>" (or "Select ..." for choices).
+    one get "Enter <label in lower case>" (or "Select ..." for choices). A choice of record
+    refuses an identifier too large for the database as it would any unknown one.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -29,6 +89,17 @@ class GovukForm(forms.Form):
                 label = str(field.label or "").lower()
                 verb = "Select" if isinstance(field, (forms.ChoiceField, forms.ModelChoiceField)) else "Enter"
                 field.error_messages["required"] = f"{verb} {label}"
+            if isinstance(field, forms.ModelChoiceField):
+                _refuse_impossible_ids(field)
+            if isinstance(field, forms.IntegerField) and field.max_value is None:
+                # A database integer column holds no more; past it the database, not the form, would refuse.
+                name = str(field.label or "The number")
+                field.validators.append(MaxValueValidator(MAX_INTEGER, message=f"{name} must be {MAX_INTEGER} or less"))
+            if isinstance(field, forms.IntegerField) and field.min_value is None:
+                name = str(field.label or "The number")
+                field.validators.append(
+                    MinValueValidator(-MAX_INTEGER, message=f"{name} must be {-MAX_INTEGER} or more")
+                )
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -50,19 +121,31 @@ class GovukDateField(forms.MultiValueField):
 
     ``name`` is how the date is named in messages, for example "start date" gives
     "Enter the start date" and "Start date must be a real date".
+
+    A date must fall between ``earliest`` (1 January 1900 unless given) and ``latest``
+    (``latest_date()``, some years ahead, unless given). Either may be a date or a function
+    called when the form is checked: ``latest=today`` for a date of birth or an event that has
+    happened, ``latest=soon`` for the start of an activity.
     """
 
     widget = GovukDateWidget
 
-    def __init__(self, *, name: str, required: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        required: bool = True,
+        earliest: DateBound = EARLIEST_DATE,
+        latest: DateBound = latest_date,
+        **kwargs: Any,
+    ) -> None:
         self.date_name = name
+        self.earliest, self.latest = earliest, latest
         fields = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
         super().__init__(fields, require_all_fields=False, required=required, **kwargs)
         self.error_messages["required"] = f"Enter the {name}"
 
     def compress(self, data_list: list[Any]) -> Any:
-        import datetime
-
         if not data_list or not any(str(part or "").strip() for part in data_list):
             if self.required:
                 raise forms.ValidationError(self.error_messages["required"], code="required")
@@ -75,9 +158,20 @@ class GovukDateField(forms.MultiValueField):
         if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
             raise forms.ValidationError(f"{capital} must be a real date", code="invalid")
         try:
-            return datetime.date(int(year), int(month), int(day))
+            value = datetime.date(int(year), int(month), int(day))
         except ValueError:
             raise forms.ValidationError(f"{capital} must be a real date", code="invalid") from None
+        earliest = self.earliest() if callable(self.earliest) else self.earliest
+        latest = self.latest() if callable(self.latest) else self.latest
+        if value < earliest:
+            raise forms.ValidationError(
+                f"{capital} must be the same as or after {long_date(earliest)}", code="min_value"
+            )
+        if value > latest:
+            if latest == today():
+                raise forms.ValidationError(f"{capital} must be today or in the past", code="max_value")
+            raise forms.ValidationError(f"{capital} must be on or before {long_date(latest)}", code="max_value")
+        return value
 
     def clean(self, value: Any) -> Any:
         # MultiValueField's own required check speaks Django, not GOV.UK: compress decides.

@@ -1,10 +1,17 @@
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.urls import get_resolver
 
 from onward.core import request_context
@@ -98,3 +105,33 @@ def _uploaded_files(request: HttpRequest) -> list[tuple[str, int]]:
         return [(item.name or "", item.size or 0) for key in request.FILES for item in request.FILES.getlist(key)]
     except Exception:  # a body that cannot be read has no files to name
         return []
+
+
+def _has_nul(values: Iterable[str]) -> bool:
+    return any("\x00" in value for value in values)
+
+
+class RefuseNulMiddleware:
+    """Answers a request with a NUL character in its address, query string or form fields with a 400 page.
+
+    No text Onward keeps may hold NUL (PostgreSQL refuses it, and so would the files Onward writes),
+    so such a request is refused with a message before any view sees it. Uploaded files are not
+    looked at here: each upload is checked by its own form.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            found = (
+                "\x00" in request.path
+                or _has_nul(k + "".join(v) for k, v in request.GET.lists())
+                or (request.method == "POST" and _has_nul(k + "".join(v) for k, v in request.POST.lists()))
+            )
+        except (RequestDataTooBig, TooManyFieldsSent, UnicodeDecodeError):
+            found = False  # Django answers these with its own 400 when the view reads the form
+        if found:
+            reason = "The web address or the form held a character that cannot be used (a NUL byte)."
+            return render(request, "400.html", {"reason": reason}, status=400)
+        return self.get_response(request)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from onward.accounts.models import User
 from onward.core.concurrency import NextStatusField, VersionField
-from onward.core.forms import GovukDateField, GovukForm
+from onward.core.forms import GovukDateField, GovukForm, today
 from onward.opportunities.models import Application, Employer, Engagement, Opportunity, StaffTraining, Support
 from onward.people.models import YoungPerson
 
@@ -49,6 +49,39 @@ class EngagementForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"date": timezone.localdate()})
         super().__init__(*args, **kwargs)
+
+
+class EmployerContactForm(GovukForm):
+    """A person to speak to at an employer. Field names start ``contact_`` as the page has two forms."""
+
+    contact_name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={"required": "Enter the contact's name", "max_length": "Name must be 200 characters or fewer"},
+    )
+    contact_role = forms.CharField(
+        label="Role (optional)",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Role must be 200 characters or fewer"},
+    )
+    contact_email = forms.EmailField(
+        label="Email (optional)",
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+        widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    contact_phone = forms.CharField(
+        label="Phone (optional)",
+        max_length=30,
+        required=False,
+        error_messages={"max_length": "Phone number must be 30 characters or fewer"},
+        widget=forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
+    )
 
 
 class OpportunityForm(GovukForm):
@@ -101,7 +134,9 @@ class PutForwardForm(GovukForm):
         label="The young person agrees that their name, age and application may be shared with the employer",
         required=False,
     )
-    consent_given_on = GovukDateField(name="date they agreed", label="When did they agree?", required=False)
+    consent_given_on = GovukDateField(
+        name="date they agreed", latest=today, label="When did they agree?", required=False
+    )
     consent_method = forms.ChoiceField(
         label="How did they agree?",
         required=False,

@@ -18,6 +18,7 @@ from onward.opportunities.models import (
     Application,
     ApplicationEvent,
     Employer,
+    EmployerContact,
     Engagement,
     Opportunity,
     StaffTraining,
@@ -90,6 +91,26 @@ def employer_save(
         changes=diff(before, snapshot(target)),
     )
     return target
+
+
+@transaction.atomic
+def employer_contact_add(
+    *, acting_user: User, employer: Employer, name: str, role: str = "", email: str = "", phone: str = ""
+) -> EmployerContact:
+    """Add a person to speak to at ``employer``; checked in full and audited."""
+    contact = EmployerContact(
+        employer=employer, name=name.strip(), role=role.strip(), email=email.strip(), phone=phone.strip()
+    )
+    contact.full_clean()
+    contact.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        council=employer.council,
+        obj=contact,
+        summary=f"Added a contact at {employer.name}",
+    )
+    return contact
 
 
 @transaction.atomic

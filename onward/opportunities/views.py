@@ -19,7 +19,7 @@ from onward.audit.services import audit_view
 from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
 from onward.opportunities import forms, selectors, services
-from onward.opportunities.models import EmployerContact, SustainmentCheck
+from onward.opportunities.models import SustainmentCheck
 
 
 def _user(request: HttpRequest) -> User:
@@ -62,25 +62,37 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Engagement recorded")
             return redirect("opportunities:employer-detail", pk=employer.pk)
-    if request.method == "POST" and "contact" in request.POST and user.can(Perm.MANAGE_EMPLOYERS):
-        name = request.POST.get("contact_name", "").strip()
-        if name:
-            EmployerContact.objects.create(
+    contact_form = forms.EmployerContactForm(
+        request.POST if request.method == "POST" and "contact" in request.POST else None
+    )
+    if (
+        request.method == "POST"
+        and "contact" in request.POST
+        and user.can(Perm.MANAGE_EMPLOYERS)
+        and contact_form.is_valid()
+    ):
+        data = contact_form.cleaned_data
+        try:
+            services.employer_contact_add(
+                acting_user=user,
                 employer=employer,
-                name=name,
-                role=request.POST.get("contact_role", "").strip(),
-                email=request.POST.get("contact_email", "").strip(),
-                phone=request.POST.get("contact_phone", "").strip(),
+                name=data["contact_name"],
+                role=data["contact_role"],
+                email=data["contact_email"],
+                phone=data["contact_phone"],
             )
+        except ValidationError as error:
+            apply_validation_error(contact_form, error)
+        else:
             messages.success(request, "Contact added")
             return redirect("opportunities:employer-detail", pk=employer.pk)
-        messages.error(request, "Enter the contact's name")
     return render(
         request,
         "opportunities/employer_detail.html",
         {
             "employer": employer,
             "engagement_form": engagement_form,
+            "contact_form": contact_form,
             "can_manage": user.can(Perm.MANAGE_EMPLOYERS),
             "opportunities": employer.opportunities.all(),
         },

@@ -103,7 +103,13 @@ class CareSummary:
 
 
 def birthday(dob: datetime.date, years: int) -> datetime.date:
-    """The date of the ``years``th birthday; 29 February birthdays fall on 1 March in other years."""
+    """The date of the ``years``th birthday; 29 February birthdays fall on 1 March in other years.
+
+    A birthday beyond the calendar Python can hold (a mistyped year) is the last or first date it can.
+    """
+    year = dob.year + years
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        return datetime.date.max if years > 0 else datetime.date.min
     try:
         return dob.replace(year=dob.year + years)
     except ValueError:

@@ -9,7 +9,7 @@ from django import forms
 from onward.accounts.models import Team, User
 from onward.core import codelists
 from onward.core.concurrency import VersionField
-from onward.core.forms import GovukDateField, GovukForm
+from onward.core.forms import GovukDateField, GovukForm, soon, today
 from onward.people import selectors
 from onward.people.categories import CATEGORY_LABELS, Category
 from onward.people.models import (
@@ -118,7 +118,9 @@ class PersonForm(GovukForm):
         label="Legal family name", max_length=100, error_messages={"required": "Enter the legal family name"}
     )
     preferred_name = forms.CharField(label="Preferred name (optional)", max_length=100, required=False)
-    date_of_birth = GovukDateField(name="date of birth", label="Date of birth", help_text="For example, 27 3 2007")
+    date_of_birth = GovukDateField(
+        name="date of birth", latest=today, label="Date of birth", help_text="For example, 27 3 2007"
+    )
     sex = radios("Sex", codelists.Sex.choices, message="Select the young person's sex")
     ethnicity = forms.ChoiceField(
         label="Ethnicity", choices=codelists.Ethnicity.choices, error_messages={"required": "Select the ethnicity"}
@@ -146,6 +148,7 @@ class PersonForm(GovukForm):
     is_pregnant = yes_no("Pregnant?", message="Select yes if the young person is pregnant")
     child_born_on = GovukDateField(
         name="date of birth of their first child",
+        latest=today,
         label="Date of birth of their first child (if a mother)",
         required=False,
     )
@@ -209,7 +212,7 @@ class EETForm(GovukForm):
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
     )
-    start = GovukDateField(name="start date", label="Start date", help_text="For example, 1 9 2026")
+    start = GovukDateField(name="start date", latest=soon, label="Start date", help_text="For example, 1 9 2026")
     end = GovukDateField(
         name="end date", label="End date (optional)", required=False, help_text="When it ended or is planned to end"
     )
@@ -246,7 +249,7 @@ class AccommodationForm(GovukForm):
         help_text="As defined in regulation 9(2) of the Care Leavers (England) Regulations 2010",
     )
     address = forms.CharField(label="Address (optional)", max_length=300, required=False)
-    start = GovukDateField(name="start date", label="Since")
+    start = GovukDateField(name="start date", latest=soon, label="Since")
     end = GovukDateField(name="end date", label="Until (optional)", required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -266,7 +269,7 @@ class AccommodationCorrectionForm(AccommodationForm, CorrectionForm):
 
 
 class ContactForm(GovukForm):
-    date = GovukDateField(name="date of contact", label="Date of contact")
+    date = GovukDateField(name="date of contact", latest=today, label="Date of contact")
     method = radios("How?", Contact.Method.choices, message="Select how the contact happened")
     in_touch = radios(
         "Is the council in touch with them?",
@@ -398,7 +401,7 @@ class ClosureForm(GovukForm):
 
 
 class SupportRequestForm(GovukForm):
-    date = GovukDateField(name="date of the request", label="Date of the request")
+    date = GovukDateField(name="date of the request", latest=today, label="Date of the request")
     needs = forms.CharField(
         label="What support are they asking for?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -412,7 +415,7 @@ class SupportAssessmentForm(GovukForm):
         [c for c in SupportRequest.Outcome.choices if c[0] != SupportRequest.Outcome.PENDING],
         message="Select the outcome",
     )
-    assessed_on = GovukDateField(name="date of the assessment", label="Date of the assessment")
+    assessed_on = GovukDateField(name="date of the assessment", latest=today, label="Date of the assessment")
     assessment = forms.CharField(
         label="Assessment",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -22,6 +22,7 @@ from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_list, audit_record, audit_view
 from onward.core import exports
+from onward.core.forms import EARLIEST_DATE, in_range, latest_date, long_date
 from onward.core.forms_errors import apply_validation_error
 from onward.people import forms, selectors, services
 from onward.people.categories import CATEGORY_LABELS, Category, age_on, entitlement
@@ -49,9 +50,17 @@ def _as_at(request: HttpRequest) -> datetime.date:
     """The date a page shows, from ?as_at=YYYY-MM-DD; today if absent or not a real date."""
     raw = request.GET.get("as_at", "")
     try:
-        return datetime.date.fromisoformat(raw) if raw else selectors.today()
+        day = datetime.date.fromisoformat(raw) if raw else selectors.today()
     except ValueError:
         return selectors.today()
+    if not in_range(day):
+        messages.error(
+            request,
+            f"The date must be between {long_date(EARLIEST_DATE)} and {long_date(latest_date())}: "
+            "this page shows today instead",
+        )
+        return selectors.today()
+    return day
 
 
 # Lists ------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils import timezone
 
+from onward.core import uploads
 from onward.core.concurrency import VersionField
 from onward.core.forms import GovukDateField, GovukForm
 from onward.performance.models import Method, TargetStep
@@ -59,8 +60,12 @@ class BenchmarkUploadForm(GovukForm):
         item = self.cleaned_data["upload"]
         if not item.name.lower().endswith(".csv"):
             raise forms.ValidationError("The file must be a CSV file")
-        if item.size > MAX_BENCHMARK_BYTES:
-            raise forms.ValidationError("The file must be smaller than 5 MB")
+        try:
+            uploads.check_size("The file", item.size, limit=MAX_BENCHMARK_BYTES)
+            uploads.decode_text("The file", item.read())
+        except uploads.Refused as error:
+            raise forms.ValidationError(str(error)) from None
+        item.seek(0)
         return item
 
 

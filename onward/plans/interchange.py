@@ -11,14 +11,11 @@ and its column name, in GOV.UK wording: "Row 7, Target dates: enter a date in th
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from onward.core import exports
+from onward.core import exports, uploads
 from onward.plans.schemes import Scheme
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -176,25 +173,19 @@ def read_table(name: str, content: bytes) -> list[tuple[int, list[str]]]:
     if len(content) > MAX_UPLOAD_BYTES:
         raise UnreadableFile("The selected file must be smaller than 5 MB")
     raw: list[list[str]]
-    if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-            raise UnreadableFile("The selected file could not be read as an XLSX file") from None
-        sheet = book["Items"] if "Items" in book.sheetnames else book.worksheets[0]
-        raw = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UnreadableFile("The selected file must be saved as CSV UTF-8") from None
-        try:
-            raw = list(csv.reader(io.StringIO(text)))
-        except csv.Error:
-            raise UnreadableFile("The selected file could not be read as a CSV file") from None
+    try:
+        if lower.endswith(".xlsx"):
+            # Streamed, and refused past the limit: blank rows are dropped below, so allow some.
+            read = uploads.xlsx_rows("The selected file", content, sheet="Items", limit=MAX_ROWS * 2)
+            raw = [[_cell_text(v) for v in row] for row in read]
+        else:
+            try:
+                text = uploads.decode_text("The selected file", content)
+            except uploads.Refused:
+                raise UnreadableFile("The selected file must be saved as CSV UTF-8") from None
+            raw = uploads.csv_rows("The selected file", text, limit=MAX_ROWS * 2)
+    except uploads.Refused as error:
+        raise UnreadableFile(str(error)) from None
     rows = [
         (number, [exports.unguard(c.strip()) for c in row])
         for number, row in enumerate(raw, start=1)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from onward.accounts.models import Organisation
 from onward.core.concurrency import NextStatusField, VersionField
-from onward.core.forms import GovukDateField, GovukForm
+from onward.core.forms import GovukDateField, GovukForm, today
 from onward.referrals.models import NEEDS, SHARED_FIELDS, Consent, Feedback, Referral, Send, Service
 
 
@@ -35,7 +35,7 @@ class ReferralForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who gave consent"},
     )
-    given_on = GovukDateField(name="date consent was given", label="When was consent given?")
+    given_on = GovukDateField(name="date consent was given", latest=today, label="When was consent given?")
     method = forms.ChoiceField(
         label="How was consent given?",
         choices=Consent.Method.choices,

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from onward.core import codelists
+from onward.core import codelists, uploads
 from onward.people.models import AccommodationSpell, Contact
 from onward.returns.models import ColumnMapping
 
@@ -62,18 +60,19 @@ class Mapped:
 
 
 def read_rows(name: str, content: bytes) -> tuple[list[str], list[list[str]]]:
-    """The header and rows of a CSV or XLSX file, as text."""
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+    """The header and rows of a CSV or XLSX file, as text.
 
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+    Raises ``uploads.Refused`` (with the message to show) for a file that is not UTF-8 CSV or a
+    real XLSX, or has more rows than ``ONWARD_UPLOAD_MAX_ROWS``: an XLSX is streamed, never
+    loaded whole.
+    """
+    if name.lower().endswith(".xlsx"):
         rows = [
             ["" if v is None else (v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else str(v)) for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]  # type: ignore[union-attr]
+            for row in uploads.xlsx_rows(name, content)
+        ]
     else:
-        text = content.decode("utf-8-sig")
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = uploads.csv_rows(name, uploads.decode_text(name, content))
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         return [], []

@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
+from onward.core import uploads
 from onward.core.concurrency import VersionField
 from onward.core.forms import GovukForm
 from onward.returns import case_system
 from onward.returns.models import ColumnMapping
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 def year_choices() -> list[tuple[int, str]]:
@@ -54,22 +54,24 @@ class SSDA903UploadForm(YearForm):
     )
 
     def clean_uploads(self) -> dict[str, str]:
+        """Each file's text: refused before it is parsed if too large, not UTF-8 or with too many rows."""
         uploaded = self.cleaned_data["uploads"]
         contents: dict[str, str] = {}
         total = 0
-        for item in uploaded:
-            total += item.size
-            if total > MAX_UPLOAD_BYTES:
-                raise forms.ValidationError("The files must be smaller than 50 MB in total")
-            if not item.name.lower().endswith(".csv"):
-                raise forms.ValidationError(f"{item.name} must be a CSV file")
-            raw = item.read()
-            if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-                raise forms.ValidationError(f"{item.name} must be saved as UTF-8, not UTF-16")
-            try:
-                contents[item.name] = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise forms.ValidationError(f"{item.name} must be saved as UTF-8") from None
+        try:
+            for item in uploaded:
+                total += item.size
+                uploads.check_size("The files together", total)
+                if not item.name.lower().endswith(".csv"):
+                    raise forms.ValidationError(f"{item.name} must be a CSV file")
+                text = uploads.decode_text(item.name, item.read())
+                if uploads.count_csv_rows(text) > uploads.max_rows():
+                    raise uploads.Refused(
+                        f"{item.name} has more than {uploads.max_rows():,} rows: split it into smaller files"
+                    )
+                contents[item.name] = text
+        except uploads.Refused as error:
+            raise forms.ValidationError(str(error)) from None
         return contents
 
 
@@ -185,17 +187,32 @@ class CaseUploadForm(GovukForm):
         error_messages={"required": "Select a mapping"},
     )
     upload = forms.FileField(
-        label="Export file (CSV or XLSX)", error_messages={"required": "Select the file to import"}
+        label="Export file (CSV or XLSX)",
+        error_messages={"required": "Select the file to import", "empty": "The selected file is empty"},
     )
+
+    content: bytes
+    rows: int
 
     def __init__(self, *args: Any, mappings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["mapping"].queryset = mappings  # type: ignore[attr-defined]
 
     def clean_upload(self) -> Any:
+        """The file, refused before it is parsed if it is too large, unreadable or has too many rows.
+
+        ``content`` then holds its bytes and ``rows`` its number of data rows (an XLSX counted no
+        further than the background threshold: enough to choose where the preview runs).
+        """
         item = self.cleaned_data["upload"]
         if not item.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("The file must be a CSV or XLSX file")
-        if item.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 50 MB")
+        try:
+            uploads.check_size(item.name, item.size)
+            self.content = item.read()
+            if not self.content:
+                raise uploads.Refused("The selected file is empty")
+            self.rows = uploads.row_count(item.name, self.content, stop_at=settings.ONWARD_BACKGROUND_IMPORT_ROWS + 1)
+        except uploads.Refused as error:
+            raise forms.ValidationError(str(error)) from None
         return item

@@ -13,7 +13,7 @@ from django.utils import timezone
 from onward.accounts.models import Organisation, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
-from onward.core import codelists
+from onward.core import codelists, uploads
 from onward.core.bulk import analyze_loaded, insert_many
 from onward.core.concurrency import lock_for_change
 from onward.people import categories
@@ -725,19 +725,77 @@ class _Rollback(Exception):
     pass
 
 
+def _file_of(run: ImportRun) -> tuple[str, bytes]:
+    """The one file of a case-system run as uploaded (an XLSX is kept as hex, a CSV as its text)."""
+    ((name, text),) = run.files.items()
+    return name, bytes.fromhex(text) if name.lower().endswith(".xlsx") else text.encode()
+
+
 def case_preview(
-    *, acting_user: User | None, council: Organisation, mapping: ColumnMapping, name: str, content: bytes
+    *,
+    acting_user: User | None,
+    council: Organisation,
+    mapping: ColumnMapping,
+    name: str,
+    content: bytes,
+    rows: int | None = None,
+    background: bool = True,
 ) -> ImportRun:
-    """Map and try every row inside a transaction that is then rolled back: the preview saves nothing."""
+    """Keep the file and check it: at once, or in the background if it has more rows than
+    ``ONWARD_BACKGROUND_IMPORT_ROWS`` (``rows``, if the caller counted them already).
+
+    The check maps and tries every row inside a transaction that is then rolled back: the
+    preview saves nothing. A file that cannot be read is refused with ``uploads.Refused``
+    before anything is kept.
+    """
+    threshold = settings.ONWARD_BACKGROUND_IMPORT_ROWS
+    if rows is None:
+        rows = uploads.row_count(name, content, stop_at=threshold + 1)
+    if name.lower().endswith(".xlsx"):
+        uploads.check_xlsx(name, content)
+        stored = content.hex()
+    else:
+        stored = uploads.decode_text(name, content)
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            council=council,
+            kind=ImportRun.Kind.CASE_SYSTEM,
+            mapping=mapping,
+            created_by=acting_user,
+            status=ImportRun.Status.QUEUED,
+            file_names=[name],
+            files={name: stored},
+        )
+        audit_record(
+            actor=acting_user,
+            action=Action.CREATE,
+            council=council,
+            obj=run,
+            summary=f"Started a case-system import of {name[:100]}",
+        )
+        if background and rows > threshold:
+            from onward.returns.tasks import preview_case_import
+
+            transaction.on_commit(lambda: preview_case_import.enqueue(run.pk))
+            return run
+    return case_check(run=run)
+
+
+def case_check(*, run: ImportRun) -> ImportRun:
+    """Work out the preview of a queued case-system run and store it (in the background for large files)."""
+    assert run.mapping is not None  # noqa: S101 - case-system runs always have a mapping
+    mapping = run.mapping
+    _progress(run, ImportRun.Status.CHECKING, 10)
+    name, content = _file_of(run)
+    header: list[str] = []
+    rows: list[list[str]] = []
     try:
         header, rows = case_system.read_rows(name, content)
-    except (UnicodeDecodeError, ValueError, KeyError) as error:
-        header, rows = [], []
-        problems = [
-            {"row": 0, "column": "", "message": f"{name} could not be read as CSV or XLSX ({type(error).__name__})"}
-        ]
+    except uploads.Refused as error:
+        problems = [{"row": 0, "column": "", "message": str(error)}]
     else:
         problems = [] if header else [{"row": 0, "column": "", "message": f"{name} is empty"}]
+    _progress(run, ImportRun.Status.CHECKING, 40)
     applied = 0
     if not problems:
         mapped = case_system.map_rows(mapping, header, rows)
@@ -746,48 +804,55 @@ def case_preview(
             try:
                 with transaction.atomic():
                     applied, problems = _apply_case_rows(
-                        council=council, mapping=mapping, mapped=mapped, acting_user=acting_user
+                        council=run.council, mapping=mapping, mapped=mapped, acting_user=run.created_by
                     )
                     raise _Rollback
             except _Rollback:
                 pass
     with transaction.atomic():
-        text = content.decode("utf-8-sig", errors="replace") if not name.lower().endswith(".xlsx") else content.hex()
-        run = ImportRun.objects.create(
-            council=council,
-            kind=ImportRun.Kind.CASE_SYSTEM,
-            mapping=mapping,
-            created_by=acting_user,
-            status=ImportRun.Status.REJECTED if problems else ImportRun.Status.PREVIEWED,
-            file_names=[name],
-            files={name: text},
-            problems=[{"table": name, "child": "", **p} for p in problems],
-            summary={"rows": len(rows), "records_new": applied, "rejected": len(problems)},
-            changes=[
-                {
-                    "child": "",
-                    "what": f"{applied} {mapping.get_record_type_display().lower()} records",
-                    "detail": f"from {len(rows)} rows",
-                }
-            ],
-        )
+        run.status = ImportRun.Status.REJECTED if problems else ImportRun.Status.PREVIEWED
+        run.problems = [{"table": name, "child": "", **p} for p in problems]
+        run.summary = {"rows": len(rows), "records_new": applied, "rejected": len(problems)}
+        run.changes = [
+            {
+                "child": "",
+                "what": f"{applied} {mapping.get_record_type_display().lower()} records",
+                "detail": f"from {len(rows)} rows",
+            }
+        ]
+        run.progress = 100
+        run.save(update_fields=["status", "problems", "summary", "changes", "progress", "updated_at"])
         audit_record(
-            actor=acting_user,
-            action=Action.CREATE,
-            council=council,
+            actor=run.created_by,
+            action=Action.CHANGE,
+            council=run.council,
             obj=run,
             summary=f"Previewed a case-system import: {len(problems)} problems",
         )
     return run
 
 
-@transaction.atomic
-def case_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
-    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+def case_save(*, acting_user: User | None, run: ImportRun) -> ImportRun:
+    """Save a previewed case-system import: at once for small files, in the background for large ones."""
     if run.status != ImportRun.Status.PREVIEWED or run.mapping is None:
         raise ImportNotReady("Only an import that is ready to commit can be saved")
-    ((name, text),) = run.files.items()
-    content = bytes.fromhex(text) if name.lower().endswith(".xlsx") else text.encode()
+    if int((run.summary or {}).get("rows", 0)) > settings.ONWARD_BACKGROUND_IMPORT_ROWS:
+        from onward.returns.tasks import commit_case_import
+
+        _progress(run, ImportRun.Status.SAVING, 10)
+        commit_case_import.enqueue(run.pk, acting_user.pk if acting_user else None)
+        run.refresh_from_db()
+        return run
+    return case_commit(acting_user=acting_user, run=run)
+
+
+@transaction.atomic
+def case_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
+    """Apply a previewed case-system import, all or nothing, checking every row again."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status not in (ImportRun.Status.PREVIEWED, ImportRun.Status.SAVING) or run.mapping is None:
+        raise ImportNotReady("Only an import that is ready to commit can be saved")
+    name, content = _file_of(run)
     header, rows = case_system.read_rows(name, content)
     mapped = case_system.map_rows(run.mapping, header, rows)
     applied, problems = _apply_case_rows(
@@ -800,7 +865,8 @@ def case_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
         )
     run.status = ImportRun.Status.COMMITTED
     run.committed_at = timezone.now()
-    run.save(update_fields=["status", "committed_at", "updated_at"])
+    run.progress = 100
+    run.save(update_fields=["status", "committed_at", "progress", "updated_at"])
     audit_record(
         actor=acting_user,
         action=Action.CHANGE,

@@ -46,3 +46,28 @@ def commit_import(run_id: int, user_id: int | None) -> None:
     except Exception as error:
         ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED)
         raise _failed(run_id, "saving", error) from None
+
+
+@task()
+def preview_case_import(run_id: int) -> None:
+    """Check a large case-system export (``services.case_check``) away from the request."""
+    run = ImportRun.objects.select_related("council", "created_by", "mapping").get(pk=run_id)
+    try:
+        services.case_check(run=run)
+    except Exception as error:
+        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED)
+        raise _failed(run_id, "checking", error) from None
+
+
+@task()
+def commit_case_import(run_id: int, user_id: int | None) -> None:
+    """Save a large previewed case-system export (``services.case_commit``) away from the request."""
+    run = ImportRun.objects.select_related("council", "mapping").get(pk=run_id)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    try:
+        services.case_commit(acting_user=user, run=run)
+    except services.ImportNotReady:
+        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.REJECTED)
+    except Exception as error:
+        ImportRun.objects.filter(pk=run_id).update(status=ImportRun.Status.FAILED)
+        raise _failed(run_id, "saving", error) from None

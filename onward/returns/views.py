@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
-from onward.core import exports
+from onward.core import exports, uploads
 from onward.core.forms_errors import apply_validation_error
 from onward.returns import forms, selectors, services, ssda903, validator
 from onward.returns.models import ImportRun
@@ -159,13 +159,14 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     run = access.access_import_run(user, pk)
     try:
         if run.kind == ImportRun.Kind.CASE_SYSTEM:
-            services.case_commit(acting_user=user, run=run)
+            run = services.case_save(acting_user=user, run=run)
         else:
-            services.ssda903_save(acting_user=user, run=run)
+            run = services.ssda903_save(acting_user=user, run=run)
     except services.ImportNotReady as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Import saved")
+        if run.status == ImportRun.Status.COMMITTED:
+            messages.success(request, "Import saved")
     return redirect("returns:import-detail", pk=run.pk)
 
 
@@ -229,12 +230,17 @@ def case_upload(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["upload"]
-        run = services.case_preview(
-            acting_user=user,
-            council=access.own_council(user),
-            mapping=form.cleaned_data["mapping"],
-            name=upload.name,
-            content=upload.read(),
-        )
-        return redirect("returns:import-detail", pk=run.pk)
+        try:
+            run = services.case_preview(
+                acting_user=user,
+                council=access.own_council(user),
+                mapping=form.cleaned_data["mapping"],
+                name=upload.name,
+                content=form.content,
+                rows=form.rows,
+            )
+        except uploads.Refused as error:
+            form.add_error("upload", str(error))
+        else:
+            return redirect("returns:import-detail", pk=run.pk)
     return render(request, "returns/case_upload.html", {"form": form, "has_mappings": mappings.exists()})
