@@ -85,8 +85,13 @@ class ServiceFigures:
     average_rating: float | None
 
 
-def monitoring(services: QuerySet[Service], sends: QuerySet[Send], day: datetime.date) -> list[ServiceFigures]:
-    """For each service: referred, accepted, started, sustained at 3 months, time to first contact, feedback."""
+def monitoring(
+    services: QuerySet[Service], sends: QuerySet[Send], day: datetime.date, *, feedback: QuerySet[Feedback]
+) -> list[ServiceFigures]:
+    """For each service: referred, accepted, started, sustained at 3 months, time to first contact, feedback.
+
+    ``sends`` and ``feedback`` come from the access module (``sends_counted_for``, ``feedback_counted_for``):
+    a service shared by several councils counts only the asking council's young people."""
     by_service: dict[int, list[Send]] = {}
     for send in sends.select_related("service"):
         by_service.setdefault(send.service_id, []).append(send)
@@ -97,8 +102,8 @@ def monitoring(services: QuerySet[Service], sends: QuerySet[Send], day: datetime
         )
     }
     ratings: dict[int, list[int]] = {}
-    for feedback in Feedback.objects.filter(service__in=services):
-        ratings.setdefault(feedback.service_id, []).append(feedback.rating)
+    for given in feedback.filter(service__in=services):
+        ratings.setdefault(given.service_id, []).append(given.rating)
     figures = []
     for service in services.order_by("name"):
         rows = by_service.get(service.pk, [])

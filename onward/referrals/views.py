@@ -15,9 +15,8 @@ from onward.accounts.permissions import Perm
 from onward.audit.services import audit_view
 from onward.core.forms_errors import apply_validation_error
 from onward.people import selectors as people_selectors
-from onward.people.models import YoungPerson
 from onward.referrals import forms, selectors, services
-from onward.referrals.models import SHARED_FIELDS, Feedback, Referral, Send
+from onward.referrals.models import SHARED_FIELDS, Send
 
 
 def _user(request: HttpRequest) -> User:
@@ -302,10 +301,12 @@ def monitoring(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     council = access.own_council(user)
     today = timezone.localdate()
-    referrals = Referral.objects.filter(council=council)
-    sends = Send.objects.filter(referral__council=council)
-    figures = selectors.monitoring(access.services_visible_to(user), sends, today)
-    neet = people_selectors.neet_on(YoungPerson.objects.filter(council=council), today)
+    referrals = access.referrals_counted_for(user)
+    sends = access.sends_counted_for(user)
+    figures = selectors.monitoring(
+        access.services_visible_to(user), sends, today, feedback=access.feedback_counted_for(user)
+    )
+    neet = people_selectors.neet_on(access.people_counted_for(user), today)
     with_referral, neet_total = selectors.neet_with_active_referral(neet, referrals)
     return render(
         request,
@@ -315,9 +316,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             "days_to_triage": selectors.days_to_triage(referrals),
             "with_referral": with_referral,
             "neet_total": neet_total,
-            "feedback": Feedback.objects.filter(
-                service__in=access.services_visible_to(user), person__council=council
-            ).select_related("service")[:50],
+            "feedback": access.feedback_counted_for(user).select_related("service")[:50],
             "partner_lists": selectors.latest_partner_lists(council),
         },
     )
