@@ -123,9 +123,9 @@ def file_result(path: str, equivalent: set[str]) -> dict[str, object]:
     }
 
 
-def run_mutmut(paths: list[str], *, deadline: float | None) -> bool:
-    """Run mutmut on the mutants of ``paths``; False if the deadline passed first."""
-    globs = [module_of(p) + ".*" for p in paths]
+def run_mutmut(paths: list[str], *, deadline: float | None, names: list[str] | None = None) -> bool:
+    """Run mutmut on the mutants of ``paths`` (or only those ``names``); False if the deadline passed first."""
+    globs = names or [module_of(p) + ".*" for p in paths]
     command = ["nice", "-n", "10", str(MUTMUT), "run", "--max-children", str(os.cpu_count() or 2), *globs]
     print("$", " ".join(command), flush=True)
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL) as process:  # noqa: S603
@@ -193,7 +193,14 @@ def record(results: list[dict[str, object]]) -> None:
 def command_run(args: argparse.Namespace) -> int:
     paths = args.files or trust_files()
     started = time.monotonic()
-    run_mutmut(paths, deadline=None)
+    if args.survivors:
+        # Only the mutants that survived last time, with test statistics collected afresh so new tests count.
+        (ROOT / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+        names = [k for p in paths for k, code in exit_codes(p).items() if code not in KILLED]
+        if names:
+            run_mutmut(paths, deadline=None, names=names)
+    else:
+        run_mutmut(paths, deadline=None)
     equivalent = equivalents()
     results = [file_result(p, equivalent) for p in paths]
     out = write_results(results, seconds=time.monotonic() - started, complete=True)
@@ -264,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="mutate the trust files and write the results")
     run.add_argument("files", nargs="*", help="trust files to mutate (default: all of source_paths)")
     run.add_argument("--record", action="store_true", help="store the scores as the ratchet")
+    run.add_argument("--survivors", action="store_true", help="run again only the mutants that survived last time")
     ratchet = sub.add_parser("ratchet", help="CI: mutate the touched trust files; fail if a score drops")
     ratchet.add_argument("--minutes", type=float, default=float(os.environ.get("MUTATION_MINUTES", "30")))
     report = sub.add_parser("report", help="print the last run's scores and survivors")
