@@ -29,6 +29,7 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTMUT = ROOT / ".venv" / "bin" / "mutmut"
@@ -95,7 +96,7 @@ def mutant_lines(path: str, names: list[str]) -> dict[str, tuple[int, str]]:
     return where
 
 
-def file_result(path: str, equivalent: set[str]) -> dict[str, object]:
+def file_result(path: str, equivalent: set[str]) -> dict[str, Any]:
     codes = exit_codes(path)
     killed = sorted(k for k, c in codes.items() if c in KILLED)
     survived = sorted(k for k, c in codes.items() if c in SURVIVED and k not in equivalent)
@@ -142,7 +143,7 @@ def git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603, S607
 
 
-def write_results(results: list[dict[str, object]], *, seconds: float, complete: bool) -> Path:
+def write_results(results: list[dict[str, Any]], *, seconds: float, complete: bool) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     now = datetime.datetime.now(datetime.UTC)
     out = RESULTS / f"mutation-{now:%Y%m%dT%H%M%S}.json"
@@ -161,29 +162,35 @@ def write_results(results: list[dict[str, object]], *, seconds: float, complete:
     return out
 
 
-def print_results(results: list[dict[str, object]]) -> None:
+def print_results(results: list[dict[str, Any]]) -> None:
     for r in results:
         print(
             f"{r['file']}: {r['score']}% ({r['killed']} killed of {r['mutants']}, {r['equivalent']} equivalent, "
             f"{r['survived']} survived, {r['no_tests']} without tests, {r['not_checked']} not checked)"
         )
-        for s in r["survivors"]:  # type: ignore[attr-defined]
+        for s in r["survivors"]:
             print(f"    {s['file']}:{s['line']}  {s['mutant']}  {s['status']}: {s['mutated_line']}")
 
 
-def load_scores() -> dict[str, object]:
+def load_scores() -> dict[str, Any]:
     if SCORES.exists():
-        data: dict[str, object] = json.loads(SCORES.read_text())
+        data: dict[str, Any] = json.loads(SCORES.read_text())
         return data
     return {"commit": None, "files": {}}
 
 
-def record(results: list[dict[str, object]]) -> None:
+def record(results: list[dict[str, Any]]) -> None:
+    """Store each fully run file's score, mutant count and surviving mutants, with the commit measured."""
     scores = load_scores()
-    files: dict[str, float] = dict(scores.get("files") or {})  # type: ignore[call-overload]
+    files: dict[str, Any] = dict(scores.get("files") or {})
     for r in results:
         if r["score"] is not None and not r["not_checked"]:
-            files[str(r["file"])] = float(r["score"])  # type: ignore[arg-type]
+            files[r["file"]] = {
+                "score": r["score"],
+                "mutants": r["mutants"],
+                "equivalent": r["equivalent"],
+                "survivors": sorted(s["mutant"] for s in r["survivors"]),
+            }
     SCORES.write_text(
         json.dumps({"commit": git("rev-parse", "HEAD"), "files": dict(sorted(files.items()))}, indent=2) + "\n"
     )
@@ -211,47 +218,91 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def touched_files(scores: dict[str, object]) -> list[str]:
-    """Trust files changed since the commit of the recorded scores (or in the last commit, if that
-    commit is not in this clone's history)."""
+def _base(scores: dict[str, Any]) -> str:
+    """The commit to compare with: the one whose scores are recorded, or the previous commit if this
+    clone lacks it."""
     base = str(scores.get("commit") or "")
     try:
         git("cat-file", "-e", base + "^{commit}")
-        changed = git("diff", "--name-only", f"{base}..HEAD")
     except subprocess.CalledProcessError:
-        changed = git("diff", "--name-only", "HEAD~1..HEAD")
-    names = set(changed.splitlines())
+        return "HEAD~1"
+    return base
+
+
+def touched_files(base: str) -> list[str]:
+    """Trust files changed between ``base`` and HEAD."""
+    names = set(git("diff", "--name-only", f"{base}..HEAD").splitlines())
     return [p for p in trust_files() if p in names]
 
 
+def changed_functions(base: str, path: str) -> list[str]:
+    """mutmut's names (``x_func`` or ``xǁClassǁmethod``) of the functions of ``path`` whose lines changed
+    since ``base``."""
+    changed: set[int] = set()
+    for hunk in re.finditer(r"^@@ -\S+ \+(\d+)(?:,(\d+))? @@", git("diff", "-U0", f"{base}..HEAD", "--", path), re.M):
+        first, count = int(hunk.group(1)), int(hunk.group(2) or "1")
+        changed.update(range(first, first + max(count, 1)))
+    tree = ast.parse((ROOT / path).read_text())
+    names = []
+    for node in tree.body:
+        functions: list[tuple[str | None, ast.FunctionDef | ast.AsyncFunctionDef]] = (
+            [(None, node)] if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) else []
+        )
+        if isinstance(node, ast.ClassDef):
+            functions = [(node.name, n) for n in node.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+        for owner, function in functions:
+            first = min([function.lineno, *(d.lineno for d in function.decorator_list)])
+            if changed & set(range(first, (function.end_lineno or first) + 1)):
+                names.append(f"xǁ{owner}ǁ{function.name}" if owner else f"x_{function.name}")
+    return names
+
+
 def command_ratchet(args: argparse.Namespace) -> int:
+    """Mutate only the functions changed in the touched trust files; the other functions keep their
+    recorded results (their recorded survivors still count as survivors)."""
     scores = load_scores()
-    recorded: dict[str, float] = dict(scores.get("files") or {})  # type: ignore[call-overload]
-    touched = touched_files(scores)
+    recorded: dict[str, Any] = dict(scores.get("files") or {})
+    base = _base(scores)
+    touched = touched_files(base)
     if not touched:
-        print(f"Mutation ratchet: no trust file changed since {scores.get('commit')}; nothing to run.")
+        print(f"Mutation ratchet: no trust file changed since {base}; nothing to run.")
         return 0
-    print(f"Mutation ratchet: trust files changed since {scores.get('commit')}: {', '.join(touched)}")
+    print(f"Mutation ratchet: trust files changed since {base}: {', '.join(touched)}")
+    functions = {p: changed_functions(base, p) for p in touched}
+    globs = [f"{module_of(p)}.{name}__mutmut_*" for p, names in functions.items() for name in names]
     started = time.monotonic()
-    complete = run_mutmut(touched, deadline=started + args.minutes * 60)
+    complete = run_mutmut(touched, deadline=started + args.minutes * 60, names=globs) if globs else True
     equivalent = equivalents()
-    results = [file_result(p, equivalent) for p in touched]
-    write_results(results, seconds=time.monotonic() - started, complete=complete)
-    print_results(results)
+    results = []
     failed = False
-    for r in results:
-        before = recorded.get(str(r["file"]))
-        if not complete or r["not_checked"]:
-            # Mutants not yet run count as surviving: the score can only be under-stated.
-            checked = int(r["mutants"]) - int(r["equivalent"])  # type: ignore[call-overload]
-            r["score"] = round(100 * int(r["killed"]) / checked, 1) if checked else None  # type: ignore[call-overload]
-        if before is not None and (r["score"] is None or float(r["score"]) < before):  # type: ignore[arg-type]
-            print(f"FAILED: {r['file']} scores {r['score']}%, below its recorded {before}%")
+    for path in touched:
+        before = recorded.get(path) or {}
+        rerun = tuple(f"{module_of(path)}.{name}__mutmut_" for name in functions[path])
+        old_survivors = set(before.get("survivors", []))
+        codes = exit_codes(path)
+        killed = survived = 0
+        survivors = []
+        for key, code in codes.items():
+            if key in equivalent:
+                continue
+            # A re-run mutant is lost if it survived, had no tests or was not run before the time limit.
+            lost = code not in KILLED if key.startswith(rerun) else key in old_survivors
+            survived += lost
+            killed += not lost
+            if lost:
+                survivors.append(key)
+        counted = killed + survived
+        score = round(100 * killed / counted, 1) if counted else None
+        results.append({"file": path, "mutants": len(codes), "score": score, "changed_functions": functions[path]})
+        lines = mutant_lines(path, survivors)
+        for key in survivors:
+            print(f"    {path}:{lines[key][0]}  {key}: {lines[key][1]}")
+        if "score" in before and (score is None or score < float(before["score"])):
+            print(f"FAILED: {path} scores {score}%, below its recorded {before['score']}%")
             failed = True
-        elif before is None:
-            print(f"{r['file']}: {r['score']}% (no recorded score yet: record it with make mutate)")
         else:
-            print(f"{r['file']}: {r['score']}% (recorded {before}%)")
+            print(f"{path}: {score}% (recorded {before.get('score', 'none yet: record it with make mutate')})")
+    write_results(results, seconds=time.monotonic() - started, complete=complete)
     if not complete:
         print(
             f"The mutation step stopped at its time limit ({args.minutes} minutes); unrun mutants counted as survivors."
