@@ -12,11 +12,12 @@ import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from onward.accounts import access
 from onward.accounts.models import Organisation
-from onward.referrals.models import Consent, Referral, Send
+from onward.referrals.models import Consent, Feedback, Referral, Send, Service
 from tests.factories import PartnerFactory, UserFactory
 
 
@@ -105,3 +106,51 @@ def test_a_send_shared_under_an_override_is_received_once_whatever_the_consent_n
     user = UserFactory(organisation=receiver, roles=["partner_provider"])
     received = access.sends_received_by(user)
     assert list(received.values_list("pk", flat=True)) == [send.pk]
+
+
+def test_referral_monitoring_counts_only_its_own_councils_feedback_on_a_shared_service(world, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """A partner working with two councils: each council's monitoring counts the feedback of its own
+    young people only, on the page and in the counting scope."""
+    a, b = world["A"], world["B"]
+    shared = PartnerFactory(
+        name="Shared Skills Charity", kind=Organisation.Kind.CHARITY, councils=[a.council, b.council]
+    )
+    service = Service.objects.create(
+        provider=shared,
+        name="Shared Skills Mentoring",
+        kind=Service.Kind.EMPLOYABILITY,
+        area="Both boroughs",
+        active_from=timezone.localdate() - datetime.timedelta(days=30),
+    )
+    for tenant, rating in ((a, 5), (b, 1), (b, 1)):
+        Feedback.objects.create(
+            service=service,
+            person=tenant.person,
+            rating=rating,
+            given_on=timezone.localdate(),
+            recorded_by=tenant.users["personal_adviser"],
+        )
+    triage = a.users["triage_coordinator"]
+    counted = access.feedback_counted_for(triage)
+    assert sorted(f.person.council_id for f in counted) == [a.council.pk]
+    response = signed_in(triage).get(reverse("referrals:monitoring"))
+    figures = next(f for f in response.context["figures"] if f.service == service)
+    assert (figures.feedback_count, figures.average_rating) == (1, 5.0)
+
+
+def test_only_those_who_see_monitoring_have_counting_scopes(world) -> None:  # type: ignore[no-untyped-def]
+    """Referrals, sends and feedback are counted for triage and aggregate roles of the council, for
+    nobody else; a partner's users and advisers have no counting scope."""
+    a, b = world["A"], world["B"]
+    for role in ("triage_coordinator", "councillor", "performance_officer"):
+        user = a.users[role]
+        assert list(access.referrals_counted_for(user)) == [a.referral]
+        assert list(access.sends_counted_for(user)) == [a.send]
+    for role in ("personal_adviser", "partner_provider", "plan_lead", "administrator"):
+        user = a.users[role]
+        assert not access.referrals_counted_for(user).exists()
+        assert not access.sends_counted_for(user).exists()
+        assert not access.feedback_counted_for(user).exists()
+    assert not access.people_counted_for(a.users["partner_provider"]).exists()
+    assert list(access.people_counted_for(a.users["personal_adviser"])) == [a.person]
+    assert b.referral not in access.referrals_counted_for(a.users["triage_coordinator"])
