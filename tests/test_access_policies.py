@@ -154,3 +154,22 @@ def test_only_those_who_see_monitoring_have_counting_scopes(world) -> None:  # t
     assert not access.people_counted_for(a.users["partner_provider"]).exists()
     assert list(access.people_counted_for(a.users["personal_adviser"])) == [a.person]
     assert b.referral not in access.referrals_counted_for(a.users["triage_coordinator"])
+
+
+def test_only_administrators_list_organisations_to_add_users_to(world) -> None:  # type: ignore[no-untyped-def]
+    """Council staff without user management, and partners' users, get no organisations to add users to."""
+    a = world["A"]
+    assert access.assignable_organisations(a.users["administrator"]).exists()
+    for role in ("personal_adviser", "performance_officer", "partner_provider"):
+        assert not access.assignable_organisations(a.users[role]).exists()
+
+
+def test_only_those_who_read_the_audit_trail_see_its_events(world, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """The audit trail is the administrator's council's only; other council staff and partners see none of it."""
+    a, b = world["A"], world["B"]
+    signed_in(a.users["performance_officer"]).get(reverse("people:person-detail", args=[a.person.pk]))
+    signed_in(b.users["performance_officer"]).get(reverse("people:person-detail", args=[b.person.pk]))
+    events = access.audit_events_visible_to(a.users["administrator"])
+    assert events.exists() and set(events.values_list("council_id", flat=True)) == {a.council.pk}
+    for role in ("personal_adviser", "performance_officer", "partner_provider"):
+        assert not access.audit_events_visible_to(a.users[role]).exists()

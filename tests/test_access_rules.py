@@ -23,6 +23,7 @@ from django.utils import timezone
 from onward.accounts import access
 from onward.accounts.models import Organisation, Team, User
 from onward.accounts.rules import ACCESS_RULES
+from onward.opportunities.models import Application, Employer, Opportunity
 from onward.people.models import Allocation, EETSpell, YoungPerson
 from onward.referrals.models import Consent, Referral, Send, Service
 from tests.conftest import sign_in
@@ -39,6 +40,7 @@ class RulesWorld:
     people: dict[str, YoungPerson] = field(default_factory=dict)
     referrals: dict[str, Referral] = field(default_factory=dict)
     sends: dict[str, Send] = field(default_factory=dict)
+    applications: dict[str, Application] = field(default_factory=dict)
 
 
 def build_world() -> RulesWorld:
@@ -163,6 +165,43 @@ def build_world() -> RulesWorld:
     referral("B", "B1", named=["P1", "P4"])
     send("B_to_P1", "B", "P1")
     send("B_to_P4", "B", "P4")
+    # Employers: E1 and E2 work with council A; an employer record in B names E1, which does not work with B.
+    w.partners["E1"] = PartnerFactory(name="Ashby Logistics", kind=Organisation.Kind.EMPLOYER, councils=[a])
+    w.partners["E2"] = PartnerFactory(name="Ashby Builders", kind=Organisation.Kind.EMPLOYER, councils=[a])
+    w.users["employer_E1"] = UserFactory(organisation=w.partners["E1"], roles=["partner_provider"])
+    w.users["employer_E1_no_role"] = UserFactory(organisation=w.partners["E1"], roles=[])
+    w.users["employer_E2"] = UserFactory(organisation=w.partners["E2"], roles=["partner_provider"])
+
+    def put_forward(key: str, council: Organisation, organisation: str, person_key: str, **consent: object) -> None:
+        employer = Employer.objects.create(
+            council=council,
+            organisation=w.partners[organisation],
+            name=f"{w.partners[organisation].name} ({council.name}) for {key}",
+            sector="logistics",
+            location="Town centre",
+            status="engaged",
+        )
+        opportunity = Opportunity.objects.create(
+            council=council,
+            employer=employer,
+            title="Warehouse apprentice",
+            kind="apprenticeship",
+            location="Town centre",
+            closing_on=today + datetime.timedelta(days=30),
+        )
+        w.applications[key] = Application.objects.create(
+            opportunity=opportunity,
+            person=w.people[person_key],
+            put_forward_by=w.people[person_key].personal_adviser,
+            consent_given_on=today,
+            consent_method="in_person",
+            **consent,
+        )
+
+    put_forward("A1_to_E1", a, "E1", "A1")
+    put_forward("A2_to_E2", a, "E2", "A2")
+    put_forward("withdrawn_to_E1", a, "E1", "A1_shared", consent_withdrawn_at=timezone.now())
+    put_forward("B1_to_E1", b, "E1", "B1")
     return w
 
 
@@ -174,7 +213,7 @@ class Case:
     """``user`` sees (``visible``) or does not see the ``kind`` record named ``record``."""
 
     user: str
-    kind: str  # "person", "referral", "send" or "count"
+    kind: str  # "person", "referral", "send", "application" or "count"
     record: str
     visible: bool
 
@@ -273,6 +312,15 @@ RULE_CASES: dict[str, Callable[[], list[Case]]] = {
         sees("partner_P4", "send", "B_to_P4"),
         hidden("partner_P1", "send", "B_to_P1"),
     ],
+    "employer-candidates": lambda: [
+        sees("employer_E1", "application", "A1_to_E1"),
+        sees("employer_E2", "application", "A2_to_E2"),
+        hidden("employer_E1", "application", "A2_to_E2"),
+        hidden("employer_E1", "application", "withdrawn_to_E1"),
+        hidden("employer_E1", "application", "B1_to_E1"),
+        hidden("employer_E1_no_role", "application", "A1_to_E1"),
+        hidden("partner_P1", "application", "A1_to_E1"),
+    ],
     "aggregate-counts": lambda: [
         sees("performance_A", "count", "A1"),
         sees("triage_A", "count", "A1"),
@@ -300,6 +348,8 @@ def policy_allows(user: User, case: Case, w: RulesWorld) -> bool:
         return access.referrals_visible_to(user).filter(pk=w.referrals[case.record].pk).exists()
     if case.kind == "count":
         return access.people_counted_for(user).filter(pk=w.people[case.record].pk).exists()
+    if case.kind == "application":
+        return access.applications_for_employer(user).filter(pk=w.applications[case.record].pk).exists()
     assert case.kind == "send"
     return access.sends_received_by(user).filter(pk=w.sends[case.record].pk).exists()
 
@@ -329,6 +379,11 @@ def test_access_rule(rule: str, db: None, client: Client) -> None:
         if case.kind == "count":
             counted = neet_counted_on_monitoring(client, w, user)
             assert (case.record in counted) is case.visible, f"page: {case}"
+        elif case.kind == "application":
+            response = client.get(reverse("opportunities:candidates"))
+            listed = response.status_code == 200 and w.applications[case.record] in response.context["applications"]
+            assert response.status_code in (200, 403), f"page: {case} answered {response.status_code}"
+            assert listed is case.visible, f"page: {case}"
         else:
             status = page_status(client, case, w)
             if case.visible:

@@ -118,6 +118,14 @@ ACCESS_RULES: tuple[AccessRule, ...] = (
         "no",
     ),
     AccessRule(
+        "employer-candidates",
+        "An employer's user",
+        "a young person put forward to an opportunity of their own employer",
+        "while the young person's consent to being put forward stands; never those put forward to another "
+        "employer, nor from a council their organisation does not work with",
+        "yes",
+    ),
+    AccessRule(
         "aggregate-counts",
         "Referral monitoring",
         "a council's NEET young people in its counts",
