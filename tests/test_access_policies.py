@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from onward.accounts import access
 from onward.accounts.models import Organisation
+from onward.performance.models import BenchmarkSet, Target
 from onward.referrals.models import Consent, Feedback, Referral, Send, Service
 from tests.factories import PartnerFactory, UserFactory
 
@@ -173,3 +174,17 @@ def test_only_those_who_read_the_audit_trail_see_its_events(world, signed_in) ->
     assert events.exists() and set(events.values_list("council_id", flat=True)) == {a.council.pk}
     for role in ("personal_adviser", "performance_officer", "partner_provider"):
         assert not access.audit_events_visible_to(a.users[role]).exists()
+
+
+def test_only_those_who_set_targets_see_targets_and_benchmark_files(world) -> None:  # type: ignore[no-untyped-def]
+    """Targets and benchmark files are the council's, for performance officers; other staff see none."""
+    a, b = world["A"], world["B"]
+    for tenant in (a, b):
+        Target.objects.create(council=tenant.council, indicator="eet_19_21")
+        BenchmarkSet.objects.create(council=tenant.council, status="saved", file_name="b.csv", content="x")
+    officer = a.users["performance_officer"]
+    assert [t.council_id for t in access.targets_visible_to(officer)] == [a.council.pk]
+    assert [s.council_id for s in access.benchmark_sets_visible_to(officer)] == [a.council.pk]
+    for role in ("team_manager", "councillor", "partner_provider"):
+        assert not access.targets_visible_to(a.users[role]).exists()
+        assert not access.benchmark_sets_visible_to(a.users[role]).exists()
