@@ -157,12 +157,15 @@ def test_only_those_who_see_monitoring_have_counting_scopes(world) -> None:  # t
     assert b.referral not in access.referrals_counted_for(a.users["triage_coordinator"])
 
 
-def test_only_administrators_list_organisations_to_add_users_to(world) -> None:  # type: ignore[no-untyped-def]
-    """Council staff without user management, and partners' users, get no organisations to add users to."""
+def test_only_administrators_list_organisations_to_add_users_to_or_manage(world) -> None:  # type: ignore[no-untyped-def]
+    """Council staff without user or organisation management, and partners' users, get no organisations
+    to add users to and no partner organisations to manage."""
     a = world["A"]
     assert access.assignable_organisations(a.users["administrator"]).exists()
+    assert list(access.partner_organisations_visible_to(a.users["administrator"])) == [a.partner]
     for role in ("personal_adviser", "performance_officer", "partner_provider"):
         assert not access.assignable_organisations(a.users[role]).exists()
+        assert not access.partner_organisations_visible_to(a.users[role]).exists()
 
 
 def test_only_those_who_read_the_audit_trail_see_its_events(world, signed_in) -> None:  # type: ignore[no-untyped-def]
