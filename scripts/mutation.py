@@ -116,6 +116,9 @@ def file_result(path: str, equivalent: set[str]) -> dict[str, Any]:
         "not_checked": len(unchecked),
         "other": len(other),
         "score": round(100 * len(killed) / counted, 1) if counted else None,
+        "score_of_checked": round(100 * len(killed) / (counted - len(unchecked)), 1)
+        if counted > len(unchecked)
+        else None,
         "survivors": [
             {"mutant": k, "file": path, "line": lines[k][0], "mutated_line": lines[k][1], "status": status}
             for status, keys in (("survived", survived), ("no tests", no_tests), ("other", other))
@@ -167,6 +170,7 @@ def print_results(results: list[dict[str, Any]]) -> None:
         print(
             f"{r['file']}: {r['score']}% ({r['killed']} killed of {r['mutants']}, {r['equivalent']} equivalent, "
             f"{r['survived']} survived, {r['no_tests']} without tests, {r['not_checked']} not checked)"
+            + (f"; {r['score_of_checked']}% of the mutants checked" if r["not_checked"] else "")
         )
         for s in r["survivors"]:
             print(f"    {s['file']}:{s['line']}  {s['mutant']}  {s['status']}: {s['mutated_line']}")
@@ -312,7 +316,12 @@ def command_ratchet(args: argparse.Namespace) -> int:
 
 def command_report(args: argparse.Namespace) -> int:
     equivalent = equivalents()
-    print_results([file_result(p, equivalent) for p in (args.files or trust_files())])
+    results = [file_result(p, equivalent) for p in (args.files or trust_files())]
+    print_results(results)
+    if args.write:
+        # A run stopped before its end: mutants not yet run are counted in "not_checked".
+        complete = not any(r["not_checked"] for r in results)
+        print(f"Wrote {write_results(results, seconds=args.seconds, complete=complete).relative_to(ROOT)}")
     return 0
 
 
@@ -327,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     ratchet.add_argument("--minutes", type=float, default=float(os.environ.get("MUTATION_MINUTES", "30")))
     report = sub.add_parser("report", help="print the last run's scores and survivors")
     report.add_argument("files", nargs="*")
+    report.add_argument("--write", action="store_true", help="also write them to benchmarks/results/")
+    report.add_argument("--seconds", type=float, default=0, help="how long the run took, for the results file")
     args = parser.parse_args(argv)
     return {"run": command_run, "ratchet": command_ratchet, "report": command_report}[args.command](args)
 
