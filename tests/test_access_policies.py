@@ -191,3 +191,18 @@ def test_only_those_who_set_targets_see_targets_and_benchmark_files(world) -> No
     for role in ("team_manager", "councillor", "partner_provider"):
         assert not access.targets_visible_to(a.users[role]).exists()
         assert not access.benchmark_sets_visible_to(a.users[role]).exists()
+
+
+def test_plan_owners_are_the_councils_active_staff_by_name(world) -> None:  # type: ignore[no-untyped-def]
+    """A manager of plans may name their own council's active staff, ordered by given then family name;
+    never another council's staff or a deactivated user; others may name nobody."""
+    a, b = world["A"], world["B"]
+    young = UserFactory(organisation=a.council, given_name="Aaliyah", family_name="Young")
+    brown = UserFactory(organisation=a.council, given_name="Aaliyah", family_name="Brown")
+    zed = UserFactory(organisation=a.council, given_name="Zed", family_name="Aardvark")
+    UserFactory(organisation=a.council, given_name="Aaliyah", family_name="Able", is_active=False)
+    UserFactory(organisation=b.council, given_name="Aaliyah", family_name="Other")
+    officers = list(access.plan_officers(a.users["performance_officer"]))
+    assert officers.index(brown) < officers.index(young) < officers.index(zed)
+    assert {u.organisation_id for u in officers} == {a.council.pk} and all(u.is_active for u in officers)
+    assert not access.plan_officers(a.users["team_manager"]).exists()
