@@ -206,3 +206,60 @@ def test_plan_owners_are_the_councils_active_staff_by_name(world) -> None:  # ty
     assert officers.index(brown) < officers.index(young) < officers.index(zed)
     assert {u.organisation_id for u in officers} == {a.council.pk} and all(u.is_active for u in officers)
     assert not access.plan_officers(a.users["team_manager"]).exists()
+
+
+SCOPES = [
+    ("users_visible_to", "administrator", ["performance_officer", "partner_provider"], "user"),
+    ("import_runs_visible_to", "performance_officer", ["team_manager", "partner_provider"], "import_run"),
+    ("mappings_visible_to", "performance_officer", ["team_manager", "partner_provider"], "mapping"),
+    ("rating_schemes_visible_to", "plan_lead", ["personal_adviser", "partner_provider"], "rating_scheme"),
+    ("employers_visible_to", "employer_engagement_worker", ["performance_officer", "partner_provider"], "employer"),
+    ("opportunities_visible_to", "personal_adviser", ["performance_officer", "partner_provider"], "opportunity"),
+    ("plans_visible_to", "plan_lead", ["personal_adviser", "partner_provider"], "plan"),
+    ("teams_visible_to", "personal_adviser", ["partner_provider"], "team"),
+]
+
+
+def record_of(tenant, name: str):  # type: ignore[no-untyped-def]
+    return tenant.users["personal_adviser"] if name == "user" else getattr(tenant, name)
+
+
+@pytest.mark.parametrize(("scope", "holder", "others", "record"), SCOPES)
+def test_a_scope_is_the_councils_for_its_permission_holders_and_empty_for_others(
+    world, scope: str, holder: str, others: list[str], record: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Each scope shows the holder of its permission their own council's records, not another
+    council's; council staff without the permission, and partners, see none."""
+    a, b = world["A"], world["B"]
+    visible = getattr(access, scope)
+    assert visible(a.users[holder]).filter(pk=record_of(a, record).pk).exists()
+    assert not visible(a.users[holder]).filter(pk=record_of(b, record).pk).exists()
+    for role in others:
+        assert not visible(a.users[role]).exists(), role
+
+
+CHANGES = [
+    ("access_rating_scheme", "administrator", "plan_lead", "rating_scheme"),
+    ("access_plan", "performance_officer", "plan_lead", "plan"),
+    ("access_plan_item", "performance_officer", "plan_lead", "plan_item"),
+    ("access_plan_measure", "performance_officer", "plan_lead", "plan_measure"),
+    ("access_review_round", "performance_officer", "plan_lead", "review_round"),
+    ("access_employer", "employer_engagement_worker", "personal_adviser", "employer"),
+    ("access_opportunity", "employer_engagement_worker", "personal_adviser", "opportunity"),
+    ("access_team", "administrator", "personal_adviser", "team"),
+]
+
+
+@pytest.mark.parametrize(("fetch", "changer", "reader", "record"), CHANGES)
+def test_a_record_fetched_for_change_needs_the_permission_to_change_it(
+    world, fetch: str, changer: str, reader: str, record: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Those who may only read a record get it to read and a 404 when they ask to change it; those who
+    may change it get it for change."""
+    a = world["A"]
+    target = getattr(a, record)
+    get = getattr(access, fetch)
+    assert get(a.users[changer], target.pk, for_change=True) == target
+    assert get(a.users[reader], target.pk) == target
+    with pytest.raises(Http404):
+        get(a.users[reader], target.pk, for_change=True)
