@@ -35,7 +35,7 @@ from onward.opportunities.models import Application, Employer, Opportunity
 from onward.people.models import Allocation, YoungPerson
 from onward.performance.models import BenchmarkSet, Target
 from onward.plans.models import Item, Measure, Plan, RatingScheme, ReviewRound
-from onward.referrals.models import Referral, Send, Service
+from onward.referrals.models import Feedback, Referral, Send, Service
 from onward.returns.models import ColumnMapping, ImportRun
 
 if TYPE_CHECKING:
@@ -230,6 +230,20 @@ def people_visible_to(user: User) -> QuerySet[YoungPerson]:
     return YoungPerson.objects.none()
 
 
+MONITORING_PERMS = (Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)
+
+
+def people_counted_for(user: User) -> QuerySet[YoungPerson]:
+    """Young people a user may count in aggregate figures (never list): every young person of their
+    council for those who see aggregates or work the triage queue; otherwise those they may see."""
+    council = council_of(user)
+    if council is None:
+        return YoungPerson.objects.none()
+    if user.can_any(MONITORING_PERMS):
+        return YoungPerson.objects.filter(council=council)
+    return people_visible_to(user)
+
+
 def access_person(user: User, pk: object) -> YoungPerson:
     """One young person the user may see, or 404."""
     result: YoungPerson = _get_or_404(people_visible_to(user).select_related("council", "personal_adviser", "team"), pk)
@@ -321,6 +335,27 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     if user.can_any((Perm.CREATE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)):
         return referrals.filter(person__in=people_visible_to(user))
     return Referral.objects.none()
+
+
+def referrals_counted_for(user: User) -> QuerySet[Referral]:
+    """Referrals counted on referral monitoring: the council's, for those who may see monitoring."""
+    council = council_of(user)
+    if council is None or not user.can_any(MONITORING_PERMS):
+        return Referral.objects.none()
+    return Referral.objects.filter(council=council)
+
+
+def sends_counted_for(user: User) -> QuerySet[Send]:
+    """Sends of the council's referrals, counted on referral monitoring."""
+    return Send.objects.filter(referral__in=referrals_counted_for(user))
+
+
+def feedback_counted_for(user: User) -> QuerySet[Feedback]:
+    """Feedback from the council's own young people on the services of its network, for monitoring."""
+    council = council_of(user)
+    if council is None or not user.can_any(MONITORING_PERMS):
+        return Feedback.objects.none()
+    return Feedback.objects.filter(person__council=council, service__in=services_visible_to(user))
 
 
 def access_referral(user: User, pk: object) -> Referral:

@@ -279,4 +279,7 @@ def render_permissions_doc() -> str:
         cells = ["yes" if perm in role.permissions else "" for role in ROLES]
         lines.append(f"| `{perm.value}` | " + " | ".join(cells) + " |")
     lines.append("")
+    from onward.accounts.rules import render_access_rules
+
+    lines += render_access_rules()
     return "\n".join(lines)

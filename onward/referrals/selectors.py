@@ -88,13 +88,12 @@ class ServiceFigures:
 
 
 def monitoring(
-    services: QuerySet[Service], sends: QuerySet[Send], day: datetime.date, *, council: Organisation
+    services: QuerySet[Service], sends: QuerySet[Send], day: datetime.date, *, feedback: QuerySet[Feedback]
 ) -> list[ServiceFigures]:
     """For each service: referred, accepted, started, sustained at 3 months, time to first contact, feedback.
 
-    Feedback is counted from ``council``'s own young people only: a partner may work with several
-    councils, and one council's figures say nothing of another's young people.
-    """
+    ``sends`` and ``feedback`` come from the access module (``sends_counted_for``, ``feedback_counted_for``):
+    a service shared by several councils counts only the asking council's young people."""
     by_service: dict[int, list[Send]] = {}
     for send in sends.select_related("service"):
         by_service.setdefault(send.service_id, []).append(send)
@@ -105,8 +104,8 @@ def monitoring(
         )
     }
     ratings: dict[int, list[int]] = {}
-    for feedback in Feedback.objects.filter(service__in=services, person__council=council):
-        ratings.setdefault(feedback.service_id, []).append(feedback.rating)
+    for given in feedback.filter(service__in=services):
+        ratings.setdefault(given.service_id, []).append(given.rating)
     figures = []
     for service in services.order_by("name"):
         rows = by_service.get(service.pk, [])
@@ -166,13 +165,6 @@ def days_to_triage(referrals: QuerySet[Referral]) -> Average:
     created = dict(referrals.filter(pk__in=first).values_list("pk", "created_at"))
     spans = [(first[pk] - created[pk]).total_seconds() / 86400 for pk in first if pk in created]
     return Average(round(sum(spans) / len(spans), 1) if spans else None, len(spans))
-
-
-def feedback_for(services: QuerySet[Service], council: Organisation, limit: int = 50) -> list[Feedback]:
-    """The latest feedback ``council``'s young people gave on these services, newest first."""
-    return list(
-        Feedback.objects.filter(service__in=services, person__council=council).select_related("service")[:limit]
-    )
 
 
 def neet_with_active_referral(neet_people: QuerySet[Any], referrals: QuerySet[Referral]) -> tuple[int, int]:

@@ -23,6 +23,7 @@ from onward.core import codelists
 from onward.core.concurrency import lock_for_change
 from onward.people import services as people_services
 from onward.people.models import YoungPerson
+from onward.referrals.consent import consent_covers
 from onward.referrals.models import (
     NEEDS,
     SHARED_FIELDS,
@@ -66,17 +67,6 @@ def working_days_after(day: datetime.date, days: int) -> datetime.date:
         if current.weekday() < 5:
             days -= 1
     return current
-
-
-def consent_covers(consent: Consent | None, organisation: Organisation, day: datetime.date | None = None) -> bool:
-    """True if the consent, today, lets the referral go to ``organisation``."""
-    day = day or timezone.localdate()
-    return (
-        consent is not None
-        and consent.withdrawn_at is None
-        and consent.expires_on >= day
-        and consent.organisations.filter(pk=organisation.pk).exists()
-    )
 
 
 def _event(

@@ -18,11 +18,10 @@ from onward.audit.services import audit_view
 from onward.core import exports
 from onward.core.forms_errors import apply_validation_error
 from onward.people import selectors as people_selectors
-from onward.people.models import YoungPerson
 from onward.performance import display
 from onward.performance.indicators import Figure
 from onward.referrals import forms, selectors, services
-from onward.referrals.models import SHARED_FIELDS, Referral, Send, Service
+from onward.referrals.models import SHARED_FIELDS, Send, Service
 
 
 def _user(request: HttpRequest) -> User:
@@ -364,11 +363,11 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     aggregate = display.aggregates_only(user) and not user.can(Perm.TRIAGE_REFERRALS)
     council = access.own_council(user)
     today = timezone.localdate()
-    referrals = Referral.objects.filter(council=council)
-    sends = Send.objects.filter(referral__council=council)
+    referrals = access.referrals_counted_for(user)
+    sends = access.sends_counted_for(user)
     visible = access.services_visible_to(user)
-    figures = selectors.monitoring(visible, sends, today, council=council)
-    neet = people_selectors.neet_on(YoungPerson.objects.filter(council=council), today)
+    figures = selectors.monitoring(visible, sends, today, feedback=access.feedback_counted_for(user))
+    neet = people_selectors.neet_on(access.people_counted_for(user), today)
     with_referral, neet_total = selectors.neet_with_active_referral(neet, referrals)
     triage = selectors.days_to_triage(referrals)
     neet_figure = Figure(
@@ -384,7 +383,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             "with_referral": display.count_text(with_referral, aggregate=aggregate),
             "neet_total": display.count_text(neet_total, aggregate=aggregate),
             "neet_percentage": display.percentage_text(neet_figure, aggregate=aggregate),
-            "feedback": [] if aggregate else selectors.feedback_for(visible, council),
+            "feedback": [] if aggregate else list(access.feedback_counted_for(user).select_related("service")[:50]),
             "partner_lists": [
                 {
                     "organisation": found.organisation,

@@ -1,0 +1,265 @@
+"""The access policies' edges, called directly: what the pages cannot reach but the policy must hold.
+
+The rules table (tests/test_access_rules.py) checks each rule through the page and the policy;
+these tests pin the edges mutation testing found open: signed-out and deactivated users,
+identifiers that are not numbers, ordering and duplicates.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from onward.accounts import access
+from onward.accounts.models import Organisation
+from onward.performance.models import BenchmarkSet, Target
+from onward.referrals.models import Consent, Feedback, Referral, Send, Service
+from tests.factories import PartnerFactory, UserFactory
+
+
+@pytest.fixture
+def tenant(world):  # type: ignore[no-untyped-def]
+    return world["A"]
+
+
+def test_a_signed_out_visitor_is_in_no_council_and_sees_nothing(db: None) -> None:
+    """Without signing in, nobody has a council, a network or a directory."""
+    visitor = AnonymousUser()
+    assert access.council_of(visitor) is None
+    assert not access.councils_for(visitor).exists()
+    assert not access.services_visible_to(visitor).exists()  # type: ignore[arg-type]
+
+
+def test_a_deactivated_user_sees_nothing_their_roles_would_show(tenant) -> None:  # type: ignore[no-untyped-def]
+    """Deactivating a user removes their council, their network and every record at once."""
+    officer = tenant.users["performance_officer"]
+    partner = tenant.users["partner_provider"]
+    assert access.people_visible_to(officer).exists()
+    assert access.councils_for(partner).exists()
+    assert access.services_visible_to(partner).exists()
+    for user in (officer, partner):
+        user.is_active = False
+        user.save()
+    assert access.council_of(officer) is None
+    assert not access.people_visible_to(officer).exists()
+    assert not access.councils_for(officer).exists()
+    assert not access.councils_for(partner).exists()
+    assert not access.services_visible_to(partner).exists()
+
+
+@pytest.mark.parametrize("pk", ["abc", None, [1], "1; DROP TABLE"])
+def test_an_identifier_that_is_not_a_number_is_not_found(tenant, pk: object) -> None:  # type: ignore[no-untyped-def]
+    """access_<thing> answers 404 for any identifier it cannot look up, never a server error."""
+    with pytest.raises(Http404):
+        access.access_person(tenant.users["performance_officer"], pk)
+
+
+def test_administrators_add_users_to_their_council_first_then_partners_by_name(tenant) -> None:  # type: ignore[no-untyped-def]
+    """The council comes first in the list of organisations, even when a partner's name sorts before it."""
+    PartnerFactory(name="Aaron's Apprenticeships", kind=Organisation.Kind.TRAINING_PROVIDER, councils=[tenant.council])
+    names = [o.name for o in access.assignable_organisations(tenant.users["administrator"])]
+    assert names[0] == tenant.council.name
+    assert names[1:] == sorted(names[1:])
+    assert "Aaron's Apprenticeships" in names
+
+
+def test_a_send_shared_under_an_override_is_received_once_whatever_the_consent_names(tenant) -> None:  # type: ignore[no-untyped-def]
+    """A referral sent under an override, whose consent names several other organisations, is one
+    referral on the receiving partner's list, not one a named organisation."""
+    today = timezone.localdate()
+    others = [PartnerFactory(councils=[tenant.council]) for _ in range(3)]
+    receiver = PartnerFactory(councils=[tenant.council])
+    service = tenant.service
+    service.pk = None
+    service.provider = receiver
+    service.name = "Override Works"
+    service.save()
+    referral = Referral.objects.create(
+        council=tenant.council,
+        person=tenant.person,
+        made_by=tenant.users["personal_adviser"],
+        needs=["job_search"],
+        status=Referral.Status.REFERRED,
+        triage_due=today + datetime.timedelta(days=7),
+    )
+    consent = Consent.objects.create(
+        referral=referral,
+        given_by="young_person",
+        given_on=today,
+        method="in_person",
+        shared_fields=["needs"],
+        purpose="To find work",
+        expires_on=today + datetime.timedelta(days=90),
+        recorded_by=tenant.users["personal_adviser"],
+    )
+    consent.organisations.add(*others)
+    send = Send.objects.create(
+        referral=referral,
+        service=service,
+        sent_by=tenant.users["triage_coordinator"],
+        consent_override_reason="Urgent: the young person asked by phone",
+    )
+    user = UserFactory(organisation=receiver, roles=["partner_provider"])
+    received = access.sends_received_by(user)
+    assert list(received.values_list("pk", flat=True)) == [send.pk]
+
+
+def test_referral_monitoring_counts_only_its_own_councils_feedback_on_a_shared_service(world, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """A partner working with two councils: each council's monitoring counts the feedback of its own
+    young people only, on the page and in the counting scope."""
+    a, b = world["A"], world["B"]
+    shared = PartnerFactory(
+        name="Shared Skills Charity", kind=Organisation.Kind.CHARITY, councils=[a.council, b.council]
+    )
+    service = Service.objects.create(
+        provider=shared,
+        name="Shared Skills Mentoring",
+        kind=Service.Kind.EMPLOYABILITY,
+        area="Both boroughs",
+        active_from=timezone.localdate() - datetime.timedelta(days=30),
+    )
+    for tenant, rating in ((a, 5), (b, 1), (b, 1)):
+        Feedback.objects.create(
+            service=service,
+            person=tenant.person,
+            rating=rating,
+            given_on=timezone.localdate(),
+            recorded_by=tenant.users["personal_adviser"],
+        )
+    triage = a.users["triage_coordinator"]
+    counted = access.feedback_counted_for(triage)
+    assert sorted(f.person.council_id for f in counted) == [a.council.pk]
+    response = signed_in(triage).get(reverse("referrals:monitoring"))
+    figures = next(f for f in response.context["figures"] if f.service == service)
+    assert (figures.feedback_count, figures.average_rating) == (1, 5.0)
+
+
+def test_only_those_who_see_monitoring_have_counting_scopes(world) -> None:  # type: ignore[no-untyped-def]
+    """Referrals, sends and feedback are counted for triage and aggregate roles of the council, for
+    nobody else; a partner's users and advisers have no counting scope."""
+    a, b = world["A"], world["B"]
+    for role in ("triage_coordinator", "councillor", "performance_officer"):
+        user = a.users[role]
+        assert list(access.referrals_counted_for(user)) == [a.referral]
+        assert list(access.sends_counted_for(user)) == [a.send]
+    for role in ("personal_adviser", "partner_provider", "plan_lead", "administrator"):
+        user = a.users[role]
+        assert not access.referrals_counted_for(user).exists()
+        assert not access.sends_counted_for(user).exists()
+        assert not access.feedback_counted_for(user).exists()
+    assert not access.people_counted_for(a.users["partner_provider"]).exists()
+    assert list(access.people_counted_for(a.users["personal_adviser"])) == [a.person]
+    assert b.referral not in access.referrals_counted_for(a.users["triage_coordinator"])
+
+
+def test_only_administrators_list_organisations_to_add_users_to_or_manage(world) -> None:  # type: ignore[no-untyped-def]
+    """Council staff without user or organisation management, and partners' users, get no organisations
+    to add users to and no partner organisations to manage."""
+    a = world["A"]
+    assert access.assignable_organisations(a.users["administrator"]).exists()
+    assert list(access.partner_organisations_visible_to(a.users["administrator"])) == [a.partner]
+    for role in ("personal_adviser", "performance_officer", "partner_provider"):
+        assert not access.assignable_organisations(a.users[role]).exists()
+        assert not access.partner_organisations_visible_to(a.users[role]).exists()
+
+
+def test_only_those_who_read_the_audit_trail_see_its_events(world, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """The audit trail is the administrator's council's only; other council staff and partners see none of it."""
+    a, b = world["A"], world["B"]
+    signed_in(a.users["performance_officer"]).get(reverse("people:person-detail", args=[a.person.pk]))
+    signed_in(b.users["performance_officer"]).get(reverse("people:person-detail", args=[b.person.pk]))
+    events = access.audit_events_visible_to(a.users["administrator"])
+    assert events.exists() and set(events.values_list("council_id", flat=True)) == {a.council.pk}
+    for role in ("personal_adviser", "performance_officer", "partner_provider"):
+        assert not access.audit_events_visible_to(a.users[role]).exists()
+
+
+def test_only_those_who_set_targets_see_targets_and_benchmark_files(world) -> None:  # type: ignore[no-untyped-def]
+    """Targets and benchmark files are the council's, for performance officers; other staff see none."""
+    a, b = world["A"], world["B"]
+    for tenant in (a, b):
+        Target.objects.create(council=tenant.council, indicator="eet_19_21")
+        BenchmarkSet.objects.create(council=tenant.council, status="saved", file_name="b.csv", content="x")
+    officer = a.users["performance_officer"]
+    assert [t.council_id for t in access.targets_visible_to(officer)] == [a.council.pk]
+    assert [s.council_id for s in access.benchmark_sets_visible_to(officer)] == [a.council.pk]
+    for role in ("team_manager", "councillor", "partner_provider"):
+        assert not access.targets_visible_to(a.users[role]).exists()
+        assert not access.benchmark_sets_visible_to(a.users[role]).exists()
+
+
+def test_plan_owners_are_the_councils_active_staff_by_name(world) -> None:  # type: ignore[no-untyped-def]
+    """A manager of plans may name their own council's active staff, ordered by given then family name;
+    never another council's staff or a deactivated user; others may name nobody."""
+    a, b = world["A"], world["B"]
+    young = UserFactory(organisation=a.council, given_name="Aaliyah", family_name="Young")
+    brown = UserFactory(organisation=a.council, given_name="Aaliyah", family_name="Brown")
+    zed = UserFactory(organisation=a.council, given_name="Zed", family_name="Aardvark")
+    UserFactory(organisation=a.council, given_name="Aaliyah", family_name="Able", is_active=False)
+    UserFactory(organisation=b.council, given_name="Aaliyah", family_name="Other")
+    officers = list(access.plan_officers(a.users["performance_officer"]))
+    assert officers.index(brown) < officers.index(young) < officers.index(zed)
+    assert {u.organisation_id for u in officers} == {a.council.pk} and all(u.is_active for u in officers)
+    assert not access.plan_officers(a.users["team_manager"]).exists()
+
+
+SCOPES = [
+    ("users_visible_to", "administrator", ["performance_officer", "partner_provider"], "user"),
+    ("import_runs_visible_to", "performance_officer", ["team_manager", "partner_provider"], "import_run"),
+    ("mappings_visible_to", "performance_officer", ["team_manager", "partner_provider"], "mapping"),
+    ("rating_schemes_visible_to", "plan_lead", ["personal_adviser", "partner_provider"], "rating_scheme"),
+    ("employers_visible_to", "employer_engagement_worker", ["performance_officer", "partner_provider"], "employer"),
+    ("opportunities_visible_to", "personal_adviser", ["performance_officer", "partner_provider"], "opportunity"),
+    ("plans_visible_to", "plan_lead", ["personal_adviser", "partner_provider"], "plan"),
+    ("teams_visible_to", "personal_adviser", ["partner_provider"], "team"),
+]
+
+
+def record_of(tenant, name: str):  # type: ignore[no-untyped-def]
+    return tenant.users["personal_adviser"] if name == "user" else getattr(tenant, name)
+
+
+@pytest.mark.parametrize(("scope", "holder", "others", "record"), SCOPES)
+def test_a_scope_is_the_councils_for_its_permission_holders_and_empty_for_others(
+    world, scope: str, holder: str, others: list[str], record: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Each scope shows the holder of its permission their own council's records, not another
+    council's; council staff without the permission, and partners, see none."""
+    a, b = world["A"], world["B"]
+    visible = getattr(access, scope)
+    assert visible(a.users[holder]).filter(pk=record_of(a, record).pk).exists()
+    assert not visible(a.users[holder]).filter(pk=record_of(b, record).pk).exists()
+    for role in others:
+        assert not visible(a.users[role]).exists(), role
+
+
+CHANGES = [
+    ("access_rating_scheme", "administrator", "plan_lead", "rating_scheme"),
+    ("access_plan", "performance_officer", "plan_lead", "plan"),
+    ("access_plan_item", "performance_officer", "plan_lead", "plan_item"),
+    ("access_plan_measure", "performance_officer", "plan_lead", "plan_measure"),
+    ("access_review_round", "performance_officer", "plan_lead", "review_round"),
+    ("access_employer", "employer_engagement_worker", "personal_adviser", "employer"),
+    ("access_opportunity", "employer_engagement_worker", "personal_adviser", "opportunity"),
+    ("access_team", "administrator", "personal_adviser", "team"),
+]
+
+
+@pytest.mark.parametrize(("fetch", "changer", "reader", "record"), CHANGES)
+def test_a_record_fetched_for_change_needs_the_permission_to_change_it(
+    world, fetch: str, changer: str, reader: str, record: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Those who may only read a record get it to read and a 404 when they ask to change it; those who
+    may change it get it for change."""
+    a = world["A"]
+    target = getattr(a, record)
+    get = getattr(access, fetch)
+    assert get(a.users[changer], target.pk, for_change=True) == target
+    assert get(a.users[reader], target.pk) == target
+    with pytest.raises(Http404):
+        get(a.users[reader], target.pk, for_change=True)
