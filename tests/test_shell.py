@@ -27,10 +27,44 @@ from onward.core.logging import RequestContextFilter
 def test_healthz_reports_whether_the_database_answers(client: Client) -> None:
     """/healthz is public: 200 while the database answers, 503 when it does not."""
     assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
-    with mock.patch("onward.core.views.connection.cursor", side_effect=DatabaseError("down")):
+    with mock.patch("onward.core.health.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+
+
+def _database_down() -> mock._patch:  # type: ignore[type-arg]
+    """Every new use of the database fails, as it does when the server has stopped."""
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    return mock.patch.object(
+        BaseDatabaseWrapper, "ensure_connection", side_effect=OperationalError("connection refused")
+    )
+
+
+@pytest.mark.django_db
+def test_healthz_says_the_database_is_down_to_a_signed_in_browser_too(world, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """With a session cookie the session and sign-in middleware would need the database first: the
+    health check answers before them, 503 naming the database, never a 500."""
+    client = signed_in(world["A"].users["personal_adviser"])
+    client.raise_request_exception = False
+    with _database_down():
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable"}
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_the_error_page_needs_no_database(world, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """A signed-in user whose page fails because the database is down gets Onward's own 500 page."""
+    client = signed_in(world["A"].users["personal_adviser"])
+    client.raise_request_exception = False
+    with _database_down():
+        response = client.get(reverse("people:caseload"))
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "onward.core.middleware.HealthCheckMiddleware",  # first: answers /healthz even with the database down
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "onward.core.middleware.RequestContextMiddleware",

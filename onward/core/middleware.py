@@ -14,10 +14,23 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import get_resolver
 
-from onward.core import request_context
+from onward.core import health, request_context
 from onward.core.logging import describe_files, error_class, error_outline
 
 logger = logging.getLogger(__name__)
+
+
+class HealthCheckMiddleware:
+    """Answers ``/healthz`` first, before the session, sign-in or any other middleware that needs the
+    database, so it says the database is down (503) instead of failing with it (500)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path == health.PATH:
+            return health.health_response()
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:
