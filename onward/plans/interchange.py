@@ -178,6 +178,9 @@ def read_table(name: str, content: bytes) -> list[tuple[int, list[str]]]:
             # Streamed, and refused past the limit: blank rows are dropped below, so allow some.
             read = uploads.xlsx_rows("The selected file", content, sheet="Items", limit=MAX_ROWS * 2)
             raw = [[_cell_text(v) for v in row] for row in read]
+            # A sheet's rows run to its widest used column: cut them to the header's width, as a CSV's are.
+            width = max((i + 1 for i, cell in enumerate(raw[0]) if cell.strip()), default=0) if raw else 0
+            raw = [row[:width] if len(row) > width and not any(c.strip() for c in row[width:]) else row for row in raw]
         else:
             try:
                 text = uploads.decode_text("The selected file", content)
