@@ -14,7 +14,7 @@ Each example runs in a savepoint rolled back afterwards, so every example starts
 
 Bounded for CI by the Hypothesis profile (``HYPOTHESIS_PROFILE``: ``ci``, the default, tries a few
 examples per form and query string, derandomised; ``thorough`` tries many). The number of examples
-tried and server errors found is printed and written to ``benchmarks/results/no_server_errors.json``.
+tried and server errors found is printed and written to ``benchmarks/results/no_server_errors-<database>.json``.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ settings.register_profile(
     "thorough", max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
-RESULTS = Path(__file__).resolve().parent.parent / "benchmarks" / "results" / "no_server_errors.json"
+RESULTS_DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
 
 # Pages whose forms sign the visitor out or only keep the session alive: nothing to learn there.
 SKIP_ACTIONS = ("/accounts/sign-out/", "/accounts/keep-alive/")
@@ -305,12 +305,14 @@ def pages_for(tenant: Tenant) -> list[str]:
 
 
 def record(tally: Tally, role: str) -> None:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    with open(RESULTS.parent / ".no_server_errors.lock", "w") as lock:
+    """Add the role's figures to ``benchmarks/results/no_server_errors-<database>.json`` (shared by the workers)."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    results_file = RESULTS_DIR / f"no_server_errors-{connection.vendor}.json"
+    with open(RESULTS_DIR / ".no_server_errors.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"roles": {}}
+        results = json.loads(results_file.read_text()) if results_file.exists() else {"roles": {}}
         results["profile"] = PROFILE
-        results["database"] = django_settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        results["database"] = connection.vendor
         results["roles"][role] = {
             "examples": tally.examples,
             "server_errors": len(tally.server_errors),
@@ -319,7 +321,7 @@ def record(tally: Tally, role: str) -> None:
         results["examples"] = sum(r["examples"] for r in results["roles"].values())
         results["server_errors"] = sum(r["server_errors"] for r in results["roles"].values())
         results["summary"] = f"{results['examples']} examples tried, {results['server_errors']} server errors"
-        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+        results_file.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\n{role}: {tally.examples} examples tried, {len(tally.server_errors)} server errors")
 
 
