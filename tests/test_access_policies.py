@@ -131,9 +131,17 @@ def test_referral_monitoring_counts_only_its_own_councils_feedback_on_a_shared_s
             given_on=timezone.localdate(),
             recorded_by=tenant.users["personal_adviser"],
         )
+    # Feedback from A's young person on a service outside A's network is not A's to count.
+    Feedback.objects.create(
+        service=b.service,
+        person=a.person,
+        rating=1,
+        given_on=timezone.localdate(),
+        recorded_by=a.users["personal_adviser"],
+    )
     triage = a.users["triage_coordinator"]
     counted = access.feedback_counted_for(triage)
-    assert sorted(f.person.council_id for f in counted) == [a.council.pk]
+    assert [(f.person.council_id, f.service_id) for f in counted] == [(a.council.pk, service.pk)]
     response = signed_in(triage).get(reverse("referrals:monitoring"))
     figures = next(f for f in response.context["figures"] if f.service == service)
     assert (figures.feedback_count, figures.average_rating) == (1, 5.0)
@@ -143,8 +151,16 @@ def test_only_those_who_see_monitoring_have_counting_scopes(world) -> None:  # t
     """Referrals, sends and feedback are counted for triage and aggregate roles of the council, for
     nobody else; a partner's users and advisers have no counting scope."""
     a, b = world["A"], world["B"]
+    feedback = Feedback.objects.create(
+        service=a.service,
+        person=a.person,
+        rating=4,
+        given_on=timezone.localdate(),
+        recorded_by=a.users["personal_adviser"],
+    )
     for role in ("triage_coordinator", "councillor", "performance_officer"):
         user = a.users[role]
+        assert list(access.feedback_counted_for(user)) == [feedback]
         assert list(access.referrals_counted_for(user)) == [a.referral]
         assert list(access.sends_counted_for(user)) == [a.send]
     for role in ("personal_adviser", "partner_provider", "plan_lead", "administrator"):
