@@ -18,6 +18,7 @@ from django.utils import timezone
 from onward.accounts import access
 from onward.accounts.models import Organisation
 from onward.performance.models import BenchmarkSet, Target
+from onward.referrals.consent import consent_covers
 from onward.referrals.models import Consent, Feedback, Referral, Send, Service
 from tests.factories import PartnerFactory, UserFactory
 
@@ -279,3 +280,17 @@ def test_a_record_fetched_for_change_needs_the_permission_to_change_it(
     assert get(a.users[reader], target.pk) == target
     with pytest.raises(Http404):
         get(a.users[reader], target.pk, for_change=True)
+
+
+def test_consent_covers_its_organisations_up_to_and_including_its_expiry_date(world) -> None:  # type: ignore[no-untyped-def]
+    """Consent lets a referral go to the organisations it names on its expiry date, not the day after,
+    and to no organisation once withdrawn."""
+    a, b = world["A"], world["B"]
+    consent = a.referral.consent
+    expiry = consent.expires_on
+    assert consent_covers(consent, a.partner, expiry)
+    assert not consent_covers(consent, a.partner, expiry + datetime.timedelta(days=1))
+    assert not consent_covers(consent, b.partner, expiry)
+    assert not consent_covers(None, a.partner, expiry)
+    consent.withdrawn_at = timezone.now()
+    assert not consent_covers(consent, a.partner, expiry)
