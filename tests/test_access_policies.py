@@ -294,3 +294,13 @@ def test_consent_covers_its_organisations_up_to_and_including_its_expiry_date(wo
     assert not consent_covers(None, a.partner, expiry)
     consent.withdrawn_at = timezone.now()
     assert not consent_covers(consent, a.partner, expiry)
+
+
+def test_only_the_plans_own_council_may_update_its_items(world) -> None:  # type: ignore[no-untyped-def]
+    """A manager of plans or the item's lead updates an item of their council's plan; another council's
+    manager of plans never does."""
+    a, b = world["A"], world["B"]
+    assert access.can_update_item(a.users["performance_officer"], a.plan_item)
+    assert access.can_update_item(a.users["plan_lead"], a.plan_item)
+    assert not access.can_update_item(b.users["performance_officer"], a.plan_item)
+    assert not access.can_update_item(a.users["partner_provider"], a.plan_item)
