@@ -322,6 +322,8 @@ def command_report(args: argparse.Namespace) -> int:
         # A run stopped before its end: mutants not yet run are counted in "not_checked".
         complete = not any(r["not_checked"] for r in results)
         print(f"Wrote {write_results(results, seconds=args.seconds, complete=complete).relative_to(ROOT)}")
+    if args.record:
+        record(results)  # only the files whose every mutant was run
     return 0
 
 
@@ -337,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     report = sub.add_parser("report", help="print the last run's scores and survivors")
     report.add_argument("files", nargs="*")
     report.add_argument("--write", action="store_true", help="also write them to benchmarks/results/")
+    report.add_argument("--record", action="store_true", help="store the scores of fully run files as the ratchet")
     report.add_argument("--seconds", type=float, default=0, help="how long the run took, for the results file")
     args = parser.parse_args(argv)
     return {"run": command_run, "ratchet": command_ratchet, "report": command_report}[args.command](args)

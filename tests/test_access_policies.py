@@ -18,6 +18,7 @@ from django.utils import timezone
 from onward.accounts import access
 from onward.accounts.models import Organisation
 from onward.performance.models import BenchmarkSet, Target
+from onward.referrals.consent import consent_covers
 from onward.referrals.models import Consent, Feedback, Referral, Send, Service
 from tests.factories import PartnerFactory, UserFactory
 
@@ -129,9 +130,17 @@ def test_referral_monitoring_counts_only_its_own_councils_feedback_on_a_shared_s
             given_on=timezone.localdate(),
             recorded_by=tenant.users["personal_adviser"],
         )
+    # Feedback from A's young person on a service outside A's network is not A's to count.
+    Feedback.objects.create(
+        service=b.service,
+        person=a.person,
+        rating=1,
+        given_on=timezone.localdate(),
+        recorded_by=a.users["personal_adviser"],
+    )
     triage = a.users["triage_coordinator"]
     counted = access.feedback_counted_for(triage)
-    assert sorted(f.person.council_id for f in counted) == [a.council.pk]
+    assert [(f.person.council_id, f.service_id) for f in counted] == [(a.council.pk, service.pk)]
     response = signed_in(triage).get(reverse("referrals:monitoring"))
     row = next(r for r in response.context["rows"] if r.service == service)
     assert row.feedback == "5.0 out of 5 (1)"
@@ -141,8 +150,16 @@ def test_only_those_who_see_monitoring_have_counting_scopes(world) -> None:  # t
     """Referrals, sends and feedback are counted for triage and aggregate roles of the council, for
     nobody else; a partner's users and advisers have no counting scope."""
     a, b = world["A"], world["B"]
+    feedback = Feedback.objects.create(
+        service=a.service,
+        person=a.person,
+        rating=4,
+        given_on=timezone.localdate(),
+        recorded_by=a.users["personal_adviser"],
+    )
     for role in ("triage_coordinator", "councillor", "performance_officer"):
         user = a.users[role]
+        assert list(access.feedback_counted_for(user)) == [feedback]
         assert list(access.referrals_counted_for(user)) == [a.referral]
         assert list(access.sends_counted_for(user)) == [a.send]
     for role in ("personal_adviser", "partner_provider", "plan_lead", "administrator"):
@@ -261,3 +278,27 @@ def test_a_record_fetched_for_change_needs_the_permission_to_change_it(
     assert get(a.users[reader], target.pk) == target
     with pytest.raises(Http404):
         get(a.users[reader], target.pk, for_change=True)
+
+
+def test_consent_covers_its_organisations_up_to_and_including_its_expiry_date(world) -> None:  # type: ignore[no-untyped-def]
+    """Consent lets a referral go to the organisations it names on its expiry date, not the day after,
+    and to no organisation once withdrawn."""
+    a, b = world["A"], world["B"]
+    consent = a.referral.consent
+    expiry = consent.expires_on
+    assert consent_covers(consent, a.partner, expiry)
+    assert not consent_covers(consent, a.partner, expiry + datetime.timedelta(days=1))
+    assert not consent_covers(consent, b.partner, expiry)
+    assert not consent_covers(None, a.partner, expiry)
+    consent.withdrawn_at = timezone.now()
+    assert not consent_covers(consent, a.partner, expiry)
+
+
+def test_only_the_plans_own_council_may_update_its_items(world) -> None:  # type: ignore[no-untyped-def]
+    """A manager of plans or the item's lead updates an item of their council's plan; another council's
+    manager of plans never does."""
+    a, b = world["A"], world["B"]
+    assert access.can_update_item(a.users["performance_officer"], a.plan_item)
+    assert access.can_update_item(a.users["plan_lead"], a.plan_item)
+    assert not access.can_update_item(b.users["performance_officer"], a.plan_item)
+    assert not access.can_update_item(a.users["partner_provider"], a.plan_item)
