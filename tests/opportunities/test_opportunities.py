@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from onward.opportunities import selectors, services
 from onward.opportunities.models import Application, Employer, Engagement, Opportunity, StaffTraining, SustainmentCheck
@@ -72,7 +73,7 @@ def test_employers_see_only_the_young_people_shared_with_them(world, signed_in) 
     employer_user = UserFactory(organisation=employer_org, roles=["partner_provider"])
     client = signed_in(employer_user)
     page = client.get(reverse("opportunities:candidates")).content.decode()
-    assert a.person.display_name in page
+    assert escape(a.person.display_name) in page
     assert a.person.child_id not in page  # only name, age and the stage are shared
     assert client.get(reverse("opportunities:application-detail", kwargs={"pk": a.application.pk})).status_code == 403
     services.consent_withdraw(acting_user=a.users["personal_adviser"], application=a.application)
