@@ -302,3 +302,51 @@ def test_only_the_plans_own_council_may_update_its_items(world) -> None:  # type
     assert access.can_update_item(a.users["plan_lead"], a.plan_item)
     assert not access.can_update_item(b.users["performance_officer"], a.plan_item)
     assert not access.can_update_item(a.users["partner_provider"], a.plan_item)
+
+
+def test_an_adviser_does_not_see_a_young_person_allocated_to_another_worker(tenant) -> None:  # type: ignore[no-untyped-def]
+    """An open allocation counts only for its own worker: another adviser's young person stays hidden."""
+    from onward.people.models import Allocation
+    from tests.factories import YoungPersonFactory
+
+    adviser = tenant.users["personal_adviser"]
+    colleague = UserFactory(organisation=tenant.council, roles=["personal_adviser"], teams=[tenant.team])
+    theirs = YoungPersonFactory(council=tenant.council)
+    Allocation.objects.create(
+        person=theirs,
+        role=Allocation.Role.PERSONAL_ADVISER,
+        worker=colleague,
+        start=timezone.localdate() - datetime.timedelta(days=30),
+        recorded_by=colleague,
+    )
+    assert access.people_visible_to(colleague).filter(pk=theirs.pk).exists()
+    assert not access.people_visible_to(adviser).filter(pk=theirs.pk).exists()
+
+
+def test_only_administrators_see_partnership_links_and_only_their_own(world) -> None:  # type: ignore[no-untyped-def]
+    """A council's administrator sees its council's links; a partner's administrator its
+    organisation's; other roles on either side, and other organisations, see none."""
+    from onward.accounts.models import Partnership
+
+    a, b = world["A"], world["B"]
+    a_link = Partnership.objects.get(council=a.council, partner=a.partner)
+    b_link = Partnership.objects.get(council=b.council, partner=b.partner)
+    assert set(access.partnerships_visible_to(a.users["administrator"])) == {a_link}
+    assert set(access.partnerships_visible_to(a.users["partner_administrator"])) == {a_link}
+    assert b_link not in set(access.partnerships_visible_to(a.users["partner_administrator"]))
+    for role in ("partner_provider", "personal_adviser", "triage_coordinator", "councillor"):
+        assert not access.partnerships_visible_to(a.users[role]).exists(), role
+    a.users["administrator"].is_active = False
+    assert not access.partnerships_visible_to(a.users["administrator"]).exists()
+
+
+def test_a_council_recorded_as_a_partner_never_makes_a_live_link(world) -> None:  # type: ignore[no-untyped-def]
+    """Even an accepted row naming a council as partner (as old data held) does not count (ADR 14)."""
+    from onward.accounts.models import Partnership
+
+    a, b = world["A"], world["B"]
+    Partnership.objects.bulk_create(
+        [Partnership(council=a.council, partner=b.council, status=Partnership.Status.ACCEPTED)]
+    )
+    assert not access.live_links().filter(council=a.council, partner=b.council).exists()
+    assert b.council not in set(access.councils_for(a.users["administrator"]))
