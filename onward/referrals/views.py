@@ -365,8 +365,8 @@ def monitoring(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     referrals = access.referrals_counted_for(user)
     sends = access.sends_counted_for(user)
-    visible = access.services_visible_to(user)
-    figures = selectors.monitoring(visible, sends, today, feedback=access.feedback_counted_for(user))
+    feedback = access.feedback_counted_for(user)
+    figures = selectors.monitoring(access.services_visible_to(user), sends, today, feedback=feedback)
     neet = people_selectors.neet_on(access.people_counted_for(user), today)
     with_referral, neet_total = selectors.neet_with_active_referral(neet, referrals)
     triage = selectors.days_to_triage(referrals)
@@ -383,7 +383,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             "with_referral": display.count_text(with_referral, aggregate=aggregate),
             "neet_total": display.count_text(neet_total, aggregate=aggregate),
             "neet_percentage": display.percentage_text(neet_figure, aggregate=aggregate),
-            "feedback": [] if aggregate else list(access.feedback_counted_for(user).select_related("service")[:50]),
+            "feedback": [] if aggregate else list(feedback.select_related("service")[:50]),
             "partner_lists": [
                 {
                     "organisation": found.organisation,
