@@ -43,17 +43,22 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+AXE_RUN = """async (tags) => {
+    const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+    return result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+    }));
+}"""
+
+
 def assert_accessible(page: Page) -> None:
-    """Run axe-core (WCAG 2.2 AA) on the page as it is now; fail on any violation."""
+    """Run axe-core (WCAG 2.2 AA) on the page once it has loaded; fail on any violation.
+
+    A click that follows a link returns once the new page has started to load, so axe waits for the
+    load event: run on a half-built document, it finds no document element and fails at random.
+    """
+    page.wait_for_load_state("load")
     page.evaluate(AXE_SOURCE.read_text())
-    violations = page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
-            return result.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
-            }));
-        }""",
-        AXE_TAGS,
-    )
+    violations = page.evaluate(AXE_RUN, AXE_TAGS)
     assert violations == [], f"axe found problems on {page.url}: {violations}"
