@@ -350,3 +350,50 @@ def test_a_council_recorded_as_a_partner_never_makes_a_live_link(world) -> None:
     )
     assert not access.live_links().filter(council=a.council, partner=b.council).exists()
     assert b.council not in set(access.councils_for(a.users["administrator"]))
+
+
+def _council_service(tenant) -> Service:  # type: ignore[no-untyped-def]
+    """A directory entry the council itself provides (the world's only service is its partner's)."""
+    return Service.objects.create(
+        provider=tenant.council,
+        name=f"{tenant.council.name} Care Leavers Jobs Club",
+        kind=Service.Kind.EMPLOYABILITY,
+        area="Citywide",
+        active_from=timezone.localdate() - datetime.timedelta(days=30),
+    )
+
+
+OWN_ORGANISATION_SCOPES = [
+    ("users_visible_to", "administrator"),
+    ("assignable_organisations", "administrator"),
+    ("audit_events_visible_to", "administrator"),
+    ("services_editable_by", "triage_coordinator"),
+    ("service_providers_for", "triage_coordinator"),
+]
+
+
+@pytest.mark.parametrize(("scope", "holder"), OWN_ORGANISATION_SCOPES)
+def test_an_own_organisation_scope_closes_when_its_holder_is_deactivated(
+    world, signed_in, scope: str, holder: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Users, the organisations to add them to, the audit trail and the directory entries an
+    organisation keeps: a holder of the permission sees them until deactivated, then nothing."""
+    a = world["A"]
+    _council_service(a)
+    signed_in(a.users["performance_officer"]).get(reverse("people:person-detail", args=[a.person.pk]))
+    user = a.users[holder]
+    visible = getattr(access, scope)
+    assert visible(user).exists()
+    user.is_active = False
+    assert not visible(user).exists()
+
+
+@pytest.mark.parametrize("scope", ["services_editable_by", "service_providers_for"])
+def test_staff_without_the_directory_permission_keep_no_entries(world, scope: str) -> None:  # type: ignore[no-untyped-def]
+    """Keeping the directory needs its permission: an adviser or a performance officer of the council
+    that provides a service may read it but change nothing."""
+    a = world["A"]
+    _council_service(a)
+    assert getattr(access, scope)(a.users["triage_coordinator"]).exists()
+    for role in ("personal_adviser", "performance_officer", "councillor"):
+        assert not getattr(access, scope)(a.users[role]).exists(), role
