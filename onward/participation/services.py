@@ -59,6 +59,7 @@ def careers_return_import(
     return result
 
 
+@transaction.atomic
 def feed_exported(*, acting_user: User | None, council: Organisation, month_end: datetime.date, rows: int) -> None:
     """Record that the monthly feed left Onward (before the file is produced)."""
     audit_record(
@@ -70,6 +71,7 @@ def feed_exported(*, acting_user: User | None, council: Organisation, month_end:
     )
 
 
+@transaction.atomic
 def survey_exported(*, acting_user: User, council: Organisation, year: int, rows: int) -> None:
     audit_record(
         actor=acting_user,
