@@ -139,7 +139,11 @@ RULES: dict[str, Rule] = {
     "participation:lapsing": needs_any(*PEOPLE),
     "participation:guarantee": needs_any(*PEOPLE),
     "participation:guarantee-report": Rule(
-        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can(Perm.VIEW_AGGREGATES) else 403)
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can(Perm.VIEW_AGGREGATES, Perm.VIEW_DRILLDOWN) else 403)
+        )
     ),
     "participation:feed": needs(Perm.EXPORT_RETURNS),
     "participation:survey": needs(Perm.EXPORT_RETURNS),

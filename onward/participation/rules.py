@@ -34,7 +34,8 @@ LAPSE_DAYS_BY_GROUP: dict[NCCISGroup, int | None] = {
 """Onward's default currency, in days from the date an activity was ascertained to the day it lapses:
 a year for education, six months for employment, training and custody, three months for re-engagement
 and NEET. Not known never lapses (it is already not known). A council changes any code with the
-``ONWARD_NCCIS_LAPSE_DAYS`` setting (``{"230": 300, ...}``); docs/nccis-feed.md lists them."""
+``ONWARD_NCCIS_LAPSE_DAYS`` setting (from the environment, ``230=300;619=61``); docs/nccis-feed.md
+lists them."""
 
 
 def lapse_days(code: str) -> int | None:

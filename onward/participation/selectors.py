@@ -191,6 +191,10 @@ class Guarantee:
     def status_label(self) -> str:
         return self.status.label
 
+    @property
+    def destination_label(self) -> str:
+        return f"{self.destination} {codelists.NCCISActivity(self.destination).label}" if self.destination else ""
+
 
 OFFER_STATUS = {
     IntendedDestination.Offer.OFFERED: GuaranteeStatus.OFFER_MADE,

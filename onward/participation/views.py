@@ -161,9 +161,10 @@ def _characteristics(person: object) -> set[str]:
     return found
 
 
-@access.require_perm(Perm.VIEW_AGGREGATES)
+@access.require_perm(Perm.VIEW_AGGREGATES, Perm.VIEW_DRILLDOWN)
 def guarantee_report(request: HttpRequest) -> HttpResponse:
-    """The September Guarantee by status and characteristic, for Year 11 and Year 12 (aggregate only)."""
+    """The September Guarantee by status and characteristic, for Year 11 and Year 12: exact counts, so
+    only for those who may follow figures down to young people (councillors' figures are rounded)."""
     user = _user(request)
     council = access.own_council(user)
     day = _as_at(request)

@@ -128,6 +128,7 @@ def test_the_tracking_list_shows_each_status_with_provider_and_date(world, guara
     for key in guarantee:
         assert guarantee[key].legal_family_name in page
     assert "Northgate College" in page and "1 Mar 2026" in page
+    assert "230 Full-time education - further education" in page
     for label in ("Offer made (1)", "No offer (1)", "Offer not appropriate (1)", "Not recorded (1)"):
         assert label in page
     only = client.get(reverse("participation:guarantee"), {"as_at": "2026-07-15", "status": "not_recorded"})
