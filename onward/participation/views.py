@@ -72,6 +72,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "participation": selectors.participation_figure(found),
             "neet_not_known": selectors.neet_not_known_figure(found),
             "month_end": rules.month_end(day.year, day.month),
+            "can_export": user.can(Perm.EXPORT_RETURNS),
+            "can_report": user.can(Perm.VIEW_AGGREGATES, Perm.VIEW_DRILLDOWN),
         },
     )
 
@@ -122,6 +124,7 @@ def guarantee(request: HttpRequest) -> HttpResponse:
             "status": status.value if status else "",
             "statuses": [(s.value, s.label, counts[s]) for s in rules.GuaranteeStatus],
             "total": len(found),
+            "can_report": user.can(Perm.VIEW_AGGREGATES, Perm.VIEW_DRILLDOWN),
         },
     )
 

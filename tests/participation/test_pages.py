@@ -186,3 +186,43 @@ def test_the_feed_page_guards_hostile_text(world, signed_in) -> None:
     response = client.get(reverse("participation:feed"), {"month": "2026-11"})
     text = response.content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text and "'+1+1" in text
+
+
+def test_the_pages_and_the_feed_take_as_many_queries_for_many_young_people_as_for_few(world, signed_in) -> None:
+    """Activities, contacts and destinations are read in one query each, whatever the cohort's size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tenant = world["A"]
+    client = signed_in(tenant.users["performance_officer"])
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            young = person(tenant, datetime.date(2010, 3, 1))
+            EETSpell.objects.create(person=young, activity="apprenticeship", start=DAY - datetime.timedelta(days=300))
+            Contact.objects.create(person=young, date=DAY - datetime.timedelta(days=3), method="phone", in_touch="YES")
+            IntendedDestination.objects.create(
+                person=young,
+                date=datetime.date(2026, 3, 1),
+                school_year=11,
+                destination="apprenticeship",
+                september_guarantee="offered",
+            )
+
+    pages = [
+        (reverse("participation:overview"), {"as_at": DAY.isoformat()}),
+        (reverse("participation:lapsing"), {"as_at": DAY.isoformat()}),
+        (reverse("participation:guarantee"), {"as_at": "2026-07-15"}),
+        (reverse("participation:feed"), {"month": "2026-11"}),
+    ]
+    add(2)
+    small = []
+    for url, query in pages:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, query).status_code == 200
+        small.append(len(captured))
+    add(12)
+    for (url, query), before in zip(pages, small, strict=True):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, query).status_code == 200
+        assert len(captured) == before, url
