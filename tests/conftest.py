@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from onward.accounts.models import Organisation, Team, User
 from onward.accounts.permissions import ROLES
 from onward.opportunities.models import Application, Employer, Opportunity
+from onward.participation.models import CareersReturn
 from onward.people.categories import birthday
 from onward.people.models import Allocation, CareEpisode, EETSpell, SupportRequest, YoungPerson
 from onward.people.services import refresh_care_summary
@@ -48,6 +49,7 @@ class Tenant:
     review_round: ReviewRound | None = None
     plan_measure: Measure | None = None
     rating_scheme: RatingScheme | None = None
+    careers_return: CareersReturn | None = None
 
 
 def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenant:
@@ -87,6 +89,14 @@ def make_tenant(label: str, shared_partner: Organisation | None = None) -> Tenan
     add_referral(tenant)
     add_opportunity(tenant)
     add_plan(tenant)
+    tenant.careers_return = CareersReturn.objects.create(
+        council=council,
+        uploaded_by=tenant.users["performance_officer"],
+        file_name="return.csv",
+        month_end=datetime.date(2026, 10, 31),
+        rows=1,
+        discrepancies=[{"row": 2, "id": "X1", "field": "", "problem": "Onward holds nobody with this ID in the month"}],
+    )
     return tenant
 
 

@@ -70,6 +70,10 @@ EXPORTS: tuple[Export, ...] = (
     Export("plans:import-template", "performance_officer", "xlsx", hostile=False),
     Export("performance:quarterly-download", "performance_officer", "xlsx"),
     Export("performance:benchmark-example", "performance_officer", hostile=False),
+    # The world's young person is 22: outside the NCCIS cohort and the survey (the feed's own tests
+    # put hostile text in a cohort member's record).
+    Export("participation:feed", "performance_officer", query="month=2026-11", hostile=False),
+    Export("participation:survey", "performance_officer", query="year=2026", hostile=False),
 )
 # Downloads that are documents (DOCX, PDF), not tables: they have no cells to run.
 DOCUMENTS = {"plans:document", "plans:round-document"}

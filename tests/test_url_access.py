@@ -135,6 +135,20 @@ RULES: dict[str, Rule] = {
     "returns:mapping-list": needs(Perm.IMPORT_DATA),
     "returns:mapping-create": needs(Perm.IMPORT_DATA),
     "returns:mapping-update": needs(Perm.IMPORT_DATA),
+    "participation:overview": needs_any(*PEOPLE),
+    "participation:lapsing": needs_any(*PEOPLE),
+    "participation:guarantee": needs_any(*PEOPLE),
+    "participation:guarantee-report": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can(Perm.VIEW_AGGREGATES, Perm.VIEW_DRILLDOWN) else 403)
+        )
+    ),
+    "participation:feed": needs(Perm.EXPORT_RETURNS),
+    "participation:survey": needs(Perm.EXPORT_RETURNS),
+    "participation:return-upload": needs(Perm.IMPORT_DATA),
+    "participation:return-detail": needs(Perm.IMPORT_DATA),
     "referrals:referral-list": needs_any(
         Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE
     ),
@@ -382,6 +396,8 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"code": "eet_19_21"}
     elif name == "performance:people":
         return reverse(name) + "?indicator=eet_19_21"
+    elif name == "participation:return-detail":
+        kwargs = {"pk": tenant.careers_return.pk}  # type: ignore[union-attr]
     elif name == "accounts:set-password":
         kwargs = {"uidb64": "MQ", "token": "not-a-real-token"}
     return reverse(name, kwargs=kwargs)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "onward.opportunities",
     "onward.plans",
     "onward.performance",
+    "onward.participation",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,9 @@ ONWARD_REFERRAL_STARTS_DIRECT = env.bool("ONWARD_REFERRAL_STARTS_DIRECT", defaul
 # Performance: how many percentage points short of a target still count as "near target" (a target
 # may set its own).
 ONWARD_TARGET_TOLERANCE_POINTS = env.float("ONWARD_TARGET_TOLERANCE_POINTS", default=2.0)
+# Days an NCCIS activity stays current once ascertained, by code ("230=300;619=61"); the rest keep
+# the defaults in onward/participation/rules.py (docs/nccis-feed.md).
+ONWARD_NCCIS_LAPSE_DAYS = env.dict("ONWARD_NCCIS_LAPSE_DAYS", cast={"value": int}, default={})
 
 # Dates: how far ahead any date may be, and how far ahead an activity (EET, accommodation) may start.
 ONWARD_DATE_YEARS_AHEAD = env.int("ONWARD_DATE_YEARS_AHEAD", default=10)

@@ -32,6 +32,7 @@ from onward.accounts.models import Organisation, Partnership, Team, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.opportunities.models import Application, Employer, Opportunity
+from onward.participation.models import CareersReturn
 from onward.people.models import Allocation, YoungPerson
 from onward.performance.models import BenchmarkSet, Target
 from onward.plans.models import Item, Measure, Plan, RatingScheme, ReviewRound
@@ -556,4 +557,20 @@ def targets_visible_to(user: User) -> QuerySet[Target]:
 
 def access_target(user: User, pk: object) -> Target:
     result: Target = _get_or_404(targets_visible_to(user), pk)
+    return result
+
+
+# 16-17 participation ---------------------------------------------------------------------------------
+
+
+def careers_returns_visible_to(user: User) -> QuerySet[CareersReturn]:
+    """The careers service's returned feeds of the user's council, for those who import data."""
+    council = council_of(user)
+    if council is None or not user.can(Perm.IMPORT_DATA):
+        return CareersReturn.objects.none()
+    return CareersReturn.objects.filter(council=council)
+
+
+def access_careers_return(user: User, pk: object) -> CareersReturn:
+    result: CareersReturn = _get_or_404(careers_returns_visible_to(user), pk)
     return result

@@ -313,6 +313,122 @@ def activ_code(activity: str | None, *, part_time: bool = False) -> str:
     return info.activ_part if part_time else info.activ_full
 
 
+class NCCISActivity(models.TextChoices):
+    """NCCIS current activity codes with their official labels (CCIS management information requirement;
+    REFERENCE.md §4 and PORTAL-NCCIS-API.md §1.2). 550 and 720 are left out: the first is classed
+    differently by the two sources, the second is retired (recorded like everyone else since April 2018)."""
+
+    REGISTERED_AT_SCHOOL = "110", "Registered at a school or other educational establishment in the area"
+    EDUCATED_AT_HOME = "120", "Educated at home"
+    CUSTODIAL_SENTENCE = "130", "Custodial sentence"
+    NOT_REGISTERED_AT_SCHOOL = "140", "Not registered at a school or other educational establishment"
+    PRE16_NOT_KNOWN = "150", "Current situation not known"
+    FTE_SCHOOL_SIXTH_FORM = "210", "Full-time education - school sixth form"
+    FTE_SIXTH_FORM_COLLEGE = "220", "Full-time education - sixth form college"
+    FTE_FURTHER_EDUCATION = "230", "Full-time education - further education"
+    FTE_HIGHER_EDUCATION = "240", "Full-time education - higher education"
+    PART_TIME_EDUCATION = "250", "Part-time education"
+    GAP_YEAR = "260", "Gap year students"
+    FTE_OTHER = "270", "Full-time education - other"
+    SPECIAL_POST16 = "280", "Special post-16 institution"
+    FTE_CUSTODIAL = "290", "Full-time education - custodial institution (juvenile offender)"
+    APPRENTICESHIP = "310", "Apprenticeship"
+    EMPLOYMENT_WITH_STUDY = "320", "Full-time employment with study (regulated qualification)"
+    EMPLOYMENT_WITHOUT_TRAINING = "330", "Employment without training"
+    EMPLOYMENT_WITH_TRAINING_OTHER = "340", "Employment with training (other)"
+    TEMPORARY_EMPLOYMENT = "350", "Temporary employment"
+    PART_TIME_EMPLOYMENT = "360", "Part-time employment"
+    SELF_EMPLOYMENT = "380", "Self-employment"
+    SELF_EMPLOYMENT_WITH_STUDY = "381", "Self-employment combined with study (regulated qualification)"
+    WORK_BASED_LEARNING = "410", "EFA/SFA funded work-based learning"
+    OTHER_TRAINING = "430", "Other training"
+    DWP_PROGRAMME = "440", "DWP training and support programme"
+    TRAINEESHIP = "450", "Traineeship"
+    SUPPORTED_INTERNSHIP = "460", "Supported internship"
+    RE_ENGAGEMENT = "530", "Re-engagement provision"
+    WORKING_NOT_FOR_REWARD = "540", "Working not for reward"
+    NOT_YET_READY = "610", "Not yet ready for work or learning"
+    START_DATE_AGREED_OTHER = "615", "Start date agreed (other)"
+    START_DATE_AGREED_RPA = "616", "Start date agreed (RPA compliant)"
+    SEEKING = "619", "Seeking employment, education or training"
+    YOUNG_CARER = "620", "Not available to labour market/learning - young carer"
+    TEENAGE_PARENT = "630", "Not available - teenage parent"
+    ILLNESS = "640", "Not available - illness"
+    PREGNANCY = "650", "Not available - pregnancy"
+    RELIGIOUS_GROUNDS = "660", "Not available - religious grounds"
+    UNLIKELY_ECONOMICALLY_ACTIVE = "670", "Not available - unlikely ever to be economically active"
+    NOT_AVAILABLE_OTHER = "680", "Not available - other reason"
+    CUSTODY = "710", "Custody (young adult offender)"
+    NOT_KNOWN = "810", "Current situation not known"
+    CANNOT_BE_CONTACTED = "820", "Cannot be contacted - no current address"
+    REFUSED = "830", "Refused to disclose activity"
+
+
+class NCCISGroup(StrEnum):
+    """The Department's higher-level grouping of the NCCIS codes."""
+
+    PRE_16 = "pre_16"
+    EDUCATION = "education"
+    EMPLOYMENT = "employment"
+    TRAINING = "training"
+    RE_ENGAGEMENT = "re_engagement"
+    NEET = "neet"
+    OTHER = "other"
+    NOT_KNOWN = "not_known"
+
+
+NCCIS_GROUP_LABELS: dict[NCCISGroup, str] = {
+    NCCISGroup.PRE_16: "Below compulsory school leaving age",
+    NCCISGroup.EDUCATION: "Education",
+    NCCISGroup.EMPLOYMENT: "Employment",
+    NCCISGroup.TRAINING: "Training",
+    NCCISGroup.RE_ENGAGEMENT: "Re-engagement",
+    NCCISGroup.NEET: "Not in education, employment or training",
+    NCCISGroup.OTHER: "Other (custody)",
+    NCCISGroup.NOT_KNOWN: "Not known",
+}
+
+
+def nccis_group(code: str) -> NCCISGroup:
+    """The group of an NCCIS activity code (by its hundreds, with 530 and 540 as the Department places them)."""
+    if code == NCCISActivity.RE_ENGAGEMENT:
+        return NCCISGroup.RE_ENGAGEMENT
+    if code == NCCISActivity.WORKING_NOT_FOR_REWARD:
+        return NCCISGroup.NEET
+    return {
+        "1": NCCISGroup.PRE_16,
+        "2": NCCISGroup.EDUCATION,
+        "3": NCCISGroup.EMPLOYMENT,
+        "4": NCCISGroup.TRAINING,
+        "6": NCCISGroup.NEET,
+        "7": NCCISGroup.OTHER,
+        "8": NCCISGroup.NOT_KNOWN,
+    }[code[0]]
+
+
+NCCIS_PARTICIPATING = frozenset(
+    {"210", "220", "230", "240", "250", "270", "280", "290", "310", "320", "381", "410", "430", "440", "450", "460"}
+)
+"""Codes that count as participating in education or training (the Department's definition: full- and
+part-time education, apprenticeships, employment or self-employment combined with regulated study, and
+training; not gap years, re-engagement, an agreed start date or employment without regulated study)."""
+
+NCCIS_PART_TIME: dict[str, str] = {
+    EETActivity.FURTHER_EDUCATION: NCCISActivity.PART_TIME_EDUCATION,
+    EETActivity.HIGHER_EDUCATION: NCCISActivity.PART_TIME_EDUCATION,
+}
+"""Where part-time study has a code of its own (NCCIS 250); otherwise ``ActivityInfo.nccis``."""
+
+
+def nccis_code(activity: str | None, *, part_time: bool = False) -> str:
+    """The one NCCIS activity code for an EET record (810, not known, when there is none)."""
+    if not activity:
+        return NCCISActivity.NOT_KNOWN.value
+    if part_time and activity in NCCIS_PART_TIME:
+        return NCCIS_PART_TIME[activity]
+    return ACTIVITY_INFO[activity].nccis
+
+
 class ActivitySource(models.TextChoices):
     WORKER = "worker", "Recorded by a worker"
     PARTNER = "partner", "Reported by a partner organisation"

@@ -300,6 +300,57 @@ ACTION_PLAN = [
                     "actuals": [(5, D("88"), None)],
                 },
             ),
+            DemoItem(
+                "1.3",
+                "Know what every 16 and 17 year old is doing, and bring down the number NEET or whose activity "
+                "is not known.",
+                ["virtualschool", "planlead"],
+                [(12, "16-17 NEET and not known below 8%")],
+                success="16-17 NEET and not known (the Department's measure, December to February) below 8%.",
+                first=_u(
+                    "Monthly list of lapsed activities shared with advisers > Chase every record before month end", "A"
+                ),
+                measure={
+                    "name": "16-17 NEET and not known",
+                    "unit": "percent",
+                    "indicator": "neet_not_known_16_17",
+                    "baseline": D("12"),
+                    "targets": [(12, "absolute", D("8"))],
+                    "actuals": [],
+                },
+            ),
+            DemoItem(
+                "1.4",
+                "Keep 16 and 17 year olds in education or training.",
+                ["virtualschool"],
+                [(12, "Participation at 85%")],
+                success="16-17 participation in education or training at 85% or more.",
+                first=_u("Re-engagement places agreed with two colleges > Review who left a course in the autumn", "A"),
+                measure={
+                    "name": "16-17 participation in education or training",
+                    "unit": "percent",
+                    "indicator": "participation_16_17",
+                    "baseline": D("78"),
+                    "targets": [(12, "absolute", D("85"))],
+                    "actuals": [],
+                },
+            ),
+            DemoItem(
+                "1.5",
+                "Make every young person in Year 11 and Year 12 an offer of a place for September.",
+                ["virtualschool"],
+                [(12, "Offers for 98%")],
+                success="September Guarantee offers for at least 98% of Year 11 and Year 12.",
+                first=_u("Offers tracked from June with the careers service > Follow up those with no offer", "G"),
+                measure={
+                    "name": "16-17 NEET: September Guarantee offers",
+                    "unit": "percent",
+                    "indicator": "september_guarantee_offers",
+                    "baseline": D("92"),
+                    "targets": [(12, "absolute", D("98"))],
+                    "actuals": [],
+                },
+            ),
         ],
     ),
     DemoSection(

@@ -174,6 +174,7 @@ class Command(BaseCommand):
     def _young_people(self, council: Organisation, teams: dict[str, Team], fake: Faker) -> None:
         """About 400 synthetic young people, their histories, and the referrals demo, once."""
         from onward.opportunities.demo import load_opportunities_demo
+        from onward.participation.demo import load_participation_demo
         from onward.people.generator import generate_council
         from onward.people.models import YoungPerson
         from onward.performance.demo import load_performance_demo
@@ -197,5 +198,6 @@ class Command(BaseCommand):
             generate_council(council=council, size=DEMO_COHORT, seed=20261122)
         load_referrals_demo(council)
         load_opportunities_demo(council)
+        load_participation_demo(council)
         load_plans_demo(council)
         load_performance_demo(council)
