@@ -98,8 +98,9 @@ SCRUTINY_MONITORING = [
                     "unit": "percent",
                     "indicator": "eet_19_21",
                     "baseline": D("48"),
-                    "targets": [(7, "above_national", D("5")), (19, "above_national", D("10"))],
-                    "actuals": [(-6, D("48"), D("52")), (5, D("51"), D("53"))],
+                    # Bound to the indicator: the figures are counted and the targets are the council's.
+                    "targets": [],
+                    "actuals": [],
                 },
             ),
             DemoItem(
@@ -312,21 +313,17 @@ ACTION_PLAN = [
                 "2.1",
                 "Raise the share of care leavers in higher education year by year.",
                 ["planlead"],
-                [(12, "8%"), (24, "10%"), (36, "11%"), (48, "12%")],
-                success="From about 6% now to 8%, 10%, 11% and 12% in successive years.",
+                [(12, "Yearly review against the target"), (24, "Yearly review against the target")],
+                success="Each year's step of the council's higher education target (set on the targets page).",
                 first=_u("University taster days booked for Year 12 > Link each student with a mentor", "G"),
                 measure={
                     "name": "Care leavers aged 19 to 21 in higher education",
                     "unit": "percent",
                     "indicator": "he_19_21",
                     "baseline": D("6"),
-                    "targets": [
-                        (12, "absolute", D("8")),
-                        (24, "absolute", D("10")),
-                        (36, "absolute", D("11")),
-                        (48, "absolute", D("12")),
-                    ],
-                    "actuals": [(5, D("6.5"), None), (11, D("7.4"), None)],
+                    # Bound to the indicator: the figures are counted and the targets are the council's.
+                    "targets": [],
+                    "actuals": [],
                 },
             ),
         ],

@@ -150,6 +150,26 @@ class DocumentSection:
 
 
 @dataclass
+class DocumentTable:
+    """A table the document prints under its own heading: the success measures, contacts, meetings.
+
+    ``rows`` hold plain text, a line break per line; ``widths`` are relative column widths adding up
+    to 100.
+    """
+
+    heading: str
+    headers: tuple[str, ...]
+    rows: list[list[str]]
+    widths: tuple[int, ...]
+    note: str = ""
+    empty: str = ""  # said instead of the table when it has no rows
+
+    def __post_init__(self) -> None:
+        if len(self.headers) != len(self.widths) or sum(self.widths) != 100:
+            raise ValueError(f"The columns of {self.heading} do not match their widths")
+
+
+@dataclass
 class PlanDocument:
     """Everything a committee document says, independent of its format."""
 
@@ -164,6 +184,8 @@ class PlanDocument:
     summary: str = ""
     intro: list[tuple[str, str]] = field(default_factory=list)  # further labelled lines under the title
     item_noun: str = "Item"  # "Recommendation", "Action", "Milestone"
+    tables_before: list[DocumentTable] = field(default_factory=list)  # after the summary, before the items
+    tables_after: list[DocumentTable] = field(default_factory=list)  # after the items
 
     @property
     def items(self) -> list[DocumentItem]:
@@ -447,6 +469,18 @@ def _docx_tabular(body: _Body, document: PlanDocument) -> None:
         body.table(headers, rows, WIDTHS[document.shape])
 
 
+def _docx_tables(body: _Body, tables: list[DocumentTable]) -> None:
+    for table in tables:
+        body.heading(table.heading, 2)
+        if table.note:
+            body.paragraph(_run(table.note))
+        if not table.rows:
+            body.paragraph(_run(table.empty))
+            continue
+        rows = [[(_lines(value), "") for value in row] for row in table.rows]
+        body.table(table.headers, rows, table.widths)
+
+
 def build_docx(document: PlanDocument) -> bytes:
     """The committee document as a Word file: real headings, header rows, page numbers in the footer."""
     doc = new_docx()
@@ -481,10 +515,12 @@ def build_docx(document: PlanDocument) -> bytes:
     _docx_counts(body, document)
     if not document.key_at_end:
         _docx_key(body, document)
+    _docx_tables(body, document.tables_before)
     if document.shape == SCRUTINY_MONITORING:
         _docx_monitoring(body, document)
     else:
         _docx_tabular(body, document)
+    _docx_tables(body, document.tables_after)
     if document.key_at_end:
         _docx_key(body, document)
     sect_pr = doc.element.body.sectPr

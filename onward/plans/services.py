@@ -400,14 +400,29 @@ def measure_save(
         target.unit = source.unit if source.unit in Measure.Unit.values else target.unit
     target.full_clean()
     target.save()
+    after = snapshot(target)
+    if target.indicator_code and measure is not None:
+        # Bound to an indicator, the measure quotes the council's target for it: targets typed into
+        # the plan before would be a second, contradicting source, so they go (and the audit says so).
+        own = list(target.targets.all())
+        if own:
+            before["targets"] = [f"{t.get_kind_display()} {t.value.normalize():f} by {t.due_on:%d/%m/%Y}" for t in own]
+            after["targets"] = []
+            MeasureTarget.objects.filter(pk__in=[t.pk for t in own]).delete()
     audit_record(
         actor=acting_user,
         action=Action.CHANGE if measure else Action.CREATE,
         council=item.plan.council,
         obj=target,
-        changes=diff(before, snapshot(target)),
+        changes=diff(before, after),
     )
     return target
+
+
+BOUND_TARGET_MESSAGE = (
+    "This measure is bound to a live indicator: its targets are the council's targets for the indicator, "
+    "set on the targets page"
+)
 
 
 def _measure_moves_on(measure: Measure) -> None:
@@ -425,6 +440,8 @@ def measure_target_set(
     """
     _require_manager(acting_user)
     measure = lock_for_change(Measure, measure.pk, version, "measure")
+    if measure.indicator_code:
+        raise ValidationError(BOUND_TARGET_MESSAGE)
     target = MeasureTarget.objects.filter(measure=measure, due_on=due_on).first() or MeasureTarget(
         measure=measure, due_on=due_on
     )
@@ -471,6 +488,8 @@ def measure_actual_record(
     """Record a figure by hand (a lead of the item, or a manager of plans)."""
     if not access.can_update_item(acting_user, measure.item):
         raise PermissionDenied
+    if measure.indicator_code:
+        raise ValidationError("This measure is bound to a live indicator: its figures are counted, not typed")
     if on > timezone.localdate():
         raise ValidationError({"on": "The date must be today or in the past"})
     if measure.unit == Measure.Unit.PERCENT and not Decimal(0) <= value <= Decimal(100):

@@ -384,6 +384,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "target_form": target_form,
             "actual_form": actual_form,
             "can_manage": can_manage,
+            "can_manage_targets": user.can(Perm.MANAGE_TARGETS),
             "can_record": can_record,
             "form": target_form if target_form.errors else actual_form,
         },
