@@ -122,6 +122,7 @@ RULES: dict[str, Rule] = {
     "returns:case-upload": needs(Perm.IMPORT_DATA),
     "performance:quarterly": needs(Perm.VIEW_AGGREGATES),
     "performance:quarterly-download": needs(Perm.VIEW_AGGREGATES),
+    "performance:quarterly-commentary": needs(Perm.WRITE_REPORT_COMMENTARY),
     "performance:target-list": needs(Perm.MANAGE_TARGETS),
     "performance:target-create": needs(Perm.MANAGE_TARGETS),
     "performance:target-detail": needs(Perm.MANAGE_TARGETS),
@@ -366,6 +367,12 @@ def url_for(name: str, tenant: Tenant) -> str:
         from onward.performance.quarterly import last_complete_quarter
 
         kwargs = {"quarter": last_complete_quarter(timezone.localdate()).isoformat(), "file_format": "xlsx"}
+    elif name == "performance:quarterly-commentary":
+        from django.utils import timezone
+
+        from onward.performance.quarterly import last_complete_quarter
+
+        kwargs = {"quarter": last_complete_quarter(timezone.localdate()).isoformat(), "section": "eet"}
     elif name in ("performance:target-detail", "performance:target-update", "performance:target-step-remove"):
         from onward.performance.models import Target
 

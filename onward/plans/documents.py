@@ -39,6 +39,7 @@ SCRUTINY_RESPONSE = "scrutiny_response"
 SHAPES = (SCRUTINY_MONITORING, ACTION_PLAN, WORK_PLAN, SCRUTINY_RESPONSE)
 
 NOT_YET_RATED = "Not yet rated"
+UPDATED_MARK = "Updated since the last review"
 ACHIEVED_MARK = "✓"
 NEXT_STEP_MARK = "⇒"
 
@@ -99,6 +100,17 @@ class ItemUpdate:
     initial_response: str = ""
     second_response: str = ""
     outstanding_actions: str = ""
+    # The date of the update each response comes from ("12 March 2026"), so a committee sees when it was given.
+    initial_response_on: str = ""
+    second_response_on: str = ""
+    outstanding_actions_on: str = ""
+
+    def dated(self, name: str) -> str:
+        """A response with its date on the line before it; empty when there is no response."""
+        text, on = getattr(self, name), getattr(self, f"{name}_on")
+        if not text:
+            return ""
+        return f"{on}:\n{text}" if on else text
 
     @property
     def rating_text(self) -> str:
@@ -121,6 +133,7 @@ class DocumentItem:
     status_label: str = "Open"
     status_reason: str = ""
     update: ItemUpdate = field(default_factory=ItemUpdate)
+    updated_since_review: bool = False  # has an update since the last review closed (marked in the document)
 
     @property
     def struck(self) -> bool:
@@ -143,6 +156,11 @@ class DocumentSection:
     criteria: str = ""
     items: list[DocumentItem] = field(default_factory=list)
     level: int = 2  # the heading level: 2 for a theme or area, 3 for an objective inside a theme
+
+    @property
+    def criteria_list(self) -> list[str]:
+        """The criteria, one per line: each its own bullet, never run together."""
+        return [line.strip() for line in self.criteria.splitlines() if line.strip()]
 
     @property
     def heading(self) -> str:
@@ -277,6 +295,8 @@ def monitoring_rows(document: PlanDocument, item: DocumentItem) -> list[tuple[st
     ]
     if item.struck:
         rows.insert(1, ("Status", item.status_note))
+    if item.updated_since_review:
+        rows.insert(1, ("Since the last review", UPDATED_MARK))
     return rows
 
 
@@ -346,11 +366,14 @@ def _cell(content: str, width: int, fill: str = "") -> str:
 class _Body:
     """Collects the body's XML; ``table`` writes a table whose first row is a repeating header row."""
 
-    def __init__(self, content_width: int, heading_styles: dict[int, str], table_style: str) -> None:
+    def __init__(
+        self, content_width: int, heading_styles: dict[int, str], table_style: str, list_style: str = ""
+    ) -> None:
         self.parts: list[str] = []
         self.content_width = content_width
         self.headings = heading_styles
         self.table_style = table_style
+        self.list_style = list_style
 
     def heading(self, text: str, level: int, *, strike: bool = False) -> None:
         self.parts.append(_para(_run(text, strike=strike), self.headings[min(level, 4)]))
@@ -407,6 +430,8 @@ def _item_cell(item: DocumentItem, text: str) -> str:
     content = _lines(text, strike=item.struck)
     if item.struck:
         content += _para(_run(item.status_note, italic=True))
+    if item.updated_since_review:
+        content += _para(_run(UPDATED_MARK, bold=True))
     return content
 
 
@@ -433,7 +458,9 @@ def _docx_tabular(body: _Body, document: PlanDocument) -> None:
         if section.aim:
             body.paragraph(_run("Aim: ", bold=True) + _run(section.aim))
         if section.criteria:
-            body.paragraph(_run("Criteria: ", bold=True) + _run(section.criteria.replace("\n", "; ")))
+            body.paragraph(_run("Criteria:", bold=True))
+            for criterion in section.criteria_list:
+                body.parts.append(_para(_run(criterion), body.list_style))
         if not section.items:
             continue
         rows = []
@@ -460,9 +487,9 @@ def _docx_tabular(body: _Body, document: PlanDocument) -> None:
                 row = [
                     (_lines(item.reference, strike=item.struck), ""),
                     (_item_cell(item, item.text), ""),
-                    (_lines(item.update.initial_response), ""),
-                    (_lines(item.update.second_response), ""),
-                    (_lines(item.update.outstanding_actions), ""),
+                    (_lines(item.update.dated("initial_response")), ""),
+                    (_lines(item.update.dated("second_response")), ""),
+                    (_lines(item.update.dated("outstanding_actions")), ""),
                     rating,
                 ]
             rows.append(row)
@@ -506,7 +533,7 @@ def build_docx(document: PlanDocument) -> bytes:
     footer.add_run(" of ")
     _add_field(footer, "NUMPAGES")
 
-    body = _Body(width - 2 * MARGIN, heading_styles, styles["Table Grid"].style_id)
+    body = _Body(width - 2 * MARGIN, heading_styles, styles["Table Grid"].style_id, styles["List Bullet"].style_id)
     body.heading(document.title, 1)
     for label, value in intro_lines(document):
         body.paragraph(_run(f"{label}: ", bold=True) + _run(value))

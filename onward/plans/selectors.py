@@ -589,6 +589,10 @@ def _document_update(updates: list[Update], review_round: ReviewRound | None, cu
     def latest_text(name: str) -> str:
         return next((getattr(u, name) for u in candidates if getattr(u, name)), "")
 
+    def latest_on(name: str) -> str:
+        given = next((u for u in candidates if getattr(u, name)), None)
+        return "" if given is None else f"{given.dated:%-d %B %Y}"
+
     return documents.ItemUpdate(
         round_label=latest.round.name if latest.round else f"{latest.dated:%B %Y}",
         achievements=list(latest.achievements),
@@ -600,6 +604,59 @@ def _document_update(updates: list[Update], review_round: ReviewRound | None, cu
         initial_response=latest_text("initial_response"),
         second_response=latest_text("second_response"),
         outstanding_actions=latest_text("outstanding_actions"),
+        initial_response_on=latest_on("initial_response"),
+        second_response_on=latest_on("second_response"),
+        outstanding_actions_on=latest_on("outstanding_actions"),
+    )
+
+
+def previous_review(plan: Plan, review_round: ReviewRound | None) -> ReviewRound | None:
+    """The last review before the document's: the latest closed round opened before ``review_round``
+    (or, for the plan as it stands, the latest closed round)."""
+    closed = [r for r in plan.rounds.all() if r.closed_at is not None]
+    if review_round is not None:
+        closed = [r for r in closed if (r.opened_on, r.pk) < (review_round.opened_on, review_round.pk)]
+    return max(closed, key=lambda r: (r.opened_on, r.pk), default=None)
+
+
+def _updated_since(
+    updates: list[Update], review_round: ReviewRound | None, since: datetime.date | None, cutoff: datetime.date
+) -> bool:
+    """Whether the item has an update the last review did not see: in the document's round, or dated after the last
+    review closed (and by the document's date)."""
+    if since is None:
+        return False
+    return any(
+        (review_round is not None and u.round_id == review_round.pk) or since < u.dated <= cutoff for u in updates
+    )
+
+
+CONTACT_HEADERS = ("Name", "Job title", "Role in this plan", "Email")
+
+
+def contacts_table(plan: Plan, leads_of: dict[str, list[str]], titles: dict[str, tuple[str, str]]) -> Any:
+    """Who to ask about the plan: its owner, link officers and each item's leads, with the items they lead."""
+    from onward.plans import documents
+
+    roles: dict[str, list[str]] = {}
+    if plan.owner is not None:
+        roles.setdefault(plan.owner.full_name, []).append("Keeps the plan")
+        titles.setdefault(plan.owner.full_name, (plan.owner.job_title, plan.owner.email))
+    for name in (n.strip() for n in plan.link_officers.split(",")):
+        if name:
+            roles.setdefault(name, []).append("Link officer")
+    for name, references in leads_of.items():
+        roles.setdefault(name, []).append("Leads " + ", ".join(references))
+    rows = []
+    for name, parts in roles.items():
+        job_title, email = titles.get(name, ("", ""))
+        rows.append([name, job_title, "; ".join(parts), email])
+    return documents.DocumentTable(
+        heading="Contacts",
+        headers=CONTACT_HEADERS,
+        rows=rows,
+        widths=(22, 24, 30, 24),
+        empty="No officer is named in this plan yet.",
     )
 
 
@@ -624,6 +681,10 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
     sections = list(plan.sections.all())
     by_section: dict[int | None, list[Any]] = {}
     measure_rows: list[list[str]] = []
+    last_review = previous_review(plan, review_round)
+    since = timezone.localdate(last_review.closed_at) if last_review and last_review.closed_at else None
+    leads_of: dict[str, list[str]] = {}
+    titles: dict[str, tuple[str, str]] = {}
     for item in (
         items_with_detail(plan)
         .prefetch_related(None)
@@ -638,6 +699,12 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
         for measure in item.measures.all():
             measure_rows.append(_measure_row(item, measure_status(measure, council=plan.council, as_at=cutoff)))
         update = _document_update(list(item.updates.all()), review_round, cutoff)
+        for lead in item.leads.all():
+            leads_of.setdefault(lead.full_name, []).append(item.reference)
+            titles.setdefault(lead.full_name, (lead.job_title, lead.email))
+        for name in (n.strip() for n in item.named_leads.split(",")):
+            if name:
+                leads_of.setdefault(name, []).append(item.reference)
         option = options.get(update.rating_code)
         if option is not None:
             update.rating_label = option.label
@@ -656,6 +723,7 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
                 status_label=item.get_status_display(),
                 status_reason=item.status_reason,
                 update=update,
+                updated_since_review=_updated_since(list(item.updates.all()), review_round, since, cutoff),
             )
         )
     ordered: list[tuple[Section, int]] = []
@@ -683,6 +751,15 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
         intro.append(("Lead officers", ", ".join(n for n in (owner, plan.link_officers) if n)))
     if plan.agreed_on:
         intro.append(("Plan agreed", f"{plan.agreed_on:%B %Y}"))
+    if last_review is not None and since is not None:
+        marked = sum(1 for items in by_section.values() for i in items if i.updated_since_review)
+        intro.append(
+            (
+                "Last review",
+                f"{last_review.name}, closed on {since:%-d %B %Y}. {marked} item{'s' if marked != 1 else ''} "
+                f"updated since are marked '{documents.UPDATED_MARK}'.",
+            )
+        )
     return documents.PlanDocument(
         shape=shape,
         title=plan.title,
@@ -696,6 +773,7 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
         intro=intro,
         item_noun=noun,
         tables_before=[measures_table(measure_rows, cutoff)] if measure_rows else [],
+        tables_after=[contacts_table(plan, leads_of, titles)],
     )
 
 

@@ -105,3 +105,88 @@ def test_a_plan_with_no_measures_prints_no_measures_table(world) -> None:
     built = _built(world["A"], sections=1, per_section=3)
     assert not Measure.objects.filter(item__plan=built.plan).exists()
     assert "Success measures" not in _docx_text(selectors.plan_document(built.plan, None))
+
+
+def _pdf_raw(document: documents.PlanDocument) -> str:
+    reader = PdfReader(io.BytesIO(documents.build_pdf(document)))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_updates_since_the_last_review_are_marked_in_both_formats(world) -> None:
+    """Items updated since the last review closed carry the mark; the intro says which review and how many."""
+    built = _built(world["A"], sections=1, per_section=4)
+    document = selectors.plan_document(built.plan, built.current_round)
+    marked = {item.reference for item in document.items if item.updated_since_review}
+    assert marked == {item.reference for item in built.items if item != built.unrated}
+    closed = timezone.localdate(built.earlier_round.closed_at)
+    intro = dict(document.intro)["Last review"]
+    assert intro == (
+        f"{built.earlier_round.name}, closed on {closed:%-d %B %Y}. 3 items updated since are marked "
+        f"'{documents.UPDATED_MARK}'."
+    )
+    doc = Document(io.BytesIO(documents.build_docx(document)))
+    cells = {
+        row.cells[0].text.split(" ")[0]: row.cells[0].text for table in doc.tables for row in table.rows if row.cells
+    }
+    assert documents.UPDATED_MARK in cells[built.rerated.reference]
+    assert documents.UPDATED_MARK not in cells[built.unrated.reference]
+    assert _pdf_text(document).count(documents.UPDATED_MARK) == 3 + 1  # three items and the intro
+    earlier = selectors.plan_document(built.plan, built.earlier_round)
+    assert not any(item.updated_since_review for item in earlier.items)
+    assert "Last review" not in dict(earlier.intro)
+
+
+def test_the_contacts_table_names_the_owner_link_officers_and_leads_with_what_they_lead(world) -> None:
+    tenant = world["A"]
+    built = _built(tenant, sections=1, per_section=3)
+    built.plan.link_officers = "Democratic services officer"
+    built.plan.save()
+    officer = tenant.users["performance_officer"]
+    document = selectors.plan_document(built.plan, built.current_round)
+    contacts = document.tables_after[0]
+    assert contacts.heading == "Contacts"
+    rows = {row[0]: row for row in contacts.rows}
+    references = ", ".join(item.reference for item in built.items)
+    assert rows[officer.full_name] == [
+        officer.full_name,
+        officer.job_title,
+        f"Keeps the plan; Leads {references}",
+        officer.email,
+    ]
+    assert rows["Democratic services officer"][2] == "Link officer"
+    for item in built.items:
+        assert rows[item.named_leads][2] == f"Leads {item.reference}"
+    text = _docx_text(document)
+    assert f"{officer.full_name} | {officer.job_title} | Keeps the plan; Leads {references} | {officer.email}" in text
+    assert _flat(f"Keeps the plan; Leads {references}") in _pdf_text(document)
+
+
+def test_the_quality_mark_criteria_are_a_list_not_run_together(world) -> None:
+    """Each criterion is its own bullet in the PDF (and in Word), on its own line."""
+    built = _built(world["A"], kind=Plan.Kind.QUALITY_MARK_WORK_PLAN, sections=1, per_section=3)
+    section = built.plan.sections.get()
+    section.criteria = "A named lead for education\nA yearly review of the offer\nYoung people's views sought"
+    section.save()
+    document = selectors.plan_document(built.plan, built.current_round)
+    html = documents.render_html(document)
+    assert (
+        '<ul class="criteria"><li>A named lead for education</li><li>A yearly review of the offer</li>'
+        "<li>Young people&#x27;s views sought</li></ul>"
+    ) in html
+    lines = _pdf_raw(document).splitlines()
+    for criterion in ("A named lead for education", "A yearly review of the offer"):
+        assert sum(1 for line in lines if line.strip().endswith(criterion)) == 1
+    assert not any("education A yearly" in line for line in lines)
+
+
+def test_the_responses_carry_the_dates_they_were_given(world) -> None:
+    """Recommendation and response: each response printed under the date of the update that gave it."""
+    from onward.plans.models import Update
+
+    built = _built(world["A"], kind=Plan.Kind.SCRUTINY_RESPONSE, sections=1, per_section=4)
+    earlier = Update.objects.get(item=built.rerated, round=built.earlier_round)
+    current = Update.objects.get(item=built.rerated, round=built.current_round)
+    document = selectors.plan_document(built.plan, built.current_round)
+    text = _pdf_text(document)
+    assert _flat(f"{earlier.dated:%-d %B %Y}: {earlier.initial_response}") in text
+    assert _flat(f"{current.dated:%-d %B %Y}: {current.second_response}") in text
