@@ -20,7 +20,7 @@ from faker import Faker
 
 from onward.accounts.models import Organisation, User
 from onward.plans import schemes, services
-from onward.plans.models import Item, Plan, ReviewRound, Section
+from onward.plans.models import Decision, Item, Plan, ReviewRound, Section
 
 D = Decimal
 
@@ -502,6 +502,64 @@ def load_plans_demo(council: Organisation) -> None:
         _load_plan(plan, spec["sections"], users, officer, fake, agreed, today)
 
 
+BOARD_ACTION = DemoItem(
+    "3.3",
+    "Every council service area offers at least one apprenticeship to a care leaver.",
+    [],
+    [],
+    first=_u("Six service areas have named an apprenticeship > Ask the remaining areas at the next panel", "A"),
+    second=_u("Nine service areas have named one > Advertise them through the work clinic", "G"),
+)
+
+
+def _board_meeting(plan: Plan, officer: User, held_on: datetime.date) -> Item:
+    """A themed meeting of the panel, before the first review: who came (by role), the agenda, the items
+    discussed and three decisions (one noted, one updating an item, one adding an action, returned)."""
+    items = {item.reference: item for item in plan.items.all()}
+    meeting = services.meeting_save(
+        acting_user=officer,
+        plan=plan,
+        meeting=None,
+        items_discussed=[items[ref] for ref in ("3.1", "3.2") if ref in items],
+        held_on=held_on,
+        theme="Into work",
+        attendance="Chair of the panel, lead member for children\nHead of leaving care\nVirtual school head\n"
+        "Jobcentre partnership manager\nTwo young people from the care leavers' forum",
+        apologies="Head of economic development",
+        agenda="Work clinic: the first four months\nThe monthly activity report\nApprenticeships inside the council",
+        discussion="Young people at the clinic asked for an evening session; managers want the activity report "
+        "before supervision.",
+    )
+    services.decision_record(
+        acting_user=officer,
+        meeting=meeting,
+        kind=Decision.Kind.NOTED,
+        text="The panel thanked the forum members and will hear from them again at the next themed meeting.",
+    )
+    if "3.1" in items and items["3.1"].status == Item.Status.OPEN:
+        services.decision_record(
+            acting_user=officer,
+            meeting=meeting,
+            kind=Decision.Kind.UPDATE_ITEM,
+            text="Add an evening session to the work clinic from next month.",
+            item=items["3.1"],
+        )
+    decision = services.decision_record(
+        acting_user=officer,
+        meeting=meeting,
+        kind=Decision.Kind.NEW_ITEM,
+        text="Ask every council service area to offer at least one apprenticeship to a care leaver.",
+        new_item={
+            "reference": BOARD_ACTION.reference,
+            "text": BOARD_ACTION.text,
+            "section": items["3.1"].section if "3.1" in items else None,
+        },
+    )
+    if decision.item is None:
+        raise RuntimeError("A decision that adds an action always has its item")
+    return decision.item
+
+
 def _load_plan(
     plan: Plan,
     sections: list[DemoSection],
@@ -548,6 +606,9 @@ def _load_plan(
                 _measure(item, demo_item.measure, officer, agreed)
     # The first round: opened and closed about three months ago, with an update on every item.
     first_due = today - datetime.timedelta(days=100)
+    if plan.kind == Plan.Kind.ACTION_PLAN:
+        # The panel's themed meeting a fortnight before the round opened added an action of its own.
+        placed.append((_board_meeting(plan, officer, first_due - datetime.timedelta(days=42)), BOARD_ACTION))
     first = services.round_open(
         acting_user=officer, plan=plan, name=f"{first_due:%B %Y} review", due_on=today + datetime.timedelta(days=1)
     )

@@ -631,6 +631,46 @@ def _updated_since(
     )
 
 
+MEETING_HEADERS = ("Date", "Theme", "Attended", "Agenda and items discussed", "Decisions")
+
+
+def meetings_tables(plan: Plan, cutoff: datetime.date) -> list[Any]:
+    """The board's meetings up to the document's date, oldest first, each with its decisions; none, no table."""
+    from onward.plans import documents
+    from onward.plans.models import Decision, Meeting
+
+    meetings = (
+        Meeting.objects.filter(plan=plan, held_on__lte=cutoff)
+        .order_by("held_on", "id")
+        .prefetch_related(
+            Prefetch("items_discussed", queryset=Item.objects.order_by("order", "id")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("item").order_by("id")),
+        )
+    )
+    rows = []
+    for meeting in meetings:
+        attended = "\n".join(meeting.attendance_list)
+        if meeting.apologies_list:
+            attended += "\nApologies: " + ", ".join(meeting.apologies_list)
+        agenda = [f"{n}. {line}" for n, line in enumerate(meeting.agenda_list, start=1)]
+        discussed = [item.reference for item in meeting.items_discussed.all()]
+        if discussed:
+            agenda.append("Items discussed: " + ", ".join(discussed))
+        decisions = "\n".join(d.summary for d in meeting.decisions.all()) or "None recorded"
+        rows.append([f"{meeting.held_on:%-d %B %Y}", meeting.theme, attended, "\n".join(agenda), decisions])
+    if not rows:
+        return []
+    return [
+        documents.DocumentTable(
+            heading=f"Meetings of {plan.owning_body}",
+            headers=MEETING_HEADERS,
+            rows=rows,
+            widths=(11, 15, 20, 27, 27),
+            note="Each meeting's decisions, and the plan items they added or updated.",
+        )
+    ]
+
+
 CONTACT_HEADERS = ("Name", "Job title", "Role in this plan", "Email")
 
 
@@ -773,7 +813,7 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
         intro=intro,
         item_noun=noun,
         tables_before=[measures_table(measure_rows, cutoff)] if measure_rows else [],
-        tables_after=[contacts_table(plan, leads_of, titles)],
+        tables_after=[*meetings_tables(plan, cutoff), contacts_table(plan, leads_of, titles)],
     )
 
 

@@ -40,3 +40,9 @@ def test_the_demo_has_four_plans_with_history_and_work_for_the_plan_lead() -> No
     status = selectors.measure_status(stepped, council=action_plan.council, as_at=datetime.date(2026, 6, 1))
     assert [row.value for row in status.targets] == [6, 8, 10, 12]
     assert status.in_force is not None and status.in_force.describe == "10% by 1 April 2026"
+
+    # The panel's themed meeting: attendance by role, and decisions that updated 3.1 and added 3.3.
+    meeting = action_plan.meetings.get()
+    assert meeting.theme == "Into work" and len(meeting.attendance_list) == 5
+    assert [d.summary.split(":")[0] for d in meeting.decisions.all()] == ["Noted", "Update to 3.1", "New action 3.3"]
+    assert action_plan.items.get(reference="3.3").decisions.get().meeting == meeting
