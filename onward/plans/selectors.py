@@ -250,6 +250,7 @@ class MeasureStatus:
     history: list[Reading]
     state: str = NO_TARGET
     council_target: bool = False  # the targets are the council's for the bound indicator (the targets page)
+    national: Decimal | None = None  # the national figure quoted with the reading, else the published one
 
     @property
     def state_label(self) -> str:
@@ -258,10 +259,6 @@ class MeasureStatus:
     @property
     def state_colour(self) -> str:
         return STATE_LABELS[self.state][1]
-
-    @property
-    def national(self) -> Decimal | None:
-        return self.actual.national if self.actual else None
 
 
 def _fmt(value: Decimal, unit: str) -> str:
@@ -387,6 +384,7 @@ def measure_status(measure: Measure, *, council: Any, as_at: datetime.date) -> M
         history,
         state=state,
         council_target=bool(measure.indicator_code),
+        national=national,
     )
 
 

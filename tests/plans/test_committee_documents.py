@@ -190,3 +190,26 @@ def test_the_responses_carry_the_dates_they_were_given(world) -> None:
     text = _pdf_text(document)
     assert _flat(f"{earlier.dated:%-d %B %Y}: {earlier.initial_response}") in text
     assert _flat(f"{current.dated:%-d %B %Y}: {current.second_response}") in text
+
+
+def test_a_bound_measure_with_no_figure_yet_still_prints_the_national_figure(world) -> None:
+    """An empty cohort has no figure to quote, but the committee still sees the national figure and the target."""
+    from onward.core.indicators import register_indicator, unregister_indicator
+
+    register_indicator(
+        IndicatorSource(code="test.empty", name="Empty", read=lambda c, d: None, national=lambda d: D("54"))
+    )
+    try:
+        tenant = world["A"]
+        built = _built(tenant, sections=1, per_section=3)
+        services.measure_save(
+            acting_user=tenant.users["performance_officer"],
+            item=built.items[0],
+            measure=None,
+            name="Nobody to count yet",
+            indicator_code="test.empty",
+        )
+        row = selectors.plan_document(built.plan, None).tables_before[0].rows[0]
+        assert row[1:5] == ["Nobody to count yet", "No figure yet", "54%", "None due yet"]
+    finally:
+        unregister_indicator("test.empty")
