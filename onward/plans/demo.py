@@ -72,25 +72,26 @@ SCRUTINY_MONITORING = [
                 "Strengthen the move from children's to adult services so that young people leaving care keep "
                 "their place in learning or work after their eighteenth birthday.",
                 ["planlead", "manager"],
-                [(7, "Five points above the national rate"), (19, "Ten points above the national rate")],
+                [(7, "First review against the council's EET target"), (19, "Second review against the target")],
                 agreed_action="Set up a time-limited working group across leaving care, the Virtual School and "
                 "adult services to agree a transition checklist, then audit ten transitions a quarter.",
                 success="More young people move into, and stay in, education, employment or training after 18: "
-                "the rate at least five points above the national rate within the first year.",
+                "the rate meeting the council's EET target (set on the targets page).",
                 first=_u(
                     "",
                     "3",
                     rating_explanation="The working group paused while the service was restructured; it met again "
                     "in the spring with new members.",
-                    evidence_of_progress="Quarterly report: 51% in education, employment or training against a "
-                    "national figure of 53%.",
+                    evidence_of_progress="The checklist is in draft; the success measure below quotes the live "
+                    "figure against the national one.",
                     evidence_of_impact="A small rise since the baseline; the focus stays on the year after 19.",
                 ),
                 second=_u(
                     "",
                     "2",
                     rating_explanation="The checklist is in use in both leaving care teams.",
-                    evidence_of_progress="Quarterly report: 56% against a national figure of 54%.",
+                    evidence_of_progress="The checklist is used at every review; the success measure below quotes "
+                    "the live figure against the national one.",
                     evidence_of_impact="Fewer young people lost contact in the three months after 18.",
                 ),
                 measure={
