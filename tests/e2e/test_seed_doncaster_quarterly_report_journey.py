@@ -55,3 +55,30 @@ def test_seed_doncaster_commentary_and_charts_reach_the_quarterly_report_files(l
     expect(page.get_by_label("Commentary")).to_have_value(COMMENTARY)
     expect(page.get_by_text(f"Last written by {officer.full_name}")).to_be_visible()
     assert_accessible(page)
+
+
+def test_seed_doncaster_the_scrutiny_responses_carry_their_dates(live_server, browser: Browser) -> None:
+    """The panel's recommendation and response table: a response recorded today prints under today's date."""
+    from pypdf import PdfReader
+
+    from onward.plans.models import Plan
+
+    tenant = make_tenant("Alderley")
+    Plan.objects.filter(pk=tenant.plan.pk).update(kind=Plan.Kind.SCRUTINY_RESPONSE)
+    item = tenant.plan_item
+    base = live_server.url
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
+    sign_in_with_two_factor(page, base, tenant.users["performance_officer"].email)
+    page.goto(base + f"/plans/items/{item.pk}/")
+    page.get_by_role("link", name="Record an update").click()
+    page.get_by_label("The council's initial response (optional)").fill("Agreed: mentors for every care leaver at 17")
+    page.get_by_role("button", name="Save update").click()
+    expect(page.get_by_text(f"Update on {item.reference} recorded")).to_be_visible()
+    assert_accessible(page)
+    page.goto(base + f"/plans/{tenant.plan.pk}/")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF of the plan as it stands today").click()
+    pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
+    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert f"{timezone.localdate():%-d %B %Y}: Agreed: mentors for every care leaver at 17" in text
