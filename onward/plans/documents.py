@@ -15,7 +15,9 @@ The plan's kind picks one of four shapes, each following the council documents i
   response, outstanding actions).
 
 Every document opens with the counts of items by rating, in the plan's own scheme and including
-"Not yet rated". Superseded and withdrawn items are struck through, with their reason.
+"Not yet rated". Superseded and withdrawn items are struck through, with their reason; items
+updated since the last review are marked. Titled tables (:class:`DocumentTable`) print the
+success measures before the items, and the board's meetings and the contacts after them.
 """
 
 from __future__ import annotations

@@ -702,7 +702,9 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
     """The committee document for ``plan`` at ``review_round`` (or as it stands), as a ``documents.PlanDocument``.
 
     A fixed number of queries whatever the size of the plan: the sections, the items (with their
-    leads, target dates and updates with rounds), and the custom scheme's ratings if it has one.
+    leads, target dates, updates with rounds and measures), the rounds, the meetings and the custom
+    scheme's ratings if it has one; each measure bound to an indicator adds its live reading and the
+    council's target for it.
     """
     from django.utils import timezone
 
