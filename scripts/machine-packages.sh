@@ -5,6 +5,7 @@
 #
 # SET is one of:
 #   test   Chromium for the browser tests, and the libraries and fonts WeasyPrint draws PDFs with
+#          (and Cairo, which draws the charts as PNG images for Word documents)
 #   demo   the libraries and fonts WeasyPrint draws PDFs with
 #   bench  wrk for the web benchmarks, and the PDF libraries and fonts
 #
@@ -13,7 +14,7 @@
 # at once with the one command to run. With --check it only lists what is missing (exit 1 if any).
 set -euo pipefail
 
-pdf=(libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation)
+pdf=(libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation libcairo2)
 case "${1:-}" in
   test) packages=(chromium "${pdf[@]}") ;;
   demo) packages=("${pdf[@]}") ;;

@@ -198,8 +198,10 @@ def id_routes() -> list[Route]:
 
 
 def complete_world(world: dict[str, Tenant]) -> None:
-    """Give each council the records the shared world lacks: a target with a step, and a benchmark file."""
+    """Give each council the records the shared world lacks: a target with a step, a benchmark file and a
+    meeting of its plan's board."""
     from onward.performance.models import BenchmarkSet, Target, TargetStep
+    from tests.test_url_access import world_meeting
 
     for tenant in world.values():
         target = Target.objects.create(council=tenant.council, indicator="eet_19_21")
@@ -207,6 +209,7 @@ def complete_world(world: dict[str, Tenant]) -> None:
             target=target, by_date=timezone.localdate() + datetime.timedelta(days=90), value=Decimal(60)
         )
         BenchmarkSet.objects.create(council=tenant.council, file_name="sn.csv", status="rejected", content="")
+        world_meeting(tenant)
 
 
 def answers(client: Client, url: str) -> int:

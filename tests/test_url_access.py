@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -122,6 +123,7 @@ RULES: dict[str, Rule] = {
     "returns:case-upload": needs(Perm.IMPORT_DATA),
     "performance:quarterly": needs(Perm.VIEW_AGGREGATES),
     "performance:quarterly-download": needs(Perm.VIEW_AGGREGATES),
+    "performance:quarterly-commentary": needs(Perm.WRITE_REPORT_COMMENTARY),
     "performance:target-list": needs(Perm.MANAGE_TARGETS),
     "performance:target-create": needs(Perm.MANAGE_TARGETS),
     "performance:target-detail": needs(Perm.MANAGE_TARGETS),
@@ -265,6 +267,10 @@ RULES: dict[str, Rule] = {
     "plans:import-template": needs(Perm.VIEW_PLANS),
     "plans:import-new": needs(Perm.MANAGE_PLANS),
     "plans:import-into": needs(Perm.MANAGE_PLANS),
+    "plans:meeting-create": needs(Perm.MANAGE_PLANS),
+    "plans:meeting-detail": needs(Perm.VIEW_PLANS),
+    "plans:meeting-update": needs(Perm.MANAGE_PLANS),
+    "plans:decision-create": needs(Perm.MANAGE_PLANS),
     "audit:event-list": needs(Perm.VIEW_AUDIT),
     "performance:dashboard": needs(Perm.VIEW_AGGREGATES),
     "performance:indicator": needs(Perm.VIEW_AGGREGATES),
@@ -296,6 +302,24 @@ def test_every_url_pattern_has_an_access_decision() -> None:
     assert not undecided, f"No access decision in RULES for: {sorted(undecided)}"
     stale = set(RULES) - all_url_names()
     assert not stale, f"RULES names URLs that no longer exist: {sorted(stale)}"
+
+
+def world_meeting(tenant: Tenant) -> Any:
+    """A meeting of the tenant's plan (the shared world has none of its own)."""
+    from django.utils import timezone
+
+    from onward.plans.models import Meeting
+
+    meeting, _ = Meeting.objects.get_or_create(
+        plan=tenant.plan,
+        theme="Education and training",
+        defaults={
+            "held_on": timezone.localdate(),
+            "attendance": "Chair of the board\nLeaving care team manager",
+            "recorded_by": tenant.users["performance_officer"],
+        },
+    )
+    return meeting
 
 
 def url_for(name: str, tenant: Tenant) -> str:
@@ -346,8 +370,16 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.application.pk}
     elif name == "opportunities:for-person":
         kwargs = {"person_pk": tenant.person.pk}
-    elif name in ("plans:plan-detail", "plans:plan-update", "plans:section-create", "plans:round-open"):
+    elif name in (
+        "plans:plan-detail",
+        "plans:plan-update",
+        "plans:section-create",
+        "plans:round-open",
+        "plans:meeting-create",
+    ):
         kwargs = {"pk": tenant.plan.pk}
+    elif name in ("plans:meeting-detail", "plans:meeting-update", "plans:decision-create"):
+        kwargs = {"pk": tenant.plan.pk, "meeting_pk": world_meeting(tenant).pk}
     elif name == "plans:section-update":
         kwargs = {"pk": tenant.plan.pk, "section_pk": tenant.plan_item.section_id}
     elif name == "plans:item-create":
@@ -380,6 +412,12 @@ def url_for(name: str, tenant: Tenant) -> str:
         from onward.performance.quarterly import last_complete_quarter
 
         kwargs = {"quarter": last_complete_quarter(timezone.localdate()).isoformat(), "file_format": "xlsx"}
+    elif name == "performance:quarterly-commentary":
+        from django.utils import timezone
+
+        from onward.performance.quarterly import last_complete_quarter
+
+        kwargs = {"quarter": last_complete_quarter(timezone.localdate()).isoformat(), "section": "eet"}
     elif name in ("performance:target-detail", "performance:target-update", "performance:target-step-remove"):
         from onward.performance.models import Target
 

@@ -26,8 +26,8 @@ from django.utils import timezone
 from onward.accounts.models import Partnership, Team, User
 from onward.opportunities.models import Application, Employer, Opportunity, SustainmentCheck
 from onward.people.models import YoungPerson
-from onward.performance.models import Target
-from onward.plans.models import Item, Measure, Plan, RatingScheme, Section
+from onward.performance.models import ReportCommentary, Target
+from onward.plans.models import Item, Measure, Meeting, Plan, RatingScheme, Section
 from onward.referrals import services as referral_services
 from onward.referrals.models import Referral, Send, Service
 from onward.returns.models import ColumnMapping
@@ -158,6 +158,24 @@ class Case:
 
 def _date(field_name: str, day: datetime.date) -> dict[str, str | None]:
     return {f"{field_name}_0": str(day.day), f"{field_name}_1": str(day.month), f"{field_name}_2": str(day.year)}
+
+
+def _meeting(tenant: Tenant) -> Meeting:
+    from tests.test_url_access import world_meeting
+
+    meeting: Meeting = world_meeting(tenant)
+    return meeting
+
+
+def _commentary(tenant: Tenant) -> ReportCommentary:
+    from onward.performance.quarterly import last_complete_quarter
+
+    return ReportCommentary.objects.get_or_create(
+        council=tenant.council,
+        quarter_end=last_complete_quarter(timezone.localdate()),
+        section=ReportCommentary.Section.EET,
+        defaults={"text": "First words", "author": tenant.users["performance_officer"]},
+    )[0]
 
 
 def _target(tenant: Tenant) -> Target:
@@ -319,6 +337,28 @@ CASES = [
         {**_date("due_on", NEXT_YEAR), "kind": "absolute", "value": "60"},
         lambda r: [str(v) for v in r.targets.values_list("value", flat=True)],
         marker="target",
+    ),
+    Case(
+        "meeting",
+        Meeting,
+        "plans:meeting-update",
+        "performance_officer",
+        _meeting,
+        {"theme": "Alpha"},
+        {"theme": "Bravo"},
+        lambda r: r.theme,
+        kwargs=lambda r: {"pk": r.plan_id, "meeting_pk": r.pk},
+    ),
+    Case(
+        "report-commentary",
+        ReportCommentary,
+        "performance:quarterly-commentary",
+        "performance_officer",
+        _commentary,
+        {"text": "Alpha"},
+        {"text": "Bravo"},
+        lambda r: r.text,
+        kwargs=lambda r: {"quarter": r.quarter_end.isoformat(), "section": r.section},
     ),
     Case(
         "rating-scheme",

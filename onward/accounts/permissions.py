@@ -48,6 +48,7 @@ class Perm(StrEnum):
     VIEW_AGGREGATES = "performance.view_aggregate"
     VIEW_DRILLDOWN = "performance.view_drilldown"
     MANAGE_TARGETS = "performance.manage_targets"
+    WRITE_REPORT_COMMENTARY = "performance.write_commentary"
     IMPORT_DATA = "returns.import"
     EXPORT_RETURNS = "returns.export"
 
@@ -85,6 +86,7 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.VIEW_AGGREGATES: "See indicators, dashboards and reports as aggregate figures.",
     Perm.VIEW_DRILLDOWN: "Follow an indicator down to the young people it counts.",
     Perm.MANAGE_TARGETS: "Set targets and load benchmark figures.",
+    Perm.WRITE_REPORT_COMMENTARY: "Write and change the commentary on each section of the quarterly report.",
     Perm.IMPORT_DATA: "Import SSDA903 files and case-system exports.",
     Perm.EXPORT_RETURNS: "Produce the SSDA903 care leavers return.",
 }
@@ -189,6 +191,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.VIEW_AGGREGATES,
                 Perm.VIEW_DRILLDOWN,
                 Perm.MANAGE_TARGETS,
+                Perm.WRITE_REPORT_COMMENTARY,
                 Perm.IMPORT_DATA,
                 Perm.EXPORT_RETURNS,
                 Perm.VIEW_PLANS,

@@ -94,3 +94,40 @@ def read_national(code: str, *, as_at: datetime.date) -> Decimal | None:
     if source is None or source.national is None:
         return None
     return source.national(as_at)
+
+
+# Targets ------------------------------------------------------------------------------------------
+#
+# A council sets one target per indicator, on the targets page (the performance app). A plan measure
+# bound to an indicator quotes that target rather than figures typed into the plan, so the targets
+# page, the dashboard and the committee documents can never disagree.
+
+
+@dataclass(frozen=True)
+class TargetStepReading:
+    """One dated step of a council's target for an indicator, as asked for on a date.
+
+    ``value`` is the figure the step asks for (for a step relative to a benchmark, the benchmark on
+    that date plus the offset); ``None`` while that benchmark is not available.
+    """
+
+    due_on: datetime.date
+    value: Decimal | None
+    describe: str
+    relative: bool = False
+
+
+TargetReader = Callable[["Organisation", str, datetime.date], list[TargetStepReading] | None]
+_TARGET_READERS: list[TargetReader] = []
+
+
+def register_target_reader(reader: TargetReader) -> None:
+    """Name the function that reads a council's target for an indicator (one for the whole service)."""
+    _TARGET_READERS[:] = [reader]
+
+
+def read_council_target(code: str, *, council: Organisation, as_at: datetime.date) -> list[TargetStepReading] | None:
+    """The council's target for indicator ``code``, step by step, on ``as_at``; ``None`` when it has set none."""
+    if not _TARGET_READERS or not code:
+        return None
+    return _TARGET_READERS[0](council, code, as_at)

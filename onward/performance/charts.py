@@ -62,6 +62,16 @@ def line(
     return _finish(_line_svg(label, tuple(x_labels), frozen, unit), nonce=nonce)
 
 
+def line_svg(*, label: str, x_labels: Sequence[str], series: dict[str, list[float | None]], unit: str) -> str:
+    """The trend chart's SVG with no nonce, for documents (and for ``with_nonce`` on a page)."""
+    return _line_svg(label, tuple(x_labels), tuple((name, tuple(values)) for name, values in series.items()), unit)
+
+
+def with_nonce(svg: str, *, nonce: str) -> SafeString:
+    """An SVG made by this module, ready for the page: its inline style carries the page's CSP nonce."""
+    return _finish(svg, nonce=nonce)
+
+
 @functools.lru_cache(maxsize=256)
 def _line_svg(
     label: str, x_labels: tuple[str, ...], series: tuple[tuple[str, tuple[float | None, ...]], ...], unit: str

@@ -124,3 +124,14 @@ class QuarterForm(GovukForm):
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["quarter"].choices = choices  # type: ignore[attr-defined]
+
+
+class CommentaryForm(GovukForm):
+    text = forms.CharField(
+        label="Commentary",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        help_text="What the figures in this section mean, what is being done, and what to watch",
+        error_messages={"required": "Enter the commentary"},
+    )
+    version = VersionField()

@@ -171,3 +171,39 @@ class TargetStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} by {self.by_date:%d/%m/%Y}"
+
+
+# The quarterly report's commentary --------------------------------------------------------------------
+
+
+class ReportCommentary(TimeStampedModel):
+    """The performance officer's commentary on one section of a council's quarterly report.
+
+    One per council, quarter and section. Changing it needs the ``version`` the editor opened; each
+    change is audited with the text before and after, so earlier wording is never lost. The
+    document prints it with who wrote it last and when.
+    """
+
+    class Section(models.TextChoices):
+        NUMBERS = "numbers", "Number of care leavers"
+        PATHWAY_PLANS = "pathway_plans", "Pathway plans"
+        ACCOMMODATION = "accommodation", "Accommodation"
+        EET = "eet", "Education, employment and training"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    quarter_end = models.DateField()
+    section = models.CharField(max_length=20, choices=Section.choices)
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["quarter_end", "section"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "quarter_end", "section"], name="report_commentary_unique_per_section"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Commentary on {self.get_section_display()} at {self.quarter_end:%d/%m/%Y}"

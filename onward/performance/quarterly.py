@@ -17,12 +17,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from onward.accounts.models import Organisation
 from onward.core.codelists import AccommodationType
 from onward.people.models import AccommodationSpell
-from onward.performance import benchmarks, display, indicators, report, selectors
+from onward.performance import benchmarks, charts, comparisons, display, indicators, report, selectors
 from onward.performance.indicators import Figure
-from onward.performance.models import Method
+from onward.performance.models import Method, ReportCommentary
 from onward.performance.targets import Rating
 
 QUARTER_MONTHS = (3, 6, 9, 12)
@@ -150,6 +152,7 @@ class QuarterlyReport:
     accommodation: list[tuple[str, str, int, int]]
     accommodation_lines: list[Line]
     eet: dict[str, list[Line]] = field(default_factory=dict)
+    commentary: dict[str, ReportCommentary] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -219,7 +222,48 @@ def build(council: Organisation, quarter_end: datetime.date) -> QuarterlyReport:
         accommodation=accommodation,
         accommodation_lines=[line(code) for code in ACCOMMODATION_CODES],
         eet={band: [line(code) for code in band_codes] for band, band_codes in EET_CODES.items()},
+        commentary={
+            c.section: c
+            for c in ReportCommentary.objects.filter(council=council, quarter_end=quarter_end).select_related("author")
+        },
     )
+
+
+# The charts -------------------------------------------------------------------------------------------
+
+CHART_BANDS = (("19_21", "Care leavers aged 19 to 21"), ("17_18", "Care leavers aged 17 to 18"))
+CHART_SERIES = {"eet": "In education, employment or training", "neet": "Not in education, employment or training"}
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    caption: str
+    svg: str  # without a CSP nonce: the page adds its own, the documents need none
+
+
+def trend_charts(quarterly: QuarterlyReport) -> list[TrendChart]:
+    """EET and NEET at the last four quarter ends, with the EET target in force at each, per age band.
+
+    The same SVG is shown on the page, drawn into the PDF and, as a PNG made from it, into the DOCX.
+    Values are the suppressed ones the tables show, so a chart never says more than its table.
+    """
+    targets = selectors.targets_for(quarterly.council)
+    labels = [end.strftime("%b %Y") for end in quarterly.ends]
+    result = []
+    for band, title in CHART_BANDS:
+        series: dict[str, list[float | None]] = {}
+        for line in quarterly.eet[band]:
+            for prefix, name in CHART_SERIES.items():
+                if line.code == f"{prefix}_{band}":
+                    series[name] = [display.chart_value(f, aggregate=True) for f in line.trend]
+        goal = comparisons.target_line(quarterly.council, f"eet_{band}", quarterly.ends, targets)
+        if any(value is not None for value in goal):
+            series["EET target"] = goal
+        caption = f"{title}: EET and NEET at the last four quarter ends, as in the table above"
+        result.append(
+            TrendChart(caption, charts.line_svg(label=caption, x_labels=labels, series=series, unit="percent"))
+        )
+    return result
 
 
 # The document ---------------------------------------------------------------------------------------
@@ -251,8 +295,16 @@ def _comparison_table(doc: report.Document, caption: str, lines: list[Line], end
     doc.table(caption, header, rows, numeric=numeric)
 
 
+def _commentary(doc: report.Document, quarterly: QuarterlyReport, section: str) -> None:
+    written = quarterly.commentary.get(section)
+    if written is not None:
+        dated = timezone.localdate(written.updated_at)
+        doc.commentary(written.text, written.author.full_name, f"{dated:%-d %B %Y}")
+
+
 def document(quarterly: QuarterlyReport) -> report.Document:
-    """The report as a document, small numbers suppressed."""
+    """The report as a document, small numbers suppressed, with its charts and each section's commentary."""
+    sections = ReportCommentary.Section
     doc = report.Document(
         title="Care leavers quarterly report",
         subtitle=f"{quarterly.council.name}: {quarterly.label}. Figures as at {quarterly.quarter_end:%-d %B %Y}.",
@@ -270,6 +322,7 @@ def document(quarterly: QuarterlyReport) -> report.Document:
         numeric=frozenset({1}),
         sheet="Age profile",
     )
+    _commentary(doc, quarterly, sections.NUMBERS)
     doc.heading("Pathway plans")
     plans = quarterly.plans
     doc.paragraph(
@@ -277,6 +330,7 @@ def document(quarterly: QuarterlyReport) -> report.Document:
         "who need one."
     )
     _comparison_table(doc, "Pathway plans in date", [plans], quarterly.ends)
+    _commentary(doc, quarterly, sections.PATHWAY_PLANS)
     doc.heading("Accommodation")
     doc.table(
         "Care leavers by type of accommodation",
@@ -289,9 +343,14 @@ def document(quarterly: QuarterlyReport) -> report.Document:
         sheet="Accommodation by type",
     )
     _comparison_table(doc, "Care leavers in suitable accommodation", quarterly.accommodation_lines, quarterly.ends)
+    _commentary(doc, quarterly, sections.ACCOMMODATION)
     doc.heading("Education, employment and training")
-    for band, caption in (("19_21", "Care leavers aged 19 to 21"), ("17_18", "Care leavers aged 17 to 18")):
+    for band, caption in CHART_BANDS:
         _comparison_table(doc, caption, quarterly.eet[band], quarterly.ends)
+    doc.paragraph("The charts show the figures in the tables above, and the EET target in force at each quarter end.")
+    for chart in trend_charts(quarterly):
+        doc.chart(chart.caption, chart.svg)
+    _commentary(doc, quarterly, sections.EET)
     doc.heading("Notes")
     doc.paragraph(
         "Figures are counted from the register as at each date for care leavers aged 16 to 25, after the national "

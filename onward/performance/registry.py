@@ -13,7 +13,14 @@ import datetime
 from collections.abc import Callable
 
 from onward.accounts.models import Organisation
-from onward.core.indicators import IndicatorReading, IndicatorSource, register_indicator
+from onward.core.indicators import (
+    IndicatorReading,
+    IndicatorSource,
+    TargetStepReading,
+    read_national,
+    register_indicator,
+    register_target_reader,
+)
 from onward.performance import benchmarks, display, indicators
 from onward.performance.models import Method
 
@@ -43,7 +50,37 @@ def _reader(code: str) -> Callable[[Organisation, datetime.date], IndicatorReadi
     return reader
 
 
+def council_target(council: Organisation, code: str, as_at: datetime.date) -> list[TargetStepReading] | None:
+    """The council's target for ``code`` as set on the targets page, each step resolved on ``as_at``.
+
+    ``None`` when the council has set no target for the indicator. A step relative to the national
+    figure or the neighbours' average asks for that benchmark on ``as_at`` plus its offset.
+    """
+    from onward.performance import selectors
+    from onward.performance import targets as rating
+    from onward.performance.models import Target
+
+    target = Target.objects.filter(council=council, indicator=code).prefetch_related("steps").first()
+    if target is None:
+        return None
+    steps = sorted(target.steps.all(), key=lambda step: step.by_date)
+    national = read_national(code, as_at=as_at)
+    neighbours = None
+    if any(step.kind == "neighbours" for step in steps):
+        neighbours = selectors.benchmarks_for_all(council, [code], as_at)[code].neighbours
+    return [
+        TargetStepReading(
+            due_on=step.by_date,
+            value=rating.step_value(step, national=national, neighbours=neighbours),
+            describe=rating.describe_step(step, code),
+            relative=step.kind != "absolute",
+        )
+        for step in steps
+    ]
+
+
 def register_all() -> None:
+    register_target_reader(council_target)
     for indicator in indicators.INDICATORS:
         register_indicator(
             IndicatorSource(

@@ -9,6 +9,7 @@ knows about performance: the helpers could move to ``onward/core/documents.py``.
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from collections.abc import Sequence
@@ -57,7 +58,43 @@ class Table:
         return name
 
 
-Block = Heading | Paragraph | Table
+@dataclass(frozen=True)
+class Chart:
+    """A chart as SVG (its inline script already removed): drawn into the PDF as it is, and into the
+    DOCX as a PNG made from the same SVG. ``caption`` says what it shows; a table beside it holds the data."""
+
+    caption: str
+    svg: str
+    kind: str = "chart"
+
+    @property
+    def data_uri(self) -> str:
+        """The SVG as a data URI, for an ``<img>`` in the PDF's HTML."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+    def png(self, width: int = 1600) -> bytes:
+        """The same SVG drawn as a PNG ``width`` pixels wide (Cairo, through cairosvg)."""
+        import cairosvg
+
+        result: bytes = cairosvg.svg2png(bytestring=self.svg.encode(), output_width=width)
+        return result
+
+
+@dataclass(frozen=True)
+class Commentary:
+    """A section's commentary, with who wrote it and when."""
+
+    text: str
+    author: str
+    dated: str
+    kind: str = "commentary"
+
+    @property
+    def byline(self) -> str:
+        return f"Commentary by {self.author}, {self.dated}"
+
+
+Block = Heading | Paragraph | Table | Chart | Commentary
 
 
 @dataclass
@@ -75,6 +112,16 @@ class Document:
 
     def table(self, caption: str, header: Sequence[str], rows: Sequence[Sequence[Cell]], **options: Any) -> None:
         self.blocks.append(Table(caption, list(header), [list(r) for r in rows], **options))
+
+    def chart(self, caption: str, svg: str) -> None:
+        self.blocks.append(Chart(caption, svg))
+
+    def commentary(self, text: str, author: str, dated: str) -> None:
+        self.blocks.append(Commentary(text, author, dated))
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [block for block in self.blocks if isinstance(block, Chart)]
 
     @property
     def tables(self) -> list[Table]:
@@ -138,9 +185,17 @@ def _repeat_header_row(row: Any) -> None:
 def to_docx(document: Document) -> bytes:
     """The document as DOCX: Word headings, tables with a repeating header row, page numbers in the footer."""
     from docx import Document as WordDocument
+    from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
 
     word = WordDocument()
+    # Landscape A4, as the PDF is, so a chart and a wide table fit the page.
+    page = word.sections[0]
+    page.orientation = WD_ORIENT.LANDSCAPE
+    page.page_width, page.page_height = Cm(29.7), Cm(21)
+    for side in ("left_margin", "right_margin"):
+        setattr(page, side, Cm(1.6))
     word.core_properties.title = document.title
     word.add_heading(document.title, level=0)
     if document.subtitle:
@@ -150,6 +205,14 @@ def to_docx(document: Document) -> bytes:
             word.add_heading(block.text, level=min(max(block.level - 1, 1), 9))
         elif isinstance(block, Paragraph):
             word.add_paragraph(block.text)
+        elif isinstance(block, Chart):
+            word.add_picture(io.BytesIO(block.png()), width=Cm(24))
+            word.add_paragraph(block.caption, style="Caption")
+        elif isinstance(block, Commentary):
+            for line in block.text.splitlines():
+                if line.strip():
+                    word.add_paragraph(line.strip())
+            word.add_paragraph().add_run(block.byline).italic = True
         else:
             word.add_paragraph(block.caption, style="Caption")
             table = word.add_table(rows=1, cols=len(block.header))

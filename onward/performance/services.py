@@ -7,11 +7,12 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from onward.accounts.models import Organisation, User
+from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
 from onward.core import exports
@@ -21,7 +22,15 @@ from onward.people.models import YoungPerson
 from onward.performance import benchmarks, indicators, quarterly, report, selectors
 from onward.performance import targets as rating
 from onward.performance.indicators import Figure
-from onward.performance.models import BenchmarkSet, BenchmarkValue, IndicatorSnapshot, Method, Target, TargetStep
+from onward.performance.models import (
+    BenchmarkSet,
+    BenchmarkValue,
+    IndicatorSnapshot,
+    Method,
+    ReportCommentary,
+    Target,
+    TargetStep,
+)
 
 SNAPSHOT_BREAKDOWNS = tuple(selectors.BREAKDOWNS)
 
@@ -327,3 +336,45 @@ def quarterly_report_export(
             summary=f"Downloaded as {file_format.upper()}",
         )
     return write(quarterly.document(built)), content_type
+
+
+@transaction.atomic
+def commentary_save(
+    *,
+    acting_user: User,
+    council: Organisation,
+    quarter_end: datetime.date,
+    section: str,
+    text: str,
+    version: int | None = None,
+) -> ReportCommentary:
+    """Write a section's commentary for a quarter, or change it from the ``version`` the editor opened.
+
+    The writer becomes its author and the date of the change its date; the audit keeps the text
+    before and after every change.
+    """
+    if not acting_user.can(Perm.WRITE_REPORT_COMMENTARY) or acting_user.organisation_id != council.pk:
+        raise PermissionDenied
+    if section not in ReportCommentary.Section.values:
+        raise ValidationError({"section": "Select a section of the report"})
+    if not text.strip():
+        raise ValidationError({"text": "Enter the commentary"})
+    existing = ReportCommentary.objects.filter(council=council, quarter_end=quarter_end, section=section).first()
+    if existing is not None:
+        saved = lock_for_change(ReportCommentary, existing.pk, version, "commentary")
+        before = snapshot(saved)
+        saved.version += 1
+    else:
+        saved, before = ReportCommentary(council=council, quarter_end=quarter_end, section=section), {}
+    saved.text = text.strip()
+    saved.author = acting_user
+    saved.full_clean()
+    saved.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if existing else Action.CREATE,
+        council=council,
+        obj=saved,
+        changes=diff(before, snapshot(saved)),
+    )
+    return saved

@@ -14,6 +14,11 @@ urlpatterns = [
         views.quarterly_download,
         name="quarterly-download",
     ),
+    path(
+        "quarterly/<str:quarter>/commentary/<slug:section>/",
+        views.quarterly_commentary,
+        name="quarterly-commentary",
+    ),
     path("targets/", views.target_list, name="target-list"),
     path("targets/add/", views.target_edit, name="target-create"),
     path("targets/<int:pk>/", views.target_detail, name="target-detail"),

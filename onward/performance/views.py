@@ -33,13 +33,14 @@ from onward.performance import (
     forms,
     indicators,
     quarterly,
+    report,
     selectors,
     services,
 )
 from onward.performance import targets as rating
 from onward.performance.forms import FiguresForm, choices, query
 from onward.performance.indicators import Figure, Indicator
-from onward.performance.models import BenchmarkSet, Method
+from onward.performance.models import BenchmarkSet, Method, ReportCommentary
 
 PAGE_SIZE = 50
 SHORT_NAMES = {
@@ -611,36 +612,68 @@ def quarterly_report(request: HttpRequest) -> HttpResponse:
     elif not form.is_bound:
         form = forms.QuarterForm(initial={"quarter": quarter_end.isoformat()}, choices=choices)
     built = quarterly.build(council, quarter_end)
-    targets = selectors.targets_for(council)
-    labels = [end.strftime("%b %Y") for end in built.ends]
-    charts_by_band = []
-    for band, title in (("19_21", "Care leavers aged 19 to 21"), ("17_18", "Care leavers aged 17 to 18")):
-        lines = {line.name: line for line in built.eet[band] if line.code in (f"eet_{band}", f"neet_{band}")}
-        series = {
-            short_name(line.code): [display.chart_value(f, aggregate=True) for f in line.trend]
-            for line in lines.values()
-        }
-        goal = comparisons.target_line(council, f"eet_{band}", built.ends, targets)
-        if any(value is not None for value in goal):
-            series["EET target"] = goal
-        charts_by_band.append(
-            charts.line(
-                label=f"{title}: EET and NEET at the last four quarter ends, as in the table above",
-                x_labels=labels,
-                series=series,
-                unit="percent",
-                nonce=getattr(request, "csp_nonce", ""),
-            )
-        )
+    document = quarterly.document(built)
+    nonce = getattr(request, "csp_nonce", "")
+    blocks = [
+        (block, charts.with_nonce(block.svg, nonce=nonce) if isinstance(block, report.Chart) else None)
+        for block in document.blocks
+    ]
+    can_write = user.can(Perm.WRITE_REPORT_COMMENTARY)
+    commentary = [
+        (value, label, built.commentary.get(value))
+        for value, label in ReportCommentary.Section.choices
+        if can_write or value in built.commentary
+    ]
     return render(
         request,
         "performance/quarterly.html",
         {
             "form": form,
             "report": built,
-            "document": quarterly.document(built),
+            "document": document,
+            "blocks": blocks,
             "quarter": quarter_end.isoformat(),
-            "charts": charts_by_band,
+            "commentary": commentary,
+            "can_write": can_write,
+        },
+    )
+
+
+@access.require_perm(Perm.WRITE_REPORT_COMMENTARY)
+def quarterly_commentary(request: HttpRequest, quarter: str, section: str) -> HttpResponse:
+    """Write or change one section's commentary for a quarter (the performance officer)."""
+    user = _user(request)
+    council = access.own_council(user)
+    quarter_end = _quarter(quarter, timezone.localdate())
+    if quarter_end is None or section not in ReportCommentary.Section.values:
+        raise Http404
+    existing = ReportCommentary.objects.filter(council=council, quarter_end=quarter_end, section=section).first()
+    initial = {"text": existing.text, "version": existing.version} if existing else {}
+    form = forms.CommentaryForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commentary_save(
+                acting_user=user,
+                council=council,
+                quarter_end=quarter_end,
+                section=section,
+                text=form.cleaned_data["text"],
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Commentary saved")
+            return redirect(reverse("performance:quarterly") + f"?quarter={quarter_end.isoformat()}")
+    return render(
+        request,
+        "performance/commentary_form.html",
+        {
+            "form": form,
+            "section_label": ReportCommentary.Section(section).label,
+            "quarter_label": quarterly.quarter_label(quarter_end),
+            "quarter": quarter_end.isoformat(),
+            "existing": existing,
         },
     )
 

@@ -20,7 +20,7 @@ from faker import Faker
 
 from onward.accounts.models import Organisation, User
 from onward.plans import schemes, services
-from onward.plans.models import Item, Plan, ReviewRound, Section
+from onward.plans.models import Decision, Item, Plan, ReviewRound, Section
 
 D = Decimal
 
@@ -72,25 +72,26 @@ SCRUTINY_MONITORING = [
                 "Strengthen the move from children's to adult services so that young people leaving care keep "
                 "their place in learning or work after their eighteenth birthday.",
                 ["planlead", "manager"],
-                [(7, "Five points above the national rate"), (19, "Ten points above the national rate")],
+                [(7, "First review against the council's EET target"), (19, "Second review against the target")],
                 agreed_action="Set up a time-limited working group across leaving care, the Virtual School and "
                 "adult services to agree a transition checklist, then audit ten transitions a quarter.",
                 success="More young people move into, and stay in, education, employment or training after 18: "
-                "the rate at least five points above the national rate within the first year.",
+                "the rate meeting the council's EET target (set on the targets page).",
                 first=_u(
                     "",
                     "3",
                     rating_explanation="The working group paused while the service was restructured; it met again "
                     "in the spring with new members.",
-                    evidence_of_progress="Quarterly report: 51% in education, employment or training against a "
-                    "national figure of 53%.",
+                    evidence_of_progress="The checklist is in draft; the success measure below quotes the live "
+                    "figure against the national one.",
                     evidence_of_impact="A small rise since the baseline; the focus stays on the year after 19.",
                 ),
                 second=_u(
                     "",
                     "2",
                     rating_explanation="The checklist is in use in both leaving care teams.",
-                    evidence_of_progress="Quarterly report: 56% against a national figure of 54%.",
+                    evidence_of_progress="The checklist is used at every review; the success measure below quotes "
+                    "the live figure against the national one.",
                     evidence_of_impact="Fewer young people lost contact in the three months after 18.",
                 ),
                 measure={
@@ -98,8 +99,9 @@ SCRUTINY_MONITORING = [
                     "unit": "percent",
                     "indicator": "eet_19_21",
                     "baseline": D("48"),
-                    "targets": [(7, "above_national", D("5")), (19, "above_national", D("10"))],
-                    "actuals": [(-6, D("48"), D("52")), (5, D("51"), D("53"))],
+                    # Bound to the indicator: the figures are counted and the targets are the council's.
+                    "targets": [],
+                    "actuals": [],
                 },
             ),
             DemoItem(
@@ -363,21 +365,17 @@ ACTION_PLAN = [
                 "2.1",
                 "Raise the share of care leavers in higher education year by year.",
                 ["planlead"],
-                [(12, "8%"), (24, "10%"), (36, "11%"), (48, "12%")],
-                success="From about 6% now to 8%, 10%, 11% and 12% in successive years.",
+                [(12, "Yearly review against the target"), (24, "Yearly review against the target")],
+                success="Each year's step of the council's higher education target (set on the targets page).",
                 first=_u("University taster days booked for Year 12 > Link each student with a mentor", "G"),
                 measure={
                     "name": "Care leavers aged 19 to 21 in higher education",
                     "unit": "percent",
                     "indicator": "he_19_21",
                     "baseline": D("6"),
-                    "targets": [
-                        (12, "absolute", D("8")),
-                        (24, "absolute", D("10")),
-                        (36, "absolute", D("11")),
-                        (48, "absolute", D("12")),
-                    ],
-                    "actuals": [(5, D("6.5"), None), (11, D("7.4"), None)],
+                    # Bound to the indicator: the figures are counted and the targets are the council's.
+                    "targets": [],
+                    "actuals": [],
                 },
             ),
         ],
@@ -556,6 +554,64 @@ def load_plans_demo(council: Organisation) -> None:
         _load_plan(plan, spec["sections"], users, officer, fake, agreed, today)
 
 
+BOARD_ACTION = DemoItem(
+    "3.3",
+    "Every council service area offers at least one apprenticeship to a care leaver.",
+    [],
+    [],
+    first=_u("Six service areas have named an apprenticeship > Ask the remaining areas at the next panel", "A"),
+    second=_u("Nine service areas have named one > Advertise them through the work clinic", "G"),
+)
+
+
+def _board_meeting(plan: Plan, officer: User, held_on: datetime.date) -> Item:
+    """A themed meeting of the panel, before the first review: who came (by role), the agenda, the items
+    discussed and three decisions (one noted, one updating an item, one adding an action, returned)."""
+    items = {item.reference: item for item in plan.items.all()}
+    meeting = services.meeting_save(
+        acting_user=officer,
+        plan=plan,
+        meeting=None,
+        items_discussed=[items[ref] for ref in ("3.1", "3.2") if ref in items],
+        held_on=held_on,
+        theme="Into work",
+        attendance="Chair of the panel, lead member for children\nHead of leaving care\nVirtual school head\n"
+        "Jobcentre partnership manager\nTwo young people from the care leavers' forum",
+        apologies="Head of economic development",
+        agenda="Work clinic: the first four months\nThe monthly activity report\nApprenticeships inside the council",
+        discussion="Young people at the clinic asked for an evening session; managers want the activity report "
+        "before supervision.",
+    )
+    services.decision_record(
+        acting_user=officer,
+        meeting=meeting,
+        kind=Decision.Kind.NOTED,
+        text="The panel thanked the forum members and will hear from them again at the next themed meeting.",
+    )
+    if "3.1" in items and items["3.1"].status == Item.Status.OPEN:
+        services.decision_record(
+            acting_user=officer,
+            meeting=meeting,
+            kind=Decision.Kind.UPDATE_ITEM,
+            text="Add an evening session to the work clinic from next month.",
+            item=items["3.1"],
+        )
+    decision = services.decision_record(
+        acting_user=officer,
+        meeting=meeting,
+        kind=Decision.Kind.NEW_ITEM,
+        text="Ask every council service area to offer at least one apprenticeship to a care leaver.",
+        new_item={
+            "reference": BOARD_ACTION.reference,
+            "text": BOARD_ACTION.text,
+            "section": items["3.1"].section if "3.1" in items else None,
+        },
+    )
+    if decision.item is None:
+        raise RuntimeError("A decision that adds an action always has its item")
+    return decision.item
+
+
 def _load_plan(
     plan: Plan,
     sections: list[DemoSection],
@@ -602,6 +658,9 @@ def _load_plan(
                 _measure(item, demo_item.measure, officer, agreed)
     # The first round: opened and closed about three months ago, with an update on every item.
     first_due = today - datetime.timedelta(days=100)
+    if plan.kind == Plan.Kind.ACTION_PLAN:
+        # The panel's themed meeting a fortnight before the round opened added an action of its own.
+        placed.append((_board_meeting(plan, officer, first_due - datetime.timedelta(days=42)), BOARD_ACTION))
     first = services.round_open(
         acting_user=officer, plan=plan, name=f"{first_due:%B %Y} review", due_on=today + datetime.timedelta(days=1)
     )

@@ -15,7 +15,9 @@ The plan's kind picks one of four shapes, each following the council documents i
   response, outstanding actions).
 
 Every document opens with the counts of items by rating, in the plan's own scheme and including
-"Not yet rated". Superseded and withdrawn items are struck through, with their reason.
+"Not yet rated". Superseded and withdrawn items are struck through, with their reason; items
+updated since the last review are marked. Titled tables (:class:`DocumentTable`) print the
+success measures before the items, and the board's meetings and the contacts after them.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ SCRUTINY_RESPONSE = "scrutiny_response"
 SHAPES = (SCRUTINY_MONITORING, ACTION_PLAN, WORK_PLAN, SCRUTINY_RESPONSE)
 
 NOT_YET_RATED = "Not yet rated"
+UPDATED_MARK = "Updated since the last review"
 ACHIEVED_MARK = "✓"
 NEXT_STEP_MARK = "⇒"
 
@@ -99,6 +102,17 @@ class ItemUpdate:
     initial_response: str = ""
     second_response: str = ""
     outstanding_actions: str = ""
+    # The date of the update each response comes from ("12 March 2026"), so a committee sees when it was given.
+    initial_response_on: str = ""
+    second_response_on: str = ""
+    outstanding_actions_on: str = ""
+
+    def dated(self, name: str) -> str:
+        """A response with its date on the line before it; empty when there is no response."""
+        text, on = getattr(self, name), getattr(self, f"{name}_on")
+        if not text:
+            return ""
+        return f"{on}:\n{text}" if on else text
 
     @property
     def rating_text(self) -> str:
@@ -121,6 +135,7 @@ class DocumentItem:
     status_label: str = "Open"
     status_reason: str = ""
     update: ItemUpdate = field(default_factory=ItemUpdate)
+    updated_since_review: bool = False  # has an update since the last review closed (marked in the document)
 
     @property
     def struck(self) -> bool:
@@ -145,8 +160,33 @@ class DocumentSection:
     level: int = 2  # the heading level: 2 for a theme or area, 3 for an objective inside a theme
 
     @property
+    def criteria_list(self) -> list[str]:
+        """The criteria, one per line: each its own bullet, never run together."""
+        return [line.strip() for line in self.criteria.splitlines() if line.strip()]
+
+    @property
     def heading(self) -> str:
         return f"{self.reference}. {self.title}" if self.reference else self.title
+
+
+@dataclass
+class DocumentTable:
+    """A table the document prints under its own heading: the success measures, contacts, meetings.
+
+    ``rows`` hold plain text, a line break per line; ``widths`` are relative column widths adding up
+    to 100.
+    """
+
+    heading: str
+    headers: tuple[str, ...]
+    rows: list[list[str]]
+    widths: tuple[int, ...]
+    note: str = ""
+    empty: str = ""  # said instead of the table when it has no rows
+
+    def __post_init__(self) -> None:
+        if len(self.headers) != len(self.widths) or sum(self.widths) != 100:
+            raise ValueError(f"The columns of {self.heading} do not match their widths")
 
 
 @dataclass
@@ -164,6 +204,8 @@ class PlanDocument:
     summary: str = ""
     intro: list[tuple[str, str]] = field(default_factory=list)  # further labelled lines under the title
     item_noun: str = "Item"  # "Recommendation", "Action", "Milestone"
+    tables_before: list[DocumentTable] = field(default_factory=list)  # after the summary, before the items
+    tables_after: list[DocumentTable] = field(default_factory=list)  # after the items
 
     @property
     def items(self) -> list[DocumentItem]:
@@ -255,6 +297,8 @@ def monitoring_rows(document: PlanDocument, item: DocumentItem) -> list[tuple[st
     ]
     if item.struck:
         rows.insert(1, ("Status", item.status_note))
+    if item.updated_since_review:
+        rows.insert(1, ("Since the last review", UPDATED_MARK))
     return rows
 
 
@@ -324,11 +368,14 @@ def _cell(content: str, width: int, fill: str = "") -> str:
 class _Body:
     """Collects the body's XML; ``table`` writes a table whose first row is a repeating header row."""
 
-    def __init__(self, content_width: int, heading_styles: dict[int, str], table_style: str) -> None:
+    def __init__(
+        self, content_width: int, heading_styles: dict[int, str], table_style: str, list_style: str = ""
+    ) -> None:
         self.parts: list[str] = []
         self.content_width = content_width
         self.headings = heading_styles
         self.table_style = table_style
+        self.list_style = list_style
 
     def heading(self, text: str, level: int, *, strike: bool = False) -> None:
         self.parts.append(_para(_run(text, strike=strike), self.headings[min(level, 4)]))
@@ -385,6 +432,8 @@ def _item_cell(item: DocumentItem, text: str) -> str:
     content = _lines(text, strike=item.struck)
     if item.struck:
         content += _para(_run(item.status_note, italic=True))
+    if item.updated_since_review:
+        content += _para(_run(UPDATED_MARK, bold=True))
     return content
 
 
@@ -411,7 +460,9 @@ def _docx_tabular(body: _Body, document: PlanDocument) -> None:
         if section.aim:
             body.paragraph(_run("Aim: ", bold=True) + _run(section.aim))
         if section.criteria:
-            body.paragraph(_run("Criteria: ", bold=True) + _run(section.criteria.replace("\n", "; ")))
+            body.paragraph(_run("Criteria:", bold=True))
+            for criterion in section.criteria_list:
+                body.parts.append(_para(_run(criterion), body.list_style))
         if not section.items:
             continue
         rows = []
@@ -438,13 +489,25 @@ def _docx_tabular(body: _Body, document: PlanDocument) -> None:
                 row = [
                     (_lines(item.reference, strike=item.struck), ""),
                     (_item_cell(item, item.text), ""),
-                    (_lines(item.update.initial_response), ""),
-                    (_lines(item.update.second_response), ""),
-                    (_lines(item.update.outstanding_actions), ""),
+                    (_lines(item.update.dated("initial_response")), ""),
+                    (_lines(item.update.dated("second_response")), ""),
+                    (_lines(item.update.dated("outstanding_actions")), ""),
                     rating,
                 ]
             rows.append(row)
         body.table(headers, rows, WIDTHS[document.shape])
+
+
+def _docx_tables(body: _Body, tables: list[DocumentTable]) -> None:
+    for table in tables:
+        body.heading(table.heading, 2)
+        if table.note:
+            body.paragraph(_run(table.note))
+        if not table.rows:
+            body.paragraph(_run(table.empty))
+            continue
+        rows = [[(_lines(value), "") for value in row] for row in table.rows]
+        body.table(table.headers, rows, table.widths)
 
 
 def build_docx(document: PlanDocument) -> bytes:
@@ -472,7 +535,7 @@ def build_docx(document: PlanDocument) -> bytes:
     footer.add_run(" of ")
     _add_field(footer, "NUMPAGES")
 
-    body = _Body(width - 2 * MARGIN, heading_styles, styles["Table Grid"].style_id)
+    body = _Body(width - 2 * MARGIN, heading_styles, styles["Table Grid"].style_id, styles["List Bullet"].style_id)
     body.heading(document.title, 1)
     for label, value in intro_lines(document):
         body.paragraph(_run(f"{label}: ", bold=True) + _run(value))
@@ -481,10 +544,12 @@ def build_docx(document: PlanDocument) -> bytes:
     _docx_counts(body, document)
     if not document.key_at_end:
         _docx_key(body, document)
+    _docx_tables(body, document.tables_before)
     if document.shape == SCRUTINY_MONITORING:
         _docx_monitoring(body, document)
     else:
         _docx_tabular(body, document)
+    _docx_tables(body, document.tables_after)
     if document.key_at_end:
         _docx_key(body, document)
     sect_pr = doc.element.body.sectPr

@@ -13,7 +13,7 @@ from onward.core import indicators
 from onward.core.concurrency import NextStatusField, VersionField
 from onward.core.forms import GovukDateField, GovukForm
 from onward.plans import schemes
-from onward.plans.models import Item, Measure, MeasureTarget, Plan, RatingScheme, Section
+from onward.plans.models import Decision, Item, Measure, MeasureTarget, Plan, RatingScheme, Section
 from onward.plans.services import TRANSITIONS
 
 TARGET_DATE_ROWS = 3
@@ -362,3 +362,101 @@ class RatingSchemeForm(GovukForm):
             }
             for n in range(1, RATING_ROWS + 1)
         ]
+
+
+class ItemsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.reference} {obj.text[:90]}".strip()
+
+
+class ItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.reference} {obj.text[:90]}".strip()
+
+
+class MeetingForm(GovukForm):
+    held_on = GovukDateField(name="date of the meeting", label="Date of the meeting")
+    theme = forms.CharField(
+        label="Theme",
+        max_length=200,
+        help_text="For example Education and training",
+        error_messages={"required": "Enter the meeting's theme"},
+    )
+    attendance = forms.CharField(
+        label="Who attended",
+        help_text="One per line: name and role, or organisation",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter who attended"},
+    )
+    apologies = forms.CharField(
+        label="Apologies (optional)", help_text="One per line", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    agenda = forms.CharField(
+        label="Agenda (optional)",
+        help_text="One item per line",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    discussion = forms.CharField(
+        label="What was discussed (optional)", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    items_discussed = ItemsField(
+        label="Items of the plan discussed (optional)",
+        queryset=Item.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = VersionField()
+
+    def __init__(self, *args: Any, items: QuerySet[Item], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["items_discussed"].queryset = items  # type: ignore[attr-defined]
+
+
+class DecisionForm(GovukForm):
+    text = forms.CharField(
+        label="The decision",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the decision"},
+    )
+    kind = forms.ChoiceField(
+        label="What does it do to the plan?",
+        choices=Decision.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the decision does to the plan"},
+    )
+    item = ItemChoiceField(
+        label="The item it updates",
+        help_text="Only if it updates an item: it is recorded as a progress update dated the day of the meeting",
+        queryset=Item.objects.none(),
+        required=False,
+    )
+    reference = forms.CharField(
+        label="Reference of the new action", max_length=20, required=False, help_text="Only if it adds an action"
+    )
+    section = forms.ModelChoiceField(
+        label="Section of the new action (optional)", queryset=Section.objects.none(), required=False
+    )
+    item_text = forms.CharField(
+        label="The new action",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only if it adds an action",
+    )
+
+    def __init__(self, *args: Any, items: QuerySet[Item], sections: QuerySet[Section], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items  # type: ignore[attr-defined]
+        self.fields["section"].queryset = sections  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == Decision.Kind.UPDATE_ITEM and not data.get("item"):
+            self.add_error("item", "Select the item the decision updates")
+        if kind == Decision.Kind.NEW_ITEM:
+            if not (data.get("reference") or "").strip():
+                self.add_error("reference", "Enter a reference for the new action")
+            if not (data.get("item_text") or "").strip():
+                self.add_error("item_text", "Enter the new action")
+        return data

@@ -323,3 +323,72 @@ class MeasureActual(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.value} on {self.on:%d/%m/%Y}"
+
+
+class Meeting(TimeStampedModel):
+    """A meeting of the board or panel a plan answers to, often themed: who came, the agenda, what
+    was discussed, and the decisions taken (each can create or update an item of the plan)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField()
+    theme = models.CharField(max_length=200, help_text="For example Education and training")
+    attendance = models.TextField(help_text="Who attended, one per line")
+    apologies = models.TextField(blank=True, help_text="Apologies, one per line")
+    agenda = models.TextField(blank=True, help_text="The agenda, one item per line")
+    discussion = models.TextField(blank=True, help_text="What was discussed")
+    items_discussed = models.ManyToManyField(Item, blank=True, related_name="meetings")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.theme} meeting on {self.held_on:%d/%m/%Y}"
+
+    @property
+    def attendance_list(self) -> list[str]:
+        return [line.strip() for line in self.attendance.splitlines() if line.strip()]
+
+    @property
+    def apologies_list(self) -> list[str]:
+        return [line.strip() for line in self.apologies.splitlines() if line.strip()]
+
+    @property
+    def agenda_list(self) -> list[str]:
+        return [line.strip() for line in self.agenda.splitlines() if line.strip()]
+
+
+class Decision(TimeStampedModel):
+    """A decision taken at a meeting. It is never changed: a correction is a later decision.
+
+    A decision to add an action creates the item; one about an existing item records a progress
+    update on it, dated the day of the meeting; a decision noted only changes nothing else.
+    """
+
+    class Kind(models.TextChoices):
+        NEW_ITEM = "new_item", "Adds a new action to the plan"
+        UPDATE_ITEM = "update_item", "Updates an item of the plan"
+        NOTED = "noted", "Noted: no change to the plan"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField()
+    item = models.ForeignKey(Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions")
+    update = models.OneToOneField(Update, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Decision of {self.meeting}"
+
+    @property
+    def summary(self) -> str:
+        """ "New action 4.2: ...", "Update to 1.3: ..." or "Noted: ..."."""
+        if self.kind == self.Kind.NEW_ITEM and self.item is not None:
+            return f"New action {self.item.reference}: {self.text}"
+        if self.kind == self.Kind.UPDATE_ITEM and self.item is not None:
+            return f"Update to {self.item.reference}: {self.text}"
+        return f"Noted: {self.text}"

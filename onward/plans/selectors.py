@@ -210,9 +210,33 @@ class Reading:
 
 @dataclass(frozen=True)
 class TargetRow:
-    target: MeasureTarget
-    value: Decimal | None  # resolved: an absolute value, or national + offset (None while no national figure)
+    """A target by a date: one of the measure's own, or a step of the council's target for its indicator."""
+
+    due_on: datetime.date
+    value: Decimal | None  # resolved: an absolute value, or the benchmark + offset (None while no benchmark)
     describe: str
+    relative: bool = False
+    pk: int | None = None  # the measure's own target; None for a step of the council's target
+
+
+# What a measure's figure says against its targets. "Not met" only once a target is due: before
+# the first date the figure is either already there ("On track") or still to come ("Not yet due").
+MET, NOT_MET, ON_TRACK, NOT_YET_DUE, NO_FIGURE, NO_TARGET = (
+    "met",
+    "not_met",
+    "on_track",
+    "not_yet_due",
+    "no_figure",
+    "no_target",
+)
+STATE_LABELS = {
+    MET: ("Met", "green"),
+    NOT_MET: ("Not met", "red"),
+    ON_TRACK: ("On track", "turquoise"),
+    NOT_YET_DUE: ("Not yet due", "blue"),
+    NO_FIGURE: ("No figure yet", "grey"),
+    NO_TARGET: ("No target set", "grey"),
+}
 
 
 @dataclass(frozen=True)
@@ -221,9 +245,20 @@ class MeasureStatus:
     actual: Reading | None
     in_force: TargetRow | None
     next: TargetRow | None
-    met: bool | None
+    met: bool | None  # against the target in force; None before any target is due
     targets: list[TargetRow]
     history: list[Reading]
+    state: str = NO_TARGET
+    council_target: bool = False  # the targets are the council's for the bound indicator (the targets page)
+    national: Decimal | None = None  # the national figure quoted with the reading, else the published one
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state][0]
+
+    @property
+    def state_colour(self) -> str:
+        return STATE_LABELS[self.state][1]
 
 
 def _fmt(value: Decimal, unit: str) -> str:
@@ -251,55 +286,106 @@ def resolve_target(target: MeasureTarget, national: Decimal | None) -> Decimal |
 
 
 def measure_readings(measure: Measure, *, council: Any, as_at: datetime.date) -> list[Reading]:
-    """Hand-recorded figures up to ``as_at``, newest first, and the live indicator's reading on ``as_at`` if bound."""
-    readings = [
+    """The measure's figures up to ``as_at``, newest first.
+
+    A measure bound to an indicator reads only the live indicator on ``as_at`` (with the published
+    national figure): a figure typed by hand never stands beside it. Others read the figures
+    recorded by hand.
+    """
+    if measure.indicator_code:
+        reading = indicators.read_indicator(measure.indicator_code, council=council, as_at=as_at)
+        if reading is None:
+            return []
+        national = indicators.read_national(measure.indicator_code, as_at=as_at)
+        return [
+            Reading(
+                as_at,
+                reading.value,
+                national,
+                "Live indicator",
+                percent=reading.unit == indicators.PERCENT,
+                shown=reading.shown,
+            )
+        ]
+    return [
         Reading(a.on, a.value, a.national, a.source or "Recorded by hand", percent=measure.unit == Measure.Unit.PERCENT)
         for a in sorted(measure.actuals.all(), key=lambda a: (a.on, a.pk), reverse=True)
         if a.on <= as_at
     ]
+
+
+def measure_targets(
+    measure: Measure, *, council: Any, as_at: datetime.date, national: Decimal | None
+) -> list[TargetRow]:
+    """The measure's targets, earliest first.
+
+    Bound to an indicator, they are the council's target for it (the targets page), the one source
+    of truth: nothing typed into the plan. Otherwise they are the measure's own; a relative one uses
+    ``national``.
+    """
     if measure.indicator_code:
-        reading = indicators.read_indicator(measure.indicator_code, council=council, as_at=as_at)
-        if reading is not None:
-            national = indicators.read_national(measure.indicator_code, as_at=as_at)
-            readings.insert(
-                0,
-                Reading(
-                    as_at,
-                    reading.value,
-                    national,
-                    "Live indicator",
-                    percent=reading.unit == indicators.PERCENT,
-                    shown=reading.shown,
-                ),
-            )
-    return readings
+        steps = indicators.read_council_target(measure.indicator_code, council=council, as_at=as_at) or []
+        return [TargetRow(s.due_on, s.value, s.describe, relative=s.relative) for s in steps]
+    return [
+        TargetRow(
+            t.due_on,
+            resolve_target(t, national),
+            describe_target(t, measure.unit),
+            relative=t.kind != MeasureTarget.Kind.ABSOLUTE,
+            pk=t.pk,
+        )
+        for t in sorted(measure.targets.all(), key=lambda t: t.due_on)
+    ]
+
+
+def _reaches(measure: Measure, value: Decimal, wanted: Decimal) -> bool:
+    return value >= wanted if measure.higher_is_better else value <= wanted
 
 
 def measure_status(measure: Measure, *, council: Any, as_at: datetime.date) -> MeasureStatus:
     """Target against actual on ``as_at``: the latest reading, the target in force, the next stepped target.
 
-    The target in force is the latest one whose date has come; before the first date, the first
-    target is the one to compare against. A relative target uses the national figure quoted with
-    the reading (or, for a bound indicator, the published national figure on that date).
+    The target in force is the latest one whose date has come. A measure is met or not met only
+    against a target in force; before the first date it is "on track" when the figure already
+    reaches the first target, and "not yet due" otherwise. A relative target uses the national
+    figure quoted with the reading (or, for a bound indicator, the published national figure on
+    that date).
     """
     history = measure_readings(measure, council=council, as_at=as_at)
     actual = history[0] if history else None
     national = actual.national if actual else None
     if national is None and measure.indicator_code:
         national = indicators.read_national(measure.indicator_code, as_at=as_at)
-    rows = [
-        TargetRow(t, resolve_target(t, national), describe_target(t, measure.unit))
-        for t in sorted(measure.targets.all(), key=lambda t: t.due_on)
-    ]
-    passed = [row for row in rows if row.target.due_on <= as_at]
-    upcoming = [row for row in rows if row.target.due_on > as_at]
+    rows = measure_targets(measure, council=council, as_at=as_at, national=national)
+    passed = [row for row in rows if row.due_on <= as_at]
+    upcoming = [row for row in rows if row.due_on > as_at]
     in_force = passed[-1] if passed else None
     next_row = upcoming[0] if upcoming else None
-    compare = in_force or next_row
     met: bool | None = None
-    if actual is not None and compare is not None and compare.value is not None:
-        met = actual.value >= compare.value if measure.higher_is_better else actual.value <= compare.value
-    return MeasureStatus(measure, actual, in_force, next_row, met, rows, history)
+    if not rows:
+        state = NO_TARGET
+    elif in_force is not None:
+        if actual is not None and in_force.value is not None:
+            met = _reaches(measure, actual.value, in_force.value)
+            state = MET if met else NOT_MET
+        else:
+            state = NO_FIGURE
+    elif actual is not None and next_row is not None and next_row.value is not None:
+        state = ON_TRACK if _reaches(measure, actual.value, next_row.value) else NOT_YET_DUE
+    else:
+        state = NOT_YET_DUE
+    return MeasureStatus(
+        measure,
+        actual,
+        in_force,
+        next_row,
+        met,
+        rows,
+        history,
+        state=state,
+        council_target=bool(measure.indicator_code),
+        national=national,
+    )
 
 
 def measures_for(item: Item, *, as_at: datetime.date) -> list[MeasureStatus]:
@@ -366,6 +452,8 @@ def plan_snapshot(plan: Plan, *, review_round: ReviewRound | None, as_at: dateti
                     "target": None if status.in_force is None else status.in_force.describe,
                     "next_target": None if status.next is None else status.next.describe,
                     "met": status.met,
+                    "state": status.state_label,
+                    "national": None if status.national is None else f"{status.national.normalize():f}",
                 }
             )
         items.append(
@@ -499,6 +587,10 @@ def _document_update(updates: list[Update], review_round: ReviewRound | None, cu
     def latest_text(name: str) -> str:
         return next((getattr(u, name) for u in candidates if getattr(u, name)), "")
 
+    def latest_on(name: str) -> str:
+        given = next((u for u in candidates if getattr(u, name)), None)
+        return "" if given is None else f"{given.dated:%-d %B %Y}"
+
     return documents.ItemUpdate(
         round_label=latest.round.name if latest.round else f"{latest.dated:%B %Y}",
         achievements=list(latest.achievements),
@@ -510,6 +602,99 @@ def _document_update(updates: list[Update], review_round: ReviewRound | None, cu
         initial_response=latest_text("initial_response"),
         second_response=latest_text("second_response"),
         outstanding_actions=latest_text("outstanding_actions"),
+        initial_response_on=latest_on("initial_response"),
+        second_response_on=latest_on("second_response"),
+        outstanding_actions_on=latest_on("outstanding_actions"),
+    )
+
+
+def previous_review(plan: Plan, review_round: ReviewRound | None) -> ReviewRound | None:
+    """The last review before the document's: the latest closed round opened before ``review_round``
+    (or, for the plan as it stands, the latest closed round)."""
+    closed = [r for r in plan.rounds.all() if r.closed_at is not None]
+    if review_round is not None:
+        closed = [r for r in closed if (r.opened_on, r.pk) < (review_round.opened_on, review_round.pk)]
+    return max(closed, key=lambda r: (r.opened_on, r.pk), default=None)
+
+
+def _updated_since(
+    updates: list[Update], review_round: ReviewRound | None, since: datetime.date | None, cutoff: datetime.date
+) -> bool:
+    """Whether the item has an update the last review did not see: in the document's round, or dated after the last
+    review closed (and by the document's date)."""
+    if since is None:
+        return False
+    return any(
+        (review_round is not None and u.round_id == review_round.pk) or since < u.dated <= cutoff for u in updates
+    )
+
+
+MEETING_HEADERS = ("Date", "Theme", "Attended", "Agenda and items discussed", "Decisions")
+
+
+def meetings_tables(plan: Plan, cutoff: datetime.date) -> list[Any]:
+    """The board's meetings up to the document's date, oldest first, each with its decisions; none, no table."""
+    from onward.plans import documents
+    from onward.plans.models import Decision, Meeting
+
+    meetings = (
+        Meeting.objects.filter(plan=plan, held_on__lte=cutoff)
+        .order_by("held_on", "id")
+        .prefetch_related(
+            Prefetch("items_discussed", queryset=Item.objects.order_by("order", "id")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("item").order_by("id")),
+        )
+    )
+    rows = []
+    for meeting in meetings:
+        attended = "\n".join(meeting.attendance_list)
+        if meeting.apologies_list:
+            attended += "\nApologies: " + ", ".join(meeting.apologies_list)
+        agenda = [f"{n}. {line}" for n, line in enumerate(meeting.agenda_list, start=1)]
+        discussed = [item.reference for item in meeting.items_discussed.all()]
+        if discussed:
+            agenda.append("Items discussed: " + ", ".join(discussed))
+        decisions = "\n".join(d.summary for d in meeting.decisions.all()) or "None recorded"
+        rows.append([f"{meeting.held_on:%-d %B %Y}", meeting.theme, attended, "\n".join(agenda), decisions])
+    if not rows:
+        return []
+    return [
+        documents.DocumentTable(
+            heading=f"Meetings of {plan.owning_body}",
+            headers=MEETING_HEADERS,
+            rows=rows,
+            widths=(11, 15, 20, 27, 27),
+            note="Each meeting's decisions, and the plan items they added or updated.",
+        )
+    ]
+
+
+CONTACT_HEADERS = ("Name", "Job title", "Role in this plan", "Email")
+
+
+def contacts_table(plan: Plan, leads_of: dict[str, list[str]], titles: dict[str, tuple[str, str]]) -> Any:
+    """Who to ask about the plan: its owner, link officers and each item's leads, with the items they lead."""
+    from onward.plans import documents
+
+    roles: dict[str, list[str]] = {}
+    if plan.owner is not None:
+        roles.setdefault(plan.owner.full_name, []).append("Keeps the plan")
+        titles.setdefault(plan.owner.full_name, (plan.owner.job_title, plan.owner.email))
+    for name in (n.strip() for n in plan.link_officers.split(",")):
+        if name:
+            roles.setdefault(name, []).append("Link officer")
+    for name, references in leads_of.items():
+        roles.setdefault(name, []).append("Leads " + ", ".join(references))
+    rows = []
+    for name, parts in roles.items():
+        job_title, email = titles.get(name, ("", ""))
+        rows.append([name, job_title, "; ".join(parts), email])
+    return documents.DocumentTable(
+        heading="Contacts",
+        headers=CONTACT_HEADERS,
+        rows=rows,
+        widths=(22, 24, 30, 24),
+        empty="No officer is named in this plan yet.",
     )
 
 
@@ -517,7 +702,9 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
     """The committee document for ``plan`` at ``review_round`` (or as it stands), as a ``documents.PlanDocument``.
 
     A fixed number of queries whatever the size of the plan: the sections, the items (with their
-    leads, target dates and updates with rounds), and the custom scheme's ratings if it has one.
+    leads, target dates, updates with rounds and measures), the rounds, the meetings and the custom
+    scheme's ratings if it has one; each measure bound to an indicator adds its live reading and the
+    council's target for it.
     """
     from django.utils import timezone
 
@@ -533,6 +720,11 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
     shape, noun = DOCUMENT_SHAPES.get(plan.kind, ("action_plan", "Action"))  # type: ignore[call-overload]
     sections = list(plan.sections.all())
     by_section: dict[int | None, list[Any]] = {}
+    measure_rows: list[list[str]] = []
+    last_review = previous_review(plan, review_round)
+    since = timezone.localdate(last_review.closed_at) if last_review and last_review.closed_at else None
+    leads_of: dict[str, list[str]] = {}
+    titles: dict[str, tuple[str, str]] = {}
     for item in (
         items_with_detail(plan)
         .prefetch_related(None)
@@ -540,9 +732,19 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
             "leads",
             "target_dates",
             Prefetch("updates", queryset=Update.objects.select_related("round")),
+            "measures__targets",
+            Prefetch("measures__actuals", queryset=MeasureActual.objects.order_by("-on", "-id")),
         )
     ):
+        for measure in item.measures.all():
+            measure_rows.append(_measure_row(item, measure_status(measure, council=plan.council, as_at=cutoff)))
         update = _document_update(list(item.updates.all()), review_round, cutoff)
+        for lead in item.leads.all():
+            leads_of.setdefault(lead.full_name, []).append(item.reference)
+            titles.setdefault(lead.full_name, (lead.job_title, lead.email))
+        for name in (n.strip() for n in item.named_leads.split(",")):
+            if name:
+                leads_of.setdefault(name, []).append(item.reference)
         option = options.get(update.rating_code)
         if option is not None:
             update.rating_label = option.label
@@ -561,6 +763,7 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
                 status_label=item.get_status_display(),
                 status_reason=item.status_reason,
                 update=update,
+                updated_since_review=_updated_since(list(item.updates.all()), review_round, since, cutoff),
             )
         )
     ordered: list[tuple[Section, int]] = []
@@ -588,6 +791,15 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
         intro.append(("Lead officers", ", ".join(n for n in (owner, plan.link_officers) if n)))
     if plan.agreed_on:
         intro.append(("Plan agreed", f"{plan.agreed_on:%B %Y}"))
+    if last_review is not None and since is not None:
+        marked = sum(1 for items in by_section.values() for i in items if i.updated_since_review)
+        intro.append(
+            (
+                "Last review",
+                f"{last_review.name}, closed on {since:%-d %B %Y}. {marked} item{'s' if marked != 1 else ''} "
+                f"updated since are marked '{documents.UPDATED_MARK}'.",
+            )
+        )
     return documents.PlanDocument(
         shape=shape,
         title=plan.title,
@@ -600,6 +812,63 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
         summary=plan.aim,
         intro=intro,
         item_noun=noun,
+        tables_before=[measures_table(measure_rows, cutoff)] if measure_rows else [],
+        tables_after=[*meetings_tables(plan, cutoff), contacts_table(plan, leads_of, titles)],
+    )
+
+
+MEASURE_HEADERS = (
+    "Item",
+    "Success measure",
+    "Figure",
+    "National figure",
+    "Target due",
+    "Next target",
+    "Against target",
+)
+
+
+def _measure_row(item: Item, status: MeasureStatus) -> list[str]:
+    measure = status.measure
+    unit = "%" if measure.unit == Measure.Unit.PERCENT else ""
+
+    def target_text(row: TargetRow | None) -> str:
+        if row is None:
+            return ""
+        if row.relative and row.value is not None:
+            return f"{row.describe} ({row.value.normalize():f}{unit})"
+        return row.describe
+
+    figure = "No figure yet"
+    if status.actual is not None:
+        source = "live" if measure.indicator_code else status.actual.source
+        figure = f"{status.actual.text} on {status.actual.on:%-d %B %Y} ({source})"
+    national = "" if status.national is None else f"{status.national.normalize():f}{unit}"
+    return [
+        item.reference,
+        measure.name,
+        figure,
+        national,
+        target_text(status.in_force) or "None due yet",
+        target_text(status.next),
+        status.state_label,
+    ]
+
+
+def measures_table(rows: list[list[str]], cutoff: datetime.date) -> Any:
+    """The plan's success measures for a committee: live figures, the national figure, the targets."""
+    from onward.plans import documents
+
+    return documents.DocumentTable(
+        heading="Success measures",
+        headers=MEASURE_HEADERS,
+        rows=rows,
+        widths=(8, 22, 18, 10, 16, 14, 12),
+        note=(
+            f"Figures as at {cutoff:%-d %B %Y}. A measure bound to a live indicator is counted from the register "
+            "and set against the council's own target for that indicator; others are as recorded."
+        ),
+        empty="No success measure has figures in this plan.",
     )
 
 

@@ -24,10 +24,12 @@ from onward.audit.services import audit_record, diff, snapshot
 from onward.core.concurrency import lock_for_change
 from onward.plans import schemes
 from onward.plans.models import (
+    Decision,
     Item,
     Measure,
     MeasureActual,
     MeasureTarget,
+    Meeting,
     Plan,
     Rating,
     RatingScheme,
@@ -400,14 +402,29 @@ def measure_save(
         target.unit = source.unit if source.unit in Measure.Unit.values else target.unit
     target.full_clean()
     target.save()
+    after = snapshot(target)
+    if target.indicator_code and measure is not None:
+        # Bound to an indicator, the measure quotes the council's target for it: targets typed into
+        # the plan before would be a second, contradicting source, so they go (and the audit says so).
+        own = list(target.targets.all())
+        if own:
+            before["targets"] = [f"{t.get_kind_display()} {t.value.normalize():f} by {t.due_on:%d/%m/%Y}" for t in own]
+            after["targets"] = []
+            MeasureTarget.objects.filter(pk__in=[t.pk for t in own]).delete()
     audit_record(
         actor=acting_user,
         action=Action.CHANGE if measure else Action.CREATE,
         council=item.plan.council,
         obj=target,
-        changes=diff(before, snapshot(target)),
+        changes=diff(before, after),
     )
     return target
+
+
+BOUND_TARGET_MESSAGE = (
+    "This measure is bound to a live indicator: its targets are the council's targets for the indicator, "
+    "set on the targets page"
+)
 
 
 def _measure_moves_on(measure: Measure) -> None:
@@ -425,6 +442,8 @@ def measure_target_set(
     """
     _require_manager(acting_user)
     measure = lock_for_change(Measure, measure.pk, version, "measure")
+    if measure.indicator_code:
+        raise ValidationError(BOUND_TARGET_MESSAGE)
     target = MeasureTarget.objects.filter(measure=measure, due_on=due_on).first() or MeasureTarget(
         measure=measure, due_on=due_on
     )
@@ -471,6 +490,8 @@ def measure_actual_record(
     """Record a figure by hand (a lead of the item, or a manager of plans)."""
     if not access.can_update_item(acting_user, measure.item):
         raise PermissionDenied
+    if measure.indicator_code:
+        raise ValidationError("This measure is bound to a live indicator: its figures are counted, not typed")
     if on > timezone.localdate():
         raise ValidationError({"on": "The date must be today or in the past"})
     if measure.unit == Measure.Unit.PERCENT and not Decimal(0) <= value <= Decimal(100):
@@ -532,6 +553,128 @@ def round_close(*, acting_user: User, review_round: ReviewRound) -> ReviewRound:
         summary="Closed the review round and kept a snapshot",
     )
     return locked
+
+
+# Board meetings -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    acting_user: User,
+    plan: Plan,
+    meeting: Meeting | None,
+    items_discussed: list[Item],
+    version: int | None = None,
+    **fields: Any,
+) -> Meeting:
+    """Record a meeting of the plan's board (or change one, from the ``version`` the editor opened):
+    its date, theme, attendance, apologies, agenda, discussion and the plan's items discussed."""
+    _require_manager(acting_user)
+    if meeting is not None:
+        target = lock_for_change(Meeting, meeting.pk, version, "meeting")
+        before = {**snapshot(target), "items_discussed": sorted(i.pk for i in target.items_discussed.all())}
+        target.version += 1
+    else:
+        target, before = Meeting(plan=plan, recorded_by=acting_user), {}
+    for name, value in fields.items():
+        setattr(target, name, value.strip() if isinstance(value, str) else value)
+    if any(item.plan_id != plan.pk for item in items_discussed):
+        raise ValidationError({"items_discussed": "Select items of this plan"})
+    if not target.attendance.strip():
+        raise ValidationError({"attendance": "Enter who attended"})
+    target.full_clean()
+    target.save()
+    target.items_discussed.set(items_discussed)
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if meeting else Action.CREATE,
+        council=plan.council,
+        obj=target,
+        changes=diff(before, {**snapshot(target), "items_discussed": sorted(i.pk for i in items_discussed)}),
+    )
+    return target
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    acting_user: User,
+    meeting: Meeting,
+    kind: str,
+    text: str,
+    item: Item | None = None,
+    new_item: dict[str, Any] | None = None,
+) -> Decision:
+    """Record a decision of a meeting, and what it does to the plan, all in one transaction.
+
+    * ``new_item``: the decision adds an action (``reference``, ``text`` and optionally ``section``,
+      ``agreed_action``) through :func:`item_save`;
+    * ``update_item``: it records a progress update on ``item``, dated the day of the meeting, with
+      the decision as the next step (through :func:`update_record`, so the item must be open);
+    * ``noted``: nothing else changes.
+
+    A decision can be recorded only once the meeting has been held, and is never changed afterwards.
+    """
+    _require_manager(acting_user)
+    plan = meeting.plan
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Enter the decision"})
+    if meeting.held_on > timezone.localdate():
+        raise ValidationError("The meeting has not been held yet: record its decisions on or after the day")
+    decision = Decision(meeting=meeting, kind=kind, text=text, recorded_by=acting_user)
+    when = f"{meeting.held_on:%-d %B %Y}"
+    if kind == Decision.Kind.NEW_ITEM:
+        details = new_item or {}
+        if not str(details.get("reference", "")).strip():
+            raise ValidationError({"reference": "Enter a reference for the new action"})
+        if not str(details.get("text", "")).strip():
+            raise ValidationError({"item_text": "Enter the new action"})
+        decision.item = item_save(
+            acting_user=acting_user,
+            plan=plan,
+            item=None,
+            leads=[],
+            target_dates=[],
+            kind=Item.Kind.ACTION,
+            reference=details["reference"],
+            text=details["text"],
+            section=details.get("section"),
+            agreed_action=details.get("agreed_action") or f"Agreed at the {meeting.theme} meeting on {when}: {text}",
+        )
+    elif kind == Decision.Kind.UPDATE_ITEM:
+        if item is None or item.plan_id != plan.pk:
+            raise ValidationError({"item": "Select the item of this plan the decision is about"})
+        if item.status != Item.Status.OPEN:
+            raise ValidationError(
+                {"item": f"{item.reference} is {item.get_status_display().lower()}: select an open item"}
+            )
+        decision.item = item
+        decision.update = update_record(
+            acting_user=acting_user,
+            item=item,
+            dated=meeting.held_on,
+            achievements=[],
+            next_steps=[text],
+            rating="",
+            evidence_of_progress=f"Decided at the {meeting.theme} meeting on {when}: {text}",
+        )
+    elif kind != Decision.Kind.NOTED:
+        raise ValidationError({"kind": "Select what the decision does"})
+    decision.full_clean()
+    decision.save()
+    if decision.item is not None:
+        meeting.items_discussed.add(decision.item)
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        council=plan.council,
+        obj=decision,
+        changes=diff({}, snapshot(decision)),
+        summary=f"Recorded a decision of the {meeting.theme} meeting on {when}",
+    )
+    return decision
 
 
 # Committee documents and spreadsheets ----------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from onward.accounts.permissions import Perm
 from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
 from onward.plans import forms, schemes, selectors, services
-from onward.plans.models import Item, Measure, Plan, Section
+from onward.plans.models import Item, Measure, Meeting, Plan, Section
 
 
 def _user(request: HttpRequest) -> User:
@@ -102,6 +103,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": selectors.plan_summary(plan, rows),
             "open_round": open_round,
             "rounds": plan.rounds.all(),
+            "meetings": plan.meetings.annotate(decision_count=Count("decisions")),
             "next_review": selectors.next_review_on(plan, timezone.localdate()),
             "can_manage": user.can(Perm.MANAGE_PLANS),
         },
@@ -384,6 +386,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "target_form": target_form,
             "actual_form": actual_form,
             "can_manage": can_manage,
+            "can_manage_targets": user.can(Perm.MANAGE_TARGETS),
             "can_record": can_record,
             "form": target_form if target_form.errors else actual_form,
         },
@@ -489,3 +492,98 @@ def scheme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, "Rating scheme saved")
             return redirect("plans:scheme-list")
     return render(request, "plans/scheme_form.html", {"form": form, "scheme": scheme})
+
+
+# Board meetings ---------------------------------------------------------------------------------------
+
+MEETING_FIELDS = ("held_on", "theme", "attendance", "apologies", "agenda", "discussion")
+
+
+def _meeting(plan: Plan, meeting_pk: int) -> Meeting:
+    """A meeting of ``plan`` (already fetched through ``access``); another plan's is not found."""
+    meeting = plan.meetings.filter(pk=meeting_pk).select_related("recorded_by").first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+@access.require_perm(Perm.MANAGE_PLANS)
+def meeting_edit(request: HttpRequest, pk: int, meeting_pk: int | None = None) -> HttpResponse:
+    """Record a meeting of the plan's board, or change one."""
+    user = _user(request)
+    plan = access.access_plan(user, pk, for_change=True)
+    meeting = _meeting(plan, meeting_pk) if meeting_pk is not None else None
+    initial: dict[str, Any] = {}
+    if meeting is not None:
+        initial = {n: getattr(meeting, n) for n in (*MEETING_FIELDS, "version")}
+        initial["items_discussed"] = list(meeting.items_discussed.all())
+    form = forms.MeetingForm(
+        request.POST if request.method == "POST" else None, initial=initial, items=plan.items.order_by("order", "id")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.meeting_save(
+                acting_user=user,
+                plan=plan,
+                meeting=meeting,
+                version=form.cleaned_data["version"],
+                items_discussed=list(form.cleaned_data["items_discussed"]),
+                **{n: form.cleaned_data[n] for n in MEETING_FIELDS},
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Meeting saved")
+            return redirect("plans:meeting-detail", pk=plan.pk, meeting_pk=saved.pk)
+    return render(request, "plans/meeting_form.html", {"form": form, "plan": plan, "meeting": meeting})
+
+
+@require_safe
+@access.require_perm(Perm.VIEW_PLANS)
+def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """A meeting: attendance, agenda, the items discussed and its decisions with what they did to the plan."""
+    user = _user(request)
+    plan = access.access_plan(user, pk)
+    meeting = _meeting(plan, meeting_pk)
+    return render(
+        request,
+        "plans/meeting_detail.html",
+        {
+            "plan": plan,
+            "meeting": meeting,
+            "items_discussed": meeting.items_discussed.order_by("order", "id"),
+            "decisions": meeting.decisions.select_related("item", "recorded_by"),
+            "can_manage": user.can(Perm.MANAGE_PLANS),
+            "held": meeting.held_on <= timezone.localdate(),
+        },
+    )
+
+
+@access.require_perm(Perm.MANAGE_PLANS)
+def decision_create(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """Record a decision of a meeting: it adds an action, updates an item, or is noted."""
+    user = _user(request)
+    plan = access.access_plan(user, pk, for_change=True)
+    meeting = _meeting(plan, meeting_pk)
+    form = forms.DecisionForm(
+        request.POST if request.method == "POST" else None,
+        items=plan.items.filter(status=Item.Status.OPEN).order_by("order", "id"),
+        sections=plan.sections.all(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decision_record(
+                acting_user=user,
+                meeting=meeting,
+                kind=data["kind"],
+                text=data["text"],
+                item=data.get("item"),
+                new_item={"reference": data["reference"], "text": data["item_text"], "section": data.get("section")},
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Decision recorded")
+            return redirect("plans:meeting-detail", pk=plan.pk, meeting_pk=meeting.pk)
+    return render(request, "plans/decision_form.html", {"form": form, "plan": plan, "meeting": meeting})

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from docx import Document as WordDocument
 from openpyxl import load_workbook
@@ -272,4 +273,104 @@ def test_the_report_runs_a_fixed_number_of_queries(cohort) -> None:  # type: ign
     with CaptureQueriesContext(connection) as second:
         built = quarterly.build(council, QUARTER)
     assert built.care_leavers == 28
-    assert len(first) == len(second) <= 10
+    assert len(first) == len(second) <= 11  # the figures, and one query for the commentary
+
+
+@pytest.mark.django_db
+class TestChartsAndCommentary:
+    def test_the_charts_are_drawn_into_the_pdf_and_the_docx(self, files) -> None:  # type: ignore[no-untyped-def]
+        """The page's two SVG charts are drawn into the PDF, and into the Word file as PNG images of the same SVG."""
+        assert [chart.caption.split(":")[0] for chart in files.charts] == [
+            "Care leavers aged 19 to 21",
+            "Care leavers aged 17 to 18",
+        ]
+        assert all("<script" not in chart.svg and 'role="img"' in chart.svg for chart in files.charts)
+        assert "EET target" in files.charts[0].svg  # council A has a target for 19 to 21 only
+        word = WordDocument(io.BytesIO(report.to_docx(files)))
+        assert len(word.inline_shapes) == 2
+        images = [part for part in word.part.package.parts if part.content_type == "image/png"]
+        assert len(images) == 2 and all(image.blob.startswith(b"\x89PNG") for image in images)
+        captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
+        assert all(chart.caption in captions for chart in files.charts)
+        pages = PdfReader(io.BytesIO(report.to_pdf(files))).pages
+        text = " ".join(" ".join(page.extract_text() for page in pages).split())
+        # Each chart's legend is drawn as text; "Not in education" is written nowhere else with a capital N.
+        assert text.count("Not in education, employment or tr") == 2  # pygal shortens a long legend
+        assert text.count("EET target") == 2  # the first chart's legend, and the sentence introducing the charts
+        assert all(chart.caption in text for chart in files.charts)
+
+    def test_the_performance_officer_writes_commentary_that_every_format_prints_with_author_and_date(
+        self, cohort, signed_in
+    ) -> None:  # type: ignore[no-untyped-def]
+        """Commentary per section: written on its page, shown on screen and in the PDF and DOCX, with its author and date."""
+        from django.utils import timezone
+
+        officer = cohort["A"].users["performance_officer"]
+        client = signed_in(officer)
+        url = reverse("performance:quarterly-commentary", args=[QUARTER.isoformat(), "eet"])
+        with time_machine.travel(datetime.datetime(2025, 10, 15, 12, tzinfo=datetime.UTC), tick=False):
+            empty = client.post(url, {"text": "  "})
+            assert "Enter the commentary" in empty.content.decode()
+            response = client.post(url, {"text": "University starts rose after the taster days."})
+            assert response.status_code == 302
+            page = client.get(response["Location"]).content.decode()
+            today = timezone.localdate()
+        byline = f"Commentary by {officer.full_name}, {today:%-d %B %Y}"
+        assert "University starts rose after the taster days." in page and byline in page
+        doc = quarterly.document(quarterly.build(cohort["A"].council, QUARTER))
+        word = WordDocument(io.BytesIO(report.to_docx(doc)))
+        paragraphs = [p.text for p in word.paragraphs]
+        at = paragraphs.index("University starts rose after the taster days.")
+        assert paragraphs[at + 1] == byline
+        assert paragraphs.index("Education, employment and training") < at < paragraphs.index("Notes")
+        pdf = PdfReader(io.BytesIO(report.to_pdf(doc)))
+        text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+        assert f"University starts rose after the taster days. {byline}" in text
+
+    def test_commentary_is_versioned_and_audited_and_only_the_performance_officer_writes_it(
+        self, cohort, signed_in
+    ) -> None:  # type: ignore[no-untyped-def]
+        from onward.performance.models import ReportCommentary
+
+        tenant = cohort["A"]
+        officer = tenant.users["performance_officer"]
+        url = reverse("performance:quarterly-commentary", args=[QUARTER.isoformat(), "pathway_plans"])
+        assert signed_in(tenant.users["councillor"]).get(url).status_code == 403
+        written = services.commentary_save(
+            acting_user=officer, council=tenant.council, quarter_end=QUARTER, section="pathway_plans", text="First"
+        )
+        client = signed_in(officer)
+        form = client.get(url).content.decode()
+        assert f'name="version" value="{written.version}"' in form and "First" in form
+        services.commentary_save(
+            acting_user=officer,
+            council=tenant.council,
+            quarter_end=QUARTER,
+            section="pathway_plans",
+            text="Second",
+            version=written.version,
+        )
+        stale = client.post(url, {"text": "Third", "version": written.version})
+        assert "Someone else changed this commentary" in stale.content.decode()
+        saved = ReportCommentary.objects.get(council=tenant.council, section="pathway_plans")
+        assert (saved.text, saved.version) == ("Second", 2)
+        change = AuditEvent.objects.filter(object_type="performance.ReportCommentary").latest("id")
+        assert change.changes["text"] == ["First", "Second"]
+        with pytest.raises(PermissionDenied):
+            services.commentary_save(
+                acting_user=tenant.users["councillor"],
+                council=tenant.council,
+                quarter_end=QUARTER,
+                section="eet",
+                text="Not mine to write",
+            )
+        with pytest.raises(PermissionDenied):
+            services.commentary_save(
+                acting_user=cohort["B"].users["performance_officer"],
+                council=tenant.council,
+                quarter_end=QUARTER,
+                section="eet",
+                text="Another council's",
+            )
+        bad = reverse("performance:quarterly-commentary", args=[QUARTER.isoformat(), "nothing"])
+        assert client.get(bad).status_code == 404

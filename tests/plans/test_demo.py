@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 
@@ -33,4 +35,14 @@ def test_the_demo_has_four_plans_with_history_and_work_for_the_plan_lead() -> No
     assert selectors.due_from(lead, access.plans_visible_to(lead))
     action_plan = plans.get(kind=Plan.Kind.ACTION_PLAN)
     stepped = action_plan.items.get(reference="2.1").measures.get()
-    assert [t.value for t in stepped.targets.all()] == [8, 10, 11, 12]
+    # Bound to higher education: the plan quotes the targets page's steps, with none typed into the plan.
+    assert not stepped.targets.exists()
+    status = selectors.measure_status(stepped, council=action_plan.council, as_at=datetime.date(2026, 6, 1))
+    assert [row.value for row in status.targets] == [6, 8, 10, 12]
+    assert status.in_force is not None and status.in_force.describe == "10% by 1 April 2026"
+
+    # The panel's themed meeting: attendance by role, and decisions that updated 3.1 and added 3.3.
+    meeting = action_plan.meetings.get()
+    assert meeting.theme == "Into work" and len(meeting.attendance_list) == 5
+    assert [d.summary.split(":")[0] for d in meeting.decisions.all()] == ["Noted", "Update to 3.1", "New action 3.3"]
+    assert action_plan.items.get(reference="3.3").decisions.get().meeting == meeting

@@ -271,7 +271,8 @@ def test_a_work_plans_objectives_sit_under_their_theme_with_their_criteria(world
     headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
     start = headings.index(("Heading 2", "Support"))
     assert headings[start + 1 : start + 3] == [("Heading 3", f"{o.reference}. {o.title}") for o in objectives]
-    assert "Criteria: A named lead; A yearly review" in [p.text for p in doc.paragraphs]
+    bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
+    assert bullets[:2] == ["A named lead", "A yearly review"]
     html = documents.render_html(selectors.plan_document(built.plan, built.current_round))
     assert "<h2>Support</h2>" in html
     assert f"<h3>{objectives[0].reference}. {objectives[0].title}</h3>" in html
@@ -287,8 +288,9 @@ def test_the_response_table_carries_the_initial_response_forward_beside_the_seco
     row = next(
         r for t in doc.tables for r in t.rows if r.cells[0].text == built.rerated.reference and len(r.cells) == 6
     )
+    # Each response carries the date of the update it was given in.
     assert [c.text for c in row.cells[2:5]] == [
-        earlier.initial_response,
-        current.second_response,
-        current.outstanding_actions,
+        f"{earlier.dated:%-d %B %Y}:\n{earlier.initial_response}",
+        f"{current.dated:%-d %B %Y}:\n{current.second_response}",
+        f"{current.dated:%-d %B %Y}:\n{current.outstanding_actions}",
     ]

@@ -110,11 +110,26 @@ def live_indicator() -> Iterator[str]:
     unregister_indicator(code)
 
 
+def _council_target(tenant: Tenant, code: str, steps: list[tuple[datetime.date, str, str]]) -> None:
+    """The council's target for ``code`` as set on the targets page: (by date, kind, value) steps."""
+    from onward.performance import services as performance
+
+    officer = tenant.users["performance_officer"]
+    target = performance.target_save(
+        acting_user=officer, council=tenant.council, target=None, indicator=code, tolerance=None
+    )
+    for by_date, kind, value in steps:
+        target.refresh_from_db(fields=["version"])
+        performance.target_step_add(
+            acting_user=officer, target=target, by_date=by_date, kind=kind, value=D(value), version=target.version
+        )
+
+
 def test_a_measure_bound_to_a_live_indicator_fills_its_own_figures(world, live_indicator, signed_in) -> None:
     """Bound by code, the measure reads the indicator and the national figure with no figure typed."""
     tenant = world["A"]
     measure = _measure(tenant, indicator_code=live_indicator)
-    _target(tenant, measure, timezone.localdate() - datetime.timedelta(days=1), "5", kind="above_national")
+    _council_target(tenant, live_indicator, [(timezone.localdate() - datetime.timedelta(days=1), "national", "5")])
     status = selectors.measure_status(measure, council=tenant.council, as_at=timezone.localdate())
     assert status.actual is not None
     assert (status.actual.value, status.actual.national, status.actual.source) == (D("61.5"), D("55"), "Live indicator")
@@ -207,7 +222,7 @@ def test_a_measure_bound_to_a_performance_indicator_quotes_the_dashboards_figure
     generate_council(council=tenant.council, size=150, seed=7)
     as_at = datetime.date(2026, 1, 31)
     measure = _measure(tenant, name="Care leavers aged 19 to 21 in EET", indicator_code="eet_19_21")
-    _target(tenant, measure, datetime.date(2026, 1, 1), "5", kind="above_national")
+    _council_target(tenant, "eet_19_21", [(datetime.date(2026, 1, 1), "national", "5")])
 
     status = selectors.measure_status(measure, council=tenant.council, as_at=as_at)
     figure = performance.figure(tenant.council, as_at, Method.SNAPSHOT, "eet_19_21")
@@ -238,3 +253,98 @@ def test_removing_a_target_from_a_stale_page_or_without_the_version_is_refused(w
     response = manager.post(url, {"remove_target": target.pk, "version": seen + 1}, follow=True)
     assert "Target removed" in response.content.decode()
     assert not measure.targets.filter(pk=target.pk).exists()
+
+
+def test_a_bound_measure_quotes_the_councils_target_for_its_indicator_not_a_typed_one(world, live_indicator) -> None:
+    """One source of truth: 8% typed into the plan gives way to the targets page's 10%, and follows it."""
+    from onward.audit.models import AuditEvent
+    from onward.performance.models import Target
+
+    tenant = world["A"]
+    measure = _measure(tenant, name="Care leavers in higher education")
+    _target(tenant, measure, datetime.date(2027, 4, 1), "8")
+    _council_target(
+        tenant,
+        live_indicator,
+        [(datetime.date(2025, 4, 1), "absolute", "6"), (datetime.date(2027, 4, 1), "absolute", "10")],
+    )
+    measure.refresh_from_db()
+    measure = services.measure_save(
+        acting_user=tenant.users["performance_officer"],
+        item=tenant.plan_item,
+        measure=measure,
+        version=measure.version,
+        indicator_code=live_indicator,
+    )
+    assert not measure.targets.exists(), "the typed target goes when the measure is bound"
+    change = AuditEvent.objects.filter(object_type="plans.Measure", object_id=str(measure.pk)).latest("id")
+    assert change.changes["targets"] == [["A value 8 by 01/04/2027"], []]
+    status = selectors.measure_status(measure, council=tenant.council, as_at=datetime.date(2026, 6, 1))
+    assert [row.value for row in status.targets] == [D("6"), D("10")]
+    assert status.in_force is not None and status.in_force.describe == "6% by 1 April 2025"
+    assert status.next is not None and status.next.describe == "10% by 1 April 2027"
+    assert status.council_target is True
+    measure.refresh_from_db()
+    with pytest.raises(ValidationError, match="targets page"):
+        _target(tenant, measure, datetime.date(2028, 4, 1), "12")
+    with pytest.raises(ValidationError, match="counted, not typed"):
+        _actual(tenant, measure, datetime.date(2026, 5, 1), "7")
+    # The council changes its target on the targets page: the plan follows, with nothing retyped.
+    step = Target.objects.get(council=tenant.council, indicator=live_indicator).steps.get(
+        by_date=datetime.date(2027, 4, 1)
+    )
+    step.value = D("12")
+    step.save()
+    status = selectors.measure_status(measure, council=tenant.council, as_at=datetime.date(2026, 6, 1))
+    assert status.next is not None and status.next.value == D("12")
+
+
+def test_a_bound_measure_with_no_council_target_says_so(world, live_indicator, signed_in) -> None:
+    """Bound, with no target on the targets page: no target, and no form to type one into the plan."""
+    tenant = world["A"]
+    measure = _measure(tenant, indicator_code=live_indicator)
+    status = selectors.measure_status(measure, council=tenant.council, as_at=timezone.localdate())
+    assert (status.targets, status.state_label) == ([], "No target set")
+    page = signed_in(tenant.users["performance_officer"]).get(
+        reverse("plans:measure-detail", kwargs={"pk": measure.pk})
+    )
+    body = page.content.decode()
+    assert "The council has not set a target for this indicator yet." in body
+    assert reverse("performance:target-list") in body
+    assert "Save target" not in body and "Save figure" not in body
+
+
+def test_a_measure_is_not_met_only_once_a_target_is_due(world, signed_in) -> None:
+    """Before its first date a measure is "On track" or "Not yet due", never "Not met"."""
+    tenant = world["A"]
+    measure = _measure(tenant, baseline=D("6"))
+    _target(tenant, measure, datetime.date(2026, 4, 1), "8")
+    _target(tenant, measure, datetime.date(2027, 4, 1), "10")
+    _actual(tenant, measure, datetime.date(2025, 6, 1), "7")
+    early = selectors.measure_status(measure, council=tenant.council, as_at=datetime.date(2025, 7, 1))
+    assert (early.met, early.state_label) == (None, "Not yet due")
+    _actual(tenant, measure, datetime.date(2025, 9, 1), "8.5")
+    early = selectors.measure_status(measure, council=tenant.council, as_at=datetime.date(2025, 10, 1))
+    assert (early.met, early.state_label) == (None, "On track")
+    _actual(tenant, measure, datetime.date(2026, 5, 1), "7.5")
+    due = selectors.measure_status(measure, council=tenant.council, as_at=datetime.date(2026, 6, 1))
+    assert (due.met, due.state_label) == (False, "Not met")
+    assert selectors.measure_status(measure, council=tenant.council, as_at=datetime.date(2025, 1, 1)).state_label == (
+        "Not yet due"
+    )
+    unset = _measure(tenant, name="No target yet")
+    assert selectors.measure_status(unset, council=tenant.council, as_at=datetime.date(2026, 6, 1)).state_label == (
+        "No target set"
+    )
+
+
+def test_the_plan_page_says_not_yet_due_before_the_first_target_date(world, signed_in) -> None:
+    tenant = world["A"]
+    _target(tenant, tenant.plan_measure, timezone.localdate() + datetime.timedelta(days=200), "80")
+    _actual(tenant, tenant.plan_measure, timezone.localdate(), "60")
+    body = (
+        signed_in(tenant.users["councillor"])
+        .get(reverse("plans:plan-detail", kwargs={"pk": tenant.plan.pk}))
+        .content.decode()
+    )
+    assert "Not yet due" in body and "Not met" not in body
