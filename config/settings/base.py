@@ -27,9 +27,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
-    "django_tasks",
-    "django_tasks_db",
-    "onward.core",
+    "onward.core",  # before django_tasks_db: its db_worker command adds leases (ADR 0018)
     "onward.accounts",
     "onward.audit",
     "onward.people",
@@ -38,6 +36,8 @@ INSTALLED_APPS = [
     "onward.opportunities",
     "onward.plans",
     "onward.performance",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +172,13 @@ STORAGES = {
 # Background work (large imports) runs from a queue in the database: `python manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env("ONWARD_TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 ONWARD_BACKGROUND_IMPORT_ROWS = env.int("ONWARD_BACKGROUND_IMPORT_ROWS", default=5000)
+# A worker holds a lease on the task it runs, renewed every RENEW seconds; a task whose lease ran out
+# (its worker was killed) is run again by a live worker, up to MAX_ATTEMPTS claims, then failed.
+# A task waiting longer than STUCK seconds for a worker shows as stuck (ADR 0018).
+ONWARD_TASK_LEASE_SECONDS = env.int("ONWARD_TASK_LEASE_SECONDS", default=30)
+ONWARD_TASK_LEASE_RENEW_SECONDS = env.float("ONWARD_TASK_LEASE_RENEW_SECONDS", default=5.0)
+ONWARD_TASK_MAX_ATTEMPTS = env.int("ONWARD_TASK_MAX_ATTEMPTS", default=3)
+ONWARD_TASK_STUCK_SECONDS = env.int("ONWARD_TASK_STUCK_SECONDS", default=120)
 # Referrals: working days allowed for triage; whether a partner's recorded start goes straight into
 # the young person's EET history (otherwise their personal adviser confirms it).
 ONWARD_TRIAGE_WORKING_DAYS = env.int("ONWARD_TRIAGE_WORKING_DAYS", default=5)

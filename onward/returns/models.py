@@ -40,9 +40,20 @@ class ImportRun(TimeStampedModel):
     changes = models.JSONField(default=list, help_text="A sample of what would change, for the preview")
     committed_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for work in the background")
+    task_token = models.UUIDField(
+        null=True, blank=True, help_text="The background task now working on the run; any other is superseded"
+    )
+    task_id = models.CharField(max_length=64, null=True, blank=True, help_text="Its id in the task queue, once queued")
+    failure = models.TextField(blank=True, help_text="Why the run could not be completed, as shown on its page")
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    BUSY = (Status.QUEUED, Status.CHECKING, Status.SAVING)
+
+    @property
+    def busy(self) -> bool:
+        return self.status in self.BUSY
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} import of {self.created_at:%d/%m/%Y %H:%M}"

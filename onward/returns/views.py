@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -126,11 +127,14 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     run = access.access_import_run(user, pk)
     shown = selectors.problems_to_show(run.problems)
+    state = services.run_state(run)
     return render(
         request,
         "returns/import_detail.html",
         {
             "run": run,
+            "state": state,
+            "steps": services.next_steps(run, state),
             "problems": shown.rows,
             "problem_counts": shown.counts,
             "problems_truncated": shown.truncated,
@@ -175,10 +179,47 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     run = access.access_import_run(user, pk)
-    if run.status == ImportRun.Status.PREVIEWED:
+    try:
         services.import_discard(acting_user=user, run=run)
-        messages.success(request, "Import discarded: nothing was saved")
+    except services.ImportNotReady as error:
+        messages.error(request, str(error))
+        return redirect("returns:import-detail", pk=run.pk)
+    messages.success(request, "Import discarded: nothing was saved")
     return redirect("returns:overview")
+
+
+@require_POST
+@access.require_perm(Perm.IMPORT_DATA)
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a failed or stuck import's files again, from the start."""
+    user = _user(request)
+    run = access.access_import_run(user, pk)
+    try:
+        services.import_retry(acting_user=user, run=run)
+    except services.ImportNotReady as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The files are being checked again")
+    return redirect("returns:import-detail", pk=run.pk)
+
+
+@require_safe
+@access.require_perm(Perm.VIEW_BACKGROUND_WORK)
+def background_work(request: HttpRequest) -> HttpResponse:
+    """The operators' page: the council's imports in the background, stuck ones first."""
+    user: User = request.user  # type: ignore[assignment]
+    rows = selectors.background_work(access.own_council(user))
+    return render(
+        request,
+        "returns/background_work.html",
+        {
+            "rows": rows,
+            "stuck_count": sum(1 for row in rows if row.state is not None and row.state.stuck),
+            "can_import": user.can(Perm.IMPORT_DATA),
+            "max_attempts": settings.ONWARD_TASK_MAX_ATTEMPTS,
+            "stuck_seconds": settings.ONWARD_TASK_STUCK_SECONDS,
+        },
+    )
 
 
 # Case-system exports -----------------------------------------------------------------------------

@@ -139,7 +139,8 @@ def test_large_imports_run_in_the_background_with_progress(
     run.refresh_from_db()
     assert run.status == ImportRun.Status.PREVIEWED
     assert run.summary["people_new"] == 2
-    client.post(reverse("returns:import-commit", kwargs={"pk": run.pk}))
+    with django_capture_on_commit_callbacks(execute=True):  # queued once the request's transaction commits
+        client.post(reverse("returns:import-commit", kwargs={"pk": run.pk}))
     run.refresh_from_db()
     assert run.status == ImportRun.Status.COMMITTED
     assert YoungPerson.objects.filter(council=a.council, child_id__in=["G1", "G2"]).count() == 2
