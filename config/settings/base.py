@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "onward.core.middleware.UploadSizeMiddleware",  # before anything reads the body (RefuseNul reads the form)
     "onward.core.middleware.RefuseNulMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "onward.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -195,6 +196,14 @@ ONWARD_START_DAYS_AHEAD = env.int("ONWARD_START_DAYS_AHEAD", default=92)
 ONWARD_UPLOAD_MAX_MB = env.int("ONWARD_UPLOAD_MAX_MB", default=50)
 ONWARD_UPLOAD_MAX_ROWS = env.int("ONWARD_UPLOAD_MAX_ROWS", default=100_000)
 ONWARD_UPLOAD_MAX_UNZIPPED_MB = env.int("ONWARD_UPLOAD_MAX_UNZIPPED_MB", default=500)
+# A request declaring more than ONWARD_UPLOAD_MAX_MB (+1 MB for the form) is refused unread
+# (UploadSizeMiddleware). Files up to FILE_UPLOAD_MAX_MEMORY_SIZE stay in memory; larger ones are
+# streamed to FILE_UPLOAD_TEMP_DIR (the system's temporary directory unless ONWARD_UPLOAD_TEMP_DIR is
+# set; give it its own small filesystem in production), removed at the end of the request. At most
+# (ONWARD_UPLOAD_MAX_MB + 1) MB per request in flight, so the directory is bounded by that times
+# gunicorn's workers x threads (deploy/gunicorn.conf.py).
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("ONWARD_UPLOAD_MEMORY_BYTES", default=2_621_440)
+FILE_UPLOAD_TEMP_DIR = env("ONWARD_UPLOAD_TEMP_DIR", default=None)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
