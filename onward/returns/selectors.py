@@ -480,3 +480,26 @@ def background_work(council: Any, *, recent: int = 50) -> list[BackgroundRow]:
     rows = [BackgroundRow(run, states.get(run.pk)) for run in runs]
     rows.sort(key=lambda row: (not (row.state is not None and row.state.stuck), not row.run.busy, -row.run.pk))
     return rows
+
+
+def background_checks(council: Any, *, recent: int = 20) -> list[BackgroundRow]:
+    """The council's latest checks of its return with the Department's rules, stuck first (no errors read)."""
+    from onward.core.tasks import task_states
+    from onward.returns.models import ReturnCheck
+
+    checks = list(
+        ReturnCheck.objects.filter(council=council)
+        .select_related("created_by")
+        .defer("errors", "failed_rules")[:recent]
+    )
+    states = task_states({c.pk: (c.task_id, c.updated_at) for c in checks if c.busy})
+    rows = [BackgroundRow(c, states.get(c.pk)) for c in checks]
+    rows.sort(key=lambda row: (not (row.state is not None and row.state.stuck), not row.run.busy, -row.run.pk))
+    return rows
+
+
+def latest_return_check(council: Any, year: int) -> Any:
+    """The council's latest check of its return for the year, or None."""
+    from onward.returns.models import ReturnCheck
+
+    return ReturnCheck.objects.filter(council=council, year=year).select_related("created_by").first()

@@ -21,8 +21,8 @@ from onward.people import categories
 from onward.people import selectors as people_selectors
 from onward.people import services as people_services
 from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
-from onward.returns import case_system, selectors, ssda903
-from onward.returns.models import ColumnMapping, ImportRun
+from onward.returns import case_system, selectors, ssda903, validator
+from onward.returns.models import ColumnMapping, ImportRun, ReturnCheck
 
 Action = AuditEvent.Action
 MAX_CHANGES_SHOWN = 200
@@ -937,3 +937,60 @@ def case_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
         summary=f"Imported {applied} records from a case-system export",
     )
     return run
+
+
+# The return checked with the Department's rules, in the background --------------------------------
+
+
+def return_check_start(*, acting_user: User | None, council: Organisation, year: int) -> ReturnCheck:
+    """Queue a check of the council's return for the year (``ssda903.CollectionYearError`` for a year
+    that has no return)."""
+    ssda903.collection_window(year)
+    from onward.returns import tasks
+
+    with transaction.atomic():
+        check = ReturnCheck.objects.create(council=council, year=year, created_by=acting_user)
+        audit_record(
+            actor=acting_user,
+            action=Action.CREATE,
+            council=council,
+            obj=check,
+            summary=f"Started a check of the {year} return with the Department's rules",
+        )
+        tasks.start(check, tasks.check_return)
+    return check
+
+
+def return_check_run(*, check: ReturnCheck) -> ReturnCheck:
+    """Build the return as it would be exported now, run the Department's rules over it, keep what they found."""
+    ReturnCheck.objects.filter(pk=check.pk).update(status=ReturnCheck.Status.RUNNING, progress=10)
+    result = selectors.build_return(council=check.council, year=check.year)
+    ReturnCheck.objects.filter(pk=check.pk).update(progress=30, oc3_count=len(result.oc3))
+    checked = validator.validate_files(result.files(), year=check.year)
+    with transaction.atomic():
+        now = ReturnCheck.objects.select_for_update().filter(pk=check.pk).values_list("status", "task_token").first()
+        if now is None or now[0] not in ReturnCheck.BUSY or now[1] != check.task_token:
+            return check  # superseded by a newer check of the same return
+        check.status, check.progress, check.oc3_count = ReturnCheck.Status.DONE, 100, len(result.oc3)
+        check.error_count, check.rules_run = len(checked.errors), checked.rules_run
+        check.failed_rules = list(checked.failed_rules)
+        check.errors = checked.errors[: ReturnCheck.ERRORS_KEPT]
+        check.save(
+            update_fields=[
+                "status",
+                "progress",
+                "oc3_count",
+                "error_count",
+                "rules_run",
+                "failed_rules",
+                "errors",
+                "updated_at",
+            ]
+        )
+    return check
+
+
+def check_state(check: ReturnCheck) -> leases.TaskState | None:
+    if not check.busy:
+        return None
+    return leases.task_states({check.pk: (check.task_id, check.updated_at)})[check.pk]

@@ -21,7 +21,7 @@ from onward.accounts.models import User
 from onward.core import tasks as leases
 from onward.core.logging import error_class, error_outline
 from onward.returns import services
-from onward.returns.models import ImportRun
+from onward.returns.models import ImportRun, ReturnCheck
 
 
 class ImportFailed(Exception):
@@ -59,16 +59,17 @@ def _current(run_id: int, token: str | None, *statuses: str) -> ImportRun | None
     return run
 
 
-def start(run: ImportRun, work: Task[Any, Any], *args: Any) -> None:
-    """Queue ``work`` for the run (after the current transaction commits), superseding any task
-    queued for it before, and record which task it is."""
+def start(run: ImportRun | ReturnCheck, work: Task[Any, Any], *args: Any) -> None:
+    """Queue ``work`` for the run or check (after the current transaction commits), superseding any
+    task queued for it before, and record which task it is."""
     token = uuid.uuid4()
-    ImportRun.objects.filter(pk=run.pk).update(task_token=token, task_id=None, failure="")
+    model = type(run)
+    model.objects.filter(pk=run.pk).update(task_token=token, task_id=None, failure="")
     run.task_token, run.task_id, run.failure = token, None, ""
 
     def enqueue() -> None:
         result = work.enqueue(run.pk, str(token), *args)
-        ImportRun.objects.filter(pk=run.pk, task_token=token).update(task_id=result.id)
+        model.objects.filter(pk=run.pk, task_token=token).update(task_id=result.id)
 
     transaction.on_commit(enqueue)
 
@@ -129,16 +130,38 @@ def commit_case_import(run_id: int, token: str | None = None, user_id: int | Non
         raise _failed(run_id, "saving", error) from None
 
 
+@task()
+def check_return(check_id: int, token: str | None = None) -> None:
+    """Run the Department's rules over a council's return (``services.return_check_run``)."""
+    check = ReturnCheck.objects.select_related("council").filter(pk=check_id, status__in=ReturnCheck.BUSY).first()
+    if check is None or (token is not None and str(check.task_token) != token):
+        return
+    try:
+        services.return_check_run(check=check)
+    except Exception as error:
+        _fail_check(check_id, token, f"An error stopped the check ({type(error).__name__}).")
+        raise ImportFailed(f"Return check {check_id} failed: {error_class(error)}\n{error_outline(error)}") from None
+
+
+def _fail_check(check_id: int, token: str | None, reason: str) -> None:
+    checks = ReturnCheck.objects.filter(pk=check_id, status__in=ReturnCheck.BUSY)
+    if token is not None:
+        checks = checks.filter(task_token=token)
+    checks.update(status=ReturnCheck.Status.FAILED, failure=reason[:2000])
+
+
 IMPORT_TASKS = {t.module_path for t in (preview_import, commit_import, preview_case_import, commit_case_import)}
 
 
 @receiver(task_finished, dispatch_uid="returns-import-task-finished")
 def _task_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
-    """A task the worker gave up on (its workers kept stopping) fails its run, with the reason."""
-    if task_result.task.module_path not in IMPORT_TASKS or task_result.status != "FAILED":
+    """A task the worker gave up on (its workers kept stopping) fails its run or check, with the reason."""
+    path = task_result.task.module_path
+    if (path not in IMPORT_TASKS and path != check_return.module_path) or task_result.status != "FAILED":
         return
     abandoned = f"{leases.TaskAbandoned.__module__}.{leases.TaskAbandoned.__qualname__}"
     if not any(error.exception_class_path == abandoned for error in task_result.errors):
         return
-    run_id, token = [*task_result.args, None, None][:2]
-    _fail(int(run_id), token, leases.abandoned_reason(len(task_result.worker_ids)))
+    record_id, token = [*task_result.args, None, None][:2]
+    fail = _fail_check if path == check_return.module_path else _fail
+    fail(int(record_id), token, leases.abandoned_reason(len(task_result.worker_ids)))

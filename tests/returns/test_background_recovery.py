@@ -16,9 +16,9 @@ from onward.core import tasks as leases
 from onward.core.management.commands.db_worker import LeasedWorker
 from onward.core.models import TaskLease
 from onward.people.models import YoungPerson
-from onward.returns.models import ImportRun
+from onward.returns.models import ImportRun, ReturnCheck
 from tests.returns.test_pages import upload
-from tests.returns.test_ssda903 import HEADER, YEAR
+from tests.returns.test_ssda903 import HEADER, YEAR, leaver
 
 FILES = {"header.csv": HEADER + "R1,F,01/10/2005,WBRI,,,\nR2,M,01/11/2005,WBRI,,,\n"}
 
@@ -48,7 +48,9 @@ def live_worker() -> None:
     ).run()
 
 
-def killed_while_running(run: ImportRun, worker: str = "killed-worker", *, lease: bool = True) -> DBTaskResult:
+def killed_while_running(
+    run: ImportRun | ReturnCheck, worker: str = "killed-worker", *, lease: bool = True
+) -> DBTaskResult:
     """What a worker killed in the middle of the run's task leaves: the row RUNNING, claimed by it, with a
     lease that ran out (or none, if it died before taking one)."""
     run.refresh_from_db()
@@ -213,7 +215,7 @@ def test_a_task_no_worker_takes_up_is_stuck_on_the_operators_page_and_in_healthz
 
     admin = signed_in(a.users["administrator"])
     page = admin.get(reverse("returns:background-work")).content.decode()
-    assert "1 import stuck" in page
+    assert "1 piece of work stuck" in page
     assert "Stuck: no worker is taking it" in page
     assert "header.csv" in page
     other = signed_in(world["B"].users["administrator"]).get(reverse("returns:background-work")).content.decode()
@@ -247,3 +249,37 @@ def test_a_live_workers_lease_is_renewed_and_never_taken_back(db, settings) -> N
     assert not leases.renew_lease(row.pk, "another")  # only its own worker renews it
     leases.release_lease(row.pk, "alive")
     assert not TaskLease.objects.exists()
+
+
+def test_a_return_check_is_taken_back_from_a_killed_worker_and_fails_after_the_limit(
+    world, signed_in, queue, django_capture_on_commit_callbacks
+) -> None:
+    a = world["A"]
+    leaver(a.council, a.users["personal_adviser"], child="K21", age_in_year=19)
+    client = signed_in(a.users["performance_officer"])
+    url = reverse("returns:check", kwargs={"year": YEAR})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    check = ReturnCheck.objects.get(council=a.council)
+    killed_while_running(check)
+    page = client.get(url).content.decode()
+    assert "The background worker running this check stopped" in page and "Run the check again" in page
+    live_worker()
+    check.refresh_from_db()
+    assert check.status == ReturnCheck.Status.DONE and check.oc3_count == 1
+    assert DBTaskResult.objects.get(pk=check.task_id).worker_ids == ["killed-worker", "live-worker"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)  # again: and this time every worker that takes it stops
+    check = ReturnCheck.objects.filter(council=a.council).first()
+    assert check is not None and check.status == ReturnCheck.Status.QUEUED
+    for worker in ("first", "second", "third"):
+        killed_while_running(check, worker)
+        leases.take_back_expired()
+    check.refresh_from_db()
+    assert check.status == ReturnCheck.Status.FAILED and check.failure == leases.abandoned_reason(3)
+    page = client.get(url).content.decode()
+    assert "stopped before finishing, 3 times in a row" in page and "Run the check again" in page
+    admin = signed_in(a.users["administrator"])
+    page = admin.get(reverse("returns:background-work")).content.decode()
+    assert "Checks of the return with the Department" in page and "stopped before finishing, 3 times" in page
