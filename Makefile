@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903 bench prod-check lock machine-test machine-demo machine-bench mutate
+.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903 bench prod-check faults lock machine-test machine-demo machine-bench mutate
 
 prerequisites:
 	@command -v $(PYTHON) >/dev/null || { echo "Onward needs Python 3.11 or newer: install python3 (with venv and pip)."; exit 1; }
@@ -114,6 +114,14 @@ bench: machine-bench install-dev assets validator-env
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/performance_indicators.py
 	$(PY) benchmarks/ssda903_import.py
 	$(PY) benchmarks/plan_documents.py
+
+# Fault injection (benchmarks/faults.py): on a fresh PostgreSQL database (127.0.0.1:5432), gunicorn
+# from deploy/gunicorn.conf.py and two background workers, loopback only, about five minutes: a worker
+# killed during an import's check and its save, a web process killed during saves, stalled uploads.
+# Each result goes to benchmarks/results/faults-*.json; it fails if anything is left stuck, half-written
+# or duplicated. Not in CI (it kills processes on purpose, and takes minutes).
+faults: install
+	PGOPTIONS=--client-min-messages=warning $(PY) benchmarks/faults.py
 
 # Mutation testing of the trust files (`source_paths` under [tool.mutmut] in pyproject.toml), with
 # mutmut: the score of each file and every surviving mutant (file and line) are written to

@@ -26,7 +26,11 @@ from onward.core.logging import RequestContextFilter
 @pytest.mark.django_db
 def test_healthz_reports_whether_the_database_answers(client: Client) -> None:
     """/healthz is public: 200 while the database answers, 503 when it does not."""
-    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+    assert client.get("/healthz").json() == {
+        "status": "ok",
+        "database": "ok",
+        "tasks": {"status": "ok", "waiting": 0, "running": 0, "stuck": 0},
+    }
     with mock.patch("onward.core.health.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503

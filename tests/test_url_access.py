@@ -120,6 +120,8 @@ RULES: dict[str, Rule] = {
     "returns:import-problems-csv": needs(Perm.IMPORT_DATA),
     "returns:import-commit": post_only(),
     "returns:import-discard": post_only(),
+    "returns:import-retry": post_only(),
+    "returns:background-work": needs(Perm.VIEW_BACKGROUND_WORK),
     "returns:case-upload": needs(Perm.IMPORT_DATA),
     "performance:quarterly": needs(Perm.VIEW_AGGREGATES),
     "performance:quarterly-download": needs(Perm.VIEW_AGGREGATES),
@@ -352,6 +354,7 @@ def url_for(name: str, tenant: Tenant) -> str:
         "returns:import-problems-csv",
         "returns:import-commit",
         "returns:import-discard",
+        "returns:import-retry",
     ):
         kwargs = {"pk": tenant.import_run.pk}
     elif name == "referrals:referral-create":

@@ -27,9 +27,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
-    "django_tasks",
-    "django_tasks_db",
-    "onward.core",
+    "onward.core",  # before django_tasks_db: its db_worker command adds leases (ADR 0018)
     "onward.accounts",
     "onward.audit",
     "onward.people",
@@ -39,6 +37,8 @@ INSTALLED_APPS = [
     "onward.plans",
     "onward.performance",
     "onward.participation",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "onward.core.middleware.UploadSizeMiddleware",  # before anything reads the body (RefuseNul reads the form)
     "onward.core.middleware.RefuseNulMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "onward.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -173,6 +174,13 @@ STORAGES = {
 # Background work (large imports) runs from a queue in the database: `python manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env("ONWARD_TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 ONWARD_BACKGROUND_IMPORT_ROWS = env.int("ONWARD_BACKGROUND_IMPORT_ROWS", default=5000)
+# A worker holds a lease on the task it runs, renewed every RENEW seconds; a task whose lease ran out
+# (its worker was killed) is run again by a live worker, up to MAX_ATTEMPTS claims, then failed.
+# A task waiting longer than STUCK seconds for a worker shows as stuck (ADR 0018).
+ONWARD_TASK_LEASE_SECONDS = env.int("ONWARD_TASK_LEASE_SECONDS", default=30)
+ONWARD_TASK_LEASE_RENEW_SECONDS = env.float("ONWARD_TASK_LEASE_RENEW_SECONDS", default=5.0)
+ONWARD_TASK_MAX_ATTEMPTS = env.int("ONWARD_TASK_MAX_ATTEMPTS", default=3)
+ONWARD_TASK_STUCK_SECONDS = env.int("ONWARD_TASK_STUCK_SECONDS", default=120)
 # Referrals: working days allowed for triage; whether a partner's recorded start goes straight into
 # the young person's EET history (otherwise their personal adviser confirms it).
 ONWARD_TRIAGE_WORKING_DAYS = env.int("ONWARD_TRIAGE_WORKING_DAYS", default=5)
@@ -192,6 +200,14 @@ ONWARD_START_DAYS_AHEAD = env.int("ONWARD_START_DAYS_AHEAD", default=92)
 ONWARD_UPLOAD_MAX_MB = env.int("ONWARD_UPLOAD_MAX_MB", default=50)
 ONWARD_UPLOAD_MAX_ROWS = env.int("ONWARD_UPLOAD_MAX_ROWS", default=100_000)
 ONWARD_UPLOAD_MAX_UNZIPPED_MB = env.int("ONWARD_UPLOAD_MAX_UNZIPPED_MB", default=500)
+# A request declaring more than ONWARD_UPLOAD_MAX_MB (+1 MB for the form) is refused unread
+# (UploadSizeMiddleware). Files up to FILE_UPLOAD_MAX_MEMORY_SIZE stay in memory; larger ones are
+# streamed to FILE_UPLOAD_TEMP_DIR (the system's temporary directory unless ONWARD_UPLOAD_TEMP_DIR is
+# set; give it its own small filesystem in production), removed at the end of the request. At most
+# (ONWARD_UPLOAD_MAX_MB + 1) MB per request in flight, so the directory is bounded by that times
+# gunicorn's workers x threads (deploy/gunicorn.conf.py).
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("ONWARD_UPLOAD_MEMORY_BYTES", default=2_621_440)
+FILE_UPLOAD_TEMP_DIR = env("ONWARD_UPLOAD_TEMP_DIR", default=None)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -23,6 +23,7 @@ class Perm(StrEnum):
     ANSWER_PARTNERSHIPS = "partnerships.answer"
     VIEW_AUDIT = "audit.view"
     EXPORT_AUDIT = "audit.export"
+    VIEW_BACKGROUND_WORK = "tasks.view"
     # The cohort register
     VIEW_CASELOAD = "people.view_caseload"
     VIEW_TEAM_PEOPLE = "people.view_team"
@@ -63,6 +64,8 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     "and end a partnership.",
     Perm.VIEW_AUDIT: "Read the audit trail of their own organisation: who viewed, changed or exported what, and when.",
     Perm.EXPORT_AUDIT: "Download the audit trail as a CSV file.",
+    Perm.VIEW_BACKGROUND_WORK: "See the council's imports being checked or saved in the background, and "
+    "whether any is stuck or failed (names and states only, never the files).",
     Perm.VIEW_CASELOAD: "See the records of the young people allocated to them.",
     Perm.VIEW_TEAM_PEOPLE: "See the records of every young person allocated to their teams.",
     Perm.VIEW_COUNCIL_PEOPLE: "See the record of every young person in the council.",
@@ -210,7 +213,7 @@ ROLES: tuple[Role, ...] = (
         "administrator",
         "Administrator",
         "Manages the council's own users, teams and roles, invites partner organisations and ends "
-        "partnerships, and reads the council's audit trail.",
+        "partnerships, reads the council's audit trail, and sees whether its background work is stuck.",
         frozenset(
             {
                 Perm.MANAGE_USERS,
@@ -219,6 +222,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.VIEW_AUDIT,
                 Perm.EXPORT_AUDIT,
                 Perm.MANAGE_RATING_SCHEMES,
+                Perm.VIEW_BACKGROUND_WORK,
             }
         ),
     ),

@@ -14,7 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import get_resolver
 
-from onward.core import health, request_context
+from onward.core import health, request_context, uploads
 from onward.core.logging import describe_files, error_class, error_outline
 
 logger = logging.getLogger(__name__)
@@ -122,6 +122,43 @@ def _uploaded_files(request: HttpRequest) -> list[tuple[str, int]]:
 
 def _has_nul(values: Iterable[str]) -> bool:
     return any("\x00" in value for value in values)
+
+
+class UploadSizeMiddleware:
+    """Refuses a request whose declared length (``Content-Length``) is over the upload limit, before
+    anything reads its body: nothing is parsed, and nothing is written to the temporary directory.
+
+    The limit is ``ONWARD_UPLOAD_MAX_MB`` (each form also checks each file against it, or a smaller
+    limit of its own) plus :data:`FORM_SLACK` for the form's other fields and the multipart framing.
+    The WSGI server never hands the application more than the declared length, so a body cannot be
+    longer than it says. The page is the 400 page's, with the upload limit's GOV.UK message, and 413.
+    """
+
+    FORM_SLACK = 1024 * 1024
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        limit = uploads.max_bytes()
+        if declared > limit + self.FORM_SLACK:
+            logger.warning(
+                "Refused a request of %s declared bytes, over the upload limit",
+                declared,
+                extra={"declared_bytes": declared, "limit_bytes": limit},
+            )
+            reason = (
+                f"The selected file must be smaller than {uploads.describe_size(limit)} "
+                "(all the files together, if you chose more than one)."
+            )
+            response = render(request, "400.html", {"reason": reason}, status=413)
+            response["Connection"] = "close"  # the unread body is not kept for another request
+            return response
+        return self.get_response(request)
 
 
 class RefuseNulMiddleware:

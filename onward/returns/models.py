@@ -40,9 +40,20 @@ class ImportRun(TimeStampedModel):
     changes = models.JSONField(default=list, help_text="A sample of what would change, for the preview")
     committed_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for work in the background")
+    task_token = models.UUIDField(
+        null=True, blank=True, help_text="The background task now working on the run; any other is superseded"
+    )
+    task_id = models.CharField(max_length=64, null=True, blank=True, help_text="Its id in the task queue, once queued")
+    failure = models.TextField(blank=True, help_text="Why the run could not be completed, as shown on its page")
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    BUSY = (Status.QUEUED, Status.CHECKING, Status.SAVING)
+
+    @property
+    def busy(self) -> bool:
+        return self.status in self.BUSY
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} import of {self.created_at:%d/%m/%Y %H:%M}"
@@ -70,3 +81,45 @@ class ColumnMapping(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReturnCheck(TimeStampedModel):
+    """One run of the Department's rules over a council's return for a year, in the background.
+
+    The validator takes 7 to 15 seconds, so it runs as a task; the page shows its progress, then
+    what it found (the first ``ERRORS_KEPT`` errors are kept, with their count).
+    """
+
+    ERRORS_KEPT = 500
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running the Department's rules"
+        DONE = "done", "Checked"
+        FAILED = "failed", "Could not be completed"
+
+    BUSY = (Status.QUEUED, Status.RUNNING)
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    oc3_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    rules_run = models.PositiveIntegerField(default=0)
+    failed_rules = models.JSONField(default=list)
+    errors = models.JSONField(default=list, help_text="The first errors found, each with its rule and child")
+    task_token = models.UUIDField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, null=True, blank=True)
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def busy(self) -> bool:
+        return self.status in self.BUSY
+
+    def __str__(self) -> str:
+        return f"Check of the {self.year} return"

@@ -442,3 +442,64 @@ def problem_rows(problems: list[dict[str, Any]]) -> list[list[Any]]:
 def problems_csv(problems: list[dict[str, Any]]) -> str:
     """Every problem as CSV, through the export guard: values from uploaded files never run as formulas."""
     return exports.csv_text(problem_rows(problems), header=PROBLEM_CSV_COLUMNS)
+
+
+@dataclass(frozen=True)
+class BackgroundRow:
+    run: Any
+    state: Any
+
+
+def background_work(council: Any, *, recent: int = 50) -> list[BackgroundRow]:
+    """The council's imports in the background, busy or failed first, then the latest: for the
+    operators' page. Names and states only: the files, problems and changes are not read."""
+    from onward.core.tasks import task_states
+    from onward.returns.models import ImportRun
+
+    runs = list(
+        ImportRun.objects.filter(council=council)
+        .filter(Q(status__in=ImportRun.BUSY) | Q(status=ImportRun.Status.FAILED) | Q(task_id__isnull=False))
+        .select_related("created_by")
+        .only(
+            "id",
+            "kind",
+            "year",
+            "status",
+            "progress",
+            "file_names",
+            "failure",
+            "task_id",
+            "created_at",
+            "updated_at",
+            "created_by__given_name",
+            "created_by__family_name",
+            "council_id",
+        )[:recent]
+    )
+    states = task_states({run.pk: (run.task_id, run.updated_at) for run in runs if run.busy})
+    rows = [BackgroundRow(run, states.get(run.pk)) for run in runs]
+    rows.sort(key=lambda row: (not (row.state is not None and row.state.stuck), not row.run.busy, -row.run.pk))
+    return rows
+
+
+def background_checks(council: Any, *, recent: int = 20) -> list[BackgroundRow]:
+    """The council's latest checks of its return with the Department's rules, stuck first (no errors read)."""
+    from onward.core.tasks import task_states
+    from onward.returns.models import ReturnCheck
+
+    checks = list(
+        ReturnCheck.objects.filter(council=council)
+        .select_related("created_by")
+        .defer("errors", "failed_rules")[:recent]
+    )
+    states = task_states({c.pk: (c.task_id, c.updated_at) for c in checks if c.busy})
+    rows = [BackgroundRow(c, states.get(c.pk)) for c in checks]
+    rows.sort(key=lambda row: (not (row.state is not None and row.state.stuck), not row.run.busy, -row.run.pk))
+    return rows
+
+
+def latest_return_check(council: Any, year: int) -> Any:
+    """The council's latest check of its return for the year, or None."""
+    from onward.returns.models import ReturnCheck
+
+    return ReturnCheck.objects.filter(council=council, year=year).select_related("created_by").first()

@@ -7,21 +7,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from onward.accounts.models import Organisation, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
 from onward.core import codelists, uploads
+from onward.core import tasks as leases
 from onward.core.bulk import analyze_loaded, insert_many
 from onward.core.concurrency import lock_for_change
 from onward.people import categories
 from onward.people import selectors as people_selectors
 from onward.people import services as people_services
 from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
-from onward.returns import case_system, selectors, ssda903
-from onward.returns.models import ColumnMapping, ImportRun
+from onward.returns import case_system, selectors, ssda903, validator
+from onward.returns.models import ColumnMapping, ImportRun, ReturnCheck
 
 Action = AuditEvent.Action
 MAX_CHANGES_SHOWN = 200
@@ -316,15 +317,22 @@ def ssda903_preview(
         summary=f"Started an SSDA903 import for {year}",
     )
     if background and row_count(files) > settings.ONWARD_BACKGROUND_IMPORT_ROWS:
-        from onward.returns.tasks import preview_import
+        from onward.returns import tasks
 
-        transaction.on_commit(lambda: preview_import.enqueue(run.pk))
+        tasks.start(run, tasks.preview_import)
         return run
     return ssda903_check(run=run)
 
 
 def _progress(run: ImportRun, status: str, percent: int) -> None:
     ImportRun.objects.filter(pk=run.pk).update(status=status, progress=percent)
+
+
+def _still_checking(run: ImportRun) -> bool:
+    """Whether the check may store its preview: the run was not discarded or retried meanwhile.
+    Locks the run until the end of the transaction (call it inside one)."""
+    now = ImportRun.objects.select_for_update().filter(pk=run.pk).values_list("status", "task_token").first()
+    return now is not None and now[0] in ImportRun.BUSY and now[1] == run.task_token
 
 
 def ssda903_check(*, run: ImportRun) -> ImportRun:
@@ -334,6 +342,8 @@ def ssda903_check(*, run: ImportRun) -> ImportRun:
     plan, file_problems = plan_ssda903(council=run.council, year=run.year, files=run.files)
     problems = _problems(plan, file_problems)
     with transaction.atomic():
+        if not _still_checking(run):
+            return run
         run.status = ImportRun.Status.REJECTED if problems else ImportRun.Status.PREVIEWED
         run.summary, run.problems, run.changes, run.progress = plan.summary(), problems, _plan_changes(plan), 100
         run.save(update_fields=["status", "summary", "problems", "changes", "progress", "updated_at"])
@@ -356,10 +366,11 @@ def ssda903_save(*, acting_user: User | None, run: ImportRun) -> ImportRun:
     if run.status != ImportRun.Status.PREVIEWED:
         raise ImportNotReady("Only an import that is ready to commit can be saved")
     if row_count(run.files) > settings.ONWARD_BACKGROUND_IMPORT_ROWS:
-        from onward.returns.tasks import commit_import
+        from onward.returns import tasks
 
-        _progress(run, ImportRun.Status.SAVING, 10)
-        commit_import.enqueue(run.pk, acting_user.pk if acting_user else None)
+        with transaction.atomic():
+            _progress(run, ImportRun.Status.SAVING, 10)
+            tasks.start(run, tasks.commit_import, acting_user.pk if acting_user else None)
         run.refresh_from_db()
         return run
     return ssda903_commit(acting_user=acting_user, run=run)
@@ -607,15 +618,63 @@ def refresh_summaries(people: Any) -> None:
     )
 
 
+def next_steps(run: ImportRun, state: leases.TaskState | None) -> set[str]:
+    """What can be done with the run now: "wait" while its task is moving, "retry" (check the files
+    again from the start) and "discard". A save under way is never discarded: only once it is stuck."""
+    steps: set[str] = set()
+    stuck = state is not None and state.stuck
+    if run.busy and not stuck:
+        steps.add("wait")
+    if run.status == ImportRun.Status.FAILED or (run.busy and stuck):
+        steps.add("retry")
+    if run.status in (ImportRun.Status.PREVIEWED, ImportRun.Status.FAILED) or (
+        run.busy and (stuck or run.status != ImportRun.Status.SAVING)
+    ):
+        steps.add("discard")
+    return steps
+
+
+def run_state(run: ImportRun) -> leases.TaskState | None:
+    """The state of the run's background task, while the run is busy."""
+    if not run.busy:
+        return None
+    return leases.task_states({run.pk: (run.task_id, run.updated_at)})[run.pk]
+
+
+def _locked(run: ImportRun) -> ImportRun:
+    """The run, locked for a change; ImportNotReady if a background save holds it now."""
+    try:
+        return ImportRun.objects.select_for_update(nowait=True).get(pk=run.pk)
+    except DatabaseError:
+        raise ImportNotReady("The import is being saved right now: wait for it to finish") from None
+
+
 @transaction.atomic
 def import_discard(*, acting_user: User, run: ImportRun) -> ImportRun:
-    run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != ImportRun.Status.PREVIEWED:
+    run = _locked(run)
+    if "discard" not in next_steps(run, run_state(run)):
         raise ImportNotReady("Only an import that has not been saved can be discarded")
     run.status = ImportRun.Status.DISCARDED
     run.files = {}
-    run.save(update_fields=["status", "files", "updated_at"])
+    run.task_token = None
+    run.save(update_fields=["status", "files", "task_token", "updated_at"])
     audit_record(actor=acting_user, action=Action.CHANGE, council=run.council, obj=run, summary="Discarded an import")
+    return run
+
+
+@transaction.atomic
+def import_retry(*, acting_user: User, run: ImportRun) -> ImportRun:
+    """Check a failed or stuck run's files again from the start, in the background (any task still
+    queued for it is superseded and will do nothing). Saving it is then asked for again."""
+    run = _locked(run)
+    if "retry" not in next_steps(run, run_state(run)):
+        raise ImportNotReady("Only an import that failed or is stuck can be tried again")
+    from onward.returns import tasks
+
+    run.status, run.progress, run.problems, run.changes = ImportRun.Status.QUEUED, 0, [], []
+    run.save(update_fields=["status", "progress", "problems", "changes", "updated_at"])
+    audit_record(actor=acting_user, action=Action.CHANGE, council=run.council, obj=run, summary="Tried an import again")
+    tasks.start(run, tasks.preview_case_import if run.kind == ImportRun.Kind.CASE_SYSTEM else tasks.preview_import)
     return run
 
 
@@ -774,9 +833,9 @@ def case_preview(
             summary=f"Started a case-system import of {name[:100]}",
         )
         if background and rows > threshold:
-            from onward.returns.tasks import preview_case_import
+            from onward.returns import tasks
 
-            transaction.on_commit(lambda: preview_case_import.enqueue(run.pk))
+            tasks.start(run, tasks.preview_case_import)
             return run
     return case_check(run=run)
 
@@ -810,6 +869,8 @@ def case_check(*, run: ImportRun) -> ImportRun:
             except _Rollback:
                 pass
     with transaction.atomic():
+        if not _still_checking(run):
+            return run
         run.status = ImportRun.Status.REJECTED if problems else ImportRun.Status.PREVIEWED
         run.problems = [{"table": name, "child": "", **p} for p in problems]
         run.summary = {"rows": len(rows), "records_new": applied, "rejected": len(problems)}
@@ -837,10 +898,11 @@ def case_save(*, acting_user: User | None, run: ImportRun) -> ImportRun:
     if run.status != ImportRun.Status.PREVIEWED or run.mapping is None:
         raise ImportNotReady("Only an import that is ready to commit can be saved")
     if int((run.summary or {}).get("rows", 0)) > settings.ONWARD_BACKGROUND_IMPORT_ROWS:
-        from onward.returns.tasks import commit_case_import
+        from onward.returns import tasks
 
-        _progress(run, ImportRun.Status.SAVING, 10)
-        commit_case_import.enqueue(run.pk, acting_user.pk if acting_user else None)
+        with transaction.atomic():
+            _progress(run, ImportRun.Status.SAVING, 10)
+            tasks.start(run, tasks.commit_case_import, acting_user.pk if acting_user else None)
         run.refresh_from_db()
         return run
     return case_commit(acting_user=acting_user, run=run)
@@ -875,3 +937,60 @@ def case_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
         summary=f"Imported {applied} records from a case-system export",
     )
     return run
+
+
+# The return checked with the Department's rules, in the background --------------------------------
+
+
+def return_check_start(*, acting_user: User | None, council: Organisation, year: int) -> ReturnCheck:
+    """Queue a check of the council's return for the year (``ssda903.CollectionYearError`` for a year
+    that has no return)."""
+    ssda903.collection_window(year)
+    from onward.returns import tasks
+
+    with transaction.atomic():
+        check = ReturnCheck.objects.create(council=council, year=year, created_by=acting_user)
+        audit_record(
+            actor=acting_user,
+            action=Action.CREATE,
+            council=council,
+            obj=check,
+            summary=f"Started a check of the {year} return with the Department's rules",
+        )
+        tasks.start(check, tasks.check_return)
+    return check
+
+
+def return_check_run(*, check: ReturnCheck) -> ReturnCheck:
+    """Build the return as it would be exported now, run the Department's rules over it, keep what they found."""
+    ReturnCheck.objects.filter(pk=check.pk).update(status=ReturnCheck.Status.RUNNING, progress=10)
+    result = selectors.build_return(council=check.council, year=check.year)
+    ReturnCheck.objects.filter(pk=check.pk).update(progress=30, oc3_count=len(result.oc3))
+    checked = validator.validate_files(result.files(), year=check.year)
+    with transaction.atomic():
+        now = ReturnCheck.objects.select_for_update().filter(pk=check.pk).values_list("status", "task_token").first()
+        if now is None or now[0] not in ReturnCheck.BUSY or now[1] != check.task_token:
+            return check  # superseded by a newer check of the same return
+        check.status, check.progress, check.oc3_count = ReturnCheck.Status.DONE, 100, len(result.oc3)
+        check.error_count, check.rules_run = len(checked.errors), checked.rules_run
+        check.failed_rules = list(checked.failed_rules)
+        check.errors = checked.errors[: ReturnCheck.ERRORS_KEPT]
+        check.save(
+            update_fields=[
+                "status",
+                "progress",
+                "oc3_count",
+                "error_count",
+                "rules_run",
+                "failed_rules",
+                "errors",
+                "updated_at",
+            ]
+        )
+    return check
+
+
+def check_state(check: ReturnCheck) -> leases.TaskState | None:
+    if not check.busy:
+        return None
+    return leases.task_states({check.pk: (check.task_id, check.updated_at)})[check.pk]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -71,35 +72,36 @@ def export(request: HttpRequest, year: int) -> HttpResponse:
     return exports.zip_response(f"ssda903-care-leavers-{year}.zip", result.files())
 
 
-@require_safe
 @access.require_perm(Perm.EXPORT_RETURNS)
 def check(request: HttpRequest, year: int) -> HttpResponse:
-    """Run the Department's rules over the return as it would be exported now."""
+    """The Department's rules over the return as it would be exported now: run in the background
+    (POST starts a check), with its progress, then what it found (ADR 0018)."""
     user = _user(request)
+    council = access.own_council(user)
     try:
-        result = selectors.build_return(council=access.own_council(user), year=year)
+        ssda903.collection_window(year)
     except ssda903.CollectionYearError:
         raise Http404 from None
+    if request.method == "POST":
+        if validator.available():
+            services.return_check_start(acting_user=user, council=council, year=year)
+        return redirect("returns:check", year=year)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    latest = selectors.latest_return_check(council, year)
+    state = services.check_state(latest) if latest is not None else None
     context: dict[str, object] = {
         "year": year,
         "year_label": f"{year - 1} to {year}",
         "available": validator.available(),
-        "oc3_count": len(result.oc3),
+        "check": latest,
+        "state": state,
+        "waiting": latest is not None and latest.busy and not (state is not None and state.stuck),
     }
-    if validator.available():
-        checked = validator.validate_files(result.files(), year=year)
-        people = {
-            p.child_id: p
-            for p in access.people_visible_to(user).filter(child_id__in={e["child"] for e in checked.errors})
-        }
-        context.update(
-            {
-                "errors": [{**e, "person": people.get(str(e["child"]))} for e in checked.errors[:500]],
-                "error_count": len(checked.errors),
-                "rules_run": checked.rules_run,
-                "failed_rules": checked.failed_rules,
-            }
-        )
+    if latest is not None and latest.status == latest.Status.DONE:
+        children = {str(e.get("child")) for e in latest.errors}
+        people = {p.child_id: p for p in access.people_visible_to(user).filter(child_id__in=children)}
+        context["errors"] = [{**e, "person": people.get(str(e.get("child")))} for e in latest.errors]
     return render(request, "returns/check.html", context)
 
 
@@ -126,11 +128,14 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     run = access.access_import_run(user, pk)
     shown = selectors.problems_to_show(run.problems)
+    state = services.run_state(run)
     return render(
         request,
         "returns/import_detail.html",
         {
             "run": run,
+            "state": state,
+            "steps": services.next_steps(run, state),
             "problems": shown.rows,
             "problem_counts": shown.counts,
             "problems_truncated": shown.truncated,
@@ -175,10 +180,50 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     run = access.access_import_run(user, pk)
-    if run.status == ImportRun.Status.PREVIEWED:
+    try:
         services.import_discard(acting_user=user, run=run)
-        messages.success(request, "Import discarded: nothing was saved")
+    except services.ImportNotReady as error:
+        messages.error(request, str(error))
+        return redirect("returns:import-detail", pk=run.pk)
+    messages.success(request, "Import discarded: nothing was saved")
     return redirect("returns:overview")
+
+
+@require_POST
+@access.require_perm(Perm.IMPORT_DATA)
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a failed or stuck import's files again, from the start."""
+    user = _user(request)
+    run = access.access_import_run(user, pk)
+    try:
+        services.import_retry(acting_user=user, run=run)
+    except services.ImportNotReady as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The files are being checked again")
+    return redirect("returns:import-detail", pk=run.pk)
+
+
+@require_safe
+@access.require_perm(Perm.VIEW_BACKGROUND_WORK)
+def background_work(request: HttpRequest) -> HttpResponse:
+    """The operators' page: the council's imports in the background, stuck ones first."""
+    user: User = request.user  # type: ignore[assignment]
+    council = access.own_council(user)
+    rows = selectors.background_work(council)
+    checks = selectors.background_checks(council)
+    return render(
+        request,
+        "returns/background_work.html",
+        {
+            "rows": rows,
+            "checks": checks,
+            "stuck_count": sum(1 for row in [*rows, *checks] if row.state is not None and row.state.stuck),
+            "can_import": user.can(Perm.IMPORT_DATA),
+            "max_attempts": settings.ONWARD_TASK_MAX_ATTEMPTS,
+            "stuck_seconds": settings.ONWARD_TASK_STUCK_SECONDS,
+        },
+    )
 
 
 # Case-system exports -----------------------------------------------------------------------------

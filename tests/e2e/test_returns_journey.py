@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from onward.core import tasks as leases
 from onward.people.models import YoungPerson
+from onward.returns.models import ImportRun
 from tests.conftest import make_tenant
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_roles_in_browser import sign_in_with_two_factor
@@ -51,8 +53,46 @@ def test_an_officer_imports_a_return_and_checks_it(live_server, page: Page, tmp_
     page.goto(base + reverse("returns:overview") + f"?year={YEAR}")
     assert_accessible(page)
     page.get_by_role("link", name="Check it with the Department's rules").click()
-    expect(page.get_by_role("heading", name="No errors")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("button", name="Run the check").click()  # a background task (run at once in tests)
+    expect(page.get_by_role("heading", name="No errors")).to_be_visible()
+    expect(page.get_by_role("button", name="Run the check again")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_failed_background_import_offers_the_next_steps_and_shows_on_the_administrators_page(
+    live_server, page: Page
+) -> None:
+    """A background import whose workers kept stopping: its page says why and offers check again or
+    discard; the council administrator's Background work page lists it. Both pass axe."""
+    tenant = make_tenant("Alderley")
+    run = ImportRun.objects.create(
+        council=tenant.council,
+        kind=ImportRun.Kind.SSDA903,
+        year=YEAR,
+        status=ImportRun.Status.FAILED,
+        created_by=tenant.users["performance_officer"],
+        file_names=["header.csv"],
+        files={"header.csv": HEADER + "E7,F,01/10/2005,WBRI,,,\n"},
+        failure=leases.abandoned_reason(3),
+        task_id="4b8a3c5e-0000-4000-8000-000000000001",
+    )
+    sign_in_with_two_factor(page, live_server.url, tenant.users["administrator"].email)
+    page.get_by_role("link", name="Background work").first.click()
+    expect(page.get_by_text("stopped before finishing, 3 times in a row")).to_be_visible()
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in_with_two_factor(page, live_server.url, tenant.users["performance_officer"].email)
+    page.goto(live_server.url + reverse("returns:import-detail", kwargs={"pk": run.pk}))
+    expect(page.get_by_role("heading", name="The import could not be completed")).to_be_visible()
+    expect(page.get_by_text("stopped before finishing, 3 times in a row")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Check the files again").click()  # checked at once in tests
+    expect(page.get_by_role("heading", name="Check what the import will change")).to_be_visible()
+    page.get_by_role("button", name="Discard it").click()
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.DISCARDED
 
 
 def test_an_officer_sets_up_a_column_mapping(live_server, page: Page) -> None:
