@@ -519,12 +519,6 @@ def at_risk_rows(people: QuerySet[YoungPerson], ranked: list[tuple[int, int]], d
     return [AtRisk(rows[pk], score, risk_reasons(rows[pk], day)) for pk, score in ranked if pk in rows]
 
 
-def at_risk(people: QuerySet[YoungPerson], day: datetime.date) -> list[tuple[YoungPerson, list[str]]]:
-    """Each of ``people`` at risk of NEET on ``day`` with the reasons, highest risk first."""
-    ranked, _total = ranked_at_risk(people, day)
-    return [(row.person, row.reasons) for row in at_risk_rows(people, ranked, day)]
-
-
 def _months_between(start: datetime.date, end: datetime.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
 
