@@ -248,8 +248,8 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
         scope = selectors.default_scope(user)
     day = _as_at(request)
     people = selectors.people_in_scope(user, scope)
-    try:
-        number = max(1, int(request.GET.get("page", "1")))
+    try:  # a page past the last (however far) shows the last
+        number = min(max(1, int(request.GET.get("page", "1"))), 1_000_000)
     except ValueError:
         number = 1
     ranked, total = selectors.ranked_at_risk(people, day, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)

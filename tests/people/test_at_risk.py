@@ -210,6 +210,8 @@ def test_the_list_comes_a_page_at_a_time(world, signed_in, monkeypatch: pytest.M
     assert len(seen) == len(set(seen))
     html = client.get(reverse("people:at-risk"), {"page": 2, "scope": "team"}).content.decode()
     assert "govuk-pagination" in html and "scope=team&amp;page=3" in html and "scope=team&amp;page=1" in html
+    far = client.get(reverse("people:at-risk"), {"page": "9" * 20})
+    assert far.status_code == 200 and far.context["page"].number == 3
     last = client.get(reverse("people:at-risk"), {"page": 99})
     assert last.context["page"].number == 3 and len(last.context["rows"]) == len(at_risk) - 4
     assert client.get(reverse("people:at-risk"), {"page": "x"}).context["page"].number == 1
