@@ -112,6 +112,9 @@ bench: machine-bench install-dev assets validator-env
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/web_pages.py
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/ssda903_export.py
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/performance_indicators.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/council_growth.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/load.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/load.py --scale-out
 	$(PY) benchmarks/ssda903_import.py
 	$(PY) benchmarks/plan_documents.py
 

@@ -104,7 +104,6 @@ def signed_in_client(council: Organisation) -> Client:
     email = "performance@national001.example"
     user = User.objects.filter(email=email).first() or account_services.user_create(
         acting_user=None,
-        council=council,
         organisation=council,
         email=email,
         given_name="Bench",

@@ -49,7 +49,7 @@ from onward.people.models import YoungPerson
 
 council = Organisation.objects.get(name="National 001")
 user = User.objects.filter(email="bench@national001.example").first() or services.user_create(
-    acting_user=None, council=council, organisation=council, email="bench@national001.example",
+    acting_user=None, organisation=council, email="bench@national001.example",
     given_name="Bench", family_name="Mark", role_keys={"team_manager", "performance_officer"})
 device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
 session = SessionStore()

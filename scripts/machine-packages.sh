@@ -7,7 +7,8 @@
 #   test   Chromium for the browser tests, and the libraries and fonts WeasyPrint draws PDFs with
 #          (and Cairo, which draws the charts as PNG images for Word documents)
 #   demo   the libraries and fonts WeasyPrint draws PDFs with
-#   bench  wrk for the web benchmarks, and the PDF libraries and fonts
+#   bench  wrk for the web benchmarks, HAProxy for the scale-out benchmark (two web instances
+#          behind one load balancer), and the PDF libraries and fonts
 #
 # On a machine that has them all it does nothing. Otherwise it installs the missing ones with
 # apt-get as root, or with `sudo -n` where that works without a password; failing both, it stops
@@ -18,7 +19,7 @@ pdf=(libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation libcairo2)
 case "${1:-}" in
   test) packages=(chromium "${pdf[@]}") ;;
   demo) packages=("${pdf[@]}") ;;
-  bench) packages=(wrk "${pdf[@]}") ;;
+  bench) packages=(wrk haproxy "${pdf[@]}") ;;
   *) echo "usage: $0 test|demo|bench [--check]" >&2; exit 2 ;;
 esac
 check_only=false

@@ -88,6 +88,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A read replica for reporting (config/routers.py): off unless ONWARD_REPORTING_DATABASE_URL is set.
+if env("ONWARD_REPORTING_DATABASE_URL", default=""):
+    DATABASES["reporting"] = env.db("ONWARD_REPORTING_DATABASE_URL")
+    DATABASES["reporting"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.routers.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

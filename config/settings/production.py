@@ -16,6 +16,11 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-onward-session"
 CSRF_COOKIE_NAME = "__Host-onward-csrf"
 ONWARD_REQUIRE_2FA = True
+# Each gunicorn thread keeps its database connection between requests (checked before reuse),
+# rather than connecting afresh for every request; so an instance holds at most workers x threads
+# connections (deploy/gunicorn.conf.py), and PostgreSQL's max_connections bounds the instances.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("ONWARD_DB_CONN_MAX_AGE", default=300)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -34,7 +34,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Home", "core:home"),
     NavItem("Young people", "people:caseload", (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
     NavItem("NEET cohort", "people:neet", (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
-    NavItem("At risk of NEET", "people:at-risk", (Perm.VIEW_TEAM_PEOPLE,)),
+    NavItem("At risk of NEET", "people:at-risk", (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
     NavItem(
         "16 to 17 participation",
         "participation:overview",

@@ -11,14 +11,37 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Count, DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
-from onward.core.codelists import ADOPTED, EET_ACTIVITIES, NEET_ACTIVITIES, EETActivity, InTouch, ReasonEpisodeCeased
+from onward.core.codelists import (
+    ADOPTED,
+    EET_ACTIVITIES,
+    NEET_ACTIVITIES,
+    AccommodationType,
+    EETActivity,
+    InTouch,
+    ReasonEpisodeCeased,
+)
 from onward.people import categories
 from onward.people.categories import Category
 from onward.people.models import (
@@ -161,11 +184,51 @@ RISK_ENDING_WEEKS = 6
 RISK_NEET_MONTHS = 3
 RISK_NO_CONTACT_MONTHS = 2
 PEP_TERM_DAYS = 122  # a PEP is reviewed each school term: about 4 months
+# No fixed abode or homeless (S), or emergency accommodation such as a night shelter (V).
+HOMELESS_TYPES = frozenset({AccommodationType.S.value, AccommodationType.V.value})
+
+
+@dataclass(frozen=True)
+class RiskSign:
+    """One warning sign; the list ranks young people by the sum of their signs' weights."""
+
+    key: str
+    weight: int
+    label: str
+
+
+# Heaviest first. The weights rank the list: losing a home or a long time NEET with nobody
+# working on it outweighs a late plan review.
+RISK_SIGNS: dict[str, RiskSign] = {
+    sign.key: sign
+    for sign in (
+        RiskSign("homeless", 5, "Homeless or in emergency accommodation"),
+        RiskSign("long_neet", 4, "Not in education, employment or training for 3 months or more, no referral"),
+        RiskSign("no_contact", 3, "No contact for 2 months or more"),
+        RiskSign("not_in_touch", 3, "Not in touch"),
+        RiskSign("ending", 3, "Course or job ending with no next step"),
+        RiskSign("plan_overdue", 2, "Pathway plan review overdue"),
+        RiskSign("no_pep", 1, "No PEP this term in Year 12 or 13"),
+    )
+}
+RISK_HIGH = 6  # a score of 6 or more: high priority
+RISK_MEDIUM = 3  # 3 to 5: medium; 1 or 2: low
+
+
+def risk_priority(score: int) -> str:
+    if score >= RISK_HIGH:
+        return "High"
+    if score >= RISK_MEDIUM:
+        return "Medium"
+    return "Low" if score > 0 else ""
 
 
 def annotate_risk(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
     """Add what the at-risk rules need (on top of ``annotate_status``) in the same query."""
     eet = _current_eet(day)
+    accommodation = AccommodationSpell.objects.filter(AccommodationSpell.covering(day), person=OuterRef("pk")).order_by(
+        "-start", "-id"
+    )
     return annotate_status(people, day).annotate(
         eet_end=Subquery(eet.values("end")[:1], output_field=DateField()),
         has_next_step=Exists(
@@ -192,23 +255,30 @@ def annotate_risk(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet
                 date__gt=day - datetime.timedelta(days=PEP_TERM_DAYS),
             )
         ),
+        accommodation_type=Subquery(accommodation.values("accommodation_type")[:1], output_field=CharField()),
+        accommodation_since=Subquery(accommodation.values("start")[:1], output_field=DateField()),
     )
 
 
-def risk_reasons(row: Any, day: datetime.date) -> list[str]:
-    """Why a young person is at risk of being (or staying) NEET on ``day``; empty if not.
+def risk_signs(row: Any, day: datetime.date) -> list[tuple[RiskSign, str]]:
+    """The warning signs that a young person is at risk of being (or staying) NEET on ``day``, each
+    with the reason as the page gives it, heaviest first; empty if none.
 
-    ``row`` is a young person from ``annotate_risk``. The rules: a course or job ends within 6
-    weeks with no next step recorded; NEET for 3 months or more; no contact for 2 months, or
-    not in touch; pathway plan overdue; looked after in Year 12 or 13 with no PEP this term. A young
-    person NEET for 3 months counts only if no referral for them is in progress.
+    ``row`` is a young person from ``annotate_risk``. The rules: homeless or in emergency
+    accommodation; a course or job ends within 6 weeks with no next step recorded; NEET for 3
+    months or more with no referral in progress; no contact for 2 months, or not in touch; pathway
+    plan overdue; looked after in Year 12 or 13 with no PEP this term. Only care leavers and
+    young people looked after from 16 count. ``ranked_at_risk`` applies the same rules in SQL.
     """
     category = Category(row.category)
     if category not in categories.IN_SCOPE_CATEGORIES or (
         category == Category.LOOKED_AFTER and categories.age_on(row.date_of_birth, day) < 16
     ):
         return []
-    reasons: list[str] = []
+    signs: list[tuple[RiskSign, str]] = []
+    if row.accommodation_type in HOMELESS_TYPES:
+        label = AccommodationType(row.accommodation_type).label
+        signs.append((RISK_SIGNS["homeless"], f"{label} since {row.accommodation_since:%-d %B %Y}"))
     activity = row.eet_activity
     if (
         activity in EET_ACTIVITIES
@@ -217,41 +287,236 @@ def risk_reasons(row: Any, day: datetime.date) -> list[str]:
         and not row.has_next_step
     ):
         label = EETActivity(activity).label
-        reasons.append(f"{label} ends on {row.eet_end:%-d %B %Y} with no next step recorded")
+        signs.append((RISK_SIGNS["ending"], f"{label} ends on {row.eet_end:%-d %B %Y} with no next step recorded"))
     if activity in NEET_ACTIVITIES and row.eet_since is not None and not row.open_referral:
         months = _months_between(row.eet_since, day)
         if months >= RISK_NEET_MONTHS:
-            reasons.append(
-                f"Not in education, employment or training for {months} months, with no referral in progress"
+            signs.append(
+                (
+                    RISK_SIGNS["long_neet"],
+                    f"Not in education, employment or training for {months} months, with no referral in progress",
+                )
             )
     if row.last_contact_on is None or row.last_contact_on < _months_before(day, RISK_NO_CONTACT_MONTHS):
-        reasons.append("No contact for 2 months or more")
+        signs.append((RISK_SIGNS["no_contact"], "No contact for 2 months or more"))
     elif row.last_in_touch != "YES":
-        reasons.append(f"Not in touch: {InTouch(row.last_in_touch).label.lower()}")
+        signs.append((RISK_SIGNS["not_in_touch"], f"Not in touch: {InTouch(row.last_in_touch).label.lower()}"))
     if pathway_plan_overdue_on(category, row.plan_next_due, day):
-        reasons.append("Pathway plan review overdue")
+        signs.append((RISK_SIGNS["plan_overdue"], "Pathway plan review overdue"))
     if (
         category in (Category.LOOKED_AFTER, Category.ELIGIBLE)
         and school_year_on(row.date_of_birth, day) in (12, 13)
         and not row.recent_pep
     ):
-        reasons.append("No PEP this term for a young person in Year 12 or 13")
-    return reasons
+        signs.append((RISK_SIGNS["no_pep"], "No PEP this term for a young person in Year 12 or 13"))
+    signs.sort(key=lambda item: -item[0].weight)  # stable: equal weights keep the rules' order
+    return signs
 
 
-def at_risk(people: QuerySet[YoungPerson], day: datetime.date) -> list[tuple[YoungPerson, list[str]]]:
-    """Each of ``people`` at risk of NEET on ``day`` with the reasons, in one query."""
-    rows = (
-        annotate_risk(people, day)
-        .select_related("personal_adviser", "team")
-        .order_by("legal_family_name", "legal_given_name", "pk")
+def risk_reasons(row: Any, day: datetime.date) -> list[str]:
+    """Why a young person is at risk of being (or staying) NEET on ``day``, heaviest first; empty if not."""
+    return [reason for _sign, reason in risk_signs(row, day)]
+
+
+@dataclass
+class AtRisk:
+    """A young person on the at-risk list: their score (the sum of their signs' weights) and reasons."""
+
+    person: Any
+    score: int
+    reasons: list[str]
+
+    @property
+    def priority(self) -> str:
+        return risk_priority(self.score)
+
+
+def _sql(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
+    """A queryset's SQL and parameters, without the model's default ordering (a CTE needs none)."""
+    statement, params = queryset.order_by().query.sql_with_params()
+    return statement, list(params)
+
+
+def _risk_sql(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[str, list[Any]]:
+    """SQL giving ``id``, ``score`` and the name of each of ``people`` with a score above 0 on ``day``.
+
+    Set-based, so the cost grows with the rows read rather than with a lookup per young person
+    per fact: each history is read once for the young people in scope (a window picks the spell
+    in force, ``DatedRecord.next_date`` the contact and review in force), the facts are joined on,
+    and the signs and their weights are the rules of ``risk_signs`` as CASE expressions.
+    """
+    scoped: Any = annotate_category(people, day)  # annotated: typed loosely
+    scope_sql, scope_params = _sql(
+        scoped.values("pk", "legal_family_name", "legal_given_name", "date_of_birth", "category")
     )
-    flagged = []
-    for row in rows:
-        reasons = risk_reasons(row, day)
-        if reasons:
-            flagged.append((row, reasons))
-    return flagged
+    ids = people.order_by().values("pk")
+
+    def in_force_spell(model: type[EETSpell] | type[AccommodationSpell], **columns: Any) -> tuple[str, list[Any]]:
+        """Each young person's spell in force on ``day``: the latest to start of those covering it."""
+        later = model.objects.filter(model.covering(day), person_id=OuterRef("person_id")).filter(
+            Q(start__gt=OuterRef("start")) | Q(start=OuterRef("start"), id__gt=OuterRef("id"))
+        )
+        return _sql(
+            model.objects.filter(model.covering(day), person__in=ids)
+            .exclude(Exists(later))
+            .annotate(**columns)
+            .values("person_id", *columns)
+        )
+
+    def in_force(model: type[Contact] | type[PathwayPlanReview], **columns: Any) -> tuple[str, list[Any]]:
+        return _sql(
+            model.objects.filter(
+                Q(next_date__isnull=True) | Q(next_date__gt=day),
+                person_id__in=ids,
+                date__lte=day,
+                superseded_at__isnull=True,
+            )
+            .annotate(**columns)
+            .values("person_id", *columns)
+        )
+
+    parts = {
+        "eet": in_force_spell(EETSpell, e_activity=F("activity"), e_since=F("start"), e_end=F("end")),
+        "latest": _sql(
+            EETSpell.objects.filter(person_id__in=ids, superseded_at__isnull=True)
+            .values("person_id")
+            .annotate(latest_start=Max("start"))
+            .values("person_id", "latest_start")
+        ),
+        "accommodation": in_force_spell(AccommodationSpell, a_type=F("accommodation_type")),
+        "contact": in_force(Contact, c_date=F("date"), c_in_touch=F("in_touch")),
+        "review": in_force(PathwayPlanReview, r_next_due=F("next_due")),
+        "pep": _sql(
+            PEP.objects.filter(
+                person_id__in=ids,
+                superseded_at__isnull=True,
+                date__lte=day,
+                date__gt=day - datetime.timedelta(days=PEP_TERM_DAYS),
+            )
+            .values("person_id")
+            .distinct()
+        ),
+        "referral": _sql(
+            Referral.objects.filter(person_id__in=ids)
+            .filter(
+                Q(status__in=[Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO])
+                | Q(
+                    Exists(
+                        Send.objects.filter(
+                            referral=OuterRef("pk"),
+                            status__in=[
+                                Send.Status.SENT,
+                                Send.Status.ACCEPTED,
+                                Send.Status.IN_CONTACT,
+                                Send.Status.STARTED,
+                            ],
+                        )
+                    )
+                )
+            )
+            .values("person_id")
+            .distinct()
+        ),
+    }
+    year_start = day.year if day.month >= 9 else day.year - 1
+    august = datetime.date(year_start, 8, 31)
+    in_scope = sorted(c.value for c in categories.IN_SCOPE_CATEGORIES)
+    plan = sorted(c.value for c in PLAN_CATEGORIES)
+    pep = [Category.LOOKED_AFTER.value, Category.ELIGIBLE.value]
+    eet, neet, homeless = sorted(EET_ACTIVITIES), sorted(NEET_ACTIVITIES), sorted(HOMELESS_TYPES)
+
+    def marks(values: list[str]) -> str:
+        return ", ".join(["%s"] * len(values))
+
+    w = {key: sign.weight for key, sign in RISK_SIGNS.items()}
+    ctes = ",\n".join(f"{name} AS ({statement})" for name, (statement, _params) in parts.items())
+    sql = f"""
+        WITH scope AS MATERIALIZED ({scope_sql}),
+        {ctes}
+        SELECT id, score, legal_family_name, legal_given_name FROM (
+            SELECT s.pk AS id, s.legal_family_name, s.legal_given_name,
+                CASE WHEN s.category NOT IN ({marks(in_scope)}) OR (s.category = %s AND s.date_of_birth > %s)
+                THEN 0 ELSE
+                CASE WHEN a.a_type IN ({marks(homeless)}) THEN {w["homeless"]} ELSE 0 END
+                + CASE WHEN e.e_activity IN ({marks(eet)}) AND e.e_end IS NOT NULL AND e.e_end <= %s
+                    AND NOT (l.latest_start > e.e_end) THEN {w["ending"]} ELSE 0 END
+                + CASE WHEN e.e_activity IN ({marks(neet)}) AND e.e_since <= %s
+                    AND rf.person_id IS NULL THEN {w["long_neet"]} ELSE 0 END
+                + CASE WHEN c.c_date IS NULL OR c.c_date < %s THEN {w["no_contact"]}
+                    WHEN c.c_in_touch <> 'YES' THEN {w["not_in_touch"]} ELSE 0 END
+                + CASE WHEN s.category IN ({marks(plan)})
+                    AND (r.r_next_due IS NULL OR r.r_next_due < %s) THEN {w["plan_overdue"]} ELSE 0 END
+                + CASE WHEN s.category IN ({marks(pep)}) AND s.date_of_birth > %s
+                    AND s.date_of_birth <= %s AND p.person_id IS NULL THEN {w["no_pep"]} ELSE 0 END
+                END AS score
+            FROM scope s
+            LEFT JOIN eet e ON e.person_id = s.pk
+            LEFT JOIN latest l ON l.person_id = s.pk
+            LEFT JOIN accommodation a ON a.person_id = s.pk
+            LEFT JOIN contact c ON c.person_id = s.pk
+            LEFT JOIN review r ON r.person_id = s.pk
+            LEFT JOIN pep p ON p.person_id = s.pk
+            LEFT JOIN referral rf ON rf.person_id = s.pk
+        ) ranked WHERE score > 0
+    """  # noqa: S608 - the parts are Django's queries; the rest constants and placeholders
+    params = [
+        *scope_params,
+        *(param for _statement, part_params in parts.values() for param in part_params),
+        *in_scope,
+        Category.LOOKED_AFTER.value,
+        years_before(day, 16),
+        *homeless,
+        *eet,
+        day + datetime.timedelta(weeks=RISK_ENDING_WEEKS),
+        *neet,
+        _months_before(day, RISK_NEET_MONTHS),
+        _months_before(day, RISK_NO_CONTACT_MONTHS),
+        *plan,
+        day,
+        *pep,
+        years_before(august, 18),  # academic age 16 or 17 on 31 August: Year 12 or 13
+        years_before(august, 16),
+    ]
+    return sql, params
+
+
+def ranked_at_risk(
+    people: QuerySet[YoungPerson], day: datetime.date, *, offset: int = 0, limit: int | None = None
+) -> tuple[list[tuple[int, int]], int]:
+    """``(id, score)`` of each of ``people`` at risk on ``day``, highest score first (then by name),
+    from ``offset`` for ``limit`` rows, and how many are at risk in all: one query, in the database."""
+    sql, params = _risk_sql(people, day)
+    window = f"""
+        SELECT id, score, COUNT(*) OVER () AS total FROM ({sql}) scored
+        ORDER BY score DESC, legal_family_name, legal_given_name, id
+    """  # noqa: S608 - built from constants
+    if limit is not None:
+        window += " LIMIT %s OFFSET %s"
+        params = [*params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(window, params)
+        rows = cursor.fetchall()
+    if not rows and offset:
+        return [], ranked_count(people, day)
+    return [(row[0], row[1]) for row in rows], (rows[0][2] if rows else 0)
+
+
+def ranked_count(people: QuerySet[YoungPerson], day: datetime.date) -> int:
+    sql, params = _risk_sql(people, day)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) scored", params)  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def at_risk_rows(people: QuerySet[YoungPerson], ranked: list[tuple[int, int]], day: datetime.date) -> list[AtRisk]:
+    """The young people of one page of ``ranked_at_risk``, in its order, with their reasons."""
+    rows = {
+        row.pk: row
+        for row in annotate_risk(people.filter(pk__in=[pk for pk, _score in ranked]), day).select_related(
+            "personal_adviser", "team"
+        )
+    }
+    return [AtRisk(rows[pk], score, risk_reasons(rows[pk], day)) for pk, score in ranked if pk in rows]
 
 
 def _months_between(start: datetime.date, end: datetime.date) -> int:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -238,24 +238,64 @@ def neet_cohort(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access.require_perm(Perm.VIEW_TEAM_PEOPLE)
+@require_safe
 def at_risk_list(request: HttpRequest) -> HttpResponse:
-    """Young people at risk of NEET in the manager's teams (or all they can see), with the reasons."""
-    user: User = request.user  # type: ignore[assignment]
+    """Young people at risk of NEET in the user's scope (their own caseload, their teams or everyone
+    they can see), highest risk first, a page at a time, with the reasons for each."""
+    user = _user(request)
+    scope = request.GET.get("scope") or selectors.default_scope(user)
+    if scope not in selectors.SCOPES:
+        scope = selectors.default_scope(user)
     day = _as_at(request)
-    people = access.people_visible_to(user)
-    if request.GET.get("scope") != "all" and user.teams.exists():
-        people = people.filter(team__in=user.teams.all())
-    flagged = selectors.at_risk(people, day)
+    people = selectors.people_in_scope(user, scope)
+    try:  # a page past the last (however far) shows the last
+        number = min(max(1, int(request.GET.get("page", "1"))), 1_000_000)
+    except ValueError:
+        number = 1
+    ranked, total = selectors.ranked_at_risk(people, day, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if number > pages:  # past the end: the last page
+        number = pages
+        ranked, total = selectors.ranked_at_risk(people, day, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    page: Page[Any] = Paginator(cast(Any, _Counted(total)), PAGE_SIZE).page(number)
+    rows = selectors.at_risk_rows(people, ranked, day)
     audit_list(
         actor=user,
         council=access.council_of(user),
         object_type="people.YoungPerson",
-        summary=f"At risk of NEET on {day:%d/%m/%Y}",
+        summary=f"At risk of NEET on {day:%d/%m/%Y} ({selectors.SCOPES[scope].lower()}), page {page.number}",
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
-        request, "people/at_risk.html", {"flagged": flagged, "day": day, "scope": request.GET.get("scope", "team")}
+        request,
+        "people/at_risk.html",
+        {
+            "rows": rows,
+            "page": page,
+            "day": day,
+            "is_today": day == selectors.today(),
+            "scope": scope,
+            "scopes": selectors.SCOPES,
+            "query": query.urlencode(),
+            "signs": selectors.RISK_SIGNS.values(),
+            "high": selectors.RISK_HIGH,
+            "medium": selectors.RISK_MEDIUM,
+        },
     )
+
+
+class _Counted:
+    """A stand-in list of ``total`` items for ``Paginator``, when the page was read on its own."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+
+    def count(self) -> int:
+        return self.total
+
+    def __getitem__(self, key: slice) -> list[Any]:
+        return []
 
 
 # One young person -------------------------------------------------------------------------------

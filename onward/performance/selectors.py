@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import QuerySet, Subquery
 
+from config.routers import reporting_alias
 from onward.accounts.models import Organisation, Team, User
 from onward.core import codelists
 from onward.core.codelists import ADOPTED, EET_ACTIVITIES, NEET_ACTIVITIES, SHORT_BREAK_STATUSES, EETActivity
@@ -379,8 +380,9 @@ def _run(statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     ``SET LOCAL`` is sent in the same call, ahead of the query (no extra round trip or query): it
     lasts for the implicit transaction of that call, or to the end of the transaction it runs in.
     """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    reporting = connections[reporting_alias()]  # a read replica, if one is configured
+    with reporting.cursor() as cursor:
+        if reporting.vendor == "postgresql":
             cursor.execute("; ".join([*LIVE_SETTINGS, statement]), params)
             for _ in LIVE_SETTINGS:
                 cursor.nextset()  # past each SET, to the query's rows
@@ -774,7 +776,7 @@ def stored(
 ) -> dict[datetime.date, dict[str, Figure]]:
     """The stored headline figures for each month end that has them."""
     found: dict[datetime.date, dict[str, Figure]] = defaultdict(dict)
-    for snap in IndicatorSnapshot.objects.filter(
+    for snap in IndicatorSnapshot.objects.using(reporting_alias()).filter(
         council=council, method=method, month_end__in=list(month_ends), breakdown=""
     ):
         if snap.indicator not in indicators.BY_CODE:

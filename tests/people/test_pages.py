@@ -103,7 +103,7 @@ def test_the_at_risk_list_gives_reasons(world, signed_in) -> None:
     a = world["A"]
     person = add_care_leaver(a, name="Gwen", age=20, activity="neet_not_ready", months_in_activity=5)
     response = signed_in(a.users["team_manager"]).get(reverse("people:at-risk"))
-    flagged = {p.pk: reasons for p, reasons in response.context["flagged"]}
+    flagged = {row.person.pk: row.reasons for row in response.context["rows"]}
     assert any(
         r.startswith("Not in education, employment or training for 4 months, with no referral")
         for r in flagged[person.pk]
@@ -351,5 +351,5 @@ def test_a_referral_in_progress_takes_a_long_neet_spell_off_the_at_risk_reasons(
         council=a.council, person=person, made_by=a.users["personal_adviser"], needs=["job_search"], triage_due=TODAY()
     )
     response = signed_in(a.users["team_manager"]).get(reverse("people:at-risk"))
-    reasons = {p.pk: r for p, r in response.context["flagged"]}.get(person.pk, [])
+    reasons = {row.person.pk: row.reasons for row in response.context["rows"]}.get(person.pk, [])
     assert not any(r.startswith("Not in education, employment or training") for r in reasons)

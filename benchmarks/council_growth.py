@@ -1,0 +1,113 @@
+"""Benchmark: the at-risk-of-NEET list and the performance dashboard as a council grows tenfold.
+
+Two generated councils in the benchmark database, of 2,000 and 20,000 young people (made once by
+``generate_cohort``; the dashboard's trend reads 11 stored month ends, taken once). For each
+council a performance officer (who sees every young person of the council, and its indicators)
+is signed in, and each page is loaded by wrk (2 connections, one a core; 15 s a page) against gunicorn
+(``deploy/gunicorn.conf.py``, 2 workers of 4 threads): a trivial signed-in page, the first page
+of the at-risk list for everyone in the council, and the dashboard. Server time is gunicorn's.
+
+Targets (production issue): the at-risk list p95 at most 300 ms at 20,000; each page's p95 at
+20,000 at most 1.5 times its p95 at 2,000.
+
+    BENCH_DATABASE_URL=postgres://... .venv/bin/python benchmarks/council_growth.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from harness import (
+    DATABASE_URL,
+    GROWTH_COUNCILS,
+    RESULTS,
+    ensure_growth_councils,
+    gunicorn,
+    load_average,
+    server_times,
+    sessions,
+    shell,
+    write_result,
+    wrk,
+)
+
+PORT = 8011
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "2"))
+TARGET_AT_RISK_P95_MS = 300
+TARGET_GROWTH = 1.5
+PAGES = {"trivial": "/account/", "at_risk": "/people/at-risk/", "dashboard": "/performance/"}
+
+SNAPSHOTS = """
+import json
+from onward.accounts.models import Organisation
+from onward.people.selectors import today
+from onward.performance import indicators, services
+from onward.performance.models import IndicatorSnapshot
+taken = 0
+for name in NAMES:
+    council = Organisation.objects.get(name=name)
+    for end in indicators.month_ends_before(today(), 12)[:-1]:
+        if not IndicatorSnapshot.objects.filter(council=council, month_end=end).exists():
+            services.snapshot_take(councils=[council], month_end=end)
+            taken += 1
+print(json.dumps(taken))
+"""
+
+
+def main() -> int:
+    counts = ensure_growth_councils()
+    shell(f"NAMES = {list(GROWTH_COUNCILS)!r}\n" + SNAPSHOTS)
+    signed = sessions(
+        {
+            name: (name, f"growth-{size}@bench.example", ["performance_officer"])
+            for name, (size, _seed) in GROWTH_COUNCILS.items()
+        }
+    )
+    access_log = RESULTS / ".gunicorn-growth.log"
+    load_before = load_average()
+    measured: dict[str, dict[str, object]] = {}
+    with gunicorn(PORT, access_log):
+        for name in GROWTH_COUNCILS:
+            cookie = signed[name]["cookies"]
+            url = f"http://127.0.0.1:{PORT}"
+            wrk(url + PAGES["trivial"], cookie, seconds=3, connections=CONNECTIONS)  # warm up
+            wrk(url + PAGES["at_risk"], cookie, seconds=3, connections=CONNECTIONS)
+            wrk(url + PAGES["dashboard"], cookie, seconds=3, connections=CONNECTIONS)
+            measured[name] = {}
+            for page, path in PAGES.items():
+                access_log.write_text("")
+                client = wrk(url + path, cookie, seconds=SECONDS, connections=CONNECTIONS)
+                measured[name][page] = {**server_times(access_log, path), "client": client}
+    access_log.unlink(missing_ok=True)
+    small, large = (measured[name] for name in GROWTH_COUNCILS)
+
+    def p95(figures: dict[str, object], page: str) -> float:
+        return float(figures[page]["p95_ms"])  # type: ignore[index]
+
+    growth = {page: round(p95(large, page) / p95(small, page), 2) for page in ("at_risk", "dashboard")}
+    result = {
+        "benchmark": "council_growth",
+        "database": DATABASE_URL.rsplit("/", 1)[-1],
+        "councils": {name: counts[name] for name in GROWTH_COUNCILS},
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+        "connections": CONNECTIONS,
+        "seconds_each": SECONDS,
+        "pages": measured,
+        "p95_growth_2000_to_20000": growth,
+        "at_risk_p95_ms_at_20000": p95(large, "at_risk"),
+        "targets": {"at_risk_p95_ms_at_20000": TARGET_AT_RISK_P95_MS, "growth_at_most": TARGET_GROWTH},
+    }
+    result["passed"] = {
+        "at_risk_p95": p95(large, "at_risk") <= TARGET_AT_RISK_P95_MS,
+        "at_risk_growth": growth["at_risk"] <= TARGET_GROWTH,
+        "dashboard_growth": growth["dashboard"] <= TARGET_GROWTH,
+    }
+    write_result("council_growth", result)
+    return 0 if all(result["passed"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

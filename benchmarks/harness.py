@@ -1,0 +1,270 @@
+"""What the web benchmarks share: the data set, signed-in sessions, gunicorn, wrk and the figures.
+
+Onward is served as a council runs it: gunicorn from ``deploy/gunicorn.conf.py`` (threaded
+workers) with production settings over loopback HTTP (``config.settings.bench``), against
+PostgreSQL. Load comes from wrk with ``benchmarks/latency.lua``, which checks every answer's status:
+a redirect to the sign-in page, or any other non-2xx answer, fails the run rather than being timed
+as a fast page. Server time is gunicorn's own (``%(D)s`` in its access log, one line a request),
+so queueing in front of the workers is not counted in it; wrk's client-side figures are kept too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/onward_bench")
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DATABASE_URL,
+    "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+    "DJANGO_SECRET_KEY": "benchmark-only-secret-key-not-for-production",
+    "ONWARD_LOG_LEVEL": "ERROR",
+}
+GROWTH_COUNCILS = {"Growth 2000": (2000, 7), "Growth 20000": (20000, 8)}
+
+# Signs in a user of a council (made once, with the given roles) and prints a session cookie.
+SESSION = """
+import json, sys
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from onward.accounts import services
+from onward.accounts.models import Organisation, User
+from onward.people.models import YoungPerson
+
+spec = SPEC
+out = {}
+for key, (council_name, email, roles) in spec.items():
+    council = Organisation.objects.get(name=council_name)
+    user = User.objects.filter(email=email).first() or services.user_create(
+        acting_user=None, organisation=council, email=email,
+        given_name="Bench", family_name="Mark", role_keys=set(roles))
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="bench", confirmed=True)
+    sessions = []
+    for _ in range(COUNT):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.set_expiry(60 * 60 * 4)
+        session.save()
+        sessions.append("sessionid=" + session.session_key)
+    out[key] = {"cookies": sessions, "user": user.pk, "council": council.pk,
+                "people": YoungPerson.objects.filter(council=council).count()}
+print(json.dumps(out))
+"""
+
+
+def manage(*args: str, capture: bool = False, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env or ENV,
+        cwd=ROOT,
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
+    return done.stdout if capture else ""
+
+
+def shell(code: str) -> Any:
+    """Run ``code`` in ``manage.py shell``; its last line of output, as JSON."""
+    return json.loads(manage("shell", "-c", code, capture=True).strip().splitlines()[-1])
+
+
+def ensure_growth_councils() -> dict[str, int]:
+    """The two councils the growth figures compare (2,000 and 20,000 young people), generated once."""
+    manage("migrate", "-v0")
+    counts: dict[str, int] = shell(
+        "import json; from onward.people.models import YoungPerson; "
+        f"print(json.dumps({{n: YoungPerson.objects.filter(council__name=n).count() for n in {list(GROWTH_COUNCILS)!r}}}))"
+    )
+    for name, (size, seed) in GROWTH_COUNCILS.items():
+        if counts.get(name, 0) < size:
+            print(f"Generating {name} ({size:,} young people)", flush=True)
+            manage("generate_cohort", "--council", name, "--size", str(size), "--seed", str(seed), "--replace")
+            counts[name] = size
+    return counts
+
+
+def sessions(spec: dict[str, tuple[str, str, list[str]]], count: int = 1) -> dict[str, Any]:
+    """Signed-in sessions (``count`` each), two-factor done, for each ``key: (council, email, roles)``."""
+    return shell(f"SPEC = {spec!r}\nCOUNT = {count}\n" + SESSION)  # type: ignore[no-any-return]
+
+
+def load_average() -> list[float]:
+    return [round(n, 2) for n in os.getloadavg()]
+
+
+def database_connections(database: str) -> dict[str, int]:
+    """Connections open to ``database`` now, by state (from pg_stat_activity), this one not counted."""
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT coalesce(state, 'none'), count(*) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid() GROUP BY 1",
+            [database],
+        ).fetchall()
+    counts = {state: int(n) for state, n in rows}
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def database_name() -> str:
+    return DATABASE_URL.rsplit("/", 1)[-1].split("?")[0]
+
+
+@contextmanager
+def gunicorn(
+    port: int, access_log: Path, *, workers: int = 2, threads: int = 4, extra_env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """gunicorn from deploy/gunicorn.conf.py on ``port``, logging ``path microseconds status`` a request."""
+    access_log.unlink(missing_ok=True)
+    env = {
+        **ENV,
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads),
+        "GUNICORN_LOG_LEVEL": "error",
+        **(extra_env or {}),
+    }
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            str(access_log),
+            "--access-logformat",
+            "%(U)s %(D)s %(s)s",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz")
+        yield server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def wait_until_up(url: str) -> None:
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"Nothing answered at {url}")
+
+
+def wrk(
+    url: str,
+    cookies: list[str],
+    *,
+    seconds: int,
+    connections: int,
+    threads: int = 2,
+    paths: list[str] | None = None,
+    keep_errors: bool = False,
+) -> dict[str, Any]:
+    """wrk against ``url`` (or ``paths`` in turn); stops the run on any non-2xx answer, and on any
+    socket error or timeout unless ``keep_errors`` (the caller then counts them against its target).
+
+    wrk sends one cookie header for every connection, so several sessions are spread over
+    separate wrk processes, each with its share of the connections.
+    """
+    groups = min(len(cookies), connections)
+    per_group = [connections // groups + (1 if n < connections % groups else 0) for n in range(groups)]
+    procs = []
+    for cookie, count in zip(cookies, per_group, strict=False):
+        env = {**ENV, "BENCH_COOKIE": cookie, "BENCH_PATHS": " ".join(paths or [])}
+        procs.append(
+            subprocess.Popen(
+                [
+                    "wrk",
+                    f"-t{max(1, min(threads, count))}",
+                    f"-c{count}",
+                    f"-d{seconds}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    str(ROOT / "benchmarks" / "latency.lua"),
+                    url,
+                ],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=seconds + 60)
+        if proc.returncode != 0:
+            raise SystemExit(f"wrk failed: {err}")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    total = {key: sum(r[key] for r in results) for key in ("requests", "ok", "non2xx", "redirects", "errors")}
+    total["seconds"] = max(r["seconds"] for r in results)
+    total["requests_per_second"] = round(total["requests"] / total["seconds"], 2)
+    # Client-side percentiles of the slowest group: an upper bound on the whole run's.
+    total["client_p50_ms_max"] = max(r["p50_ms"] for r in results)
+    total["client_p95_ms_max"] = max(r["p95_ms"] for r in results)
+    message = (
+        f"{url}: {total['non2xx']} non-2xx answers ({total['redirects']} redirects) and "
+        f"{total['errors']} socket errors or timeouts in {total['requests']} requests"
+    )
+    if total["non2xx"] or (total["errors"] and not keep_errors):
+        raise SystemExit(message)
+    if total["errors"]:
+        print(message, file=sys.stderr)
+    return total
+
+
+def server_times(log: Path, path: str | None = None) -> dict[str, Any]:
+    """p50 and p95 server time of the requests in ``log`` (to ``path``, if given), and their statuses."""
+    times = []
+    statuses: dict[str, int] = {}
+    for line in log.read_text().splitlines():
+        parts = line.split()
+        if len(parts) != 3 or (path is not None and parts[0] != path):
+            continue
+        times.append(int(parts[1]) / 1000)
+        statuses[parts[2]] = statuses.get(parts[2], 0) + 1
+    if not times:
+        raise SystemExit(f"No requests to {path or 'any page'} in the server's log")
+    times.sort()
+
+    def percentile(p: float) -> float:
+        return round(times[min(len(times) - 1, int(p / 100 * len(times)))], 2)
+
+    return {"requests": len(times), "p50_ms": percentile(50), "p95_ms": percentile(95), "statuses": statuses}
+
+
+def write_result(name: str, result: dict[str, Any]) -> Path:
+    import datetime
+
+    out = RESULTS / f"{name}-{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%S}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    return out

@@ -1,0 +1,250 @@
+"""Benchmark: 50 signed-in users at once, on one gunicorn or on two behind HAProxy.
+
+Fifty staff of one council (2,000 young people, the ``Growth 2000`` council of the benchmark
+database, with 150 referrals awaiting triage) are signed in, each with their own session. First
+all fifty load a trivial signed-in page (``/account/``) for ``BENCH_TRIVIAL_SECONDS``; then all
+fifty work through the mix for ``BENCH_SECONDS`` (120 s): the caseload, a young person's page
+(five different young people), the performance dashboard, the referral list and the triage
+queue, in turn. Every answer's status is checked (``latency.lua``): a redirect to sign-in, any
+other non-2xx answer, or a socket error fails the run.
+
+``--scale-out`` serves the same from two gunicorn instances (each from ``deploy/gunicorn.conf.py``)
+behind HAProxy (``deploy/haproxy.cfg``, round robin), on the one PostgreSQL, and reports how many
+requests each instance served.
+
+Reported: p50 and p95 server time a page (gunicorn's), the client p95 (wrk's, the slowest
+user's: an upper bound), throughput of the mix and of the trivial page, and the database
+connections (sampled every second from pg_stat_activity: the most seen, and how many when
+idle after the run). Connections are bounded: each gunicorn thread keeps at most one
+(``CONN_MAX_AGE``), so at most instances x workers x threads.
+
+Targets (production issue): p95 at most 1 s, the mix at least half the trivial page's throughput
+in the same run, 0 errors.
+
+    BENCH_DATABASE_URL=postgres://... .venv/bin/python benchmarks/load.py [--scale-out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+from harness import (
+    RESULTS,
+    ROOT,
+    database_connections,
+    database_name,
+    ensure_growth_councils,
+    gunicorn,
+    load_average,
+    server_times,
+    sessions,
+    shell,
+    wait_until_up,
+    write_result,
+    wrk,
+)
+
+USERS = int(os.environ.get("BENCH_USERS", "50"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "120"))
+TRIVIAL_SECONDS = int(os.environ.get("BENCH_TRIVIAL_SECONDS", "30"))
+COUNCIL = "Growth 2000"
+ROLES = ["personal_adviser", "team_manager", "performance_officer", "triage_coordinator"]
+TARGET_P95_MS = 1000
+TARGET_THROUGHPUT_SHARE = 0.5
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+BALANCER_PORT = 8020
+INSTANCE_PORTS = (8021, 8022)
+
+# Referrals awaiting triage for the queue and the referral list, and five young people with long
+# histories for the young person's page.
+DATA = """
+import json, datetime
+from django.db.models import Count
+from onward.accounts.models import Organisation, User
+from onward.people.models import YoungPerson
+from onward.referrals.models import Referral
+council = Organisation.objects.get(name=COUNCIL)
+maker = User.objects.get(pk=MAKER)
+have = Referral.objects.filter(council=council).count()
+people = list(YoungPerson.objects.filter(council=council).order_by("pk")[: 150 - have]) if have < 150 else []
+for n, person in enumerate(people):
+    Referral.objects.create(council=council, person=person, made_by=maker, needs=["job_search"],
+                            triage_due=datetime.date.today() + datetime.timedelta(days=n % 10))
+rich = list(YoungPerson.objects.filter(council=council).annotate(n=Count("eet_spells")).order_by("-n", "pk")
+            .values_list("pk", flat=True)[:5])
+print(json.dumps({"people": rich, "referrals": Referral.objects.filter(council=council).count()}))
+"""
+
+
+def haproxy_config() -> str:
+    """deploy/haproxy.cfg with the two instances' loopback addresses and the benchmark's port."""
+    text = (ROOT / "deploy" / "haproxy.cfg").read_text()
+    return (
+        text.replace("bind :8000", f"bind 127.0.0.1:{BALANCER_PORT}")
+        .replace("server web1 web1:8000", f"server web1 127.0.0.1:{INSTANCE_PORTS[0]}")
+        .replace("server web2 web2:8000", f"server web2 127.0.0.1:{INSTANCE_PORTS[1]}")
+    )
+
+
+@contextmanager
+def haproxy() -> Iterator[None]:
+    binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    config = RESULTS / ".haproxy.cfg"
+    config.write_text(haproxy_config())
+    check = subprocess.run([binary, "-c", "-f", str(config)], capture_output=True, text=True, check=False)
+    if check.returncode != 0:
+        raise SystemExit(f"HAProxy refused deploy/haproxy.cfg: {check.stderr or check.stdout}")
+    proc = subprocess.Popen([binary, "-db", "-f", str(config)], start_new_session=True)
+    try:
+        wait_until_up(f"http://127.0.0.1:{BALANCER_PORT}/healthz")
+        yield
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+        config.unlink(missing_ok=True)
+
+
+class ConnectionSampler(threading.Thread):
+    """Samples the database's open connections every second while the load runs."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[dict[str, int]] = []
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(1.0):
+            self.samples.append(database_connections(database_name()))
+
+    def summary(self) -> dict[str, Any]:
+        totals = [s["total"] for s in self.samples] or [0]
+        active = [s.get("active", 0) for s in self.samples] or [0]
+        return {"samples": len(self.samples), "most_open": max(totals), "most_active": max(active)}
+
+
+def run(scale_out: bool) -> dict[str, Any]:
+    ensure_growth_councils()
+    spec = {f"user{n:02d}": (COUNCIL, f"load{n:02d}@bench.example", ROLES) for n in range(USERS)}
+    signed = sessions(spec)
+    cookies = [signed[key]["cookies"][0] for key in sorted(signed)]
+    data = shell(f"COUNCIL = {COUNCIL!r}\nMAKER = {signed['user00']['user']}\n" + DATA)
+    person_pages = [f"/people/{pk}/" for pk in data["people"]]
+    mix = []
+    for person in person_pages:  # each user cycles through every page; five young people in turn
+        mix += ["/people/", person, "/performance/", "/referrals/", "/referrals/triage/"]
+    logs = [RESULTS / f".gunicorn-load-{port}.log" for port in (INSTANCE_PORTS if scale_out else (8012,))]
+    load_before = load_average()
+    with ExitStack() as stack:
+        if scale_out:
+            for port, log in zip(INSTANCE_PORTS, logs, strict=True):
+                stack.enter_context(gunicorn(port, log, workers=WORKERS, threads=THREADS))
+            stack.enter_context(haproxy())
+            url = f"http://127.0.0.1:{BALANCER_PORT}"
+        else:
+            stack.enter_context(gunicorn(8012, logs[0], workers=WORKERS, threads=THREADS))
+            url = "http://127.0.0.1:8012"
+        # Warm up: every page once by every user, so each worker has its connection and templates.
+        wrk(url + "/account/", cookies, seconds=5, connections=USERS, threads=1, paths=mix, keep_errors=True)
+        idle_before = database_connections(database_name())
+        for log in logs:
+            log.write_text("")
+        trivial = wrk(
+            url + "/account/", cookies, seconds=TRIVIAL_SECONDS, connections=USERS, threads=1, keep_errors=True
+        )
+        trivial_server = _merged(logs)
+        for log in logs:
+            log.write_text("")
+        sampler = ConnectionSampler()
+        sampler.start()
+        started = time.perf_counter()
+        mixed = wrk(
+            url + "/people/", cookies, seconds=SECONDS, connections=USERS, threads=1, paths=mix, keep_errors=True
+        )
+        elapsed = time.perf_counter() - started
+        sampler.stopping.set()
+        sampler.join()
+        per_page = {
+            "caseload": _merged(logs, "/people/"),
+            "young_person": _merged(logs, *person_pages),
+            "dashboard": _merged(logs, "/performance/"),
+            "referral_list": _merged(logs, "/referrals/"),
+            "triage_queue": _merged(logs, "/referrals/triage/"),
+        }
+        every = _merged(logs)
+        per_instance = {f"instance_{n + 1}": server_times(log)["requests"] for n, log in enumerate(logs)}
+        idle_after = database_connections(database_name())
+    for log in logs:
+        log.unlink(missing_ok=True)
+    share = round(mixed["requests_per_second"] / trivial["requests_per_second"], 2)
+    worst_page_p95 = max(page["p95_ms"] for page in per_page.values())
+    result: dict[str, Any] = {
+        "benchmark": "load_scale_out" if scale_out else "load",
+        "council": COUNCIL,
+        "users": USERS,
+        "seconds": SECONDS,
+        "mix_seconds_measured": round(elapsed, 1),
+        "instances": len(logs),
+        "gunicorn": {"workers_each": WORKERS, "threads_each": THREADS},
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+        "trivial": {"client": trivial, "server": trivial_server},
+        "mix": {"client": mixed, "server": every, "pages": per_page},
+        "requests_per_instance": per_instance,
+        "throughput_share_of_trivial": share,
+        "database_connections": {
+            "idle_before_run": idle_before,
+            "during_run": sampler.summary(),
+            "after_run": idle_after,
+            "bound": len(logs) * WORKERS * THREADS,
+        },
+        "targets": {"p95_ms": TARGET_P95_MS, "throughput_share_at_least": TARGET_THROUGHPUT_SHARE, "errors": 0},
+    }
+    result["passed"] = {
+        "server_p95": worst_page_p95 <= TARGET_P95_MS,
+        "client_p95": mixed["client_p95_ms_max"] <= TARGET_P95_MS,
+        "throughput": share >= TARGET_THROUGHPUT_SHARE,
+        "errors": mixed["errors"] == 0 and mixed["non2xx"] == 0 and trivial["errors"] == 0,
+        "connections_bounded": sampler.summary()["most_open"] <= result["database_connections"]["bound"] + 2,
+    }
+    return result
+
+
+def _merged(logs: list[Path], *paths: str) -> dict[str, Any]:
+    """Server times over every instance's log (to any of ``paths``, if given)."""
+    merged = RESULTS / ".merged.log"
+    lines = []
+    for log in logs:
+        for line in log.read_text().splitlines():
+            parts = line.split()
+            if len(parts) == 3 and (not paths or parts[0] in paths):
+                lines.append(line)
+    merged.write_text("\n".join(lines) + "\n")
+    try:
+        return server_times(merged)
+    finally:
+        merged.unlink(missing_ok=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale-out", action="store_true", help="two gunicorn instances behind HAProxy")
+    args = parser.parse_args()
+    result = run(args.scale_out)
+    write_result(result["benchmark"], result)
+    return 0 if all(result["passed"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
