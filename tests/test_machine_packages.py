@@ -95,7 +95,10 @@ def test_check_lists_what_each_target_is_missing(tmp_path: Path, target: str, pa
 def test_the_bench_set_brings_the_load_balancer_for_the_scale_out_benchmark(tmp_path: Path) -> None:
     """`make bench` puts two web instances behind HAProxy: a machine with wrk alone gets HAProxy installed."""
     result, calls = run(
-        tmp_path, "bench", installed=["wrk", "libpango-1.0-0", "libpangoft2-1.0-0", "fonts-liberation"], uid=0
+        tmp_path,
+        "bench",
+        installed=["wrk", "libpango-1.0-0", "libpangoft2-1.0-0", "fonts-liberation", "libcairo2"],
+        uid=0,
     )
     assert result.returncode == 0, result.stderr
     assert calls == ["apt-get update -qq", "apt-get install -y -qq haproxy"]

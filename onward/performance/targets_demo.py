@@ -54,6 +54,10 @@ TARGETS: tuple[tuple[str, Decimal | None, list[tuple[datetime.date, str, Decimal
     ("suitable_accommodation_19_21", None, [(datetime.date(2025, 4, 1), "neighbours", Decimal(2))]),
     ("pathway_plan_in_date", Decimal(5), [(datetime.date(2025, 4, 1), "absolute", Decimal(95))]),
     ("in_touch_19_21", None, [(datetime.date(2025, 4, 1), "absolute", Decimal(92))]),
+    # 16-17 participation (the participation app's indicators), bound to the demo NEET plan's measures
+    ("neet_not_known_16_17", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(8))]),
+    ("participation_16_17", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(85))]),
+    ("september_guarantee_offers", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(98))]),
 )
 
 

@@ -317,7 +317,7 @@ ACTION_PLAN = [
                     "unit": "percent",
                     "indicator": "neet_not_known_16_17",
                     "baseline": D("12"),
-                    "targets": [(12, "absolute", D("8"))],
+                    "targets": [],  # bound: the council's target on the targets page (performance.targets_demo)
                     "actuals": [],
                 },
             ),
@@ -333,7 +333,7 @@ ACTION_PLAN = [
                     "unit": "percent",
                     "indicator": "participation_16_17",
                     "baseline": D("78"),
-                    "targets": [(12, "absolute", D("85"))],
+                    "targets": [],  # bound: the council's target on the targets page (performance.targets_demo)
                     "actuals": [],
                 },
             ),
@@ -349,7 +349,7 @@ ACTION_PLAN = [
                     "unit": "percent",
                     "indicator": "september_guarantee_offers",
                     "baseline": D("92"),
-                    "targets": [(12, "absolute", D("98"))],
+                    "targets": [],  # bound: the council's target on the targets page (performance.targets_demo)
                     "actuals": [],
                 },
             ),
