@@ -392,3 +392,14 @@ def test_a_malformed_issuer_is_refused_with_a_message(world, issuer):
             mfa_replaces_code=False,
             enabled=True,
         )
+
+
+def test_the_page_asked_for_is_opened_after_signing_in_through_the_provider_but_never_another_site(
+    world, connected, op
+):
+    _provider, user = connected
+    for asked, lands in ((reverse("accounts:account"), reverse("accounts:account")), ("https://evil.example/", "/")):
+        client = Client()
+        response = client.post(reverse("accounts:sign-in") + f"?next={asked}", {"username": user.email, "password": ""})
+        params = dict(parse_qsl(urlsplit(response["Location"]).query))
+        assert client.get(at_provider(op, params, user.email))["Location"] == lands

@@ -38,6 +38,7 @@ from onward.audit.services import audit_record
 PENDING_KEY = "oidc_pending_provider"
 PROVIDER_KEY = "oidc_provider"
 MFA_KEY = "oidc_mfa"
+NEXT_KEY = "oidc_next"
 HTTP_TIMEOUT_SECONDS = 10
 
 

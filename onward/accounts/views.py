@@ -86,7 +86,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         provider = sso.provider_for_email(email) if isinstance(email, str) and len(email) <= 254 else None
         if provider is not None:
             try:
-                return sso.start(request, provider, email.strip())
+                response = sso.start(request, provider, email.strip())
+                request.session[sso.NEXT_KEY] = _safe_next(request) or ""
+                return response
             except sso.SignInRefused as refusal:
                 sso.refusal_record(refusal, provider=provider)
                 return _sign_in_page(request, SignInForm(request), sso_error=refusal.message)
@@ -119,7 +121,10 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         summary="Signed in through the organisation's identity provider",
         organisation=outcome.provider.organisation,
     )
-    return redirect("core:home")
+    target = request.session.pop(sso.NEXT_KEY, "")
+    if not (isinstance(target, str) and target and url_has_allowed_host_and_scheme(target, {request.get_host()})):
+        target = ""
+    return redirect(target or "core:home")
 
 
 @require_POST
