@@ -403,3 +403,29 @@ def test_the_page_asked_for_is_opened_after_signing_in_through_the_provider_but_
         response = client.post(reverse("accounts:sign-in") + f"?next={asked}", {"username": user.email, "password": ""})
         params = dict(parse_qsl(urlsplit(response["Location"]).query))
         assert client.get(at_provider(op, params, user.email))["Location"] == lands
+
+
+def test_a_subject_linked_at_the_same_moment_by_another_request_is_refused_not_a_server_error(
+    world, connected, op, monkeypatch
+):
+    """Two first sign-ins racing: the database's unique link refuses the second, with a message."""
+    from django.db import IntegrityError, transaction
+
+    from onward.accounts import sso
+
+    provider, user = connected
+    taken = staff_member(world["A"], email=f"second@{DOMAIN}")
+    ExternalIdentity.objects.create(user=taken, provider=provider, issuer=op.issuer, subject="the-subject")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sso._link(provider, user, "the-subject")
+    real_link = sso._link
+
+    def racing_link(provider: IdentityProvider, user: User, subject: str) -> None:
+        real_link(provider, user, "the-subject")  # another request linked this subject just now
+
+    monkeypatch.setattr(sso, "_link", racing_link)
+    client = Client()
+    response = sign_in_through(client, op, user.email)
+    assert response.status_code == 403
+    assert not signed_in(client)
+    assert refused_in_trail(world["A"], "linked twice at once")

@@ -25,7 +25,7 @@ from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.django_client import DjangoOAuth2App
 from authlib.integrations.django_client.integration import DjangoIntegration
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -284,18 +284,27 @@ def _match_user(provider: IdentityProvider, claims: dict[str, Any]) -> User:
             provider,
             user,
         )
-    with transaction.atomic():
-        ExternalIdentity.objects.create(
-            user=user, provider=provider, issuer=provider.issuer, subject=subject, last_used_at=timezone.now()
-        )
-        audit_record(
-            actor=user,
-            action=AuditEvent.Action.CHANGE,
-            council=provider.organisation,
-            obj=user,
-            summary="Linked to their account at the organisation's identity provider on first sign-in",
-        )
+    try:
+        _link(provider, user, subject)
+    except IntegrityError as error:  # the same subject or user linked at the same moment by another request
+        raise _with_provider(
+            SignInRefused(GENERIC_REFUSAL, "The account was being linked twice at once"), provider, user
+        ) from error
     return user
+
+
+@transaction.atomic
+def _link(provider: IdentityProvider, user: User, subject: str) -> None:
+    ExternalIdentity.objects.create(
+        user=user, provider=provider, issuer=provider.issuer, subject=subject, last_used_at=timezone.now()
+    )
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.CHANGE,
+        council=provider.organisation,
+        obj=user,
+        summary="Linked to their account at the organisation's identity provider on first sign-in",
+    )
 
 
 @transaction.atomic
