@@ -429,3 +429,34 @@ def test_a_subject_linked_at_the_same_moment_by_another_request_is_refused_not_a
     assert response.status_code == 403
     assert not signed_in(client)
     assert refused_in_trail(world["A"], "linked twice at once")
+
+
+@pytest.mark.parametrize(
+    ("change", "signs_out"),
+    [
+        pytest.param({"client_id": "renamed-app"}, False, id="new-client-id-keeps-sessions"),
+        pytest.param({"allowed_domains": f"{DOMAIN} more.example"}, False, id="domain-added-keeps-sessions"),
+        pytest.param({"allowed_domains": "other.alderley.example"}, True, id="domain-removed"),
+        pytest.param({"mfa_replaces_code": False}, True, id="provider-mfa-no-longer-enough"),
+        pytest.param({"enabled": False}, True, id="switched-off"),
+    ],
+)
+def test_a_change_to_who_may_sign_in_signs_the_organisation_out(world, connected, op, change, signs_out):
+    provider, user = connected
+    client = Client()
+    sign_in_through(client, op, user.email)
+    settings = {
+        "issuer": op.issuer,
+        "client_id": op.client_id,
+        "client_secret_env": SECRET_ENV,
+        "allowed_domains": DOMAIN,
+        "mfa_replaces_code": True,
+        "enabled": True,
+    }
+    services.identity_provider_save(
+        acting_user=world["A"].users["administrator"],
+        organisation=world["A"].council,
+        version=provider.version,
+        **{**settings, **change},
+    )
+    assert signed_in(client) is not signs_out

@@ -559,6 +559,21 @@ def _validate_domains(*, organisation: Organisation, domains: list[str]) -> None
             raise ValidationError({"allowed_domains": f"{domain} is used by another organisation's users"})
 
 
+def _changes_who_may_sign_in(before: dict[str, Any], provider: IdentityProvider) -> bool:
+    """Whether sessions made under the old settings must end: switched on or off, another issuer, a
+    domain removed, or the provider's multi-factor sign-in no longer standing for Onward's code.
+    (A new client ID or secret variable changes nothing about who may sign in.)"""
+    if not before:
+        return provider.enabled
+    removed = set(str(before["allowed_domains"]).split()) - set(provider.domains)
+    return (
+        before["enabled"] != provider.enabled
+        or before["issuer"] != provider.issuer
+        or bool(removed)
+        or (before["mfa_replaces_code"] and not provider.mfa_replaces_code)
+    )
+
+
 def _provider_state(provider: IdentityProvider) -> dict[str, Any]:
     return snapshot(provider, exclude=("version",))
 
@@ -578,8 +593,8 @@ def identity_provider_save(
 ) -> IdentityProvider:
     """Connect (or change) the organisation's OpenID Connect provider; only its own administrator may.
 
-    Any change signs all the organisation's users out, so a session never outlives the rules it
-    was made under (a removed domain, another issuer, a provider switched off).
+    A change to who may sign in, or how, signs all the organisation's users out, so a session
+    never outlives the rules it was made under (see :func:`_changes_who_may_sign_in`).
     """
     from onward.accounts.sso import issuer_is_acceptable
 
@@ -613,7 +628,8 @@ def identity_provider_save(
     provider.enabled = enabled
     provider.full_clean(exclude=["organisation"])
     provider.save()
-    _sign_everyone_out(organisation)
+    if _changes_who_may_sign_in(before, provider):
+        _sign_everyone_out(organisation)
     audit_record(
         actor=acting_user,
         action=Action.CREATE if existing is None else Action.CHANGE,
