@@ -60,12 +60,18 @@ machine-bench:
 migrate: install assets
 	$(PY) manage.py migrate --no-input -v0
 
-# The demo runs with two-factor sign-in off so that the printed sign-ins work at once.
+# The demo runs with two-factor sign-in off so that the printed sign-ins work at once. Its second
+# council signs in through a local OpenID Connect provider on 127.0.0.1:8001 (ADR 24), whose
+# demo-only client secret is passed the way a real one is: in an ONWARD_OIDC_SECRET_ variable.
 demo: export ONWARD_REQUIRE_2FA := false
+demo: export ONWARD_OIDC_SECRET_DEMO := demo-only-client-secret
 demo: machine-demo migrate
 	$(PY) manage.py load_demo
+	$(PY) manage.py demo_single_sign_on --connect
 	@echo "Onward is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	@$(PY) manage.py db_worker >/dev/null 2>&1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@$(PY) manage.py db_worker >/dev/null 2>&1 & worker=$$!; \
+	$(PY) manage.py demo_single_sign_on --serve >/dev/null 2>&1 & provider=$$!; \
+	trap 'kill $$worker $$provider 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install-dev

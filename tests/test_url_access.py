@@ -74,6 +74,14 @@ RULES: dict[str, Rule] = {
     "core:accessibility": public(),
     "core:cookies": public(),
     "accounts:sign-in": public(200, signed_in=302),
+    # The provider sends the person back here; without a sign-in started in this browser it refuses (403).
+    "accounts:oidc-callback": public(403, signed_in=302),
+    "accounts:sign-in-settings": needs(Perm.MANAGE_USERS),
+    "accounts:scim-token-create": post_only(),
+    "accounts:scim-token-revoke": post_only(),
+    # SCIM answers only a directory's bearer token: a browser's session, signed in or not, gets 401.
+    "accounts:scim-users": Rule(lambda user: 401),
+    "accounts:scim-user": Rule(lambda user: 401),
     "accounts:sign-out": post_only(),
     "accounts:signed-out": public(),
     "accounts:keep-alive": post_only(),
@@ -331,6 +339,8 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.team.pk}
     elif name in ("accounts:user-detail", "accounts:user-update", "accounts:user-set-password-link"):
         kwargs = {"pk": tenant.users["personal_adviser"].pk}
+    elif name == "accounts:scim-user":
+        kwargs = {"scim_id": str(tenant.users["personal_adviser"].pk)}
     elif name == "accounts:partner-detail":
         kwargs = {"pk": tenant.partner.pk}
     elif name == "accounts:partnership-change":

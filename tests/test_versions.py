@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from onward.accounts.models import Partnership, Team, User
+from onward.accounts.models import IdentityProvider, Partnership, Team, User
 from onward.opportunities.models import Application, Employer, Opportunity, SustainmentCheck
 from onward.people.models import YoungPerson
 from onward.performance.models import ReportCommentary, Target
@@ -487,6 +487,26 @@ CASES = [
         kwargs=lambda r: {"pk": r.application_id},
         marker="check_id",
     ),
+    Case(
+        "identity-provider",
+        IdentityProvider,
+        "accounts:sign-in-settings",
+        "administrator",
+        lambda t: IdentityProvider.objects.get_or_create(
+            organisation=t.council,
+            defaults={
+                "issuer": "https://login.sso.example",
+                "client_id": "start",
+                "client_secret_env": "ONWARD_OIDC_SECRET_TEST",
+                "allowed_domains": f"sso{t.council.pk}.example",
+                "enabled": False,
+            },
+        )[0],
+        {"client_id": "Alpha"},
+        {"client_id": "Bravo"},
+        lambda r: r.client_id,
+        kwargs=lambda r: {},
+    ),
 ]
 
 
@@ -589,6 +609,8 @@ def test_every_edit_page_is_a_case() -> None:
 
 # Services that change an existing record by name, and why some need no version.
 NOT_VERSIONED = {
+    "onward.accounts.services.directory_user_update": "the organisation's directory (SCIM) is the source of the "
+    "details it sends and sends no version; RFC 7644's ETags are optional and not offered (ADR 24)",
     "onward.people.services.episode_update": "no page edits care episodes; they come from SSDA903 imports",
     "onward.performance.services.benchmark_save": "saves an uploaded file once; its status refuses a second save",
     "onward.returns.services.ssda903_save": "saves an import preview once; its status refuses a second save",

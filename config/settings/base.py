@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "onward.core.middleware.UploadSizeMiddleware",  # before anything reads the body (RefuseNul reads the form)
+    "onward.accounts.middleware.SignInStateMiddleware",
     "onward.core.middleware.RefuseNulMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "onward.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -129,6 +130,13 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Two-factor sign-in (TOTP) for staff; on everywhere except the local demo.
 ONWARD_REQUIRE_2FA = env.bool("ONWARD_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = "Onward"
+
+# Single sign-on through an organisation's own OpenID Connect provider (ADR 24). Client secrets
+# come from environment variables named ONWARD_OIDC_SECRET_<something>, one per organisation; the
+# organisation's administrator enters only the variable's name. Plain-HTTP issuers are refused
+# except on this machine when ONWARD_OIDC_ALLOW_LOOPBACK_HTTP is on (the demo and the tests).
+ONWARD_OIDC_ALLOW_LOOPBACK_HTTP = env.bool("ONWARD_OIDC_ALLOW_LOOPBACK_HTTP", default=False)
+ONWARD_OIDC_LEEWAY_SECONDS = env.int("ONWARD_OIDC_LEEWAY_SECONDS", default=60)
 
 # Lockout after repeated failed sign-ins, per email address and IP address.
 AXES_FAILURE_LIMIT = env.int("ONWARD_LOCKOUT_FAILURES", default=5)

@@ -27,3 +27,4 @@ STORAGES = {
 }
 # Preloading HSTS is for a council's whole domain, decided by whoever runs it, not by Onward.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+ONWARD_OIDC_ALLOW_LOOPBACK_HTTP = False  # identity providers are reached over HTTPS only

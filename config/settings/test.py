@@ -9,3 +9,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
 LOGGING["loggers"]["django.request"] = {"level": "ERROR"}  # type: ignore[index]
+ONWARD_OIDC_ALLOW_LOOPBACK_HTTP = True

@@ -13,3 +13,9 @@ class AccountsConfig(AppConfig):
         from onward.accounts.services import roles_sync_after_migrate
 
         post_migrate.connect(roles_sync_after_migrate, sender=self)
+        # Every session remembers the user's sign-in epoch; raising it signs them out (leavers).
+        from django.contrib.auth.signals import user_logged_in
+
+        from onward.accounts.middleware import remember_session_epoch
+
+        user_logged_in.connect(remember_session_epoch, dispatch_uid="onward-session-epoch")

@@ -182,3 +182,69 @@ class PartnershipChangeForm(GovukForm):
         error_messages={"required": "Select what to do", "invalid_choice": "Select what to do"},
     )
     version = VersionField()
+
+
+def _yes_no(label: str, yes: str, no: str, required_message: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("yes", yes), ("no", no)],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message, "invalid_choice": required_message},
+    )
+
+
+class IdentityProviderForm(GovukForm):
+    """An organisation's OpenID Connect provider (ADR 24). The secret itself is never entered here."""
+
+    issuer = forms.CharField(
+        label="Issuer",
+        max_length=300,
+        help_text="For Microsoft Entra ID: https://login.microsoftonline.com/your-tenant-id/v2.0",
+        error_messages={"required": "Enter the issuer's address"},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    client_id = forms.CharField(
+        label="Client ID",
+        max_length=300,
+        help_text="Entra ID calls this the application (client) ID",
+        error_messages={"required": "Enter the client ID"},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    client_secret_env = forms.CharField(
+        label="Environment variable holding the client secret",
+        max_length=100,
+        help_text="Onward's operator sets the secret in this variable; it is never stored in Onward. "
+        "The name starts ONWARD_OIDC_SECRET_, for example ONWARD_OIDC_SECRET_ALDERLEY",
+        error_messages={"required": "Enter the name of the environment variable"},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    allowed_domains = forms.CharField(
+        label="Allowed email domains",
+        max_length=500,
+        help_text="Separate them with spaces, for example alderley.gov.uk",
+        error_messages={"required": "Enter at least one email domain, like example.gov.uk"},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    mfa_replaces_code = _yes_no(
+        "Does your provider's multi-factor sign-in replace Onward's authenticator code?",
+        "Yes, our provider requires multi-factor sign-in",
+        "No, users also enter an Onward authenticator code",
+        "Select whether your provider's multi-factor sign-in replaces Onward's code",
+    )
+    enabled = _yes_no(
+        "Do your users sign in through this provider?",
+        "Yes, sign in through our provider",
+        "No, sign in with Onward passwords",
+        "Select whether your users sign in through this provider",
+    )
+    version = VersionField()
+
+
+class ScimTokenForm(GovukForm):
+    name = forms.CharField(
+        label="Name of the token",
+        max_length=100,
+        help_text="For example Entra ID provisioning",
+        error_messages={"required": "Enter a name for the token, like Entra ID provisioning"},
+    )

@@ -48,3 +48,40 @@ class TwoFactorRequiredMiddleware:
 
         target = "accounts:two-factor-verify" if user_has_confirmed_device(user=user) else "accounts:two-factor-setup"  # type: ignore[arg-type]
         return redirect(target)
+
+
+SESSION_EPOCH_KEY = "session_epoch"
+
+
+class SignInStateMiddleware:
+    """Signs leavers out, and lets a provider's own multi-factor sign-in stand for Onward's code (ADR 24).
+
+    - A user deactivated (by their administrator or their directory over SCIM), or whose
+      organisation's provider changed or stopped, has a raised ``session_epoch``; a session made
+      before that is ended at its next request, wherever it is.
+    - A user who signed in through a provider whose administrator said its multi-factor sign-in
+      replaces Onward's code counts as verified for two-factor purposes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            if not user.is_active or request.session.get(SESSION_EPOCH_KEY, 0) != user.session_epoch:  # type: ignore[union-attr]
+                from django.contrib.auth import logout
+
+                logout(request)
+                return redirect("accounts:sign-in")
+            from onward.accounts.sso import MFA_KEY
+
+            if request.session.get(MFA_KEY):
+                user.is_verified = lambda: True  # type: ignore[union-attr,attr-defined]
+        return self.get_response(request)
+
+
+def remember_session_epoch(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """``user_logged_in``: the session belongs to the user's current epoch."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_EPOCH_KEY] = getattr(user, "session_epoch", 0)

@@ -171,6 +171,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    # Raised to sign the user out of every session at their next request (leavers, ADR 24).
+    session_epoch = models.PositiveIntegerField(default=0)
+    # A SCIM directory's own id for the user (``externalId``), if provisioned from one.
+    scim_external_id = models.CharField(max_length=255, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
@@ -223,3 +227,68 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_council_staff(self) -> bool:
         return self.organisation.is_council
+
+
+class IdentityProvider(TimeStampedModel):
+    """An organisation's own OpenID Connect provider, connected by its administrator (ADR 24).
+
+    While enabled, the organisation's users sign in through it and not with an Onward password.
+    The client secret is never stored: ``client_secret_env`` names an environment variable (which
+    must start with ``ONWARD_OIDC_SECRET_``) that holds it.
+    """
+
+    SECRET_ENV_PREFIX = "ONWARD_OIDC_SECRET_"  # noqa: S105 - the prefix of a variable name, not a secret
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="identity_provider")
+    issuer = models.URLField("issuer", max_length=300)
+    client_id = models.CharField("client ID", max_length=300)
+    client_secret_env = models.CharField("environment variable holding the client secret", max_length=100)
+    allowed_domains = models.CharField("allowed email domains", max_length=500)
+    mfa_replaces_code = models.BooleanField(default=False)
+    enabled = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"{self.organisation}'s identity provider"
+
+    @property
+    def domains(self) -> list[str]:
+        return [domain for domain in self.allowed_domains.split() if domain]
+
+
+class ExternalIdentity(TimeStampedModel):
+    """A user's account at their organisation's provider: the stable pair of issuer and subject."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="external_identities")
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.PROTECT, related_name="identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique_subject"),
+            models.UniqueConstraint(fields=["provider", "user"], name="external_identity_one_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.issuer}"
+
+
+class ScimToken(TimeStampedModel):
+    """A bearer token for an organisation's SCIM 2.0 provisioning endpoint (stored as a SHA-256 hash)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="scim_tokens")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -56,7 +56,8 @@ class Perm(StrEnum):
 
 PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.MANAGE_USERS: "Add users to their own organisation (never another), grant roles and teams, "
-    "issue set-password links and deactivate users.",
+    "issue set-password links and deactivate users; connect the organisation's own identity provider "
+    "for single sign-on and create its directory's provisioning (SCIM) tokens.",
     Perm.MANAGE_TEAMS: "Create and rename the council's teams.",
     Perm.MANAGE_ORGANISATIONS: "Invite partner organisations to work with the council (registering a new one "
     "with its first administrator) and end partnerships.",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -9,18 +13,21 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from onward.accounts.models import Organisation, Partnership, Team, User
+from onward.accounts.models import IdentityProvider, Organisation, Partnership, ScimToken, Team, User
 from onward.accounts.permissions import ROLES, ROLES_BY_KEY
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
 from onward.core.concurrency import lock_for_change
 
 Action = AuditEvent.Action
+_DOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,99}")
 
 
 # Roles ---------------------------------------------------------------------------------------
@@ -49,7 +56,7 @@ def _validate_roles(*, organisation: Organisation, role_keys: set[str]) -> None:
 
 
 def _user_state(user: User) -> dict[str, Any]:
-    state = snapshot(user, exclude=("last_login", "version"))
+    state = snapshot(user, exclude=("last_login", "version", "session_epoch"))
     state["roles"] = sorted(user.groups.values_list("name", flat=True))
     state["teams"] = sorted(user.teams.values_list("name", flat=True))
     return state
@@ -185,6 +192,8 @@ def user_update(
     locked.given_name = given_name.strip()
     locked.family_name = family_name.strip()
     locked.job_title = job_title.strip()
+    if locked.is_active and not is_active:
+        locked.session_epoch += 1  # signed out of every session at their next request
     locked.is_active = is_active
     locked.version = version + 1
     locked.full_clean(exclude=["password"])
@@ -506,13 +515,15 @@ def two_factor_check(*, user: User, token: str) -> tuple[CodeCheck, Any]:
 
 
 @transaction.atomic
-def sign_in_record(*, user: User, second_factor: bool = False) -> None:
+def sign_in_record(
+    *, user: User, second_factor: bool = False, summary: str = "", organisation: Organisation | None = None
+) -> None:
     audit_record(
         actor=user,
         action=Action.SIGN_IN,
-        council=user.organisation if user.organisation.is_council else None,
+        council=organisation or (user.organisation if user.organisation.is_council else None),
         obj=user,
-        summary="Completed two-factor sign-in" if second_factor else "Signed in with email and password",
+        summary=summary or ("Completed two-factor sign-in" if second_factor else "Signed in with email and password"),
     )
 
 
@@ -525,3 +536,252 @@ def sign_out_record(*, user: User) -> None:
         obj=user,
         summary="Signed out",
     )
+
+
+# Single sign-on and provisioning (ADR 24) -----------------------------------------------------
+
+
+def _sign_everyone_out(organisation: Organisation) -> None:
+    """Raise every user's sign-in epoch: each session of the organisation ends at its next request."""
+    User.objects.filter(organisation=organisation).update(session_epoch=F("session_epoch") + 1)
+
+
+def _validate_domains(*, organisation: Organisation, domains: list[str]) -> None:
+    if not domains:
+        raise ValidationError({"allowed_domains": "Enter at least one email domain, like example.gov.uk"})
+    for domain in domains:
+        if "@" in domain or "." not in domain or not _DOMAIN.fullmatch(domain):
+            raise ValidationError({"allowed_domains": f"{domain} is not an email domain, like example.gov.uk"})
+        others = IdentityProvider.objects.exclude(organisation=organisation)
+        if any(domain in provider.domains for provider in others):
+            raise ValidationError({"allowed_domains": f"{domain} is already connected by another organisation"})
+        if User.objects.exclude(organisation=organisation).filter(email__iendswith=f"@{domain}").exists():
+            raise ValidationError({"allowed_domains": f"{domain} is used by another organisation's users"})
+
+
+def _changes_who_may_sign_in(before: dict[str, Any], provider: IdentityProvider) -> bool:
+    """Whether sessions made under the old settings must end: switched on or off, another issuer, a
+    domain removed, or the provider's multi-factor sign-in no longer standing for Onward's code.
+    (A new client ID or secret variable changes nothing about who may sign in.)"""
+    if not before:
+        return provider.enabled
+    removed = set(str(before["allowed_domains"]).split()) - set(provider.domains)
+    return (
+        before["enabled"] != provider.enabled
+        or before["issuer"] != provider.issuer
+        or bool(removed)
+        or (before["mfa_replaces_code"] and not provider.mfa_replaces_code)
+    )
+
+
+def _provider_state(provider: IdentityProvider) -> dict[str, Any]:
+    return snapshot(provider, exclude=("version",))
+
+
+@transaction.atomic
+def identity_provider_save(
+    *,
+    acting_user: User | None,
+    organisation: Organisation,
+    version: int | None,
+    issuer: str,
+    client_id: str,
+    client_secret_env: str,
+    allowed_domains: str,
+    mfa_replaces_code: bool,
+    enabled: bool,
+) -> IdentityProvider:
+    """Connect (or change) the organisation's OpenID Connect provider; only its own administrator may.
+
+    A change to who may sign in, or how, signs all the organisation's users out, so a session
+    never outlives the rules it was made under (see :func:`_changes_who_may_sign_in`).
+    """
+    from onward.accounts.sso import issuer_is_acceptable
+
+    _check_own_organisation(acting_user, organisation)
+    domains = sorted({domain.strip().lower() for domain in allowed_domains.replace(",", " ").split()})
+    issuer = issuer.strip()
+    if not issuer_is_acceptable(issuer):
+        raise ValidationError({"issuer": "Enter the issuer's address, starting https://"})
+    name = client_secret_env.strip()
+    if not name.startswith(IdentityProvider.SECRET_ENV_PREFIX) or not _ENV_NAME.fullmatch(name):
+        raise ValidationError(
+            {
+                "client_secret_env": "Enter the name of the environment variable, starting "
+                f"{IdentityProvider.SECRET_ENV_PREFIX}, in capitals, digits and underscores"
+            }
+        )
+    _validate_domains(organisation=organisation, domains=domains)
+    existing = IdentityProvider.objects.filter(organisation=organisation).first()
+    if existing is None:
+        provider = IdentityProvider(organisation=organisation)
+        before: dict[str, Any] = {}
+    else:
+        provider = lock_for_change(IdentityProvider, existing.pk, version, "identity provider")
+        before = _provider_state(provider)
+        provider.version += 1
+    provider.issuer = issuer
+    provider.client_id = client_id.strip()
+    provider.client_secret_env = name
+    provider.allowed_domains = " ".join(domains)
+    provider.mfa_replaces_code = mfa_replaces_code
+    provider.enabled = enabled
+    provider.full_clean(exclude=["organisation"])
+    provider.save()
+    if _changes_who_may_sign_in(before, provider):
+        _sign_everyone_out(organisation)
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE if existing is None else Action.CHANGE,
+        council=organisation,
+        obj=provider,
+        changes=diff(before, _provider_state(provider)),
+        summary="Connected the organisation's identity provider"
+        if existing is None
+        else "Changed the organisation's identity provider",
+    )
+    return provider
+
+
+def scim_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def scim_token_create(*, acting_user: User, organisation: Organisation, name: str) -> tuple[ScimToken, str]:
+    """A new provisioning token for the organisation's directory; the token itself is shown once."""
+    _check_own_organisation(acting_user, organisation)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Enter a name for the token, like Entra ID provisioning"})
+    secret = "onw_scim_" + secrets.token_urlsafe(32)
+    token = ScimToken.objects.create(
+        organisation=organisation,
+        name=name,
+        token_hash=scim_token_hash(secret),
+        prefix=secret[:12],
+        created_by=acting_user,
+    )
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        council=organisation,
+        obj=token,
+        summary=f"Created the provisioning (SCIM) token {name!r}",
+    )
+    return token, secret
+
+
+@transaction.atomic
+def scim_token_revoke(*, acting_user: User, token: ScimToken) -> ScimToken:
+    _check_own_organisation(acting_user, token.organisation)
+    locked = ScimToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = acting_user
+        locked.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+        audit_record(
+            actor=acting_user,
+            action=Action.CHANGE,
+            council=locked.organisation,
+            obj=locked,
+            summary=f"Revoked the provisioning (SCIM) token {locked.name!r}",
+        )
+    return locked
+
+
+@dataclass
+class DirectoryUser:
+    """What an organisation's directory says about a user (SCIM 2.0); ``team`` None leaves teams alone."""
+
+    email: str
+    given_name: str
+    family_name: str
+    job_title: str = ""
+    active: bool = True
+    external_id: str = ""
+    team: str | None = None
+
+
+def _directory_team(organisation: Organisation, name: str | None) -> list[Team] | None:
+    if name is None:
+        return None
+    if not name.strip():
+        return []
+    if not organisation.is_council:
+        raise ValidationError({"team": "Teams are for council staff only"})
+    team = Team.objects.filter(council=organisation, name__iexact=name.strip()).first()
+    if team is None:
+        raise ValidationError({"team": f"{organisation.name} has no team called {name.strip()!r}"})
+    return [team]
+
+
+def _directory_summary(token: ScimToken, what: str) -> str:
+    return f"{what} by the organisation's directory (provisioning token {token.name!r})"
+
+
+@transaction.atomic
+def directory_user_create(*, token: ScimToken, data: DirectoryUser) -> User:
+    """The directory adds a user to the token's organisation, with no roles (roles stay Onward's) and no password."""
+    organisation = token.organisation
+    teams = _directory_team(organisation, data.team) or []
+    user = _user_add(
+        organisation=organisation,
+        email=data.email,
+        given_name=data.given_name,
+        family_name=data.family_name,
+        job_title=data.job_title,
+        role_keys=set(),
+        teams=teams,
+        password=None,
+    )
+    user.is_active = data.active
+    user.scim_external_id = data.external_id.strip()[:255]
+    user.save(update_fields=["is_active", "scim_external_id"])
+    audit_record(
+        actor=None,
+        action=Action.CREATE,
+        council=organisation,
+        obj=user,
+        changes=diff({}, _user_state(user)),
+        summary=_directory_summary(token, "Added"),
+    )
+    return user
+
+
+@transaction.atomic
+def directory_user_update(*, token: ScimToken, user: User, data: DirectoryUser) -> User:
+    """The directory changes a user of its own organisation; deactivating signs them out everywhere."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.organisation_id != token.organisation_id:
+        raise ValidationError("The user is not in the directory's organisation")
+    teams = _directory_team(locked.organisation, data.team)
+    email = data.email.strip().lower()
+    if email != locked.email and User.objects.filter(email__iexact=email).exclude(pk=locked.pk).exists():
+        raise ValidationError({"email": "A user with this email address already exists"})
+    before = _user_state(locked)
+    locked.email = email
+    locked.given_name = data.given_name.strip()
+    locked.family_name = data.family_name.strip()
+    locked.job_title = data.job_title.strip()
+    locked.scim_external_id = data.external_id.strip()[:255]
+    if locked.is_active and not data.active:
+        locked.session_epoch += 1  # a leaver: every session ends at its next request
+    locked.is_active = data.active
+    locked.full_clean(exclude=["password"])
+    locked.version += 1
+    locked.save()
+    if teams is not None:
+        locked.teams.set(teams)
+    changes = diff(before, _user_state(locked))
+    if changes:
+        what = "Deactivated" if changes.get("is_active") == [True, False] else "Changed"
+        audit_record(
+            actor=None,
+            action=Action.CHANGE,
+            council=locked.organisation,
+            obj=locked,
+            changes=changes,
+            summary=_directory_summary(token, what),
+        )
+    return locked

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from onward.accounts import views
+from onward.accounts import scim, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-in/oidc/callback/", views.oidc_callback, name="oidc-callback"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("signed-out/", views.signed_out, name="signed-out"),
     path("keep-alive/", views.keep_alive, name="keep-alive"),
@@ -23,6 +24,11 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user-detail"),
     path("users/<int:pk>/change/", views.user_update, name="user-update"),
     path("users/<int:pk>/set-password-link/", views.user_set_password_link, name="user-set-password-link"),
+    path("sign-in-settings/", views.sign_in_settings, name="sign-in-settings"),
+    path("sign-in-settings/provisioning-tokens/", views.scim_token_create, name="scim-token-create"),
+    path("sign-in-settings/provisioning-tokens/revoke/", views.scim_token_revoke, name="scim-token-revoke"),
+    path("scim/v2/Users", scim.users, name="scim-users"),
+    path("scim/v2/Users/<str:scim_id>", scim.user, name="scim-user"),
     path("partners/", views.partner_list, name="partner-list"),
     path("partners/add/", views.partner_add, name="partner-add"),
     path("partners/<int:pk>/", views.partner_detail, name="partner-detail"),

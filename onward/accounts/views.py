@@ -13,25 +13,27 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from onward.accounts import access, services
+from onward.accounts import access, services, sso
 from onward.accounts.forms import (
     ChoosePasswordForm,
+    IdentityProviderForm,
     PartnerForm,
     PartnershipChangeForm,
+    ScimTokenForm,
     SignInForm,
     TeamForm,
     TokenForm,
     UserCreateForm,
     UserUpdateForm,
 )
-from onward.accounts.models import User
+from onward.accounts.models import IdentityProvider, ScimToken, User
 from onward.accounts.permissions import ROLES, ROLES_BY_KEY, Perm
 from onward.accounts.selectors import user_has_confirmed_device
 from onward.audit.services import audit_list, audit_view
@@ -50,17 +52,79 @@ def _safe_next(request: HttpRequest) -> str | None:
 # Signing in and out --------------------------------------------------------------------------
 
 
+SIGNS_IN_WITH_PROVIDER = (
+    "Your organisation signs in with its own work account: enter only your email address and continue"
+)
+
+
+def _sign_in_page(request: HttpRequest, form: SignInForm, *, sso_error: str = "", status: int = 200) -> HttpResponse:
+    response = render(
+        request,
+        "accounts/sign_in.html",
+        {"form": form, "next": _safe_next(request) or "", "sso_error": sso_error},
+        status=status,
+    )
+    # The form's answer may redirect to an organisation's provider: the page's policy allows those.
+    origins = sso.provider_origins()
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+    return response
+
+
 @login_not_required
 def sign_in(request: HttpRequest) -> HttpResponse:
+    """Email address first: a domain whose organisation connected a provider goes there (ADR 24).
+
+    Which way depends on the domain alone, so the page reveals nothing about whether an account
+    exists. Every other address signs in with a password and two-factor sign-in, as before.
+    """
     if request.user.is_authenticated:
         return redirect("core:home")
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        user = form.get_user()
-        login(request, user)
-        services.sign_in_record(user=user)
-        return redirect(_safe_next(request) or "core:home")
-    return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request) or ""})
+    if request.method == "POST":
+        email = request.POST.get("username", "")
+        provider = sso.provider_for_email(email) if isinstance(email, str) and len(email) <= 254 else None
+        if provider is not None:
+            try:
+                response = sso.start(request, provider, email.strip())
+                request.session[sso.NEXT_KEY] = _safe_next(request) or ""
+                return response
+            except sso.SignInRefused as refusal:
+                sso.refusal_record(refusal, provider=provider)
+                return _sign_in_page(request, SignInForm(request), sso_error=refusal.message)
+        if form.is_valid():
+            user = form.get_user()
+            if sso.organisation_signs_in_with_provider(user):
+                return _sign_in_page(request, SignInForm(request), sso_error=SIGNS_IN_WITH_PROVIDER)
+            login(request, user)
+            services.sign_in_record(user=user)
+            return redirect(_safe_next(request) or "core:home")
+    return _sign_in_page(request, form)
+
+
+@login_not_required
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """The organisation's provider sends the person back here; a bad answer signs nobody in."""
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    try:
+        outcome = sso.finish(request)
+    except sso.SignInRefused as refusal:
+        sso.refusal_record(refusal)
+        return _sign_in_page(request, SignInForm(request), sso_error=refusal.message, status=403)
+    login(request, outcome.user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[sso.PROVIDER_KEY] = outcome.provider.pk
+    if outcome.provider.mfa_replaces_code:
+        request.session[sso.MFA_KEY] = True
+    services.sign_in_record(
+        user=outcome.user,
+        summary="Signed in through the organisation's identity provider",
+        organisation=outcome.provider.organisation,
+    )
+    target = request.session.pop(sso.NEXT_KEY, "")
+    if not (isinstance(target, str) and target and url_has_allowed_host_and_scheme(target, {request.get_host()})):
+        target = ""
+    return redirect(target or "core:home")
 
 
 @require_POST
@@ -475,3 +539,106 @@ PARTNERSHIP_MESSAGES = {
     "declined": "You declined {link.council.name}'s invitation",
     "ended": "The partnership between {link.partner.name} and {link.council.name} has ended",
 }
+
+
+# Single sign-on and provisioning settings (ADR 24) --------------------------------------------
+
+
+def _sign_in_settings_page(request: HttpRequest, form: IdentityProviderForm, token_form: ScimTokenForm) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    provider = IdentityProvider.objects.filter(organisation=user.organisation).first()
+    tokens = ScimToken.objects.filter(organisation=user.organisation)
+    return render(
+        request,
+        "accounts/sign_in_settings.html",
+        {
+            "form": form,
+            "token_form": token_form,
+            "provider": provider,
+            "tokens": tokens,
+            "new_token": request.session.pop("new-scim-token", ""),
+            "callback_url": sso.callback_url(request),
+            "scim_url": request.build_absolute_uri(reverse("accounts:scim-users")).removesuffix("/Users"),
+            "secret_is_set": bool(provider and sso.client_secret(provider)),
+        },
+    )
+
+
+def _provider_initial(provider: IdentityProvider | None) -> dict[str, Any]:
+    if provider is None:
+        return {"mfa_replaces_code": "no", "enabled": "yes"}
+    return {
+        "issuer": provider.issuer,
+        "client_id": provider.client_id,
+        "client_secret_env": provider.client_secret_env,
+        "allowed_domains": provider.allowed_domains,
+        "mfa_replaces_code": "yes" if provider.mfa_replaces_code else "no",
+        "enabled": "yes" if provider.enabled else "no",
+        "version": provider.version,
+    }
+
+
+@access.require_perm(Perm.MANAGE_USERS)
+def sign_in_settings(request: HttpRequest) -> HttpResponse:
+    """The organisation's own identity provider and provisioning tokens; its administrator's page."""
+    user: User = request.user  # type: ignore[assignment]
+    provider = IdentityProvider.objects.filter(organisation=user.organisation).first()
+    form = IdentityProviderForm(request.POST if request.method == "POST" else None, initial=_provider_initial(provider))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.identity_provider_save(
+                acting_user=user,
+                organisation=user.organisation,
+                version=data["version"],
+                issuer=data["issuer"],
+                client_id=data["client_id"],
+                client_secret_env=data["client_secret_env"],
+                allowed_domains=data["allowed_domains"],
+                mfa_replaces_code=data["mfa_replaces_code"],
+                enabled=data["enabled"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Your organisation's sign-in is saved: its users sign in again")
+            return redirect("accounts:sign-in-settings")
+    return _sign_in_settings_page(request, form, ScimTokenForm())
+
+
+@require_POST
+@access.require_perm(Perm.MANAGE_USERS)
+def scim_token_create(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    provider = IdentityProvider.objects.filter(organisation=user.organisation).first()
+    token_form = ScimTokenForm(request.POST)
+    form = IdentityProviderForm(initial=_provider_initial(provider))
+    if token_form.is_valid():
+        try:
+            _token, secret = services.scim_token_create(
+                acting_user=user, organisation=user.organisation, name=token_form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            apply_validation_error(token_form, error)
+        else:
+            request.session["new-scim-token"] = secret
+            return redirect("accounts:sign-in-settings")
+    return _sign_in_settings_page(request, form, token_form)
+
+
+@require_POST
+@access.require_perm(Perm.MANAGE_USERS)
+def scim_token_revoke(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    token_id = request.POST.get("token", "")
+    token = (
+        ScimToken.objects.filter(organisation=user.organisation, pk=int(token_id)).first()
+        if token_id.isdigit() and len(token_id) < 12
+        else None
+    )
+    if token is None:
+        messages.error(request, "Select a token of your own organisation to revoke")
+    else:
+        services.scim_token_revoke(acting_user=user, token=token)
+        messages.success(request, f"The token {token.name} is revoked: the directory can no longer use it")
+    return redirect("accounts:sign-in-settings")
