@@ -16,6 +16,7 @@ urlpatterns = [
     path("opportunities/", include("onward.opportunities.urls")),
     path("plans/", include("onward.plans.urls")),
     path("performance/", include("onward.performance.urls")),
+    path("guides/", include("onward.guides.urls")),
 ]
 
 handler400 = "onward.core.views.error_400"

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "onward.opportunities",
     "onward.plans",
     "onward.performance",
+    "onward.guides",
 ]
 
 MIDDLEWARE = [

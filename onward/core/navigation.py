@@ -68,6 +68,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Partner organisations", "accounts:partner-list", (Perm.MANAGE_ORGANISATIONS,)),
     NavItem("Councils you work with", "accounts:partnership-list", (Perm.ANSWER_PARTNERSHIPS,)),
     NavItem("Audit trail", "audit:event-list", (Perm.VIEW_AUDIT,)),
+    NavItem("Guides", "guides:index"),
 )
 
 
