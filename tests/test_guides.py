@@ -216,3 +216,19 @@ def test_the_triage_guide_gives_the_councils_own_time_limit(world: dict[str, Ten
     client = sign_in(Client(), world["A"].users["triage_coordinator"])
     html = client.get(reverse("guides:guide", kwargs={"slug": "triage-a-referral"})).content.decode()
     assert "within 7 working days" in html
+
+
+def test_every_screenshot_a_guide_shows_is_made_by_the_browser_tests() -> None:
+    """A guide shows only screenshots the browser tests make from the demo (so none goes stale), each
+    of them is in the static files, and each one made is shown by a guide."""
+    from django.contrib.staticfiles import finders
+
+    from tests.e2e.test_guide_screenshots import SHOT_NAMES
+
+    pattern = re.compile(r'include "guides/_screenshot.html" with name="([^"]+)"')
+    shown = set()
+    for template in (TEMPLATES / "guides" / "pages").glob("*.html"):
+        shown |= set(pattern.findall(template.read_text()))
+    assert shown == SHOT_NAMES
+    for name in shown:
+        assert finders.find(f"guides/images/{name}.png"), name
