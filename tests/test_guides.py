@@ -232,3 +232,16 @@ def test_every_screenshot_a_guide_shows_is_made_by_the_browser_tests() -> None:
     assert shown == SHOT_NAMES
     for name in shown:
         assert finders.find(f"guides/images/{name}.png"), name
+
+
+@pytest.mark.django_db
+def test_a_guide_links_to_a_menu_page_only_for_readers_whose_menu_has_it(world: dict[str, Tenant]) -> None:
+    """A councillor reading how to find a young person sees the page's name but no link to the list of
+    young people; a personal adviser gets the link."""
+    path = reverse("guides:guide", kwargs={"slug": "find-a-young-person"})
+    caseload = reverse("people:caseload")
+    councillor = sign_in(Client(), world["A"].users["councillor"]).get(path).content.decode()
+    adviser = sign_in(Client(), world["A"].users["personal_adviser"]).get(path).content.decode()
+    assert caseload not in parse(councillor).hrefs
+    assert "Young people" in councillor
+    assert caseload in parse(adviser).hrefs
