@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903 bench prod-check faults lock machine-test machine-demo machine-bench mutate
+.PHONY: demo test lint typecheck pytest assets install install-dev prerequisites migrate serve clean docs validator-env check-903 bench restore-drill prod-check faults lock machine-test machine-demo machine-bench mutate
 
 prerequisites:
 	@command -v $(PYTHON) >/dev/null || { echo "Onward needs Python 3.11 or newer: install python3 (with venv and pip)."; exit 1; }
@@ -110,6 +110,14 @@ check-903: migrate validator-env
 prod-check: install assets
 	PGOPTIONS=--client-min-messages=warning $(PY) scripts/prod_check.py
 
+# A point-in-time restore proved row by row (scripts/restore_drill.py): on a private PostgreSQL
+# cluster it starts itself (initdb, a free loopback port, a temporary directory), a generated
+# council, a base backup and WAL archive, writes on, restores to a time and compares every table.
+# Writes benchmarks/results/restore_drill-*.json (recovery time and recovery point). Needs
+# PostgreSQL's server programs (Debian: postgresql); about a minute.
+restore-drill: install
+	$(PY) scripts/restore_drill.py
+
 # Benchmarks (results in benchmarks/results/): PostgreSQL on 127.0.0.1:5432 and wrk are needed;
 # the first run generates the national-scale data set (250,000 young people) into onward_bench.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/onward_bench
@@ -123,6 +131,7 @@ bench: machine-bench install-dev assets validator-env
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) benchmarks/load.py --scale-out
 	$(PY) benchmarks/ssda903_import.py
 	$(PY) benchmarks/plan_documents.py
+	$(PY) scripts/restore_drill.py
 
 # Fault injection (benchmarks/faults.py): on a fresh PostgreSQL database (127.0.0.1:5432), gunicorn
 # from deploy/gunicorn.conf.py and two background workers, loopback only, about five minutes: a worker

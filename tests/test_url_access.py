@@ -73,6 +73,11 @@ RULES: dict[str, Rule] = {
     "core:healthz": public(),
     "core:accessibility": public(),
     "core:cookies": public(),
+    # Guides hold nothing of a council's: every signed-in user may read every one.
+    "guides:index": signed_in_only(),
+    "guides:glossary": signed_in_only(),
+    "guides:role": signed_in_only(),
+    "guides:guide": signed_in_only(),
     "accounts:sign-in": public(200, signed_in=302),
     # The provider sends the person back here; without a sign-in started in this browser it refuses (403).
     "accounts:oidc-callback": public(403, signed_in=302),
@@ -417,6 +422,10 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"file_format": "xlsx"}
     elif name == "plans:import-into":
         kwargs = {"pk": tenant.plan.pk}
+    elif name == "guides:role":
+        kwargs = {"role": "personal_adviser"}
+    elif name == "guides:guide":
+        kwargs = {"slug": "make-a-referral"}
     elif name == "people:caseload-export":
         kwargs = {"file_format": "csv"}
     elif name == "performance:quarterly-download":

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "onward.participation",
     "django_tasks",
     "django_tasks_db",
+    "onward.guides",
 ]
 
 MIDDLEWARE = [

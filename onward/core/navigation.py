@@ -75,6 +75,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Councils you work with", "accounts:partnership-list", (Perm.ANSWER_PARTNERSHIPS,)),
     NavItem("Audit trail", "audit:event-list", (Perm.VIEW_AUDIT,)),
     NavItem("Background work", "returns:background-work", (Perm.VIEW_BACKGROUND_WORK,), council_staff_only=True),
+    NavItem("Guides", "guides:index"),
 )
 
 
