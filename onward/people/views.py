@@ -449,18 +449,38 @@ def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise PermissionDenied
     person = access.access_person(user, pk)
     form = spec.form(request.POST if request.method == "POST" else None, **_form_kwargs(kind, user))
+    knock_on = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v is not None or k in ("end",)}
-        if kind == "accommodation" or kind == "eet":
+        if kind in SPELL_MODELS:
             data.setdefault("end", None)
         try:
-            spec.service(acting_user=user, person=person, **data)
+            if kind in SPELL_MODELS:
+                knock_on = services.spell_knock_on(model=SPELL_MODELS[kind], person=person, **data)
+            if knock_on is None or request.POST.get("confirm") == knock_on.token:
+                spec.service(acting_user=user, person=person, **data)
         except ValidationError as error:
+            knock_on = None
             apply_validation_error(form, error)
         else:
-            messages.success(request, spec.done)
-            return redirect("people:person-detail", pk=person.pk)
-    return render(request, "people/record_form.html", {"form": form, "person": person, "spec": spec})
+            if knock_on is None or request.POST.get("confirm") == knock_on.token:
+                messages.success(request, spec.done)
+                return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/record_form.html", _form_context(form, person, knock_on, spec=spec))
+
+
+SPELL_MODELS: dict[str, Any] = {"eet": EETSpell, "accommodation": AccommodationSpell}
+
+
+def _form_context(form: Any, person: YoungPerson, knock_on: services.KnockOn | None, **extra: Any) -> dict[str, Any]:
+    """A record form's page; with ``knock_on``, the warning naming the record the save would end."""
+    return {
+        "form": form,
+        "person": person,
+        "knock_on": knock_on,
+        "confirm_token": knock_on.token if knock_on else "",
+        **extra,
+    }
 
 
 CORRECTABLE: dict[str, tuple[Any, Any, Any]] = {
@@ -485,17 +505,24 @@ def record_correct(request: HttpRequest, pk: int, kind: str, record_pk: int) -> 
     if "part_time" in initial:
         initial["part_time"] = "yes" if record.part_time else "no"
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    knock_on = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("correction_reason")
+        confirmed = False
         try:
-            service(acting_user=user, spell=record, reason=reason, **data)
+            knock_on = services.spell_knock_on(model=model, person=person, replacing=record, **data)
+            confirmed = knock_on is None or request.POST.get("confirm") == knock_on.token
+            if confirmed:
+                service(acting_user=user, spell=record, reason=reason, **data)
         except ValidationError as error:
+            knock_on = None
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Correction saved; the earlier record is kept in the history")
-            return redirect("people:person-detail", pk=person.pk)
-    return render(request, "people/record_form.html", {"form": form, "person": person, "spec": None, "record": record})
+            if confirmed:
+                messages.success(request, "Correction saved; the earlier record is kept in the history")
+                return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/record_form.html", _form_context(form, person, knock_on, spec=None, record=record))
 
 
 def support_request_assess(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
