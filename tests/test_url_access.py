@@ -217,6 +217,7 @@ RULES: dict[str, Rule] = {
     "opportunities:employer-create": needs(Perm.MANAGE_EMPLOYERS),
     "opportunities:employer-update": needs(Perm.MANAGE_EMPLOYERS),
     "opportunities:candidates": Rule(lambda user: 302 if user is None else 403),
+    "opportunities:checks": needs(Perm.MANAGE_OPPORTUNITIES),
     "opportunities:counts": Rule(
         lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
     ),

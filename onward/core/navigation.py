@@ -45,6 +45,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         council_staff_only=True,
     ),
     NavItem("Employers", "opportunities:employer-list", (Perm.MANAGE_EMPLOYERS, Perm.MANAGE_OPPORTUNITIES)),
+    NavItem("Sustainment checks", "opportunities:checks", (Perm.MANAGE_OPPORTUNITIES,), council_staff_only=True),
     NavItem("Candidates", "opportunities:candidates", (Perm.RECEIVE_REFERRALS,), employers_only=True),
     NavItem(
         "Referral monitoring",

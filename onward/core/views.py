@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
             tasks.append(
                 referral_selectors.Task(
                     f"{due} sustainment check{'s' if due != 1 else ''} due",
-                    reverse("opportunities:opportunity-list"),
+                    reverse("opportunities:checks"),
                     due,
                     True,
                 )
