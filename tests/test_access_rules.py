@@ -117,7 +117,15 @@ def build_world() -> RulesWorld:
     allocate("A2_ended", "adviser_A1", end=today - datetime.timedelta(days=1))
     allocate("A2_superseded", "adviser_A1", superseded_at=timezone.now())
 
-    def referral(key: str, person_key: str, *, named: list[str], expires: int = 365, withdrawn: bool = False) -> None:
+    def referral(
+        key: str,
+        person_key: str,
+        *,
+        named: list[str],
+        expires: int = 365,
+        withdrawn: bool = False,
+        shared: tuple[str, ...] = ("needs",),
+    ) -> None:
         found = w.people[person_key]
         w.referrals[key] = Referral.objects.create(
             council=found.council,
@@ -132,7 +140,7 @@ def build_world() -> RulesWorld:
             given_by="young_person",
             given_on=today - datetime.timedelta(days=400),
             method="in_person",
-            shared_fields=["needs"],
+            shared_fields=list(shared),
             purpose="To find work",
             expires_on=today + datetime.timedelta(days=expires),
             recorded_by=found.personal_adviser,
@@ -149,7 +157,7 @@ def build_world() -> RulesWorld:
         )
 
     override = "The young person asked for this by phone; written consent follows"
-    referral("shared", "A1", named=["P1", "P2"])
+    referral("shared", "A1", named=["P1", "P2"], shared=("needs", "eet_history"))
     send("shared_to_P1", "shared", "P1")
     referral("override", "A2", named=["P1"])
     send("override_to_P3", "override", "P3", override=override)
@@ -157,7 +165,7 @@ def build_world() -> RulesWorld:
     send("expires_today_to_P1", "expires_today", "P1")
     referral("expired", "A2_managed", named=["P1"], expires=-1)
     send("expired_to_P1", "expired", "P1")
-    referral("withdrawn", "A2_ended", named=["P1", "P3"], withdrawn=True)
+    referral("withdrawn", "A2_ended", named=["P1", "P3"], withdrawn=True, shared=("needs", "eet_history"))
     send("withdrawn_to_P1", "withdrawn", "P1")
     send("withdrawn_override_to_P3", "withdrawn", "P3", override=override)
     referral("not_named", "A2_superseded", named=["P2"])
@@ -213,7 +221,7 @@ class Case:
     """``user`` sees (``visible``) or does not see the ``kind`` record named ``record``."""
 
     user: str
-    kind: str  # "person", "referral", "send", "application" or "count"
+    kind: str  # "person", "referral", "send", "eet_history", "application" or "count"
     record: str
     visible: bool
 
@@ -312,6 +320,12 @@ RULE_CASES: dict[str, Callable[[], list[Case]]] = {
         sees("partner_P4", "send", "B_to_P4"),
         hidden("partner_P1", "send", "B_to_P1"),
     ],
+    "partner-eet-history": lambda: [
+        sees("partner_P1", "eet_history", "shared_to_P1"),
+        hidden("partner_P2", "eet_history", "shared_to_P1"),
+        hidden("partner_P3", "eet_history", "override_to_P3"),
+        hidden("partner_P1", "eet_history", "withdrawn_to_P1"),
+    ],
     "employer-candidates": lambda: [
         sees("employer_E1", "application", "A1_to_E1"),
         sees("employer_E2", "application", "A2_to_E2"),
@@ -337,8 +351,11 @@ def page_status(client: Client, case: Case, w: RulesWorld) -> int:
         return client.get(reverse("people:person-detail", args=[w.people[case.record].pk])).status_code
     if case.kind == "referral":
         return client.get(reverse("referrals:referral-detail", args=[w.referrals[case.record].pk])).status_code
-    assert case.kind == "send"
+    assert case.kind in ("send", "eet_history")
     return client.get(reverse("referrals:received-detail", args=[w.sends[case.record].pk])).status_code
+
+
+EET_HISTORY_HEADING = "Education, employment and training history"
 
 
 def policy_allows(user: User, case: Case, w: RulesWorld) -> bool:
@@ -350,6 +367,8 @@ def policy_allows(user: User, case: Case, w: RulesWorld) -> bool:
         return access.people_counted_for(user).filter(pk=w.people[case.record].pk).exists()
     if case.kind == "application":
         return access.applications_for_employer(user).filter(pk=w.applications[case.record].pk).exists()
+    if case.kind == "eet_history":
+        return access.eet_history_shared_with(user, w.sends[case.record]).exists()
     assert case.kind == "send"
     return access.sends_received_by(user).filter(pk=w.sends[case.record].pk).exists()
 
@@ -385,6 +404,11 @@ def test_access_rule(rule: str, db: None, client: Client) -> None:
             listed = response.status_code == 200 and w.applications[case.record] in response.context["applications"]
             assert response.status_code in (200, 403), f"page: {case} answered {response.status_code}"
             assert listed is case.visible, f"page: {case}"
+        elif case.kind == "eet_history":
+            response = client.get(reverse("referrals:received-detail", args=[w.sends[case.record].pk]))
+            shown = response.status_code == 200 and EET_HISTORY_HEADING in response.content.decode()
+            assert response.status_code in (200, 403, 404), f"page: {case} answered {response.status_code}"
+            assert shown is case.visible, f"page: {case}"
         else:
             status = page_status(client, case, w)
             if case.visible:

@@ -294,6 +294,7 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "person": referral.person,
             "shared": shared,
+            "eet_history": access.eet_history_shared_with(user, send),
             "update_form": update_form if allowed else None,
             "onward_form": onward_form,
             "note_form": note_form,

@@ -37,6 +37,7 @@ def test_referral_from_adviser_through_triage_to_partner_start(live_server, brow
     adviser.get_by_label("In person").check()
     adviser.get_by_label(tenant.partner.name).check()
     adviser.get_by_label("Needs, preferences, barriers and availability").check()
+    adviser.get_by_label("Education, employment and training history").check()
     adviser.get_by_role("button", name="Make the referral").click()
     expect(adviser.get_by_text("Referral made: it is waiting for triage")).to_be_visible()
     assert_accessible(adviser)
@@ -57,6 +58,9 @@ def test_referral_from_adviser_through_triage_to_partner_start(live_server, brow
     partner.get_by_role("link", name="Referrals received").first.click()
     assert_accessible(partner)
     partner.get_by_role("link", name=person.display_name).first.click()
+    # The consent shares the EET history: the partner's page shows it.
+    expect(partner.get_by_role("heading", name="Education, employment and training history")).to_be_visible()
+    expect(partner.get_by_role("cell", name="Further education (college, sixth form or school)")).to_be_visible()
     assert_accessible(partner)
     partner.get_by_label("Accepted").check()
     partner.get_by_role("button", name="Record", exact=True).click()
