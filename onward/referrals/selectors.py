@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet, Subquery
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from onward.accounts.models import Organisation
@@ -62,9 +62,19 @@ def suggested_services(services: QuerySet[Service], referral: Referral, day: dat
     return sorted(eligible, key=lambda s: (near(s), -len(wanted & set(s.needs_met or [])), s.name))
 
 
+PRIORITY_ORDER = Case(
+    When(priority=Referral.Priority.URGENT, then=Value(0)),
+    When(priority=Referral.Priority.HIGH, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 def triage_queue(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Referrals waiting for a decision: urgent, then high, then normal priority; within each, the
+    longest waiting first."""
     return referrals.filter(status__in=[Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO]).order_by(
-        "triage_due", "pk"
+        PRIORITY_ORDER, "created_at", "pk"
     )
 
 

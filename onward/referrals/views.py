@@ -21,6 +21,7 @@ from onward.people import selectors as people_selectors
 from onward.performance import display
 from onward.performance.indicators import Figure
 from onward.referrals import forms, selectors, services
+from onward.referrals.consent import organisations_covered
 from onward.referrals.models import SHARED_FIELDS, Send, Service
 
 
@@ -151,6 +152,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             services=access.services_visible_to(user).filter(pk__in=[s.pk for s in suggested]),
             ranked=suggested,
             needs=referral.needs,
+            covered=organisations_covered(referral.consent, today),
             can_override=user.can(Perm.OVERRIDE_CONSENT),
             initial={"priority": referral.priority, "version": referral.version},
         )
@@ -249,8 +251,12 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
     onward_form = forms.OnwardForm(
         request.POST if request.method == "POST" and "onward" in request.POST else None,
         services=onward_services,
+        current=send,
+        covered=organisations_covered(referral.consent),
         initial={"version": send.version},
     )
+    if send.status not in services.ACTIVE:
+        del onward_form.fields["current"]  # nothing to keep open or end
     if request.method == "POST" and "to_status" in request.POST and allowed and update_form.is_valid():
         data = update_form.cleaned_data
         try:
@@ -279,6 +285,7 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 send=send,
                 service=onward_form.cleaned_data["service"],
                 version=onward_form.cleaned_data["version"],
+                end_current=onward_form.cleaned_data.get("current") == "ended",
             )
         except ValidationError as error:
             apply_validation_error(onward_form, error)
