@@ -164,6 +164,13 @@ RULES: dict[str, Rule] = {
             else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
         )
     ),
+    "referrals:monitoring-export": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
+        )
+    ),
     "referrals:feedback-add": Rule(
         lambda user: 302 if user is None else (200 if user.can(Perm.CREATE_REFERRALS) else 403)
     ),
@@ -359,7 +366,7 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"file_format": "xlsx"}
     elif name == "plans:import-into":
         kwargs = {"pk": tenant.plan.pk}
-    elif name == "people:caseload-export":
+    elif name in ("people:caseload-export", "referrals:monitoring-export"):
         kwargs = {"file_format": "csv"}
     elif name == "performance:quarterly-download":
         from django.utils import timezone

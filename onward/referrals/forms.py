@@ -337,3 +337,16 @@ class NoteForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the progress note"},
     )
+
+
+class MonitoringFilterForm(GovukForm):
+    """Referral monitoring's period: referrals made from ``start`` to ``end`` (either may be left empty)."""
+
+    start = GovukDateField(name="start date", label="From (optional)", required=False, latest=today)
+    end = GovukDateField(name="end date", label="To (optional)", required=False, latest=today)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end date must be the same as or after the start date")
+        return data
