@@ -104,6 +104,7 @@ RULES: dict[str, Rule] = {
     "people:caseload": needs_any(*PEOPLE),
     "people:caseload-export": needs_any(*PEOPLE),
     "people:neet": needs_any(*PEOPLE),
+    "people:support-requests": needs_any(*PEOPLE),
     "people:at-risk": needs(Perm.VIEW_TEAM_PEOPLE),
     "people:person-create": needs(Perm.CHANGE_PEOPLE),
     "people:person-detail": needs_any(*PEOPLE),

@@ -39,6 +39,11 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Referrals received", "referrals:received-list", (Perm.RECEIVE_REFERRALS,)),
     NavItem("Referrals", "referrals:referral-list", (Perm.CREATE_REFERRALS,)),
     NavItem(
+        "Requests for support",
+        "people:support-requests",
+        (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE),
+    ),
+    NavItem(
         "Opportunities",
         "opportunities:opportunity-list",
         (Perm.MANAGE_EMPLOYERS, Perm.MANAGE_OPPORTUNITIES, Perm.PUT_FORWARD),

@@ -39,6 +39,20 @@ def home(request: HttpRequest) -> HttpResponse:
     tasks = referral_selectors.tasks_for(
         user, access.referrals_visible_to(user), access.sends_received_by(user), people_selectors.today()
     )
+    if user.can_any(PEOPLE_PERMS):
+        waiting, late = people_selectors.open_support_request_counts(
+            access.people_visible_to(user), people_selectors.today()
+        )
+        if waiting:
+            tasks.append(
+                referral_selectors.Task(
+                    f"{waiting} request{'s' if waiting != 1 else ''} for support from returners to assess"
+                    + (f" ({late} late)" if late else ""),
+                    reverse("people:support-requests"),
+                    waiting,
+                    bool(late),
+                )
+            )
     if user.can(Perm.MANAGE_OPPORTUNITIES):
         due = opportunity_selectors.checks_due(access.applications_visible_to(user), people_selectors.today()).count()
         if due:

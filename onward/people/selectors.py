@@ -555,3 +555,49 @@ def plan_review_due(review_date: datetime.date) -> datetime.date:
             return datetime.date(year, month, day)
         except ValueError:
             day -= 1
+
+
+# Requests for support from returners --------------------------------------------------------------
+
+SUPPORT_REQUEST_DAYS = 28
+"""Onward's time limit for assessing a returner's request for support (s23CZB gives none): four weeks."""
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """A request for support not yet assessed, with its time limit on ``day``."""
+
+    request: SupportRequest
+    respond_by: datetime.date
+    waiting_days: int
+    late_days: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.late_days > 0
+
+
+def open_support_requests(people: QuerySet[YoungPerson], day: datetime.date) -> list[OpenRequest]:
+    """The current requests for support of ``people`` still waiting for assessment, oldest first."""
+    limit = datetime.timedelta(days=SUPPORT_REQUEST_DAYS)
+    found = SupportRequest.objects.filter(
+        person__in=people, superseded_at__isnull=True, outcome=SupportRequest.Outcome.PENDING
+    ).select_related("person__personal_adviser", "person__team")
+    return [
+        OpenRequest(
+            request=request,
+            respond_by=request.date + limit,
+            waiting_days=(day - request.date).days,
+            late_days=max(0, (day - (request.date + limit)).days),
+        )
+        for request in found.order_by("date", "pk")
+    ]
+
+
+def open_support_request_counts(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[int, int]:
+    """How many requests of ``people`` wait for assessment, and how many of those are past the time limit."""
+    waiting = SupportRequest.objects.filter(
+        person__in=people, superseded_at__isnull=True, outcome=SupportRequest.Outcome.PENDING
+    )
+    late = waiting.filter(date__lt=day - datetime.timedelta(days=SUPPORT_REQUEST_DAYS))
+    return waiting.count(), late.count()

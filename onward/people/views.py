@@ -258,6 +258,30 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
+def support_requests(request: HttpRequest) -> HttpResponse:
+    """Requests for support from returners (21 to 24) waiting for assessment, oldest first, with the time limit."""
+    user = _user(request)
+    day = selectors.today()
+    found = selectors.open_support_requests(access.people_visible_to(user), day)
+    audit_list(
+        actor=user,
+        council=access.council_of(user),
+        object_type="people.SupportRequest",
+        summary=f"Requests for support waiting for assessment on {day:%d/%m/%Y}",
+    )
+    return render(
+        request,
+        "people/support_requests.html",
+        {
+            "requests": found,
+            "day": day,
+            "limit": selectors.SUPPORT_REQUEST_DAYS,
+            "can_change": access.can_change_person(user),
+        },
+    )
+
+
 # One young person -------------------------------------------------------------------------------
 
 

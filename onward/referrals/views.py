@@ -448,6 +448,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
         code="neet_with_referral", method="", day=today, numerator=found.with_referral, denominator=found.neet_total
     )
     query = request.GET.urlencode() if found.form.is_bound and found.form.is_valid() else ""
+    waiting, late = people_selectors.open_support_request_counts(access.people_counted_for(user), today)
     return render(
         request,
         "referrals/monitoring.html",
@@ -463,6 +464,10 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             "with_referral": found.count(found.with_referral),
             "neet_total": found.count(found.neet_total),
             "neet_percentage": display.percentage_text(neet_figure, aggregate=aggregate),
+            "open_requests": found.count(waiting),
+            "late_requests": found.count(late),
+            "request_days": people_selectors.SUPPORT_REQUEST_DAYS,
+            "can_list_requests": user.can_any((Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
             "feedback": [] if aggregate else list(found.feedback.select_related("service")[:50]),
             "partner_lists": [
                 {
