@@ -24,7 +24,9 @@ from onward.accounts import access
 from onward.accounts.models import Organisation, Team, User
 from onward.accounts.rules import ACCESS_RULES
 from onward.opportunities.models import Application, Employer, Opportunity
-from onward.people.models import Allocation, EETSpell, YoungPerson
+from onward.people.categories import birthday
+from onward.people.models import Allocation, CareEpisode, EETSpell, YoungPerson
+from onward.people.services import refresh_care_summary
 from onward.referrals.models import Consent, Referral, Send, Service
 from tests.conftest import sign_in
 from tests.factories import CouncilFactory, PartnerFactory, TeamFactory, UserFactory, YoungPersonFactory
@@ -85,7 +87,21 @@ def build_world() -> RulesWorld:
     staff("performance_B", b, "performance_officer", [])
 
     def person(key: str, council: Organisation, team: str, adviser: str, *, neet: bool = False) -> YoungPerson:
-        found = YoungPersonFactory(council=council, team=w.teams[team], personal_adviser=w.users[adviser])
+        # A 19-year-old former relevant care leaver, so a NEET one is in the NEET cohort that monitoring counts.
+        dob = today.replace(year=today.year - 19) - datetime.timedelta(days=30)
+        found = YoungPersonFactory(
+            council=council, team=w.teams[team], personal_adviser=w.users[adviser], date_of_birth=dob
+        )
+        CareEpisode.objects.create(
+            person=found,
+            start=birthday(dob, 15),
+            end=birthday(dob, 18),
+            reason_new_episode="S",
+            legal_status="C2",
+            placement_type="U4",
+            reason_ceased="E17",
+        )
+        refresh_care_summary(found)
         EETSpell.objects.create(
             person=found,
             activity="neet_other" if neet else "further_education",

@@ -373,16 +373,29 @@ def default_scope(user: User) -> str:
 
 
 def caseload_summary(people: QuerySet[YoungPerson], day: datetime.date) -> dict[str, int]:
-    """How many young people, how many NEET, and how many with a pathway plan review overdue, in one query."""
-    annotated: Any = annotate_status(people, day)
+    """How many young people the caseload lists (not those who are not care leavers), and how many with a
+    pathway plan review overdue, in one query. The NEET figure is ``people.cohort.neet_cohort``'s."""
+    annotated: Any = annotate_category(people, day).annotate(
+        plan_next_due=Subquery(
+            PathwayPlanReview.objects.filter(person=OuterRef("pk"), date__lte=day, superseded_at__isnull=True)
+            .order_by("-date", "-id")
+            .values("next_due")[:1],
+            output_field=DateField(),
+        )
+    )
     overdue = Q(category__in=[c.value for c in PLAN_CATEGORIES]) & (
         Q(plan_next_due__isnull=True) | Q(plan_next_due__lt=day)
     )
-    return annotated.aggregate(
-        total=Count("pk"),
-        neet=Count("pk", filter=Q(eet_activity__in=list(NEET_ACTIVITIES))),
+    return annotated.aggregate(  # type: ignore[no-any-return]
+        total=Count("pk", filter=~Q(category=Category.NONE.value)),
         plans_overdue=Count("pk", filter=overdue),
     )
+
+
+def not_care_leavers(people: QuerySet[YoungPerson], day: datetime.date) -> int:
+    """How many of ``people`` are not care leavers on ``day`` (set apart from the caseload)."""
+    annotated: Any = annotate_category(people, day)  # annotated: typed loosely
+    return int(annotated.filter(category=Category.NONE.value).count())
 
 
 def annotate_category(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
@@ -514,6 +527,8 @@ def caseload(
         qs = filter_age_band(qs, filters["age_band"], day)
     if filters.get("category"):
         qs = qs.filter(category=filters["category"])
+    else:
+        qs = qs.exclude(category=Category.NONE.value)  # set apart: see ``not_care_leavers``
     status = filters.get("status")
     if status == "eet":
         qs = qs.filter(eet_activity__in=list(EET_ACTIVITIES))

@@ -24,7 +24,7 @@ from onward.audit.services import audit_list, audit_record, audit_view
 from onward.core import exports
 from onward.core.forms import EARLIEST_DATE, in_range, latest_date, long_date
 from onward.core.forms_errors import apply_validation_error
-from onward.people import forms, selectors, services
+from onward.people import cohort, forms, selectors, services
 from onward.people.categories import CATEGORY_LABELS, Category, age_on, entitlement
 from onward.people.models import (
     PASSPORT_TO_INDEPENDENCE,
@@ -112,6 +112,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "day": day,
             "can_add": user.can(Perm.CHANGE_PEOPLE),
+            "set_apart": 0
+            if form.is_bound and form.is_valid() and form.cleaned_data.get("category")
+            else selectors.not_care_leavers(selectors.people_in_scope(user, scope), day),
         },
     )
 
@@ -219,11 +222,14 @@ def caseload_export(request: HttpRequest, file_format: str) -> HttpResponse:
 
 
 def neet_cohort(request: HttpRequest) -> HttpResponse:
-    """Everyone the user can see who is NEET on the date, longest NEET first."""
+    """The NEET cohort (``people.cohort``) among those the user can see, in the scope asked for, longest NEET first."""
     user = _user(request)
     day = _as_at(request)
-    people = selectors.neet_on(access.people_visible_to(user), day)
-    qs = selectors.caseload(people=people, day=day, filters={}).order_by("eet_since", "pk")
+    scope = request.GET.get("scope") or "all"
+    if scope not in selectors.SCOPES:
+        scope = "all"
+    people = cohort.neet_cohort(selectors.people_in_scope(user, scope), day)
+    qs = selectors.caseload(people=people, day=day, filters={"category": ""}).order_by("eet_since", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_list(
         actor=user,
@@ -234,7 +240,14 @@ def neet_cohort(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/neet.html",
-        {"page": page, "rows": [_row(r, day) for r in page.object_list], "day": day, "query": ""},
+        {
+            "page": page,
+            "rows": [_row(r, day) for r in page.object_list],
+            "day": day,
+            "query": f"scope={scope}",
+            "scope_label": selectors.SCOPES[scope],
+            "population": cohort.NEET_POPULATION,
+        },
     )
 
 

@@ -23,6 +23,7 @@ from onward.core import exports
 from onward.core.forms import long_date
 from onward.core.forms_errors import apply_validation_error
 from onward.people import selectors as people_selectors
+from onward.people.cohort import NEET_POPULATION, neet_cohort
 from onward.performance import display
 from onward.performance.indicators import Figure
 from onward.referrals import forms, selectors, services
@@ -413,7 +414,7 @@ def _monitoring(request: HttpRequest) -> Monitoring:
     if end:
         feedback = feedback.filter(given_on__lte=end)
     figures = selectors.monitoring(access.services_visible_to(user), sends, today, feedback=feedback)
-    neet = people_selectors.neet_on(access.people_counted_for(user), today)
+    neet = neet_cohort(access.people_counted_for(user), today)
     with_referral, neet_total = selectors.neet_with_active_referral(neet, access.referrals_counted_for(user))
     return Monitoring(
         aggregate=aggregate,
@@ -464,6 +465,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             "with_referral": found.count(found.with_referral),
             "neet_total": found.count(found.neet_total),
             "neet_percentage": display.percentage_text(neet_figure, aggregate=aggregate),
+            "neet_population": NEET_POPULATION,
             "open_requests": found.count(waiting),
             "late_requests": found.count(late),
             "request_days": people_selectors.SUPPORT_REQUEST_DAYS,
