@@ -60,19 +60,25 @@ machine-bench:
 migrate: install assets
 	$(PY) manage.py migrate --no-input -v0
 
-# The demo runs with two-factor sign-in off so that the printed sign-ins work at once. Its second
-# council signs in through a local OpenID Connect provider on 127.0.0.1:8001 (ADR 24), whose
-# demo-only client secret is passed the way a real one is: in an ONWARD_OIDC_SECRET_ variable.
+# The demo runs with two-factor sign-in off so that the printed sign-ins work at once, and with
+# DEBUG off (a page that is not found says so, listing nothing; WhiteNoise serves the static files).
+# PORT=8080 serves it on another port. The return check page needs the Department's rules
+# (validator-env): the demo builds them, and if this machine's Python cannot, says how and goes on.
+# Its second council signs in through a local OpenID Connect provider on 127.0.0.1:8001 (ADR 24),
+# whose demo-only client secret is passed the way a real one is: in an ONWARD_OIDC_SECRET_ variable.
+PORT ?= 8000
 demo: export ONWARD_REQUIRE_2FA := false
+demo: export DJANGO_DEBUG := false
 demo: export ONWARD_OIDC_SECRET_DEMO := demo-only-client-secret
 demo: machine-demo migrate
+	@$(MAKE) --no-print-directory validator-env || echo "The return check page will say the Department's rules are not installed: run make validator-env VALIDATOR_PYTHON=python3.11 (Python 3.8 to 3.11) to add them."
 	$(PY) manage.py load_demo
 	$(PY) manage.py demo_single_sign_on --connect
-	@echo "Onward is starting on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	@echo "Onward is starting on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
 	@$(PY) manage.py db_worker >/dev/null 2>&1 & worker=$$!; \
 	$(PY) manage.py demo_single_sign_on --serve >/dev/null 2>&1 & provider=$$!; \
 	trap 'kill $$worker $$provider 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=false $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -24,7 +24,9 @@ from onward.accounts import access
 from onward.accounts.models import Organisation, Team, User
 from onward.accounts.rules import ACCESS_RULES
 from onward.opportunities.models import Application, Employer, Opportunity
-from onward.people.models import Allocation, EETSpell, YoungPerson
+from onward.people.categories import birthday
+from onward.people.models import Allocation, CareEpisode, EETSpell, YoungPerson
+from onward.people.services import refresh_care_summary
 from onward.referrals.models import Consent, Referral, Send, Service
 from tests.conftest import sign_in
 from tests.factories import CouncilFactory, PartnerFactory, TeamFactory, UserFactory, YoungPersonFactory
@@ -85,7 +87,21 @@ def build_world() -> RulesWorld:
     staff("performance_B", b, "performance_officer", [])
 
     def person(key: str, council: Organisation, team: str, adviser: str, *, neet: bool = False) -> YoungPerson:
-        found = YoungPersonFactory(council=council, team=w.teams[team], personal_adviser=w.users[adviser])
+        # A 19-year-old former relevant care leaver, so a NEET one is in the NEET cohort that monitoring counts.
+        dob = today.replace(year=today.year - 19) - datetime.timedelta(days=30)
+        found = YoungPersonFactory(
+            council=council, team=w.teams[team], personal_adviser=w.users[adviser], date_of_birth=dob
+        )
+        CareEpisode.objects.create(
+            person=found,
+            start=birthday(dob, 15),
+            end=birthday(dob, 18),
+            reason_new_episode="S",
+            legal_status="C2",
+            placement_type="U4",
+            reason_ceased="E17",
+        )
+        refresh_care_summary(found)
         EETSpell.objects.create(
             person=found,
             activity="neet_other" if neet else "further_education",
@@ -117,7 +133,15 @@ def build_world() -> RulesWorld:
     allocate("A2_ended", "adviser_A1", end=today - datetime.timedelta(days=1))
     allocate("A2_superseded", "adviser_A1", superseded_at=timezone.now())
 
-    def referral(key: str, person_key: str, *, named: list[str], expires: int = 365, withdrawn: bool = False) -> None:
+    def referral(
+        key: str,
+        person_key: str,
+        *,
+        named: list[str],
+        expires: int = 365,
+        withdrawn: bool = False,
+        shared: tuple[str, ...] = ("needs",),
+    ) -> None:
         found = w.people[person_key]
         w.referrals[key] = Referral.objects.create(
             council=found.council,
@@ -132,7 +156,7 @@ def build_world() -> RulesWorld:
             given_by="young_person",
             given_on=today - datetime.timedelta(days=400),
             method="in_person",
-            shared_fields=["needs"],
+            shared_fields=list(shared),
             purpose="To find work",
             expires_on=today + datetime.timedelta(days=expires),
             recorded_by=found.personal_adviser,
@@ -149,7 +173,7 @@ def build_world() -> RulesWorld:
         )
 
     override = "The young person asked for this by phone; written consent follows"
-    referral("shared", "A1", named=["P1", "P2"])
+    referral("shared", "A1", named=["P1", "P2"], shared=("needs", "eet_history"))
     send("shared_to_P1", "shared", "P1")
     referral("override", "A2", named=["P1"])
     send("override_to_P3", "override", "P3", override=override)
@@ -157,7 +181,7 @@ def build_world() -> RulesWorld:
     send("expires_today_to_P1", "expires_today", "P1")
     referral("expired", "A2_managed", named=["P1"], expires=-1)
     send("expired_to_P1", "expired", "P1")
-    referral("withdrawn", "A2_ended", named=["P1", "P3"], withdrawn=True)
+    referral("withdrawn", "A2_ended", named=["P1", "P3"], withdrawn=True, shared=("needs", "eet_history"))
     send("withdrawn_to_P1", "withdrawn", "P1")
     send("withdrawn_override_to_P3", "withdrawn", "P3", override=override)
     referral("not_named", "A2_superseded", named=["P2"])
@@ -213,7 +237,7 @@ class Case:
     """``user`` sees (``visible``) or does not see the ``kind`` record named ``record``."""
 
     user: str
-    kind: str  # "person", "referral", "send", "application" or "count"
+    kind: str  # "person", "referral", "send", "eet_history", "application" or "count"
     record: str
     visible: bool
 
@@ -312,6 +336,12 @@ RULE_CASES: dict[str, Callable[[], list[Case]]] = {
         sees("partner_P4", "send", "B_to_P4"),
         hidden("partner_P1", "send", "B_to_P1"),
     ],
+    "partner-eet-history": lambda: [
+        sees("partner_P1", "eet_history", "shared_to_P1"),
+        hidden("partner_P2", "eet_history", "shared_to_P1"),
+        hidden("partner_P3", "eet_history", "override_to_P3"),
+        hidden("partner_P1", "eet_history", "withdrawn_to_P1"),
+    ],
     "employer-candidates": lambda: [
         sees("employer_E1", "application", "A1_to_E1"),
         sees("employer_E2", "application", "A2_to_E2"),
@@ -337,8 +367,11 @@ def page_status(client: Client, case: Case, w: RulesWorld) -> int:
         return client.get(reverse("people:person-detail", args=[w.people[case.record].pk])).status_code
     if case.kind == "referral":
         return client.get(reverse("referrals:referral-detail", args=[w.referrals[case.record].pk])).status_code
-    assert case.kind == "send"
+    assert case.kind in ("send", "eet_history")
     return client.get(reverse("referrals:received-detail", args=[w.sends[case.record].pk])).status_code
+
+
+EET_HISTORY_HEADING = "Education, employment and training history"
 
 
 def policy_allows(user: User, case: Case, w: RulesWorld) -> bool:
@@ -350,6 +383,8 @@ def policy_allows(user: User, case: Case, w: RulesWorld) -> bool:
         return access.people_counted_for(user).filter(pk=w.people[case.record].pk).exists()
     if case.kind == "application":
         return access.applications_for_employer(user).filter(pk=w.applications[case.record].pk).exists()
+    if case.kind == "eet_history":
+        return access.eet_history_shared_with(user, w.sends[case.record]).exists()
     assert case.kind == "send"
     return access.sends_received_by(user).filter(pk=w.sends[case.record].pk).exists()
 
@@ -385,6 +420,11 @@ def test_access_rule(rule: str, db: None, client: Client) -> None:
             listed = response.status_code == 200 and w.applications[case.record] in response.context["applications"]
             assert response.status_code in (200, 403), f"page: {case} answered {response.status_code}"
             assert listed is case.visible, f"page: {case}"
+        elif case.kind == "eet_history":
+            response = client.get(reverse("referrals:received-detail", args=[w.sends[case.record].pk]))
+            shown = response.status_code == 200 and EET_HISTORY_HEADING in response.content.decode()
+            assert response.status_code in (200, 403, 404), f"page: {case} answered {response.status_code}"
+            assert shown is case.visible, f"page: {case}"
         else:
             status = page_status(client, case, w)
             if case.visible:

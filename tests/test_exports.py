@@ -62,6 +62,8 @@ EXPORTS: tuple[Export, ...] = (
     Export("people:caseload-export", "personal_adviser", "xlsx"),
     Export("audit:event-export", "administrator"),
     Export("referrals:partner-list", "partner_provider", query="download=csv"),
+    Export("referrals:monitoring-export", "triage_coordinator", "csv"),
+    Export("referrals:monitoring-export", "triage_coordinator", "xlsx"),
     Export("returns:import-problems-csv", "performance_officer"),
     Export("returns:export", "performance_officer"),
     Export("plans:spreadsheet", "performance_officer", "csv"),

@@ -118,6 +118,7 @@ RULES: dict[str, Rule] = {
     "people:caseload": needs_any(*PEOPLE),
     "people:caseload-export": needs_any(*PEOPLE),
     "people:neet": needs_any(*PEOPLE),
+    "people:support-requests": needs_any(*PEOPLE),
     "people:at-risk": needs_any(*PEOPLE),
     "people:person-create": needs(Perm.CHANGE_PEOPLE),
     "people:person-detail": needs_any(*PEOPLE),
@@ -195,6 +196,13 @@ RULES: dict[str, Rule] = {
             else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
         )
     ),
+    "referrals:monitoring-export": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
+        )
+    ),
     "referrals:feedback-add": Rule(
         lambda user: 302 if user is None else (200 if user.can(Perm.CREATE_REFERRALS) else 403)
     ),
@@ -248,6 +256,7 @@ RULES: dict[str, Rule] = {
     "opportunities:employer-create": needs(Perm.MANAGE_EMPLOYERS),
     "opportunities:employer-update": needs(Perm.MANAGE_EMPLOYERS),
     "opportunities:candidates": Rule(lambda user: 302 if user is None else 403),
+    "opportunities:checks": needs(Perm.MANAGE_OPPORTUNITIES),
     "opportunities:counts": Rule(
         lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
     ),
@@ -426,7 +435,7 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"role": "personal_adviser"}
     elif name == "guides:guide":
         kwargs = {"slug": "make-a-referral"}
-    elif name == "people:caseload-export":
+    elif name in ("people:caseload-export", "referrals:monitoring-export"):
         kwargs = {"file_format": "csv"}
     elif name == "performance:quarterly-download":
         from django.utils import timezone

@@ -106,6 +106,13 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:signed-out"
 
+# Passwords are stored as Argon2id at OWASP's recommended cost (onward/accounts/hashers.py); hashes
+# made earlier with PBKDF2 still verify and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "onward.accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
 # Password policy: at least 12 characters, not common, not all numbers, not like the user's details.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

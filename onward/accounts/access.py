@@ -33,7 +33,7 @@ from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.opportunities.models import Application, Employer, Opportunity
 from onward.participation.models import CareersReturn
-from onward.people.models import Allocation, YoungPerson
+from onward.people.models import Allocation, EETSpell, YoungPerson
 from onward.performance.models import BenchmarkSet, Target
 from onward.plans.models import Item, Measure, Plan, RatingScheme, ReviewRound
 from onward.referrals.models import Feedback, Referral, Send, Service
@@ -389,6 +389,18 @@ def sends_received_by(user: User) -> QuerySet[Send]:
 def access_received_send(user: User, pk: object) -> Send:
     result: Send = _get_or_404(sends_received_by(user), pk)
     return result
+
+
+def eet_history_shared_with(user: User, send: Send) -> QuerySet[EETSpell]:
+    """The young person's education, employment and training history (current records, latest first)
+    for a partner who received ``send``, while its consent lists that history among what may be
+    shared; nothing otherwise."""
+    received = sends_received_by(user).filter(pk=send.pk).first()
+    if received is None or "eet_history" not in received.referral.consent.shared_fields:
+        return EETSpell.objects.none()
+    return EETSpell.objects.filter(person_id=received.referral.person_id, superseded_at__isnull=True).order_by(
+        "-start", "-id"
+    )
 
 
 # Employers and opportunities -----------------------------------------------------------------------

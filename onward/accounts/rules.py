@@ -118,6 +118,13 @@ ACCESS_RULES: tuple[AccessRule, ...] = (
         "no",
     ),
     AccessRule(
+        "partner-eet-history",
+        "A partner",
+        "the education, employment and training history of a young person referred to them",
+        "only while they can see the referral and its consent lists that history among what may be shared",
+        "yes",
+    ),
+    AccessRule(
         "employer-candidates",
         "An employer's user",
         "a young person put forward to an opportunity of their own employer",

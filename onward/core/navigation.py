@@ -44,12 +44,18 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Referrals received", "referrals:received-list", (Perm.RECEIVE_REFERRALS,)),
     NavItem("Referrals", "referrals:referral-list", (Perm.CREATE_REFERRALS,)),
     NavItem(
+        "Requests for support",
+        "people:support-requests",
+        (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE),
+    ),
+    NavItem(
         "Opportunities",
         "opportunities:opportunity-list",
         (Perm.MANAGE_EMPLOYERS, Perm.MANAGE_OPPORTUNITIES, Perm.PUT_FORWARD),
         council_staff_only=True,
     ),
     NavItem("Employers", "opportunities:employer-list", (Perm.MANAGE_EMPLOYERS, Perm.MANAGE_OPPORTUNITIES)),
+    NavItem("Sustainment checks", "opportunities:checks", (Perm.MANAGE_OPPORTUNITIES,), council_staff_only=True),
     NavItem("Candidates", "opportunities:candidates", (Perm.RECEIVE_REFERRALS,), employers_only=True),
     NavItem(
         "Referral monitoring",

@@ -15,6 +15,7 @@ from onward.core import health
 from onward.core.navigation import navigation_for
 from onward.opportunities import selectors as opportunity_selectors
 from onward.people import selectors as people_selectors
+from onward.people.cohort import NEET_POPULATION, neet_cohort
 from onward.plans import selectors as plan_selectors
 from onward.referrals import selectors as referral_selectors
 
@@ -31,21 +32,38 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.can_any(PEOPLE_PERMS):
         scope = people_selectors.default_scope(user)
         day = people_selectors.today()
+        in_scope = people_selectors.people_in_scope(user, scope)
         summary = {
             "scope": scope,
             "label": people_selectors.SCOPES[scope],
-            **people_selectors.caseload_summary(people_selectors.people_in_scope(user, scope), day),
+            **people_selectors.caseload_summary(in_scope, day),
+            "neet": neet_cohort(in_scope, day).count(),
+            "neet_population": NEET_POPULATION,
         }
     tasks = referral_selectors.tasks_for(
         user, access.referrals_visible_to(user), access.sends_received_by(user), people_selectors.today()
     )
+    if user.can_any(PEOPLE_PERMS):
+        waiting, late = people_selectors.open_support_request_counts(
+            access.people_visible_to(user), people_selectors.today()
+        )
+        if waiting:
+            tasks.append(
+                referral_selectors.Task(
+                    f"{waiting} request{'s' if waiting != 1 else ''} for support from returners to assess"
+                    + (f" ({late} late)" if late else ""),
+                    reverse("people:support-requests"),
+                    waiting,
+                    bool(late),
+                )
+            )
     if user.can(Perm.MANAGE_OPPORTUNITIES):
         due = opportunity_selectors.checks_due(access.applications_visible_to(user), people_selectors.today()).count()
         if due:
             tasks.append(
                 referral_selectors.Task(
                     f"{due} sustainment check{'s' if due != 1 else ''} due",
-                    reverse("opportunities:opportunity-list"),
+                    reverse("opportunities:checks"),
                     due,
                     True,
                 )

@@ -18,4 +18,5 @@ urlpatterns = [
     path("candidates/", views.candidates, name="candidates"),
     path("counts/", views.counts, name="counts"),
     path("training/", views.training, name="training"),
+    path("checks/", views.checks, name="checks"),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
-from onward.audit.services import audit_view
+from onward.audit.services import audit_list, audit_view
 from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
 from onward.opportunities import forms, selectors, services
@@ -383,5 +383,31 @@ def training(request: HttpRequest) -> HttpResponse:
             "form": form,
             "records": StaffTraining.objects.filter(council=council).select_related("staff")[:200],
             "can_manage": user.can(Perm.MANAGE_EMPLOYERS),
+        },
+    )
+
+
+@require_safe
+@access.require_perm(Perm.MANAGE_OPPORTUNITIES)
+def checks(request: HttpRequest) -> HttpResponse:
+    """Sustainment checks to do: overdue, due today, and coming up in the next four weeks."""
+    user: User = request.user  # type: ignore[assignment]
+    day = timezone.localdate()
+    found = selectors.checks_list(access.applications_visible_to(user), day)
+    audit_list(
+        actor=user,
+        council=access.council_of(user),
+        object_type="opportunities.SustainmentCheck",
+        summary=f"Sustainment checks due on {day:%d/%m/%Y}",
+    )
+    return render(
+        request,
+        "opportunities/checks.html",
+        {
+            "overdue": found.overdue,
+            "due_today": found.due_today,
+            "coming": found.coming,
+            "day": day,
+            "ahead": selectors.COMING_UP_DAYS,
         },
     )

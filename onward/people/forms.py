@@ -57,7 +57,7 @@ class CaseloadFilterForm(GovukForm):
     category = forms.ChoiceField(
         label="Category",
         required=False,
-        choices=[("", "Any category")]
+        choices=[("", "Any category except not a care leaver")]
         + [
             (c.value, CATEGORY_LABELS[c])
             for c in Category

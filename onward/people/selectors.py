@@ -638,16 +638,29 @@ def default_scope(user: User) -> str:
 
 
 def caseload_summary(people: QuerySet[YoungPerson], day: datetime.date) -> dict[str, int]:
-    """How many young people, how many NEET, and how many with a pathway plan review overdue, in one query."""
-    annotated: Any = annotate_status(people, day)
+    """How many young people the caseload lists (not those who are not care leavers), and how many with a
+    pathway plan review overdue, in one query. The NEET figure is ``people.cohort.neet_cohort``'s."""
+    annotated: Any = annotate_category(people, day).annotate(
+        plan_next_due=Subquery(
+            PathwayPlanReview.objects.filter(person=OuterRef("pk"), date__lte=day, superseded_at__isnull=True)
+            .order_by("-date", "-id")
+            .values("next_due")[:1],
+            output_field=DateField(),
+        )
+    )
     overdue = Q(category__in=[c.value for c in PLAN_CATEGORIES]) & (
         Q(plan_next_due__isnull=True) | Q(plan_next_due__lt=day)
     )
-    return annotated.aggregate(
-        total=Count("pk"),
-        neet=Count("pk", filter=Q(eet_activity__in=list(NEET_ACTIVITIES))),
+    return annotated.aggregate(  # type: ignore[no-any-return]
+        total=Count("pk", filter=~Q(category=Category.NONE.value)),
         plans_overdue=Count("pk", filter=overdue),
     )
+
+
+def not_care_leavers(people: QuerySet[YoungPerson], day: datetime.date) -> int:
+    """How many of ``people`` are not care leavers on ``day`` (set apart from the caseload)."""
+    annotated: Any = annotate_category(people, day)  # annotated: typed loosely
+    return int(annotated.filter(category=Category.NONE.value).count())
 
 
 def annotate_category(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
@@ -779,6 +792,8 @@ def caseload(
         qs = filter_age_band(qs, filters["age_band"], day)
     if filters.get("category"):
         qs = qs.filter(category=filters["category"])
+    else:
+        qs = qs.exclude(category=Category.NONE.value)  # set apart: see ``not_care_leavers``
     status = filters.get("status")
     if status == "eet":
         qs = qs.filter(eet_activity__in=list(EET_ACTIVITIES))
@@ -820,3 +835,49 @@ def plan_review_due(review_date: datetime.date) -> datetime.date:
             return datetime.date(year, month, day)
         except ValueError:
             day -= 1
+
+
+# Requests for support from returners --------------------------------------------------------------
+
+SUPPORT_REQUEST_DAYS = 28
+"""Onward's time limit for assessing a returner's request for support (s23CZB gives none): four weeks."""
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    """A request for support not yet assessed, with its time limit on ``day``."""
+
+    request: SupportRequest
+    respond_by: datetime.date
+    waiting_days: int
+    late_days: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.late_days > 0
+
+
+def open_support_requests(people: QuerySet[YoungPerson], day: datetime.date) -> list[OpenRequest]:
+    """The current requests for support of ``people`` still waiting for assessment, oldest first."""
+    limit = datetime.timedelta(days=SUPPORT_REQUEST_DAYS)
+    found = SupportRequest.objects.filter(
+        person__in=people, superseded_at__isnull=True, outcome=SupportRequest.Outcome.PENDING
+    ).select_related("person__personal_adviser", "person__team")
+    return [
+        OpenRequest(
+            request=request,
+            respond_by=request.date + limit,
+            waiting_days=(day - request.date).days,
+            late_days=max(0, (day - (request.date + limit)).days),
+        )
+        for request in found.order_by("date", "pk")
+    ]
+
+
+def open_support_request_counts(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[int, int]:
+    """How many requests of ``people`` wait for assessment, and how many of those are past the time limit."""
+    waiting = SupportRequest.objects.filter(
+        person__in=people, superseded_at__isnull=True, outcome=SupportRequest.Outcome.PENDING
+    )
+    late = waiting.filter(date__lt=day - datetime.timedelta(days=SUPPORT_REQUEST_DAYS))
+    return waiting.count(), late.count()

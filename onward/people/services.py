@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery
@@ -20,6 +22,7 @@ from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
 from onward.core.codelists import FULL_OR_PART_TIME, InTouch
 from onward.core.concurrency import lock_for_change
+from onward.core.forms import long_date, soon
 from onward.people import categories
 from onward.people.models import (
     PEP,
@@ -239,20 +242,37 @@ def _fmt(day: datetime.date | None) -> str:
 
 
 def _place_spell(
-    model: type[SpellT], person: YoungPerson, spell: SpellT, *, replacing: SpellT | None = None
+    model: type[SpellT],
+    person: YoungPerson,
+    spell: SpellT,
+    *,
+    replacing: SpellT | None = None,
+    moving: SpellT | None = None,
 ) -> SpellT | None:
     """Check ``spell`` fits the history; return the open spell it will end, if any.
 
-    A new spell may start after the start of the current open-ended spell, which then ends the
-    day before. Any other overlap is refused.
+    A start more than ``ONWARD_START_DAYS_AHEAD`` days ahead is refused: a mistyped year would
+    otherwise end the current record far in the future. A new spell may start after the start of
+    the current open-ended spell, which then ends the day before. ``moving`` (a correction's
+    adjoining record, whose end follows the corrected start) is left out. Any other overlap is
+    refused.
     """
     if spell.end is not None and spell.end < spell.start:
         raise ValidationError({"end": "The end date must be the same as or after the start date"})
     if spell.start < person.date_of_birth:
         raise ValidationError({"start": "The start date cannot be before the young person's date of birth"})
+    latest = soon()
+    if spell.start > latest:
+        raise ValidationError(
+            {
+                "start": f"The start date must be on or before {long_date(latest)}: an activity can start at most "
+                f"{settings.ONWARD_START_DAYS_AHEAD} days ahead"
+            }
+        )
     others = model._default_manager.filter(person=person, superseded_at__isnull=True)
-    if replacing is not None:
-        others = others.exclude(pk=replacing.pk)
+    for left_out in (replacing, moving):
+        if left_out is not None:
+            others = others.exclude(pk=left_out.pk)
     to_close = None
     for other in others.order_by("start"):
         other_end = other.end or datetime.date.max
@@ -268,6 +288,61 @@ def _place_spell(
                 }
             )
     return to_close
+
+
+def _adjoining(model: type[SpellT], person: YoungPerson, spell: SpellT) -> SpellT | None:
+    """The current record that ends the day before ``spell`` starts (the one it ended, if any)."""
+    return (
+        model._default_manager.filter(
+            person=person, superseded_at__isnull=True, end=spell.start - datetime.timedelta(days=1)
+        )
+        .exclude(pk=spell.pk)
+        .first()
+    )
+
+
+def _moves_adjoining(model: type[SpellT], person: YoungPerson, current: SpellT, corrected: SpellT) -> SpellT | None:
+    """The record whose end follows a correction of ``current``'s start, checked; ``None`` if none moves."""
+    if corrected.start == current.start:
+        return None
+    before = _adjoining(model, person, current)
+    if before is None:
+        return None
+    if corrected.start <= before.start:
+        raise ValidationError(
+            {"start": f"This overlaps {before} to {_fmt(before.end)}. Change the dates, or correct that record instead"}
+        )
+    return before
+
+
+@dataclass(frozen=True)
+class KnockOn:
+    """Another record a save would change: ``record`` would end on ``new_end``."""
+
+    record: Spell
+    new_end: datetime.date
+
+    @property
+    def token(self) -> str:
+        return f"{self.record._meta.model_name}-{self.record.pk}-{self.new_end.isoformat()}"
+
+
+def spell_knock_on(
+    *, model: type[SpellT], person: YoungPerson, replacing: SpellT | None = None, **fields: Any
+) -> KnockOn | None:
+    """What saving this spell (new, or a correction of ``replacing``) would do to another record.
+
+    Nothing is saved: the pages ask the officer to confirm before a save ends or moves another
+    record. Raises ``ValidationError`` when the spell does not fit at all.
+    """
+    values = {k: v for k, v in fields.items() if k in {f.name for f in model._meta.concrete_fields}}
+    spell = model(person=person, **values)
+    if replacing is None:
+        to_close = _place_spell(model, person, spell)
+        return KnockOn(to_close, spell.start - datetime.timedelta(days=1)) if to_close is not None else None
+    moved = _moves_adjoining(model, person, replacing, spell)
+    _place_spell(model, person, spell, replacing=replacing, moving=moved)
+    return KnockOn(moved, spell.start - datetime.timedelta(days=1)) if moved is not None else None
 
 
 def _add_spell(model: type[SpellT], *, acting_user: User | None, person: YoungPerson, **fields: Any) -> SpellT:
@@ -312,10 +387,24 @@ def _correct(model: type[RecordT], *, acting_user: User, record: RecordT, reason
     corrected.corrects = current
     corrected.correction_reason = reason.strip()
     corrected.full_clean(exclude=["person", "corrects"])
+    moved = None
     if isinstance(corrected, Spell):
-        _place_spell(model, locked, corrected, replacing=current)  # type: ignore[arg-type, type-var]
+        moved = _moves_adjoining(model, locked, current, corrected)  # type: ignore[arg-type, type-var]
+        _place_spell(model, locked, corrected, replacing=current, moving=moved)  # type: ignore[arg-type, type-var]
     current.superseded_at = timezone.now()
     current.save(update_fields=["superseded_at", "updated_at"])
+    if moved is not None:
+        moved_before = snapshot(moved)
+        moved.end = corrected.start - datetime.timedelta(days=1)  # type: ignore[attr-defined]
+        moved.save(update_fields=["end", "updated_at"])
+        _audit(
+            acting_user,
+            Action.CHANGE,
+            locked,
+            moved,
+            diff(moved_before, snapshot(moved)),
+            f"End moved by the correction of the next record to start {_fmt(corrected.start)}",  # type: ignore[attr-defined]
+        )
     corrected.save()
     if issubclass(model, Contact | PathwayPlanReview | PEP):
         history_chain(model=model, person_ids=[locked.pk])

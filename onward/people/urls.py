@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.<str:file_format>", views.caseload_export, name="caseload-export"),
     path("neet/", views.neet_cohort, name="neet"),
     path("at-risk/", views.at_risk_list, name="at-risk"),
+    path("support-requests/", views.support_requests, name="support-requests"),
     path("add/", views.person_create, name="person-create"),
     path("<int:pk>/", views.person_detail, name="person-detail"),
     path("<int:pk>/change/", views.person_update, name="person-update"),

@@ -24,7 +24,7 @@ from onward.audit.services import audit_list, audit_record, audit_view
 from onward.core import exports
 from onward.core.forms import EARLIEST_DATE, in_range, latest_date, long_date
 from onward.core.forms_errors import apply_validation_error
-from onward.people import forms, selectors, services
+from onward.people import cohort, forms, selectors, services
 from onward.people.categories import CATEGORY_LABELS, Category, age_on, entitlement
 from onward.people.models import (
     PASSPORT_TO_INDEPENDENCE,
@@ -112,6 +112,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "day": day,
             "can_add": user.can(Perm.CHANGE_PEOPLE),
+            "set_apart": 0
+            if form.is_bound and form.is_valid() and form.cleaned_data.get("category")
+            else selectors.not_care_leavers(selectors.people_in_scope(user, scope), day),
         },
     )
 
@@ -219,11 +222,14 @@ def caseload_export(request: HttpRequest, file_format: str) -> HttpResponse:
 
 
 def neet_cohort(request: HttpRequest) -> HttpResponse:
-    """Everyone the user can see who is NEET on the date, longest NEET first."""
+    """The NEET cohort (``people.cohort``) among those the user can see, in the scope asked for, longest NEET first."""
     user = _user(request)
     day = _as_at(request)
-    people = selectors.neet_on(access.people_visible_to(user), day)
-    qs = selectors.caseload(people=people, day=day, filters={}).order_by("eet_since", "pk")
+    scope = request.GET.get("scope") or "all"
+    if scope not in selectors.SCOPES:
+        scope = "all"
+    people = cohort.neet_cohort(selectors.people_in_scope(user, scope), day)
+    qs = selectors.caseload(people=people, day=day, filters={"category": ""}).order_by("eet_since", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_list(
         actor=user,
@@ -234,7 +240,14 @@ def neet_cohort(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/neet.html",
-        {"page": page, "rows": [_row(r, day) for r in page.object_list], "day": day, "query": ""},
+        {
+            "page": page,
+            "rows": [_row(r, day) for r in page.object_list],
+            "day": day,
+            "query": f"scope={scope}",
+            "scope_label": selectors.SCOPES[scope],
+            "population": cohort.NEET_POPULATION,
+        },
     )
 
 
@@ -296,6 +309,30 @@ class _Counted:
 
     def __getitem__(self, key: slice) -> list[Any]:
         return []
+
+
+@require_safe
+def support_requests(request: HttpRequest) -> HttpResponse:
+    """Requests for support from returners (21 to 24) waiting for assessment, oldest first, with the time limit."""
+    user = _user(request)
+    day = selectors.today()
+    found = selectors.open_support_requests(access.people_visible_to(user), day)
+    audit_list(
+        actor=user,
+        council=access.council_of(user),
+        object_type="people.SupportRequest",
+        summary=f"Requests for support waiting for assessment on {day:%d/%m/%Y}",
+    )
+    return render(
+        request,
+        "people/support_requests.html",
+        {
+            "requests": found,
+            "day": day,
+            "limit": selectors.SUPPORT_REQUEST_DAYS,
+            "can_change": access.can_change_person(user),
+        },
+    )
 
 
 # One young person -------------------------------------------------------------------------------
@@ -489,18 +526,38 @@ def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise PermissionDenied
     person = access.access_person(user, pk)
     form = spec.form(request.POST if request.method == "POST" else None, **_form_kwargs(kind, user))
+    knock_on = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v is not None or k in ("end",)}
-        if kind == "accommodation" or kind == "eet":
+        if kind in SPELL_MODELS:
             data.setdefault("end", None)
         try:
-            spec.service(acting_user=user, person=person, **data)
+            if kind in SPELL_MODELS:
+                knock_on = services.spell_knock_on(model=SPELL_MODELS[kind], person=person, **data)
+            if knock_on is None or request.POST.get("confirm") == knock_on.token:
+                spec.service(acting_user=user, person=person, **data)
         except ValidationError as error:
+            knock_on = None
             apply_validation_error(form, error)
         else:
-            messages.success(request, spec.done)
-            return redirect("people:person-detail", pk=person.pk)
-    return render(request, "people/record_form.html", {"form": form, "person": person, "spec": spec})
+            if knock_on is None or request.POST.get("confirm") == knock_on.token:
+                messages.success(request, spec.done)
+                return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/record_form.html", _form_context(form, person, knock_on, spec=spec))
+
+
+SPELL_MODELS: dict[str, Any] = {"eet": EETSpell, "accommodation": AccommodationSpell}
+
+
+def _form_context(form: Any, person: YoungPerson, knock_on: services.KnockOn | None, **extra: Any) -> dict[str, Any]:
+    """A record form's page; with ``knock_on``, the warning naming the record the save would end."""
+    return {
+        "form": form,
+        "person": person,
+        "knock_on": knock_on,
+        "confirm_token": knock_on.token if knock_on else "",
+        **extra,
+    }
 
 
 CORRECTABLE: dict[str, tuple[Any, Any, Any]] = {
@@ -525,17 +582,24 @@ def record_correct(request: HttpRequest, pk: int, kind: str, record_pk: int) -> 
     if "part_time" in initial:
         initial["part_time"] = "yes" if record.part_time else "no"
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    knock_on = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("correction_reason")
+        confirmed = False
         try:
-            service(acting_user=user, spell=record, reason=reason, **data)
+            knock_on = services.spell_knock_on(model=model, person=person, replacing=record, **data)
+            confirmed = knock_on is None or request.POST.get("confirm") == knock_on.token
+            if confirmed:
+                service(acting_user=user, spell=record, reason=reason, **data)
         except ValidationError as error:
+            knock_on = None
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Correction saved; the earlier record is kept in the history")
-            return redirect("people:person-detail", pk=person.pk)
-    return render(request, "people/record_form.html", {"form": form, "person": person, "spec": None, "record": record})
+            if confirmed:
+                messages.success(request, "Correction saved; the earlier record is kept in the history")
+                return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/record_form.html", _form_context(form, person, knock_on, spec=None, record=record))
 
 
 def support_request_assess(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:

@@ -23,3 +23,12 @@ def consent_covers(consent: Consent | None, organisation: Organisation, day: dat
         and consent.expires_on >= day
         and consent.organisations.filter(pk=organisation.pk).exists()
     )
+
+
+def organisations_covered(consent: Consent | None, day: datetime.date | None = None) -> set[int]:
+    """The ids of the organisations the consent, on ``day`` (today if not given), lets the referral
+    go to: those it names, until it expires (the expiry date itself included) or is withdrawn."""
+    day = day or timezone.localdate()
+    if consent is None or consent.withdrawn_at is not None or consent.expires_on < day:
+        return set()
+    return set(consent.organisations.values_list("pk", flat=True))

@@ -102,8 +102,16 @@ class TriageForm(GovukForm):
     version = VersionField()
 
     def __init__(
-        self, *args: Any, services: Any, ranked: list[Any], needs: list[str], can_override: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        services: Any,
+        ranked: list[Any],
+        needs: list[str],
+        covered: set[int],
+        can_override: bool = False,
+        **kwargs: Any,
     ) -> None:
+        """``covered``: the ids of the organisations the young person's consent covers today."""
         super().__init__(*args, **kwargs)
         if not can_override:
             del self.fields["override_reason"]  # only a consent override lead may send without consent
@@ -114,7 +122,8 @@ class TriageForm(GovukForm):
         def label(service: Any) -> str:
             met = len(wanted & set(service.needs_met or []))
             suffix = f" (meets {met} of their needs)" if met else ""
-            return f"{service.name}, {service.provider.name}{suffix}"
+            consent = "Consent covers it" if service.provider_id in covered else "Not covered by their consent"
+            return f"{service.name}, {service.provider.name}{suffix}. {consent}"
 
         field.choices = [(s.pk, label(s)) for s in ranked]  # type: ignore[attr-defined]
 
@@ -143,11 +152,30 @@ class OnwardForm(GovukForm):
     service = forms.ModelChoiceField(
         label="Refer on to", queryset=Service.objects.none(), error_messages={"required": "Select a service"}
     )
+    current = forms.ChoiceField(
+        label="Are they still on the current service?",
+        choices=[],
+        widget=forms.RadioSelect,
+    )
     version = VersionField()
 
-    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, services: Any, current: Any, covered: set[int], **kwargs: Any) -> None:
+        """``current`` is the send referred on from; ``covered`` the organisations the consent covers."""
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services  # type: ignore[attr-defined]
+        field = self.fields["service"]
+        field.queryset = services  # type: ignore[attr-defined]
+        field.label_from_instance = lambda service: (  # type: ignore[attr-defined]
+            f"{service.name}, {service.provider.name}"
+            + ("" if service.provider_id in covered else " (not covered by their consent)")
+        )
+        still = self.fields["current"]
+        name = current.service.name
+        still.label = f"Are they still on {name}?"
+        still.choices = [  # type: ignore[attr-defined]
+            ("continues", f"Yes, they are still on {name}: keep it open"),
+            ("ended", f"No, they have moved on from {name}: end it today"),
+        ]
+        still.error_messages["required"] = f"Select whether they are still on {name}"
 
 
 class WithdrawForm(GovukForm):
@@ -309,3 +337,16 @@ class NoteForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the progress note"},
     )
+
+
+class MonitoringFilterForm(GovukForm):
+    """Referral monitoring's period: referrals made from ``start`` to ``end`` (either may be left empty)."""
+
+    start = GovukDateField(name="start date", label="From (optional)", required=False, latest=today)
+    end = GovukDateField(name="end date", label="To (optional)", required=False, latest=today)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end date must be the same as or after the start date")
+        return data

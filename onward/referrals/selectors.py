@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from onward.accounts.models import Organisation
@@ -62,9 +62,19 @@ def suggested_services(services: QuerySet[Service], referral: Referral, day: dat
     return sorted(eligible, key=lambda s: (near(s), -len(wanted & set(s.needs_met or [])), s.name))
 
 
+PRIORITY_ORDER = Case(
+    When(priority=Referral.Priority.URGENT, then=Value(0)),
+    When(priority=Referral.Priority.HIGH, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 def triage_queue(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Referrals waiting for a decision: urgent, then high, then normal priority; within each, the
+    longest waiting first."""
     return referrals.filter(status__in=[Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO]).order_by(
-        "triage_due", "pk"
+        PRIORITY_ORDER, "created_at", "pk"
     )
 
 
@@ -143,6 +153,36 @@ def monitoring(
             )
         )
     return figures
+
+
+def made_between(
+    referrals: QuerySet[Referral], start: datetime.date | None, end: datetime.date | None
+) -> QuerySet[Referral]:
+    """The referrals made from ``start`` to ``end`` inclusive (local dates; either may be open)."""
+    if start is not None:
+        referrals = referrals.filter(created_at__date__gte=start)
+    if end is not None:
+        referrals = referrals.filter(created_at__date__lte=end)
+    return referrals
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """How many referrals stand at each triage status, and how many sends at each outcome (non-zero only,
+    in the order of the lifecycle)."""
+
+    at_triage: list[tuple[str, int]]
+    sent: list[tuple[str, int]]
+
+
+def outcomes(referrals: QuerySet[Referral], sends: QuerySet[Send]) -> Outcomes:
+    """Referrals by triage status and sends by outcome, in two queries."""
+    triaged = dict(referrals.order_by().values_list("status").annotate(n=Count("pk")))
+    sent = dict(sends.order_by().values_list("status").annotate(n=Count("pk")))
+    return Outcomes(
+        at_triage=[(str(label), triaged[value]) for value, label in Referral.Status.choices if triaged.get(value)],
+        sent=[(str(label), sent[value]) for value, label in Send.Status.choices if sent.get(value)],
+    )
 
 
 @dataclass(frozen=True)

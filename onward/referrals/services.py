@@ -276,27 +276,60 @@ def _send(
 
 
 @transaction.atomic
-def send_onward(*, acting_user: User, send: Send, service: Service, version: int, override_reason: str = "") -> Send:
-    """Refer the young person on to another service (from the ``version`` of the send the partner saw); the chain is kept."""
+def send_onward(
+    *,
+    acting_user: User,
+    send: Send,
+    service: Service,
+    version: int,
+    end_current: bool,
+    override_reason: str = "",
+) -> Send:
+    """Refer the young person on to another service (from the ``version`` of the send the partner saw); the chain is kept.
+
+    ``end_current`` says whether they have moved on from the current service (it is then ended
+    today) or are still on it (it carries on: a course they go on with while they start something
+    else). A service whose provider the consent does not cover is refused on the ``service`` field.
+    """
     locked = lock_for_change(Send, send.pk, version, "referral")
     if service.pk == locked.service_id:
         raise ValidationError({"service": "Select a different service"})
-    _check_can_send(acting_user, locked.referral, service, override_reason)
-    if locked.status in ACTIVE:
+    referral = locked.referral
+    if not consent_covers(getattr(referral, "consent", None), service.provider) and not acting_user.can(
+        Perm.OVERRIDE_CONSENT
+    ):
+        raise ValidationError(
+            {
+                "service": f"{referral.person.display_name} has not agreed that {service.provider} may receive this "
+                "referral: choose a service their consent covers, or ask their personal adviser to record their "
+                "consent first"
+            }
+        )
+    _check_can_send(acting_user, referral, service, override_reason)
+    if end_current and locked.status in ACTIVE:
         before = locked.status
         locked.status = Send.Status.MOVED_ON
         locked.ended_on = locked.ended_on or timezone.localdate()
         locked.version += 1
         locked.save()
         _event(
-            locked.referral,
+            referral,
             acting_user,
             locked.status,
             send=locked,
             from_status=before,
             note=f"Referred on to {service.name}",
         )
-    return _send(acting_user, locked.referral, service, override_reason=override_reason, previous=locked)
+    elif locked.status in ACTIVE:
+        _event(
+            referral,
+            acting_user,
+            locked.status,
+            send=locked,
+            from_status=locked.status,
+            note=f"Referred on to {service.name}; still on {locked.service.name}",
+        )
+    return _send(acting_user, referral, service, override_reason=override_reason, previous=locked)
 
 
 @transaction.atomic

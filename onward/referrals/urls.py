@@ -13,6 +13,7 @@ urlpatterns = [
     path("received/<int:pk>/", views.received_detail, name="received-detail"),
     path("<int:pk>/feedback/", views.feedback_add, name="feedback-add"),
     path("monitoring/", views.monitoring, name="monitoring"),
+    path("monitoring/export.<str:file_format>", views.monitoring_export, name="monitoring-export"),
     path("received/list/", views.partner_list, name="partner-list"),
     path("directory/", views.directory, name="directory"),
     path("directory/add/", views.service_edit, name="service-create"),

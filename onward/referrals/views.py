@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -14,13 +17,17 @@ from django.views.decorators.http import require_safe
 from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
-from onward.audit.services import audit_view
+from onward.audit.models import AuditEvent
+from onward.audit.services import audit_record, audit_view
 from onward.core import exports
+from onward.core.forms import long_date
 from onward.core.forms_errors import apply_validation_error
 from onward.people import selectors as people_selectors
+from onward.people.cohort import NEET_POPULATION, neet_cohort
 from onward.performance import display
 from onward.performance.indicators import Figure
 from onward.referrals import forms, selectors, services
+from onward.referrals.consent import organisations_covered
 from onward.referrals.models import SHARED_FIELDS, Send, Service
 
 
@@ -151,6 +158,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             services=access.services_visible_to(user).filter(pk__in=[s.pk for s in suggested]),
             ranked=suggested,
             needs=referral.needs,
+            covered=organisations_covered(referral.consent, today),
             can_override=user.can(Perm.OVERRIDE_CONSENT),
             initial={"priority": referral.priority, "version": referral.version},
         )
@@ -249,8 +257,12 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
     onward_form = forms.OnwardForm(
         request.POST if request.method == "POST" and "onward" in request.POST else None,
         services=onward_services,
+        current=send,
+        covered=organisations_covered(referral.consent),
         initial={"version": send.version},
     )
+    if send.status not in services.ACTIVE:
+        del onward_form.fields["current"]  # nothing to keep open or end
     if request.method == "POST" and "to_status" in request.POST and allowed and update_form.is_valid():
         data = update_form.cleaned_data
         try:
@@ -279,6 +291,7 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 send=send,
                 service=onward_form.cleaned_data["service"],
                 version=onward_form.cleaned_data["version"],
+                end_current=onward_form.cleaned_data.get("current") == "ended",
             )
         except ValidationError as error:
             apply_validation_error(onward_form, error)
@@ -294,6 +307,7 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "person": referral.person,
             "shared": shared,
+            "eet_history": access.eet_history_shared_with(user, send),
             "update_form": update_form if allowed else None,
             "onward_form": onward_form,
             "note_form": note_form,
@@ -348,53 +362,220 @@ def _monitoring_row(figures: selectors.ServiceFigures, *, aggregate: bool) -> Mo
     )
 
 
+@dataclass
+class Monitoring:
+    """Referral monitoring for a period, as one user may see it (page and download alike)."""
+
+    aggregate: bool
+    form: forms.MonitoringFilterForm
+    start: datetime.date | None
+    end: datetime.date | None
+    figures: list[selectors.ServiceFigures]
+    outcomes: selectors.Outcomes
+    triage: selectors.Average
+    with_referral: int
+    neet_total: int
+    feedback: Any
+
+    def count(self, value: int) -> str:
+        return display.count_text(value, aggregate=self.aggregate)
+
+    def value(self, number: int) -> int | str:
+        """A count for a download: the number itself, or the page's rounded text for aggregate viewers."""
+        return self.count(number) if self.aggregate else number
+
+    @property
+    def period(self) -> str:
+        if self.start and self.end:
+            return f"Referrals made from {long_date(self.start)} to {long_date(self.end)}"
+        if self.start:
+            return f"Referrals made from {long_date(self.start)}"
+        if self.end:
+            return f"Referrals made up to {long_date(self.end)}"
+        return "Every referral made"
+
+
+def _monitoring(request: HttpRequest) -> Monitoring:
+    """The figures behind referral monitoring for the period in ``?start=&end=`` (every referral if none,
+    or if the dates are not right, when the form says why)."""
+    user = _user(request)
+    if not user.is_council_staff or not user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)):
+        raise PermissionDenied
+    aggregate = display.aggregates_only(user) and not user.can(Perm.TRIAGE_REFERRALS)
+    form = forms.MonitoringFilterForm(request.GET if request.GET else None)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    start, end = period.get("start"), period.get("end")
+    today = timezone.localdate()
+    referrals = selectors.made_between(access.referrals_counted_for(user), start, end)
+    sends = access.sends_counted_for(user).filter(referral__in=referrals)
+    feedback = access.feedback_counted_for(user)
+    if start:
+        feedback = feedback.filter(given_on__gte=start)
+    if end:
+        feedback = feedback.filter(given_on__lte=end)
+    figures = selectors.monitoring(access.services_visible_to(user), sends, today, feedback=feedback)
+    neet = neet_cohort(access.people_counted_for(user), today)
+    with_referral, neet_total = selectors.neet_with_active_referral(neet, access.referrals_counted_for(user))
+    return Monitoring(
+        aggregate=aggregate,
+        form=form,
+        start=start,
+        end=end,
+        figures=[f for f in figures if f.referred or f.feedback_count],
+        outcomes=selectors.outcomes(referrals, sends),
+        triage=selectors.days_to_triage(referrals),
+        with_referral=with_referral,
+        neet_total=neet_total,
+        feedback=feedback,
+    )
+
+
 @require_safe
 def monitoring(request: HttpRequest) -> HttpResponse:
-    """For each service: referred, accepted, started, sustained; time to triage and first contact; feedback.
+    """For each service: referred, accepted, started, sustained; time to triage and first contact; feedback;
+    referrals by outcome; all for the referrals made in a period.
 
     Those who work with the referrals themselves (triage) or may see the young people behind a
     figure (``Perm.VIEW_DRILLDOWN``) see exact figures and what young people said; everyone else
     (councillors, senior managers) sees counts rounded with small numbers suppressed, as the
     dashboard shows them (``performance.display``), and no young person's words.
     """
-    user = _user(request)
-    if not user.is_council_staff or not user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)):
-        raise PermissionDenied
-    aggregate = display.aggregates_only(user) and not user.can(Perm.TRIAGE_REFERRALS)
+    found = _monitoring(request)
+    aggregate = found.aggregate
+    user: User = request.user  # type: ignore[assignment]
     council = access.own_council(user)
     today = timezone.localdate()
-    referrals = access.referrals_counted_for(user)
-    sends = access.sends_counted_for(user)
-    feedback = access.feedback_counted_for(user)
-    figures = selectors.monitoring(access.services_visible_to(user), sends, today, feedback=feedback)
-    neet = people_selectors.neet_on(access.people_counted_for(user), today)
-    with_referral, neet_total = selectors.neet_with_active_referral(neet, referrals)
-    triage = selectors.days_to_triage(referrals)
     neet_figure = Figure(
-        code="neet_with_referral", method="", day=today, numerator=with_referral, denominator=neet_total
+        code="neet_with_referral", method="", day=today, numerator=found.with_referral, denominator=found.neet_total
     )
+    query = request.GET.urlencode() if found.form.is_bound and found.form.is_valid() else ""
+    waiting, late = people_selectors.open_support_request_counts(access.people_counted_for(user), today)
     return render(
         request,
         "referrals/monitoring.html",
         {
+            "form": found.form,
+            "period": found.period,
+            "query": query,
             "aggregate": aggregate,
-            "rows": [_monitoring_row(f, aggregate=aggregate) for f in figures if f.referred or f.feedback_count],
-            "days_to_triage": _average_text(triage.value, triage.count, aggregate=aggregate, unit=" days"),
-            "with_referral": display.count_text(with_referral, aggregate=aggregate),
-            "neet_total": display.count_text(neet_total, aggregate=aggregate),
+            "rows": [_monitoring_row(f, aggregate=aggregate) for f in found.figures],
+            "outcomes": [(label, found.count(n)) for label, n in found.outcomes.sent],
+            "at_triage": [(label, found.count(n)) for label, n in found.outcomes.at_triage],
+            "days_to_triage": _average_text(found.triage.value, found.triage.count, aggregate=aggregate, unit=" days"),
+            "with_referral": found.count(found.with_referral),
+            "neet_total": found.count(found.neet_total),
             "neet_percentage": display.percentage_text(neet_figure, aggregate=aggregate),
-            "feedback": [] if aggregate else list(feedback.select_related("service")[:50]),
+            "neet_population": NEET_POPULATION,
+            "open_requests": found.count(waiting),
+            "late_requests": found.count(late),
+            "request_days": people_selectors.SUPPORT_REQUEST_DAYS,
+            "can_list_requests": user.can_any((Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
+            "feedback": [] if aggregate else list(found.feedback.select_related("service")[:50]),
             "partner_lists": [
                 {
-                    "organisation": found.organisation,
-                    "created_at": found.created_at,
-                    "on_roll": display.count_text(found.on_roll, aggregate=aggregate),
-                    "left": display.count_text(found.left, aggregate=aggregate),
-                    "unmatched": display.count_text(len(found.unmatched), aggregate=aggregate),
+                    "organisation": listed.organisation,
+                    "created_at": listed.created_at,
+                    "on_roll": found.count(listed.on_roll),
+                    "left": found.count(listed.left),
+                    "unmatched": found.count(len(listed.unmatched)),
                 }
-                for found in selectors.latest_partner_lists(council)
+                for listed in selectors.latest_partner_lists(council)
             ],
         },
+    )
+
+
+MONITORING_COLUMNS = ["From", "To", "Table", "Row", "Measure", "Value"]
+SERVICE_COLUMNS = [
+    "Service",
+    "Provider",
+    "Referred",
+    "Accepted",
+    "Started",
+    "Sustained 3 months",
+    "Days to first contact",
+    "Feedback (number)",
+    "Average rating (out of five)",
+]
+
+
+def _service_values(found: Monitoring, f: selectors.ServiceFigures) -> list[Any]:
+    """One service's figures for a download, suppressed for aggregate viewers as on the page."""
+    row = _monitoring_row(f, aggregate=found.aggregate)
+    if found.aggregate:
+        rating = (
+            ""
+            if not f.feedback_count
+            else (display.SUPPRESSED if f.feedback_count <= display.SMALL_MAX else f.average_rating)
+        )
+        return [
+            row.referred,
+            row.accepted,
+            row.started,
+            row.sustained_3_months,
+            row.days_to_first_contact,
+            found.count(f.feedback_count),
+            rating,
+        ]
+    return [
+        f.referred,
+        f.accepted,
+        f.started,
+        f.sustained_3_months,
+        f.days_to_first_contact,
+        f.feedback_count,
+        f.average_rating,
+    ]
+
+
+@require_safe
+def monitoring_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """Referral monitoring for the period as CSV (one row a figure) or XLSX (a sheet a table); audited."""
+    if file_format not in ("csv", "xlsx"):
+        raise Http404
+    found = _monitoring(request)
+    user: User = request.user  # type: ignore[assignment]
+    with transaction.atomic():
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.EXPORT,
+            council=access.own_council(user),
+            object_type="referrals.Referral",
+            summary=f"Downloaded referral monitoring as {file_format.upper()} ({found.period})",
+        )
+    filename = f"referral-monitoring-{timezone.localtime():%Y-%m-%d-%H%M}.{file_format}"
+    period = [found.start, found.end]
+    if file_format == "csv":
+        rows: list[list[Any]] = []
+        rows += [[*period, "At triage", label, "Referrals", found.value(n)] for label, n in found.outcomes.at_triage]
+        rows += [[*period, "By outcome", label, "Referrals sent", found.value(n)] for label, n in found.outcomes.sent]
+        for f in found.figures:
+            name = f"{f.service.name}, {f.service.provider.name}"
+            rows += [
+                [*period, "By service", name, measure, value]
+                for measure, value in zip(SERVICE_COLUMNS[2:], _service_values(found, f), strict=True)
+            ]
+        return exports.csv_response(filename, rows, header=MONITORING_COLUMNS)
+    return exports.xlsx_response(
+        filename,
+        [
+            exports.Sheet(
+                "By outcome",
+                [[label, found.value(n)] for label, n in found.outcomes.sent],
+                header=["Outcome", "Referrals sent"],
+            ),
+            exports.Sheet(
+                "At triage",
+                [[label, found.value(n)] for label, n in found.outcomes.at_triage],
+                header=["Status", "Referrals"],
+            ),
+            exports.Sheet(
+                "By service",
+                [[f.service.name, f.service.provider.name, *_service_values(found, f)] for f in found.figures],
+                header=SERVICE_COLUMNS,
+            ),
+            exports.Sheet("Period", [[found.period, found.start, found.end]], header=["Period", "From", "To"]),
+        ],
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from onward.opportunities.models import SustainmentCheck
 from tests.conftest import make_tenant
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_roles_in_browser import sign_in_with_two_factor
@@ -75,3 +76,19 @@ def test_opportunity_to_start(live_server, browser: Browser) -> None:
     adviser.goto(base + f"/people/{person.pk}/")
     expect(adviser.locator("#panel-eet + p")).to_have_text("Apprenticeship")
     assert_accessible(adviser)
+
+    # The start schedules the checks: the 4-week one is coming up. Once it is overdue, the home
+    # page's count leads to the checks list, and the list to the application where it is recorded.
+    worker.get_by_role("link", name="Sustainment checks").first.click()
+    expect(worker.get_by_role("heading", name="Coming up (1)")).to_be_visible()
+    assert_accessible(worker)
+    SustainmentCheck.objects.filter(application__person=person, point="4_weeks").update(
+        due_on=today - datetime.timedelta(days=3)
+    )
+    worker.get_by_role("link", name="Home").first.click()
+    worker.get_by_role("link", name="1 sustainment check due").click()
+    expect(worker.get_by_role("heading", name="Overdue (1)")).to_be_visible()
+    expect(worker.get_by_text("3 days overdue")).to_be_visible()
+    assert_accessible(worker)
+    worker.get_by_role("link", name=person.display_name).click()
+    expect(worker.get_by_role("button", name="Record the check")).to_be_visible()

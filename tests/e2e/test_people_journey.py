@@ -60,6 +60,12 @@ def test_an_adviser_records_an_apprenticeship_and_the_lists_change(live_server, 
     start.get_by_label("Year").fill(str(today.year))
     page.get_by_label("Recorded by a worker").check()
     page.get_by_role("button", name="Save").click()
+    # The apprenticeship ends the NEET spell: the page names it and the day it would end, and asks first.
+    yesterday = today - datetime.timedelta(days=1)
+    expect(page.locator("#knock-on")).to_contain_text(f"on {yesterday.day} {yesterday:%B %Y}")
+    expect(page.locator("#knock-on")).to_contain_text("This will end Not in education")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save and end that record").click()
     expect(page.get_by_text("Activity recorded")).to_be_visible()
     expect(page.locator("#panel-eet + p")).to_have_text(re.compile("Apprenticeship"))
     assert_accessible(page)

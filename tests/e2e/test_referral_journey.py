@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from onward.referrals.models import Send, Service
 from tests.conftest import make_tenant
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_roles_in_browser import sign_in_with_two_factor
@@ -22,6 +25,13 @@ def test_referral_from_adviser_through_triage_to_partner_start(live_server, brow
     person = tenant.person
     base = live_server.url
     today = timezone.localdate()
+    forklift = Service.objects.create(
+        provider=tenant.partner,
+        name="Forklift licence course",
+        kind=Service.Kind.TRAINEESHIP,
+        area="Citywide",
+        active_from=today - datetime.timedelta(days=30),
+    )
 
     adviser = fresh_page(browser)
     sign_in_with_two_factor(adviser, base, tenant.users["personal_adviser"].email)
@@ -37,6 +47,7 @@ def test_referral_from_adviser_through_triage_to_partner_start(live_server, brow
     adviser.get_by_label("In person").check()
     adviser.get_by_label(tenant.partner.name).check()
     adviser.get_by_label("Needs, preferences, barriers and availability").check()
+    adviser.get_by_label("Education, employment and training history").check()
     adviser.get_by_role("button", name="Make the referral").click()
     expect(adviser.get_by_text("Referral made: it is waiting for triage")).to_be_visible()
     assert_accessible(adviser)
@@ -46,8 +57,11 @@ def test_referral_from_adviser_through_triage_to_partner_start(live_server, brow
     triage.get_by_role("link", name="Triage").first.click()
     assert_accessible(triage)
     triage.get_by_role("link", name=person.display_name).first.click()
+    # Each suggestion says whether the young person's consent covers its provider.
+    expect(triage.get_by_label(f"{tenant.service.name}, {tenant.partner.name}")).to_be_visible()
+    expect(triage.get_by_text("Consent covers it").first).to_be_visible()
     triage.get_by_label("Refer to services").check()
-    triage.get_by_label(f"{tenant.service.name}, {tenant.partner.name}").check()
+    triage.get_by_label(f"{tenant.service.name}, {tenant.partner.name}", exact=False).check()
     triage.get_by_role("button", name="Record the decision").click()
     expect(triage.get_by_text("Triage decision recorded")).to_be_visible()
     assert_accessible(triage)
@@ -57,6 +71,9 @@ def test_referral_from_adviser_through_triage_to_partner_start(live_server, brow
     partner.get_by_role("link", name="Referrals received").first.click()
     assert_accessible(partner)
     partner.get_by_role("link", name=person.display_name).first.click()
+    # The consent shares the EET history: the partner's page shows it.
+    expect(partner.get_by_role("heading", name="Education, employment and training history")).to_be_visible()
+    expect(partner.get_by_role("cell", name="Further education (college, sixth form or school)")).to_be_visible()
     assert_accessible(partner)
     partner.get_by_label("Accepted").check()
     partner.get_by_role("button", name="Record", exact=True).click()
@@ -69,6 +86,19 @@ def test_referral_from_adviser_through_triage_to_partner_start(live_server, brow
     partner.get_by_role("button", name="Record", exact=True).click()
     expect(partner.get_by_text("Recorded", exact=True)).to_be_visible()
     assert_accessible(partner)
+
+    # Referring on while they are still on the course: the partner must say so, and the course stays open.
+    partner.get_by_label("Refer on to").select_option(label=f"{forklift.name}, {tenant.partner.name}")
+    partner.get_by_role("button", name="Refer on").click()
+    expect(partner.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(partner.get_by_role("link", name=f"Select whether they are still on {tenant.service.name}")).to_be_visible()
+    assert_accessible(partner)
+    partner.get_by_label("Refer on to").select_option(label=f"{forklift.name}, {tenant.partner.name}")
+    partner.get_by_label(f"Yes, they are still on {tenant.service.name}: keep it open").check()
+    partner.get_by_role("button", name="Refer on").click()
+    expect(partner.get_by_text(f"Referred on to {forklift.name}")).to_be_visible()
+    assert_accessible(partner)
+    assert Send.objects.get(service=tenant.service, started_on=today).status == Send.Status.STARTED
 
     adviser.goto(base + f"/people/{person.pk}/")
     adviser.get_by_role(

@@ -156,16 +156,17 @@ def test_recording_a_new_activity_through_the_form(world, signed_in) -> None:
     client = signed_in(a.users["personal_adviser"])
     url = reverse("people:record-add", kwargs={"pk": a.person.pk, "kind": "eet"})
     start = TODAY() - datetime.timedelta(days=2)
-    response = client.post(
-        url,
-        {
-            "activity": "apprenticeship",
-            "part_time": "no",
-            "provider": "Brightwell Logistics",
-            "source": "worker",
-            **_date("start", start),
-        },
-    )
+    data = {
+        "activity": "apprenticeship",
+        "part_time": "no",
+        "provider": "Brightwell Logistics",
+        "source": "worker",
+        **_date("start", start),
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200  # it ends the current further education: the page asks first
+    assert "This will end Further education" in response.content.decode()
+    response = client.post(url, {**data, "confirm": response.context["confirm_token"]})
     assert response.status_code == 302
     page = client.get(reverse("people:person-detail", kwargs={"pk": a.person.pk})).content.decode()
     assert "Apprenticeship" in page

@@ -245,7 +245,7 @@ def test_onward_referral_keeps_the_chain(world) -> None:
         provider=a.partner, name="Forklift training", kind="traineeship", area="City", active_from=TODAY()
     )
     onward = services.send_onward(
-        acting_user=a.users["partner_provider"], send=a.send, service=second, version=a.send.version
+        acting_user=a.users["partner_provider"], send=a.send, service=second, version=a.send.version, end_current=True
     )
     a.send.refresh_from_db()
     assert onward.previous == a.send

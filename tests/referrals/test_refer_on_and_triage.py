@@ -1,0 +1,149 @@
+"""Referring on lets the officer say whether the current service goes on; a service the consent does
+not cover is refused with a GOV.UK message; triage shows what the consent covers; the queue puts the
+most urgent first."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from onward.referrals import consent as consent_rules
+from onward.referrals import services
+from onward.referrals.models import Referral, Send, Service
+from tests.factories import PartnerFactory, YoungPersonFactory
+
+TODAY = timezone.localdate
+DAY = datetime.timedelta(days=1)
+
+
+def _second_service(tenant, provider=None) -> Service:  # type: ignore[no-untyped-def]
+    return Service.objects.create(
+        provider=provider or tenant.partner,
+        name="Forklift training",
+        kind="traineeship",
+        area="City",
+        active_from=TODAY() - DAY,
+        needs_met=["job_search"],
+    )
+
+
+def _started(send: Send) -> Send:
+    send.status = Send.Status.STARTED
+    send.started_on = TODAY() - 10 * DAY
+    send.save()
+    return send
+
+
+def test_referring_on_while_still_on_the_course_keeps_it_open(world, signed_in) -> None:
+    """Choosing "still on it" leaves the current service started; the new one chains to it."""
+    a = world["A"]
+    current = _started(a.send)
+    second = _second_service(a)
+    client = signed_in(a.users["partner_provider"])
+    url = reverse("referrals:received-detail", args=[current.pk])
+    response = client.post(url, {"onward": "1", "service": second.pk, "version": current.version})
+    assert response.status_code == 200  # the officer must say whether the current service goes on
+    assert "Select whether they are still on" in response.content.decode()
+    assert not Send.objects.filter(service=second).exists()
+    response = client.post(
+        url, {"onward": "1", "service": second.pk, "version": current.version, "current": "continues"}
+    )
+    assert response.status_code == 302
+    current.refresh_from_db()
+    assert current.status == Send.Status.STARTED
+    assert current.ended_on is None
+    assert Send.objects.get(service=second).previous == current
+
+
+def test_referring_on_after_they_have_moved_on_ends_the_current_service(world) -> None:
+    """Choosing "moved on" ends the current service as before."""
+    a = world["A"]
+    current = _started(a.send)
+    onward = services.send_onward(
+        acting_user=a.users["partner_provider"],
+        send=current,
+        service=_second_service(a),
+        version=current.version,
+        end_current=True,
+    )
+    current.refresh_from_db()
+    assert current.status == Send.Status.MOVED_ON
+    assert current.ended_on == TODAY()
+    assert onward.previous == current
+
+
+def test_referring_on_to_an_organisation_the_consent_does_not_cover_gives_a_clear_error(world, signed_in) -> None:
+    """The service field carries the reason, in the error summary; nothing is sent or ended."""
+    a = world["A"]
+    current = _started(a.send)
+    elsewhere = PartnerFactory(name="Quayside Skills Trust", councils=[a.council])
+    other = _second_service(a, provider=elsewhere)
+    client = signed_in(a.users["partner_provider"])
+    response = client.post(
+        reverse("referrals:received-detail", args=[current.pk]),
+        {"onward": "1", "service": other.pk, "version": current.version, "current": "ended"},
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "There is a problem" in text
+    message = (
+        f"{a.person.display_name} has not agreed that Quayside Skills Trust may receive this referral: "
+        "choose a service their consent covers, or ask their personal adviser to record their consent first"
+    ).replace("'", "&#x27;")
+    assert f'<a href="#id_service">{message}</a>' in text
+    assert not Send.objects.filter(service=other).exists()
+    current.refresh_from_db()
+    assert current.status == Send.Status.STARTED
+
+
+def test_triage_suggestions_say_which_services_the_consent_covers(world, signed_in) -> None:
+    """Each suggested service says whether the young person's consent lets the referral go to its provider."""
+    a = world["A"]
+    a.referral.status = Referral.Status.AWAITING_TRIAGE
+    a.referral.save()
+    elsewhere = PartnerFactory(name="Quayside Skills Trust", councils=[a.council])
+    _second_service(a, provider=elsewhere)
+    client = signed_in(a.users["triage_coordinator"])
+    response = client.get(reverse("referrals:referral-detail", args=[a.referral.pk]))
+    labels = dict(response.context["triage_form"].fields["services"].choices)
+    assert labels[a.service.pk].endswith("Consent covers it")
+    assert labels[Service.objects.get(provider=elsewhere).pk].endswith("Not covered by their consent")
+
+
+def test_the_triage_queue_puts_urgent_and_high_priority_first_then_the_oldest(world, signed_in) -> None:
+    """Priority first (urgent, high, normal), then the longest waiting."""
+    a = world["A"]
+    for name, priority, days_ago in (
+        ("Normal old", "normal", 9),
+        ("High new", "high", 1),
+        ("Normal new", "normal", 2),
+        ("Urgent new", "urgent", 0),
+        ("High old", "high", 5),
+    ):
+        person = YoungPersonFactory(council=a.council, legal_given_name=name, team=a.team)
+        referral = Referral.objects.create(
+            council=a.council,
+            person=person,
+            made_by=a.users["personal_adviser"],
+            needs=["cv"],
+            priority=priority,
+            triage_due=TODAY() + 5 * DAY,
+        )
+        Referral.objects.filter(pk=referral.pk).update(created_at=timezone.now() - days_ago * DAY)
+    client = signed_in(a.users["triage_coordinator"])
+    queue = [r.person.legal_given_name for r in client.get(reverse("referrals:triage-queue")).context["queue"]]
+    assert queue == ["Urgent new", "High old", "High new", "Normal old", "Normal new"]
+
+
+def test_organisations_covered_follows_expiry_and_withdrawal(world) -> None:
+    """The set of organisations a consent covers: the named ones until it expires (inclusive) or is withdrawn."""
+    a = world["A"]
+    consent = a.referral.consent
+    assert consent_rules.organisations_covered(None) == set()
+    assert consent_rules.organisations_covered(consent) == {a.partner.pk}
+    assert consent_rules.organisations_covered(consent, consent.expires_on) == {a.partner.pk}
+    assert consent_rules.organisations_covered(consent, consent.expires_on + DAY) == set()
+    consent.withdrawn_at = timezone.now()
+    assert consent_rules.organisations_covered(consent) == set()
