@@ -13,7 +13,7 @@ from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.core import exports, uploads
 from onward.core.forms_errors import apply_validation_error
-from onward.returns import forms, selectors, services, ssda903, validator
+from onward.returns import checking, forms, selectors, services, ssda903, validator
 from onward.returns.models import ImportRun
 
 RETURNS_PERMS = (Perm.IMPORT_DATA, Perm.EXPORT_RETURNS)
@@ -87,17 +87,20 @@ def check(request: HttpRequest, year: int) -> HttpResponse:
         "oc3_count": len(result.oc3),
     }
     if validator.available():
-        checked = validator.validate_files(result.files(), year=year)
+        checked = checking.check_tables(result.tables(), result.files(), year=year)
+        flagged = checked.errors[:500] + checked.departures[:500]
         people = {
-            p.child_id: p
-            for p in access.people_visible_to(user).filter(child_id__in={e["child"] for e in checked.errors})
+            p.child_id: p for p in access.people_visible_to(user).filter(child_id__in={e["child"] for e in flagged})
         }
         context.update(
             {
                 "errors": [{**e, "person": people.get(str(e["child"]))} for e in checked.errors[:500]],
                 "error_count": len(checked.errors),
+                "departures": [{**e, "person": people.get(str(e["child"]))} for e in checked.departures[:500]],
+                "departure_count": len(checked.departures),
                 "rules_run": checked.rules_run,
                 "failed_rules": checked.failed_rules,
+                "covered_rules": checked.covered_rules,
             }
         )
     return render(request, "returns/check.html", context)
