@@ -203,9 +203,9 @@ def build_return(*, council: Any, year: int, birthday_cohort: bool = False) -> R
     today = timezone.localdate()
     for person, histories in _people(council, year, oldest=21 if birthday_cohort else 25):
         episodes = histories.episodes
-        summary = people_selectors.summary_for(
-            person, [categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased) for e in episodes]
-        )
+        # Care status as it stood at the year's end: a past year's return is the same whenever it is made,
+        # though the young person came back into care, or left it, afterwards.
+        summary = people_selectors.summary_for(person, as_at_year_end(episodes, end))
         if summary.eligible_from is None:
             continue
         reason = summary.final_reason_by(end)
@@ -288,6 +288,17 @@ def build_return(*, council: Any, year: int, birthday_cohort: bool = False) -> R
                 }
             )
     return result
+
+
+def as_at_year_end(episodes: list[EpisodeRow], end: datetime.date) -> list[categories.Episode]:
+    """The episodes as they stood on ``end``: none that started later, and those that ended later still open."""
+    return [
+        categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased)
+        if e.end is not None and e.end <= end
+        else categories.Episode(e.start, None, e.legal_status, "")
+        for e in episodes
+        if e.start <= end
+    ]
 
 
 def _oc3_row(
