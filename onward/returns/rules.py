@@ -177,7 +177,10 @@ def own_checks(tables: Tables, year: int) -> list[Finding]:
 
 
 def departures(tables: Tables, year: int) -> list[Departure]:
-    """The rows the published validator will flag, by its own reckoning of age, that are right by the law."""
+    """The rows the published validator will flag, by its own reckoning of age, that are right by the law.
+
+    A predicted departure counts only if the validator does flag the row (``checking.sort_results``).
+    """
     _start, end = ssda903.collection_window(year)
     found: list[Departure] = []
     episodes = _episodes_by_child(tables)
@@ -185,6 +188,16 @@ def departures(tables: Tables, year: int) -> list[Departure]:
         child, dob = row.get("CHILD", ""), _date(row, "DOB")
         if dob is None or not _reported(row):
             continue
+        if package_birthday(dob, 20) <= end:
+            found.append(
+                Departure(
+                    "1001",
+                    child,
+                    "with the previous year loaded it leaves young people aged 20 or over at the year's end out of its "
+                    "count of days in care (its own note: two years of episodes cannot show their care history), and "
+                    "then flags them for having none; Onward reckons their care history from every episode held",
+                )
+            )
         spans = episodes.get(child, [])
         law = leaving_birthday(dob, year)
         if law is not None and ceased_on_or_after(spans, law[1]):

@@ -38,6 +38,11 @@ class Return:
     oc3: list[dict[str, str]]
     uasc: list[dict[str, str]]
     issues: list[QualityIssue]
+    # For the cross-year check: the header's young people (child, sex, date of birth, UASC last year, ethnicity,
+    # UPN) and
+    # their episodes before the year, as they stood at the previous year's end.
+    earlier_people: list[tuple[str, str, datetime.date, bool, str, str]] = field(default_factory=list)
+    earlier_episodes: list[dict[str, str]] = field(default_factory=list)
 
     def tables(self) -> dict[str, list[dict[str, str]]]:
         return {"header": self.header, "episodes": self.episodes, "oc3": self.oc3, "uasc": self.uasc}
@@ -251,43 +256,57 @@ def build_return(*, council: Any, year: int, birthday_cohort: bool = False) -> R
                 "MC_DOB": ssda903.format_date(person.child_born_on) if mother == "1" else "",
             }
         )
-        # UASC in the year: status ends at 18 (rules 104, 205B, 304), by the law's reckoning of the birthday.
+        # UASC in the year: status ends at 18, the date ceased (DUC) given ahead (rules 104, 205B, 304), by the
+        # law's reckoning of the birthday.
         eighteenth = categories.birthday(person.date_of_birth, 18)
         uasc = person.uasc and eighteenth >= start and bool(in_year)
         for episode in in_year:
-            ceased = episode.end is not None and episode.end <= end
-            # A short break (V3, V4) has no placement location: no postcodes or URN (rules 214, 398, 420).
-            short_break = episode.legal_status in codelists.SHORT_BREAK_STATUSES
-            temporary = episode.placement_type in ("T0", "T1", "T2", "T3") or episode.placement_type.startswith("Z1")
-            result.episodes.append(
-                {
-                    "CHILD": person.child_id,
-                    "DECOM": ssda903.format_date(episode.start),
-                    "RNE": episode.reason_new_episode,
-                    "LS": episode.legal_status,
-                    "CIN": episode.category_of_need,
-                    "PLACE": episode.placement_type,
-                    "PLACE_PROVIDER": "" if temporary else episode.placement_provider,
-                    "DEC": ssda903.format_date(episode.end) if ceased else "",
-                    "REC": episode.reason_ceased if ceased else "",
-                    # Given on the episode that ended with the change (rule 233: never on an open one).
-                    "REASON_PLACE_CHANGE": episode.reason_place_change if ceased else "",
-                    # A UASC's placement distance must be blank (rule 406): it comes from the home postcode.
-                    "HOME_POST": "" if uasc or short_break else episode.home_postcode,
-                    "PL_POST": "" if short_break else episode.placement_postcode,
-                    "URN": "" if short_break else episode.urn,
-                }
-            )
+            result.episodes.append(episode_row(person.child_id, episode, end, uasc=uasc))
+        # The care history before the year, as it stood at the previous year's end: the previous year's
+        # episodes for the cross-year rules (562, NoE, 1001, 1002), which read two years of episodes.
+        last_end = start - datetime.timedelta(days=1)
+        was_uasc = person.uasc and eighteenth >= start.replace(year=start.year - 1)
+        result.earlier_episodes.extend(
+            episode_row(person.child_id, e, last_end, uasc=was_uasc) for e in episodes if e.start <= last_end
+        )
+        result.earlier_people.append(
+            (person.child_id, person.sex, person.date_of_birth, was_uasc, person.ethnicity, person.upn)
+        )
         if uasc:
             result.uasc.append(
                 {
                     "CHILD": person.child_id,
                     "SEX": sex,
                     "DOB": ssda903.format_date(person.date_of_birth),
-                    "DUC": ssda903.format_date(eighteenth) if eighteenth <= end else "",
+                    "DUC": ssda903.format_date(eighteenth),
                 }
             )
     return result
+
+
+def episode_row(child: str, episode: EpisodeRow, end: datetime.date, *, uasc: bool) -> dict[str, str]:
+    """An episode as a return ending ``end`` holds it: still open if it ended later."""
+    ceased = episode.end is not None and episode.end <= end
+    # A short break (V3, V4) has no placement location: no postcodes or URN (rules 214, 398, 420).
+    short_break = episode.legal_status in codelists.SHORT_BREAK_STATUSES
+    temporary = episode.placement_type in ("T0", "T1", "T2", "T3") or episode.placement_type.startswith("Z1")
+    return {
+        "CHILD": child,
+        "DECOM": ssda903.format_date(episode.start),
+        "RNE": episode.reason_new_episode,
+        "LS": episode.legal_status,
+        "CIN": episode.category_of_need,
+        "PLACE": episode.placement_type,
+        "PLACE_PROVIDER": "" if temporary else episode.placement_provider,
+        "DEC": ssda903.format_date(episode.end) if ceased else "",
+        "REC": episode.reason_ceased if ceased else "",
+        # Given on the episode that ended with the change (rule 233: never on an open one).
+        "REASON_PLACE_CHANGE": episode.reason_place_change if ceased else "",
+        # A UASC's placement distance must be blank (rule 406): it comes from the home postcode.
+        "HOME_POST": "" if uasc or short_break else episode.home_postcode,
+        "PL_POST": "" if short_break else episode.placement_postcode,
+        "URN": "" if short_break else episode.urn,
+    }
 
 
 def as_at_year_end(episodes: list[EpisodeRow], end: datetime.date) -> list[categories.Episode]:

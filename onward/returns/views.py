@@ -87,7 +87,7 @@ def check(request: HttpRequest, year: int) -> HttpResponse:
         "oc3_count": len(result.oc3),
     }
     if validator.available():
-        checked = checking.check_tables(result.tables(), result.files(), year=year)
+        checked = checking.check_return(result, council=access.own_council(user))
         flagged = checked.errors[:500] + checked.departures[:500]
         people = {
             p.child_id: p for p in access.people_visible_to(user).filter(child_id__in={e["child"] for e in flagged})
