@@ -83,12 +83,12 @@ def check_tables(
 
 def check_return(result: selectors.Return, *, council: Any, local_authority: str = "E06000001") -> ReturnCheck:
     """The check of a return built by ``selectors.build_return``, against the previous year's return."""
+    try:
+        previous: dict[str, list[dict[str, str]]] | None = previous_year(council=council, this=result)
+    except ssda903.CollectionYearError:
+        previous = None  # the first year Onward can hold has no previous year
     return check_tables(
-        result.tables(),
-        result.files(),
-        year=result.year,
-        local_authority=local_authority,
-        previous=previous_year(council=council, this=result),
+        result.tables(), result.files(), year=result.year, local_authority=local_authority, previous=previous
     )
 
 

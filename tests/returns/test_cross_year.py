@@ -119,3 +119,10 @@ def test_a_blank_date_of_birth_of_the_first_child_is_no_contradiction_of_last_ye
     result = checking.sort_results(flagged, this, 2026)
     checking._previous_year_departures(result, this, last, 2026)
     assert sorted(e["code"] for e in result.errors) == ["202", "624"]
+
+
+def test_the_first_year_onward_holds_is_checked_without_a_previous_year(council) -> None:
+    council, adviser = council
+    result = selectors.build_return(council=council, year=2015)
+    checked = checking.check_return(result, council=council)
+    assert checked.passed
