@@ -1,7 +1,7 @@
 """Run the Department for Education's SSDA903 rules (csc-validator-be-903) over a folder of CSV files.
 
 Runs in the validator's own virtual environment (it pins pandas < 2), never inside Onward:
-    .venv-903/bin/python scripts/validate_903.py --year 2025 --la E06000001 DIR
+    .venv-903/bin/python scripts/validate_903.py --year 2025 --la E06000001 [--prev LAST_YEAR_DIR] DIR
 Prints one JSON object: {"errors": [{"code", "description", "table", "child", "row"}], "failed_rules": [...]}.
 Exit status 0 when no rule flags an error, 1 when some do, 2 on bad input.
 """
@@ -22,9 +22,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--year", required=True, help="collection year, named by the year it ends (2025 = 2024-25)")
     parser.add_argument("--la", default="E06000001", help="the council's ONS upper-tier code")
+    parser.add_argument("--prev", help="a folder holding the previous year's return: the cross-year rules then run")
     parser.add_argument("folder")
     args = parser.parse_args()
     files = sorted(os.path.join(args.folder, name) for name in os.listdir(args.folder) if name.lower().endswith(".csv"))
+    previous = (
+        sorted(os.path.join(args.prev, name) for name in os.listdir(args.prev) if name.lower().endswith(".csv"))
+        if args.prev
+        else []
+    )
     if not files:
         print(json.dumps({"error": "No CSV files in the folder"}))
         return 2
@@ -37,7 +43,7 @@ def main() -> int:
         from lac_validator.rules.ruleset_utils import get_year_ruleset
         from lac_validator.utils import process_uploaded_files
 
-        uploaded = process_uploaded_files({"This year": files})
+        uploaded = process_uploaded_files({"This year": files, **({"Prev year": previous} if previous else {})})
         registry = get_year_ruleset(str(args.year))
         validator = lv.LacValidator(
             metadata={"collectionYear": str(args.year), "localAuthority": args.la},

@@ -195,13 +195,21 @@ def _chain_new(records: list[Any]) -> None:
 
 
 def generate_council(
-    *, council: Organisation, size: int, seed: int, progress: Callable[[int], None] | None = None
+    *,
+    council: Organisation,
+    size: int,
+    seed: int,
+    progress: Callable[[int], None] | None = None,
+    as_of: datetime.date | None = None,
 ) -> dict[str, int]:
-    """Generate ``size`` young people for ``council``; returns the number of rows written per table."""
+    """Generate ``size`` young people for ``council``; returns the number of rows written per table.
+
+    Their histories reach ``as_of`` (today unless given): a council as it would have stood on that date.
+    """
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     fake = Faker("en_GB")
     fake.seed_instance(seed)
-    today = timezone.localdate()
+    today = as_of or timezone.localdate()
     with transaction.atomic():
         staff = _staff(council, fake, size)
     counts: dict[str, int] = {}

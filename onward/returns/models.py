@@ -110,6 +110,11 @@ class ReturnCheck(TimeStampedModel):
     rules_run = models.PositiveIntegerField(default=0)
     failed_rules = models.JSONField(default=list)
     errors = models.JSONField(default=list, help_text="The first errors found, each with its rule and child")
+    covered_rules = models.JSONField(default=list, help_text="Rules the validator could not run that Onward checked itself")
+    departure_count = models.PositiveIntegerField(default=0)
+    departures = models.JSONField(
+        default=list, help_text="The first rows right by the law that the published validator will flag, with why"
+    )
     task_token = models.UUIDField(null=True, blank=True)
     task_id = models.CharField(max_length=64, null=True, blank=True)
     failure = models.TextField(blank=True)

@@ -16,7 +16,7 @@ from onward.core import codelists, exports
 from onward.people import categories
 from onward.people import selectors as people_selectors
 from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
-from onward.returns import ssda903
+from onward.returns import rules, ssda903
 
 WINDOW_BEFORE = datetime.timedelta(days=91)  # about 3 months before the birthday
 WINDOW_AFTER = datetime.timedelta(days=31)  # about 1 month after
@@ -38,6 +38,14 @@ class Return:
     oc3: list[dict[str, str]]
     uasc: list[dict[str, str]]
     issues: list[QualityIssue]
+    # For the cross-year check: the header's young people (child, sex, date of birth, UASC last year, ethnicity,
+    # UPN) and
+    # their episodes before the year, as they stood at the previous year's end.
+    earlier_people: list[tuple[str, str, datetime.date, bool, str, str]] = field(default_factory=list)
+    earlier_episodes: list[dict[str, str]] = field(default_factory=list)
+
+    def tables(self) -> dict[str, list[dict[str, str]]]:
+        return {"header": self.header, "episodes": self.episodes, "oc3": self.oc3, "uasc": self.uasc}
 
     def files(self) -> dict[str, str]:
         return {
@@ -200,9 +208,9 @@ def build_return(*, council: Any, year: int, birthday_cohort: bool = False) -> R
     today = timezone.localdate()
     for person, histories in _people(council, year, oldest=21 if birthday_cohort else 25):
         episodes = histories.episodes
-        summary = people_selectors.summary_for(
-            person, [categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased) for e in episodes]
-        )
+        # Care status as it stood at the year's end: a past year's return is the same whenever it is made,
+        # though the young person came back into care, or left it, afterwards.
+        summary = people_selectors.summary_for(person, as_at_year_end(episodes, end))
         if summary.eligible_from is None:
             continue
         reason = summary.final_reason_by(end)
@@ -225,13 +233,14 @@ def build_return(*, council: Any, year: int, birthday_cohort: bool = False) -> R
         # Episodes open at some time in the year, as the return holds them; the rules then expect
         # what a looked-after child's record needs.
         in_year = [e for e in episodes if e.start <= end and (e.end is None or e.end >= start)]
-        missing = _looked_after_gaps(person, in_year, year)
+        missing = _looked_after_gaps(person, in_year, year, start)
         if missing:
             result.issues.append(QualityIssue(person, f"Looked after during the year but {missing}", "details"))
             result.oc3.pop()
             continue
         mother = ""
-        if person.sex == "F" and in_year:
+        # Only short breaks (V3, V4) in the year: no motherhood details (rule 399).
+        if person.sex == "F" and any(e.legal_status not in codelists.SHORT_BREAK_STATUSES for e in in_year):
             # A mother by the end of the year and before care ended (rule 625 checks the child's birth date).
             care_end = max((e.end or end) for e in in_year)
             born = person.child_born_on
@@ -247,30 +256,68 @@ def build_return(*, council: Any, year: int, birthday_cohort: bool = False) -> R
                 "MC_DOB": ssda903.format_date(person.child_born_on) if mother == "1" else "",
             }
         )
+        # UASC in the year: status ends at 18, the date ceased (DUC) given ahead (rules 104, 205B, 304), by the
+        # law's reckoning of the birthday.
+        eighteenth = categories.birthday(person.date_of_birth, 18)
+        uasc = person.uasc and eighteenth >= start and bool(in_year)
         for episode in in_year:
-            temporary = episode.placement_type in ("T0", "T1", "T2", "T3") or episode.placement_type.startswith("Z1")
-            result.episodes.append(
+            result.episodes.append(episode_row(person.child_id, episode, end, uasc=uasc))
+        # The care history before the year, as it stood at the previous year's end: the previous year's
+        # episodes for the cross-year rules (562, NoE, 1001, 1002), which read two years of episodes.
+        last_end = start - datetime.timedelta(days=1)
+        was_uasc = person.uasc and eighteenth >= start.replace(year=start.year - 1)
+        result.earlier_episodes.extend(
+            episode_row(person.child_id, e, last_end, uasc=was_uasc) for e in episodes if e.start <= last_end
+        )
+        result.earlier_people.append(
+            (person.child_id, person.sex, person.date_of_birth, was_uasc, person.ethnicity, person.upn)
+        )
+        if uasc:
+            result.uasc.append(
                 {
                     "CHILD": person.child_id,
-                    "DECOM": ssda903.format_date(episode.start),
-                    "RNE": episode.reason_new_episode,
-                    "LS": episode.legal_status,
-                    "CIN": episode.category_of_need,
-                    "PLACE": episode.placement_type,
-                    "PLACE_PROVIDER": "" if temporary else episode.placement_provider,
-                    "DEC": ssda903.format_date(episode.end) if episode.end and episode.end <= end else "",
-                    "REC": episode.reason_ceased if episode.end and episode.end <= end else "",
-                    "REASON_PLACE_CHANGE": episode.reason_place_change,
-                    "HOME_POST": episode.home_postcode,
-                    "PL_POST": episode.placement_postcode,
-                    "URN": episode.urn,
+                    "SEX": sex,
+                    "DOB": ssda903.format_date(person.date_of_birth),
+                    "DUC": ssda903.format_date(eighteenth),
                 }
             )
-        if person.uasc:
-            result.uasc.append(
-                {"CHILD": person.child_id, "SEX": sex, "DOB": ssda903.format_date(person.date_of_birth), "DUC": ""}
-            )
     return result
+
+
+def episode_row(child: str, episode: EpisodeRow, end: datetime.date, *, uasc: bool) -> dict[str, str]:
+    """An episode as a return ending ``end`` holds it: still open if it ended later."""
+    ceased = episode.end is not None and episode.end <= end
+    # A short break (V3, V4) has no placement location: no postcodes or URN (rules 214, 398, 420).
+    short_break = episode.legal_status in codelists.SHORT_BREAK_STATUSES
+    temporary = episode.placement_type in ("T0", "T1", "T2", "T3") or episode.placement_type.startswith("Z1")
+    return {
+        "CHILD": child,
+        "DECOM": ssda903.format_date(episode.start),
+        "RNE": episode.reason_new_episode,
+        "LS": episode.legal_status,
+        "CIN": episode.category_of_need,
+        "PLACE": episode.placement_type,
+        "PLACE_PROVIDER": "" if temporary else episode.placement_provider,
+        "DEC": ssda903.format_date(episode.end) if ceased else "",
+        "REC": episode.reason_ceased if ceased else "",
+        # Given on the episode that ended with the change (rule 233: never on an open one).
+        "REASON_PLACE_CHANGE": episode.reason_place_change if ceased else "",
+        # A UASC's placement distance must be blank (rule 406): it comes from the home postcode.
+        "HOME_POST": "" if uasc or short_break else episode.home_postcode,
+        "PL_POST": "" if short_break else episode.placement_postcode,
+        "URN": "" if short_break else episode.urn,
+    }
+
+
+def as_at_year_end(episodes: list[EpisodeRow], end: datetime.date) -> list[categories.Episode]:
+    """The episodes as they stood on ``end``: none that started later, and those that ended later still open."""
+    return [
+        categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased)
+        if e.end is not None and e.end <= end
+        else categories.Episode(e.start, None, e.legal_status, "")
+        for e in episodes
+        if e.start <= end
+    ]
 
 
 def _oc3_row(
@@ -293,7 +340,9 @@ def _oc3_row(
         if bday > today:
             return None  # a birthday still to come in a year in progress: nothing to report yet
         if birthday_age in (17, 18) and (
-            summary.looked_after_on(bday) or (summary.care_ended_on and summary.care_ended_on >= bday)
+            summary.looked_after_on(bday)
+            or (summary.care_ended_on and summary.care_ended_on >= bday)
+            or _in_care_on_or_after(histories.episodes, bday, end)
         ):
             return None
         if died_on is not None and died_on <= bday + WINDOW_AFTER:
@@ -308,7 +357,7 @@ def _oc3_row(
                 )
             )
             return None
-        return _status_row(person, histories, row, contact.in_touch, bday, birthday_age, issues)
+        return _status_row(person, histories, row, contact.in_touch, bday, birthday_age, issues, start)
     # 22 to 25: in touch in the year, described at the latest contact.
     age_at_end = categories.age_on(dob, end)
     if not 22 <= age_at_end <= 25 or (died_on is not None and died_on <= end):
@@ -317,7 +366,7 @@ def _oc3_row(
     if not in_touch:
         return None
     latest = max(in_touch, key=lambda c: (c.date, c.pk))
-    return _status_row(person, histories, row, latest.in_touch, latest.date, None, issues)
+    return _status_row(person, histories, row, latest.in_touch, latest.date, None, issues, start)
 
 
 def _status_row(
@@ -328,6 +377,7 @@ def _status_row(
     day: datetime.date,
     age: int | None,
     issues: list[QualityIssue],
+    start: datetime.date,
 ) -> dict[str, str] | None:
     when = f"around their {_ordinal(age)} birthday" if age else f"on {day:%-d %B %Y}"
     if in_touch in (codelists.InTouch.RHOM, codelists.InTouch.DIED):
@@ -344,6 +394,16 @@ def _status_row(
         return None
     activ = codelists.activ_code(spell.activity, part_time=spell.part_time)
     accom = codelists.accom_code(accommodation.accommodation_type, accommodation.suitable)
+    if accom.startswith("T") and categories.age_on(person.date_of_birth, start) < 18:
+        issues.append(
+            QualityIssue(
+                person,
+                "Recorded as living in a foyer while under 18 at the start of the year, which the return does not "
+                "allow (rule 347)",
+                "accommodation",
+            )
+        )
+        return None
     if accom.startswith("Z") and age == 17:
         issues.append(
             QualityIssue(
@@ -356,10 +416,18 @@ def _status_row(
     return {**row, "IN_TOUCH": in_touch, "ACTIV": activ, "ACCOM": accom}
 
 
-def _looked_after_gaps(person: YoungPerson, in_year: list[EpisodeRow], year: int) -> str:
+def _in_care_on_or_after(episodes: list[EpisodeRow], bday: datetime.date, end: datetime.date) -> bool:
+    """Rules 1007 and 1016 read every episode the return holds, short breaks (V3, V4) too: any that covers
+    the birthday, or that ends on or after it and by the year's end, puts the birthday out of OC3."""
+    spans = [(e.start, e.end if e.end is None or e.end <= end else None) for e in episodes if e.start <= end]
+    return rules.looked_after_on(spans, bday) or rules.ceased_on_or_after(spans, bday)
+
+
+def _looked_after_gaps(person: YoungPerson, in_year: list[EpisodeRow], year: int, start: datetime.date) -> str:
     """What the return needs for a young person looked after in the year that the record lacks."""
     if not in_year:
         return ""
+    uasc = person.uasc and categories.birthday(person.date_of_birth, 18) >= start
     gaps = []
     if person.sex == "F" and person.is_parent and person.child_born_on is None:
         gaps.append("no date of birth for her child (the return needs it for mothers)")
@@ -377,7 +445,12 @@ def _looked_after_gaps(person: YoungPerson, in_year: list[EpisodeRow], year: int
             )
     if not person.upn:
         gaps.append("no unique pupil number")
-    if any(not e.home_postcode or not e.placement_postcode for e in in_year):
+    # Postcodes are not needed for short breaks (rule 392b); a UASC's home postcode is left out (rule 406).
+    if any(
+        (not e.placement_postcode or (not e.home_postcode and not uasc))
+        and e.legal_status not in categories.SHORT_BREAK_STATUSES
+        for e in in_year
+    ):
         gaps.append("an episode without home and placement postcodes")
     if any(
         not e.placement_provider
@@ -386,7 +459,11 @@ def _looked_after_gaps(person: YoungPerson, in_year: list[EpisodeRow], year: int
     ):
         gaps.append("an episode without a placement provider")
     if any(
-        not e.urn and e.placement_type not in URN_NOT_NEEDED and not e.placement_type.startswith("Z1") for e in in_year
+        not e.urn
+        and e.placement_type not in URN_NOT_NEEDED
+        and not e.placement_type.startswith("Z1")
+        and e.legal_status not in categories.SHORT_BREAK_STATUSES
+        for e in in_year
     ):
         gaps.append("an episode without the placement's Ofsted URN")
     return " and ".join(gaps)

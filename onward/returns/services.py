@@ -21,7 +21,7 @@ from onward.people import categories
 from onward.people import selectors as people_selectors
 from onward.people import services as people_services
 from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
-from onward.returns import case_system, selectors, ssda903, validator
+from onward.returns import case_system, checking, rules, selectors, ssda903, validator
 from onward.returns.models import ColumnMapping, ImportRun, ReturnCheck
 
 Action = AuditEvent.Action
@@ -87,6 +87,7 @@ class Plan:
     oc3: list[tuple[str, datetime.date, dict[str, str]]] = field(default_factory=list)
     oc3_unchanged: int = 0
     problems: list[ssda903.Problem] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         return {
@@ -140,7 +141,22 @@ def plan_ssda903(*, council: Organisation, year: int, files: dict[str, str]) -> 
     missing = [ssda903.TABLE_LABELS[t] for t in ("header",) if t not in parsed.tables]
     if missing:
         return plan, [f"The {', '.join(missing)} file is needed: every other table refers to its children"]
+    plan.set_aside = parsed.set_aside
     ssda903.check_rows(parsed, year)
+    if not parsed.problems:
+        # Rows the Department's rules mark as out of scope (under 17, still in care or leaving on or after the
+        # 17th or 18th birthday, with former foster carers at 17) are refused, by the law's reckoning of age.
+        for finding in rules.own_checks(parsed.tables, year):
+            if finding.rule in rules.OUT_OF_SCOPE_RULES:
+                parsed.problems.append(
+                    ssda903.Problem(
+                        finding.table,
+                        finding.row,
+                        "IN_TOUCH",
+                        finding.child,
+                        f"rule {finding.rule}: {rules.DESCRIPTIONS[finding.rule]} The young person {finding.message}.",
+                    )
+                )
     plan.problems = parsed.problems
     if plan.problems:
         return plan, []
@@ -202,25 +218,78 @@ def plan_ssda903(*, council: Organisation, year: int, files: dict[str, str]) -> 
             else:
                 plan.unchanged_episodes += 1
     start, end = ssda903.collection_window(year)
-    for row in parsed.tables.pop("oc3", []):
+    oc3_rows = parsed.tables.pop("oc3", [])
+    held = _oc3_held(council, [file_people[row["CHILD"]].pk for row in oc3_rows], start, end)
+    for row in oc3_rows:
         dob = ssda903.parse_date(row["DOB"])
         age = next((n for n in range(17, 22) if start <= categories.birthday(dob, n) <= end), None)
         day = categories.birthday(dob, age) if age else end
         person = file_people[row["CHILD"]]
-        if person.pk and _oc3_already_held(person, day, row):
+        if person.pk and _oc3_already_held(held, person.pk, day, row):
             plan.oc3_unchanged += 1
         else:
             plan.oc3.append((row["CHILD"], day, row))
     return plan, []
 
 
-def _oc3_already_held(person: YoungPerson, day: datetime.date, row: dict[str, str]) -> bool:
-    contact = person.contacts.filter(date=day, superseded_at__isnull=True).order_by("-id").first()
-    return contact is not None and contact.in_touch == row["IN_TOUCH"] and row["ACTIV"] == "0"
+@dataclass
+class HeldOC3:
+    """What the register already holds from the year's OC3 rows: contacts, activities and stays by day."""
+
+    contacts: set[tuple[int, datetime.date, str]] = field(default_factory=set)
+    activities: set[tuple[int, datetime.date, str, bool]] = field(default_factory=set)
+    stays: set[tuple[int, datetime.date, str, str]] = field(default_factory=set)
+
+
+def _oc3_held(council: Organisation, person_ids: list[int | None], start: datetime.date, end: datetime.date) -> HeldOC3:
+    """Read in bulk, for the people already held, the records an OC3 row of the year would add."""
+    held = HeldOC3()
+    ids = sorted({pk for pk in person_ids if pk})
+    for first in range(0, len(ids), 2000):
+        chunk = ids[first : first + 2000]
+        current = {"person_id__in": chunk, "superseded_at__isnull": True}
+        held.contacts.update(
+            Contact.objects.filter(**current, date__gte=start, date__lte=end).values_list(
+                "person_id", "date", "in_touch"
+            )
+        )
+        held.activities.update(
+            EETSpell.objects.filter(**current, start__gte=start, start__lte=end).values_list(
+                "person_id", "start", "activity", "part_time"
+            )
+        )
+        held.stays.update(
+            AccommodationSpell.objects.filter(**current, start__gte=start, start__lte=end).values_list(
+                "person_id", "start", "accommodation_type", "suitability"
+            )
+        )
+    return held
+
+
+def _oc3_already_held(held: HeldOC3, person_id: int, day: datetime.date, row: dict[str, str]) -> bool:
+    """Whether an OC3 row was imported already: its contact, activity and stay are all held from its day."""
+    if (person_id, day, row["IN_TOUCH"]) not in held.contacts:
+        return False
+    if row["ACTIV"] in ssda903.ACTIV_TO_ACTIVITY:
+        activity, part_time = ssda903.ACTIV_TO_ACTIVITY[row["ACTIV"]]
+        if (person_id, day, activity, part_time) not in held.activities:
+            return False
+    if row["ACCOM"] != "0":
+        suitability = (
+            AccommodationSpell.Suitability.SUITABLE
+            if row["ACCOM"][1] == "1"
+            else AccommodationSpell.Suitability.UNSUITABLE
+        )
+        if (person_id, day, row["ACCOM"][0], suitability) not in held.stays:
+            return False
+    return True
+
+
+SET_ASIDE = "Set aside"
 
 
 def _plan_changes(plan: Plan) -> list[dict[str, Any]]:
-    shown: list[dict[str, Any]] = []
+    shown: list[dict[str, Any]] = [{"child": "", "what": SET_ASIDE, "detail": note} for note in plan.set_aside]
     for person in plan.new_people[:MAX_CHANGES_SHOWN]:
         shown.append(
             {
@@ -335,17 +404,59 @@ def _still_checking(run: ImportRun) -> bool:
     return now is not None and now[0] in ImportRun.BUSY and now[1] == run.task_token
 
 
+DEPARTMENT_ERRORS_KEPT = 300
+
+
+def department_check(*, year: int, files: dict[str, str]) -> dict[str, Any] | None:
+    """The Department's published rules over uploaded files, sorted as the return's check sorts them.
+
+    Every table the files hold goes to the validator (a full folder's other tables too), under its own
+    name. None when the rules are not installed or the files cannot be read as the return's tables.
+    """
+    if not validator.available():
+        return None
+    parsed = ssda903.read_files(files)
+    if parsed.file_problems or "header" not in parsed.tables:
+        return None
+    named = {
+        f"{table.removeprefix('other:').lower().replace(' ', '_')}.csv": files[name]
+        for name, table in parsed.table_files.items()
+    }
+    try:
+        checked = validator.validate_files(named, year=year)
+    except (RuntimeError, ValueError, OSError) as error:
+        return {"could_not_run": str(error)[:500], "errors": [], "error_count": 0, "departures": [], "failed_rules": []}
+    result = checking.sort_results(checked, parsed.tables, year)
+    return {
+        "errors": result.errors[:DEPARTMENT_ERRORS_KEPT],
+        "error_count": len(result.errors),
+        "departures": result.departures[:DEPARTMENT_ERRORS_KEPT],
+        "failed_rules": result.failed_rules,
+        "covered_rules": result.covered_rules,
+        "rules_run": result.rules_run,
+    }
+
+
 def ssda903_check(*, run: ImportRun) -> ImportRun:
-    """Work out the preview of a queued run and store it (the background task, or at once for small files)."""
+    """Work out the preview of a queued run and store it (the background task, or at once for small files).
+
+    The preview also runs the Department's published rules over the files (``summary["department"]``):
+    shown beside Onward's own problems; those that mark a young person out of scope are Onward's own
+    problems too, and refuse the import.
+    """
     assert run.year is not None  # noqa: S101 - SSDA903 runs always have a year
     _progress(run, ImportRun.Status.CHECKING, 10)
     plan, file_problems = plan_ssda903(council=run.council, year=run.year, files=run.files)
     problems = _problems(plan, file_problems)
+    _progress(run, ImportRun.Status.CHECKING, 50)
+    department = department_check(year=run.year, files=run.files) if not file_problems else None
     with transaction.atomic():
         if not _still_checking(run):
             return run
         run.status = ImportRun.Status.REJECTED if problems else ImportRun.Status.PREVIEWED
         run.summary, run.problems, run.changes, run.progress = plan.summary(), problems, _plan_changes(plan), 100
+        if department is not None:
+            run.summary["department"] = department
         run.save(update_fields=["status", "summary", "problems", "changes", "progress", "updated_at"])
         audit_record(
             actor=run.created_by,
@@ -509,18 +620,27 @@ def _apply_oc3(*, council: Organisation, plan: Plan, acting_user: User | None) -
         p.child_id: p for p in YoungPerson.objects.filter(council=council, child_id__in=[c for c, _, _ in plan.oc3])
     }
     contacts, spells, stays = [], [], []
+    start = min((day for _child, day, _row in plan.oc3), default=None)
+    held: set[tuple[int, datetime.date, str]] = set()
+    if start is not None:
+        held = set(
+            Contact.objects.filter(
+                person__in=list(people.values()), date__gte=start, superseded_at__isnull=True
+            ).values_list("person_id", "date", "in_touch")
+        )
     for child, day, row in plan.oc3:
         person = people[child]
-        contacts.append(
-            Contact(
-                person=person,
-                date=day,
-                method=Contact.Method.THIRD_PARTY,
-                in_touch=row["IN_TOUCH"],
-                note="From the SSDA903 return",
-                recorded_by=acting_user,
+        if (person.pk, day, row["IN_TOUCH"]) not in held:  # else only the activity or the stay is new
+            contacts.append(
+                Contact(
+                    person=person,
+                    date=day,
+                    method=Contact.Method.THIRD_PARTY,
+                    in_touch=row["IN_TOUCH"],
+                    note="From the SSDA903 return",
+                    recorded_by=acting_user,
+                )
             )
-        )
         if row["ACTIV"] in ssda903.ACTIV_TO_ACTIVITY:
             activity, part_time = ssda903.ACTIV_TO_ACTIVITY[row["ACTIV"]]
             spells.append(
@@ -966,15 +1086,17 @@ def return_check_run(*, check: ReturnCheck) -> ReturnCheck:
     ReturnCheck.objects.filter(pk=check.pk).update(status=ReturnCheck.Status.RUNNING, progress=10)
     result = selectors.build_return(council=check.council, year=check.year)
     ReturnCheck.objects.filter(pk=check.pk).update(progress=30, oc3_count=len(result.oc3))
-    checked = validator.validate_files(result.files(), year=check.year)
+    checked = checking.check_return(result, council=check.council)
     with transaction.atomic():
         now = ReturnCheck.objects.select_for_update().filter(pk=check.pk).values_list("status", "task_token").first()
         if now is None or now[0] not in ReturnCheck.BUSY or now[1] != check.task_token:
             return check  # superseded by a newer check of the same return
         check.status, check.progress, check.oc3_count = ReturnCheck.Status.DONE, 100, len(result.oc3)
         check.error_count, check.rules_run = len(checked.errors), checked.rules_run
-        check.failed_rules = list(checked.failed_rules)
+        check.failed_rules, check.covered_rules = list(checked.failed_rules), list(checked.covered_rules)
         check.errors = checked.errors[: ReturnCheck.ERRORS_KEPT]
+        check.departure_count = len(checked.departures)
+        check.departures = checked.departures[: ReturnCheck.ERRORS_KEPT]
         check.save(
             update_fields=[
                 "status",
@@ -983,7 +1105,10 @@ def return_check_run(*, check: ReturnCheck) -> ReturnCheck:
                 "error_count",
                 "rules_run",
                 "failed_rules",
+                "covered_rules",
                 "errors",
+                "departure_count",
+                "departures",
                 "updated_at",
             ]
         )

@@ -37,6 +37,32 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "uasc": ("CHILD", "SEX", "DOB", "DUC"),
 }
 TABLE_LABELS = {"header": "Header", "episodes": "Episodes", "oc3": "OC3 (care leavers)", "uasc": "UASC"}
+# The return's other tables (REFERENCE.md §1.1): recognised in a full SSDA903 folder, named and set aside.
+OTHER_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
+    "OC2": (
+        "CHILD",
+        "DOB",
+        "SDQ_SCORE",
+        "SDQ_REASON",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+    ),
+    "AD1": ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
+    "Placed for adoption": ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+    "Previous permanence": ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
+    "Missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+    "Social worker episodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
+    "Deprivation of liberty orders": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
+}
+CHILD_MAX_LENGTH = 20  # the register's child identifier
+URN_MAX_LENGTH = 8  # an Ofsted URN: 7 digits, or SC and 6 digits
 DATE_COLUMNS = {"DOB", "MC_DOB", "DECOM", "DEC", "DUC"}
 UPN_PATTERN = re.compile(r"^([A-HJ-NP-RT-Z]\d{12}|\d{11}[A-Z]|UN[1-5])$")
 POSTCODE_PATTERN = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
@@ -132,22 +158,48 @@ class ParsedFiles:
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     file_problems: list[str] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)  # "name: the TABLE table, which Onward does not hold"
+    table_files: dict[str, str] = field(default_factory=dict)  # file name to table, for every table recognised
+
+
+def decode(name: str, content: bytes) -> tuple[str | None, str | None]:
+    """The text of a file, which must be UTF-8 (a byte order mark is allowed). Returns (text, problem)."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in content:
+        return (
+            None,
+            f"{name}: the file is saved as UTF-16: save it as UTF-8 (CSV UTF-8 in Excel's Save As) and try again",
+        )
+    try:
+        return content.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    return None, (
+        f"{name}: the file is not UTF-8 (it looks like a Windows or Latin-1 file): save it as UTF-8 "
+        "(CSV UTF-8 in Excel's Save As) and try again"
+    )
+
+
+def other_table(columns: tuple[str, ...]) -> str | None:
+    """The name of the return's other table with exactly these columns, if any."""
+    return next((label for label, expected in OTHER_TABLE_COLUMNS.items() if set(columns) == set(expected)), None)
 
 
 def read_table(name: str, content: bytes | str) -> tuple[str | None, list[dict[str, str]], str | None]:
-    """Recognise a table by its exact columns. Returns (table, rows, problem)."""
+    """Recognise a table by its exact columns. Returns (table, rows, problem).
+
+    One of the return's tables Onward does not hold comes back as ``other:LABEL`` with no rows.
+    """
     if isinstance(content, bytes):
-        if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return None, [], f"{name}: the file must be saved as UTF-8, not UTF-16"
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return None, [], f"{name}: the file must be saved as UTF-8"
+        text, problem = decode(name, content)
+        if text is None:
+            return None, [], problem
     else:
         text = content
     reader = csv.DictReader(io.StringIO(text))
     columns = tuple(c.strip().upper() for c in (reader.fieldnames or []))
     table = next((key for key, expected in TABLE_COLUMNS.items() if set(columns) == set(expected)), None)
+    if table is None and (label := other_table(columns)) is not None:
+        return f"other:{label}", [], None
     if table is None:
         closest = max(TABLE_COLUMNS, key=lambda key: len(set(TABLE_COLUMNS[key]) & set(columns)))
         expected = set(TABLE_COLUMNS[closest])
@@ -176,8 +228,12 @@ def read_files(files: Mapping[str, bytes | str]) -> ParsedFiles:
     parsed = ParsedFiles()
     for name, content in sorted(files.items()):
         table, rows, problem = read_table(name, content)
+        if table is not None:
+            parsed.table_files[name] = table
         if problem:
             parsed.file_problems.append(problem)
+        elif table is not None and table.startswith("other:"):
+            parsed.set_aside.append(f"{name}: the {table[6:]} table, which Onward does not hold, was set aside")
         elif table in parsed.tables:
             parsed.file_problems.append(f"{name}: there is more than one {TABLE_LABELS[table]} file")
         elif table is not None:
@@ -227,6 +283,18 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
                 )
             )
 
+    for table, rows in parsed.tables.items():
+        for i, row in enumerate(rows, start=1):
+            if len(row.get("CHILD", "")) > CHILD_MAX_LENGTH:
+                add(
+                    Problem(
+                        table,
+                        i,
+                        "CHILD",
+                        row["CHILD"][:CHILD_MAX_LENGTH],
+                        f"must be at most {CHILD_MAX_LENGTH} characters",
+                    )
+                )
     for i, row in enumerate(parsed.tables.get("header", []), start=1):
         child = row.get("CHILD", "")
         if not child:
@@ -267,6 +335,16 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
             )
         if start and end and end < start:
             add(Problem("episodes", i, "DEC", child, "is before the date the episode started"))
+        if len(row.get("URN", "")) > URN_MAX_LENGTH:
+            add(
+                Problem(
+                    "episodes",
+                    i,
+                    "URN",
+                    child,
+                    f"must be at most {URN_MAX_LENGTH} characters, like 1234567 or SC123456",
+                )
+            )
         for column in ("HOME_POST", "PL_POST"):
             if row.get(column) and not POSTCODE_PATTERN.match(row[column]):
                 add(Problem("episodes", i, column, child, "must be a full postcode, like AB1 2CD"))

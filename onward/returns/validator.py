@@ -43,16 +43,32 @@ class ValidatorUnavailable(Exception):
     message = "The Department's rules are not installed here: run make validator-env"
 
 
-def validate_files(files: dict[str, str], *, year: int, local_authority: str = "E06000001") -> ValidationResult:
+def validate_files(
+    files: dict[str, str],
+    *,
+    year: int,
+    local_authority: str = "E06000001",
+    previous: dict[str, str] | None = None,
+) -> ValidationResult:
+    """The Department's rules over ``files``; with ``previous`` (last year's return) the cross-year rules run too."""
     if not available():
         raise ValidatorUnavailable(ValidatorUnavailable.message)
     # With no children there is nothing to check (and the package fails on an empty header).
     header = next((text for name, text in files.items() if name.startswith("header")), "")
     if len(header.strip().splitlines()) < 2:
         return ValidationResult()
-    with tempfile.TemporaryDirectory(prefix="onward-903-") as folder:
+    with tempfile.TemporaryDirectory(prefix="onward-903-") as root:
+        folder, last = Path(root) / "this", Path(root) / "last"
+        folder.mkdir()
         for name, text in files.items():
-            (Path(folder) / name).write_text(text)
+            (folder / name).write_text(text)
+        prev_args: list[str] = []
+        last_header = next((text for name, text in (previous or {}).items() if name.startswith("header")), "")
+        if previous and len(last_header.strip().splitlines()) >= 2:
+            last.mkdir()
+            for name, text in previous.items():
+                (last / name).write_text(text)
+            prev_args = ["--prev", str(last)]
         completed = subprocess.run(  # noqa: S603 - our own script with our own arguments
             [
                 str(python_path()),
@@ -61,7 +77,8 @@ def validate_files(files: dict[str, str], *, year: int, local_authority: str = "
                 str(year),
                 "--la",
                 local_authority,
-                folder,
+                *prev_args,
+                str(folder),
             ],
             capture_output=True,
             text=True,

@@ -99,9 +99,13 @@ def check(request: HttpRequest, year: int) -> HttpResponse:
         "waiting": latest is not None and latest.busy and not (state is not None and state.stuck),
     }
     if latest is not None and latest.status == latest.Status.DONE:
-        children = {str(e.get("child")) for e in latest.errors}
-        people = {p.child_id: p for p in access.people_visible_to(user).filter(child_id__in=children)}
+        flagged = latest.errors + latest.departures
+        people = {
+            p.child_id: p
+            for p in access.people_visible_to(user).filter(child_id__in={str(e.get("child")) for e in flagged})
+        }
         context["errors"] = [{**e, "person": people.get(str(e.get("child")))} for e in latest.errors]
+        context["departures"] = [{**e, "person": people.get(str(e.get("child")))} for e in latest.departures]
     return render(request, "returns/check.html", context)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from onward.accounts import services as account_services
 from onward.accounts.models import Organisation
@@ -28,11 +30,24 @@ class Command(BaseCommand):
             help="Spread the young people over this many councils, named NAME 001 onwards",
         )
         parser.add_argument("--replace", action="store_true", help="Delete the councils' young people first")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            help="Histories reach this date (YYYY-MM-DD, today or earlier): the councils as they stood then",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         size, count = options["size"], options["councils"]
         if size < 1 or count < 1:
             raise CommandError("--size and --councils must be at least 1")
+        as_of = None
+        if options.get("as_of"):
+            try:
+                as_of = datetime.date.fromisoformat(options["as_of"])
+            except ValueError:
+                raise CommandError("--as-of must be a date like 2025-05-15") from None
+            if as_of > timezone.localdate():
+                raise CommandError("--as-of must be today or earlier: histories cannot reach the future")
         names = [options["council"]] if count == 1 else [f"{options['council']} {n:03d}" for n in range(1, count + 1)]
         started = time.perf_counter()
         totals: dict[str, int] = {}
@@ -60,7 +75,7 @@ class Command(BaseCommand):
                         getattr(YoungPerson, model).field.model.objects.filter(person__council=council).delete()
                     YoungPerson.objects.filter(council=council).delete()
             share = size // count + (1 if n < size % count else 0)
-            counts = generate_council(council=council, size=share, seed=options["seed"] * 1000 + n)
+            counts = generate_council(council=council, size=share, seed=options["seed"] * 1000 + n, as_of=as_of)
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
         history = sum(v for k, v in totals.items() if k != "YoungPerson")

@@ -30,11 +30,22 @@ class Command(BaseCommand):
         folder = Path(options["folder"])
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder")
-        files = {
-            path.name: path.read_bytes().decode("utf-8-sig", errors="replace") for path in sorted(folder.glob("*.csv"))
-        }
-        if not files:
+        # CSV files by their extension in any case (.csv, .CSV); each must be UTF-8.
+        paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+        if not paths:
             raise CommandError(f"There are no CSV files in {folder}")
+        files: dict[str, str] = {}
+        unreadable: list[str] = []
+        for path in paths:
+            text, refused = ssda903.decode(path.name, path.read_bytes())
+            if text is None:
+                unreadable.append(refused or path.name)
+            else:
+                files[path.name] = text
+        if unreadable:
+            for message in unreadable:
+                self.stdout.write(f"  {message}")
+            raise CommandError(f"Nothing was imported: {len(unreadable)} files could not be read")
         try:
             if options["preview"]:
                 run = services.ssda903_preview(
@@ -45,7 +56,22 @@ class Command(BaseCommand):
         except ssda903.CollectionYearError as error:
             raise CommandError(str(error)) from error
         for key, value in run.summary.items():
-            self.stdout.write(f"  {key.replace('_', ' ')}: {value}")
+            if isinstance(value, int):
+                self.stdout.write(f"  {key.replace('_', ' ')}: {value}")
+        for change in run.changes:
+            if change.get("what") == services.SET_ASIDE:
+                self.stdout.write(f"  {change['detail']}")
+        department = run.summary.get("department")
+        if department:
+            self.stdout.write(
+                f"  The Department's rules: {department['error_count']} errors, "
+                f"{len(department['departures'])} rows flagged that are right by the law, "
+                f"rules that failed to run: {', '.join(department['failed_rules']) or 'none'}"
+            )
+            for flagged in department["errors"][:PROBLEMS_SHOWN_PER_FILE]:
+                self.stdout.write(
+                    f"    rule {flagged['code']} ({flagged['table']}, child {flagged['child']}): {flagged['description']}"
+                )
         if run.status == ImportRun.Status.REJECTED:
             shown = selectors.problems_to_show(run.problems, per_file=PROBLEMS_SHOWN_PER_FILE)
             for label, count in shown.counts:
