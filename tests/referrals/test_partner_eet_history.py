@@ -71,3 +71,23 @@ def test_council_staff_get_nothing_through_the_partners_policy(world) -> None:
     a.referral.consent.save()
     assert not access.eet_history_shared_with(a.users["personal_adviser"], a.send).exists()
     assert access.eet_history_shared_with(a.users["partner_provider"], a.send).exists()
+
+
+def test_a_record_entered_late_for_an_earlier_time_sorts_by_when_it_started(world) -> None:
+    """The history is latest first by start date, not by when each record was typed in."""
+    a = world["A"]
+    a.referral.consent.shared_fields = ["needs", "eet_history"]
+    a.referral.consent.save()
+    first = EETSpell.objects.filter(person=a.person, superseded_at__isnull=True).order_by("start").first()
+    assert first is not None
+    earlier = people_services.eet_record(
+        acting_user=a.users["personal_adviser"],
+        person=a.person,
+        activity="traineeship",
+        start=first.start - 400 * DAY,
+        end=first.start - 200 * DAY,
+        provider="Harbourside Training",
+        source="worker",
+    )
+    shared = list(access.eet_history_shared_with(a.users["partner_provider"], a.send))
+    assert shared[-1] == earlier and shared.index(first) < shared.index(earlier)
