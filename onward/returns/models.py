@@ -110,7 +110,9 @@ class ReturnCheck(TimeStampedModel):
     rules_run = models.PositiveIntegerField(default=0)
     failed_rules = models.JSONField(default=list)
     errors = models.JSONField(default=list, help_text="The first errors found, each with its rule and child")
-    covered_rules = models.JSONField(default=list, help_text="Rules the validator could not run that Onward checked itself")
+    covered_rules = models.JSONField(
+        default=list, help_text="Rules the validator could not run that Onward checked itself"
+    )
     departure_count = models.PositiveIntegerField(default=0)
     departures = models.JSONField(
         default=list, help_text="The first rows right by the law that the published validator will flag, with why"
