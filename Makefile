@@ -80,9 +80,11 @@ demo: machine-demo migrate
 	trap 'kill $$worker $$provider 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=false $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# ruff, then the layers between the apps (import-linter, [tool.importlinter] in pyproject.toml).
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 
 typecheck: install-dev
 	$(VENV)/bin/mypy onward config

@@ -134,7 +134,7 @@ def _accounts(env: dict[str, str]) -> list[dict[str, object]]:
     from onward.accounts.models import User
     from onward.accounts.permissions import ROLES
     from onward.core.management.commands.load_demo import DEMO_PASSWORD
-    from onward.core.navigation import NAVIGATION
+    from onward.core.navigation import navigation
 
     accounts = []
     for role in ROLES:
@@ -142,7 +142,7 @@ def _accounts(env: dict[str, str]) -> list[dict[str, object]]:
         if user is None:
             raise RuntimeError(f"the demo has no user with the role {role.key}")
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="prod-check", defaults={"confirmed": True})
-        pages = [reverse(item.url_name) for item in NAVIGATION if item.visible_to(user)]
+        pages = [reverse(item.url_name) for item in navigation() if item.visible_to(user)]
         accounts.append(
             {"role": role.key, "email": user.email, "password": DEMO_PASSWORD, "device": device, "pages": pages}
         )

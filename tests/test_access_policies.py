@@ -17,7 +17,12 @@ from django.utils import timezone
 
 from onward.accounts import access
 from onward.accounts.models import Organisation
+from onward.audit import access as audit_access
+from onward.people import access as people_access
+from onward.performance import access as performance_access
 from onward.performance.models import BenchmarkSet, Target
+from onward.plans import access as plan_access
+from onward.referrals import access as referral_access
 from onward.referrals.consent import consent_covers
 from onward.referrals.models import Consent, Feedback, Referral, Send, Service
 from tests.factories import PartnerFactory, UserFactory
@@ -33,31 +38,31 @@ def test_a_signed_out_visitor_is_in_no_council_and_sees_nothing(db: None) -> Non
     visitor = AnonymousUser()
     assert access.council_of(visitor) is None
     assert not access.councils_for(visitor).exists()
-    assert not access.services_visible_to(visitor).exists()  # type: ignore[arg-type]
+    assert not referral_access.services_visible_to(visitor).exists()  # type: ignore[arg-type]
 
 
 def test_a_deactivated_user_sees_nothing_their_roles_would_show(tenant) -> None:  # type: ignore[no-untyped-def]
     """Deactivating a user removes their council, their network and every record at once."""
     officer = tenant.users["performance_officer"]
     partner = tenant.users["partner_provider"]
-    assert access.people_visible_to(officer).exists()
+    assert people_access.people_visible_to(officer).exists()
     assert access.councils_for(partner).exists()
-    assert access.services_visible_to(partner).exists()
+    assert referral_access.services_visible_to(partner).exists()
     for user in (officer, partner):
         user.is_active = False
         user.save()
     assert access.council_of(officer) is None
-    assert not access.people_visible_to(officer).exists()
+    assert not people_access.people_visible_to(officer).exists()
     assert not access.councils_for(officer).exists()
     assert not access.councils_for(partner).exists()
-    assert not access.services_visible_to(partner).exists()
+    assert not referral_access.services_visible_to(partner).exists()
 
 
 @pytest.mark.parametrize("pk", ["abc", None, [1], "1; DROP TABLE"])
 def test_an_identifier_that_is_not_a_number_is_not_found(tenant, pk: object) -> None:  # type: ignore[no-untyped-def]
     """access_<thing> answers 404 for any identifier it cannot look up, never a server error."""
     with pytest.raises(Http404):
-        access.access_person(tenant.users["performance_officer"], pk)
+        people_access.access_person(tenant.users["performance_officer"], pk)
 
 
 def test_administrators_add_users_to_their_own_organisation_only(tenant) -> None:  # type: ignore[no-untyped-def]
@@ -104,7 +109,7 @@ def test_a_send_shared_under_an_override_is_received_once_whatever_the_consent_n
         consent_override_reason="Urgent: the young person asked by phone",
     )
     user = UserFactory(organisation=receiver, roles=["partner_provider"])
-    received = access.sends_received_by(user)
+    received = referral_access.sends_received_by(user)
     assert list(received.values_list("pk", flat=True)) == [send.pk]
 
 
@@ -139,7 +144,7 @@ def test_referral_monitoring_counts_only_its_own_councils_feedback_on_a_shared_s
         recorded_by=a.users["personal_adviser"],
     )
     triage = a.users["triage_coordinator"]
-    counted = access.feedback_counted_for(triage)
+    counted = referral_access.feedback_counted_for(triage)
     assert [(f.person.council_id, f.service_id) for f in counted] == [(a.council.pk, service.pk)]
     response = signed_in(triage).get(reverse("referrals:monitoring"))
     row = next(r for r in response.context["rows"] if r.service == service)
@@ -159,17 +164,17 @@ def test_only_those_who_see_monitoring_have_counting_scopes(world) -> None:  # t
     )
     for role in ("triage_coordinator", "councillor", "performance_officer"):
         user = a.users[role]
-        assert list(access.feedback_counted_for(user)) == [feedback]
-        assert list(access.referrals_counted_for(user)) == [a.referral]
-        assert list(access.sends_counted_for(user)) == [a.send]
+        assert list(referral_access.feedback_counted_for(user)) == [feedback]
+        assert list(referral_access.referrals_counted_for(user)) == [a.referral]
+        assert list(referral_access.sends_counted_for(user)) == [a.send]
     for role in ("personal_adviser", "partner_provider", "plan_lead", "administrator"):
         user = a.users[role]
-        assert not access.referrals_counted_for(user).exists()
-        assert not access.sends_counted_for(user).exists()
-        assert not access.feedback_counted_for(user).exists()
-    assert not access.people_counted_for(a.users["partner_provider"]).exists()
-    assert list(access.people_counted_for(a.users["personal_adviser"])) == [a.person]
-    assert b.referral not in access.referrals_counted_for(a.users["triage_coordinator"])
+        assert not referral_access.referrals_counted_for(user).exists()
+        assert not referral_access.sends_counted_for(user).exists()
+        assert not referral_access.feedback_counted_for(user).exists()
+    assert not people_access.people_counted_for(a.users["partner_provider"]).exists()
+    assert list(people_access.people_counted_for(a.users["personal_adviser"])) == [a.person]
+    assert b.referral not in referral_access.referrals_counted_for(a.users["triage_coordinator"])
 
 
 def test_only_administrators_list_organisations_to_add_users_to_or_manage(world) -> None:  # type: ignore[no-untyped-def]
@@ -188,10 +193,10 @@ def test_only_those_who_read_the_audit_trail_see_its_events(world, signed_in) ->
     a, b = world["A"], world["B"]
     signed_in(a.users["performance_officer"]).get(reverse("people:person-detail", args=[a.person.pk]))
     signed_in(b.users["performance_officer"]).get(reverse("people:person-detail", args=[b.person.pk]))
-    events = access.audit_events_visible_to(a.users["administrator"])
+    events = audit_access.audit_events_visible_to(a.users["administrator"])
     assert events.exists() and set(events.values_list("council_id", flat=True)) == {a.council.pk}
     for role in ("personal_adviser", "performance_officer", "partner_provider"):
-        assert not access.audit_events_visible_to(a.users[role]).exists()
+        assert not audit_access.audit_events_visible_to(a.users[role]).exists()
 
 
 def test_only_those_who_set_targets_see_targets_and_benchmark_files(world) -> None:  # type: ignore[no-untyped-def]
@@ -201,11 +206,11 @@ def test_only_those_who_set_targets_see_targets_and_benchmark_files(world) -> No
         Target.objects.create(council=tenant.council, indicator="eet_19_21")
         BenchmarkSet.objects.create(council=tenant.council, status="saved", file_name="b.csv", content="x")
     officer = a.users["performance_officer"]
-    assert [t.council_id for t in access.targets_visible_to(officer)] == [a.council.pk]
-    assert [s.council_id for s in access.benchmark_sets_visible_to(officer)] == [a.council.pk]
+    assert [t.council_id for t in performance_access.targets_visible_to(officer)] == [a.council.pk]
+    assert [s.council_id for s in performance_access.benchmark_sets_visible_to(officer)] == [a.council.pk]
     for role in ("team_manager", "councillor", "partner_provider"):
-        assert not access.targets_visible_to(a.users[role]).exists()
-        assert not access.benchmark_sets_visible_to(a.users[role]).exists()
+        assert not performance_access.targets_visible_to(a.users[role]).exists()
+        assert not performance_access.benchmark_sets_visible_to(a.users[role]).exists()
 
 
 def test_plan_owners_are_the_councils_active_staff_by_name(world) -> None:  # type: ignore[no-untyped-def]
@@ -217,10 +222,10 @@ def test_plan_owners_are_the_councils_active_staff_by_name(world) -> None:  # ty
     zed = UserFactory(organisation=a.council, given_name="Zed", family_name="Aardvark")
     UserFactory(organisation=a.council, given_name="Aaliyah", family_name="Able", is_active=False)
     UserFactory(organisation=b.council, given_name="Aaliyah", family_name="Other")
-    officers = list(access.plan_officers(a.users["performance_officer"]))
+    officers = list(plan_access.plan_officers(a.users["performance_officer"]))
     assert officers.index(brown) < officers.index(young) < officers.index(zed)
     assert {u.organisation_id for u in officers} == {a.council.pk} and all(u.is_active for u in officers)
-    assert not access.plan_officers(a.users["team_manager"]).exists()
+    assert not plan_access.plan_officers(a.users["team_manager"]).exists()
 
 
 SCOPES = [
@@ -298,10 +303,10 @@ def test_only_the_plans_own_council_may_update_its_items(world) -> None:  # type
     """A manager of plans or the item's lead updates an item of their council's plan; another council's
     manager of plans never does."""
     a, b = world["A"], world["B"]
-    assert access.can_update_item(a.users["performance_officer"], a.plan_item)
-    assert access.can_update_item(a.users["plan_lead"], a.plan_item)
-    assert not access.can_update_item(b.users["performance_officer"], a.plan_item)
-    assert not access.can_update_item(a.users["partner_provider"], a.plan_item)
+    assert plan_access.can_update_item(a.users["performance_officer"], a.plan_item)
+    assert plan_access.can_update_item(a.users["plan_lead"], a.plan_item)
+    assert not plan_access.can_update_item(b.users["performance_officer"], a.plan_item)
+    assert not plan_access.can_update_item(a.users["partner_provider"], a.plan_item)
 
 
 def test_an_adviser_does_not_see_a_young_person_allocated_to_another_worker(tenant) -> None:  # type: ignore[no-untyped-def]
@@ -319,8 +324,8 @@ def test_an_adviser_does_not_see_a_young_person_allocated_to_another_worker(tena
         start=timezone.localdate() - datetime.timedelta(days=30),
         recorded_by=colleague,
     )
-    assert access.people_visible_to(colleague).filter(pk=theirs.pk).exists()
-    assert not access.people_visible_to(adviser).filter(pk=theirs.pk).exists()
+    assert people_access.people_visible_to(colleague).filter(pk=theirs.pk).exists()
+    assert not people_access.people_visible_to(adviser).filter(pk=theirs.pk).exists()
 
 
 def test_only_administrators_see_partnership_links_and_only_their_own(world) -> None:  # type: ignore[no-untyped-def]

@@ -20,13 +20,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from onward.accounts import access
 from onward.accounts.models import Organisation, Team, User
 from onward.accounts.rules import ACCESS_RULES
+from onward.opportunities import access as opportunity_access
 from onward.opportunities.models import Application, Employer, Opportunity
+from onward.people import access as people_access
 from onward.people.categories import birthday
 from onward.people.models import Allocation, CareEpisode, EETSpell, YoungPerson
 from onward.people.services import refresh_care_summary
+from onward.referrals import access as referral_access
 from onward.referrals.models import Consent, Referral, Send, Service
 from tests.conftest import sign_in
 from tests.factories import CouncilFactory, PartnerFactory, TeamFactory, UserFactory, YoungPersonFactory
@@ -376,17 +378,17 @@ EET_HISTORY_HEADING = "Education, employment and training history"
 
 def policy_allows(user: User, case: Case, w: RulesWorld) -> bool:
     if case.kind == "person":
-        return access.people_visible_to(user).filter(pk=w.people[case.record].pk).exists()
+        return people_access.people_visible_to(user).filter(pk=w.people[case.record].pk).exists()
     if case.kind == "referral":
-        return access.referrals_visible_to(user).filter(pk=w.referrals[case.record].pk).exists()
+        return referral_access.referrals_visible_to(user).filter(pk=w.referrals[case.record].pk).exists()
     if case.kind == "count":
-        return access.people_counted_for(user).filter(pk=w.people[case.record].pk).exists()
+        return people_access.people_counted_for(user).filter(pk=w.people[case.record].pk).exists()
     if case.kind == "application":
-        return access.applications_for_employer(user).filter(pk=w.applications[case.record].pk).exists()
+        return opportunity_access.applications_for_employer(user).filter(pk=w.applications[case.record].pk).exists()
     if case.kind == "eet_history":
-        return access.eet_history_shared_with(user, w.sends[case.record]).exists()
+        return referral_access.eet_history_shared_with(user, w.sends[case.record]).exists()
     assert case.kind == "send"
-    return access.sends_received_by(user).filter(pk=w.sends[case.record].pk).exists()
+    return referral_access.sends_received_by(user).filter(pk=w.sends[case.record].pk).exists()
 
 
 def neet_counted_on_monitoring(client: Client, w: RulesWorld, user: User) -> set[str]:

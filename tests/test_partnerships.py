@@ -14,6 +14,7 @@ from django.urls import reverse
 from onward.accounts import access
 from onward.accounts.models import Organisation, Partnership, User
 from onward.audit.models import AuditEvent
+from onward.referrals import access as referral_access
 from tests.factories import UserFactory
 
 
@@ -207,10 +208,10 @@ def test_an_invited_partner_sees_nothing_of_the_council_until_its_administrator_
     listing = client.get(reverse("accounts:partner-list")).content.decode()
     assert a.partner.name in listing and "Invited" in listing
     provider = a.users["partner_provider"]
-    assert not access.sends_received_by(provider).filter(referral__council=b.council).exists()
+    assert not referral_access.sends_received_by(provider).filter(referral__council=b.council).exists()
     assert b.council not in access.councils_for(provider)
     assert a.partner.pk not in set(access.partner_ids(b.council))
-    assert not access.services_visible_to(b.users["personal_adviser"]).filter(provider=a.partner).exists()
+    assert not referral_access.services_visible_to(b.users["personal_adviser"]).filter(provider=a.partner).exists()
 
     partner_client = signed_in(a.users["partner_administrator"])
     invitations = partner_client.get(reverse("accounts:partnership-list")).content.decode()
@@ -220,8 +221,8 @@ def test_an_invited_partner_sees_nothing_of_the_council_until_its_administrator_
     link.refresh_from_db()
     assert link.status == Partnership.Status.ACCEPTED
     assert link.accepted_by == a.users["partner_administrator"] and link.accepted_at is not None
-    assert access.sends_received_by(provider).filter(referral__council=b.council).exists()
-    assert access.services_visible_to(b.users["personal_adviser"]).filter(provider=a.partner).exists()
+    assert referral_access.sends_received_by(provider).filter(referral__council=b.council).exists()
+    assert referral_access.services_visible_to(b.users["personal_adviser"]).filter(provider=a.partner).exists()
 
 
 def test_either_side_ends_a_link_and_its_history_is_kept(world, signed_in) -> None:
@@ -229,14 +230,14 @@ def test_either_side_ends_a_link_and_its_history_is_kept(world, signed_in) -> No
     a, b = _b_refers_to_a_partner(world)
     link = _accepted_link(b.council, a.partner)
     provider = a.users["partner_provider"]
-    assert access.sends_received_by(provider).filter(referral__council=b.council).exists()
+    assert referral_access.sends_received_by(provider).filter(referral__council=b.council).exists()
     council_client = signed_in(b.users["administrator"])
     ended = _answer(council_client, link, "end")
     assert ended.status_code == 302
     link.refresh_from_db()
     assert link.status == Partnership.Status.ENDED
     assert link.ended_by == b.users["administrator"] and link.ended_at is not None
-    assert not access.sends_received_by(provider).filter(referral__council=b.council).exists()
+    assert not referral_access.sends_received_by(provider).filter(referral__council=b.council).exists()
     assert "Ended" in council_client.get(reverse("accounts:partner-list")).content.decode()
 
     again = council_client.post(reverse("accounts:partner-add"), {"name": a.partner.name, "kind": a.partner.kind})

@@ -38,6 +38,7 @@ from django.utils import timezone
 from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import ROLES
+from onward.audit import access as audit_access
 from onward.audit.services import audit_view
 from tests.conftest import Tenant, sign_in
 
@@ -345,7 +346,7 @@ def test_access_functions_scope_every_queryset_to_the_council(world) -> None:
     assert set(access.users_visible_to(admin)) == {u for u in a.users.values() if u.organisation == a.council}
     assert list(access.teams_visible_to(admin)) == [a.team]
     assert list(access.partner_organisations_visible_to(admin)) == [a.partner]
-    assert not access.audit_events_visible_to(admin).filter(council=b.council).exists()
+    assert not audit_access.audit_events_visible_to(admin).filter(council=b.council).exists()
     # A partner's user belongs to no council: they see no teams, users or audit entries.
     partner_user = a.users["partner_provider"]
     assert not access.teams_visible_to(partner_user).exists()

@@ -4,6 +4,6 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-STATIC_ROOT = None  # type: ignore[assignment]  # served from the app's static folders by runserver and WhiteNoise's finders
+STATIC_ROOT = None  # served from the app's static folders by runserver and WhiteNoise's finders
 WHITENOISE_USE_FINDERS = True
 ONWARD_OIDC_ALLOW_LOOPBACK_HTTP = env.bool("ONWARD_OIDC_ALLOW_LOOPBACK_HTTP", default=True)

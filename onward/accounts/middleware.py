@@ -34,7 +34,7 @@ class TwoFactorRequiredMiddleware:
         if not settings.ONWARD_REQUIRE_2FA:
             return None
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr,attr-defined]
+        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
             return None
         if not getattr(view_func, "login_required", True):
             return None
@@ -46,7 +46,7 @@ class TwoFactorRequiredMiddleware:
             return None
         from onward.accounts.selectors import user_has_confirmed_device
 
-        target = "accounts:two-factor-verify" if user_has_confirmed_device(user=user) else "accounts:two-factor-setup"  # type: ignore[arg-type]
+        target = "accounts:two-factor-verify" if user_has_confirmed_device(user=user) else "accounts:two-factor-setup"
         return redirect(target)
 
 
@@ -69,7 +69,7 @@ class SignInStateMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated:
-            if not user.is_active or request.session.get(SESSION_EPOCH_KEY, 0) != user.session_epoch:  # type: ignore[union-attr]
+            if not user.is_active or request.session.get(SESSION_EPOCH_KEY, 0) != user.session_epoch:
                 from django.contrib.auth import logout
 
                 logout(request)
@@ -77,7 +77,7 @@ class SignInStateMiddleware:
             from onward.accounts.sso import MFA_KEY
 
             if request.session.get(MFA_KEY):
-                user.is_verified = lambda: True  # type: ignore[union-attr,attr-defined]
+                user.is_verified = lambda: True  # type: ignore[attr-defined]
         return self.get_response(request)
 
 

@@ -176,7 +176,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # A SCIM directory's own id for the user (``externalId``), if provisioned from one.
     scim_external_id = models.CharField(max_length=255, blank=True)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

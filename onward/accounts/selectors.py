@@ -8,7 +8,7 @@ from onward.accounts.models import User
 
 
 def user_has_confirmed_device(*, user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def user_pending_device(*, user: User) -> TOTPDevice | None:

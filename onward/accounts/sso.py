@@ -151,7 +151,7 @@ def start(request: HttpRequest, provider: IdentityProvider, email: str) -> HttpR
     client = _client(provider, secret)
     try:
         _load_metadata(provider, client)
-        response = client.authorize_redirect(request, callback_url(request), login_hint=email)
+        response: HttpResponse = client.authorize_redirect(request, callback_url(request), login_hint=email)
     except (requests.RequestException, ValueError, KeyError, RuntimeError) as error:
         raise SignInRefused(
             "Your organisation's sign-in cannot be reached at the moment. Try again later.",

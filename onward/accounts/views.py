@@ -128,9 +128,10 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@access.require_perm()
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.sign_out_record(user=request.user)  # type: ignore[arg-type]
+        services.sign_out_record(user=request.user)
     logout(request)
     return redirect("accounts:signed-out")
 
@@ -141,6 +142,7 @@ def signed_out(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@access.require_perm()
 def keep_alive(request: HttpRequest) -> HttpResponse:
     """Renews the session (every request does); the timeout warning's "Stay signed in" calls it."""
     return HttpResponse(status=204)
@@ -172,6 +174,7 @@ CODE_MESSAGES = {
 }
 
 
+@access.require_perm()
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if user_has_confirmed_device(user=user):
@@ -199,6 +202,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access.require_perm()
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not user_has_confirmed_device(user=user):
@@ -219,6 +223,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 # Your account --------------------------------------------------------------------------------
 
 
+@access.require_perm()
 def account(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     return render(
@@ -231,6 +236,7 @@ def account(request: HttpRequest) -> HttpResponse:
 # Teams ---------------------------------------------------------------------------------------
 
 
+@access.require_perm(council_staff=True)
 def team_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not user.is_council_staff:
@@ -239,6 +245,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/team_list.html", {"teams": teams, "can_manage": user.can(Perm.MANAGE_TEAMS)})
 
 
+@access.require_perm()
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     team = access.access_team(user, pk)
@@ -506,6 +513,7 @@ def _partnership_list_page(request: HttpRequest, *, error: str = "", status: int
 
 
 @require_POST
+@access.require_perm(any_of=(Perm.MANAGE_ORGANISATIONS, Perm.ANSWER_PARTNERSHIPS))
 def partnership_change(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept, decline or end a link (the service decides which side may do what)."""
     user: User = request.user  # type: ignore[assignment]

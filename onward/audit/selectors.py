@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
-from onward.accounts import access
 from onward.accounts.models import User
+from onward.audit import access as audit_access
 from onward.audit.models import AuditEvent
 
 LONDON = ZoneInfo("Europe/London")
@@ -21,7 +21,7 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 def audit_event_list(*, user: User, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     """The user's council's audit trail, filtered by user, record, action and date range (inclusive)."""
-    events = access.audit_events_visible_to(user)
+    events = audit_access.audit_events_visible_to(user)
     if filters.get("user"):
         events = events.filter(actor_email__icontains=filters["user"].strip())
     record = (filters.get("record") or "").strip()

@@ -1,7 +1,7 @@
 """The service navigation: one list, filtered by what the signed-in user may do.
 
-Each capability adds its pages here; an item shows only to users holding one of its permissions
-(or to every signed-in council user, if it names none).
+Each app registers its pages' items in its ``AppConfig.ready()``; an item shows only to users holding
+one of its permissions (or to every signed-in user, if it names none).
 """
 
 from __future__ import annotations
@@ -30,65 +30,31 @@ class NavItem:
         return not self.any_of or user.can_any(self.any_of)
 
 
-NAVIGATION: tuple[NavItem, ...] = (
-    NavItem("Home", "core:home"),
-    NavItem("Young people", "people:caseload", (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
-    NavItem("NEET cohort", "people:neet", (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
-    NavItem("At risk of NEET", "people:at-risk", (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
-    NavItem(
-        "16 to 17 participation",
-        "participation:overview",
-        (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE),
-    ),
-    NavItem("Triage", "referrals:triage-queue", (Perm.TRIAGE_REFERRALS,)),
-    NavItem("Referrals received", "referrals:received-list", (Perm.RECEIVE_REFERRALS,)),
-    NavItem("Referrals", "referrals:referral-list", (Perm.CREATE_REFERRALS,)),
-    NavItem(
-        "Requests for support",
-        "people:support-requests",
-        (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE),
-    ),
-    NavItem(
-        "Opportunities",
-        "opportunities:opportunity-list",
-        (Perm.MANAGE_EMPLOYERS, Perm.MANAGE_OPPORTUNITIES, Perm.PUT_FORWARD),
-        council_staff_only=True,
-    ),
-    NavItem("Employers", "opportunities:employer-list", (Perm.MANAGE_EMPLOYERS, Perm.MANAGE_OPPORTUNITIES)),
-    NavItem("Sustainment checks", "opportunities:checks", (Perm.MANAGE_OPPORTUNITIES,), council_staff_only=True),
-    NavItem("Candidates", "opportunities:candidates", (Perm.RECEIVE_REFERRALS,), employers_only=True),
-    NavItem(
-        "Referral monitoring",
-        "referrals:monitoring",
-        (Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES),
-        council_staff_only=True,
-    ),
-    NavItem(
-        "Directory",
-        "referrals:directory",
-        (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.RECEIVE_REFERRALS, Perm.MANAGE_DIRECTORY),
-    ),
-    NavItem("Plans", "plans:plan-list", (Perm.VIEW_PLANS,), council_staff_only=True),
-    NavItem("Rating schemes", "plans:scheme-list", (Perm.MANAGE_RATING_SCHEMES,), council_staff_only=True),
-    NavItem("Performance", "performance:dashboard", (Perm.VIEW_AGGREGATES,), council_staff_only=True),
-    NavItem("Quarterly report", "performance:quarterly", (Perm.VIEW_AGGREGATES,), council_staff_only=True),
-    NavItem("Targets", "performance:target-list", (Perm.MANAGE_TARGETS,)),
-    NavItem("Statutory returns", "returns:overview", (Perm.IMPORT_DATA, Perm.EXPORT_RETURNS)),
-    NavItem("NCCIS feed", "participation:feed", (Perm.EXPORT_RETURNS,)),
-    NavItem("Teams", "accounts:team-list", council_staff_only=True),
-    NavItem("Users", "accounts:user-list", (Perm.MANAGE_USERS,)),
-    NavItem("Partner organisations", "accounts:partner-list", (Perm.MANAGE_ORGANISATIONS,)),
-    NavItem("Councils you work with", "accounts:partnership-list", (Perm.ANSWER_PARTNERSHIPS,)),
-    NavItem("Audit trail", "audit:event-list", (Perm.VIEW_AUDIT,)),
-    NavItem("Background work", "returns:background-work", (Perm.VIEW_BACKGROUND_WORK,), council_staff_only=True),
-    NavItem("Guides", "guides:index"),
-)
+# The menu: every app registers its items in its AppConfig.ready() (``register``), so this module names
+# no app's pages. ``order`` places an item (the numbers leave room between).
+_ITEMS: dict[str, tuple[int, NavItem]] = {}
+
+
+def register(item: NavItem, *, order: int) -> None:
+    """Add (or replace, by URL name) a menu item."""
+    _ITEMS[item.url_name] = (order, item)
+
+
+def navigation() -> list[NavItem]:
+    """Every registered item, in order."""
+    return [item for _, item in sorted(_ITEMS.values(), key=lambda entry: (entry[0], entry[1].url_name))]
+
+
+def menu_item(url_name: str) -> NavItem | None:
+    """The menu item for a page, if the page is in the menu."""
+    found = _ITEMS.get(url_name)
+    return found[1] if found else None
 
 
 def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
     """The user's items; the one whose address is the longest start of the current path is active."""
     items = []
-    for item in NAVIGATION:
+    for item in navigation():
         if not item.visible_to(user):
             continue
         href = reverse(item.url_name)

@@ -38,8 +38,9 @@ def client_ip(request: HttpRequest) -> str | None:
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+            return str(hops[-proxies])
+    remote = request.META.get("REMOTE_ADDR")
+    return str(remote) if remote else None
 
 
 def _given_id(value: str) -> str:

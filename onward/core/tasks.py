@@ -102,7 +102,7 @@ def take_back_expired() -> list[TakenBack]:
 
     done: list[TakenBack] = []
     limit = int(settings.ONWARD_TASK_MAX_ATTEMPTS)
-    failed: list[DBTaskResult] = []
+    failed: list[DBTaskResult[Any, Any]] = []
     with transaction.atomic():
         for row in _expired_running().select_for_update(skip_locked=True):
             attempts = len(row.worker_ids or [])

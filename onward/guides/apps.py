@@ -10,3 +10,8 @@ class GuidesConfig(AppConfig):
         from onward.guides import catalogue
 
         catalogue.register_help()
+        # Its pages in the menu (core.navigation).
+        from onward.core.navigation import NavItem
+        from onward.core.navigation import register as menu
+
+        menu(NavItem("Guides", "guides:index"), order=900)

@@ -9,10 +9,12 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from onward.accounts import access
 from onward.accounts.permissions import ROLES, ROLES_BY_KEY
 from onward.guides import catalogue
 
 
+@access.require_perm()
 def index(request: HttpRequest) -> HttpResponse:
     own = set(request.user.role_keys)  # type: ignore[union-attr]
     return render(
@@ -25,6 +27,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access.require_perm()
 def role_guide(request: HttpRequest, role: str) -> HttpResponse:
     found = ROLES_BY_KEY.get(role)
     if found is None:
@@ -32,6 +35,7 @@ def role_guide(request: HttpRequest, role: str) -> HttpResponse:
     return render(request, "guides/role.html", {"role": found, "guides": catalogue.guides_for_role(role)})
 
 
+@access.require_perm()
 def guide(request: HttpRequest, slug: str) -> HttpResponse:
     found = catalogue.GUIDES_BY_SLUG.get(slug)
     if found is None:
@@ -41,5 +45,6 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, found.template, context)
 
 
+@access.require_perm()
 def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "guides/glossary.html", {"terms": catalogue.GLOSSARY})

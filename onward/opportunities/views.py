@@ -18,13 +18,15 @@ from onward.accounts.permissions import Perm
 from onward.audit.services import audit_list, audit_view
 from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
+from onward.opportunities import access as opportunity_access
 from onward.opportunities import forms, selectors, services
 from onward.opportunities.models import SustainmentCheck
+from onward.people import access as people_access
 
 
 def _user(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
-    if not user.can_any(access.EMPLOYMENT_PERMS) or access.council_of(user) is None:
+    if not user.can_any(opportunity_access.EMPLOYMENT_PERMS) or access.council_of(user) is None:
         raise PermissionDenied
     return user
 
@@ -33,9 +35,10 @@ def _user(request: HttpRequest) -> User:
 
 
 @require_safe
+@access.require_perm(any_of=opportunity_access.EMPLOYMENT_PERMS, council_staff=True)
 def employer_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    employers = access.employers_visible_to(user).prefetch_related("opportunities")
+    employers = opportunity_access.employers_visible_to(user).prefetch_related("opportunities")
     return render(
         request,
         "opportunities/employer_list.html",
@@ -43,9 +46,10 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access.require_perm(any_of=opportunity_access.EMPLOYMENT_PERMS, council_staff=True)
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    employer = access.access_employer(user, pk)
+    employer = opportunity_access.access_employer(user, pk)
     engagement_form = forms.EngagementForm(
         request.POST if request.method == "POST" and "engagement" in request.POST else None
     )
@@ -102,7 +106,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_EMPLOYERS)
 def employer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = _user(request)
-    employer = access.access_employer(user, pk, for_change=True) if pk is not None else None
+    employer = opportunity_access.access_employer(user, pk, for_change=True) if pk is not None else None
     initial: dict[str, Any] = {"status": "prospect"}
     if employer is not None:
         initial = {
@@ -128,11 +132,12 @@ def employer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require_safe
+@access.require_perm(any_of=opportunity_access.EMPLOYMENT_PERMS, council_staff=True)
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = forms.OpportunityFilterForm(request.GET or None, initial={"open_only": True})
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {"open_only": True}
-    opportunities = access.opportunities_visible_to(user)
+    opportunities = opportunity_access.opportunities_visible_to(user)
     if filters.get("open_only"):
         opportunities = selectors.open_opportunities(opportunities, timezone.localdate())
     if filters.get("kind"):
@@ -152,11 +157,12 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access.require_perm(any_of=opportunity_access.EMPLOYMENT_PERMS, council_staff=True)
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    opportunity = access.access_opportunity(user, pk)
+    opportunity = opportunity_access.access_opportunity(user, pk)
     today = timezone.localdate()
-    people = access.people_visible_to(user).order_by("legal_family_name", "legal_given_name")
+    people = people_access.people_visible_to(user).order_by("legal_family_name", "legal_given_name")
     form = forms.PutForwardForm(
         request.POST if request.method == "POST" else None,
         people=people,
@@ -182,7 +188,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"{application.person.display_name} put forward")
                 return redirect("opportunities:application-detail", pk=application.pk)
     suggestions = selectors.suggested_people(opportunity, people, today) if user.can(Perm.PUT_FORWARD) else []
-    applications = access.applications_visible_to(user).filter(opportunity=opportunity)
+    applications = opportunity_access.applications_visible_to(user).filter(opportunity=opportunity)
     return render(
         request,
         "opportunities/opportunity_detail.html",
@@ -200,7 +206,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_OPPORTUNITIES)
 def opportunity_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = _user(request)
-    opportunity = access.access_opportunity(user, pk, for_change=True) if pk is not None else None
+    opportunity = opportunity_access.access_opportunity(user, pk, for_change=True) if pk is not None else None
     fields = (
         "title",
         "employer",
@@ -223,7 +229,9 @@ def opportunity_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
         else {"places": 1, "min_age": 16, "max_age": 25, "employer": request.GET.get("employer")}
     )
     form = forms.OpportunityForm(
-        request.POST if request.method == "POST" else None, initial=initial, employers=access.employers_visible_to(user)
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        employers=opportunity_access.employers_visible_to(user),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -241,18 +249,21 @@ def opportunity_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
 
 @require_safe
+@access.require_perm(any_of=opportunity_access.EMPLOYMENT_PERMS, council_staff=True)
 def for_person(request: HttpRequest, person_pk: int) -> HttpResponse:
     """Opportunities suggested for one young person."""
     user = _user(request)
-    person = access.access_person(user, person_pk)
-    suggestions = selectors.suggested_opportunities(person, access.opportunities_visible_to(user), timezone.localdate())
+    person = people_access.access_person(user, person_pk)
+    suggestions = selectors.suggested_opportunities(
+        person, opportunity_access.opportunities_visible_to(user), timezone.localdate()
+    )
     return render(
         request,
         "opportunities/for_person.html",
         {
             "person": person,
             "suggestions": suggestions,
-            "applications": access.applications_visible_to(user).filter(person=person),
+            "applications": opportunity_access.applications_visible_to(user).filter(person=person),
         },
     )
 
@@ -260,9 +271,10 @@ def for_person(request: HttpRequest, person_pk: int) -> HttpResponse:
 # Applications ---------------------------------------------------------------------------------------
 
 
+@access.require_perm(any_of=opportunity_access.EMPLOYMENT_PERMS, council_staff=True)
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    application = access.access_application(user, pk)
+    application = opportunity_access.access_application(user, pk)
     audit_view(
         actor=user,
         council=application.opportunity.council,
@@ -333,17 +345,21 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@access.require_perm(Perm.RECEIVE_REFERRALS)
 def candidates(request: HttpRequest) -> HttpResponse:
     """An employer's own users: the young people put forward to it, while their consent stands."""
     user: User = request.user  # type: ignore[assignment]
     if not user.can(Perm.RECEIVE_REFERRALS) or user.organisation.kind != Organisation.Kind.EMPLOYER:
         raise PermissionDenied
-    return render(request, "opportunities/candidates.html", {"applications": access.applications_for_employer(user)})
+    return render(
+        request, "opportunities/candidates.html", {"applications": opportunity_access.applications_for_employer(user)}
+    )
 
 
 # Counts and workforce -------------------------------------------------------------------------------
 
 
+@access.require_perm(any_of=opportunity_access.EMPLOYMENT_PERMS, council_staff=True)
 def counts(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     today = timezone.localdate()
@@ -356,6 +372,7 @@ def counts(request: HttpRequest) -> HttpResponse:
     return render(request, "opportunities/counts.html", {"form": form, "figures": figures, "start": start, "end": end})
 
 
+@access.require_perm(any_of=opportunity_access.EMPLOYMENT_PERMS, council_staff=True)
 def training(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     council = access.own_council(user)
@@ -393,7 +410,7 @@ def checks(request: HttpRequest) -> HttpResponse:
     """Sustainment checks to do: overdue, due today, and coming up in the next four weeks."""
     user: User = request.user  # type: ignore[assignment]
     day = timezone.localdate()
-    found = selectors.checks_list(access.applications_visible_to(user), day)
+    found = selectors.checks_list(opportunity_access.applications_visible_to(user), day)
     audit_list(
         actor=user,
         council=access.council_of(user),

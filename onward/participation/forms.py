@@ -15,7 +15,7 @@ from onward.participation import rules
 class MonthField(forms.CharField):
     """A month written YYYY-MM, cleaned to its last day."""
 
-    def clean(self, value: Any) -> datetime.date:  # type: ignore[override]
+    def clean(self, value: Any) -> datetime.date:
         text = super().clean(value)
         try:
             return rules.parse_month(text)

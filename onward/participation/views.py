@@ -19,11 +19,11 @@ from onward.audit.services import audit_list, audit_view
 from onward.core import exports
 from onward.core.forms import EARLIEST_DATE, in_range, latest_date, long_date
 from onward.core.forms_errors import apply_validation_error
+from onward.participation import access as participation_access
 from onward.participation import feed, forms, rules, selectors, services
+from onward.people import access as people_access
 from onward.people import selectors as people_selectors
 from onward.people.categories import Category
-
-PEOPLE_PERMS = (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
 
 
 def _user(request: HttpRequest) -> User:
@@ -34,7 +34,7 @@ def _user(request: HttpRequest) -> User:
 def _people_user(request: HttpRequest) -> User:
     """The signed-in user, who must be able to see young people's records (403 otherwise)."""
     user = _user(request)
-    if not user.can_any(PEOPLE_PERMS):
+    if not user.can_any(people_access.PEOPLE_PERMS):
         raise PermissionDenied
     return user
 
@@ -57,11 +57,12 @@ def _as_at(request: HttpRequest) -> datetime.date:
     return day
 
 
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def overview(request: HttpRequest) -> HttpResponse:
     """The cohort the user can see on a date, by academic age and what each record counts as."""
     user = _people_user(request)
     day = _as_at(request)
-    found = selectors.cohort_activities(access.people_visible_to(user), day)
+    found = selectors.cohort_activities(people_access.people_visible_to(user), day)
     return render(
         request,
         "participation/overview.html",
@@ -78,13 +79,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def lapsing(request: HttpRequest) -> HttpResponse:
     """Activities that have lapsed, or lapse by the end of the month, among the young people the user
     can see: the ones to chase before the month's feed."""
     user = _people_user(request)
     day = _as_at(request)
     until = rules.month_end(day.year, day.month)
-    found = selectors.lapsing(selectors.cohort_activities(access.people_visible_to(user), day), day, until)
+    found = selectors.lapsing(selectors.cohort_activities(people_access.people_visible_to(user), day), day, until)
     audit_list(
         actor=user,
         council=access.council_of(user),
@@ -97,12 +99,13 @@ def lapsing(request: HttpRequest) -> HttpResponse:
 GUARANTEE_FILTERS = {status.value: status for status in rules.GuaranteeStatus}
 
 
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def guarantee(request: HttpRequest) -> HttpResponse:
     """The September Guarantee tracking list: Year 11 and 12 young people the user can see, with their
     offer's status, provider and date, in the round tracked on the date (June to the end of September)."""
     user = _people_user(request)
     day = _as_at(request)
-    found = selectors.guarantees(access.people_visible_to(user), day)
+    found = selectors.guarantees(people_access.people_visible_to(user), day)
     chosen = request.GET.get("status", "")
     status = GUARANTEE_FILTERS.get(chosen)
     rows = [g for g in found if status is None or g.status == status]
@@ -171,7 +174,7 @@ def guarantee_report(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     council = access.own_council(user)
     day = _as_at(request)
-    people = people_selectors.annotate_category(access.people_counted_for(user), day)
+    people = people_selectors.annotate_category(people_access.people_counted_for(user), day)
     found = selectors.guarantees(people, day)
     tables = []
     for year_group in (11, 12):
@@ -209,10 +212,10 @@ def feed_page(request: HttpRequest) -> HttpResponse:
     form = forms.FeedForm(request.GET if "month" in request.GET else None)
     if form.is_bound and form.is_valid():
         month_end = form.cleaned_data["month"]
-        rows = selectors.feed_rows(access.people_visible_to(user), month_end)
+        rows = selectors.feed_rows(people_access.people_visible_to(user), month_end)
         services.feed_exported(acting_user=user, council=council, month_end=month_end, rows=len(rows))
         return exports.csv_response(f"nccis-feed-{month_end:%Y-%m}.csv", rows, header=feed.COLUMNS)
-    returns = access.careers_returns_visible_to(user)[:12] if user.can(Perm.IMPORT_DATA) else []
+    returns = participation_access.careers_returns_visible_to(user)[:12] if user.can(Perm.IMPORT_DATA) else []
     return render(
         request,
         "participation/feed.html",
@@ -230,7 +233,7 @@ def survey_page(request: HttpRequest) -> HttpResponse:
     )
     if form.is_bound and form.is_valid():
         year = form.cleaned_data["year"]
-        rows = selectors.survey_rows(access.people_visible_to(user), year)
+        rows = selectors.survey_rows(people_access.people_visible_to(user), year)
         services.survey_exported(acting_user=user, council=council, year=year, rows=len(rows))
         return exports.csv_response(f"annual-activity-survey-{year}.csv", rows, header=selectors.SURVEY_COLUMNS)
     return render(request, "participation/survey.html", {"form": form})
@@ -250,7 +253,7 @@ def return_upload(request: HttpRequest) -> HttpResponse:
             result = services.careers_return_import(
                 acting_user=user,
                 council=council,
-                people=access.people_visible_to(user),
+                people=people_access.people_visible_to(user),
                 month_end=form.cleaned_data["month"],
                 name=name,
                 content=text,
@@ -267,6 +270,6 @@ def return_upload(request: HttpRequest) -> HttpResponse:
 def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A matched return and its list of discrepancies."""
     user = _user(request)
-    result = access.access_careers_return(user, pk)
+    result = participation_access.access_careers_return(user, pk)
     audit_view(actor=user, council=result.council, obj=result)
     return render(request, "participation/return_detail.html", {"result": result})

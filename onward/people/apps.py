@@ -5,3 +5,21 @@ class PeopleConfig(AppConfig):
     name = "onward.people"
     label = "people"
     verbose_name = "Cohort register"
+
+    def ready(self) -> None:
+        # The home page's caseload figures and returners' requests, and the demo cohort (core.contributions).
+        from onward.core import contributions
+        from onward.people import home
+
+        contributions.register_home_summary("people", home.caseload_summary, order=10)
+        contributions.register_home_tasks("people", home.support_request_tasks, order=20)
+        contributions.register_demo_loader("people", home.load_demo_cohort, order=10)
+        # Its pages in the menu (core.navigation).
+        from onward.core.navigation import NavItem
+        from onward.core.navigation import register as menu
+        from onward.people import access as people_access
+
+        menu(NavItem("Young people", "people:caseload", people_access.PEOPLE_PERMS), order=20)
+        menu(NavItem("NEET cohort", "people:neet", people_access.PEOPLE_PERMS), order=30)
+        menu(NavItem("At risk of NEET", "people:at-risk", people_access.PEOPLE_PERMS), order=40)
+        menu(NavItem("Requests for support", "people:support-requests", people_access.PEOPLE_PERMS), order=90)

@@ -390,7 +390,7 @@ class AllocationForm(GovukForm):
         self.fields["worker"].queryset = workers  # type: ignore[attr-defined]
         self.fields["worker"].label_from_instance = lambda user: (  # type: ignore[attr-defined]
             f"{user.full_name}, {user.job_title}" if user.job_title else user.full_name
-        )  # type: ignore[attr-defined]
+        )
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
 
 

@@ -30,7 +30,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.core.codelists import (
@@ -42,7 +41,8 @@ from onward.core.codelists import (
     InTouch,
     ReasonEpisodeCeased,
 )
-from onward.people import categories
+from onward.people import access as people_access
+from onward.people import categories, open_work
 from onward.people.categories import Category
 from onward.people.models import (
     PEP,
@@ -58,7 +58,6 @@ from onward.people.models import (
     SupportRequest,
     YoungPerson,
 )
-from onward.referrals.models import Referral, Send
 
 PLAN_REVIEW_MONTHS = 6
 
@@ -234,19 +233,7 @@ def annotate_risk(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet
         has_next_step=Exists(
             EETSpell.objects.filter(person=OuterRef("pk"), superseded_at__isnull=True, start__gt=OuterRef("eet_end"))
         ),
-        open_referral=Exists(
-            Referral.objects.filter(person=OuterRef("pk")).filter(
-                Q(status__in=[Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO])
-                | Q(
-                    sends__status__in=[
-                        Send.Status.SENT,
-                        Send.Status.ACCEPTED,
-                        Send.Status.IN_CONTACT,
-                        Send.Status.STARTED,
-                    ]
-                )
-            )
-        ),
+        open_referral=open_work.has_open_work(),
         recent_pep=Exists(
             PEP.objects.filter(
                 person=OuterRef("pk"),
@@ -337,6 +324,18 @@ def _sql(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
     return statement, list(params)
 
 
+def _union(querysets: list[QuerySet[Any]]) -> tuple[str, list[Any]]:
+    """The SQL of the union of ``querysets`` of ``person_id`` (no rows if there are none)."""
+    if not querysets:
+        return "SELECT CAST(NULL AS integer) AS person_id WHERE 1 = 0", []
+    statements, params = [], []
+    for queryset in querysets:
+        statement, part = _sql(queryset)
+        statements.append(f"SELECT person_id FROM ({statement}) part")  # noqa: S608 - Django-made SQL
+        params += part
+    return " UNION ".join(statements), params
+
+
 def _risk_sql(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[str, list[Any]]:
     """SQL giving ``id``, ``score`` and the name of each of ``people`` with a score above 0 on ``day``.
 
@@ -396,27 +395,7 @@ def _risk_sql(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[str, l
             .values("person_id")
             .distinct()
         ),
-        "referral": _sql(
-            Referral.objects.filter(person_id__in=ids)
-            .filter(
-                Q(status__in=[Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO])
-                | Q(
-                    Exists(
-                        Send.objects.filter(
-                            referral=OuterRef("pk"),
-                            status__in=[
-                                Send.Status.SENT,
-                                Send.Status.ACCEPTED,
-                                Send.Status.IN_CONTACT,
-                                Send.Status.STARTED,
-                            ],
-                        )
-                    )
-                )
-            )
-            .values("person_id")
-            .distinct()
-        ),
+        "referral": _union(open_work.people_with_open_work(ids)),
     }
     year_start = day.year if day.month >= 9 else day.year - 1
     august = datetime.date(year_start, 8, 31)
@@ -617,7 +596,7 @@ SCOPES = {"mine": "My caseload", "team": "My teams", "all": "Everyone I can see"
 
 def people_in_scope(user: User, scope: str) -> QuerySet[YoungPerson]:
     """The young people the user may see, narrowed to their own caseload or their teams' if asked."""
-    people = access.people_visible_to(user)
+    people = people_access.people_visible_to(user)
     if scope == "mine":
         mine = Allocation.objects.filter(
             person=OuterRef("pk"), worker=user, end__isnull=True, superseded_at__isnull=True

@@ -20,6 +20,7 @@ from django.utils import timezone
 from onward.accounts.models import Organisation, Team, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
+from onward.core.bulk import insert_many
 from onward.core.codelists import FULL_OR_PART_TIME, InTouch
 from onward.core.concurrency import lock_for_change
 from onward.core.forms import long_date, soon
@@ -40,7 +41,7 @@ from onward.people.models import (
     SupportRequest,
     YoungPerson,
 )
-from onward.people.selectors import care_summary, plan_review_due
+from onward.people.selectors import plan_review_due, summary_for
 
 Action = AuditEvent.Action
 SpellT = TypeVar("SpellT", bound=Spell)
@@ -170,9 +171,14 @@ def person_update(*, acting_user: User, person: YoungPerson, version: int, **fie
     return locked
 
 
-def refresh_care_summary(person: YoungPerson) -> None:
-    """Keep the care summary on the young person in step with their episodes."""
-    summary = care_summary(person)
+# The care summary kept on the young person (who is a care leaver from when, looked after now...):
+# written here only, from the care episodes.
+SUMMARY_FIELDS = ["eligible_from", "looked_after_now", "care_ended_on", "final_reason", "left_care_after_16"]
+
+
+def care_summary_apply(person: YoungPerson, episodes: list[categories.Episode]) -> None:
+    """Set ``person``'s care summary from ``episodes`` (not saved: for a record about to be inserted)."""
+    summary = summary_for(person, episodes)
     person.eligible_from = summary.eligible_from
     person.looked_after_now = summary.looked_after_now
     person.care_ended_on = summary.care_ended_on
@@ -180,9 +186,22 @@ def refresh_care_summary(person: YoungPerson) -> None:
     person.left_care_after_16 = summary.left_care_after_16_by(
         datetime.date.max, categories.birthday(person.date_of_birth, 16)
     )
-    person.save(
-        update_fields=["eligible_from", "looked_after_now", "care_ended_on", "final_reason", "left_care_after_16"]
-    )
+
+
+def refresh_care_summary(person: YoungPerson) -> None:
+    """Keep the care summary on the young person in step with their episodes."""
+    refresh_care_summaries([person])
+
+
+def refresh_care_summaries(people: Iterable[YoungPerson]) -> None:
+    """Recompute the care summary of many young people in two queries (imports and generated councils)."""
+    people = list(people)
+    episodes: dict[int, list[categories.Episode]] = {p.pk: [] for p in people}
+    for e in CareEpisode.objects.filter(person__in=people).order_by("start", "id"):
+        episodes[e.person_id].append(categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased))
+    for person in people:
+        care_summary_apply(person, episodes[person.pk])
+    YoungPerson.objects.bulk_update(people, SUMMARY_FIELDS, batch_size=2000)
 
 
 # Care episodes ----------------------------------------------------------------------------------
@@ -273,21 +292,66 @@ def _place_spell(
     for left_out in (replacing, moving):
         if left_out is not None:
             others = others.exclude(pk=left_out.pk)
+    to_close, overlapped = _fit(list(others.order_by("start")), spell, replacing=replacing)
+    if overlapped is not None:
+        raise ValidationError(
+            {
+                "start": f"This overlaps {overlapped} to {_fmt(overlapped.end)}. "
+                "Change the dates, or correct that record instead"
+            }
+        )
+    return to_close
+
+
+def _fit(
+    others: list[SpellT], spell: SpellT, *, replacing: SpellT | None = None
+) -> tuple[SpellT | None, SpellT | None]:
+    """Where ``spell`` goes among a person's current ``others`` (in start order): the rule of the
+    history, for one record added by hand and for an import alike.
+
+    Returns (the open-ended record it ends, the first record it overlaps otherwise). A new spell may
+    start after the start of the open-ended spell, which then ends the day before; any other overlap
+    is a conflict. A correction (``replacing``) never ends another record this way.
+    """
     to_close = None
-    for other in others.order_by("start"):
+    for other in others:
         other_end = other.end or datetime.date.max
         this_end = spell.end or datetime.date.max
         if spell.start <= other_end and other.start <= this_end:
             if other.end is None and other.start < spell.start and replacing is None:
                 to_close = other
                 continue
-            raise ValidationError(
-                {
-                    "start": f"This overlaps {other} to {_fmt(other.end)}. "
-                    "Change the dates, or correct that record instead"
-                }
-            )
-    return to_close
+            return to_close, other
+    return to_close, None
+
+
+def spells_import(*, model: type[SpellT], new: list[tuple[YoungPerson, SpellT]]) -> list[SpellT]:
+    """Add many spells at once (the SSDA903 and case-system imports) under the rule a record added by
+    hand follows (:func:`_fit`): a spell starting after the open-ended one ends it the day before; a
+    spell that would overlap any other record is left out, since the register already holds that
+    period. Returns the spells added. Bulk writes: the import writes one audit entry for the run.
+    """
+    if not new:
+        return []
+    current: dict[int, list[SpellT]] = {}
+    for held in model._default_manager.filter(person__in={p.pk for p, _ in new}, superseded_at__isnull=True):
+        current.setdefault(held.person_id, []).append(held)
+    to_close: list[SpellT] = []
+    added: list[SpellT] = []
+    for person, spell in sorted(new, key=lambda item: item[1].start):
+        others = sorted(current.setdefault(person.pk, []), key=lambda other: other.start)
+        ended, overlapped = _fit(others, spell)
+        if overlapped is not None:
+            continue
+        if ended is not None:
+            ended.end = spell.start - datetime.timedelta(days=1)
+            if ended.pk:
+                to_close.append(ended)
+        added.append(spell)
+        current[person.pk].append(spell)
+    model._default_manager.bulk_update(to_close, ["end"], batch_size=2000)
+    insert_many(model, added)
+    return added
 
 
 def _adjoining(model: type[SpellT], person: YoungPerson, spell: SpellT) -> SpellT | None:
@@ -389,8 +453,8 @@ def _correct(model: type[RecordT], *, acting_user: User, record: RecordT, reason
     corrected.full_clean(exclude=["person", "corrects"])
     moved = None
     if isinstance(corrected, Spell):
-        moved = _moves_adjoining(model, locked, current, corrected)  # type: ignore[arg-type, type-var]
-        _place_spell(model, locked, corrected, replacing=current, moving=moved)  # type: ignore[arg-type, type-var]
+        moved = _moves_adjoining(model, locked, current, corrected)  # type: ignore[type-var]
+        _place_spell(model, locked, corrected, replacing=current, moving=moved)  # type: ignore[type-var]
     current.superseded_at = timezone.now()
     current.save(update_fields=["superseded_at", "updated_at"])
     if moved is not None:

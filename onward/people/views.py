@@ -21,9 +21,10 @@ from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_list, audit_record, audit_view
-from onward.core import exports
+from onward.core import contributions, exports
 from onward.core.forms import EARLIEST_DATE, in_range, latest_date, long_date
 from onward.core.forms_errors import apply_validation_error
+from onward.people import access as people_access
 from onward.people import cohort, forms, selectors, services
 from onward.people.categories import CATEGORY_LABELS, Category, age_on, entitlement
 from onward.people.models import (
@@ -35,13 +36,12 @@ from onward.people.models import (
     YoungPerson,
 )
 
-PEOPLE_PERMS = (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
 PAGE_SIZE = 50
 
 
 def _user(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
-    if not user.can_any(PEOPLE_PERMS):
+    if not user.can_any(people_access.PEOPLE_PERMS):
         raise PermissionDenied
     return user
 
@@ -87,6 +87,7 @@ def _describe_filters(request: HttpRequest) -> str:
     return request.GET.urlencode() or "no filters"
 
 
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def caseload(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     qs, form, scope, day = _caseload_query(request, user)
@@ -200,6 +201,7 @@ def _export_rows(qs: Any, day: datetime.date) -> list[list[Any]]:
 
 
 @require_safe
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def caseload_export(request: HttpRequest, file_format: str) -> HttpResponse:
     """The current list (all pages, with its filters) as CSV or XLSX. Audited before the file is made."""
     user = _user(request)
@@ -221,6 +223,7 @@ def caseload_export(request: HttpRequest, file_format: str) -> HttpResponse:
     return exports.xlsx_response(filename, [exports.Sheet("Young people", rows, header=EXPORT_COLUMNS)])
 
 
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def neet_cohort(request: HttpRequest) -> HttpResponse:
     """The NEET cohort (``people.cohort``) among those the user can see, in the scope asked for, longest NEET first."""
     user = _user(request)
@@ -252,6 +255,7 @@ def neet_cohort(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def at_risk_list(request: HttpRequest) -> HttpResponse:
     """Young people at risk of NEET in the user's scope (their own caseload, their teams or everyone
     they can see), highest risk first, a page at a time, with the reasons for each."""
@@ -312,11 +316,12 @@ class _Counted:
 
 
 @require_safe
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def support_requests(request: HttpRequest) -> HttpResponse:
     """Requests for support from returners (21 to 24) waiting for assessment, oldest first, with the time limit."""
     user = _user(request)
     day = selectors.today()
-    found = selectors.open_support_requests(access.people_visible_to(user), day)
+    found = selectors.open_support_requests(people_access.people_visible_to(user), day)
     audit_list(
         actor=user,
         council=access.council_of(user),
@@ -330,7 +335,7 @@ def support_requests(request: HttpRequest) -> HttpResponse:
             "requests": found,
             "day": day,
             "limit": selectors.SUPPORT_REQUEST_DAYS,
-            "can_change": access.can_change_person(user),
+            "can_change": people_access.can_change_person(user),
         },
     )
 
@@ -338,9 +343,10 @@ def support_requests(request: HttpRequest) -> HttpResponse:
 # One young person -------------------------------------------------------------------------------
 
 
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    person = access.access_person(user, pk)
+    person = people_access.access_person(user, pk)
     day = _as_at(request)
     status = selectors.status_on(person, day)
     audit_view(actor=user, council=person.council, obj=person, summary=f"Record viewed (as at {day:%d/%m/%Y})")
@@ -364,13 +370,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "allocations": allocations,
             "timeline": selectors.timeline(person),
             "passport": passport,
-            "can_change": access.can_change_person(user),
-            "can_change_education": access.can_change_education(user),
+            "can_change": people_access.can_change_person(user),
+            "can_change_education": people_access.can_change_education(user),
             "kinds": RECORD_KINDS,
             "school_year": selectors.school_year_on(person.date_of_birth, day),
-            "can_refer": user.can(Perm.CREATE_REFERRALS),
-            "can_put_forward": user.can(Perm.PUT_FORWARD),
-            "referrals": access.referrals_visible_to(user).filter(person=person).order_by("-created_at"),
+            "sections": contributions.page_sections("people:person-detail", user, person, day),
             "pending_requests": SupportRequest.objects.filter(
                 person=person, superseded_at__isnull=True, outcome=SupportRequest.Outcome.PENDING
             ),
@@ -379,10 +383,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _require_change(user: User) -> None:
-    if not access.can_change_person(user):
+    if not people_access.can_change_person(user):
         raise PermissionDenied
 
 
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def person_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require_change(user)
@@ -409,10 +414,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return render(request, "people/person_form.html", {"form": form, "person": None})
 
 
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def person_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     _require_change(user)
-    person = access.access_person(user, pk)
+    person = people_access.access_person(user, pk)
     initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
     for flag in ("uasc", "send", "ehcp", "is_parent", "is_pregnant", "lives_out_of_area"):
         initial[flag] = "yes" if initial[flag] else "no"
@@ -516,15 +522,16 @@ def _form_kwargs(kind: str, user: User) -> dict[str, Any]:
     return {}
 
 
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     user = _user(request)
     spec = RECORD_KINDS.get(kind)
     if spec is None:
         raise Http404
-    allowed = access.can_change_education(user) if spec.education else access.can_change_person(user)
+    allowed = people_access.can_change_education(user) if spec.education else people_access.can_change_person(user)
     if not allowed:
         raise PermissionDenied
-    person = access.access_person(user, pk)
+    person = people_access.access_person(user, pk)
     form = spec.form(request.POST if request.method == "POST" else None, **_form_kwargs(kind, user))
     knock_on = None
     if request.method == "POST" and form.is_valid():
@@ -566,6 +573,7 @@ CORRECTABLE: dict[str, tuple[Any, Any, Any]] = {
 }
 
 
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def record_correct(request: HttpRequest, pk: int, kind: str, record_pk: int) -> HttpResponse:
     """Correct an EET or accommodation record: the old one is kept, superseded, with the reason."""
     user = _user(request)
@@ -573,7 +581,7 @@ def record_correct(request: HttpRequest, pk: int, kind: str, record_pk: int) -> 
     if kind not in CORRECTABLE:
         raise Http404
     model, form_class, service = CORRECTABLE[kind]
-    person = access.access_person(user, pk)
+    person = people_access.access_person(user, pk)
     record = model._default_manager.filter(person=person, pk=record_pk, superseded_at__isnull=True).first()
     if record is None:
         raise Http404
@@ -602,10 +610,11 @@ def record_correct(request: HttpRequest, pk: int, kind: str, record_pk: int) -> 
     return render(request, "people/record_form.html", _form_context(form, person, knock_on, spec=None, record=record))
 
 
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def support_request_assess(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     user = _user(request)
     _require_change(user)
-    person = access.access_person(user, pk)
+    person = people_access.access_person(user, pk)
     support = SupportRequest.objects.filter(person=person, pk=request_pk, superseded_at__isnull=True).first()
     if support is None:
         raise Http404

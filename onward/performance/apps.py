@@ -10,3 +10,20 @@ class PerformanceConfig(AppConfig):
         from onward.performance import registry
 
         registry.register_all()
+        from onward.core import contributions
+        from onward.performance.demo import load_performance_demo
+
+        contributions.register_demo_loader("performance", load_performance_demo, order=60)
+        # Its pages in the menu (core.navigation).
+        from onward.accounts.permissions import Perm
+        from onward.core.navigation import NavItem
+        from onward.core.navigation import register as menu
+
+        menu(
+            NavItem("Performance", "performance:dashboard", (Perm.VIEW_AGGREGATES,), council_staff_only=True), order=180
+        )
+        menu(
+            NavItem("Quarterly report", "performance:quarterly", (Perm.VIEW_AGGREGATES,), council_staff_only=True),
+            order=190,
+        )
+        menu(NavItem("Targets", "performance:target-list", (Perm.MANAGE_TARGETS,)), order=200)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from django.db.models import QuerySet
+
 from onward.accounts.models import Organisation
 from onward.core.indicators import (
     IndicatorReading,
@@ -21,6 +23,8 @@ from onward.core.indicators import (
     register_indicator,
     register_target_reader,
 )
+from onward.people.cohort import NEET_INDICATOR, register_neet_cohort
+from onward.people.models import YoungPerson
 from onward.performance import benchmarks, display, indicators
 from onward.performance.models import Method
 
@@ -79,8 +83,17 @@ def council_target(council: Organisation, code: str, as_at: datetime.date) -> li
     ]
 
 
+def neet_cohort(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
+    """Those of ``people`` counted by the dashboard's ``neet_cohort_size`` on ``day`` (``people.cohort``)."""
+    from onward.performance import selectors as figures
+
+    condition = indicators.numerator_condition(indicators.get(NEET_INDICATOR))
+    return people.filter(pk__in=figures.live_ids(people, day, condition))
+
+
 def register_all() -> None:
     register_target_reader(council_target)
+    register_neet_cohort(neet_cohort)
     for indicator in indicators.INDICATORS:
         register_indicator(
             IndicatorSource(

@@ -36,6 +36,7 @@ from onward.performance import targets as rating
 from onward.performance.indicators import Figure, Indicator
 from onward.performance.models import BenchmarkSet, BenchmarkValue, IndicatorSnapshot, Method, Target
 from onward.returns import selectors as return_selectors
+from onward.returns import ssda903
 
 IN_TOUCH_DAYS = 91  # a contact within about 3 months, the return's window before a birthday
 NEET_OR_CUSTODY = sorted(NEET_ACTIVITIES | {EETActivity.CUSTODY.value})
@@ -572,7 +573,7 @@ def return_rows(council: Organisation, day: datetime.date, *, built: dict[int, A
     (a data quality issue, such as no contact around the birthday) count as information not known.
     """
     year = indicators.collection_year(day)
-    start, _ = return_selectors.ssda903.collection_window(year)
+    start, _ = ssda903.collection_window(year)
     cache = built if built is not None else {}
     if year not in cache:
         cache[year] = return_selectors.build_return(council=council, year=year, birthday_cohort=True)

@@ -23,8 +23,10 @@ from onward.core import exports
 from onward.core.codelists import EETActivity
 from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
+from onward.people import access as people_access
 from onward.people import selectors as people_selectors
 from onward.people.categories import age_on
+from onward.performance import access as performance_access
 from onward.performance import (
     benchmarks,
     charts,
@@ -331,7 +333,7 @@ def people(request: HttpRequest) -> HttpResponse:
         )
     except ValueError:
         raise Http404 from None
-    visible = access.people_visible_to(user).filter(pk__in=ids)
+    visible = people_access.people_visible_to(user).filter(pk__in=ids)
     listed = people_selectors.caseload(people=visible, day=day, filters={})
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     group = selectors.group_labels(council, by).get(value, value) if by else ""
@@ -381,7 +383,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
     council = access.own_council(user)
     today = timezone.localdate()
     names = rating.indicator_names()
-    targets = list(access.targets_visible_to(user))
+    targets = list(performance_access.targets_visible_to(user))
     found = selectors.benchmarks_for_all(council, [t.indicator for t in targets], today)
     rows = [
         {
@@ -403,7 +405,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_TARGETS)
 def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    target = access.access_target(user, pk) if pk is not None else None
+    target = performance_access.access_target(user, pk) if pk is not None else None
     initial: dict[str, Any] = {}
     if target is not None:
         initial = {"indicator": target.indicator, "tolerance": target.tolerance, "notes": target.notes}
@@ -437,7 +439,7 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A target's trajectory, with the form to add a step."""
     user: User = request.user  # type: ignore[assignment]
-    target = access.access_target(user, pk)
+    target = performance_access.access_target(user, pk)
     council = access.own_council(user)
     form = forms.TargetStepForm(
         request.POST if request.method == "POST" else None, initial={"kind": "absolute", "version": target.version}
@@ -489,7 +491,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_TARGETS)
 def target_step_remove(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    target = access.access_target(user, pk)
+    target = performance_access.access_target(user, pk)
     try:
         services.target_step_remove(
             acting_user=user, target=target, step_id=step_pk, version=VersionField().clean(request.POST.get("version"))
@@ -520,7 +522,7 @@ def benchmark_upload(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "in_force": selectors.benchmark_set_in_force(council),
-            "recent": access.benchmark_sets_visible_to(user)[:5],
+            "recent": performance_access.benchmark_sets_visible_to(user)[:5],
             "columns": benchmarks.CSV_COLUMNS,
             "indicators": sorted(rating.indicator_names().items()),
             "national": benchmarks.national_data(),
@@ -538,7 +540,7 @@ def benchmark_example(request: HttpRequest) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_TARGETS)
 def benchmark_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    benchmark_set = access.access_benchmark_set(user, pk)
+    benchmark_set = performance_access.access_benchmark_set(user, pk)
     averages = []
     if benchmark_set.status != BenchmarkSet.Status.REJECTED:
         checked = benchmarks.check_csv(
@@ -562,7 +564,7 @@ def benchmark_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_TARGETS)
 def benchmark_save(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    benchmark_set = access.access_benchmark_set(user, pk)
+    benchmark_set = performance_access.access_benchmark_set(user, pk)
     try:
         services.benchmark_save(acting_user=user, benchmark_set=benchmark_set)
     except services.BenchmarkNotReady as error:
@@ -576,7 +578,7 @@ def benchmark_save(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_TARGETS)
 def benchmark_discard(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    benchmark_set = access.access_benchmark_set(user, pk)
+    benchmark_set = performance_access.access_benchmark_set(user, pk)
     try:
         services.benchmark_discard(acting_user=user, benchmark_set=benchmark_set)
     except services.BenchmarkNotReady as error:

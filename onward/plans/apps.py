@@ -5,3 +5,21 @@ class PlansConfig(AppConfig):
     name = "onward.plans"
     label = "plans"
     verbose_name = "Improvement plans and scrutiny"
+
+    def ready(self) -> None:
+        from onward.core import contributions
+        from onward.plans.demo import load_plans_demo
+        from onward.plans.home import plan_tasks
+
+        contributions.register_home_tasks("plans", plan_tasks, order=50)
+        contributions.register_demo_loader("plans", load_plans_demo, order=50)
+        # Its pages in the menu (core.navigation).
+        from onward.accounts.permissions import Perm
+        from onward.core.navigation import NavItem
+        from onward.core.navigation import register as menu
+
+        menu(NavItem("Plans", "plans:plan-list", (Perm.VIEW_PLANS,), council_staff_only=True), order=160)
+        menu(
+            NavItem("Rating schemes", "plans:scheme-list", (Perm.MANAGE_RATING_SCHEMES,), council_staff_only=True),
+            order=170,
+        )

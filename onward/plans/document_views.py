@@ -15,6 +15,7 @@ from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.core import exports
 from onward.core.forms_errors import apply_validation_error
+from onward.plans import access as plan_access
 from onward.plans import document_forms, documents, interchange, selectors, services
 from onward.plans.models import Plan, ReviewRound
 
@@ -46,7 +47,7 @@ def _document(request: HttpRequest, plan: Plan, review_round: ReviewRound | None
 @access.require_perm(Perm.VIEW_PLANS)
 def plan_document(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     """The plan's committee document as it stands today, as DOCX or PDF. Audited as an export."""
-    plan = access.access_plan(request.user, pk)  # type: ignore[arg-type]
+    plan = plan_access.access_plan(request.user, pk)  # type: ignore[arg-type]
     return _document(request, plan, None, file_format)
 
 
@@ -54,8 +55,8 @@ def plan_document(request: HttpRequest, pk: int, file_format: str) -> HttpRespon
 @access.require_perm(Perm.VIEW_PLANS)
 def round_document(request: HttpRequest, pk: int, round_pk: int, file_format: str) -> HttpResponse:
     """The committee document for a review round (open or closed), as DOCX or PDF. Audited as an export."""
-    plan = access.access_plan(request.user, pk)  # type: ignore[arg-type]
-    review_round = access.access_review_round(request.user, round_pk)  # type: ignore[arg-type]
+    plan = plan_access.access_plan(request.user, pk)  # type: ignore[arg-type]
+    review_round = plan_access.access_review_round(request.user, round_pk)  # type: ignore[arg-type]
     if review_round.plan_id != plan.pk:
         raise Http404
     return _document(request, plan, review_round, file_format)
@@ -66,7 +67,7 @@ def round_document(request: HttpRequest, pk: int, round_pk: int, file_format: st
 def plan_spreadsheet(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     """The plan in the import template's columns, one row per item, as XLSX or CSV. Audited as an export."""
     user: User = request.user  # type: ignore[assignment]
-    plan = access.access_plan(user, pk)
+    plan = plan_access.access_plan(user, pk)
     if file_format not in ("xlsx", "csv"):
         raise Http404
     services.plan_export_record(acting_user=user, plan=plan, what="spreadsheet", file_format=file_format)
@@ -97,7 +98,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
     council = access.council_of(user)
     if council is None:
         raise Http404
-    custom = access.rating_schemes_visible_to(user)
+    custom = plan_access.rating_schemes_visible_to(user)
     form = document_forms.NewPlanUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -130,7 +131,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
 def import_into(request: HttpRequest, pk: int) -> HttpResponse:
     """Add the items of a spreadsheet to an existing plan: all of them, or none if any row is wrong."""
     user: User = request.user  # type: ignore[assignment]
-    plan = access.access_plan(user, pk, for_change=True)
+    plan = plan_access.access_plan(user, pk, for_change=True)
     form = document_forms.PlanUploadForm(
         request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
     )

@@ -514,12 +514,12 @@ def build_docx(document: PlanDocument) -> bytes:
     """The committee document as a Word file: real headings, header rows, page numbers in the footer."""
     doc = new_docx()
     styles = doc.styles
-    styles["Normal"].font.name = "Arial"  # type: ignore[union-attr]
-    styles["Normal"].font.size = Pt(10)  # type: ignore[union-attr]
+    styles["Normal"].font.name = "Arial"
+    styles["Normal"].font.size = Pt(10)
     heading_styles = {}
     for level in (1, 2, 3, 4):
         style = styles[f"Heading {level}"]
-        style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)  # type: ignore[union-attr]
+        style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
         heading_styles[level] = style.style_id
     section = doc.sections[0]
     landscape = document.shape != SCRUTINY_MONITORING

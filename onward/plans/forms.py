@@ -24,12 +24,12 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class OfficerChoiceField(forms.ModelChoiceField):
+class OfficerChoiceField(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name} ({obj.job_title})" if getattr(obj, "job_title", "") else obj.full_name
 
 
-class OfficersField(forms.ModelMultipleChoiceField):
+class OfficersField(forms.ModelMultipleChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.full_name} ({obj.job_title})" if getattr(obj, "job_title", "") else obj.full_name
 
@@ -364,12 +364,12 @@ class RatingSchemeForm(GovukForm):
         ]
 
 
-class ItemsField(forms.ModelMultipleChoiceField):
+class ItemsField(forms.ModelMultipleChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.reference} {obj.text[:90]}".strip()
 
 
-class ItemChoiceField(forms.ModelChoiceField):
+class ItemChoiceField(forms.ModelChoiceField[Any]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.reference} {obj.text[:90]}".strip()
 

@@ -17,6 +17,7 @@ from django.db.models import Prefetch, QuerySet
 
 from onward.accounts.models import User
 from onward.core import indicators
+from onward.core.contributions import HomeTask
 from onward.plans.models import Item, Measure, MeasureActual, MeasureTarget, Plan, ReviewRound, Section, Update
 from onward.plans.schemes import RatingOption, Scheme
 
@@ -498,25 +499,17 @@ def plan_snapshot(plan: Plan, *, review_round: ReviewRound | None, as_at: dateti
 # Home page tasks -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PlanTask:
-    text: str
-    url: str
-    count: int
-    urgent: bool
-
-
-def tasks_for(user: User, plans: QuerySet[Plan], day: datetime.date) -> list[PlanTask]:
+def tasks_for(user: User, plans: QuerySet[Plan], day: datetime.date) -> list[HomeTask]:
     """A lead's updates due in open rounds; a plan owner's open rounds with items not yet updated."""
     from django.urls import reverse
 
-    tasks: list[PlanTask] = []
+    tasks: list[HomeTask] = []
     due = due_from(user, plans)
     count = sum(len(d.items) for d in due)
     if count:
         soonest = min(d.review_round.due_on for d in due)
         tasks.append(
-            PlanTask(
+            HomeTask(
                 f"{count} plan update{'s' if count != 1 else ''} due from you by {soonest:%-d %B %Y}",
                 reverse("plans:due"),
                 count,
@@ -530,7 +523,7 @@ def tasks_for(user: User, plans: QuerySet[Plan], day: datetime.date) -> list[Pla
         waiting = items_due_in_round(review_round).count()
         if waiting:
             tasks.append(
-                PlanTask(
+                HomeTask(
                     f"{waiting} item{'s' if waiting != 1 else ''} not yet updated for {review_round.name}, "
                     f"{review_round.plan.title}",
                     reverse("plans:round-detail", kwargs={"pk": review_round.pk}),

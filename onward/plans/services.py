@@ -16,12 +16,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
 from onward.core.concurrency import lock_for_change
+from onward.plans import access as plan_access
 from onward.plans import schemes
 from onward.plans.models import (
     Decision,
@@ -335,7 +335,7 @@ def update_record(
     outstanding_actions: str = "",
 ) -> Update:
     """Record a progress update on an item; it counts towards the plan's open review round, if there is one."""
-    if not access.can_update_item(acting_user, item):
+    if not plan_access.can_update_item(acting_user, item):
         raise PermissionDenied
     if item.status != S.OPEN:
         raise ValidationError(f"This item is {item.get_status_display().lower()}: reopen it to record progress")
@@ -488,7 +488,7 @@ def measure_actual_record(
     source: str = "",
 ) -> MeasureActual:
     """Record a figure by hand (a lead of the item, or a manager of plans)."""
-    if not access.can_update_item(acting_user, measure.item):
+    if not plan_access.can_update_item(acting_user, measure.item):
         raise PermissionDenied
     if measure.indicator_code:
         raise ValidationError("This measure is bound to a live indicator: its figures are counted, not typed")

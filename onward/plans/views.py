@@ -17,6 +17,7 @@ from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
+from onward.plans import access as plan_access
 from onward.plans import forms, schemes, selectors, services
 from onward.plans.models import Item, Measure, Meeting, Plan, Section
 
@@ -37,7 +38,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         request,
         "plans/plan_list.html",
         {
-            "rows": selectors.plan_list(access.plans_visible_to(user)),
+            "rows": selectors.plan_list(plan_access.plans_visible_to(user)),
             "can_manage": user.can(Perm.MANAGE_PLANS),
         },
     )
@@ -47,7 +48,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = _user(request)
     council = access.own_council(user)
-    plan = access.access_plan(user, pk, for_change=True) if pk is not None else None
+    plan = plan_access.access_plan(user, pk, for_change=True) if pk is not None else None
     initial: dict[str, Any] = {"rating_scheme": schemes.RAG, "review_cycle": Plan.ReviewCycle.QUARTERLY}
     fields = (
         "title",
@@ -69,8 +70,8 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = forms.PlanForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
-        officers=access.plan_officers(user),
-        custom_schemes=access.rating_schemes_visible_to(user),
+        officers=plan_access.plan_officers(user),
+        custom_schemes=plan_access.rating_schemes_visible_to(user),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -89,7 +90,7 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @access.require_perm(Perm.VIEW_PLANS)
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    plan = access.access_plan(user, pk)
+    plan = plan_access.access_plan(user, pk)
     blocks = selectors.plan_structure(plan)
     rows = selectors.all_rows(blocks)
     open_round = plan.rounds.filter(closed_at__isnull=True).first()
@@ -116,7 +117,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_PLANS)
 def section_edit(request: HttpRequest, pk: int, section_pk: int | None = None) -> HttpResponse:
     user = _user(request)
-    plan = access.access_plan(user, pk, for_change=True)
+    plan = plan_access.access_plan(user, pk, for_change=True)
     section = None
     if section_pk is not None:
         section = plan.sections.filter(pk=section_pk).first()
@@ -145,8 +146,8 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int | None = None) -
 @access.require_perm(Perm.MANAGE_PLANS)
 def item_edit(request: HttpRequest, pk: int | None = None, plan_pk: int | None = None) -> HttpResponse:
     user = _user(request)
-    item = access.access_plan_item(user, pk, for_change=True) if pk is not None else None
-    plan = item.plan if item is not None else access.access_plan(user, plan_pk, for_change=True)
+    item = plan_access.access_plan_item(user, pk, for_change=True) if pk is not None else None
+    plan = item.plan if item is not None else plan_access.access_plan(user, plan_pk, for_change=True)
     initial: dict[str, Any] = {"kind": Item.Kind.ACTION}
     if item is not None:
         initial = {
@@ -174,7 +175,7 @@ def item_edit(request: HttpRequest, pk: int | None = None, plan_pk: int | None =
         request.POST if request.method == "POST" else None,
         initial=initial,
         sections=plan.sections.all(),
-        officers=access.plan_officers(user),
+        officers=plan_access.plan_officers(user),
     )
     if request.method == "POST" and form.is_valid():
         data = {
@@ -203,7 +204,7 @@ def item_edit(request: HttpRequest, pk: int | None = None, plan_pk: int | None =
 @access.require_perm(Perm.VIEW_PLANS)
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    item = access.access_plan_item(user, pk)
+    item = plan_access.access_plan_item(user, pk)
     scheme = item.plan.scheme()
     history = selectors.item_history(item)
     return render(
@@ -216,7 +217,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": [(update, scheme.get(update.rating)) for update in history],
             "leads": selectors.lead_names(item),
             "measures": selectors.measures_for(item, as_at=timezone.localdate()),
-            "can_update": access.can_update_item(user, item) and item.status == Item.Status.OPEN,
+            "can_update": plan_access.can_update_item(user, item) and item.status == Item.Status.OPEN,
             "can_manage": user.can(Perm.MANAGE_PLANS),
         },
     )
@@ -225,7 +226,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_PLANS)
 def item_status(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    item = access.access_plan_item(user, pk, for_change=True)
+    item = plan_access.access_plan_item(user, pk, for_change=True)
     form = forms.StatusForm(
         request.POST if request.method == "POST" else None, item=item, initial={"version": item.version}
     )
@@ -256,8 +257,8 @@ def item_status(request: HttpRequest, pk: int) -> HttpResponse:
 def update_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A lead records progress on an item they lead; a manager of plans on any item."""
     user = _user(request)
-    item = access.access_plan_item(user, pk)
-    if not access.can_update_item(user, item):
+    item = plan_access.access_plan_item(user, pk)
+    if not plan_access.can_update_item(user, item):
         raise PermissionDenied
     form = forms.UpdateForm(request.POST if request.method == "POST" else None, plan=item.plan)
     if request.method == "POST" and form.is_valid():
@@ -287,7 +288,7 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
 def due_list(request: HttpRequest) -> HttpResponse:
     """Everything due from the signed-in lead in open review rounds."""
     user = _user(request)
-    return render(request, "plans/due_list.html", {"due": selectors.due_from(user, access.plans_visible_to(user))})
+    return render(request, "plans/due_list.html", {"due": selectors.due_from(user, plan_access.plans_visible_to(user))})
 
 
 # Measures ---------------------------------------------------------------------------------------------
@@ -298,10 +299,10 @@ def measure_edit(request: HttpRequest, pk: int | None = None, item_pk: int | Non
     user = _user(request)
     measure = None
     if pk is not None:
-        measure = access.access_plan_measure(user, pk, for_change=True)
+        measure = plan_access.access_plan_measure(user, pk, for_change=True)
         item = measure.item
     else:
-        item = access.access_plan_item(user, item_pk, for_change=True)
+        item = plan_access.access_plan_item(user, item_pk, for_change=True)
     initial: dict[str, Any] = {"unit": Measure.Unit.PERCENT, "higher_is_better": True}
     if measure is not None:
         initial = {
@@ -326,10 +327,10 @@ def measure_edit(request: HttpRequest, pk: int | None = None, item_pk: int | Non
 def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Target against actual, with the stepped targets; managers set targets, leads record figures."""
     user = _user(request)
-    measure = access.access_plan_measure(user, pk)
+    measure = plan_access.access_plan_measure(user, pk)
     item = measure.item
     can_manage = user.can(Perm.MANAGE_PLANS)
-    can_record = access.can_update_item(user, item) and not measure.indicator_code
+    can_record = plan_access.can_update_item(user, item) and not measure.indicator_code
     posted = request.method == "POST"
     target_form = forms.TargetForm(
         request.POST if posted and "target" in request.POST else None,
@@ -399,7 +400,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_PLANS)
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    plan = access.access_plan(user, pk, for_change=True)
+    plan = plan_access.access_plan(user, pk, for_change=True)
     form = forms.RoundForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -417,7 +418,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An open round: who has not updated yet. A closed round: the snapshot kept when it closed."""
     user = _user(request)
-    review_round = access.access_review_round(user, pk)
+    review_round = plan_access.access_review_round(user, pk)
     plan = review_round.plan
     context: dict[str, Any] = {
         "review_round": review_round,
@@ -434,7 +435,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_PLANS)
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    review_round = access.access_review_round(user, pk, for_change=True)
+    review_round = plan_access.access_review_round(user, pk, for_change=True)
     try:
         services.round_close(acting_user=user, review_round=review_round)
     except ValidationError as error:
@@ -448,6 +449,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@access.require_perm(any_of=(Perm.VIEW_PLANS, Perm.MANAGE_RATING_SCHEMES))
 def scheme_list(request: HttpRequest) -> HttpResponse:
     """The built-in schemes and the council's own: for readers of plans and for who defines schemes."""
     user = _user(request)
@@ -458,7 +460,9 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
         "plans/scheme_list.html",
         {
             "built_in": list(schemes.BUILT_IN.values()),
-            "custom": [(s, s.as_scheme()) for s in access.rating_schemes_visible_to(user).prefetch_related("ratings")],
+            "custom": [
+                (s, s.as_scheme()) for s in plan_access.rating_schemes_visible_to(user).prefetch_related("ratings")
+            ],
             "can_manage": user.can(Perm.MANAGE_RATING_SCHEMES),
         },
     )
@@ -467,7 +471,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
 @access.require_perm(Perm.MANAGE_RATING_SCHEMES)
 def scheme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = _user(request)
-    scheme = access.access_rating_scheme(user, pk, for_change=True) if pk is not None else None
+    scheme = plan_access.access_rating_scheme(user, pk, for_change=True) if pk is not None else None
     initial: dict[str, Any] = {}
     if scheme is not None:
         initial = {"name": scheme.name, "description": scheme.description, "version": scheme.version}
@@ -511,7 +515,7 @@ def _meeting(plan: Plan, meeting_pk: int) -> Meeting:
 def meeting_edit(request: HttpRequest, pk: int, meeting_pk: int | None = None) -> HttpResponse:
     """Record a meeting of the plan's board, or change one."""
     user = _user(request)
-    plan = access.access_plan(user, pk, for_change=True)
+    plan = plan_access.access_plan(user, pk, for_change=True)
     meeting = _meeting(plan, meeting_pk) if meeting_pk is not None else None
     initial: dict[str, Any] = {}
     if meeting is not None:
@@ -543,7 +547,7 @@ def meeting_edit(request: HttpRequest, pk: int, meeting_pk: int | None = None) -
 def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """A meeting: attendance, agenda, the items discussed and its decisions with what they did to the plan."""
     user = _user(request)
-    plan = access.access_plan(user, pk)
+    plan = plan_access.access_plan(user, pk)
     meeting = _meeting(plan, meeting_pk)
     return render(
         request,
@@ -563,7 +567,7 @@ def meeting_detail(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
 def decision_create(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """Record a decision of a meeting: it adds an action, updates an item, or is noted."""
     user = _user(request)
-    plan = access.access_plan(user, pk, for_change=True)
+    plan = plan_access.access_plan(user, pk, for_change=True)
     meeting = _meeting(plan, meeting_pk)
     form = forms.DecisionForm(
         request.POST if request.method == "POST" else None,

@@ -5,3 +5,41 @@ class ReferralsConfig(AppConfig):
     name = "onward.referrals"
     label = "referrals"
     verbose_name = "Referrals, triage and the provision directory"
+
+    def ready(self) -> None:
+        from onward.core import contributions
+        from onward.referrals.demo import load_referrals_demo
+        from onward.referrals.home import person_referrals, referral_tasks
+
+        contributions.register_home_tasks("referrals", referral_tasks, order=10)
+        contributions.register_demo_loader("referrals", load_referrals_demo, order=20)
+        contributions.register_page_section("people:person-detail", "referrals", person_referrals, order=10)
+        from onward.people import open_work
+        from onward.referrals.home import open_referrals
+
+        open_work.register_open_work("referrals", open_referrals)
+        # Its pages in the menu (core.navigation).
+        from onward.accounts.permissions import Perm
+        from onward.core.navigation import NavItem
+        from onward.core.navigation import register as menu
+
+        menu(NavItem("Triage", "referrals:triage-queue", (Perm.TRIAGE_REFERRALS,)), order=60)
+        menu(NavItem("Referrals received", "referrals:received-list", (Perm.RECEIVE_REFERRALS,)), order=70)
+        menu(NavItem("Referrals", "referrals:referral-list", (Perm.CREATE_REFERRALS,)), order=80)
+        menu(
+            NavItem(
+                "Referral monitoring",
+                "referrals:monitoring",
+                (Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES),
+                council_staff_only=True,
+            ),
+            order=140,
+        )
+        menu(
+            NavItem(
+                "Directory",
+                "referrals:directory",
+                (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.RECEIVE_REFERRALS, Perm.MANAGE_DIRECTORY),
+            ),
+            order=150,
+        )

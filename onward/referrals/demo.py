@@ -11,10 +11,10 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from onward.accounts import access
 from onward.accounts.demo import demo_partner
 from onward.accounts.models import Organisation, User
 from onward.people.models import YoungPerson
+from onward.referrals import access as referral_access
 from onward.referrals import services
 from onward.referrals.models import Referral, Service
 
@@ -324,7 +324,9 @@ def _college_sends_its_list(council: Organisation) -> None:
     college = User.objects.filter(organisation__name="Wexbridge College", groups__name="partner_provider").first()
     if college is None:
         return
-    sends = access.sends_received_by(college).filter(referral__council=council).select_related("referral__person")
+    sends = (
+        referral_access.sends_received_by(college).filter(referral__council=council).select_related("referral__person")
+    )
     rows = [f"{s.referral.person.legal_name},{s.referral.person.date_of_birth:%d/%m/%Y},on roll" for s in sends]
     if not rows:
         return

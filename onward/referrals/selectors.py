@@ -11,6 +11,7 @@ from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Subque
 from django.utils import timezone
 
 from onward.accounts.models import Organisation
+from onward.core.contributions import HomeTask
 from onward.people.categories import CARE_LEAVER_CATEGORIES, age_on
 from onward.people.selectors import category_of
 from onward.referrals.models import Event, Feedback, PartnerListReturn, Referral, Send, Service
@@ -220,27 +221,19 @@ def neet_with_active_referral(neet_people: QuerySet[Any], referrals: QuerySet[Re
 # Tasks ----------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Task:
-    text: str
-    url: str
-    count: int
-    urgent: bool = False
-
-
-def tasks_for(user: Any, referrals: QuerySet[Referral], received: QuerySet[Send], day: datetime.date) -> list[Task]:
+def tasks_for(user: Any, referrals: QuerySet[Referral], received: QuerySet[Send], day: datetime.date) -> list[HomeTask]:
     """What is waiting for this user: triage, starts to confirm, more information asked for, new referrals to accept."""
     from django.urls import reverse
 
     from onward.accounts.permissions import Perm
 
-    tasks: list[Task] = []
+    tasks: list[HomeTask] = []
     if user.can(Perm.TRIAGE_REFERRALS):
         queue = triage_queue(referrals)
         waiting, overdue = queue.count(), queue.filter(triage_due__lt=day).count()
         if waiting:
             tasks.append(
-                Task(
+                HomeTask(
                     f"{waiting} referral{'s' if waiting != 1 else ''} waiting for triage"
                     + (f", {overdue} overdue" if overdue else ""),
                     reverse("referrals:triage-queue"),
@@ -255,7 +248,7 @@ def tasks_for(user: Any, referrals: QuerySet[Referral], received: QuerySet[Send]
         ).select_related("referral")
         for send in to_confirm[:20]:
             tasks.append(
-                Task(
+                HomeTask(
                     f"Confirm that {send.referral.person.display_name} started at {send.service.name}",
                     reverse("referrals:referral-detail", kwargs={"pk": send.referral_id}),
                     1,
@@ -263,7 +256,7 @@ def tasks_for(user: Any, referrals: QuerySet[Referral], received: QuerySet[Send]
             )
         for referral in mine.filter(status=Referral.Status.MORE_INFO)[:20]:
             tasks.append(
-                Task(
+                HomeTask(
                     f"Triage needs more information about {referral.person.display_name}'s referral",
                     reverse("referrals:referral-detail", kwargs={"pk": referral.pk}),
                     1,
@@ -274,7 +267,7 @@ def tasks_for(user: Any, referrals: QuerySet[Referral], received: QuerySet[Send]
         new = received.filter(status=Send.Status.SENT).count()
         if new:
             tasks.append(
-                Task(
+                HomeTask(
                     f"{new} new referral{'s' if new != 1 else ''} to accept or decline",
                     reverse("referrals:received-list"),
                     new,

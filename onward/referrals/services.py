@@ -542,7 +542,7 @@ def partner_list_match(
     import csv
     import io
 
-    from onward.accounts import access
+    from onward.referrals import access as referral_access
 
     try:
         text = content.decode("utf-8-sig")
@@ -556,7 +556,7 @@ def partner_list_match(
         raise ValidationError(
             {"upload": f"The file needs the columns name, date of birth and status (missing: {', '.join(missing)})"}
         )
-    sends = access.sends_received_by(acting_user).select_related("referral__person", "referral__council")
+    sends = referral_access.sends_received_by(acting_user).select_related("referral__person", "referral__council")
     if council is not None:
         sends = sends.filter(referral__council=council)
     people = {(_normalise(s.referral.person.legal_name), s.referral.person.date_of_birth): s for s in sends}

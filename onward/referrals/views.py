@@ -22,10 +22,12 @@ from onward.audit.services import audit_record, audit_view
 from onward.core import exports
 from onward.core.forms import long_date
 from onward.core.forms_errors import apply_validation_error
+from onward.people import access as people_access
 from onward.people import selectors as people_selectors
 from onward.people.cohort import NEET_POPULATION, neet_cohort
 from onward.performance import display
 from onward.performance.indicators import Figure
+from onward.referrals import access as referral_access
 from onward.referrals import forms, selectors, services
 from onward.referrals.consent import organisations_covered
 from onward.referrals.models import SHARED_FIELDS, Send, Service
@@ -40,11 +42,14 @@ def _user(request: HttpRequest) -> User:
 
 
 @require_safe
+@access.require_perm()
 def directory(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = forms.DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    services_list = selectors.directory(access.services_visible_to(user), filters=filters, day=timezone.localdate())
+    services_list = selectors.directory(
+        referral_access.services_visible_to(user), filters=filters, day=timezone.localdate()
+    )
     return render(
         request,
         "referrals/directory.html",
@@ -53,22 +58,23 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@access.require_perm()
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    service = access.access_service(user, pk)
-    editable = access.services_editable_by(user).filter(pk=service.pk).exists()
+    service = referral_access.access_service(user, pk)
+    editable = referral_access.services_editable_by(user).filter(pk=service.pk).exists()
     return render(request, "referrals/service_detail.html", {"service": service, "editable": editable})
 
 
 def _providers(user: User) -> object:
     """Directory entries are kept by the organisation that provides them (ADR 14)."""
-    return access.service_providers_for(user)
+    return referral_access.service_providers_for(user)
 
 
 @access.require_perm(Perm.MANAGE_DIRECTORY)
 def service_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = _user(request)
-    service = access.access_service(user, pk, for_change=True) if pk is not None else None
+    service = referral_access.access_service(user, pk, for_change=True) if pk is not None else None
     initial = {
         f: getattr(service, f) for f in forms.ServiceForm.base_fields if service is not None and hasattr(service, f)
     }
@@ -98,7 +104,7 @@ def service_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @access.require_perm(Perm.CREATE_REFERRALS)
 def referral_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     user = _user(request)
-    person = access.access_person(user, person_pk)
+    person = people_access.access_person(user, person_pk)
     organisations = Organisation.objects.filter(pk__in=access.partner_ids(person.council)).order_by("name")
     form = forms.ReferralForm(request.POST if request.method == "POST" else None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
@@ -127,13 +133,16 @@ def referral_create(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @require_safe
+@access.require_perm(
+    any_of=(Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
+)
 def referral_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not user.can_any(
         (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
     ):
         raise PermissionDenied
-    referrals = access.referrals_visible_to(user).order_by("-created_at", "-pk")[:200]
+    referrals = referral_access.referrals_visible_to(user).order_by("-created_at", "-pk")[:200]
     return render(request, "referrals/referral_list.html", {"referrals": referrals})
 
 
@@ -141,21 +150,22 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 @access.require_perm(Perm.TRIAGE_REFERRALS)
 def triage_queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    queue = selectors.triage_queue(access.referrals_visible_to(user))
+    queue = selectors.triage_queue(referral_access.referrals_visible_to(user))
     return render(request, "referrals/triage_queue.html", {"queue": queue, "today": timezone.localdate()})
 
 
+@access.require_perm()
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    referral = access.access_referral(user, pk)
+    referral = referral_access.access_referral(user, pk)
     audit_view(actor=user, council=referral.council, obj=referral)
     today = timezone.localdate()
     triage_form = None
     if user.can(Perm.TRIAGE_REFERRALS) and referral.status in ("awaiting_triage", "more_info"):
-        suggested = selectors.suggested_services(access.services_visible_to(user), referral, today)
+        suggested = selectors.suggested_services(referral_access.services_visible_to(user), referral, today)
         triage_form = forms.TriageForm(
             request.POST if request.method == "POST" and "decision" in request.POST else None,
-            services=access.services_visible_to(user).filter(pk__in=[s.pk for s in suggested]),
+            services=referral_access.services_visible_to(user).filter(pk__in=[s.pk for s in suggested]),
             ranked=suggested,
             needs=referral.needs,
             covered=organisations_covered(referral.consent, today),
@@ -196,7 +206,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and "confirm" in request.POST
-        and access.can_change_person(user)
+        and people_access.can_change_person(user)
         and confirm_form.is_valid()
     ):
         send = referral.sends.filter(pk=request.POST.get("send") or 0).first()
@@ -223,7 +233,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "triage_form": triage_form,
             "withdraw_form": withdraw_form if can_withdraw else None,
             "confirm_form": confirm_form,
-            "can_confirm": access.can_change_person(user),
+            "can_confirm": people_access.can_change_person(user),
             "kind_activity": services.KIND_ACTIVITY,
             "overdue": referral.status in ("awaiting_triage", "more_info") and referral.triage_due < today,
         },
@@ -237,14 +247,14 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.RECEIVE_REFERRALS)
 def received_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    sends = access.sends_received_by(user).order_by("-created_at", "-pk")
+    sends = referral_access.sends_received_by(user).order_by("-created_at", "-pk")
     return render(request, "referrals/received_list.html", {"sends": sends})
 
 
 @access.require_perm(Perm.RECEIVE_REFERRALS)
 def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    send = access.access_received_send(user, pk)
+    send = referral_access.access_received_send(user, pk)
     referral = send.referral
     audit_view(actor=user, council=referral.council, obj=referral, summary=f"Viewed as {user.organisation.name}")
     allowed = sorted(services.TRANSITIONS.get(send.status, set()) - {Send.Status.WITHDRAWN})
@@ -253,7 +263,7 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
         allowed=allowed,
         initial={"version": send.version},
     )
-    onward_services = access.services_visible_to(user).exclude(pk=send.service_id).order_by("name")
+    onward_services = referral_access.services_visible_to(user).exclude(pk=send.service_id).order_by("name")
     onward_form = forms.OnwardForm(
         request.POST if request.method == "POST" and "onward" in request.POST else None,
         services=onward_services,
@@ -307,7 +317,7 @@ def received_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "person": referral.person,
             "shared": shared,
-            "eet_history": access.eet_history_shared_with(user, send),
+            "eet_history": referral_access.eet_history_shared_with(user, send),
             "update_form": update_form if allowed else None,
             "onward_form": onward_form,
             "note_form": note_form,
@@ -406,16 +416,16 @@ def _monitoring(request: HttpRequest) -> Monitoring:
     period = form.cleaned_data if form.is_bound and form.is_valid() else {}
     start, end = period.get("start"), period.get("end")
     today = timezone.localdate()
-    referrals = selectors.made_between(access.referrals_counted_for(user), start, end)
-    sends = access.sends_counted_for(user).filter(referral__in=referrals)
-    feedback = access.feedback_counted_for(user)
+    referrals = selectors.made_between(referral_access.referrals_counted_for(user), start, end)
+    sends = referral_access.sends_counted_for(user).filter(referral__in=referrals)
+    feedback = referral_access.feedback_counted_for(user)
     if start:
         feedback = feedback.filter(given_on__gte=start)
     if end:
         feedback = feedback.filter(given_on__lte=end)
-    figures = selectors.monitoring(access.services_visible_to(user), sends, today, feedback=feedback)
-    neet = neet_cohort(access.people_counted_for(user), today)
-    with_referral, neet_total = selectors.neet_with_active_referral(neet, access.referrals_counted_for(user))
+    figures = selectors.monitoring(referral_access.services_visible_to(user), sends, today, feedback=feedback)
+    neet = neet_cohort(people_access.people_counted_for(user), today)
+    with_referral, neet_total = selectors.neet_with_active_referral(neet, referral_access.referrals_counted_for(user))
     return Monitoring(
         aggregate=aggregate,
         form=form,
@@ -431,6 +441,7 @@ def _monitoring(request: HttpRequest) -> Monitoring:
 
 
 @require_safe
+@access.require_perm(any_of=people_access.MONITORING_PERMS, council_staff=True)
 def monitoring(request: HttpRequest) -> HttpResponse:
     """For each service: referred, accepted, started, sustained; time to triage and first contact; feedback;
     referrals by outcome; all for the referrals made in a period.
@@ -449,7 +460,7 @@ def monitoring(request: HttpRequest) -> HttpResponse:
         code="neet_with_referral", method="", day=today, numerator=found.with_referral, denominator=found.neet_total
     )
     query = request.GET.urlencode() if found.form.is_bound and found.form.is_valid() else ""
-    waiting, late = people_selectors.open_support_request_counts(access.people_counted_for(user), today)
+    waiting, late = people_selectors.open_support_request_counts(people_access.people_counted_for(user), today)
     return render(
         request,
         "referrals/monitoring.html",
@@ -529,6 +540,7 @@ def _service_values(found: Monitoring, f: selectors.ServiceFigures) -> list[Any]
 
 
 @require_safe
+@access.require_perm(any_of=people_access.MONITORING_PERMS, council_staff=True)
 def monitoring_export(request: HttpRequest, file_format: str) -> HttpResponse:
     """Referral monitoring for the period as CSV (one row a figure) or XLSX (a sheet a table); audited."""
     if file_format not in ("csv", "xlsx"):
@@ -582,8 +594,8 @@ def monitoring_export(request: HttpRequest, file_format: str) -> HttpResponse:
 @access.require_perm(Perm.CREATE_REFERRALS)
 def feedback_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    referral = access.access_referral(user, pk)
-    referred_to = access.services_visible_to(user).filter(sends__referral=referral).distinct()
+    referral = referral_access.access_referral(user, pk)
+    referred_to = referral_access.services_visible_to(user).filter(sends__referral=referral).distinct()
     form = forms.FeedbackForm(request.POST if request.method == "POST" else None, services=referred_to)
     if request.method == "POST" and form.is_valid():
         try:
@@ -603,7 +615,7 @@ def feedback_add(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_list(request: HttpRequest) -> HttpResponse:
     """The young people referred to the partner (consent covering it), to download; and their own list to match."""
     user = _user(request)
-    sends = access.sends_received_by(user).order_by("referral__person__legal_family_name")
+    sends = referral_access.sends_received_by(user).order_by("referral__person__legal_family_name")
     if request.GET.get("download") == "csv":
         from django.db import transaction
 

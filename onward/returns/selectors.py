@@ -170,19 +170,19 @@ def _people(council: Any, year: int, *, oldest: int = 25) -> Iterator[tuple[Youn
             .order_by("person_id", "start", "id")
             .values_list("person_id", "pk", "start", "end", "activity", "part_time")
         ):
-            histories[person_id].eet.append(SpellRow(*row))  # type: ignore[arg-type]
+            histories[person_id].eet.append(SpellRow(*row))
         for person_id, *row in (
             AccommodationSpell.objects.filter(overlapping, person_id__in=chunk)
             .order_by("person_id", "start", "id")
             .values_list("person_id", "pk", "start", "end", "accommodation_type", "suitability")
         ):
-            histories[person_id].stays.append(StayRow(*row))  # type: ignore[arg-type]
+            histories[person_id].stays.append(StayRow(*row))
         for person_id, *row in (
             Contact.objects.filter(current, person_id__in=chunk, date__gte=low, date__lte=high)
             .order_by("person_id", "date", "id")
             .values_list("person_id", "pk", "date", "in_touch")
         ):
-            histories[person_id].contacts.append(ContactRow(*row))  # type: ignore[arg-type]
+            histories[person_id].contacts.append(ContactRow(*row))
         # The records' own timestamps are never read here, and are the costliest values to load.
         for person in YoungPerson.objects.filter(pk__in=chunk).order_by("child_id").defer("created_at", "updated_at"):
             yield person, histories[person.pk]
@@ -448,7 +448,7 @@ def _looked_after_gaps(person: YoungPerson, in_year: list[EpisodeRow], year: int
     # Postcodes are not needed for short breaks (rule 392b); a UASC's home postcode is left out (rule 406).
     if any(
         (not e.placement_postcode or (not e.home_postcode and not uasc))
-        and e.legal_status not in categories.SHORT_BREAK_STATUSES
+        and e.legal_status not in codelists.SHORT_BREAK_STATUSES
         for e in in_year
     ):
         gaps.append("an episode without home and placement postcodes")
@@ -462,7 +462,7 @@ def _looked_after_gaps(person: YoungPerson, in_year: list[EpisodeRow], year: int
         not e.urn
         and e.placement_type not in URN_NOT_NEEDED
         and not e.placement_type.startswith("Z1")
-        and e.legal_status not in categories.SHORT_BREAK_STATUSES
+        and e.legal_status not in codelists.SHORT_BREAK_STATUSES
         for e in in_year
     ):
         gaps.append("an episode without the placement's Ofsted URN")

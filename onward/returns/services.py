@@ -18,7 +18,6 @@ from onward.core import tasks as leases
 from onward.core.bulk import analyze_loaded, insert_many
 from onward.core.concurrency import lock_for_change
 from onward.people import categories
-from onward.people import selectors as people_selectors
 from onward.people import services as people_services
 from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
 from onward.returns import case_system, checking, rules, selectors, ssda903, validator
@@ -521,7 +520,7 @@ def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_use
         new_episodes_by_child.setdefault(episode.person.child_id, []).append(episode)
     for person in plan.new_people:
         person.recorded_care_leaver_from = evidence.get(person.child_id)
-        _set_summary(
+        people_services.care_summary_apply(
             person,
             [
                 categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased)
@@ -565,7 +564,7 @@ def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_use
                     min(evidence[person.child_id], earlier) if earlier else evidence[person.child_id]
                 )
         YoungPerson.objects.bulk_update(people, ["recorded_care_leaver_from"], batch_size=500)
-        refresh_summaries(people)
+        people_services.refresh_care_summaries(people)
     # An OC3 row adds at most a contact, an EET spell and a stay.
     analyze_loaded(
         {
@@ -674,31 +673,8 @@ def _apply_oc3(*, council: Organisation, plan: Plan, acting_user: User | None) -
     insert_many(Contact, contacts)
     people_services.history_chain(model=Contact, person_ids=[c.person.pk for c in contacts])
 
-    _insert_spells(EETSpell, spells)
-    _insert_spells(AccommodationSpell, stays)
-
-
-def _insert_spells(model: type[Any], new: list[tuple[YoungPerson, Any]]) -> None:
-    """Add spells from a date: an open spell that started earlier ends the day before."""
-    if not new:
-        return
-    open_spells = {
-        s.person_id: s
-        for s in model.objects.filter(person__in=[p for p, _ in new], end__isnull=True, superseded_at__isnull=True)
-    }
-    to_close = []
-    to_add = []
-    for person, spell in sorted(new, key=lambda item: item[1].start):
-        current = open_spells.get(person.pk)
-        if current is not None:
-            if current.start >= spell.start:
-                continue  # the register already knows something as new or newer
-            current.end = spell.start - datetime.timedelta(days=1)
-            to_close.append(current)
-        to_add.append(spell)
-        open_spells[person.pk] = spell
-    model.objects.bulk_update([s for s in to_close if s.pk], ["end"], batch_size=2000)
-    insert_many(model, to_add)
+    people_services.spells_import(model=EETSpell, new=spells)
+    people_services.spells_import(model=AccommodationSpell, new=stays)
 
 
 def _oc3_evidence(plan: Plan) -> dict[str, datetime.date]:
@@ -707,35 +683,6 @@ def _oc3_evidence(plan: Plan) -> dict[str, datetime.date]:
     for child, day, _row in plan.oc3:
         evidence[child] = min(day, evidence.get(child, day))
     return evidence
-
-
-SUMMARY_FIELDS = ["eligible_from", "looked_after_now", "care_ended_on", "final_reason", "left_care_after_16"]
-
-
-def _set_summary(person: YoungPerson, episodes: list[categories.Episode]) -> None:
-    summary = people_selectors.summary_for(person, episodes)
-    person.eligible_from = summary.eligible_from
-    person.looked_after_now = summary.looked_after_now
-    person.care_ended_on = summary.care_ended_on
-    person.final_reason = summary.final_reason
-    person.left_care_after_16 = summary.left_care_after_16_by(
-        datetime.date.max, categories.birthday(person.date_of_birth, 16)
-    )
-
-
-def refresh_summaries(people: Any) -> None:
-    """Recompute the care summary of many young people in two queries (see people.services.refresh_care_summary)."""
-    people = list(people)
-    episodes: dict[int, list[categories.Episode]] = {p.pk: [] for p in people}
-    for e in CareEpisode.objects.filter(person__in=people).order_by("start", "id"):
-        episodes[e.person_id].append(categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased))
-    for person in people:
-        _set_summary(person, episodes[person.pk])
-    YoungPerson.objects.bulk_update(
-        people,
-        ["eligible_from", "looked_after_now", "care_ended_on", "final_reason", "left_care_after_16"],
-        batch_size=2000,
-    )
 
 
 def next_steps(run: ImportRun, state: leases.TaskState | None) -> set[str]:

@@ -14,6 +14,8 @@ from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.core import exports, uploads
 from onward.core.forms_errors import apply_validation_error
+from onward.people import access as people_access
+from onward.returns import access as return_access
 from onward.returns import forms, selectors, services, ssda903, validator
 from onward.returns.models import ImportRun
 
@@ -35,6 +37,7 @@ def _year(request: HttpRequest) -> int:
 
 
 @require_safe
+@access.require_perm(any_of=RETURNS_PERMS, council_staff=True)
 def overview(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     council = access.own_council(user)
@@ -45,7 +48,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "year_label": f"{year - 1} to {year}",
         "can_export": user.can(Perm.EXPORT_RETURNS),
         "can_import": user.can(Perm.IMPORT_DATA),
-        "runs": access.import_runs_visible_to(user)[:10],
+        "runs": return_access.import_runs_visible_to(user)[:10],
     }
     if user.can(Perm.EXPORT_RETURNS):
         result = selectors.build_return(council=council, year=year)
@@ -102,7 +105,7 @@ def check(request: HttpRequest, year: int) -> HttpResponse:
         flagged = latest.errors + latest.departures
         people = {
             p.child_id: p
-            for p in access.people_visible_to(user).filter(child_id__in={str(e.get("child")) for e in flagged})
+            for p in people_access.people_visible_to(user).filter(child_id__in={str(e.get("child")) for e in flagged})
         }
         context["errors"] = [{**e, "person": people.get(str(e.get("child")))} for e in latest.errors]
         context["departures"] = [{**e, "person": people.get(str(e.get("child")))} for e in latest.departures]
@@ -130,7 +133,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @access.require_perm(Perm.IMPORT_DATA)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    run = access.access_import_run(user, pk)
+    run = return_access.access_import_run(user, pk)
     shown = selectors.problems_to_show(run.problems)
     state = services.run_state(run)
     return render(
@@ -154,7 +157,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def import_problems_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Every problem of the run as CSV, however many the page leaves out. Audited as an export."""
     user = _user(request)
-    run = access.access_import_run(user, pk)
+    run = return_access.access_import_run(user, pk)
     problems = services.import_problems_export(acting_user=user, run=run)
     return exports.csv_response(
         f"import-{run.pk}-problems.csv", selectors.problem_rows(problems), header=selectors.PROBLEM_CSV_COLUMNS
@@ -165,7 +168,7 @@ def import_problems_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.IMPORT_DATA)
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    run = access.access_import_run(user, pk)
+    run = return_access.access_import_run(user, pk)
     try:
         if run.kind == ImportRun.Kind.CASE_SYSTEM:
             run = services.case_save(acting_user=user, run=run)
@@ -183,7 +186,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 @access.require_perm(Perm.IMPORT_DATA)
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    run = access.access_import_run(user, pk)
+    run = return_access.access_import_run(user, pk)
     try:
         services.import_discard(acting_user=user, run=run)
     except services.ImportNotReady as error:
@@ -198,7 +201,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Check a failed or stuck import's files again, from the start."""
     user = _user(request)
-    run = access.access_import_run(user, pk)
+    run = return_access.access_import_run(user, pk)
     try:
         services.import_retry(acting_user=user, run=run)
     except services.ImportNotReady as error:
@@ -237,13 +240,13 @@ def background_work(request: HttpRequest) -> HttpResponse:
 @access.require_perm(Perm.IMPORT_DATA)
 def mapping_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    return render(request, "returns/mapping_list.html", {"mappings": access.mappings_visible_to(user)})
+    return render(request, "returns/mapping_list.html", {"mappings": return_access.mappings_visible_to(user)})
 
 
 @access.require_perm(Perm.IMPORT_DATA)
 def mapping_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = _user(request)
-    mapping = access.access_mapping(user, pk) if pk is not None else None
+    mapping = return_access.access_mapping(user, pk) if pk is not None else None
     initial = forms.MappingForm.initial_for(mapping) if mapping else {"date_format": "%d/%m/%Y"}
     form = forms.MappingForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -271,7 +274,7 @@ def mapping_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @access.require_perm(Perm.IMPORT_DATA)
 def case_upload(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    mappings = access.mappings_visible_to(user)
+    mappings = return_access.mappings_visible_to(user)
     form = forms.CaseUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,

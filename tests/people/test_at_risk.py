@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from onward.accounts import access
 from onward.core.codelists import NEET_ACTIVITIES, EETActivity
+from onward.people import access as people_access
 from onward.people import selectors, services, views
 from onward.people.categories import Category
 from onward.people.generator import generate_council
@@ -171,7 +171,7 @@ def test_a_personal_adviser_opens_the_list_for_their_own_caseload(world, signed_
     assert response.context["scope"] == "mine"
     shown = {row.person.pk for row in response.context["rows"]}
     assert mine.pk in shown and theirs.pk not in shown
-    assert shown <= set(access.people_visible_to(adviser).values_list("pk", flat=True))
+    assert shown <= set(people_access.people_visible_to(adviser).values_list("pk", flat=True))
     for scope in ("team", "all"):
         shown = {row.person.pk for row in client.get(reverse("people:at-risk"), {"scope": scope}).context["rows"]}
         assert theirs.pk not in shown

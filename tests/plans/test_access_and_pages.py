@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from onward.accounts import access
+from onward.plans import access as plan_access
 from onward.plans import services
 from onward.plans.models import Item, Measure, MeasureTarget, Plan, RatingScheme, Section
 
@@ -19,11 +19,11 @@ def test_plans_are_visible_only_within_the_council(world) -> None:
     """Council A's staff see A's plans and items only; partners and roles without the permission see none."""
     a, b = world["A"], world["B"]
     councillor = a.users["councillor"]
-    assert list(access.plans_visible_to(councillor)) == [a.plan]
-    assert b.plan_item not in access.plan_items_visible_to(councillor)
-    assert not access.plans_visible_to(a.users["partner_provider"]).exists()
-    assert not access.plans_visible_to(a.users["personal_adviser"]).exists()
-    assert not access.can_update_item(a.users["plan_lead"], b.plan_item)
+    assert list(plan_access.plans_visible_to(councillor)) == [a.plan]
+    assert b.plan_item not in plan_access.plan_items_visible_to(councillor)
+    assert not plan_access.plans_visible_to(a.users["partner_provider"]).exists()
+    assert not plan_access.plans_visible_to(a.users["personal_adviser"]).exists()
+    assert not plan_access.can_update_item(a.users["plan_lead"], b.plan_item)
 
 
 def test_a_manager_of_council_a_cannot_change_council_b_plans(world, signed_in) -> None:

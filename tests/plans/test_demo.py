@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from onward.accounts import access
 from onward.accounts.models import User
+from onward.plans import access as plan_access
 from onward.plans import selectors
 from onward.plans.models import Item, Plan
 
@@ -32,7 +32,7 @@ def test_the_demo_has_four_plans_with_history_and_work_for_the_plan_lead() -> No
     assert Item.objects.filter(plan__in=plans, status=Item.Status.SUPERSEDED).exists()
     assert Item.objects.filter(plan__in=plans, status=Item.Status.WITHDRAWN).exists()
     assert Item.objects.filter(plan__in=plans, leads=lead).count() >= 5
-    assert selectors.due_from(lead, access.plans_visible_to(lead))
+    assert selectors.due_from(lead, plan_access.plans_visible_to(lead))
     action_plan = plans.get(kind=Plan.Kind.ACTION_PLAN)
     stepped = action_plan.items.get(reference="2.1").measures.get()
     # Bound to higher education: the plan quotes the targets page's steps, with none typed into the plan.

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from onward.accounts import access
+from onward.plans import access as plan_access
 from onward.plans import selectors, services
 from onward.plans.models import Item, ReviewRound
 from tests.conftest import Tenant
@@ -59,14 +59,14 @@ def test_opening_a_round_shows_each_lead_what_is_due_from_them(world, signed_in)
     """The plan lead's home page and due list show their item; once they update, it is no longer due."""
     tenant = world["A"]
     lead = tenant.users["plan_lead"]
-    due = selectors.due_from(lead, access.plans_visible_to(lead))
+    due = selectors.due_from(lead, plan_access.plans_visible_to(lead))
     assert [(d.review_round, [i.pk for i in d.items]) for d in due] == [(tenant.review_round, [tenant.plan_item.pk])]
     client = signed_in(lead)
     home = client.get(reverse("core:home")).content.decode()
     assert "1 plan update due from you" in home
     assert tenant.plan_item.reference in client.get(reverse("plans:due")).content.decode()
     _update(tenant, tenant.plan_item)
-    assert selectors.due_from(lead, access.plans_visible_to(lead)) == []
+    assert selectors.due_from(lead, plan_access.plans_visible_to(lead)) == []
     assert "plan update due from you" not in client.get(reverse("core:home")).content.decode()
 
 

@@ -7,9 +7,9 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from onward.accounts import access
 from onward.people import services as people_services
 from onward.people.models import EETSpell
+from onward.referrals import access as referral_access
 
 TODAY = timezone.localdate
 DAY = datetime.timedelta(days=1)
@@ -43,7 +43,7 @@ def test_the_partner_sees_the_current_history_latest_first_without_superseded_re
         source="worker",
     )
     partner = a.users["partner_provider"]
-    shared = list(access.eet_history_shared_with(partner, a.send))
+    shared = list(referral_access.eet_history_shared_with(partner, a.send))
     assert [s.activity for s in shared] == ["traineeship", "further_education"]
     assert all(s.superseded_at is None for s in shared)
     page = signed_in(partner).get(reverse("referrals:received-detail", args=[a.send.pk])).content.decode()
@@ -58,7 +58,7 @@ def test_without_the_history_in_the_consent_the_partner_sees_no_section(world, s
     a = world["A"]
     assert "eet_history" not in a.referral.consent.shared_fields
     partner = a.users["partner_provider"]
-    assert not access.eet_history_shared_with(partner, a.send).exists()
+    assert not referral_access.eet_history_shared_with(partner, a.send).exists()
     assert EETSpell.objects.filter(person=a.person).exists()
     page = signed_in(partner).get(reverse("referrals:received-detail", args=[a.send.pk])).content.decode()
     assert HEADING not in page
@@ -69,8 +69,8 @@ def test_council_staff_get_nothing_through_the_partners_policy(world) -> None:
     a = world["A"]
     a.referral.consent.shared_fields = ["eet_history"]
     a.referral.consent.save()
-    assert not access.eet_history_shared_with(a.users["personal_adviser"], a.send).exists()
-    assert access.eet_history_shared_with(a.users["partner_provider"], a.send).exists()
+    assert not referral_access.eet_history_shared_with(a.users["personal_adviser"], a.send).exists()
+    assert referral_access.eet_history_shared_with(a.users["partner_provider"], a.send).exists()
 
 
 def test_a_record_entered_late_for_an_earlier_time_sorts_by_when_it_started(world) -> None:
@@ -89,5 +89,5 @@ def test_a_record_entered_late_for_an_earlier_time_sorts_by_when_it_started(worl
         provider="Harbourside Training",
         source="worker",
     )
-    shared = list(access.eet_history_shared_with(a.users["partner_provider"], a.send))
+    shared = list(referral_access.eet_history_shared_with(a.users["partner_provider"], a.send))
     assert shared[-1] == earlier and shared.index(first) < shared.index(earlier)

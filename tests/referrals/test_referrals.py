@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from onward.accounts import access
 from onward.people.models import EETSpell
+from onward.referrals import access as referral_access
 from onward.referrals import services
 from onward.referrals.models import Referral, Send, Service
 from tests.factories import PartnerFactory, UserFactory
@@ -112,15 +112,15 @@ def test_a_partner_sees_a_referral_only_while_consent_covers_it(world, signed_in
     )
     send = referral.sends.get()
     partner = a.users["partner_provider"]
-    assert send in access.sends_received_by(partner)
-    assert send not in access.sends_received_by(other_user)
+    assert send in referral_access.sends_received_by(partner)
+    assert send not in referral_access.sends_received_by(other_user)
     assert signed_in(other_user).get(reverse("referrals:received-detail", kwargs={"pk": send.pk})).status_code == 404
     with pytest.raises(ValidationError, match="has not agreed that Harbour Careers"):
         services.referral_triage(
             acting_user=triage, referral=make_referral(a), decision="refer", services=[other_service], version=1
         )
     services.consent_withdraw(acting_user=a.users["personal_adviser"], referral=referral, reason="Told me by phone")
-    assert send not in access.sends_received_by(partner)
+    assert send not in referral_access.sends_received_by(partner)
     assert signed_in(partner).get(reverse("referrals:received-detail", kwargs={"pk": send.pk})).status_code == 404
     send.refresh_from_db()
     assert send.status == Send.Status.WITHDRAWN

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from onward.people import services as people
 from onward.people.categories import birthday
 from onward.people.models import YoungPerson
-from onward.returns import checking, rules, selectors, services, validator
+from onward.returns import checking, rules, selectors, validator
 from tests.factories import CouncilFactory, UserFactory, YoungPersonFactory
 
 D = datetime.date
@@ -367,7 +367,7 @@ def test_an_open_episode_is_exported_without_a_reason_for_changing_placement(cou
         ],
         around=D(2025, 10, 1),
     )
-    services.refresh_summaries(YoungPerson.objects.filter(pk=person.pk))
+    people.refresh_care_summaries(YoungPerson.objects.filter(pk=person.pk))
     result = selectors.build_return(council=council, year=2026)
     assert [(e["DEC"], e["REASON_PLACE_CHANGE"]) for e in result.episodes] == [("", "")]
 

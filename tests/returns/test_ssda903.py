@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 
 import pytest
 from django.core.management import call_command
@@ -108,9 +109,7 @@ def test_oc3_includes_exactly_the_young_people_the_rules_include(council) -> Non
     )
     moved = leaver(council, adviser, child="MOVED", age_in_year=19)
     CareEpisode.objects.filter(person=moved).update(reason_ceased="E3")
-    from onward.returns.services import refresh_summaries
-
-    refresh_summaries(YoungPerson.objects.filter(council=council))
+    people.refresh_care_summaries(YoungPerson.objects.filter(council=council))
     result = selectors.build_return(council=council, year=YEAR)
     rows = {row["CHILD"]: row for row in result.oc3}
     assert sorted(rows) == ["A17", "A19", "A21", "A24"]
@@ -159,7 +158,7 @@ def test_files_have_exactly_the_departments_columns_and_dates(council) -> None:
         home_postcode="SW1A 1AA",
         placement_postcode="SW1A 2AA",
     )
-    services.refresh_summaries(YoungPerson.objects.all())
+    people.refresh_care_summaries(YoungPerson.objects.all())
     files = selectors.build_return(council=council, year=YEAR).files()
     for name, table in (
         ("header.csv", "header"),
@@ -333,7 +332,7 @@ def test_round_trip_export_then_import_into_an_empty_council(council) -> None:
         home_postcode="SW1A 1AA",
         placement_postcode="SW1A 2AA",
     )
-    services.refresh_summaries(YoungPerson.objects.filter(pk=in_year.pk))
+    people.refresh_care_summaries(YoungPerson.objects.filter(pk=in_year.pk))
     exported = selectors.build_return(council=council, year=YEAR)
     assert len(exported.episodes) == 1
     assert validator.validate_files(exported.files(), year=YEAR).exported_table_errors == []
@@ -402,3 +401,59 @@ def test_the_problems_shown_include_some_of_every_files() -> None:
     assert shown.counts == [("Header", 7), ("OC3 (care leavers)", 1)]
     assert shown.truncated
     assert not selectors.problems_to_show(problems[5:], per_file=5).truncated
+
+
+def _overlapping(spells: list[EETSpell]) -> list[tuple[EETSpell, EETSpell]]:
+    ordered = sorted(spells, key=lambda s: s.start)
+    return [(a, b) for a, b in itertools.pairwise(ordered) if b.start <= (a.end or datetime.date.max)]
+
+
+def test_an_import_never_overlaps_a_closed_record_with_an_open_one(council) -> None:
+    """Regression: the import placed its activity with its own copy of the history rule, which looked
+    only at the open record, so a closed record covering the birthday and the imported open one
+    overlapped. It now uses the register's rule (``people.services.spells_import``): the period is
+    already held, so nothing is added, and the history keeps one record a day."""
+    council, adviser = council
+    files = {
+        "header.csv": HEADER + "X1,F,01/10/2005,WBRI,,0,\n",
+        "episodes.csv": EPISODES + "X1,01/01/2020,S,C2,N1,U4,PR1,01/02/2023,E13,,,,\n",
+    }
+    services.ssda903_commit(acting_user=None, run=_import(council, files))
+    x1 = YoungPerson.objects.get(council=council, child_id="X1")
+    birthday = datetime.date(YEAR - 1, 10, 1)
+    people.eet_record(
+        acting_user=adviser,
+        person=x1,
+        activity="employment_full_time",
+        start=birthday - datetime.timedelta(days=60),
+        end=birthday + datetime.timedelta(days=60),
+    )
+    run = _import(council, {**files, "oc3.csv": OC3 + "X1,01/10/2005,YES,F2,U1\n"})
+    services.ssda903_commit(acting_user=None, run=run)
+    spells = list(EETSpell.objects.filter(person=x1, superseded_at__isnull=True))
+    assert _overlapping(spells) == []
+    assert [s.activity for s in spells] == ["employment_full_time"]
+
+
+def test_an_import_after_the_open_record_ends_it_the_day_before(council) -> None:
+    """An imported activity starting after the open record's start ends that record the day before."""
+    council, adviser = council
+    files = {
+        "header.csv": HEADER + "X1,F,01/10/2005,WBRI,,0,\n",
+        "episodes.csv": EPISODES + "X1,01/01/2020,S,C2,N1,U4,PR1,01/02/2023,E13,,,,\n",
+    }
+    services.ssda903_commit(acting_user=None, run=_import(council, files))
+    x1 = YoungPerson.objects.get(council=council, child_id="X1")
+    birthday = datetime.date(YEAR - 1, 10, 1)
+    people.eet_record(
+        acting_user=adviser, person=x1, activity="employment_full_time", start=birthday - datetime.timedelta(days=60)
+    )
+    services.ssda903_commit(
+        acting_user=None, run=_import(council, {**files, "oc3.csv": OC3 + "X1,01/10/2005,YES,F2,U1\n"})
+    )
+    spells = sorted(EETSpell.objects.filter(person=x1, superseded_at__isnull=True), key=lambda s: s.start)
+    assert _overlapping(spells) == []
+    assert [(s.activity, s.end) for s in spells] == [
+        ("employment_full_time", birthday - datetime.timedelta(days=1)),
+        ("further_education", None),
+    ]

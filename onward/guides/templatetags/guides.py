@@ -14,17 +14,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from onward.core.navigation import NAVIGATION
+from onward.core.navigation import menu_item
 
 register = template.Library()
-
-MENU = {item.url_name: item for item in NAVIGATION}
 
 
 @register.simple_tag(takes_context=True)
 def page(context: dict[str, Any], url_name: str, text: str) -> SafeString:
     href = reverse(url_name)
-    item = MENU.get(url_name)
+    item = menu_item(url_name)
     user = context["request"].user
     if item is not None and not item.visible_to(user):
         return format_html("{}", text)

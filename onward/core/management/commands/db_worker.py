@@ -29,7 +29,7 @@ class LeasedWorker(db_worker.Worker):
         finally:
             self.keeper.stop()
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
         tasks.take_lease(db_task_result.id, self.worker_id)
         self.keeper.running(db_task_result.id)
         try:

@@ -55,7 +55,6 @@ USERS: list[tuple[str, list[str], str, list[str], str]] = [
 ]
 
 
-DEMO_COHORT = 400
 EXTRA_ADVISERS = 9  # so the demo adviser's caseload is about 35, like a real one
 
 
@@ -151,7 +150,7 @@ class Command(BaseCommand):
             created.set_password(DEMO_PASSWORD)
             created.save(update_fields=["password"])
         sign_ins.append(("Administrator of a second council (tenant isolation)", other_admin))
-        self._young_people(council, teams, fake)
+        app_sign_ins = self._young_people(council, teams, fake)
         for partner_admin in (
             User.objects.filter(
                 groups__name="partner_administrator", organisation__partner_of__council__in=[council, other]
@@ -161,6 +160,7 @@ class Command(BaseCommand):
             .order_by("organisation__name")
         ):
             sign_ins.append((f"Partner administrator, {partner_admin.organisation.name}", partner_admin.email))
+        sign_ins += app_sign_ins
         if options["quiet"]:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo council loaded: {COUNCIL}"))
@@ -171,15 +171,10 @@ class Command(BaseCommand):
         for role, email in sign_ins:
             self.stdout.write(f"  {role.ljust(width)}  {email}")
 
-    def _young_people(self, council: Organisation, teams: dict[str, Team], fake: Faker) -> None:
-        """About 400 synthetic young people, their histories, and the referrals demo, once."""
-        from onward.opportunities.demo import load_opportunities_demo
-        from onward.participation.demo import load_participation_demo
-        from onward.people.generator import generate_council
-        from onward.people.models import YoungPerson
-        from onward.performance.demo import load_performance_demo
-        from onward.plans.demo import load_plans_demo
-        from onward.referrals.demo import load_referrals_demo
+    def _young_people(self, council: Organisation, teams: dict[str, Team], fake: Faker) -> list[tuple[str, str]]:
+        """Extra advisers, then each app's demo data (``core.contributions``: the cohort, referrals,
+        opportunities, participation, plans, performance...), once; returns the sign-ins they add."""
+        from onward.core import contributions
 
         for i in range(EXTRA_ADVISERS):
             email = f"adviser{i + 2}@wexbridge.example"
@@ -194,10 +189,7 @@ class Command(BaseCommand):
                     role_keys={"personal_adviser"},
                     teams=[teams["Leaving Care North" if i % 2 else "Leaving Care South"]],
                 )
-        if not YoungPerson.objects.filter(council=council).exists():
-            generate_council(council=council, size=DEMO_COHORT, seed=20261122)
-        load_referrals_demo(council)
-        load_opportunities_demo(council)
-        load_participation_demo(council)
-        load_plans_demo(council)
-        load_performance_demo(council)
+        sign_ins: list[tuple[str, str]] = []
+        for _, loader in contributions.demo_loaders():
+            sign_ins += loader(council) or []
+        return sign_ins
