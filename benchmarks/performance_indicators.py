@@ -55,7 +55,7 @@ from onward.accounts import services as account_services
 from onward.accounts.models import Organisation, User
 from onward.people.models import YoungPerson
 from onward.people.selectors import today
-from onward.performance import indicators, selectors, services
+from onward.performance import indicators, live, services
 from onward.performance.forms import query
 from onward.performance.models import IndicatorSnapshot, Method
 
@@ -162,7 +162,7 @@ def main() -> int:
     council_count = timed(lambda: plain_count("WHERE council_id = %s", (council.pk,)), REQUESTS)
 
     # Every council at once: live in one query, and from the month's stored snapshot.
-    every_live = timed(lambda: selectors.live_counts(YoungPerson.objects.all(), day), 5)
+    every_live = timed(lambda: live.live_counts(YoungPerson.objects.all(), day), 5)
     every_stored = timed(
         lambda: list(IndicatorSnapshot.objects.filter(month_end=month_end, method=Method.SNAPSHOT, breakdown="")), 5
     )

@@ -12,6 +12,7 @@ must be on the short ``ALLOWED`` list below, with the reason.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from django.apps import apps
@@ -50,9 +51,14 @@ ALLOWED: dict[tuple[str, str], str] = {
     ): "the cohort behind a council's indicators; callers pass the council from access.own_council "
     "(VIEW_AGGREGATES), and drill-down lists go through access.people_visible_to",
     (
-        "onward/performance/selectors.py",
+        "onward/performance/return_method.py",
         "return_rows",
     ): "matches the children of a council's own return to their records, for the return method's drill-down",
+    (
+        "onward/referrals/home.py",
+        "open_referrals",
+    ): "the referrals in progress, as a subquery the at-risk rules (people.open_work) filter to the young people "
+    "already in the user's scope",
     (
         "onward/opportunities/selectors.py",
         "counts",
@@ -86,7 +92,15 @@ def personal_models() -> dict[str, type[models.Model]]:
 
 
 def scanned_files() -> list[Path]:
-    files = [*ROOT.glob("onward/*/views.py"), *ROOT.glob("onward/*/*_views.py"), *ROOT.glob("onward/*/selectors.py")]
+    files = [
+        *ROOT.glob("onward/*/views.py"),
+        *ROOT.glob("onward/*/*_views.py"),
+        *ROOT.glob("onward/*/selectors.py"),
+        # other reads: what apps add to shared pages, and the indicators' two counting methods
+        *ROOT.glob("onward/*/home.py"),
+        *ROOT.glob("onward/performance/live.py"),
+        *ROOT.glob("onward/performance/return_method.py"),
+    ]
     return sorted(f for f in files if f.name != "access.py")
 
 
@@ -146,7 +160,7 @@ def test_the_scan_knows_the_personal_data_models() -> None:
 
 
 def test_no_page_or_selector_queries_young_peoples_records_around_the_access_module() -> None:
-    """Pages and selectors read young people's records (counts included) only through onward/accounts/access.py."""
+    """Pages and selectors read young people's records (counts included) only through the access policies."""
     assert private_queries() == []
 
 
@@ -178,3 +192,44 @@ def test_every_allowed_entry_is_still_needed() -> None:
             ):
                 used.add((str(path.relative_to(ROOT)), enclosing_function(node, parents)))
     assert set(ALLOWED) <= used, set(ALLOWED) - used
+
+
+def protected_models() -> set[str]:
+    """Every model an access policy scopes (``QuerySet[<Model>]`` in an ``onward/<app>/access.py``)."""
+    found: set[str] = set()
+    for policy in ROOT.glob("onward/*/access.py"):
+        found |= set(re.findall(r"QuerySet\[(\w+)(?:, \w+)?\]", policy.read_text()))
+    return found & {model.__name__ for model in apps.get_models()}
+
+
+def direct_view_queries() -> list[tuple[str, int, str]]:
+    """(file, line, model) of each ``<Model>.objects`` of a protected model in a view, other than ``.none()``."""
+    protected = protected_models()
+    found = []
+    for path in sorted([*ROOT.glob("onward/*/views.py"), *ROOT.glob("onward/*/*_views.py")]):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        parents = {child: parent for parent in ast.walk(tree) for child in ast.iter_child_nodes(parent)}
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Attribute)
+                and node.attr == "objects"
+                and isinstance(node.value, ast.Name)
+                and node.value.id in protected
+            ):
+                continue
+            after = parents.get(node)
+            if isinstance(after, ast.Attribute) and after.attr == "none":
+                continue
+            found.append((str(path.relative_to(ROOT)), node.lineno, node.value.id))
+    return found
+
+
+def test_the_protected_models_are_those_the_policies_scope() -> None:
+    """The scan knows the models behind the policies: people, plans, the directory, users, the audit trail."""
+    assert {"YoungPerson", "Plan", "Service", "User", "Team", "AuditEvent", "Organisation"} <= protected_models()
+
+
+def test_no_view_queries_a_protected_model_directly() -> None:
+    """Views read every protected model (not only young people's records: plans, users, organisations...)
+    through the access policies, never with ``<Model>.objects``."""
+    assert direct_view_queries() == []

@@ -39,10 +39,11 @@ from config.routers import reporting_alias
 from onward.accounts.models import Organisation
 from onward.people.models import YoungPerson
 from onward.people.selectors import today
+from onward.performance import live
 from onward.performance import indicators, selectors
 from onward.performance.models import Method
 council = Organisation(pk=COUNCIL)
-figures = selectors.live_counts(YoungPerson.objects.filter(council_id=COUNCIL), today())
+figures = live.live_counts(YoungPerson.objects.filter(council_id=COUNCIL), today())
 cohort = sum((f.denominator or 0) + f.numerator for fs in figures.values() for f in fs.values())
 ends = indicators.month_ends_before(today(), 2)
 stored = selectors.stored(council, Method.SNAPSHOT, ends)

@@ -210,6 +210,19 @@ def access_partnership(user: User, pk: object) -> Partnership:
     return result
 
 
+def colleagues(user: User) -> QuerySet[User]:
+    """The active staff of the user's council (to allocate work to, or name on a record); none for others."""
+    council = council_of(user)
+    if council is None:
+        return User.objects.none()
+    return User.objects.filter(organisation=council, is_active=True)
+
+
+def partners_of(council: Organisation) -> QuerySet[Organisation]:
+    """The organisations that work with ``council`` (live links only)."""
+    return Organisation.objects.filter(pk__in=partner_ids(council))
+
+
 def network_of(user: User) -> QuerySet[Organisation]:
     """The organisations in the user's councils' networks: the councils and their partners."""
     councils = councils_for(user)

@@ -376,7 +376,7 @@ def counts(request: HttpRequest) -> HttpResponse:
 def training(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     council = access.own_council(user)
-    staff = User.objects.filter(organisation=council, is_active=True).order_by("family_name", "given_name")
+    staff = access.colleagues(user).order_by("family_name", "given_name")
     form = forms.TrainingForm(
         request.POST if request.method == "POST" else None, staff=staff, initial={"completed_on": timezone.localdate()}
     )

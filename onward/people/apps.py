@@ -9,11 +9,11 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         # The home page's caseload figures and returners' requests, and the demo cohort (core.contributions).
         from onward.core import contributions
-        from onward.people import home
+        from onward.people import demo, home
 
         contributions.register_home_summary("people", home.caseload_summary, order=10)
         contributions.register_home_tasks("people", home.support_request_tasks, order=20)
-        contributions.register_demo_loader("people", home.load_demo_cohort, order=10)
+        contributions.register_demo_loader("people", demo.load_demo_cohort, order=10)
         # Its pages in the menu (core.navigation).
         from onward.core.navigation import NavItem
         from onward.core.navigation import register as menu

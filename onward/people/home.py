@@ -7,13 +7,11 @@ from typing import Any
 
 from django.urls import reverse
 
-from onward.accounts.models import Organisation, User
+from onward.accounts.models import User
 from onward.core.contributions import HomeTask
 from onward.people import access as people_access
 from onward.people import selectors as people_selectors
 from onward.people.cohort import NEET_POPULATION, neet_cohort
-
-DEMO_COHORT = 400
 
 
 def caseload_summary(user: User, day: datetime.date) -> dict[str, Any] | None:
@@ -47,12 +45,3 @@ def support_request_tasks(user: User, day: datetime.date) -> list[HomeTask]:
             bool(late),
         )
     ]
-
-
-def load_demo_cohort(council: Organisation) -> None:
-    """About 400 synthetic young people and their histories, once."""
-    from onward.people.generator import generate_council
-    from onward.people.models import YoungPerson
-
-    if not YoungPerson.objects.filter(council=council).exists():
-        generate_council(council=council, size=DEMO_COHORT, seed=20261122)

@@ -70,11 +70,8 @@ def _caseload_query(request: HttpRequest, user: User) -> tuple[Any, forms.Caselo
     scope = request.GET.get("scope") or selectors.default_scope(user)
     if scope not in selectors.SCOPES:
         scope = "all"
-    council = access.council_of(user)
     teams = access.teams_visible_to(user)
-    workers = User.objects.filter(organisation=council, groups__name="personal_adviser", is_active=True).order_by(
-        "family_name", "given_name"
-    )
+    workers = access.colleagues(user).filter(groups__name="personal_adviser").order_by("family_name", "given_name")
     form = forms.CaseloadFilterForm(request.GET or None, teams=teams, workers=workers)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     day = _as_at(request)
@@ -514,9 +511,8 @@ RECORD_KINDS: dict[str, RecordKind] = {
 
 def _form_kwargs(kind: str, user: User) -> dict[str, Any]:
     if kind == "allocation":
-        council = access.council_of(user)
         return {
-            "workers": User.objects.filter(organisation=council, is_active=True).order_by("family_name", "given_name"),
+            "workers": access.colleagues(user).order_by("family_name", "given_name"),
             "teams": access.teams_visible_to(user),
         }
     return {}

@@ -12,8 +12,8 @@ from django.utils import timezone
 from onward.core import uploads
 from onward.core.concurrency import VersionField
 from onward.core.forms import GovukDateField, GovukForm
+from onward.performance.live import BREAKDOWNS
 from onward.performance.models import Method, TargetStep
-from onward.performance.selectors import BREAKDOWNS
 from onward.performance.targets import indicator_names
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from onward.accounts.models import Organisation
 from onward.core.codelists import AccommodationType
 from onward.people.models import AccommodationSpell
-from onward.performance import benchmarks, charts, comparisons, display, indicators, report, selectors
+from onward.performance import benchmarks, charts, comparisons, display, indicators, live, report, selectors
 from onward.performance.indicators import Figure
 from onward.performance.models import Method, ReportCommentary
 from onward.performance.targets import Rating
@@ -170,13 +170,13 @@ def build(council: Organisation, quarter_end: datetime.date) -> QuarterlyReport:
     series = _series(council, ends)
     current = series[quarter_end]
     codes = [PLAN_CODE, *ACCOMMODATION_CODES, *(c for band in EET_CODES.values() for c in band)]
-    comparators = selectors.benchmarks_for_all(council, codes, quarter_end)
-    targets = selectors.targets_for(council)
+    comparators = comparisons.benchmarks_for_all(council, codes, quarter_end)
+    targets = comparisons.targets_for(council)
 
     def line(code: str) -> Line:
         figure = current[code]
         bench = comparators[code]
-        status = selectors.target_status_of(targets.get(code), code, quarter_end, figure.value, bench)
+        status = comparisons.target_status_of(targets.get(code), code, quarter_end, figure.value, bench)
         return Line(
             code=code,
             name=indicators.get(code).name,
@@ -188,7 +188,7 @@ def build(council: Organisation, quarter_end: datetime.date) -> QuarterlyReport:
             trend=[series[end][code] for end in ends],
         )
 
-    facts = selectors.live_facts(selectors.council_people(council), quarter_end)
+    facts = live.live_facts(selectors.council_people(council), quarter_end)
     leavers = {pk: f for pk, f in facts.items() if f["cl"]}
     ages: Counter[str] = Counter()
     for f in leavers.values():
@@ -247,7 +247,7 @@ def trend_charts(quarterly: QuarterlyReport) -> list[TrendChart]:
     The same SVG is shown on the page, drawn into the PDF and, as a PNG made from it, into the DOCX.
     Values are the suppressed ones the tables show, so a chart never says more than its table.
     """
-    targets = selectors.targets_for(quarterly.council)
+    targets = comparisons.targets_for(quarterly.council)
     labels = [end.strftime("%b %Y") for end in quarterly.ends]
     result = []
     for band, title in CHART_BANDS:

@@ -25,7 +25,7 @@ from onward.core.indicators import (
 )
 from onward.people.cohort import NEET_INDICATOR, register_neet_cohort
 from onward.people.models import YoungPerson
-from onward.performance import benchmarks, display, indicators
+from onward.performance import benchmarks, comparisons, display, indicators, live
 from onward.performance.models import Method
 
 
@@ -60,7 +60,6 @@ def council_target(council: Organisation, code: str, as_at: datetime.date) -> li
     ``None`` when the council has set no target for the indicator. A step relative to the national
     figure or the neighbours' average asks for that benchmark on ``as_at`` plus its offset.
     """
-    from onward.performance import selectors
     from onward.performance import targets as rating
     from onward.performance.models import Target
 
@@ -71,7 +70,7 @@ def council_target(council: Organisation, code: str, as_at: datetime.date) -> li
     national = read_national(code, as_at=as_at)
     neighbours = None
     if any(step.kind == "neighbours" for step in steps):
-        neighbours = selectors.benchmarks_for_all(council, [code], as_at)[code].neighbours
+        neighbours = comparisons.benchmarks_for_all(council, [code], as_at)[code].neighbours
     return [
         TargetStepReading(
             due_on=step.by_date,
@@ -85,10 +84,9 @@ def council_target(council: Organisation, code: str, as_at: datetime.date) -> li
 
 def neet_cohort(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
     """Those of ``people`` counted by the dashboard's ``neet_cohort_size`` on ``day`` (``people.cohort``)."""
-    from onward.performance import selectors as figures
 
     condition = indicators.numerator_condition(indicators.get(NEET_INDICATOR))
-    return people.filter(pk__in=figures.live_ids(people, day, condition))
+    return people.filter(pk__in=live.live_ids(people, day, condition))
 
 
 def register_all() -> None:

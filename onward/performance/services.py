@@ -19,7 +19,7 @@ from onward.core import exports
 from onward.core.bulk import analyze_loaded, insert_values
 from onward.core.concurrency import lock_for_change
 from onward.people.models import YoungPerson
-from onward.performance import benchmarks, indicators, quarterly, report, selectors
+from onward.performance import benchmarks, indicators, live, quarterly, report, return_method
 from onward.performance import targets as rating
 from onward.performance.indicators import Figure
 from onward.performance.models import (
@@ -32,7 +32,7 @@ from onward.performance.models import (
     TargetStep,
 )
 
-SNAPSHOT_BREAKDOWNS = tuple(selectors.BREAKDOWNS)
+SNAPSHOT_BREAKDOWNS = tuple(live.BREAKDOWNS)
 
 
 def _rows(
@@ -70,7 +70,7 @@ def snapshot_take(
     """Compute and store every indicator at ``month_end`` for ``councils``, replacing what was stored.
 
     The live snapshot is counted for all the councils at once: one query works out each young
-    person's facts, and every breakdown is tallied from them (``selectors.live_counts_per_person``);
+    person's facts, and every breakdown is tallied from them (``live.live_counts_per_person``);
     the return method builds each council's return once. Rows are bulk-written;
     returns the number of rows stored.
     """
@@ -81,15 +81,15 @@ def snapshot_take(
     rows: list[dict[str, Any]] = []
     if Method.SNAPSHOT in methods:
         people = YoungPerson.objects.filter(council_id__in=ids)
-        found = selectors.live_counts_per_person(people, month_end, dimensions=["", *breakdowns])
+        found = live.live_counts_per_person(people, month_end, dimensions=["", *breakdowns])
         for dimension, groups in found.items():
             for (council_id, group), figures in groups.items():
                 rows.extend(_rows(int(council_id), Method.SNAPSHOT, month_end, dimension, group, figures))
     if Method.RETURN in methods:
         for council in councils:
-            built = selectors.return_rows(council, month_end)
+            built = return_method.return_rows(council, month_end)
             for dimension in ["", *breakdowns]:
-                counted = selectors.return_counts(council, month_end, group_by=dimension or "council", rows=built)
+                counted = return_method.return_counts(council, month_end, group_by=dimension or "council", rows=built)
                 for group, counts in counted.items():
                     rows.extend(
                         _rows(council.pk, Method.RETURN, month_end, dimension, group if dimension else "", counts)

@@ -34,6 +34,7 @@ from onward.performance import (
     display,
     forms,
     indicators,
+    live,
     quarterly,
     report,
     selectors,
@@ -123,7 +124,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         "method": method,
         "method_label": Method(method).label,
         "by": by,
-        "by_label": selectors.BREAKDOWNS[by],
+        "by_label": live.BREAKDOWNS[by],
         "aggregate": display.aggregates_only(user),
         "query": query(day, method),
     }
@@ -203,7 +204,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = _context(request)
     council, day, method, aggregate, by = (context[k] for k in ("council", "day", "method", "aggregate", "by"))
     figures, groups = selectors.headline_and_breakdown(council, day, method, by)
-    targets = selectors.targets_for(council)
+    targets = comparisons.targets_for(council)
     compared = comparisons.compare(council, figures, day, targets)
     headline = []
     for indicator in indicators.for_method(method):
@@ -274,7 +275,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         context.update(method=method, method_label=Method(method).label, query=query(day, method))
     figures, groups = selectors.headline_and_breakdown(council, day, method, by)
     figure = figures[code]
-    targets = selectors.targets_for(council)
+    targets = comparisons.targets_for(council)
     comparison = comparisons.compare(council, {code: figure}, day, targets)[code]
     labels = selectors.group_labels(council, by)
     ordered = sorted(groups.items(), key=lambda item: _group_order(by, item[0], labels))
@@ -310,7 +311,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "trends": _trend_charts(request, council, day, method, aggregate, [(indicator.name, [code])], targets),
             "rows": rows,
             "bar_svg": bar_svg,
-            "breakdowns": selectors.BREAKDOWNS,
+            "breakdowns": live.BREAKDOWNS,
         },
     )
 
@@ -325,7 +326,7 @@ def people(request: HttpRequest) -> HttpResponse:
     by, value = request.GET.get("by", ""), request.GET.get("value", "")
     if method not in indicator.methods or part not in ("numerator", "denominator"):
         raise Http404
-    if by and by not in selectors.BREAKDOWNS:
+    if by and by not in live.BREAKDOWNS:
         raise Http404
     try:
         ids = selectors.ids_behind(
@@ -356,7 +357,7 @@ def people(request: HttpRequest) -> HttpResponse:
             "indicator": indicator,
             "part": part,
             "group": group,
-            "by_label": selectors.BREAKDOWNS.get(by, ""),
+            "by_label": live.BREAKDOWNS.get(by, ""),
             "total": len(ids),
             "hidden": len(ids) - page.paginator.count,
             "page": page,
@@ -384,12 +385,12 @@ def target_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     names = rating.indicator_names()
     targets = list(performance_access.targets_visible_to(user))
-    found = selectors.benchmarks_for_all(council, [t.indicator for t in targets], today)
+    found = comparisons.benchmarks_for_all(council, [t.indicator for t in targets], today)
     rows = [
         {
             "target": target,
             "name": names.get(target.indicator, target.indicator),
-            "status": selectors.target_status_of(target, target.indicator, today, None, found[target.indicator]),
+            "status": comparisons.target_status_of(target, target.indicator, today, None, found[target.indicator]),
             "steps": len(target.steps.all()),
         }
         for target in targets
@@ -398,7 +399,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "performance/target_list.html",
-        {"rows": rows, "in_force": selectors.benchmark_set_in_force(council), "today": today},
+        {"rows": rows, "in_force": comparisons.benchmark_set_in_force(council), "today": today},
     )
 
 
@@ -462,7 +463,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("performance:target-detail", pk=target.pk)
     steps = []
     for step in target.steps.all():
-        bench = selectors.benchmarks_for(council, target.indicator, step.by_date)
+        bench = comparisons.benchmarks_for(council, target.indicator, step.by_date)
         steps.append(
             {
                 "step": step,
@@ -471,7 +472,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     today = timezone.localdate()
-    bench_today = selectors.benchmarks_for(council, target.indicator, today)
+    bench_today = comparisons.benchmarks_for(council, target.indicator, today)
     return render(
         request,
         "performance/target_detail.html",
@@ -480,7 +481,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "name": rating.indicator_names().get(target.indicator, target.indicator),
             "steps": steps,
             "form": form,
-            "status": selectors.target_status_of(target, target.indicator, today, None, bench_today),
+            "status": comparisons.target_status_of(target, target.indicator, today, None, bench_today),
             "lower_is_better": rating.lower_is_better(target.indicator),
             "bench": bench_today,
         },
@@ -521,7 +522,7 @@ def benchmark_upload(request: HttpRequest) -> HttpResponse:
         "performance/benchmark_upload.html",
         {
             "form": form,
-            "in_force": selectors.benchmark_set_in_force(council),
+            "in_force": comparisons.benchmark_set_in_force(council),
             "recent": performance_access.benchmark_sets_visible_to(user)[:5],
             "columns": benchmarks.CSV_COLUMNS,
             "indicators": sorted(rating.indicator_names().items()),

@@ -105,7 +105,7 @@ def service_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def referral_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     user = _user(request)
     person = people_access.access_person(user, person_pk)
-    organisations = Organisation.objects.filter(pk__in=access.partner_ids(person.council)).order_by("name")
+    organisations = access.partners_of(person.council).order_by("name")
     form = forms.ReferralForm(request.POST if request.method == "POST" else None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -641,7 +641,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         return exports.csv_response(
             "young-people-referred.csv", selectors.partner_list_rows(rows), header=selectors.PARTNER_LIST_COLUMNS
         )
-    councils = Organisation.objects.filter(pk__in=sends.values("referral__council")).order_by("name")
+    councils = access.councils_for(user).filter(pk__in=sends.values("referral__council")).order_by("name")
     form = forms.PartnerListForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,

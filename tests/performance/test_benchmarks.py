@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from onward.audit.models import AuditEvent
-from onward.performance import benchmarks, selectors, services
+from onward.performance import benchmarks, comparisons, services
 from onward.performance.models import BenchmarkSet, BenchmarkValue
 
 GOOD = b"""year,la_code,la_name,comparator,indicator,value
@@ -126,14 +126,16 @@ class TestLoadingTheCsv:
         assert previewed.status == BenchmarkSet.Status.PREVIEWED
         assert not BenchmarkValue.objects.exists()
         services.benchmark_save(acting_user=user, benchmark_set=previewed)
-        found = selectors.benchmarks_for(council, "eet_19_21", datetime.date(2026, 1, 31))
+        found = comparisons.benchmarks_for(council, "eet_19_21", datetime.date(2026, 1, 31))
         assert found.national == Decimal(54)
         assert (found.neighbours, found.neighbours_year, found.neighbours_count) == (Decimal("53.5"), 2025, 2)
         assert found.region == Decimal("59.2")
         assert found.others == {"Core cities": Decimal("48.0")}
-        earlier = selectors.benchmarks_for(council, "eet_19_21", datetime.date(2025, 6, 30))
+        earlier = comparisons.benchmarks_for(council, "eet_19_21", datetime.date(2025, 6, 30))
         assert (earlier.neighbours, earlier.neighbours_year) == (Decimal("40.0"), 2024)
-        assert selectors.benchmarks_for(world["B"].council, "eet_19_21", datetime.date(2026, 1, 31)).neighbours is None
+        assert (
+            comparisons.benchmarks_for(world["B"].council, "eet_19_21", datetime.date(2026, 1, 31)).neighbours is None
+        )
 
     def test_a_malformed_file_saves_nothing(self, world) -> None:  # type: ignore[no-untyped-def]
         """A file with one bad row is rejected whole: nothing is saved, every problem is kept."""
@@ -159,7 +161,7 @@ class TestLoadingTheCsv:
         services.benchmark_save(acting_user=user, benchmark_set=second)
         first.refresh_from_db()
         assert first.status == BenchmarkSet.Status.SUPERSEDED
-        assert selectors.benchmarks_for(council, "eet_19_21", datetime.date(2026, 1, 31)).neighbours == Decimal(70)
+        assert comparisons.benchmarks_for(council, "eet_19_21", datetime.date(2026, 1, 31)).neighbours == Decimal(70)
         assert AuditEvent.objects.filter(object_type="performance.BenchmarkSet", action="change").count() == 2
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from onward.core.indicators import indicator_source, read_indicator
-from onward.performance import indicators, selectors
+from onward.performance import indicators, live, selectors
 from onward.performance.models import Method
 from tests.factories import CouncilFactory
 from tests.performance import cohorts
@@ -164,12 +164,12 @@ def test_plan_measures_read_the_live_figure_through_the_binding_point(cohort: co
 
 def test_a_condition_is_the_same_test_in_sql_and_in_python(cohort: cohorts.Cohort) -> None:
     """The facts read from the database meet each numerator exactly when the SQL count includes them."""
-    facts = selectors.live_facts(cohort.council.young_people.all(), DAY)
+    facts = live.live_facts(cohort.council.young_people.all(), DAY)
     for indicator in indicators.for_method(Method.SNAPSHOT):
         expected = {
             pk for pk, row in facts.items() if indicators.matches(row, indicators.numerator_condition(indicator))
         }
-        found = selectors.live_ids(cohort.council.young_people.all(), DAY, indicators.numerator_condition(indicator))
+        found = live.live_ids(cohort.council.young_people.all(), DAY, indicators.numerator_condition(indicator))
         assert set(found) == expected, indicator.code
 
 
@@ -177,10 +177,10 @@ def test_the_live_query_runs_with_its_planner_settings_on_postgresql_and_as_is_e
     """On PostgreSQL the live query runs without JIT, with in-memory read costs and room to hash; elsewhere unchanged."""
     from django.db import connection
 
-    found = selectors._run("SELECT 1 + %s", [1])
+    found = live._run("SELECT 1 + %s", [1])
     assert found == [(2,)]
     if connection.vendor == "postgresql":
-        settings = selectors._run(
+        settings = live._run(
             "SELECT current_setting('jit'), current_setting('random_page_cost'), current_setting('work_mem')", []
         )
         assert settings == [("off", "1.1", "64MB")]
@@ -203,7 +203,7 @@ def test_only_the_latest_care_episode_ended_decides_an_exclusion() -> None:
     still_transferred = cohorts.care_leaver(council, 20, left_at=18, reason="E3")
     for person in (back_again, transferred_later, still_transferred):
         cohorts.status(person, activity="further_education")
-    facts = selectors.live_facts(council.young_people.all(), DAY)
+    facts = live.live_facts(council.young_people.all(), DAY)
     assert facts[back_again.pk]["cl"] == 1
     assert facts[transferred_later.pk]["cl"] == 0
     assert facts[still_transferred.pk]["cl"] == 0

@@ -14,7 +14,7 @@ from onward.people import categories
 from onward.people import selectors as people_selectors
 from onward.people import services as people_services
 from onward.people.models import PEP, AccommodationSpell, CareEpisode, Contact, EETSpell, PathwayPlanReview, YoungPerson
-from onward.performance import indicators, selectors
+from onward.performance import indicators, live, selectors
 from onward.performance.models import Method
 from onward.returns.selectors import build_return
 from tests.factories import UserFactory
@@ -83,7 +83,7 @@ def reference_facts(person: YoungPerson, day: datetime.date) -> dict[str, Any] |
         "in_touch": int(
             contact is not None
             and contact.in_touch == codelists.InTouch.YES
-            and contact.date >= day - datetime.timedelta(days=selectors.IN_TOUCH_DAYS)
+            and contact.date >= day - datetime.timedelta(days=live.IN_TOUCH_DAYS)
         ),
         "plan_cohort": int(qualified and not excluded and age <= 24),
         "plan_in_date": int(review is not None and review.next_due >= day),
@@ -121,7 +121,7 @@ def test_every_live_indicator_matches_plain_python_over_the_same_records(generat
         assert (computed[code].numerator, computed[code].denominator) == (expected.numerator, expected.denominator), (
             code
         )
-        ids = selectors.live_ids(
+        ids = live.live_ids(
             YoungPerson.objects.filter(council=generated), day, indicators.numerator_condition(indicators.get(code))
         )
         assert set(ids) == expected.people, code
@@ -132,14 +132,14 @@ def test_everyone_at_once_counts_each_council_as_it_counts_alone(generated: Orga
     call_command("generate_cohort", "--council", "Second Council", "--size", "150", "--seed", "22")
     second = Organisation.objects.get(name="Second Council")
     day = _days()[1]
-    everyone = selectors.live_counts(YoungPerson.objects.all(), day)
+    everyone = live.live_counts(YoungPerson.objects.all(), day)
     assert len(everyone) == 2
-    facts = selectors.live_facts(YoungPerson.objects.all(), day)
+    facts = live.live_facts(YoungPerson.objects.all(), day)
     seen: set[int] = set()
     for council in (generated, second):
-        alone = selectors.live_counts(YoungPerson.objects.filter(council=council), day)
+        alone = live.live_counts(YoungPerson.objects.filter(council=council), day)
         assert everyone[(str(council.pk), "")] == alone[(str(council.pk), "")]
-        own = selectors.live_facts(YoungPerson.objects.filter(council=council), day)
+        own = live.live_facts(YoungPerson.objects.filter(council=council), day)
         assert own and own == {pk: row for pk, row in facts.items() if pk in own}
         seen |= set(own)
     assert seen == set(facts)
@@ -164,8 +164,8 @@ def test_live_facts_follow_back_dated_and_same_day_records(generated: Organisati
         acting_user=adviser, person=third, date=(review.date if review else day) - datetime.timedelta(days=30)
     )
     chosen = YoungPerson.objects.filter(pk__in=[p.pk for p in leavers])
-    facts = selectors.live_facts(chosen, day)
-    counted = selectors.live_counts(chosen, day)[(str(generated.pk), "")]
+    facts = live.live_facts(chosen, day)
+    counted = live.live_counts(chosen, day)[(str(generated.pk), "")]
     reference = indicators.figures_from_facts(
         [(p.pk, f) for p in leavers if (f := reference_facts(p, day)) is not None], method=Method.SNAPSHOT, day=day
     )
@@ -255,9 +255,9 @@ def test_counting_in_python_from_the_facts_agrees_with_counting_in_sql(generated
     """The snapshot's tally of every breakdown equals the SQL count of each, group by group."""
     day = _days()[1]
     people = YoungPerson.objects.filter(council=generated)
-    dimensions = ["", *selectors.BREAKDOWNS]
-    in_python = selectors.live_counts_per_person(people, day, dimensions=dimensions)
-    in_sql = selectors.live_counts_many(people, day, dimensions=dimensions)
+    dimensions = ["", *live.BREAKDOWNS]
+    in_python = live.live_counts_per_person(people, day, dimensions=dimensions)
+    in_sql = live.live_counts_many(people, day, dimensions=dimensions)
     for dimension in dimensions:
         assert set(in_python[dimension]) == set(in_sql[dimension]), dimension
         for key, figures in in_sql[dimension].items():

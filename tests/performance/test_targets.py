@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from onward.audit.models import AuditEvent
-from onward.performance import selectors, services
+from onward.performance import comparisons, services
 from onward.performance.models import Target, TargetStep
 from onward.performance.targets import Rating, describe_step, rate, step_in_force, step_value
 
@@ -97,10 +97,10 @@ class TestTargetServices:
             acting_user=user, target=target, by_date=datetime.date(2023, 4, 1), kind="national", value=D(10), version=2
         )
         council = world["A"].council
-        status = selectors.target_status(council, "eet_19_21", datetime.date(2022, 6, 30), D(58))
+        status = comparisons.target_status(council, "eet_19_21", datetime.date(2022, 6, 30), D(58))
         assert status is not None
         assert (status.target, status.rating) == (D(57), Rating.ON)  # 2021 national 52 + 5
-        status = selectors.target_status(council, "eet_19_21", datetime.date(2024, 6, 30), D(58))
+        status = comparisons.target_status(council, "eet_19_21", datetime.date(2024, 6, 30), D(58))
         assert status is not None
         assert (status.target, status.rating) == (D(66), Rating.OFF)  # 2023 national 56 + 10
 
@@ -117,7 +117,7 @@ class TestTargetServices:
             version=1,
         )
         council = world["A"].council
-        status = selectors.target_status(council, "neet_19_21", datetime.date(2025, 1, 1), D(38))
+        status = comparisons.target_status(council, "neet_19_21", datetime.date(2025, 1, 1), D(38))
         assert status is not None
         assert status.rating is Rating.NEAR
         services.target_save(
@@ -128,7 +128,7 @@ class TestTargetServices:
             tolerance=D(1),
             version=2,
         )
-        status = selectors.target_status(council, "neet_19_21", datetime.date(2025, 1, 1), D(38))
+        status = comparisons.target_status(council, "neet_19_21", datetime.date(2025, 1, 1), D(38))
         assert status is not None
         assert status.rating is Rating.OFF
 
@@ -292,11 +292,11 @@ def test_the_demo_loads_targets_and_neighbours_once(world) -> None:  # type: ign
     assert he.steps.count() == 4
     eet = Target.objects.get(council=council, indicator="eet_19_21")
     assert [step.kind for step in eet.steps.all()] == ["national", "national"]
-    found = selectors.benchmarks_for(council, "eet_19_21", datetime.date(2026, 1, 31))
+    found = comparisons.benchmarks_for(council, "eet_19_21", datetime.date(2026, 1, 31))
     assert found.neighbours is not None
     assert found.neighbours_count == 10
     assert found.region is not None
-    status = selectors.target_status(council, "eet_19_21", datetime.date(2026, 1, 31), D(70))
+    status = comparisons.target_status(council, "eet_19_21", datetime.date(2026, 1, 31), D(70))
     assert status is not None
     assert status.target == D(64)
 
@@ -312,7 +312,7 @@ def test_a_target_relative_to_the_neighbours_follows_their_average(world) -> Non
         acting_user=user, target=target, by_date=datetime.date(2025, 4, 1), kind="neighbours", value=D(2), version=1
     )
     day = datetime.date(2026, 1, 31)
-    status = selectors.target_status(council, "suitable_accommodation_19_21", day, D(90))
+    status = comparisons.target_status(council, "suitable_accommodation_19_21", day, D(90))
     assert status is not None
     assert (status.target, status.rating) == (None, None)
     csv = (
@@ -324,7 +324,7 @@ def test_a_target_relative_to_the_neighbours_follows_their_average(world) -> Non
         acting_user=user,
         benchmark_set=services.benchmark_preview(acting_user=user, council=council, file_name="sn.csv", content=csv),
     )
-    status = selectors.target_status(council, "suitable_accommodation_19_21", day, D(88))
+    status = comparisons.target_status(council, "suitable_accommodation_19_21", day, D(88))
     assert status is not None
     assert (status.target, status.rating) == (D(89), Rating.NEAR)
 
