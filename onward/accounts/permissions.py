@@ -253,7 +253,7 @@ def render_permissions_doc() -> str:
         "A user may hold several roles; they may do what any of their roles allows. Roles are",
         "granted through groups by an administrator of the user's own organisation (a council's",
         "administrator, or a partner organisation's partner administrator). What a permission allows is always limited",
-        "to the records in the user's scope, decided in `onward/accounts/access.py`:",
+        "to the records in the user's scope, decided in each app's access policy (`onward/<app>/access.py`, built on the kernel in `onward/accounts/access.py`):",
         "",
         "- council staff see their own council's records only (the council is the tenant boundary);",
         "- a partner organisation's users see only what was shared with their organisation by a council",

@@ -1,7 +1,7 @@
 """The access rules in words: who sees which records, and when.
 
 One table, three readers: ``docs/permissions.md`` lists it (``manage.py permissions_doc``),
-``onward.accounts.access`` carries it out, and ``tests/test_access_rules.py`` builds, for each
+each app's access policy (``onward/<app>/access.py``, on the kernel in ``onward.accounts.access``) carries it out, and ``tests/test_access_rules.py`` builds, for each
 row, a user who must see a record and one who must not, and checks both through the page and
 through the policy in ``access``. A test fails when a row has no test, or a test no row, so the
 three cannot drift apart. Change a rule here first, then its test, then the code.
@@ -151,7 +151,7 @@ def render_access_rules() -> list[str]:
         "",
         "Which records a user sees, whatever their permissions allow them to do. Each rule has a test",
         "(`tests/test_access_rules.py`) that builds a user who must see a record and one who must not,",
-        "and checks both through the page and through `onward/accounts/access.py`.",
+        "and checks both through the page and through the app's access policy (`onward/<app>/access.py`).",
         "",
         "| rule | role | record | condition | sees it |",
         "|---|---|---|---|---|",

@@ -20,9 +20,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from onward.accounts.models import Organisation
+from onward.core import documents
 from onward.core.codelists import AccommodationType
 from onward.people.models import AccommodationSpell
-from onward.performance import benchmarks, charts, comparisons, display, indicators, live, report, selectors
+from onward.performance import benchmarks, charts, comparisons, display, indicators, live, selectors
 from onward.performance.indicators import Figure
 from onward.performance.models import Method, ReportCommentary
 from onward.performance.targets import Rating
@@ -269,7 +270,7 @@ def trend_charts(quarterly: QuarterlyReport) -> list[TrendChart]:
 # The document ---------------------------------------------------------------------------------------
 
 
-def _comparison_table(doc: report.Document, caption: str, lines: list[Line], ends: list[datetime.date]) -> None:
+def _comparison_table(doc: documents.Document, caption: str, lines: list[Line], ends: list[datetime.date]) -> None:
     header = [
         "Indicator",
         "This quarter (%)",
@@ -295,17 +296,17 @@ def _comparison_table(doc: report.Document, caption: str, lines: list[Line], end
     doc.table(caption, header, rows, numeric=numeric)
 
 
-def _commentary(doc: report.Document, quarterly: QuarterlyReport, section: str) -> None:
+def _commentary(doc: documents.Document, quarterly: QuarterlyReport, section: str) -> None:
     written = quarterly.commentary.get(section)
     if written is not None:
         dated = timezone.localdate(written.updated_at)
         doc.commentary(written.text, written.author.full_name, f"{dated:%-d %B %Y}")
 
 
-def document(quarterly: QuarterlyReport) -> report.Document:
+def document(quarterly: QuarterlyReport) -> documents.Document:
     """The report as a document, small numbers suppressed, with its charts and each section's commentary."""
     sections = ReportCommentary.Section
-    doc = report.Document(
+    doc = documents.Document(
         title="Care leavers quarterly report",
         subtitle=f"{quarterly.council.name}: {quarterly.label}. Figures as at {quarterly.quarter_end:%-d %B %Y}.",
         footer=f"{quarterly.council.name}, care leavers quarterly report, {quarterly.quarter_end:%-d %B %Y}.",

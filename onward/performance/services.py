@@ -15,11 +15,11 @@ from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
-from onward.core import exports
+from onward.core import documents, exports
 from onward.core.bulk import analyze_loaded, insert_values
 from onward.core.concurrency import lock_for_change
 from onward.people.models import YoungPerson
-from onward.performance import benchmarks, indicators, live, quarterly, report, return_method
+from onward.performance import benchmarks, indicators, live, quarterly, return_method
 from onward.performance import targets as rating
 from onward.performance.indicators import Figure
 from onward.performance.models import (
@@ -312,10 +312,10 @@ def target_step_remove(*, acting_user: User | None, target: Target, step_id: int
 
 # The quarterly report ------------------------------------------------------------------------------
 
-EXPORT_FORMATS: dict[str, tuple[str, Callable[[report.Document], bytes]]] = {
-    "pdf": ("application/pdf", report.to_pdf),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", report.to_docx),
-    "xlsx": (exports.XLSX_CONTENT_TYPE, report.to_xlsx),
+EXPORT_FORMATS: dict[str, tuple[str, Callable[[documents.Document], bytes]]] = {
+    "pdf": ("application/pdf", documents.to_pdf),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", documents.to_docx),
+    "xlsx": (exports.XLSX_CONTENT_TYPE, documents.to_xlsx),
 }
 
 

@@ -19,7 +19,7 @@ from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.services import audit_list
-from onward.core import exports
+from onward.core import documents, exports
 from onward.core.codelists import EETActivity
 from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
@@ -36,7 +36,6 @@ from onward.performance import (
     indicators,
     live,
     quarterly,
-    report,
     selectors,
     services,
 )
@@ -618,7 +617,7 @@ def quarterly_report(request: HttpRequest) -> HttpResponse:
     document = quarterly.document(built)
     nonce = getattr(request, "csp_nonce", "")
     blocks = [
-        (block, charts.with_nonce(block.svg, nonce=nonce) if isinstance(block, report.Chart) else None)
+        (block, charts.with_nonce(block.svg, nonce=nonce) if isinstance(block, documents.Chart) else None)
         for block in document.blocks
     ]
     can_write = user.can(Perm.WRITE_REPORT_COMMENTARY)

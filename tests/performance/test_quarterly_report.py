@@ -16,10 +16,11 @@ from pypdf import PdfReader
 
 from onward.accounts.models import Organisation
 from onward.audit.models import AuditEvent
+from onward.core import documents
 from onward.people.categories import birthday
 from onward.people.models import AccommodationSpell, CareEpisode, EETSpell, YoungPerson
 from onward.people.services import refresh_care_summary
-from onward.performance import quarterly, report, services
+from onward.performance import quarterly, services
 from onward.performance.targets import Rating
 from tests.factories import YoungPersonFactory
 
@@ -141,7 +142,7 @@ def files(cohort):  # type: ignore[no-untyped-def]
 class TestFiles:
     def test_docx_has_headings_tables_figures_and_page_numbers(self, files) -> None:  # type: ignore[no-untyped-def]
         """The Word document has real headings, tables with header rows, the figures and a PAGE field."""
-        word = WordDocument(io.BytesIO(report.to_docx(files)))
+        word = WordDocument(io.BytesIO(documents.to_docx(files)))
         headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
         assert headings == [
             "Number of care leavers",
@@ -173,7 +174,7 @@ class TestFiles:
 
     def test_pdf_has_the_same_figures_and_page_numbers(self, files) -> None:  # type: ignore[no-untyped-def]
         """The PDF's text holds the headings, the figures and 'Page 1 of'."""
-        pages = PdfReader(io.BytesIO(report.to_pdf(files))).pages
+        pages = PdfReader(io.BytesIO(documents.to_pdf(files))).pages
         text = " ".join(" ".join(page.extract_text() for page in pages).split())
         assert "Care leavers quarterly report" in text
         assert "Education, employment and training" in text
@@ -183,7 +184,7 @@ class TestFiles:
 
     def test_xlsx_has_a_sheet_per_table(self, files) -> None:  # type: ignore[no-untyped-def]
         """The workbook has a contents sheet and one sheet per table, numbers as numbers."""
-        workbook = load_workbook(io.BytesIO(report.to_xlsx(files)))
+        workbook = load_workbook(io.BytesIO(documents.to_xlsx(files)))
         assert workbook.sheetnames[:3] == ["Contents", "Age profile", "Pathway plans in date"]
         ages = {row[0]: row[1] for row in workbook["Age profile"].iter_rows(min_row=2, values_only=True)}
         assert ages["Aged 19 to 21"] == 20
@@ -286,13 +287,13 @@ class TestChartsAndCommentary:
         ]
         assert all("<script" not in chart.svg and 'role="img"' in chart.svg for chart in files.charts)
         assert "EET target" in files.charts[0].svg  # council A has a target for 19 to 21 only
-        word = WordDocument(io.BytesIO(report.to_docx(files)))
+        word = WordDocument(io.BytesIO(documents.to_docx(files)))
         assert len(word.inline_shapes) == 2
         images = [part for part in word.part.package.parts if part.content_type == "image/png"]
         assert len(images) == 2 and all(image.blob.startswith(b"\x89PNG") for image in images)
         captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
         assert all(chart.caption in captions for chart in files.charts)
-        pages = PdfReader(io.BytesIO(report.to_pdf(files))).pages
+        pages = PdfReader(io.BytesIO(documents.to_pdf(files))).pages
         text = " ".join(" ".join(page.extract_text() for page in pages).split())
         # Each chart's legend is drawn as text; "Not in education" is written nowhere else with a capital N.
         assert text.count("Not in education, employment or tr") == 2  # pygal shortens a long legend
@@ -318,12 +319,12 @@ class TestChartsAndCommentary:
         byline = f"Commentary by {officer.full_name}, {today:%-d %B %Y}"
         assert "University starts rose after the taster days." in page and byline in page
         doc = quarterly.document(quarterly.build(cohort["A"].council, QUARTER))
-        word = WordDocument(io.BytesIO(report.to_docx(doc)))
+        word = WordDocument(io.BytesIO(documents.to_docx(doc)))
         paragraphs = [p.text for p in word.paragraphs]
         at = paragraphs.index("University starts rose after the taster days.")
         assert paragraphs[at + 1] == byline
         assert paragraphs.index("Education, employment and training") < at < paragraphs.index("Notes")
-        pdf = PdfReader(io.BytesIO(report.to_pdf(doc)))
+        pdf = PdfReader(io.BytesIO(documents.to_pdf(doc)))
         text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
         assert f"University starts rose after the taster days. {byline}" in text
 
