@@ -152,6 +152,9 @@ class Command(BaseCommand):
             created.save(update_fields=["password"])
         sign_ins.append(("Administrator of a second council (tenant isolation)", other_admin))
         self._young_people(council, teams, fake)
+        from onward.oruk.services import feed_publish
+
+        feed_publish(council=council, slug="wexbridge")  # its directory in Open Referral UK: /oruk/wexbridge/
         for partner_admin in (
             User.objects.filter(
                 groups__name="partner_administrator", organisation__partner_of__council__in=[council, other]

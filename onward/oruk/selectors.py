@@ -1,0 +1,95 @@
+"""Reads for the Open Referral UK feed: a council's published directory, and nothing else.
+
+The feed is open to anyone, so it reads only directory records (services and the organisations
+that provide them), never a referral, a send, feedback or anything else that names a young
+person. A council's directory is what its staff see in theirs: the services of the council and of
+the partners it has a live link with (``access.partner_ids``, ADR 14). Each answer is a fixed
+number of queries, whatever the size of the directory.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from onward.accounts import access
+from onward.accounts.models import Organisation
+from onward.oruk import mapping
+from onward.oruk.models import Feed
+from onward.referrals.models import Service
+
+
+def feed_by_slug(slug: str) -> Feed:
+    """The published feed at ``/oruk/<slug>/``; 404 when no council publishes there."""
+    try:
+        return Feed.objects.select_related("council").get(slug=slug, council__kind=Organisation.Kind.COUNCIL)
+    except Feed.DoesNotExist:
+        raise Http404 from None
+
+
+def feed_of(council: Organisation) -> Feed | None:
+    return Feed.objects.filter(council=council).first()
+
+
+def directory_services(council: Organisation) -> QuerySet[Service]:
+    """Every service in the council's directory, with its provider."""
+    return (
+        Service.objects.filter(Q(provider=council) | Q(provider_id__in=access.partner_ids(council)))
+        .select_related("provider")
+        .order_by("name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Service]
+    total: int
+
+
+def services_page(
+    council: Organisation,
+    *,
+    page: int,
+    per_page: int,
+    modified_after: datetime.datetime | None = None,
+    search: str = "",
+) -> Page:
+    """One page of the directory (two queries: the count and the page)."""
+    services = directory_services(council)
+    if modified_after is not None:
+        # Changed on or after the moment: the service, or its provider (whose name the feed shows).
+        services = services.filter(Q(updated_at__gte=modified_after) | Q(provider__updated_at__gte=modified_after))
+    for word in search.split():
+        services = services.filter(
+            Q(name__icontains=word)
+            | Q(description__icontains=word)
+            | Q(provider__name__icontains=word)
+            | Q(area__icontains=word)
+        )
+    total = services.count()
+    start = (page - 1) * per_page
+    rows = list(services[start : start + per_page]) if start < total else []
+    return Page(rows=rows, total=total)
+
+
+def service_by_oruk_id(council: Organisation, oruk_id: str) -> Service:
+    """The directory's service whose ORUK id is ``oruk_id``; 404 when the council publishes none.
+
+    Ids are one-way (``uuid5``), so this reads the directory's keys (one narrow query) and then
+    the one service.
+    """
+    for pk in directory_services(council).values_list("pk", flat=True):
+        if mapping.service_id(council, pk) == oruk_id:
+            return directory_services(council).get(pk=pk)
+    raise Http404
+
+
+def service_at_location_by_oruk_id(council: Organisation, oruk_id: str) -> Service:
+    """The service behind a service-at-location id (each service runs at its one place)."""
+    for pk in directory_services(council).values_list("pk", flat=True):
+        if mapping.service_at_location_id(council, pk) == oruk_id:
+            return directory_services(council).get(pk=pk)
+    raise Http404
