@@ -106,8 +106,12 @@ def _modified_after(request: HttpRequest) -> datetime.datetime | None:
         except ValueError:
             raise BadRequest("modified_after must be a date and time, like 2026-01-31T09:00:00Z") from None
         moment = datetime.datetime.combine(day, datetime.time())
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        moment.astimezone(datetime.UTC)  # as the database will compare it
+    except (OverflowError, ValueError):
+        raise BadRequest("modified_after must be a date and time, like 2026-01-31T09:00:00Z") from None
     return moment
 
 

@@ -248,6 +248,12 @@ def test_paging(directory: dict[str, Any], client: Client) -> None:
         ({"per_page": "101"}, "per_page must be a whole number from 1 to 100"),
         ({"per_page": "-1"}, "per_page must be a whole number from 1 to 100"),
         ({"modified_after": "last Tuesday"}, "modified_after must be a date and time, like 2026-01-31T09:00:00Z"),
+        (
+            {"modified_after": "0001-01-01T00:00:00+05:00"},
+            "modified_after must be a date and time, like 2026-01-31T09:00:00Z",
+        ),
+        ({"modified_after": "2026-13-45"}, "modified_after must be a date and time, like 2026-01-31T09:00:00Z"),
+        ({"page": "9" * 5000}, "page must be a whole number 1 or more"),
     ],
 )
 def test_bad_parameters_get_a_clear_json_error(
@@ -422,3 +428,20 @@ def test_the_councils_page_gives_the_feed_address(directory: dict[str, Any], sig
 def test_the_page_says_when_nothing_is_published(world: dict[str, Tenant], signed_in: Any) -> None:
     client = signed_in(world["A"].users["personal_adviser"])
     assert "not published in Open Referral UK yet" in client.get(reverse("oruk:about")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_directory_is_published_and_valid(client: Client) -> None:
+    """``load_demo`` publishes Wexbridge's directory at /oruk/wexbridge/: every endpoint answers
+    anonymously with valid ORUK, and none of the demo's young people is in it."""
+    from django.core.management import call_command
+
+    from onward.people.models import YoungPerson
+
+    call_command("load_demo", "--quiet")
+    answers = walk_every_endpoint(client, "wexbridge")
+    assert answers[1]["total_items"] >= len(SERVICES)
+    body = json.dumps(answers)
+    for given, family, child_id in YoungPerson.objects.values_list("legal_given_name", "legal_family_name", "child_id"):
+        assert f"{given} {family}" not in body
+        assert f'"{child_id}"' not in body
