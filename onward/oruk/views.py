@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_datetime
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from onward.accounts import access
 from onward.oruk import mapping, selectors
@@ -46,11 +46,23 @@ def _json(request: HttpRequest, document: dict[str, Any], *, status: int = 200) 
     else:
         response = HttpResponse(body, status=status, content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag"
     if status == 200:
         response["ETag"] = etag
         patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
     else:
         patch_cache_control(response, public=True, max_age=60)
+    return response
+
+
+def _preflight() -> HttpResponse:
+    """A browser asking first whether another site's page may read the feed (with an ETag, say): yes."""
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+    response["Access-Control-Max-Age"] = "86400"
+    patch_cache_control(response, public=True, max_age=86400)
     return response
 
 
@@ -62,9 +74,11 @@ def oruk_endpoint(view: Endpoint) -> Callable[..., HttpResponseBase]:
     """An open, read-only feed endpoint answering JSON, errors included, to any origin."""
 
     @login_not_required
-    @require_safe
+    @require_http_methods(["GET", "HEAD", "OPTIONS"])
     @wraps(view)
     def wrapper(request: HttpRequest, council: str, **kwargs: Any) -> HttpResponseBase:
+        if request.method == "OPTIONS":
+            return _preflight()
         try:
             feed = selectors.feed_by_slug(council)
             return _json(request, view(request, feed, **kwargs))

@@ -445,3 +445,13 @@ def test_the_demo_directory_is_published_and_valid(client: Client) -> None:
     for given, family, child_id in YoungPerson.objects.values_list("legal_given_name", "legal_family_name", "child_id"):
         assert f"{given} {family}" not in body
         assert f'"{child_id}"' not in body
+
+
+def test_a_browsers_preflight_is_answered(directory: dict[str, Any], client: Client) -> None:
+    """Another site's script sending If-None-Match asks first (OPTIONS): the feed allows it; nothing else is allowed."""
+    response = client.options(url("services"))
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "If-None-Match" in response["Access-Control-Allow-Headers"]
+    assert client.post(url("services")).status_code == 405
+    assert client.get(url("services"))["Access-Control-Expose-Headers"] == "ETag"
