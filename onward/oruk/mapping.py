@@ -95,6 +95,7 @@ TAXONOMIES = (SERVICE_TYPE, ELIGIBILITY, NEEDS_MET)
 
 # Age bands as the national statistics on care leavers count them, up to 25 (support to 25).
 AGE_BANDS = ((16, 17), (18, 21), (22, 25))
+AGE_BAND_TERMS = {f"age-{low}-{high}": (low, high) for low, high in AGE_BANDS}
 
 TERMS: tuple[Term, ...] = (
     *(
@@ -168,8 +169,10 @@ def service_id(council: Organisation, service: Service | int) -> str:
     return oruk_id("council", council.pk, "service", service if isinstance(service, int) else service.pk)
 
 
-def organisation_id(council: Organisation, organisation: Organisation) -> str:
-    return oruk_id("council", council.pk, "organization", organisation.pk)
+def organisation_id(council: Organisation, organisation: Organisation | int) -> str:
+    return oruk_id(
+        "council", council.pk, "organization", organisation if isinstance(organisation, int) else organisation.pk
+    )
 
 
 def location_id(council: Organisation, area: str) -> str:

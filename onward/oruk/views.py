@@ -129,6 +129,31 @@ def _modified_after(request: HttpRequest) -> datetime.datetime | None:
     return moment
 
 
+def _age(request: HttpRequest, name: str) -> float | None:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 150:  # also refuses nan and infinity
+        raise BadRequest(f"{name} must be an age in years, like 18")
+    return value
+
+
+def _filters(request: HttpRequest) -> selectors.Filters:
+    return selectors.Filters(
+        modified_after=_modified_after(request),
+        search=request.GET.get("search", "")[:200],
+        minimum_age=_age(request, "minimum_age"),
+        maximum_age=_age(request, "maximum_age"),
+        taxonomy_term_id=request.GET.get("taxonomy_term_id", "").strip()[:100],
+        taxonomy_id=request.GET.get("taxonomy_id", "").strip()[:100],
+        organization_id=request.GET.get("organization_id", "").strip()[:100],
+    )
+
+
 def _paging(request: HttpRequest) -> tuple[int, int]:
     page = _whole_number(request, "page", 1, low=1)
     per_page = _whole_number(request, "per_page", DEFAULT_PER_PAGE, low=1, high=MAX_PER_PAGE)
@@ -154,13 +179,7 @@ def root(request: HttpRequest, feed: Feed) -> dict[str, Any]:
 @oruk_endpoint
 def services(request: HttpRequest, feed: Feed) -> dict[str, Any]:
     page, per_page = _paging(request)
-    found = selectors.services_page(
-        feed.council,
-        page=page,
-        per_page=per_page,
-        modified_after=_modified_after(request),
-        search=request.GET.get("search", "")[:200],
-    )
+    found = selectors.services_page(feed.council, page=page, per_page=per_page, filters=_filters(request))
     day = timezone.localdate()
     return mapping.page_json(
         contents=[mapping.service_json(feed.council, service, day=day, full=False) for service in found.rows],
@@ -179,13 +198,7 @@ def service(request: HttpRequest, feed: Feed, service_id: str) -> dict[str, Any]
 @oruk_endpoint
 def service_at_locations(request: HttpRequest, feed: Feed) -> dict[str, Any]:
     page, per_page = _paging(request)
-    found = selectors.services_page(
-        feed.council,
-        page=page,
-        per_page=per_page,
-        modified_after=_modified_after(request),
-        search=request.GET.get("search", "")[:200],
-    )
+    found = selectors.services_page(feed.council, page=page, per_page=per_page, filters=_filters(request))
     return mapping.page_json(
         contents=[mapping.service_at_location_json(feed.council, row) for row in found.rows],
         total_items=found.total,

@@ -455,3 +455,41 @@ def test_a_browsers_preflight_is_answered(directory: dict[str, Any], client: Cli
     assert "If-None-Match" in response["Access-Control-Allow-Headers"]
     assert client.post(url("services")).status_code == 405
     assert client.get(url("services"))["Access-Control-Expose-Headers"] == "ETag"
+
+
+def test_filter_by_taxonomy_term_matches_the_terms_each_service_carries(
+    directory: dict[str, Any], client: Client
+) -> None:
+    """For every term, ?taxonomy_term_id= lists exactly the services whose attributes carry that term."""
+    tagged: dict[str, set[str]] = {term.id: set() for term in mapping.TERMS}
+    for service in all_services(client):
+        full = get(client, url("service", service_id=service["id"]))
+        for attribute in full.get("attributes", []):
+            tagged[attribute["taxonomy_term_id"]].add(service["id"])
+    assert any(tagged.values())
+    for term in mapping.TERMS:
+        listed = {s["id"] for s in all_services(client, taxonomy_term_id=term.id)}
+        assert listed == tagged[term.id], term.name
+    for taxonomy in mapping.TAXONOMIES:
+        listed = {s["id"] for s in all_services(client, taxonomy_id=taxonomy.id)}
+        assert listed == set().union(*(tagged[t.id] for t in mapping.TERMS if t.taxonomy == taxonomy.code))
+    assert all_services(client, taxonomy_term_id=str(uuid.uuid4())) == []
+    assert all_services(client, taxonomy_id="nonsense") == []
+
+
+def test_filter_by_age_and_organization(directory: dict[str, Any], client: Client) -> None:
+    """minimum_age: services starting at that age or older; maximum_age: ending at it or younger;
+    organization_id: one provider's services."""
+    every = all_services(client)
+    assert 0 < len(all_services(client, minimum_age=19)) < len(every)
+    assert 0 < len(all_services(client, maximum_age=21)) < len(every)
+    assert {s["id"] for s in all_services(client, minimum_age=19)} == {s["id"] for s in every if s["minimum_age"] >= 19}
+    assert {s["id"] for s in all_services(client, maximum_age=21)} == {s["id"] for s in every if s["maximum_age"] <= 21}
+    council = directory["tenant"].council
+    own = all_services(client, organization_id=mapping.organisation_id(council, council))
+    assert [s["name"] for s in own] == [directory["own"].name]
+    assert all_services(client, organization_id=str(uuid.uuid4())) == []
+    response = client.get(url("services"), {"minimum_age": "old"})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "minimum_age must be an age in years, like 18"
+    assert client.get(url("services"), {"maximum_age": "nan"}).status_code == 400
