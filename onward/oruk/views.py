@@ -41,7 +41,9 @@ def _json(request: HttpRequest, document: dict[str, Any], *, status: int = 200) 
     body = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     response: HttpResponseBase
-    if status == 200 and etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+    # A proxy that compresses the answer marks the ETag weak (W/"..."): it still names this answer.
+    asked = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
+    if status == 200 and (etag in asked or "*" in asked):
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(body, status=status, content_type="application/json")

@@ -358,6 +358,8 @@ def test_answers_are_cacheable_for_anonymous_visitors(directory: dict[str, Any],
     again = client.get(url("services"), headers={"If-None-Match": response["ETag"]})
     assert again.status_code == 304
     assert again["Access-Control-Allow-Origin"] == "*"
+    assert client.get(url("services"), headers={"If-None-Match": f'"x", W/{response["ETag"]}'}).status_code == 304
+    assert client.get(url("services"), headers={"If-None-Match": '"something-else"'}).status_code == 200
 
 
 def test_query_counts_do_not_grow_with_the_directory(
