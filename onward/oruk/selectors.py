@@ -1,10 +1,6 @@
-"""Reads for the Open Referral UK feed: a council's published directory, and nothing else.
-
-The feed is open to anyone, so it reads only directory records (services and the organisations
-that provide them), never a referral, a send, feedback or anything else that names a young
-person. A council's directory is what its staff see in theirs: the services of the council and of
-the partners it has a live link with (``access.partner_ids``, ADR 14). Each answer is a fixed
-number of queries, whatever the size of the directory.
+"""Reads for the Open Referral UK feed, built on ``onward/oruk/access.py`` (a council's published
+directory, and nothing else). Each answer is a fixed number of queries, whatever the size of the
+directory.
 """
 
 from __future__ import annotations
@@ -15,32 +11,15 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from onward.accounts import access
 from onward.accounts.models import Organisation
 from onward.oruk import mapping
+from onward.oruk.access import services_published_by
 from onward.oruk.models import Feed
 from onward.referrals.models import Service
 
 
-def feed_by_slug(slug: str) -> Feed:
-    """The published feed at ``/oruk/<slug>/``; 404 when no council publishes there."""
-    try:
-        return Feed.objects.select_related("council").get(slug=slug, council__kind=Organisation.Kind.COUNCIL)
-    except Feed.DoesNotExist:
-        raise Http404 from None
-
-
 def feed_of(council: Organisation) -> Feed | None:
     return Feed.objects.filter(council=council).first()
-
-
-def directory_services(council: Organisation) -> QuerySet[Service]:
-    """Every service in the council's directory, with its provider."""
-    return (
-        Service.objects.filter(Q(provider=council) | Q(provider_id__in=access.partner_ids(council)))
-        .select_related("provider")
-        .order_by("name", "pk")
-    )
 
 
 @dataclass(frozen=True)
@@ -84,7 +63,7 @@ def _terms_condition(services: QuerySet[Service], terms: list[mapping.Term]) -> 
 
 
 def _filtered(council: Organisation, filters: Filters) -> QuerySet[Service]:
-    services = directory_services(council)
+    services = services_published_by(council)
     if filters.modified_after is not None:
         # Changed on or after the moment: the service, or its provider (whose name the feed shows).
         moment = filters.modified_after
@@ -108,7 +87,7 @@ def _filtered(council: Organisation, filters: Filters) -> QuerySet[Service]:
         terms = [term for term in mapping.TERMS if taxonomy is not None and term.taxonomy == taxonomy.code]
         services = services.filter(_terms_condition(services, terms))
     if filters.organization_id:
-        providers = directory_services(council).order_by().values_list("provider_id", flat=True).distinct()
+        providers = services_published_by(council).order_by().values_list("provider_id", flat=True).distinct()
         wanted = [pk for pk in providers if mapping.organisation_id(council, pk) == filters.organization_id]
         services = services.filter(provider_id__in=wanted)
     return services
@@ -130,15 +109,15 @@ def service_by_oruk_id(council: Organisation, oruk_id: str) -> Service:
     Ids are one-way (``uuid5``), so this reads the directory's keys (one narrow query) and then
     the one service.
     """
-    for pk in directory_services(council).values_list("pk", flat=True):
+    for pk in services_published_by(council).values_list("pk", flat=True):
         if mapping.service_id(council, pk) == oruk_id:
-            return directory_services(council).get(pk=pk)
+            return services_published_by(council).get(pk=pk)
     raise Http404
 
 
 def service_at_location_by_oruk_id(council: Organisation, oruk_id: str) -> Service:
     """The service behind a service-at-location id (each service runs at its one place)."""
-    for pk in directory_services(council).values_list("pk", flat=True):
+    for pk in services_published_by(council).values_list("pk", flat=True):
         if mapping.service_at_location_id(council, pk) == oruk_id:
-            return directory_services(council).get(pk=pk)
+            return services_published_by(council).get(pk=pk)
     raise Http404

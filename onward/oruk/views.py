@@ -27,6 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods, require_safe
 
 from onward.accounts import access
+from onward.oruk import access as oruk_access
 from onward.oruk import mapping, selectors
 from onward.oruk.models import Feed
 
@@ -82,7 +83,7 @@ def oruk_endpoint(view: Endpoint) -> Callable[..., HttpResponseBase]:
         if request.method == "OPTIONS":
             return _preflight()
         try:
-            feed = selectors.feed_by_slug(council)
+            feed = oruk_access.access_feed(council)
             return _json(request, view(request, feed, **kwargs))
         except Http404:
             return _problem(request, 404, "Not found", "There is no such record in this directory.")
