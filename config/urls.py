@@ -18,6 +18,7 @@ urlpatterns = [
     path("performance/", include("onward.performance.urls")),
     path("participation/", include("onward.participation.urls")),
     path("guides/", include("onward.guides.urls")),
+    path("oruk/", include("onward.oruk.urls")),  # Open Referral UK feeds, open to all (docs/oruk.md)
 ]
 
 handler400 = "onward.core.views.error_400"

@@ -300,6 +300,18 @@ RULES: dict[str, Rule] = {
     "performance:indicator": needs(Perm.VIEW_AGGREGATES),
     "performance:people": needs(Perm.VIEW_AGGREGATES, Perm.VIEW_DRILLDOWN),
     "audit:event-export": needs(Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT),
+    # Open Referral UK (docs/oruk.md): each council's published directory is open to anyone, signed in
+    # or not (it holds no personal data); the page giving its address is for the council's staff.
+    "oruk:about": council_staff(),
+    "oruk:root": public(),
+    "oruk:services": public(),
+    "oruk:service": public(),
+    "oruk:service-at-locations": public(),
+    "oruk:service-at-location": public(),
+    "oruk:taxonomies": public(),
+    "oruk:taxonomy": public(),
+    "oruk:taxonomy-terms": public(),
+    "oruk:taxonomy-term": public(),
 }
 
 
@@ -469,6 +481,19 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.careers_return.pk}  # type: ignore[union-attr]
     elif name == "accounts:set-password":
         kwargs = {"uidb64": "MQ", "token": "not-a-real-token"}
+    elif name.startswith("oruk:") and name != "oruk:about":
+        from onward.oruk import mapping
+        from onward.oruk.services import feed_publish
+
+        kwargs = {"council": feed_publish(council=tenant.council).slug}
+        if name == "oruk:service":
+            kwargs["service_id"] = mapping.service_id(tenant.council, tenant.service)  # type: ignore[arg-type]
+        elif name == "oruk:service-at-location":
+            kwargs["service_at_location_id"] = mapping.service_at_location_id(tenant.council, tenant.service)  # type: ignore[arg-type]
+        elif name == "oruk:taxonomy":
+            kwargs["taxonomy_id"] = mapping.SERVICE_TYPE.id
+        elif name == "oruk:taxonomy-term":
+            kwargs["term_id"] = mapping.TERMS[0].id
     return reverse(name, kwargs=kwargs)
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "onward.guides",
+    "onward.oruk",  # the directory published as Open Referral UK (docs/oruk.md)
 ]
 
 MIDDLEWARE = [
