@@ -36,6 +36,7 @@ from onward.participation.models import CareersReturn
 from onward.people.models import Allocation, EETSpell, YoungPerson
 from onward.performance.models import BenchmarkSet, Target
 from onward.plans.models import Item, Measure, Plan, RatingScheme, ReviewRound
+from onward.privacy.models import Restriction
 from onward.referrals.models import Feedback, Referral, Send, Service
 from onward.returns.models import ColumnMapping, ImportRun
 
@@ -216,7 +217,7 @@ def people_visible_to(user: User) -> QuerySet[YoungPerson]:
     council = council_of(user)
     if council is None:
         return YoungPerson.objects.none()
-    people = YoungPerson.objects.filter(council=council)
+    people = YoungPerson.objects.filter(council=council).exclude(restricted_hidden_from(user))
     if user.can(Perm.VIEW_COUNCIL_PEOPLE):
         return people
     allocated = Q(
@@ -229,6 +230,20 @@ def people_visible_to(user: User) -> QuerySet[YoungPerson]:
     if user.can(Perm.VIEW_CASELOAD):
         return people.filter(allocated)
     return YoungPerson.objects.none()
+
+
+# Restriction of processing (issue 22, onward/privacy) ---------------------------------------------
+# A restricted young person's record stays, but only users holding a role the restriction names see it.
+# This one condition is applied to the young people a user sees (above), and to the records reached
+# without going through them (referrals, sends, applications below); aggregate counts still count them.
+
+
+def restricted_hidden_from(user: User, person_field: str = "pk") -> Exists:
+    """True for a young person (``OuterRef(person_field)``) under a live restriction naming none of ``user``'s roles."""
+    live = Restriction.objects.filter(person=OuterRef(person_field), lifted_at__isnull=True)
+    for key in user.role_keys:
+        live = live.exclude(allowed_roles__contains=f",{key},")
+    return Exists(live)
 
 
 MONITORING_PERMS = (Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)
@@ -330,7 +345,11 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     council = council_of(user)
     if council is None:
         return Referral.objects.none()
-    referrals = Referral.objects.filter(council=council).select_related("person", "made_by", "consent")
+    referrals = (
+        Referral.objects.filter(council=council)
+        .exclude(restricted_hidden_from(user, "person_id"))  # issue 22: restriction
+        .select_related("person", "made_by", "consent")
+    )
     if user.can(Perm.TRIAGE_REFERRALS):
         return referrals
     if user.can_any((Perm.CREATE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)):
@@ -377,6 +396,7 @@ def sends_received_by(user: User) -> QuerySet[Send]:
             referral__consent__withdrawn_at__isnull=True,
             referral__council__in=councils_for(user),
         )
+        .exclude(restricted_hidden_from(user, "referral__person_id"))  # issue 22: restriction
         .filter(
             Q(referral__consent__organisations=organisation, referral__consent__expires_on__gte=today)
             | ~Q(consent_override_reason="")
@@ -441,8 +461,10 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
     council = council_of(user)
     if council is None:
         return Application.objects.none()
-    applications = Application.objects.filter(opportunity__council=council).select_related(
-        "opportunity__employer", "person"
+    applications = (
+        Application.objects.filter(opportunity__council=council)
+        .exclude(restricted_hidden_from(user, "person_id"))  # issue 22: restriction
+        .select_related("opportunity__employer", "person")
     )
     if user.can(Perm.MANAGE_OPPORTUNITIES):
         return applications
@@ -460,11 +482,15 @@ def applications_for_employer(user: User) -> QuerySet[Application]:
     """An employer's own users see the young people put forward to it, while consent stands."""
     if not user.can(Perm.RECEIVE_REFERRALS) or user.organisation.kind != Organisation.Kind.EMPLOYER:
         return Application.objects.none()
-    return Application.objects.filter(
-        opportunity__employer__organisation=user.organisation,
-        opportunity__council__in=councils_for(user),
-        consent_withdrawn_at__isnull=True,
-    ).select_related("opportunity", "person")
+    return (
+        Application.objects.filter(
+            opportunity__employer__organisation=user.organisation,
+            opportunity__council__in=councils_for(user),
+            consent_withdrawn_at__isnull=True,
+        )
+        .exclude(restricted_hidden_from(user, "person_id"))
+        .select_related("opportunity", "person")
+    )  # issue 22
 
 
 # Improvement plans and scrutiny ---------------------------------------------------------------------

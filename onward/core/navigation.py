@@ -78,6 +78,21 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Teams", "accounts:team-list", council_staff_only=True),
     NavItem("Users", "accounts:user-list", (Perm.MANAGE_USERS,)),
     NavItem("Partner organisations", "accounts:partner-list", (Perm.MANAGE_ORGANISATIONS,)),
+    # Data protection (issue 22)
+    NavItem(
+        "Subject access requests",
+        "privacy:request-list",
+        (Perm.HANDLE_SUBJECT_ACCESS, Perm.APPROVE_SUBJECT_ACCESS),
+        council_staff_only=True,
+    ),
+    NavItem("Restricted records", "privacy:restriction-list", (Perm.RESTRICT_RECORDS,), council_staff_only=True),
+    NavItem("Retention", "privacy:retention", (Perm.MANAGE_RETENTION,), council_staff_only=True),
+    NavItem(
+        "Record of processing",
+        "privacy:record-of-processing",
+        (Perm.VIEW_RECORD_OF_PROCESSING,),
+        council_staff_only=True,
+    ),
     NavItem("Councils you work with", "accounts:partnership-list", (Perm.ANSWER_PARTNERSHIPS,)),
     NavItem("Audit trail", "audit:event-list", (Perm.VIEW_AUDIT,)),
     NavItem("Background work", "returns:background-work", (Perm.VIEW_BACKGROUND_WORK,), council_staff_only=True),

@@ -52,6 +52,7 @@ USERS: list[tuple[str, list[str], str, list[str], str]] = [
     ("performance", ["performance_officer"], COUNCIL, [], "Performance officer"),
     ("councillor", ["councillor"], COUNCIL, [], "Lead member for children's services"),
     ("admin", ["administrator"], COUNCIL, [], "Systems administrator"),
+    ("dpo", ["data_protection_officer"], COUNCIL, [], "Data protection officer"),  # issue 22
 ]
 
 
@@ -201,3 +202,6 @@ class Command(BaseCommand):
         load_participation_demo(council)
         load_plans_demo(council)
         load_performance_demo(council)
+        from onward.privacy.demo import load_privacy_demo  # issue 22
+
+        load_privacy_demo(council)
