@@ -148,3 +148,22 @@ def test_the_rules_name_their_legal_source() -> None:
     assert "2010" in rules["care_record"].source
     assert retention.periods()["partner_referral_years"] < retention.periods()["care_record_until_age"]
     assert all(rule.source for rule in rules.values())
+
+
+def test_referral_data_past_its_shorter_date_is_deleted_and_the_person_stays(world: dict[str, Tenant]) -> None:
+    """A referral last changed more than six years ago is listed under the partner referral rule; deleting it
+    removes the referral, its consent, sends and events and their audit entries; the young person stays."""
+    tenant = world["A"]
+    person = tenant.person
+    assert person is not None and tenant.referral is not None
+    long_ago = timezone.now() - datetime.timedelta(days=7 * 366)
+    Referral.objects.filter(pk=tenant.referral.pk).update(updated_at=long_ago)
+    due = [item for item in retention.past_retention(tenant.council, timezone.localdate()) if item.person == person]
+    assert [(item.rule, item.referrals) for item in due] == [("partner_referral", 1)]
+    tombstone = retention.deletion_approve(
+        acting_user=tenant.users["data_protection_officer"], person=person, rule="partner_referral"
+    )
+    assert not Referral.objects.filter(pk=tenant.referral.pk).exists()
+    assert tombstone.counts["referrals.Referral"] == 1 and tombstone.counts["referrals.Consent"] == 1
+    assert YoungPerson.objects.get(pk=person.pk).child_id == person.child_id
+    assert not retention.past_retention(tenant.council, timezone.localdate())
