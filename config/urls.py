@@ -19,6 +19,7 @@ urlpatterns = [
     path("participation/", include("onward.participation.urls")),
     path("guides/", include("onward.guides.urls")),
     path("oruk/", include("onward.oruk.urls")),  # Open Referral UK feeds, open to all (docs/oruk.md)
+    path("privacy/", include("onward.privacy.urls")),  # issue 22: data protection
 ]
 
 handler400 = "onward.core.views.error_400"

@@ -28,6 +28,7 @@ from onward.people import access as people_access
 from onward.people.categories import birthday
 from onward.people.models import Allocation, CareEpisode, EETSpell, YoungPerson
 from onward.people.services import refresh_care_summary
+from onward.privacy.models import Restriction
 from onward.referrals import access as referral_access
 from onward.referrals.models import Consent, Referral, Send, Service
 from tests.conftest import sign_in
@@ -120,6 +121,14 @@ def build_world() -> RulesWorld:
     person("A2_superseded", a, "A2", "adviser_A2")
     person("B1", b, "B1", "adviser_B1", neet=True)
     person("B2", b, "B2", "adviser_B1", neet=True)
+    # Restricted (issue 22): only team managers may still see it.
+    Restriction.objects.create(
+        council=a,
+        person=person("A1_restricted", a, "A1", "adviser_A1"),
+        reason="Accuracy contested",
+        allowed_roles=Restriction.encode_roles(["team_manager"]),
+        restricted_by=w.users["admin_A"],
+    )
 
     def allocate(key: str, worker: str, **ended: object) -> None:
         Allocation.objects.create(
@@ -360,6 +369,13 @@ RULE_CASES: dict[str, Callable[[], list[Case]]] = {
         hidden("triage_A", "count", "B2"),
         sees("performance_B", "count", "B1"),
         hidden("performance_B", "count", "A1"),
+    ],
+    "restricted-record": lambda: [
+        sees("manager_A1", "person", "A1_restricted"),
+        hidden("adviser_A1", "person", "A1_restricted"),
+        hidden("vso_A", "person", "A1_restricted"),
+        hidden("performance_A", "person", "A1_restricted"),
+        sees("adviser_A1", "person", "A1"),
     ],
 }
 

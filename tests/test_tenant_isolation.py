@@ -49,6 +49,7 @@ NON_ID_VALUES: dict[str, list[object]] = {
     "file_format": ["docx", "xlsx", "csv", "pdf"],
     "year": [2025],
     "code": ["eet_19_21"],
+    "rule": ["care_record"],  # privacy:retention-delete (issue 22)
 }
 
 
@@ -107,11 +108,13 @@ def _app_label(view: Callable[..., Any]) -> str:
 
 def model_for(route: Route, kwarg: str, kwargs: dict[str, object]) -> tuple[type[models.Model], str] | None:
     """The model an id kwarg names, and the name of the access function that fetches it ("" if none)."""
-    call = re.search(rf"access\.(access_\w+)\(\s*[\w.]+,\s*{kwarg}\b", _view_source(route.view))
+    call = re.search(rf"(\w+)\.(access_\w+)\(\s*[\w.]+,\s*{kwarg}\b", _view_source(route.view))
     if call:
-        function = getattr(access, call.group(1))
+        # The access module the view imported under that name (an app may have its own, as privacy does).
+        module = inspect.unwrap(getattr(route.view, "view_class", route.view)).__globals__.get(call.group(1), access)
+        function = getattr(module, call.group(2))
         returned = typing.get_type_hints(function)["return"]
-        return returned, call.group(1)
+        return returned, call.group(2)
     app = _app_label(route.view)
     dependent = DEPENDENT_KWARGS.get((app, kwarg))
     if dependent is not None:
@@ -211,6 +214,20 @@ def complete_world(world: dict[str, Tenant]) -> None:
         )
         BenchmarkSet.objects.create(council=tenant.council, file_name="sn.csv", status="rejected", content="")
         world_meeting(tenant)
+        # Data protection records (issue 22), lifted so they hide nothing from the other checks.
+        from onward.privacy import services as privacy_services
+
+        officer = tenant.users["data_protection_officer"]
+        sar = privacy_services.subject_access_request_create(young_person=tenant.person, via="email", logged_by=officer)
+        privacy_services.subject_access_gather(request=sar, acting_user=officer)
+        privacy_services.subject_access_review(request=sar, acting_user=officer, redactions=[])
+        privacy_services.subject_access_approve(request=sar, acting_user=officer)  # so its bundle downloads
+        restriction = privacy_services.restriction_place(
+            acting_user=officer, person=tenant.person, reason="Accuracy contested", allowed_roles=[]
+        )
+        privacy_services.restriction_lift(acting_user=officer, restriction=restriction, reason="Corrected")
+        hold = privacy_services.legal_hold_place(acting_user=officer, person=tenant.person, reason="A claim")
+        privacy_services.legal_hold_lift(acting_user=officer, hold=hold)
 
 
 def answers(client: Client, url: str) -> int:

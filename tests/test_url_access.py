@@ -6,6 +6,7 @@ The decisions are the table ``RULES`` below. A URL pattern added without a decis
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -312,6 +313,21 @@ RULES: dict[str, Rule] = {
     "oruk:taxonomy": public(),
     "oruk:taxonomy-terms": public(),
     "oruk:taxonomy-term": public(),
+    # Data protection (issue 22): the data protection officer's pages; nobody else's.
+    "privacy:request-list": needs_any(Perm.HANDLE_SUBJECT_ACCESS, Perm.APPROVE_SUBJECT_ACCESS),
+    "privacy:request-create": needs(Perm.HANDLE_SUBJECT_ACCESS),
+    "privacy:request-detail": needs_any(Perm.HANDLE_SUBJECT_ACCESS, Perm.APPROVE_SUBJECT_ACCESS),
+    "privacy:request-gather": post_only(),
+    "privacy:request-review": post_only(),
+    "privacy:request-approve": post_only(),
+    # The tenant's request is not approved yet: its bundle is not there to download.
+    "privacy:request-bundle": needs(Perm.APPROVE_SUBJECT_ACCESS, status=404),
+    "privacy:restriction-list": needs(Perm.RESTRICT_RECORDS),
+    "privacy:restriction-lift": post_only(),
+    "privacy:retention": needs(Perm.MANAGE_RETENTION),
+    "privacy:retention-delete": post_only(),
+    "privacy:hold-lift": post_only(),
+    "privacy:record-of-processing": needs(Perm.VIEW_RECORD_OF_PROCESSING),
 }
 
 
@@ -479,6 +495,19 @@ def url_for(name: str, tenant: Tenant) -> str:
         return reverse(name) + "?indicator=eet_19_21"
     elif name == "participation:return-detail":
         kwargs = {"pk": tenant.careers_return.pk}  # type: ignore[union-attr]
+    elif name.startswith("privacy:request-") and name not in ("privacy:request-list", "privacy:request-create"):
+        from onward.privacy.models import SubjectAccessRequest
+
+        sar, _ = SubjectAccessRequest.objects.get_or_create(
+            council=tenant.council,
+            person=tenant.person,
+            defaults={"via": "email", "received_on": datetime.date(2026, 1, 5), "due_on": datetime.date(2026, 2, 5)},
+        )
+        kwargs = {"pk": sar.pk} | ({"file_format": "pdf"} if name.endswith("bundle") else {})
+    elif name in ("privacy:restriction-lift", "privacy:hold-lift"):
+        kwargs = {"pk": 1}
+    elif name == "privacy:retention-delete":
+        kwargs = {"person_pk": tenant.person.pk, "rule": "care_record"}  # type: ignore[union-attr]
     elif name == "accounts:set-password":
         kwargs = {"uidb64": "MQ", "token": "not-a-real-token"}
     elif name.startswith("oruk:") and name != "oruk:about":

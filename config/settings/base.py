@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "onward.plans",
     "onward.performance",
     "onward.participation",
+    "onward.privacy",  # issue 22: data protection
     "django_tasks",
     "django_tasks_db",
     "onward.guides",
@@ -273,4 +274,16 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+# Data protection (issue 22, onward/privacy; docs/privacy.md gives each rule's legal source).
+# How long each kind of record is kept. Care records: until the young person's 75th birthday, or 15
+# years after death if they died before 18 (care planning regulations' rule for looked-after
+# children's case records). Referral data shared with partners: 6 years after the referral last
+# changed (Limitation Act 1980 ss. 2 and 5; the council's retention schedule may say otherwise).
+# Audit entries: as long as the records they describe (deleted with them).
+ONWARD_RETENTION = {
+    "care_record_until_age": env.int("ONWARD_RETENTION_CARE_RECORD_AGE", default=75),
+    "care_record_years_after_death": env.int("ONWARD_RETENTION_YEARS_AFTER_DEATH", default=15),
+    "partner_referral_years": env.int("ONWARD_RETENTION_REFERRAL_YEARS", default=6),
 }

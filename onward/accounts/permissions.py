@@ -52,6 +52,12 @@ class Perm(StrEnum):
     WRITE_REPORT_COMMENTARY = "performance.write_commentary"
     IMPORT_DATA = "returns.import"
     EXPORT_RETURNS = "returns.export"
+    # Data protection (issue 22: onward/privacy; the data protection officer holds these)
+    HANDLE_SUBJECT_ACCESS = "privacy.subject_access"
+    APPROVE_SUBJECT_ACCESS = "privacy.approve_release"
+    RESTRICT_RECORDS = "privacy.restrict"
+    MANAGE_RETENTION = "privacy.retention"
+    VIEW_RECORD_OF_PROCESSING = "privacy.record_of_processing"
 
 
 PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
@@ -93,6 +99,15 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.WRITE_REPORT_COMMENTARY: "Write and change the commentary on each section of the quarterly report.",
     Perm.IMPORT_DATA: "Import SSDA903 files and case-system exports.",
     Perm.EXPORT_RETURNS: "Produce the SSDA903 care leavers return.",
+    Perm.HANDLE_SUBJECT_ACCESS: "Log a young person's subject access request, gather their bundle and mark "
+    "third parties' names and staff notes for redaction (never their caseload pages).",
+    Perm.APPROVE_SUBJECT_ACCESS: "Sign off a subject access bundle before it is released, and download it.",
+    Perm.RESTRICT_RECORDS: "Restrict a young person's record (hidden from all but the roles named) and lift "
+    "a restriction; record a correction asked for by the young person, with the reason.",
+    Perm.MANAGE_RETENTION: "See records past their retention date, approve their deletion (leaving a tombstone "
+    "with counts), and place or lift a legal hold.",
+    Perm.VIEW_RECORD_OF_PROCESSING: "Read the record of processing: each kind of personal data held, who can "
+    "see it, what is shared under consent and how long it is kept.",
 }
 
 
@@ -224,6 +239,26 @@ ROLES: tuple[Role, ...] = (
                 Perm.EXPORT_AUDIT,
                 Perm.MANAGE_RATING_SCHEMES,
                 Perm.VIEW_BACKGROUND_WORK,
+            }
+        ),
+    ),
+)
+
+# Data protection (issue 22) ------------------------------------------------------------------------
+ROLES += (
+    Role(
+        "data_protection_officer",
+        "Data protection officer",
+        "Answers subject access requests, restricts and corrects records on request, applies the "
+        "retention rules and keeps the record of processing. Has no access to the caseload: sees a "
+        "young person's data only in a subject access bundle.",
+        frozenset(
+            {
+                Perm.HANDLE_SUBJECT_ACCESS,
+                Perm.APPROVE_SUBJECT_ACCESS,
+                Perm.RESTRICT_RECORDS,
+                Perm.MANAGE_RETENTION,
+                Perm.VIEW_RECORD_OF_PROCESSING,
             }
         ),
     ),

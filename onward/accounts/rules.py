@@ -141,6 +141,17 @@ ACCESS_RULES: tuple[AccessRule, ...] = (
     ),
 )
 
+# Data protection (issue 22) -------------------------------------------------------------------------
+ACCESS_RULES += (
+    AccessRule(
+        "restricted-record",
+        "Everyone but the roles a restriction names (whatever else their roles allow)",
+        "a young person's record, their referrals, what was sent to partners and their applications",
+        "while the record is restricted; aggregate figures still count it",
+        "no",
+    ),
+)
+
 ACCESS_RULES_BY_KEY: dict[str, AccessRule] = {rule.key: rule for rule in ACCESS_RULES}
 
 

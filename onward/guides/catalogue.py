@@ -205,6 +205,21 @@ GUIDES: tuple[Guide, ...] = (
         ("administrator", "partner_administrator"),
         ("audit:event-list",),
     ),
+    Guide(
+        "data-protection",
+        "Answer subject access requests, restrict records and apply retention",
+        "Log and answer a subject access request, restrict a record, place a legal hold, approve deletions "
+        "past their date, and read the record of processing.",
+        ("data_protection_officer",),
+        (
+            "privacy:request-list",
+            "privacy:request-create",
+            "privacy:request-detail",
+            "privacy:restriction-list",
+            "privacy:retention",
+            "privacy:record-of-processing",
+        ),
+    ),
 )
 
 GUIDES_BY_SLUG: dict[str, Guide] = {guide.slug: guide for guide in GUIDES}

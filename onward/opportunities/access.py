@@ -54,9 +54,9 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
     council = access.council_of(user)
     if council is None:
         return Application.objects.none()
-    applications = Application.objects.filter(opportunity__council=council).select_related(
-        "opportunity__employer", "person"
-    )
+    applications = people_access.without_hidden(
+        Application.objects.filter(opportunity__council=council), user, "person_id"
+    ).select_related("opportunity__employer", "person")
     if user.can(Perm.MANAGE_OPPORTUNITIES):
         return applications
     if user.can(Perm.PUT_FORWARD):
@@ -73,8 +73,9 @@ def applications_for_employer(user: User) -> QuerySet[Application]:
     """An employer's own users see the young people put forward to it, while consent stands."""
     if not user.can(Perm.RECEIVE_REFERRALS) or user.organisation.kind != Organisation.Kind.EMPLOYER:
         return Application.objects.none()
-    return Application.objects.filter(
+    applications = Application.objects.filter(
         opportunity__employer__organisation=user.organisation,
         opportunity__council__in=access.councils_for(user),
         consent_withdrawn_at__isnull=True,
-    ).select_related("opportunity", "person")
+    )
+    return people_access.without_hidden(applications, user, "person_id").select_related("opportunity", "person")

@@ -9,11 +9,14 @@ one call, raising ``Http404`` for "missing" and "not yours" alike.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
+from onward.people import restriction
 from onward.people.models import Allocation, YoungPerson
 
 # Those who work with young people's records: their own caseload, their teams' or the whole council's.
@@ -31,7 +34,7 @@ def people_visible_to(user: User) -> QuerySet[YoungPerson]:
     council = access.council_of(user)
     if council is None:
         return YoungPerson.objects.none()
-    people = YoungPerson.objects.filter(council=council)
+    people = without_hidden(YoungPerson.objects.filter(council=council), user)
     if user.can(Perm.VIEW_COUNCIL_PEOPLE):
         return people
     allocated = Q(
@@ -74,3 +77,11 @@ def can_change_person(user: User) -> bool:
 
 def can_change_education(user: User) -> bool:
     return user.can_any((Perm.CHANGE_PEOPLE, Perm.CHANGE_EDUCATION))
+
+
+def without_hidden(records: QuerySet[Any], user: User, person_field: str = "pk") -> QuerySet[Any]:
+    """``records`` without those of young people hidden from ``user`` by a restriction of processing
+    (``people.restriction``): applied to the young people a user sees, and to records reached without
+    going through them (referrals, sends, applications). Aggregate counts still count them."""
+    hidden = restriction.hidden_from(user, person_field)
+    return records if hidden is None else records.exclude(hidden)

@@ -52,7 +52,9 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     council = access.council_of(user)
     if council is None:
         return Referral.objects.none()
-    referrals = Referral.objects.filter(council=council).select_related("person", "made_by", "consent")
+    referrals = people_access.without_hidden(
+        Referral.objects.filter(council=council), user, "person_id"
+    ).select_related("person", "made_by", "consent")
     if user.can(Perm.TRIAGE_REFERRALS):
         return referrals
     if user.can_any((Perm.CREATE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)):
@@ -93,12 +95,13 @@ def sends_received_by(user: User) -> QuerySet[Send]:
         return Send.objects.none()
     organisation = user.organisation
     today = timezone.localdate()
+    sends = Send.objects.filter(
+        service__provider=organisation,
+        referral__consent__withdrawn_at__isnull=True,
+        referral__council__in=access.councils_for(user),
+    )
     return (
-        Send.objects.filter(
-            service__provider=organisation,
-            referral__consent__withdrawn_at__isnull=True,
-            referral__council__in=access.councils_for(user),
-        )
+        people_access.without_hidden(sends, user, "referral__person_id")
         .filter(
             Q(referral__consent__organisations=organisation, referral__consent__expires_on__gte=today)
             | ~Q(consent_override_reason="")

@@ -52,6 +52,7 @@ USERS: list[tuple[str, list[str], str, list[str], str]] = [
     ("performance", ["performance_officer"], COUNCIL, [], "Performance officer"),
     ("councillor", ["councillor"], COUNCIL, [], "Lead member for children's services"),
     ("admin", ["administrator"], COUNCIL, [], "Systems administrator"),
+    ("dpo", ["data_protection_officer"], COUNCIL, [], "Data protection officer"),  # issue 22
 ]
 
 

@@ -1,0 +1,45 @@
+from django.apps import AppConfig
+
+
+class PrivacyConfig(AppConfig):
+    name = "onward.privacy"
+    label = "privacy"
+    verbose_name = "Data protection"
+
+    def ready(self) -> None:
+        from onward.accounts.permissions import Perm
+        from onward.core import contributions
+        from onward.core.navigation import NavItem
+        from onward.core.navigation import register as menu
+        from onward.people import restriction
+        from onward.privacy.access import restricted_hidden_from
+        from onward.privacy.demo import load_privacy_demo
+
+        # A restricted record is hidden from every role the restriction does not name (people.restriction).
+        restriction.register_hidden_condition("privacy", restricted_hidden_from)
+        contributions.register_demo_loader("privacy", load_privacy_demo, order=80)
+        menu(
+            NavItem(
+                "Subject access requests",
+                "privacy:request-list",
+                (Perm.HANDLE_SUBJECT_ACCESS, Perm.APPROVE_SUBJECT_ACCESS),
+                council_staff_only=True,
+            ),
+            order=282,
+        )
+        menu(
+            NavItem(
+                "Restricted records", "privacy:restriction-list", (Perm.RESTRICT_RECORDS,), council_staff_only=True
+            ),
+            order=283,
+        )
+        menu(NavItem("Retention", "privacy:retention", (Perm.MANAGE_RETENTION,), council_staff_only=True), order=284)
+        menu(
+            NavItem(
+                "Record of processing",
+                "privacy:record-of-processing",
+                (Perm.VIEW_RECORD_OF_PROCESSING,),
+                council_staff_only=True,
+            ),
+            order=285,
+        )

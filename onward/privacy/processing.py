@@ -1,0 +1,204 @@
+"""The record of processing (UK GDPR Art. 30), generated from the models, the permission catalogue,
+the access policies, consent and the retention rules.
+
+:data:`KINDS` names, for each kind of personal data, the models holding it, the permissions through
+which a role reaches it (and the scope ``onward.accounts.access`` applies), what is shared under
+consent, and the retention rule. Who can see it is computed from the catalogue, so a new role or
+permission shows here at once. ``tests/privacy/test_record_of_processing.py`` fails when a model
+holding personal data (one linked to a young person, or with a person's name or contact fields) is
+in no kind, so the record keeps step with the models the way docs/permissions.md does with roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from onward.accounts.permissions import ROLES, Perm
+from onward.privacy import retention
+
+PEOPLE = (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
+SCOPE_PEOPLE = (
+    "Their own caseload, their team's, or the whole council's, by role; a restricted record only to the "
+    "roles its restriction names"
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    title: str
+    models: tuple[str, ...]
+    data: str
+    perms: tuple[Perm, ...]
+    scope: str
+    shared: str
+    rule: str
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "The young person's record",
+        ("people.YoungPerson",),
+        "Name, date of birth, sex, ethnicity, UPN, UASC, SEND and EHC plan, parenthood and pregnancy, "
+        "contact details and address, communication preferences, care summary",
+        PEOPLE,
+        SCOPE_PEOPLE,
+        "Contact details and support needs (SEND, EHC plan, parenting) to the partners a referral's consent "
+        "names, while the consent stands",
+        "care_record",
+    ),
+    Kind(
+        "Care history and the EET journey",
+        (
+            "people.CareEpisode",
+            "people.EETSpell",
+            "people.AccommodationSpell",
+            "people.Contact",
+            "people.PathwayPlanReview",
+            "people.PEP",
+            "people.Aspiration",
+            "people.IntendedDestination",
+            "people.Allocation",
+            "people.CaseClosure",
+            "people.SupportRequest",
+        ),
+        "Care episodes (legal status, placement, postcodes), education, employment and training, accommodation "
+        "and its suitability, contacts and notes, pathway plans, PEPs, aspirations, intended destinations, "
+        "allocated workers, case closure, requests for support",
+        PEOPLE,
+        SCOPE_PEOPLE,
+        "The EET history to a partner when a referral's consent lists it",
+        "care_record",
+    ),
+    Kind(
+        "Referrals and consent",
+        ("referrals.Referral", "referrals.Consent", "referrals.Send", "referrals.Event", "referrals.Feedback"),
+        "Needs, preferences, barriers, availability, triage notes, consent (who, how, to whom, what, until when), "
+        "what each service did, feedback in the young person's words",
+        (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.RECEIVE_REFERRALS, Perm.VIEW_TEAM_PEOPLE),
+        "Council staff: triage the council's referrals, others those of young people they see; a partner only "
+        "the referrals sent to it, while consent covers it",
+        "Only the fields the consent lists, to the organisations it names, until it expires or is withdrawn",
+        "partner_referral",
+    ),
+    Kind(
+        "Opportunities and applications",
+        (
+            "opportunities.Application",
+            "opportunities.ApplicationEvent",
+            "opportunities.SustainmentCheck",
+            "opportunities.Support",
+        ),
+        "Who was put forward for what, consent, interviews, offers, starts, sustainment checks and support",
+        (Perm.MANAGE_OPPORTUNITIES, Perm.PUT_FORWARD, Perm.RECEIVE_REFERRALS),
+        "Engagement workers see the council's; advisers those of young people they see; an employer's own users "
+        "the young people put forward to it",
+        "The young person's name and application to the employer, with their consent, until it is withdrawn",
+        "care_record",
+    ),
+    Kind(
+        "Data protection records",
+        (
+            "privacy.SubjectAccessRequest",
+            "privacy.Restriction",
+            "privacy.Rectification",
+            "privacy.LegalHold",
+            "privacy.Tombstone",
+        ),
+        "Subject access requests and their bundles, restrictions, corrections with their reasons, legal holds, "
+        "tombstones (counts only, no personal data)",
+        (
+            Perm.HANDLE_SUBJECT_ACCESS,
+            Perm.APPROVE_SUBJECT_ACCESS,
+            Perm.RESTRICT_RECORDS,
+            Perm.MANAGE_RETENTION,
+        ),
+        "The council's own, to its data protection officer",
+        "Nothing",
+        "care_record",
+    ),
+    Kind(
+        "Staff and partners' users",
+        (
+            "accounts.User",
+            "accounts.ExternalIdentity",
+            "opportunities.EmployerContact",
+            "opportunities.StaffTraining",
+            "referrals.Service",
+        ),
+        "Names, work email addresses, organisation, roles and teams, sign-in factors and single sign-on identities; "
+        "employers' contacts' names, roles, email and phone; staff training records; a directory entry's contact",
+        (Perm.MANAGE_USERS, Perm.MANAGE_EMPLOYERS),
+        "Administrators manage their own organisation's users only; engagement workers their council's employers",
+        "Nothing",
+        "audit",
+    ),
+    Kind(
+        "Imported and returned files",
+        ("returns.ImportRun", "returns.ReturnCheck", "referrals.PartnerListReturn", "participation.CareersReturn"),
+        "SSDA903 and case-system files as uploaded (every young person in them), the return's check results by "
+        "child, partners' lists of the young people referred to them, the careers service's returned feed",
+        (Perm.IMPORT_DATA, Perm.EXPORT_RETURNS, Perm.RECEIVE_REFERRALS),
+        "The council's own, to those who import data or make the return; a partner its own lists",
+        "The monthly NCCIS feed to the careers service (16 and 17 year olds, under the council's duty)",
+        "imported_files",
+    ),
+    Kind(
+        "The audit trail",
+        ("audit.AuditEvent",),
+        "Who viewed, changed or exported which record, when, from which address, with the values changed",
+        (Perm.VIEW_AUDIT,),
+        "Their own organisation's trail",
+        "Nothing",
+        "audit",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: Kind
+    roles: list[str]
+    keep: str
+    source: str
+
+
+def listed_models() -> set[str]:
+    return {label for kind in KINDS for label in kind.models}
+
+
+def entries() -> list[Entry]:
+    rules = {rule.key: rule for rule in retention.rules()}
+    return [
+        Entry(
+            kind,
+            [role.name for role in ROLES if role.permissions & set(kind.perms)],
+            rules[kind.rule].keep,
+            rules[kind.rule].source,
+        )
+        for kind in KINDS
+    ]
+
+
+def render_markdown() -> str:
+    """The record of processing as Markdown (docs/privacy.md quotes it; the page shows the same)."""
+    lines = [
+        "| kind of personal data | models | who can see it | shared under consent | kept |",
+        "|---|---|---|---|---|",
+    ]
+    for entry in entries():
+        lines.append(
+            f"| {entry.kind.title}: {entry.kind.data} | {', '.join(f'`{m}`' for m in entry.kind.models)} | "
+            f"{', '.join(entry.roles)} ({entry.kind.scope}) | {entry.kind.shared} | {entry.keep} |"
+        )
+    return "\n".join(lines)
+
+
+BEGIN = "<!-- record of processing: generated by `python manage.py record_of_processing_doc`; do not edit -->"
+END = "<!-- end of the generated record of processing -->"
+
+
+def replace_generated(text: str) -> str:
+    """``text`` with the part between the markers replaced by the current record of processing."""
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    return f"{head}{BEGIN}\n\n{render_markdown()}\n\n{END}{tail}"
