@@ -210,6 +210,9 @@ def complete_world(world: dict[str, Tenant]) -> None:
         )
         BenchmarkSet.objects.create(council=tenant.council, file_name="sn.csv", status="rejected", content="")
         world_meeting(tenant)
+        from tests.supporters.world import supporters_world
+
+        supporters_world(tenant)
 
 
 def answers(client: Client, url: str) -> int:

@@ -52,6 +52,8 @@ class Perm(StrEnum):
     WRITE_REPORT_COMMENTARY = "performance.write_commentary"
     IMPORT_DATA = "returns.import"
     EXPORT_RETURNS = "returns.export"
+    # The people around each young person (onward/supporters)
+    MANAGE_SUPPORTERS = "supporters.manage"
 
 
 PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
@@ -93,6 +95,8 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.WRITE_REPORT_COMMENTARY: "Write and change the commentary on each section of the quarterly report.",
     Perm.IMPORT_DATA: "Import SSDA903 files and case-system exports.",
     Perm.EXPORT_RETURNS: "Produce the SSDA903 care leavers return.",
+    Perm.MANAGE_SUPPORTERS: "Keep the council's registers of mentors (with their checks and training), "
+    "accommodation providers and training records.",
 }
 
 
@@ -129,6 +133,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.VIEW_AGGREGATES,
                 Perm.VIEW_DRILLDOWN,
                 Perm.VIEW_PLANS,
+                Perm.MANAGE_SUPPORTERS,
             }
         ),
     ),

@@ -40,6 +40,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         "participation:overview",
         (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE),
     ),
+    NavItem(  # onward/supporters: mentors, carers' training, accommodation providers (docs/supporters.md)
+        "Supporters",
+        "supporters:index",
+        (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE, Perm.MANAGE_SUPPORTERS),
+        council_staff_only=True,
+    ),
     NavItem("Triage", "referrals:triage-queue", (Perm.TRIAGE_REFERRALS,)),
     NavItem("Referrals received", "referrals:received-list", (Perm.RECEIVE_REFERRALS,)),
     NavItem("Referrals", "referrals:referral-list", (Perm.CREATE_REFERRALS,)),

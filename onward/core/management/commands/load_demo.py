@@ -201,3 +201,6 @@ class Command(BaseCommand):
         load_participation_demo(council)
         load_plans_demo(council)
         load_performance_demo(council)
+        from onward.supporters.demo import load_supporters_demo  # mentors, carers, providers (docs/supporters.md)
+
+        load_supporters_demo(council)
