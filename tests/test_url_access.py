@@ -108,6 +108,7 @@ SUPPORTERS_RULES: dict[str, Rule] = {
     "supporters:transitions-person": needs_any(*PEOPLE),
     "supporters:ehc-plan-update": SUPPORTERS_CHANGE,
     "supporters:transition-update": SUPPORTERS_CHANGE,
+    "supporters:closure-letter": needs_any(*PEOPLE),
     "supporters:training": Rule(
         lambda user: (
             302

@@ -21,7 +21,7 @@ from django.http import Http404
 from onward.accounts import access as kernel
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
-from onward.people.models import AccommodationSpell
+from onward.people.models import AccommodationSpell, CaseClosure, YoungPerson
 from onward.supporters.models import (
     AccommodationProvider,
     Carer,
@@ -265,3 +265,13 @@ def access_transition_referral(user: User, pk: object, *, for_change: bool = Fal
         raise Http404
     result: TransitionReferral = _get_or_404(transition_referrals_visible_to(user), pk)
     return result
+
+
+# Case closure ---------------------------------------------------------------------------------------
+
+
+def latest_closure(user: User, person: YoungPerson) -> CaseClosure | None:
+    """The young person's latest current case closure, if the user may see the young person."""
+    if not kernel.people_visible_to(user).filter(pk=person.pk).exists():
+        return None
+    return CaseClosure.objects.filter(person=person, superseded_at__isnull=True).order_by("-date", "-id").first()

@@ -18,7 +18,7 @@ from onward.accounts.models import Organisation, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
 from onward.core.concurrency import lock_for_change
-from onward.people.models import AccommodationSpell, PathwayPlanReview, YoungPerson
+from onward.people.models import AccommodationSpell, CaseClosure, PathwayPlanReview, YoungPerson
 from onward.supporters.models import (
     AccommodationProvider,
     Carer,
@@ -597,3 +597,19 @@ def transition_referral_update(
         changes=diff(before, snapshot(target)),
     )
     return target
+
+
+# Case closure letter --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def closure_letter_audit(*, acting_user: User, person: YoungPerson, closure: CaseClosure) -> None:
+    """Record, before the letter is made, that ``acting_user`` produced the closure letter (an export of the
+    young person's data)."""
+    audit_record(
+        actor=acting_user,
+        action=Action.EXPORT,
+        council=person.council,
+        obj=closure,
+        summary=f"Case closure letter for {person.display_name}",
+    )

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -22,8 +22,9 @@ from onward.audit.services import audit_list, audit_view
 from onward.core.forms import today
 from onward.core.forms_errors import apply_validation_error
 from onward.people.models import YoungPerson
+from onward.people.selectors import category_of
 from onward.supporters import access as policy
-from onward.supporters import forms, selectors, services
+from onward.supporters import forms, letters, selectors, services
 
 
 def _register_user(request: HttpRequest) -> User:
@@ -142,6 +143,7 @@ def _person_context(user: User, person: YoungPerson) -> dict[str, Any]:
         "matches": policy.matches_visible_to(user).filter(person=person),
         "carers": carers,
         "review": review,
+        "closure": policy.latest_closure(user, person),
         "can_change": policy.can_change_for_people(user),
     }
 
@@ -623,3 +625,31 @@ def transition_edit(request: HttpRequest, referral_pk: int) -> HttpResponse:
             "button": "Save",
         },
     )
+
+
+# Case closure letter --------------------------------------------------------------------------------
+
+
+@require_safe
+def closure_letter(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """The letter for the young person's latest case closure, as a PDF (audited as an export of their data)."""
+    user = _people_user(request)
+    person = access.access_person(user, person_pk)
+    closure = policy.latest_closure(user, person)
+    if closure is None or closure.reason in letters.NO_LETTER:
+        raise Http404
+    day = today()
+    letter = letters.closure_letter(
+        person=person,
+        closure=closure,
+        category=category_of(person, closure.date),
+        matches=list(policy.matches_visible_to(user).filter(person=person)),
+        carers=list(policy.carers_visible_to(user).filter(person=person)),
+        ehc_plans=list(policy.ehc_plans_visible_to(user).filter(person=person)),
+        move_on=list(policy.move_on_plans_visible_to(user).filter(person=person)),
+        day=day,
+    )
+    services.closure_letter_audit(acting_user=user, person=person, closure=closure)
+    response = HttpResponse(letters.build_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{letter.file_name}"'
+    return response

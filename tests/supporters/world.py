@@ -15,6 +15,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from onward.people.models import CaseClosure
 from onward.supporters.models import (
     AccommodationProvider,
     Carer,
@@ -101,6 +102,9 @@ def supporters_world(tenant: Tenant) -> SupportersWorld:
             "recorded_by": tenant.users["personal_adviser"],
         },
     )
+    CaseClosure.objects.get_or_create(
+        person=tenant.person, defaults={"date": today - datetime.timedelta(days=5), "reason": CaseClosure.Reason.OTHER}
+    )
     return SupportersWorld(
         mentor=mentor, match=match, carer=carer, provider=provider, plan=plan, ehc_plan=ehc_plan, referral=referral
     )
@@ -123,7 +127,7 @@ def supporters_url(name: str, tenant: Tenant) -> str:
         kwargs = {"ehcplan_pk": found.ehc_plan.pk}
     elif name == "supporters:transition-update":
         kwargs = {"referral_pk": found.referral.pk}
-    elif name in ("supporters:accommodation", "supporters:transitions-person"):
+    elif name in ("supporters:accommodation", "supporters:transitions-person", "supporters:closure-letter"):
         kwargs = {"person_pk": tenant.person.pk}
     elif name == "supporters:carer-update":
         kwargs = {"carer_pk": found.carer.pk}
