@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/", include("onward.plans.urls")),
     path("performance/", include("onward.performance.urls")),
     path("participation/", include("onward.participation.urls")),
+    path("supporters/", include("onward.supporters.urls")),
     path("guides/", include("onward.guides.urls")),
     path("oruk/", include("onward.oruk.urls")),  # Open Referral UK feeds, open to all (docs/oruk.md)
     path("privacy/", include("onward.privacy.urls")),  # issue 22: data protection

@@ -228,6 +228,9 @@ def complete_world(world: dict[str, Tenant]) -> None:
         privacy_services.restriction_lift(acting_user=officer, restriction=restriction, reason="Corrected")
         hold = privacy_services.legal_hold_place(acting_user=officer, person=tenant.person, reason="A claim")
         privacy_services.legal_hold_lift(acting_user=officer, hold=hold)
+        from tests.supporters.world import supporters_world
+
+        supporters_world(tenant)
 
 
 def answers(client: Client, url: str) -> int:

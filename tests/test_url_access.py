@@ -69,6 +69,56 @@ def post_only(rule_for_post: Rule | None = None) -> Rule:
     return Rule(lambda user: 302 if user is None else 405)
 
 
+# The supporters' pages: registers for council staff with people's records or MANAGE_SUPPORTERS;
+# a young person's supporters for those who see young people; changes need CHANGE_PEOPLE or MANAGE_SUPPORTERS.
+REGISTER_READERS = (*PEOPLE, Perm.MANAGE_SUPPORTERS)
+SUPPORTERS_CHANGE = Rule(
+    lambda user: (
+        302
+        if user is None
+        else (200 if user.can_any(PEOPLE) and user.can_any((Perm.CHANGE_PEOPLE, Perm.MANAGE_SUPPORTERS)) else 403)
+    )
+)
+SUPPORTERS_CHANGE = Rule(
+    lambda user: (
+        302
+        if user is None
+        else (200 if user.can_any(PEOPLE) and user.can_any((Perm.CHANGE_PEOPLE, Perm.MANAGE_SUPPORTERS)) else 403)
+    )
+)
+SUPPORTERS_RULES: dict[str, Rule] = {
+    "supporters:index": needs_any(*REGISTER_READERS),
+    "supporters:mentor-list": needs_any(*REGISTER_READERS),
+    "supporters:mentor-detail": needs_any(*REGISTER_READERS),
+    "supporters:mentor-create": needs(Perm.MANAGE_SUPPORTERS),
+    "supporters:mentor-update": needs(Perm.MANAGE_SUPPORTERS),
+    "supporters:person": needs_any(*PEOPLE),
+    "supporters:match-detail": needs_any(*PEOPLE),
+    "supporters:match-create": SUPPORTERS_CHANGE,
+    "supporters:carer-create": SUPPORTERS_CHANGE,
+    "supporters:carer-update": SUPPORTERS_CHANGE,
+    "supporters:review-invite": post_only(),
+    "supporters:provider-list": needs_any(*REGISTER_READERS),
+    "supporters:provider-detail": needs_any(*REGISTER_READERS),
+    "supporters:provider-create": needs(Perm.MANAGE_SUPPORTERS),
+    "supporters:provider-update": needs(Perm.MANAGE_SUPPORTERS),
+    "supporters:accommodation": needs_any(*PEOPLE),
+    "supporters:move-on": needs_any(*PEOPLE),
+    "supporters:move-on-update": SUPPORTERS_CHANGE,
+    "supporters:transitions": needs_any(*PEOPLE),
+    "supporters:transitions-person": needs_any(*PEOPLE),
+    "supporters:ehc-plan-update": SUPPORTERS_CHANGE,
+    "supporters:transition-update": SUPPORTERS_CHANGE,
+    "supporters:closure-letter": needs_any(*PEOPLE),
+    "supporters:training": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can_any((*REGISTER_READERS, *EMPLOYMENT)) else 403)
+        )
+    ),
+}
+
 RULES: dict[str, Rule] = {
     "core:home": signed_in_only(),
     "core:healthz": public(),
@@ -261,8 +311,9 @@ RULES: dict[str, Rule] = {
     "opportunities:counts": Rule(
         lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
     ),
+    # Training records moved to onward/supporters: the old address sends employment staff there.
     "opportunities:training": Rule(
-        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
+        lambda user: 302 if user is None else (302 if user.is_council_staff and user.can_any(EMPLOYMENT) else 403)
     ),
     "plans:plan-list": needs(Perm.VIEW_PLANS),
     "plans:plan-create": needs(Perm.MANAGE_PLANS),
@@ -328,6 +379,8 @@ RULES: dict[str, Rule] = {
     "privacy:retention-delete": post_only(),
     "privacy:hold-lift": post_only(),
     "privacy:record-of-processing": needs(Perm.VIEW_RECORD_OF_PROCESSING),
+    # The people around each young person (onward/supporters, docs/supporters.md) ------------------
+    **SUPPORTERS_RULES,
 }
 
 
@@ -377,6 +430,10 @@ def world_meeting(tenant: Tenant) -> Any:
 def url_for(name: str, tenant: Tenant) -> str:
     """A URL for ``name`` pointing at records of the viewer's own council."""
     kwargs: dict[str, object] = {}
+    if name.startswith("supporters:"):
+        from tests.supporters.world import supporters_url
+
+        return supporters_url(name, tenant)
     if name in ("accounts:team-detail", "accounts:team-update"):
         kwargs = {"pk": tenant.team.pk}
     elif name in ("accounts:user-detail", "accounts:user-update", "accounts:user-set-password-link"):

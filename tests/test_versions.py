@@ -510,6 +510,12 @@ CASES = [
 ]
 
 
+# The supporters' versioned records (onward/supporters): their cases live beside the app's tests.
+from tests.supporters.world import version_cases  # noqa: E402
+
+CASES.extend(version_cases(Case))
+
+
 def _values(tenant: Tenant, changes: dict[str, str | None]) -> dict[str, str | None]:
     """Stand-ins in a case's changes that depend on the data (the service to refer on to)."""
     return {k: (_forklift(tenant) if v == "forklift" else v) for k, v in changes.items()}

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "onward.performance",
     "onward.participation",
     "onward.privacy",  # issue 22: data protection
+    "onward.supporters",  # mentors, carers, training, accommodation providers (docs/supporters.md)
     "django_tasks",
     "django_tasks_db",
     "onward.guides",

@@ -58,6 +58,8 @@ class Perm(StrEnum):
     RESTRICT_RECORDS = "privacy.restrict"
     MANAGE_RETENTION = "privacy.retention"
     VIEW_RECORD_OF_PROCESSING = "privacy.record_of_processing"
+    # The people around each young person (onward/supporters)
+    MANAGE_SUPPORTERS = "supporters.manage"
 
 
 PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
@@ -108,6 +110,8 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     "with counts), and place or lift a legal hold.",
     Perm.VIEW_RECORD_OF_PROCESSING: "Read the record of processing: each kind of personal data held, who can "
     "see it, what is shared under consent and how long it is kept.",
+    Perm.MANAGE_SUPPORTERS: "Keep the council's registers of mentors (with their checks and training), "
+    "accommodation providers and training records.",
 }
 
 
@@ -144,6 +148,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.VIEW_AGGREGATES,
                 Perm.VIEW_DRILLDOWN,
                 Perm.VIEW_PLANS,
+                Perm.MANAGE_SUPPORTERS,
             }
         ),
     ),

@@ -5,10 +5,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from onward.accounts.models import User
 from onward.core.concurrency import NextStatusField, VersionField
 from onward.core.forms import GovukDateField, GovukForm, today
-from onward.opportunities.models import Application, Employer, Engagement, Opportunity, StaffTraining, Support
+from onward.opportunities.models import Application, Employer, Engagement, Opportunity, Support
 from onward.people.models import YoungPerson
 
 
@@ -200,24 +199,6 @@ class SupportForm(GovukForm):
     )
     given_on = GovukDateField(name="date", label="Date")
     note = forms.CharField(label="Note (optional)", required=False, max_length=300)
-
-
-class TrainingForm(GovukForm):
-    staff = forms.ModelChoiceField(
-        label="Member of staff", queryset=User.objects.none(), error_messages={"required": "Select the member of staff"}
-    )
-    course = forms.ChoiceField(
-        label="Training",
-        choices=StaffTraining.Course.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the training"},
-    )
-    completed_on = GovukDateField(name="date completed", label="Date completed")
-
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
-        self.fields["staff"].label_from_instance = lambda u: u.full_name  # type: ignore[attr-defined]
 
 
 class PeriodForm(GovukForm):

@@ -208,23 +208,3 @@ class Support(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.application}"
-
-
-class StaffTraining(TimeStampedModel):
-    """Staff trained in employer engagement or interview support (a dated record that counts)."""
-
-    class Course(models.TextChoices):
-        EMPLOYER_ENGAGEMENT = "employer_engagement", "Employer engagement"
-        INTERVIEW_SUPPORT = "interview_support", "Interview support"
-
-    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    course = models.CharField(max_length=30, choices=Course.choices)
-    completed_on = models.DateField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["-completed_on", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.staff} trained in {self.get_course_display().lower()}"

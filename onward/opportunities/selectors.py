@@ -9,10 +9,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from onward.core.codelists import NEET_ACTIVITIES
-from onward.opportunities.models import Application, Employer, Engagement, Opportunity, StaffTraining, SustainmentCheck
+from onward.opportunities.models import Application, Employer, Engagement, Opportunity, SustainmentCheck
 from onward.opportunities.services import eligibility_problem
 from onward.people import selectors as people_selectors
 from onward.people.models import Aspiration, YoungPerson
+from onward.supporters import selectors as supporters_selectors
+
+# The courses counted as staff trained in employer engagement (training records live in onward/supporters).
+EMPLOYER_COURSES = ("employer_engagement", "interview_support")
 
 
 def open_opportunities(opportunities: QuerySet[Opportunity], day: datetime.date) -> QuerySet[Opportunity]:
@@ -126,10 +130,7 @@ def counts(*, council: Any, start: datetime.date, end: datetime.date) -> Counts:
         ).count(),
         sustained_3_months=checks.filter(point=SustainmentCheck.Point.MONTHS_3).count(),
         sustained_6_months=checks.filter(point=SustainmentCheck.Point.MONTHS_6).count(),
-        staff_trained=StaffTraining.objects.filter(council=council, completed_on__gte=start, completed_on__lte=end)
-        .values("staff_id")
-        .distinct()
-        .count(),
+        staff_trained=supporters_selectors.staff_trained(council=council, codes=EMPLOYER_COURSES, start=start, end=end),
     )
 
 

@@ -21,7 +21,6 @@ from onward.opportunities.models import (
     EmployerContact,
     Engagement,
     Opportunity,
-    StaffTraining,
     Support,
     SustainmentCheck,
 )
@@ -358,19 +357,3 @@ def consent_withdraw(*, acting_user: User, application: Application) -> Applicat
         summary="Consent withdrawn",
     )
     return application
-
-
-@transaction.atomic
-def training_record(
-    *, acting_user: User, council: Organisation, staff: User, course: str, completed_on: datetime.date
-) -> StaffTraining:
-    _not_future(completed_on, "completed_on")
-    if staff.organisation_id != council.pk:
-        raise ValidationError({"staff": "Select a member of the council's staff"})
-    record = StaffTraining(
-        council=council, staff=staff, course=course, completed_on=completed_on, recorded_by=acting_user
-    )
-    record.full_clean()
-    record.save()
-    audit_record(actor=acting_user, action=Action.CREATE, council=council, obj=record)
-    return record

@@ -372,36 +372,12 @@ def counts(request: HttpRequest) -> HttpResponse:
     return render(request, "opportunities/counts.html", {"form": form, "figures": figures, "start": start, "end": end})
 
 
+@require_safe
 @access.require_perm(any_of=opportunity_access.EMPLOYMENT_PERMS, council_staff=True)
 def training(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    council = access.own_council(user)
-    staff = access.colleagues(user).order_by("family_name", "given_name")
-    form = forms.TrainingForm(
-        request.POST if request.method == "POST" else None, staff=staff, initial={"completed_on": timezone.localdate()}
-    )
-    if request.method == "POST":
-        if not user.can(Perm.MANAGE_EMPLOYERS):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.training_record(acting_user=user, council=council, **form.cleaned_data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, "Training recorded")
-                return redirect("opportunities:training")
-    from onward.opportunities.models import StaffTraining
-
-    return render(
-        request,
-        "opportunities/training.html",
-        {
-            "form": form,
-            "records": StaffTraining.objects.filter(council=council).select_related("staff")[:200],
-            "can_manage": user.can(Perm.MANAGE_EMPLOYERS),
-        },
-    )
+    """Training records moved to the supporters app, for any course and any attendee (docs/supporters.md)."""
+    _user(request)
+    return redirect("supporters:training")
 
 
 @require_safe

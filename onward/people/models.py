@@ -202,6 +202,11 @@ class AccommodationSpell(Spell):
     accommodation_type = models.CharField(max_length=1, choices=codelists.AccommodationType.choices)
     suitability = models.CharField(max_length=12, choices=Suitability.choices)
     address = models.CharField(max_length=300, blank=True)
+    # The provider on the council's register (onward/supporters), where there is one; set by
+    # supporters.services.spell_provider_set.
+    provider = models.ForeignKey(
+        "supporters.AccommodationProvider", on_delete=models.PROTECT, null=True, blank=True, related_name="spells"
+    )
 
     class Meta:
         ordering = ["person", "start", "id"]

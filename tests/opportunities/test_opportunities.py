@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from onward.opportunities import selectors, services
-from onward.opportunities.models import Application, Employer, Engagement, Opportunity, StaffTraining, SustainmentCheck
+from onward.opportunities.models import Application, Employer, Engagement, Opportunity, SustainmentCheck
 from onward.people.models import EETSpell
 from tests.factories import PartnerFactory, UserFactory
 
@@ -193,10 +193,13 @@ def test_each_count_against_hand_built_data(world) -> None:
             still_there=check.point != "6_months",
             version=check.version,
         )
-    StaffTraining.objects.create(
+    from onward.supporters.models import TrainingCourse, TrainingRecord
+
+    TrainingRecord.objects.create(
         council=council,
+        course=TrainingCourse.objects.create(council=council, name="Interview support", code="interview_support"),
+        attendee_kind="staff",
         staff=a.users["personal_adviser"],
-        course="interview_support",
         completed_on=day,
         recorded_by=worker,
     )
