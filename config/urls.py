@@ -18,6 +18,7 @@ urlpatterns = [
     path("performance/", include("onward.performance.urls")),
     path("participation/", include("onward.participation.urls")),
     path("guides/", include("onward.guides.urls")),
+    path("network/", include("onward.network.urls")),
 ]
 
 handler400 = "onward.core.views.error_400"

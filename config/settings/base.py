@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "onward.plans",
     "onward.performance",
     "onward.participation",
+    "onward.network",
     "django_tasks",
     "django_tasks_db",
     "onward.guides",

@@ -52,6 +52,10 @@ class Perm(StrEnum):
     WRITE_REPORT_COMMENTARY = "performance.write_commentary"
     IMPORT_DATA = "returns.import"
     EXPORT_RETURNS = "returns.export"
+    # The network around each young person (settings, sharing agreements, list exchange)
+    MANAGE_SETTINGS = "network.manage_settings"
+    MANAGE_AGREEMENTS = "network.manage_agreements"
+    EXCHANGE_LISTS = "network.exchange_lists"
 
 
 PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
@@ -93,6 +97,11 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.WRITE_REPORT_COMMENTARY: "Write and change the commentary on each section of the quarterly report.",
     Perm.IMPORT_DATA: "Import SSDA903 files and case-system exports.",
     Perm.EXPORT_RETURNS: "Produce the SSDA903 care leavers return.",
+    Perm.MANAGE_SETTINGS: "Keep the council's register of schools, colleges, universities and training "
+    "providers (loading it from a CSV file) and the Jobcentre Plus work coaches.",
+    Perm.MANAGE_AGREEMENTS: "Record data sharing agreements with partner organisations and settings, and end them.",
+    Perm.EXCHANGE_LISTS: "Send a setting or Jobcentre Plus the list of young people an agreement in force "
+    "allows, and match a setting's on-roll list against every child in care and care leaver.",
 }
 
 
@@ -137,7 +146,15 @@ ROLES: tuple[Role, ...] = (
         "Virtual School officer",
         "Records Year 9 aspirations, Year 10 and 11 advice and guidance, intended destinations, "
         "September Guarantee offers and PEPs to Year 13.",
-        frozenset({Perm.VIEW_CASELOAD, Perm.VIEW_COUNCIL_PEOPLE, Perm.CHANGE_EDUCATION}),
+        frozenset(
+            {
+                Perm.VIEW_CASELOAD,
+                Perm.VIEW_COUNCIL_PEOPLE,
+                Perm.CHANGE_EDUCATION,
+                Perm.MANAGE_SETTINGS,
+                Perm.EXCHANGE_LISTS,
+            }
+        ),
     ),
     Role(
         "triage_coordinator",
@@ -201,6 +218,9 @@ ROLES: tuple[Role, ...] = (
                 Perm.VIEW_PLANS,
                 Perm.MANAGE_PLANS,
                 Perm.MANAGE_RATING_SCHEMES,
+                Perm.MANAGE_SETTINGS,
+                Perm.MANAGE_AGREEMENTS,
+                Perm.EXCHANGE_LISTS,
             }
         ),
     ),
@@ -224,6 +244,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.EXPORT_AUDIT,
                 Perm.MANAGE_RATING_SCHEMES,
                 Perm.VIEW_BACKGROUND_WORK,
+                Perm.MANAGE_AGREEMENTS,
             }
         ),
     ),

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class NetworkConfig(AppConfig):
+    name = "onward.network"
+    label = "network"
+    verbose_name = "The network around each young person"
