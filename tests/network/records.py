@@ -65,9 +65,42 @@ def world_coach(tenant: Tenant) -> WorkCoach:
     return coach
 
 
+def world_jobcentre_agreement(tenant: Tenant) -> Agreement:
+    """An agreement in force with a Jobcentre Plus (DWP) partner, and the tenant's young person claiming."""
+    from onward.accounts.models import Organisation, Partnership
+    from onward.network.models import BenefitSpell
+
+    today = timezone.localdate()
+    dwp, _ = Organisation.objects.get_or_create(
+        name=f"Jobcentre Plus for {tenant.council.pk}", defaults={"kind": Organisation.Kind.DWP}
+    )
+    Partnership.objects.get_or_create(council=tenant.council, partner=dwp, defaults={"status": "accepted"})
+    agreement, _ = Agreement.objects.get_or_create(
+        council=tenant.council,
+        partner=dwp,
+        defaults={
+            "title": "Jobcentre Plus exchange",
+            "purpose": "The right benefits at the right time",
+            "fields": ["child_id", "name", "benefit", "work_coach"],
+            "start": today - datetime.timedelta(days=30),
+            "end": today + datetime.timedelta(days=335),
+        },
+    )
+    if not BenefitSpell.objects.filter(person=tenant.person).exists():
+        BenefitSpell.objects.create(
+            person=tenant.person,
+            benefit="universal_credit",
+            status="receiving",
+            work_coach=world_coach(tenant),
+            start=today - datetime.timedelta(days=20),
+        )
+    return agreement
+
+
 def network_kwargs(name: str, tenant: Tenant) -> dict[str, Any]:
     """The URL arguments of a network page for the tenant's records."""
     world_agreement(tenant)
+    world_jobcentre_agreement(tenant)
     if name in ("network:setting-detail", "network:setting-update", "network:setting-send", "network:roll-upload"):
         return {"pk": world_setting(tenant).pk}
     if name in ("network:roll-detail", "network:roll-commit", "network:roll-discard"):
