@@ -106,11 +106,13 @@ def _app_label(view: Callable[..., Any]) -> str:
 
 def model_for(route: Route, kwarg: str, kwargs: dict[str, object]) -> tuple[type[models.Model], str] | None:
     """The model an id kwarg names, and the name of the access function that fetches it ("" if none)."""
-    call = re.search(rf"access\.(access_\w+)\(\s*[\w.]+,\s*{kwarg}\b", _view_source(route.view))
+    call = re.search(rf"(\w*access)\.(access_\w+)\(\s*[\w.]+,\s*{kwarg}\b", _view_source(route.view))
     if call:
-        function = getattr(access, call.group(1))
+        # The access module the view names (``access``, or an app's own policy such as ``onward.network.access``).
+        module = getattr(inspect.unwrap(route.view), "__globals__", {}).get(call.group(1), access)
+        function = getattr(module, call.group(2))
         returned = typing.get_type_hints(function)["return"]
-        return returned, call.group(1)
+        return returned, call.group(2)
     app = _app_label(route.view)
     dependent = DEPENDENT_KWARGS.get((app, kwarg))
     if dependent is not None:
@@ -201,6 +203,7 @@ def complete_world(world: dict[str, Tenant]) -> None:
     """Give each council the records the shared world lacks: a target with a step, a benchmark file and a
     meeting of its plan's board."""
     from onward.performance.models import BenchmarkSet, Target, TargetStep
+    from tests.network.records import network_kwargs
     from tests.test_url_access import world_meeting
 
     for tenant in world.values():
@@ -210,6 +213,8 @@ def complete_world(world: dict[str, Tenant]) -> None:
         )
         BenchmarkSet.objects.create(council=tenant.council, file_name="sn.csv", status="rejected", content="")
         world_meeting(tenant)
+        for name in ("network:roll-detail", "network:work-coach-update"):  # a setting, agreement, list, coach
+            network_kwargs(name, tenant)
 
 
 def answers(client: Client, url: str) -> int:
