@@ -95,7 +95,7 @@ def school_years(
         for p in in_care_or_care_leavers(people, day)
         if people_selectors.school_year_on(p.date_of_birth, day) in years
     ]
-    spells = settings_on(YoungPerson.objects.filter(pk__in=[p.pk for p in chosen]), day)
+    spells = settings_on(people.filter(pk__in=[p.pk for p in chosen]), day)
     groups: dict[int | None, list[OnRoll]] = {}
     named: dict[int | None, Setting | None] = {None: None}
     for person in chosen:
@@ -144,7 +144,7 @@ def setting_list_rows(
     """The list for a setting under ``agreement``: its young people on ``day``, the allowed columns only."""
     columns = list_columns(agreement)
     found = on_roll_at(people, setting, day)
-    eet = _current(EETSpell, YoungPerson.objects.filter(pk__in=[r.person.pk for r in found]), day)
+    eet = _current(EETSpell, people.filter(pk__in=[r.person.pk for r in found]), day)
     rows = [
         [_value(c, r.person, day, {"setting": r.spell, "eet": eet.get(r.person.pk)}) for c in columns] for r in found
     ]
@@ -163,8 +163,8 @@ def jobcentre_list_rows(
         if spell.benefit != BenefitSpell.Benefit.NONE and spell.status != BenefitSpell.Status.NOT_APPLICABLE
     }
     chosen = [p for p in leavers if p.pk in benefits]
-    eet = _current(EETSpell, YoungPerson.objects.filter(pk__in=[p.pk for p in chosen]), day)
-    settings = settings_on(YoungPerson.objects.filter(pk__in=[p.pk for p in chosen]), day)
+    eet = _current(EETSpell, people.filter(pk__in=[p.pk for p in chosen]), day)
+    settings = settings_on(people.filter(pk__in=[p.pk for p in chosen]), day)
     rows = [
         [
             _value(c, p, day, {"benefit": benefits[p.pk], "eet": eet.get(p.pk), "setting": settings.get(p.pk)})
