@@ -75,6 +75,13 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Targets", "performance:target-list", (Perm.MANAGE_TARGETS,)),
     NavItem("Statutory returns", "returns:overview", (Perm.IMPORT_DATA, Perm.EXPORT_RETURNS)),
     NavItem("NCCIS feed", "participation:feed", (Perm.EXPORT_RETURNS,)),
+    NavItem("Schools and colleges", "network:setting-list", council_staff_only=True),
+    NavItem(
+        "Sharing agreements",
+        "network:agreement-list",
+        (Perm.MANAGE_AGREEMENTS, Perm.EXCHANGE_LISTS),
+        council_staff_only=True,
+    ),
     NavItem("Teams", "accounts:team-list", council_staff_only=True),
     NavItem("Users", "accounts:user-list", (Perm.MANAGE_USERS,)),
     NavItem("Partner organisations", "accounts:partner-list", (Perm.MANAGE_ORGANISATIONS,)),

@@ -238,3 +238,36 @@ def test_year_9_and_10_lists_by_school_hold_only_children_in_care_the_user_can_s
     )
     assert in_year_12.legal_family_name in page and in_year_9.legal_family_name not in page
     assert AuditEvent.objects.filter(action="list", summary__startswith="School years").exists()
+
+
+def test_the_eet_form_names_a_setting_from_the_councils_register_only(world: dict[str, Tenant], signed_in) -> None:
+    tenant = world["A"]
+    college = _setting(tenant, "Leeds City College", "130551", "college")
+    theirs = _setting(world["B"], "Their College", "130552", "college")
+    person = tenant.person
+    assert person is not None
+    client = signed_in(tenant.users["personal_adviser"])
+    url = reverse("people:record-add", args=[person.pk, "eet"])
+    form = {
+        "activity": "further_education",
+        "part_time": "no",
+        "source": "worker",
+        "start_0": str(TODAY.day),
+        "start_1": str(TODAY.month),
+        "start_2": str(TODAY.year),
+    }
+    response = client.post(url, {**form, "setting": theirs.pk})
+    assert "Select a valid choice" in response.content.decode()
+    response = client.post(url, {**form, "setting": college.pk})
+    knock = html.unescape(response.content.decode())
+    if response.status_code == 200:  # the open activity ends: confirm it
+        import re
+
+        token = re.search(r'name="confirm" value="([^"]+)"', knock)
+        assert token is not None
+        response = client.post(url, {**form, "setting": college.pk, "confirm": token.group(1)})
+    assert response.status_code == 302
+    from onward.people.models import EETSpell
+
+    assert EETSpell.objects.get(person=person, end__isnull=True, superseded_at__isnull=True).setting == college
+    assert "Leeds City College" in client.get(reverse("people:person-detail", args=[person.pk])).content.decode()
