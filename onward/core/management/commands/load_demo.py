@@ -201,3 +201,6 @@ class Command(BaseCommand):
         load_participation_demo(council)
         load_plans_demo(council)
         load_performance_demo(council)
+        from onward.network.demo import load_network_demo
+
+        load_network_demo(council)  # settings, setting histories, agreements, benefits (docs/network.md)
