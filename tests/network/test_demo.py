@@ -27,4 +27,6 @@ def test_the_demo_holds_the_network() -> None:
     roll = RollList.objects.get(council=council)
     assert roll.status == RollList.Status.PREVIEWED and roll.not_on_roll and roll.elsewhere and roll.unmatched == 2
     call_command("load_demo", "--quiet")  # again: nothing more
-    assert Setting.objects.filter(council=council).count() == 8 and RollList.objects.filter(council=council).count() == 1
+    assert (
+        Setting.objects.filter(council=council).count() == 8 and RollList.objects.filter(council=council).count() == 1
+    )
