@@ -185,6 +185,28 @@ RULES: dict[str, Rule] = {
     "network:person-benefits": Rule(
         lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(PEOPLE) else 404)
     ),
+    "network:setting-spell-correct": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (
+                (200 if user.can_any((Perm.CHANGE_PEOPLE, Perm.CHANGE_EDUCATION)) else 403)
+                if user.is_council_staff and user.can_any(PEOPLE)
+                else 404
+            )
+        )
+    ),
+    "network:benefit-correct": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (
+                (200 if user.can(Perm.CHANGE_PEOPLE) else 403)
+                if user.is_council_staff and user.can_any(PEOPLE)
+                else 404
+            )
+        )
+    ),
     "network:agreement-list": Rule(
         lambda user: (
             302

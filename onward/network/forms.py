@@ -157,3 +157,26 @@ class SchoolYearsForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one school year"},
     )
+
+
+CORRECTION_REASON = forms.CharField(
+    label="Why are you correcting this record?",
+    max_length=500,
+    widget=forms.Textarea(attrs={"rows": 3}),
+    error_messages={"required": "Enter the reason for the correction"},
+)
+
+
+class SettingCorrectionForm(SettingSpellForm):
+    correction_reason = CORRECTION_REASON
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The date they left must be the same as or after the date they joined")
+        return data
+
+
+class BenefitCorrectionForm(BenefitForm):
+    end = GovukDateField(name="date it ended", label="Until (optional)", required=False)
+    correction_reason = CORRECTION_REASON

@@ -18,6 +18,10 @@ urlpatterns = [
     path("school-years/", views.school_years, name="school-years"),
     path("people/<int:person_pk>/settings/", views.person_settings, name="person-settings"),
     path("people/<int:person_pk>/benefits/", views.person_benefits, name="person-benefits"),
+    path(
+        "people/<int:person_pk>/settings/<int:pk>/correct/", views.setting_spell_correct, name="setting-spell-correct"
+    ),
+    path("people/<int:person_pk>/benefits/<int:pk>/correct/", views.benefit_correct, name="benefit-correct"),
     path("agreements/", views.agreement_list, name="agreement-list"),
     path("agreements/new/", views.agreement_create, name="agreement-create"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),

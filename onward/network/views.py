@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -209,6 +209,61 @@ def person_settings(request: HttpRequest, person_pk: int) -> HttpResponse:
         "network/person_settings.html",
         {"person": person, "spells": spells, "form": form, "can_change": can_change},
     )
+
+
+def _correct(
+    request: HttpRequest,
+    person_pk: int,
+    pk: int,
+    *,
+    kind: str,
+) -> HttpResponse:
+    """Correct a setting or benefit record: the old one is kept, superseded, with the reason (ADR 7)."""
+    user = _user(request)
+    person = accounts_access.access_person(user, person_pk)
+    if kind == "setting":
+        allowed = access.can_change_setting_history(user)
+        record = access.access_setting_spell(user, pk)
+        fields: tuple[str, ...] = ("setting", "start", "end")
+        form_class: type = forms.SettingCorrectionForm
+        extra: dict[str, object] = {"settings": access.settings_visible_to(user)}
+    else:
+        allowed = access.can_change_benefits(user)
+        record = access.access_benefit_spell(user, pk)  # type: ignore[assignment]
+        fields = ("benefit", "status", "start", "end", "work_coach")
+        form_class = forms.BenefitCorrectionForm
+        extra = {"coaches": access.work_coaches_visible_to(user)}
+    if record.person_id != person.pk or record.superseded_at is not None:
+        raise Http404
+    if not allowed:
+        raise PermissionDenied
+    initial = {name: getattr(record, f"{name}_id" if name in ("setting", "work_coach") else name) for name in fields}
+    form = form_class(request.POST or None, initial=initial, **extra)
+    back = "network:person-settings" if kind == "setting" else "network:person-benefits"
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("correction_reason")
+        try:
+            if kind == "setting":
+                services.setting_history_correct(acting_user=user, spell=record, reason=reason, **data)
+            else:
+                services.benefit_correct(acting_user=user, spell=record, reason=reason, **data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Correction saved; the earlier record is kept in the history")
+            return redirect(back, person_pk=person.pk)
+    return render(
+        request, "network/correct_form.html", {"form": form, "person": person, "record": record, "back": back}
+    )
+
+
+def setting_spell_correct(request: HttpRequest, person_pk: int, pk: int) -> HttpResponse:
+    return _correct(request, person_pk, pk, kind="setting")
+
+
+def benefit_correct(request: HttpRequest, person_pk: int, pk: int) -> HttpResponse:
+    return _correct(request, person_pk, pk, kind="benefit")
 
 
 # Data sharing agreements ------------------------------------------------------------------------------

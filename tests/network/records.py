@@ -107,6 +107,12 @@ def network_kwargs(name: str, tenant: Tenant) -> dict[str, Any]:
         return {"pk": world_roll(tenant).pk}
     if name in ("network:agreement-detail", "network:agreement-update"):
         return {"pk": world_agreement(tenant).pk}
+    if name == "network:setting-spell-correct":
+        return {"person_pk": tenant.person.pk, "pk": SettingSpell.objects.filter(person=tenant.person).first().pk}  # type: ignore[union-attr]
+    if name == "network:benefit-correct":
+        from onward.network.models import BenefitSpell
+
+        return {"person_pk": tenant.person.pk, "pk": BenefitSpell.objects.filter(person=tenant.person).first().pk}  # type: ignore[union-attr]
     if name == "network:work-coach-update":
         return {"pk": world_coach(tenant).pk}
     return {}

@@ -271,3 +271,34 @@ def test_the_eet_form_names_a_setting_from_the_councils_register_only(world: dic
 
     assert EETSpell.objects.get(person=person, end__isnull=True, superseded_at__isnull=True).setting == college
     assert "Leeds City College" in client.get(reverse("people:person-detail", args=[person.pk])).content.decode()
+
+
+def test_a_setting_record_is_corrected_through_its_page_and_the_old_one_kept(
+    world: dict[str, Tenant], signed_in
+) -> None:
+    tenant = world["A"]
+    school, college = _setting(tenant), _setting(tenant, "Leeds City College", "130551", "college")
+    person = tenant.person
+    assert person is not None
+    spell = services.setting_history_record(
+        acting_user=tenant.users["virtual_school_officer"],
+        person=person,
+        setting=school,
+        start=TODAY - datetime.timedelta(days=30),
+    )
+    client = signed_in(tenant.users["virtual_school_officer"])
+    url = reverse("network:setting-spell-correct", args=[person.pk, spell.pk])
+    start = TODAY - datetime.timedelta(days=30)
+    form = {"setting": college.pk, "start_0": start.day, "start_1": start.month, "start_2": start.year}
+    response = client.post(url, form)
+    assert "Enter the reason for the correction" in response.content.decode()
+    response = client.post(url, {**form, "correction_reason": "It was the college"})
+    assert response.status_code == 302
+    spell.refresh_from_db()
+    assert spell.superseded_at is not None
+    assert SettingSpell.objects.get(person=person, superseded_at__isnull=True).setting == college
+    page = client.get(reverse("network:person-settings", args=[person.pk])).content.decode()
+    assert "<s>Northgate Academy</s>" in page
+    # Another young person's id in the address finds nothing.
+    other = child_in_care(tenant.council)
+    assert client.get(reverse("network:setting-spell-correct", args=[other.pk, spell.pk])).status_code == 404
