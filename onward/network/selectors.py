@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from onward.accounts import access
 from onward.accounts.models import Organisation
 from onward.network import rules
 from onward.network.models import SHAREABLE_FIELDS, Agreement, BenefitSpell, Setting, SettingSpell
@@ -26,8 +27,11 @@ def agreement_in_force(
     """The agreement in force on ``day`` that lets the council send a list to ``setting`` (naming the
     setting, or the partner organisation the setting is), or to a partner of ``partner_kind``; None if
     there is none. The latest to start wins when several are."""
-    agreements = Agreement.objects.filter(council=council, start__lte=day, end__gte=day).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+    agreements = (
+        Agreement.objects.filter(council=council, start__lte=day, end__gte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        # An agreement with a partner organisation lapses with the partnership (ADR 14: live links only).
+        .filter(Q(partner__isnull=True) | Q(partner_id__in=access.partner_ids(council)))
     )
     if setting is not None:
         names = Q(setting=setting)

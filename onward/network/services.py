@@ -387,7 +387,7 @@ def roll_list_preview(
         uploaded_by=acting_user,
         file_name=name[:200],
         status=RollList.Status.REJECTED if checked.problems else RollList.Status.PREVIEWED,
-        rows=len(checked.rows) + len({p["row"] for p in checked.problems}),
+        rows=len({r["row"] for r in checked.rows} | {p["row"] for p in checked.problems if p["row"] > 1}),
         unmatched=unmatched,
         matched=matched,
         not_on_roll=not_on_roll,

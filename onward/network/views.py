@@ -63,7 +63,9 @@ def setting_list(request: HttpRequest) -> HttpResponse:
 def setting_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     council = accounts_access.own_council(user)
-    form = forms.SettingForm(request.POST or None, organisations=access.setting_organisations_for(user))
+    form = forms.SettingForm(
+        request.POST if request.method == "POST" else None, organisations=access.setting_organisations_for(user)
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -91,7 +93,9 @@ def setting_update(request: HttpRequest, pk: int) -> HttpResponse:
         "version": setting.version,
     }
     form = forms.SettingForm(
-        request.POST or None, initial=initial, organisations=access.setting_organisations_for(user)
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        organisations=access.setting_organisations_for(user),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -190,7 +194,9 @@ def person_settings(request: HttpRequest, person_pk: int) -> HttpResponse:
     user = _user(request)
     person = accounts_access.access_person(user, person_pk)
     can_change = access.can_change_setting_history(user)
-    form = forms.SettingSpellForm(request.POST or None, settings=access.settings_visible_to(user))
+    form = forms.SettingSpellForm(
+        request.POST if request.method == "POST" else None, settings=access.settings_visible_to(user)
+    )
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -238,7 +244,7 @@ def _correct(
     if not allowed:
         raise PermissionDenied
     initial = {name: getattr(record, f"{name}_id" if name in ("setting", "work_coach") else name) for name in fields}
-    form = form_class(request.POST or None, initial=initial, **extra)
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial, **extra)
     back = "network:person-settings" if kind == "setting" else "network:person-benefits"
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -289,7 +295,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 def _agreement_form(request: HttpRequest, user: User, **kwargs: object) -> forms.AgreementForm:
     return forms.AgreementForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         partners=access.setting_organisations_for(user),
         settings=access.settings_visible_to(user),
         **kwargs,  # type: ignore[arg-type]
@@ -493,7 +499,9 @@ def person_benefits(request: HttpRequest, person_pk: int) -> HttpResponse:
     user = _user(request)
     person = accounts_access.access_person(user, person_pk)
     can_change = access.can_change_benefits(user)
-    form = forms.BenefitForm(request.POST or None, coaches=access.work_coaches_visible_to(user))
+    form = forms.BenefitForm(
+        request.POST if request.method == "POST" else None, coaches=access.work_coaches_visible_to(user)
+    )
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -527,7 +535,7 @@ def work_coach_list(request: HttpRequest) -> HttpResponse:
 def work_coach_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     council = accounts_access.own_council(user)
-    form = forms.WorkCoachForm(request.POST or None)
+    form = forms.WorkCoachForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -545,7 +553,7 @@ def work_coach_update(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     coach = access.access_work_coach(user, pk, for_change=True)
     initial = {k: getattr(coach, k) for k in ("name", "jobcentre", "phone", "email", "version")}
-    form = forms.WorkCoachForm(request.POST or None, initial=initial)
+    form = forms.WorkCoachForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")

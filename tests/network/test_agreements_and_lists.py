@@ -481,3 +481,16 @@ def test_the_jobcentre_plus_list_under_an_agreement_holds_claimants_with_the_fie
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.EXPORT, summary__startswith="List for Jobcentre Plus"
     ).exists()
+
+
+def test_an_agreement_with_a_partner_lapses_when_the_partnership_ends(world: dict[str, Tenant], signed_in) -> None:
+    from onward.accounts.models import Partnership
+
+    tenant = world["A"]
+    dwp = PartnerFactory(name="Jobcentre Plus Ended", kind=Organisation.Kind.DWP, councils=[tenant.council])
+    _agreement(tenant, partner=dwp)
+    client = signed_in(tenant.users["performance_officer"])
+    assert client.get(reverse("network:jobcentre-send") + "?download=csv")["Content-Type"].startswith("text/csv")
+    Partnership.objects.filter(council=tenant.council, partner=dwp).update(status=Partnership.Status.ENDED)
+    response = client.get(reverse("network:jobcentre-send") + "?download=csv")
+    assert response["Content-Type"].startswith("text/html")
