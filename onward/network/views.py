@@ -20,8 +20,9 @@ from onward.audit.services import audit_list, audit_view
 from onward.core import exports
 from onward.core.forms_errors import apply_validation_error
 from onward.network import access, forms, rules, selectors, services
-from onward.network.models import RollList
+from onward.network.models import BenefitSpell, RollList, SettingSpell
 from onward.people import selectors as people_selectors
+from onward.people.models import YoungPerson
 
 PEOPLE_PERMS = (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
 
@@ -218,24 +219,17 @@ def person_settings(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 def _correct(
-    request: HttpRequest,
-    person_pk: int,
-    pk: int,
-    *,
-    kind: str,
+    request: HttpRequest, person: YoungPerson, record: SettingSpell | BenefitSpell, *, kind: str
 ) -> HttpResponse:
     """Correct a setting or benefit record: the old one is kept, superseded, with the reason (ADR 7)."""
     user = _user(request)
-    person = accounts_access.access_person(user, person_pk)
     if kind == "setting":
         allowed = access.can_change_setting_history(user)
-        record = access.access_setting_spell(user, pk)
         fields: tuple[str, ...] = ("setting", "start", "end")
         form_class: type = forms.SettingCorrectionForm
         extra: dict[str, object] = {"settings": access.settings_visible_to(user)}
     else:
         allowed = access.can_change_benefits(user)
-        record = access.access_benefit_spell(user, pk)  # type: ignore[assignment]
         fields = ("benefit", "status", "start", "end", "work_coach")
         form_class = forms.BenefitCorrectionForm
         extra = {"coaches": access.work_coaches_visible_to(user)}
@@ -251,7 +245,7 @@ def _correct(
         reason = data.pop("correction_reason")
         try:
             if kind == "setting":
-                services.setting_history_correct(acting_user=user, spell=record, reason=reason, **data)
+                services.setting_history_correct(acting_user=user, spell=record, reason=reason, **data)  # type: ignore[arg-type]
             else:
                 services.benefit_correct(acting_user=user, spell=record, reason=reason, **data)  # type: ignore[arg-type]
         except ValidationError as error:
@@ -265,11 +259,15 @@ def _correct(
 
 
 def setting_spell_correct(request: HttpRequest, person_pk: int, pk: int) -> HttpResponse:
-    return _correct(request, person_pk, pk, kind="setting")
+    user = _user(request)
+    person = accounts_access.access_person(user, person_pk)
+    return _correct(request, person, access.access_setting_spell(user, pk), kind="setting")
 
 
 def benefit_correct(request: HttpRequest, person_pk: int, pk: int) -> HttpResponse:
-    return _correct(request, person_pk, pk, kind="benefit")
+    user = _user(request)
+    person = accounts_access.access_person(user, person_pk)
+    return _correct(request, person, access.access_benefit_spell(user, pk), kind="benefit")
 
 
 # Data sharing agreements ------------------------------------------------------------------------------
