@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from onward.accounts import access as accounts_access
@@ -592,7 +591,3 @@ def jobcentre_send(request: HttpRequest) -> HttpResponse:
             "day": day,
         },
     )
-
-
-def roll_url(roll: RollList) -> str:
-    return reverse("network:roll-detail", args=[roll.pk])
