@@ -21,6 +21,7 @@ urlpatterns = [
     path("guides/", include("onward.guides.urls")),
     path("oruk/", include("onward.oruk.urls")),  # Open Referral UK feeds, open to all (docs/oruk.md)
     path("privacy/", include("onward.privacy.urls")),  # issue 22: data protection
+    path("network/", include("onward.network.urls")),
 ]
 
 handler400 = "onward.core.views.error_400"

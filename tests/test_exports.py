@@ -76,6 +76,9 @@ EXPORTS: tuple[Export, ...] = (
     # put hostile text in a cohort member's record).
     Export("participation:feed", "performance_officer", query="month=2026-11", hostile=False),
     Export("participation:survey", "performance_officer", query="year=2026", hostile=False),
+    # Lists for settings and Jobcentre Plus leave only under an agreement in force (tests/network).
+    Export("network:setting-send", "performance_officer", query="download=csv"),
+    Export("network:jobcentre-send", "performance_officer", query="download=csv"),
 )
 # Downloads that are documents (DOCX, PDF), not tables: they have no cells to run.
 DOCUMENTS = {"plans:document", "plans:round-document"}

@@ -205,6 +205,7 @@ def complete_world(world: dict[str, Tenant]) -> None:
     """Give each council the records the shared world lacks: a target with a step, a benchmark file and a
     meeting of its plan's board."""
     from onward.performance.models import BenchmarkSet, Target, TargetStep
+    from tests.network.records import network_kwargs
     from tests.test_url_access import world_meeting
 
     for tenant in world.values():
@@ -231,6 +232,8 @@ def complete_world(world: dict[str, Tenant]) -> None:
         from tests.supporters.world import supporters_world
 
         supporters_world(tenant)
+        for name in ("network:roll-detail", "network:work-coach-update"):  # a setting, agreement, list, coach
+            network_kwargs(name, tenant)
 
 
 def answers(client: Client, url: str) -> int:

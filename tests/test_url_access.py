@@ -218,6 +218,66 @@ RULES: dict[str, Rule] = {
     "participation:survey": needs(Perm.EXPORT_RETURNS),
     "participation:return-upload": needs(Perm.IMPORT_DATA),
     "participation:return-detail": needs(Perm.IMPORT_DATA),
+    # The network around each young person (onward/network, docs/network.md)
+    "network:setting-list": council_staff(),
+    "network:setting-create": needs(Perm.MANAGE_SETTINGS),
+    "network:setting-load": needs(Perm.MANAGE_SETTINGS),
+    "network:setting-detail": council_staff(),
+    "network:setting-update": needs(Perm.MANAGE_SETTINGS),
+    "network:setting-send": needs(Perm.EXCHANGE_LISTS),
+    "network:roll-upload": needs(Perm.EXCHANGE_LISTS),
+    "network:roll-detail": needs(Perm.EXCHANGE_LISTS),
+    "network:roll-commit": post_only(),
+    "network:roll-discard": post_only(),
+    "network:school-years": needs_any(*PEOPLE),
+    "network:person-settings": Rule(
+        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(PEOPLE) else 404)
+    ),
+    "network:person-benefits": Rule(
+        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(PEOPLE) else 404)
+    ),
+    "network:setting-spell-correct": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (
+                (200 if user.can_any((Perm.CHANGE_PEOPLE, Perm.CHANGE_EDUCATION)) else 403)
+                if user.is_council_staff and user.can_any(PEOPLE)
+                else 404
+            )
+        )
+    ),
+    "network:benefit-correct": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (
+                (200 if user.can(Perm.CHANGE_PEOPLE) else 403)
+                if user.is_council_staff and user.can_any(PEOPLE)
+                else 404
+            )
+        )
+    ),
+    "network:agreement-list": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can_any((Perm.MANAGE_AGREEMENTS, Perm.EXCHANGE_LISTS)) else 403)
+        )
+    ),
+    "network:agreement-create": needs(Perm.MANAGE_AGREEMENTS),
+    "network:agreement-detail": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can_any((Perm.MANAGE_AGREEMENTS, Perm.EXCHANGE_LISTS)) else 403)
+        )
+    ),
+    "network:agreement-update": needs(Perm.MANAGE_AGREEMENTS),
+    "network:work-coach-list": council_staff(),
+    "network:work-coach-create": needs(Perm.MANAGE_SETTINGS),
+    "network:work-coach-update": needs(Perm.MANAGE_SETTINGS),
+    "network:jobcentre-send": needs(Perm.EXCHANGE_LISTS),
     "referrals:referral-list": needs_any(
         Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE
     ),
@@ -565,6 +625,12 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": 1}
     elif name == "privacy:retention-delete":
         kwargs = {"person_pk": tenant.person.pk, "rule": "care_record"}  # type: ignore[union-attr]
+    elif name.startswith("network:") and name not in ("network:person-settings", "network:person-benefits"):
+        from tests.network.records import network_kwargs
+
+        kwargs = network_kwargs(name, tenant)
+    elif name in ("network:person-settings", "network:person-benefits"):
+        kwargs = {"person_pk": tenant.person.pk}  # type: ignore[union-attr]
     elif name == "accounts:set-password":
         kwargs = {"uidb64": "MQ", "token": "not-a-real-token"}
     elif name.startswith("oruk:") and name != "oruk:about":

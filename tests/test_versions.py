@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from onward.accounts.models import IdentityProvider, Partnership, Team, User
+from onward.network.models import Agreement, Setting, WorkCoach
 from onward.opportunities.models import Application, Employer, Opportunity, SustainmentCheck
 from onward.people.models import YoungPerson
 from onward.performance.models import ReportCommentary, Target
@@ -33,6 +34,7 @@ from onward.referrals.models import Referral, Send, Service
 from onward.returns.models import ColumnMapping
 from tests.conftest import Tenant, sign_in
 from tests.factories import UserFactory
+from tests.network.records import world_agreement, world_coach, world_setting
 
 STALE = "while you were"
 MISSING = "Your changes have not been saved: open the"
@@ -506,6 +508,37 @@ CASES = [
         {"client_id": "Bravo"},
         lambda r: r.client_id,
         kwargs=lambda r: {},
+    ),
+    # The network (onward/network): settings, agreements and work coaches several people keep.
+    Case(
+        "setting",
+        Setting,
+        "network:setting-update",
+        "performance_officer",
+        lambda t: world_setting(t),
+        {"postcode": "AB1 2CD"},
+        {"postcode": "EF3 4GH"},
+        lambda r: r.postcode,
+    ),
+    Case(
+        "agreement",
+        Agreement,
+        "network:agreement-update",
+        "performance_officer",
+        lambda t: world_agreement(t),
+        {"purpose": "Alpha"},
+        {"purpose": "Bravo"},
+        lambda r: r.purpose,
+    ),
+    Case(
+        "work-coach",
+        WorkCoach,
+        "network:work-coach-update",
+        "performance_officer",
+        lambda t: world_coach(t),
+        {"phone": "01632 960001"},
+        {"phone": "01632 960002"},
+        lambda r: r.phone,
     ),
 ]
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "onward.participation",
     "onward.privacy",  # issue 22: data protection
     "onward.supporters",  # mentors, carers, training, accommodation providers (docs/supporters.md)
+    "onward.network",
     "django_tasks",
     "django_tasks_db",
     "onward.guides",

@@ -60,6 +60,10 @@ class Perm(StrEnum):
     VIEW_RECORD_OF_PROCESSING = "privacy.record_of_processing"
     # The people around each young person (onward/supporters)
     MANAGE_SUPPORTERS = "supporters.manage"
+    # The network around each young person (settings, sharing agreements, list exchange)
+    MANAGE_SETTINGS = "network.manage_settings"
+    MANAGE_AGREEMENTS = "network.manage_agreements"
+    EXCHANGE_LISTS = "network.exchange_lists"
 
 
 PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
@@ -112,6 +116,11 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     "see it, what is shared under consent and how long it is kept.",
     Perm.MANAGE_SUPPORTERS: "Keep the council's registers of mentors (with their checks and training), "
     "accommodation providers and training records.",
+    Perm.MANAGE_SETTINGS: "Keep the council's register of schools, colleges, universities and training "
+    "providers (loading it from a CSV file) and the Jobcentre Plus work coaches.",
+    Perm.MANAGE_AGREEMENTS: "Record data sharing agreements with partner organisations and settings, and end them.",
+    Perm.EXCHANGE_LISTS: "Send a setting or Jobcentre Plus the list of young people an agreement in force "
+    "allows, and match a setting's on-roll list against every child in care and care leaver.",
 }
 
 
@@ -157,7 +166,15 @@ ROLES: tuple[Role, ...] = (
         "Virtual School officer",
         "Records Year 9 aspirations, Year 10 and 11 advice and guidance, intended destinations, "
         "September Guarantee offers and PEPs to Year 13.",
-        frozenset({Perm.VIEW_CASELOAD, Perm.VIEW_COUNCIL_PEOPLE, Perm.CHANGE_EDUCATION}),
+        frozenset(
+            {
+                Perm.VIEW_CASELOAD,
+                Perm.VIEW_COUNCIL_PEOPLE,
+                Perm.CHANGE_EDUCATION,
+                Perm.MANAGE_SETTINGS,
+                Perm.EXCHANGE_LISTS,
+            }
+        ),
     ),
     Role(
         "triage_coordinator",
@@ -221,6 +238,9 @@ ROLES: tuple[Role, ...] = (
                 Perm.VIEW_PLANS,
                 Perm.MANAGE_PLANS,
                 Perm.MANAGE_RATING_SCHEMES,
+                Perm.MANAGE_SETTINGS,
+                Perm.MANAGE_AGREEMENTS,
+                Perm.EXCHANGE_LISTS,
             }
         ),
     ),
@@ -244,6 +264,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.EXPORT_AUDIT,
                 Perm.MANAGE_RATING_SCHEMES,
                 Perm.VIEW_BACKGROUND_WORK,
+                Perm.MANAGE_AGREEMENTS,
             }
         ),
     ),

@@ -186,10 +186,16 @@ class PersonForm(GovukForm):
 
 
 class EETForm(GovukForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, settings: Any = None, **kwargs: Any) -> None:
+        """``settings``: the council's schools, colleges and providers the spell may name (the field is left
+        out without them)."""
         kwargs.setdefault("initial", {})
         kwargs["initial"] = {"part_time": "no", "source": codelists.ActivitySource.WORKER.value, **kwargs["initial"]}
         super().__init__(*args, **kwargs)
+        if settings is None:
+            del self.fields["setting"]
+        else:
+            self.fields["setting"].queryset = settings  # type: ignore[attr-defined]
 
     activity = radios(
         "What are they doing?", codelists.EETActivity.choices, message="Select what the young person is doing"
@@ -200,6 +206,12 @@ class EETForm(GovukForm):
         help_text="For education, training, apprenticeships and self-employment. Employment says so in its choice.",
     )
     provider = forms.CharField(label="Provider or employer (optional)", max_length=200, required=False)
+    setting = forms.ModelChoiceField(
+        queryset=YoungPerson.objects.none(),
+        label="School, college or training provider (optional)",
+        help_text="From the council's register of settings",
+        required=False,
+    )
     hours_per_week = forms.IntegerField(
         label="Hours a week (optional)",
         required=False,

@@ -172,6 +172,14 @@ class EETSpell(Spell):
     activity = models.CharField(max_length=30, choices=codelists.EETActivity.choices)
     part_time = models.BooleanField(default=False)
     provider = models.CharField("provider or employer", max_length=200, blank=True)
+    setting = models.ForeignKey(
+        "network.Setting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The school, college, university or training provider, where there is one",
+    )
     hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
     source = models.CharField(
         max_length=20, choices=codelists.ActivitySource.choices, default=codelists.ActivitySource.WORKER

@@ -513,6 +513,19 @@ def accommodation_correct(
     return _correct(AccommodationSpell, acting_user=acting_user, record=spell, reason=reason, **fields)
 
 
+@transaction.atomic
+def spell_record(*, model: type[SpellT], acting_user: User | None, person: YoungPerson, **fields: Any) -> SpellT:
+    """Record a new spell of another app's history (a setting, a benefit status) under the same rules as
+    EET and accommodation: the open spell ends the day before, any other overlap is refused (ADR 7)."""
+    return _add_spell(model, acting_user=acting_user, person=person, **fields)
+
+
+@transaction.atomic
+def spell_correct(*, model: type[SpellT], acting_user: User, spell: SpellT, reason: str, **fields: Any) -> SpellT:
+    """Correct another app's spell: the old record is kept, superseded, with the reason (ADR 7)."""
+    return _correct(model, acting_user=acting_user, record=spell, reason=reason, **fields)
+
+
 # Dated events -----------------------------------------------------------------------------------
 
 

@@ -515,7 +515,16 @@ def _form_kwargs(kind: str, user: User) -> dict[str, Any]:
             "workers": access.colleagues(user).order_by("family_name", "given_name"),
             "teams": access.teams_visible_to(user),
         }
+    if kind == "eet":
+        return {"settings": _settings_of(user)}
     return {}
+
+
+def _settings_of(user: User) -> Any:
+    """The council's register of settings an EET spell may name (``network.Setting``, reached through the
+    spell's foreign key so that the register imports nothing of the network app)."""
+    model = EETSpell._meta.get_field("setting").related_model
+    return model._default_manager.filter(council=access.council_of(user)).order_by("name")  # type: ignore[union-attr]
 
 
 @access.require_perm(any_of=people_access.PEOPLE_PERMS)
@@ -585,7 +594,8 @@ def record_correct(request: HttpRequest, pk: int, kind: str, record_pk: int) -> 
     initial = {name: getattr(record, name) for name in editable}
     if "part_time" in initial:
         initial["part_time"] = "yes" if record.part_time else "no"
-    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    extra = {"settings": _settings_of(user)} if kind == "eet" else {}
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial, **extra)
     knock_on = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

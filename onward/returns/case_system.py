@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from onward.core import codelists, uploads
-from onward.people.models import AccommodationSpell, Contact
+from onward.people.models import PEP, AccommodationSpell, Contact
 from onward.returns.models import ColumnMapping
 
 # For each record type: the Onward fields, whether each is required, and the coded ones' choices.
@@ -33,6 +33,13 @@ FIELDS: dict[str, list[tuple[str, str, bool]]] = {
         ("in_touch", "In touch", True),
         ("method", "How", False),
     ],
+    ColumnMapping.RecordType.PEP: [
+        ("child_id", "Child identifier", True),
+        ("date", "Date of PEP meeting", True),
+        ("school_year", "School year", True),
+        ("social_worker_attended", "Social worker attended (yes or no)", True),
+        ("quality", "Quality", True),
+    ],
 }
 CODED: dict[str, list[tuple[str, str]]] = {
     "activity": list(codelists.EETActivity.choices),
@@ -41,6 +48,8 @@ CODED: dict[str, list[tuple[str, str]]] = {
     "in_touch": list(codelists.InTouch.choices),
     "method": list(Contact.Method.choices),
     "part_time": [("yes", "Yes"), ("no", "No")],
+    "social_worker_attended": [("yes", "Yes"), ("no", "No")],
+    "quality": list(PEP.Quality.choices),
 }
 DATE_FIELDS = {"start", "end", "date"}
 YES = {"yes", "y", "true", "1"}
@@ -147,11 +156,21 @@ def map_rows(mapping: ColumnMapping, header: list[str], rows: list[list[str]]) -
                     )
                 else:
                     values[name] = code
+            elif name == "school_year":
+                year = raw.lower().removeprefix("year").strip()
+                if year.isdigit() and 1 <= int(year) <= 13:
+                    values[name] = int(year)
+                else:
+                    result.problems.append(
+                        {"row": number, "column": source, "message": f"{raw} is not a school year from 1 to 13"}
+                    )
             else:
                 values[name] = raw
         if len(result.problems) == problems_before:
             if "part_time" in values:
                 values["part_time"] = values["part_time"] == "yes"
+            if "social_worker_attended" in values:
+                values["social_worker_attended"] = values["social_worker_attended"] == "yes"
             if "suitability" in values:
                 values["suitability"] = (
                     AccommodationSpell.Suitability.SUITABLE

@@ -120,9 +120,16 @@ class MappingForm(GovukForm):
         label="Column with the start date (EET and accommodation)", max_length=100, required=False
     )
     col_end = forms.CharField(label="Column with the end date (optional)", max_length=100, required=False)
-    col_date = forms.CharField(label="Column with the date of contact (contacts)", max_length=100, required=False)
+    col_date = forms.CharField(
+        label="Column with the date of contact or of the PEP meeting (contacts, PEPs)", max_length=100, required=False
+    )
     col_in_touch = forms.CharField(label="Column saying whether in touch (contacts)", max_length=100, required=False)
     col_method = forms.CharField(label="Column saying how (contacts, optional)", max_length=100, required=False)
+    col_school_year = forms.CharField(label="Column with the school year (PEPs)", max_length=100, required=False)
+    col_social_worker_attended = forms.CharField(
+        label="Column saying whether the social worker attended (PEPs)", max_length=100, required=False
+    )
+    col_quality = forms.CharField(label="Column with the PEP's quality (PEPs)", max_length=100, required=False)
     translations = forms.CharField(
         label="Values to translate (optional)",
         required=False,

@@ -66,6 +66,7 @@ class ColumnMapping(TimeStampedModel):
         EET = "eet", "EET activity"
         ACCOMMODATION = "accommodation", "Accommodation"
         CONTACT = "contact", "Contacts"
+        PEP = "pep", "PEPs (the Virtual School's ePEP export)"
 
     council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=120)

@@ -834,6 +834,10 @@ def _apply_case_rows(
                     )
                 elif mapping.record_type == ColumnMapping.RecordType.ACCOMMODATION:
                     people_services.accommodation_record(acting_user=acting_user, person=person, **values)
+                elif mapping.record_type == ColumnMapping.RecordType.PEP:
+                    if _pep_already_held(person, values):
+                        continue
+                    people_services.pep_record(acting_user=acting_user, person=person, **values)
                 else:
                     values.setdefault("method", Contact.Method.THIRD_PARTY)
                     values["method"] = values["method"] or Contact.Method.THIRD_PARTY
@@ -845,6 +849,28 @@ def _apply_case_rows(
         else:
             applied += 1
     return applied, problems
+
+
+def _pep_already_held(person: YoungPerson, values: dict[str, Any]) -> bool:
+    """Whether the young person's current PEP on the row's date says the same (an ePEP export sent again
+    adds nothing); a PEP on that date that says otherwise refuses the row, to be corrected by hand."""
+    from django.core.exceptions import ValidationError
+
+    from onward.people.models import PEP
+
+    held = PEP.objects.filter(person=person, date=values["date"], superseded_at__isnull=True).first()
+    if held is None:
+        return False
+    if (held.school_year, held.social_worker_attended, held.quality) == (
+        values["school_year"],
+        values["social_worker_attended"],
+        values["quality"],
+    ):
+        return True
+    raise ValidationError(
+        f"Onward already holds a PEP on {values['date']:%d/%m/%Y} for this young person that says otherwise: "
+        "correct it on the young person's page"
+    )
 
 
 class _Rollback(Exception):

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='youngperson',
-            name='recorded_care_leaver_from',
-            field=models.DateField(blank=True, editable=False, help_text='The earliest date an imported SSDA903 return counted them as a care leaver: evidence of eligibility when the care history held here starts too late to show it', null=True),
+            model_name="youngperson",
+            name="recorded_care_leaver_from",
+            field=models.DateField(
+                blank=True,
+                editable=False,
+                help_text="The earliest date an imported SSDA903 return counted them as a care leaver: evidence of eligibility when the care history held here starts too late to show it",
+                null=True,
+            ),
         ),
     ]

@@ -4,20 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_youngperson_recorded_care_leaver_from'),
+        ("people", "0002_youngperson_recorded_care_leaver_from"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='careepisode',
-            name='reason_place_change',
-            field=models.CharField(blank=True, choices=[('CARPL', 'Change to or implementation of the care plan'), ('CLOSE', 'Resignation or closure of the provision'), ('ALLEG', 'Allegation (section 47)'), ('STAND', 'Standards of care concern'), ('APPRR', 'Approval removed'), ('CREQB', "Carer requests the placement end because of the child's behaviour"), ('CREQO', 'Carer requests the placement end for another reason'), ('CHILD', 'Child requests the placement end'), ('LAREQ', 'Responsible or area authority requests the placement end'), ('PLACE', 'Change in the status of the placement only'), ('CUSTOD', 'Custody arrangement'), ('OTHER', 'Other')], max_length=6),
+            model_name="careepisode",
+            name="reason_place_change",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("CARPL", "Change to or implementation of the care plan"),
+                    ("CLOSE", "Resignation or closure of the provision"),
+                    ("ALLEG", "Allegation (section 47)"),
+                    ("STAND", "Standards of care concern"),
+                    ("APPRR", "Approval removed"),
+                    ("CREQB", "Carer requests the placement end because of the child's behaviour"),
+                    ("CREQO", "Carer requests the placement end for another reason"),
+                    ("CHILD", "Child requests the placement end"),
+                    ("LAREQ", "Responsible or area authority requests the placement end"),
+                    ("PLACE", "Change in the status of the placement only"),
+                    ("CUSTOD", "Custody arrangement"),
+                    ("OTHER", "Other"),
+                ],
+                max_length=6,
+            ),
         ),
         migrations.AddField(
-            model_name='youngperson',
-            name='child_born_on',
-            field=models.DateField(blank=True, null=True, verbose_name='date of birth of their first child'),
+            model_name="youngperson",
+            name="child_born_on",
+            field=models.DateField(blank=True, null=True, verbose_name="date of birth of their first child"),
         ),
     ]

@@ -18,25 +18,24 @@ def chain(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_careepisode_reason_place_change_and_more'),
+        ("people", "0003_careepisode_reason_place_change_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='next_date',
+            model_name="contact",
+            name="next_date",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='pathwayplanreview',
-            name='next_date',
+            model_name="pathwayplanreview",
+            name="next_date",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='pep',
-            name='next_date',
+            model_name="pep",
+            name="next_date",
             field=models.DateField(blank=True, editable=False, null=True),
         ),
         migrations.RunPython(chain, migrations.RunPython.noop),

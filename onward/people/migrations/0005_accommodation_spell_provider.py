@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0004_history_next_date'),
-        ('supporters', '0005_accommodation_providers'),
+        ("people", "0004_history_next_date"),
+        ("supporters", "0005_accommodation_providers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='accommodationspell',
-            name='provider',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='spells', to='supporters.accommodationprovider'),
+            model_name="accommodationspell",
+            name="provider",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="spells",
+                to="supporters.accommodationprovider",
+            ),
         ),
     ]
