@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "onward.guides",
+    "onward.api",
 ]
 
 MIDDLEWARE = [

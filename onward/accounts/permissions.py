@@ -52,6 +52,8 @@ class Perm(StrEnum):
     WRITE_REPORT_COMMENTARY = "performance.write_commentary"
     IMPORT_DATA = "returns.import"
     EXPORT_RETURNS = "returns.export"
+    # The open API (ADR 26)
+    MANAGE_API = "api.manage"
 
 
 PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
@@ -93,6 +95,8 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.WRITE_REPORT_COMMENTARY: "Write and change the commentary on each section of the quarterly report.",
     Perm.IMPORT_DATA: "Import SSDA903 files and case-system exports.",
     Perm.EXPORT_RETURNS: "Produce the SSDA903 care leavers return.",
+    Perm.MANAGE_API: "Create, scope and revoke API tokens for their own organisation's users and system "
+    "accounts, and keep its webhooks and their delivery log.",
 }
 
 
@@ -168,7 +172,7 @@ ROLES: tuple[Role, ...] = (
         "Partner administrator",
         "Manages their own partner organisation's users, accepts or declines councils' invitations "
         "to work with it, ends partnerships, and reads their organisation's audit trail.",
-        frozenset({Perm.MANAGE_USERS, Perm.ANSWER_PARTNERSHIPS, Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT}),
+        frozenset({Perm.MANAGE_USERS, Perm.ANSWER_PARTNERSHIPS, Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT, Perm.MANAGE_API}),
         for_partners=True,
     ),
     Role(
@@ -224,6 +228,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.EXPORT_AUDIT,
                 Perm.MANAGE_RATING_SCHEMES,
                 Perm.VIEW_BACKGROUND_WORK,
+                Perm.MANAGE_API,
             }
         ),
     ),
