@@ -118,7 +118,7 @@ def _eet(spell: EETSpell) -> dict[str, Any]:
 
 @router.get("/people", response=_ok(s.PeoplePage), tags=["Young people"], summary="Young people you may see")
 def people_list(
-    request: HttpRequest, as_at: datetime.date | None = None, cursor: str | None = None, limit: Limit = 50
+    request: HttpRequest, as_at: s.IsoDate | None = None, cursor: str | None = None, limit: Limit = 50
 ) -> dict[str, Any]:
     user = require(request, user_of(request).can_any(PEOPLE_PERMS))
     day = check_day(as_at)
@@ -165,7 +165,7 @@ def _person_out(person: YoungPerson, day: datetime.date) -> dict[str, Any]:
     tags=["Young people"],
     summary="A young person with their histories as at a date",
 )
-def person_detail(request: HttpRequest, person_id: Id, as_at: datetime.date | None = None) -> dict[str, Any]:
+def person_detail(request: HttpRequest, person_id: Id, as_at: s.IsoDate | None = None) -> dict[str, Any]:
     user = require(request, user_of(request).can_any(PEOPLE_PERMS))
     day = check_day(as_at)
     person = access.access_person(user, person_id)
@@ -624,7 +624,7 @@ def application_detail(request: HttpRequest, application_id: Id) -> dict[str, An
 
 
 @router.get("/indicators", response=_ok(s.IndicatorList), tags=["Indicators"], summary="Every indicator as at a date")
-def indicator_list(request: HttpRequest, as_at: datetime.date | None = None) -> dict[str, Any]:
+def indicator_list(request: HttpRequest, as_at: s.IsoDate | None = None) -> dict[str, Any]:
     user = user_of(request)
     council = access.council_of(user)
     require(request, council is not None and user.can(Perm.VIEW_AGGREGATES))

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_only(value: Any) -> Any:
+    """A date must be written YYYY-MM-DD: pydantic would otherwise read a number as a Unix time."""
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        raise ValueError("Enter a date written like 2026-11-30")
+    return datetime.date.fromisoformat(value)
+
+
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_only)]
 
 
 def _no_nul(value: Any) -> Any:
@@ -22,7 +37,10 @@ def _no_nul(value: Any) -> Any:
 
 
 class In(Schema):
-    """Base of every request body: no NUL characters anywhere (no text Onward keeps may hold one)."""
+    """Base of every request body: strict types (a number is not a date, a string not a flag) and no
+    NUL characters anywhere (no text Onward keeps may hold one)."""
+
+    model_config = ConfigDict(strict=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -119,8 +137,8 @@ class PeoplePage(Schema):
 
 class EETIn(In):
     activity: str = Field(max_length=30)
-    start: datetime.date
-    end: datetime.date | None = None
+    start: IsoDate
+    end: IsoDate | None = None
     part_time: bool = False
     provider: str = Field(default="", max_length=200)
     hours_per_week: int | None = Field(default=None, ge=0, le=168)
@@ -133,8 +151,8 @@ class EETCorrectionIn(EETIn):
 class AccommodationIn(In):
     accommodation_type: str = Field(max_length=1)
     suitability: str = Field(max_length=12)
-    start: datetime.date
-    end: datetime.date | None = None
+    start: IsoDate
+    end: IsoDate | None = None
     address: str = Field(default="", max_length=300)
 
 
@@ -143,7 +161,7 @@ class AccommodationCorrectionIn(AccommodationIn):
 
 
 class ContactIn(In):
-    date: datetime.date
+    date: IsoDate
     method: str = Field(max_length=20)
     in_touch: str = Field(max_length=4)
     note: str = Field(default="", max_length=5000)
@@ -218,7 +236,7 @@ class NoteIn(In):
 
 class OutcomeIn(In):
     status: str = Field(max_length=20, description="in_contact, started, completed, left_early or moved_on")
-    day: datetime.date
+    day: IsoDate
     note: str = Field(default="", max_length=500)
 
 
