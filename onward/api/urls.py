@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
 
 from onward.api import views
 from onward.api.api import api
+from onward.api.http import Problem, problem_response
 
 app_name = "integrations"
 
@@ -18,13 +21,28 @@ urlpatterns = [
 ]
 
 
+def _problem_405(view: Any) -> Any:
+    """A method the address does not take answers problem details too (ninja's own 405 is plain text)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = view(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type", "").startswith("text/html"):
+            problem = Problem(405, f"This address does not take {request.method}", headers={"Allow": response["Allow"]})
+            return problem_response(request, problem)
+        return response
+
+    wrapped.login_required = False  # type: ignore[attr-defined]
+    return wrapped
+
+
 def _open(patterns: list[Any]) -> list[Any]:
     """The API answers bearer tokens, never a browser's session: its views need no sign-in page."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             _open(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
-            pattern.callback.login_required = False  # type: ignore[attr-defined]
+            pattern.callback = _problem_405(pattern.callback)
     return patterns
 
 

@@ -255,3 +255,10 @@ def test_the_openapi_document_is_served(client: Any, db: None) -> None:
     assert "/api/v1/referrals/received/{send_id}/accept" in document["paths"]
     responses = document["paths"]["/api/v1/people"]["get"]["responses"]
     assert list(responses["404"]["content"]) == [PROBLEM]
+
+
+def test_a_method_an_address_does_not_take_answers_problem_details(client: Any, db: None) -> None:
+    answer = client.get("/api/v1/exports/nccis")
+    assert answer.status_code == 405
+    assert answer["Content-Type"] == PROBLEM
+    assert answer["Allow"] == "POST"
