@@ -80,6 +80,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Partner organisations", "accounts:partner-list", (Perm.MANAGE_ORGANISATIONS,)),
     NavItem("Councils you work with", "accounts:partnership-list", (Perm.ANSWER_PARTNERSHIPS,)),
     NavItem("Audit trail", "audit:event-list", (Perm.VIEW_AUDIT,)),
+    NavItem("API tokens", "integrations:token-list", (Perm.MANAGE_API,)),
     NavItem("Background work", "returns:background-work", (Perm.VIEW_BACKGROUND_WORK,), council_staff_only=True),
     NavItem("Guides", "guides:index"),
 )
