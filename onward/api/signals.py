@@ -28,11 +28,16 @@ def _sees_application(user: Any, application: Application) -> bool:
     )
 
 
-def _emit(kind: str, event: str, payload: dict[str, Any], sees: Any) -> None:
+def _emit(kind: str, event: str, payload: dict[str, Any], sees: Any, organisations: list[int | None]) -> None:
+    """Deliver to the webhooks of ``organisations`` (the only ones whose users could see the record)
+    whose user may see it, once the change has committed."""
+
     def create() -> None:
         from onward.api.tasks import schedule
 
-        hooks = Webhook.objects.filter(disabled_at__isnull=True, user__is_active=True).select_related("user")
+        hooks = Webhook.objects.filter(
+            disabled_at__isnull=True, user__is_active=True, organisation_id__in=[o for o in organisations if o]
+        ).select_related("user")
         for hook in hooks:
             if kind not in hook.events or not sees(hook.user):
                 continue
@@ -42,11 +47,15 @@ def _emit(kind: str, event: str, payload: dict[str, Any], sees: Any) -> None:
     transaction.on_commit(create)
 
 
+def _send_organisations(send: Send) -> list[int | None]:
+    return [send.referral.council_id, send.service.provider_id]
+
+
 @receiver(post_save, sender=Send, dispatch_uid="api-webhook-send")
 def _send_saved(sender: Any, instance: Send, created: bool, **kwargs: Any) -> None:
     event = "referral.received" if created else "referral.updated"
     payload = {"type": "referral", "id": instance.pk, "status": instance.status, "version": instance.version}
-    _emit("referral", event, payload, lambda user: _sees_send(user, instance))
+    _emit("referral", event, payload, lambda user: _sees_send(user, instance), _send_organisations(instance))
 
 
 @receiver(post_save, sender=Event, dispatch_uid="api-webhook-note")
@@ -57,11 +66,13 @@ def _event_saved(sender: Any, instance: Event, created: bool, **kwargs: Any) -> 
     if send is None:  # pragma: no cover - checked above
         return
     payload = {"type": "referral", "id": send.pk, "status": send.status, "version": send.version}
-    _emit("referral", "referral.note_added", payload, lambda user: _sees_send(user, send))
+    _emit("referral", "referral.note_added", payload, lambda user: _sees_send(user, send), _send_organisations(send))
 
 
 @receiver(post_save, sender=Application, dispatch_uid="api-webhook-application")
 def _application_saved(sender: Any, instance: Application, created: bool, **kwargs: Any) -> None:
     event = "application.created" if created else "application.updated"
     payload = {"type": "application", "id": instance.pk, "status": instance.status}
-    _emit("application", event, payload, lambda user: _sees_application(user, instance))
+    opportunity = instance.opportunity
+    organisations = [opportunity.council_id, opportunity.employer.organisation_id]
+    _emit("application", event, payload, lambda user: _sees_application(user, instance), organisations)
