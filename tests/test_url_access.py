@@ -308,7 +308,7 @@ RULES: dict[str, Rule] = {
 # What each token may reach is tested in tests/api. Its administration pages are for api.manage.
 API_POST_ONLY = {"eet_create", "eet_correct", "accommodation_create", "accommodation_correct", "contact_create"}
 API_POST_ONLY |= {"received_accept", "received_decline", "received_outcome", "received_note"}
-API_POST_ONLY |= {"export_ssda903", "export_nccis"}
+API_POST_ONLY |= {"export_ssda903", "export_nccis", "application_status"}
 API_GET = {"me", "people_list", "person_detail", "referral_list", "received_list", "received_detail"}
 API_GET |= {"opportunity_list", "opportunity_detail", "application_list", "application_detail", "indicator_list"}
 API_GET |= {"export_detail", "export_file"}

@@ -568,6 +568,7 @@ def opportunity_detail(request: HttpRequest, opportunity_id: Id) -> dict[str, An
 def _application(a: Application) -> dict[str, Any]:
     return {
         "id": a.pk,
+        "version": a.version,
         "opportunity_id": a.opportunity_id,
         "opportunity": a.opportunity.title,
         "person_name": a.person.display_name,
@@ -616,8 +617,49 @@ def application_detail(request: HttpRequest, application_id: Id) -> dict[str, An
     application = applications.filter(pk=application_id).first()
     if application is None:
         raise Http404
-    audit_view(actor=user, council=application.opportunity.council, obj=application, summary="Read through the API")
+    audit_view(
+        actor=user,
+        council=application.opportunity.council,
+        obj=application.person,
+        summary=f"Viewed their application for {application.opportunity.title} through the API",
+    )
     return _application(application)
+
+
+@router.post(
+    "/applications/{application_id}/status",
+    response={200: s.ApplicationOut, 409: s.ProblemOut, **WRITE_ERRORS},
+    tags=["Opportunities"],
+    summary="Move an application on: applied, interview, offer, started, ended, unsuccessful or withdrawn",
+)
+def application_status(
+    request: HttpRequest, application_id: Id, body: s.ApplicationStatusIn, if_match_header: IfMatch = None
+) -> HttpResponse:
+    from onward.opportunities import services as opportunity_services
+
+    user = user_of(request)
+    require(request, access.council_of(user) is not None, write=True)
+    application = access.access_application(user, application_id)
+    version = if_match(request)
+    if body.day is not None:
+        check_day(body.day, "day")
+    if body.status not in opportunity_services.TRANSITIONS.get(application.status, set()):
+        if application.version != version:
+            raise Problem(412, "Someone else changed this application: read it again", title="The record has changed")
+        raise Problem(
+            409,
+            f"An application that is {application.get_status_display().lower()} cannot become {body.status}",
+            title="Not allowed from this status",
+        )
+    updated = opportunity_services.application_update(
+        acting_user=user,
+        application=application,
+        to_status=body.status,
+        version=version,
+        day=body.day,
+        reason=body.reason,
+    )
+    return _versioned(_application(access.access_application(user, updated.pk)))
 
 
 # Indicators -------------------------------------------------------------------------------------------

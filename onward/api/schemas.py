@@ -262,6 +262,7 @@ class OpportunityPage(Schema):
 
 class ApplicationOut(Schema):
     id: int
+    version: int
     opportunity_id: int
     opportunity: str
     person_name: str
@@ -270,6 +271,12 @@ class ApplicationOut(Schema):
     offer_on: datetime.date | None
     started_on: datetime.date | None
     ended_on: datetime.date | None
+
+
+class ApplicationStatusIn(In):
+    status: str = Field(max_length=20, description="Where the application goes next (see allowed_next)")
+    day: IsoDate | None = None
+    reason: str = Field(default="", max_length=500)
 
 
 class ApplicationPage(Schema):

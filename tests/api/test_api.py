@@ -262,3 +262,20 @@ def test_a_method_an_address_does_not_take_answers_problem_details(client: Any, 
     assert answer.status_code == 405
     assert answer["Content-Type"] == PROBLEM
     assert answer["Allow"] == "POST"
+
+
+def test_an_application_moves_on_through_the_service_with_its_version(world: Any, api_as: Any) -> None:
+    tenant = world["A"]
+    api = api_as(tenant.users["employer_engagement_worker"])
+    path = f"/applications/{tenant.application.pk}/status"
+    assert api.post(path, {"status": "applied"}).status_code == 428
+    applied = api.post(path, {"status": "applied"}, version=1)
+    assert applied.status_code == 200, applied.content
+    assert applied.json()["status"] == "applied" and applied["ETag"] == '"2"'
+    assert api.post(path, {"status": "started"}, version=2).status_code == 409
+    assert api.post(path, {"status": "interview"}, version=1).status_code == 412
+    interview = api.post(path, {"status": "interview", "day": timezone.localdate().isoformat()}, version=2)
+    assert interview.status_code == 200
+    assert AuditEvent.objects.filter(actor=tenant.users["employer_engagement_worker"], action="change").count() == 2
+    reader = api_as(tenant.users["personal_adviser"], scope="read")
+    assert reader.post(path, {"status": "offer", "day": "2026-01-01"}, version=3).status_code == 403

@@ -33,6 +33,7 @@ def _bodies(tenant: Any) -> dict[str, dict[str, Any]]:
         "/decline": {"reason": "No"},
         "/outcome": {"status": "in_contact", "day": today},
         "/notes": {"note": "Hello"},
+        "/status": {"status": "applied"},
         "/ssda903": {"year": 2026},
         "/nccis": {"month": "2026-10"},
     }
@@ -78,7 +79,7 @@ def test_council_b_reaches_nothing_of_council_as_on_any_endpoint(world: Any) -> 
             if method == "GET":
                 answer = client.get(path, headers=headers)
             else:
-                version = a.send.version if "/referrals/" in template else 0
+                version = a.send.version if "/referrals/" in template else a.application.version
                 for name, model in HISTORIES.items():
                     if f"/{name}" in template:
                         version = history_version(model, a.person.pk)

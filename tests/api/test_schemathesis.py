@@ -53,6 +53,9 @@ def _current_version(path: str, tenant: Any) -> str | None:
     """The version a write to ``path`` on the tenant's own records would need now (so some examples succeed)."""
     from onward.api.routes import HISTORIES, history_version
 
+    if "/applications/" in path:
+        tenant.application.refresh_from_db()
+        return f'"{tenant.application.version}"'
     if "/referrals/received/" in path:
         tenant.send.refresh_from_db()
         return f'"{tenant.send.version}"'
