@@ -279,3 +279,17 @@ def test_an_application_moves_on_through_the_service_with_its_version(world: Any
     assert AuditEvent.objects.filter(actor=tenant.users["employer_engagement_worker"], action="change").count() == 2
     reader = api_as(tenant.users["personal_adviser"], scope="read")
     assert reader.post(path, {"status": "offer", "day": "2026-01-01"}, version=3).status_code == 403
+
+
+def test_writes_need_no_csrf_token_only_the_bearer_token(world: Any, token_for: Any) -> None:
+    from django.test import Client
+
+    tenant = world["A"]
+    client = Client(enforce_csrf_checks=True)
+    answer = client.post(
+        f"/api/v1/referrals/received/{tenant.send.pk}/notes",
+        {"note": "From a system, not a browser"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token_for(tenant.users['partner_provider'])}"},
+    )
+    assert answer.status_code == 201
