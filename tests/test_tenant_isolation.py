@@ -38,9 +38,12 @@ from django.utils import timezone
 from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import ROLES
+from onward.api import access as api_access
+from onward.api.models import Webhook
 from onward.audit.services import audit_view
 from tests.conftest import Tenant, sign_in
 
+ORGANISATION_RECORDS: tuple[type[models.Model], ...] = (Webhook,)
 ID_KWARG = re.compile(r"^(?:pk|(?P<thing>\w+)_pk)$")
 # Values for the parts of a path that are not ids; the first that council A's URL answers to is used.
 NON_ID_VALUES: dict[str, list[object]] = {
@@ -108,7 +111,7 @@ def model_for(route: Route, kwarg: str, kwargs: dict[str, object]) -> tuple[type
     """The model an id kwarg names, and the name of the access function that fetches it ("" if none)."""
     call = re.search(rf"access\.(access_\w+)\(\s*[\w.]+,\s*{kwarg}\b", _view_source(route.view))
     if call:
-        function = getattr(access, call.group(1))
+        function = getattr(access, call.group(1), None) or getattr(api_access, call.group(1))
         returned = typing.get_type_hints(function)["return"]
         return returned, call.group(1)
     app = _app_label(route.view)
@@ -151,6 +154,8 @@ def record_of(tenant: Tenant, model: type[models.Model], hint: str) -> models.Mo
     """The tenant's record of ``model``: a field of the world's tenant of that type, or the council's first row."""
     if model is User:
         return tenant.users["personal_adviser"]
+    if model in ORGANISATION_RECORDS:  # records of an organisation, not of a council's young people
+        return model._default_manager.filter(organisation=tenant.council).order_by("pk").first()
     named = _tenant_fields(model)
     if len(named) > 1:
         named = [name for name in named if name in hint] or named
@@ -198,12 +203,19 @@ def id_routes() -> list[Route]:
 
 
 def complete_world(world: dict[str, Tenant]) -> None:
-    """Give each council the records the shared world lacks: a target with a step, a benchmark file and a
-    meeting of its plan's board."""
+    """Give each council the records the shared world lacks: a target with a step, a benchmark file, a
+    meeting of its plan's board, and a webhook of the API (ADR 26)."""
     from onward.performance.models import BenchmarkSet, Target, TargetStep
     from tests.test_url_access import world_meeting
 
     for tenant in world.values():
+        Webhook.objects.create(
+            organisation=tenant.council,
+            user=tenant.users["personal_adviser"],
+            name="Case system",
+            url="https://case.example/hook",
+            events=["referral"],
+        )
         target = Target.objects.create(council=tenant.council, indicator="eet_19_21")
         TargetStep.objects.create(
             target=target, by_date=timezone.localdate() + datetime.timedelta(days=90), value=Decimal(60)
