@@ -13,7 +13,6 @@ def test_me_and_people(world: Any, api_as: Any) -> None:
     assert response.json()["items"][0]["id"] == a.person.pk
     response = api.get(f"/people/{a.person.pk}")
     assert response.status_code == 200, response.content
-    print(response.json())
     anonymous = api.client.get("/api/v1/people")
     assert anonymous.status_code == 401
     assert anonymous["Content-Type"] == "application/problem+json"
