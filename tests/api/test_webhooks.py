@@ -109,3 +109,18 @@ def test_application_events_and_the_delivery_log_page(
     # Another organisation's administrator: not there.
     sign_in(client, world["B"].users["administrator"])
     assert client.get(f"/integrations/webhooks/{hook.pk}/").status_code == 404
+
+
+def test_on_the_database_queue_a_retry_waits_for_its_back_off(world: Any) -> None:
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    a = world["A"]
+    hook, _ = _hook(a, a.users["partner_provider"], "partner_administrator", ["referral"])
+    delivery = WebhookDelivery.objects.create(webhook=hook, event="referral.updated", payload={})
+    services.delivery_failed(delivery=delivery, status_code=503, error="Answered 503")
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        tasks.schedule(delivery)
+    row = DBTaskResult.objects.get()
+    assert row.run_after == delivery.next_attempt_at
+    assert row.args_kwargs["args"] == [delivery.pk]
