@@ -96,7 +96,25 @@ def _run(
     check()
 
 
+@pytest.fixture
+def keep_test_connection() -> Any:
+    """Schemathesis calls Django's WSGI handler, which closes the database connection after each request
+    (``close_old_connections``); the test's transaction lives on that connection, so keep it open, as
+    Django's own test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("kind", ["council", "partner", "employer"])
+@pytest.mark.usefixtures("keep_test_connection")
 def test_schemathesis_over_every_operation(kind: str, world: Any) -> None:
     tenant = world["A"]
     api_world = add_api_world(tenant, "Alderley")
