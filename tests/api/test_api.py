@@ -293,3 +293,11 @@ def test_writes_need_no_csrf_token_only_the_bearer_token(world: Any, token_for: 
         headers={"Authorization": f"Bearer {token_for(tenant.users['partner_provider'])}"},
     )
     assert answer.status_code == 201
+
+
+def test_a_nul_byte_in_the_address_gets_problem_details(world: Any, api_as: Any) -> None:
+    api = api_as(world["A"].users["personal_adviser"])
+    answer = api.client.get("/api/v1/people?cursor=%00", headers=api.headers)
+    assert answer.status_code == 400
+    assert answer["Content-Type"] == PROBLEM
+    assert "NUL" in answer.json()["detail"]
