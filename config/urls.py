@@ -28,3 +28,11 @@ handler400 = "onward.core.views.error_400"
 handler403 = "onward.core.views.error_403"
 handler404 = "onward.core.views.error_404"
 handler500 = "onward.core.views.error_500"
+
+# The open API and its administration pages (ADR 26).
+from onward.api.urls import api_urls  # noqa: E402
+
+urlpatterns += [
+    path("api/v1/", api_urls),
+    path("integrations/", include("onward.api.urls")),
+]

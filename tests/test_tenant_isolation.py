@@ -38,10 +38,12 @@ from django.utils import timezone
 from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import ROLES
+from onward.api.models import Webhook
 from onward.audit import access as audit_access
 from onward.audit.services import audit_view
 from tests.conftest import Tenant, sign_in
 
+ORGANISATION_RECORDS: tuple[type[models.Model], ...] = (Webhook,)
 ID_KWARG = re.compile(r"^(?:pk|(?P<thing>\w+)_pk)$")
 # Values for the parts of a path that are not ids; the first that council A's URL answers to is used.
 NON_ID_VALUES: dict[str, list[object]] = {
@@ -155,6 +157,8 @@ def record_of(tenant: Tenant, model: type[models.Model], hint: str) -> models.Mo
     """The tenant's record of ``model``: a field of the world's tenant of that type, or the council's first row."""
     if model is User:
         return tenant.users["personal_adviser"]
+    if model in ORGANISATION_RECORDS:  # records of an organisation, not of a council's young people
+        return model._default_manager.filter(organisation=tenant.council).order_by("pk").first()
     named = _tenant_fields(model)
     if len(named) > 1:
         named = [name for name in named if name in hint] or named
@@ -202,13 +206,20 @@ def id_routes() -> list[Route]:
 
 
 def complete_world(world: dict[str, Tenant]) -> None:
-    """Give each council the records the shared world lacks: a target with a step, a benchmark file and a
-    meeting of its plan's board."""
+    """Give each council the records the shared world lacks: a target with a step, a benchmark file, a
+    meeting of its plan's board, and a webhook of the API (ADR 26)."""
     from onward.performance.models import BenchmarkSet, Target, TargetStep
     from tests.network.records import network_kwargs
     from tests.test_url_access import world_meeting
 
     for tenant in world.values():
+        Webhook.objects.create(
+            organisation=tenant.council,
+            user=tenant.users["personal_adviser"],
+            name="Case system",
+            url="https://case.example/hook",
+            events=["referral"],
+        )
         target = Target.objects.create(council=tenant.council, indicator="eet_19_21")
         TargetStep.objects.create(
             target=target, by_date=timezone.localdate() + datetime.timedelta(days=90), value=Decimal(60)

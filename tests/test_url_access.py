@@ -7,13 +7,14 @@ The decisions are the table ``RULES`` below. A URL pattern added without a decis
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from onward.accounts.models import User
 from onward.accounts.permissions import ROLES, Perm
@@ -443,6 +444,32 @@ RULES: dict[str, Rule] = {
     **SUPPORTERS_RULES,
 }
 
+# The open API (ADR 26) answers bearer tokens only: a browser's session, signed in or not, gets 401
+# (problem details) on a GET endpoint and 405 on a POST-only one; the OpenAPI document is public.
+# What each token may reach is tested in tests/api. Its administration pages are for api.manage.
+API_POST_ONLY = {"eet_create", "eet_correct", "accommodation_create", "accommodation_correct", "contact_create"}
+API_POST_ONLY |= {"received_accept", "received_decline", "received_outcome", "received_note"}
+API_POST_ONLY |= {"export_ssda903", "export_nccis", "application_status"}
+API_GET = {"me", "people_list", "person_detail", "referral_list", "received_list", "received_detail"}
+API_GET |= {"opportunity_list", "opportunity_detail", "application_list", "application_detail", "indicator_list"}
+API_GET |= {"export_detail", "export_file"}
+RULES.update({f"api-v1:{name}": Rule(lambda user: 405) for name in API_POST_ONLY})
+RULES.update({f"api-v1:{name}": Rule(lambda user: 401) for name in API_GET})
+RULES.update(
+    {
+        "api-v1:openapi-json": public(),
+        "api-v1:api-root": Rule(lambda user: 404),  # ninja's placeholder: nothing is served at /api/v1/
+        "integrations:token-list": needs(Perm.MANAGE_API),
+        "integrations:token-revoke": post_only(),
+        "integrations:webhook-list": needs(Perm.MANAGE_API),
+        "integrations:webhook-detail": Rule(
+            lambda user: 302 if user is None else (403 if not user.can(Perm.MANAGE_API) else own_council_user(user))
+        ),
+        "integrations:webhook-disable": post_only(),
+    }
+)
+API_KWARGS = ("person_id", "record_id", "send_id", "opportunity_id", "application_id", "job_id")
+
 
 def all_url_names() -> set[str]:
     names: set[str] = set()
@@ -646,7 +673,33 @@ def url_for(name: str, tenant: Tenant) -> str:
             kwargs["taxonomy_id"] = mapping.SERVICE_TYPE.id
         elif name == "oruk:taxonomy-term":
             kwargs["term_id"] = mapping.TERMS[0].id
+    elif name.startswith("api-v1:"):
+        return api_url(name)
+    elif name in ("integrations:webhook-detail", "integrations:webhook-disable"):
+        from onward.api.models import Webhook
+
+        hook, _ = Webhook.objects.get_or_create(
+            organisation=tenant.council,
+            name="Case system",
+            defaults={
+                "user": tenant.users["personal_adviser"],
+                "url": "https://case.example/hook",
+                "events": ["referral"],
+            },
+        )
+        kwargs = {"pk": hook.pk}
     return reverse(name, kwargs=kwargs)
+
+
+def api_url(name: str) -> str:
+    """An API endpoint's address, with 1 for each identifier it takes."""
+    for count in range(3):
+        for combination in itertools.combinations(API_KWARGS, count):
+            try:
+                return reverse(name, kwargs=dict.fromkeys(combination, 1))
+            except NoReverseMatch:
+                continue
+    raise AssertionError(name)
 
 
 @pytest.mark.parametrize("audience", [ANONYMOUS, *(role.key for role in ROLES)])

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "onward.guides",
     "onward.oruk",  # the directory published as Open Referral UK (docs/oruk.md)
+    "onward.api",
 ]
 
 MIDDLEWARE = [

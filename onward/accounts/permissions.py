@@ -64,6 +64,8 @@ class Perm(StrEnum):
     MANAGE_SETTINGS = "network.manage_settings"
     MANAGE_AGREEMENTS = "network.manage_agreements"
     EXCHANGE_LISTS = "network.exchange_lists"
+    # The open API (ADR 26)
+    MANAGE_API = "api.manage"
 
 
 PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
@@ -121,6 +123,8 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.MANAGE_AGREEMENTS: "Record data sharing agreements with partner organisations and settings, and end them.",
     Perm.EXCHANGE_LISTS: "Send a setting or Jobcentre Plus the list of young people an agreement in force "
     "allows, and match a setting's on-roll list against every child in care and care leaver.",
+    Perm.MANAGE_API: "Create, scope and revoke API tokens for their own organisation's users and system "
+    "accounts, and keep its webhooks and their delivery log.",
 }
 
 
@@ -205,7 +209,7 @@ ROLES: tuple[Role, ...] = (
         "Partner administrator",
         "Manages their own partner organisation's users, accepts or declines councils' invitations "
         "to work with it, ends partnerships, and reads their organisation's audit trail.",
-        frozenset({Perm.MANAGE_USERS, Perm.ANSWER_PARTNERSHIPS, Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT}),
+        frozenset({Perm.MANAGE_USERS, Perm.ANSWER_PARTNERSHIPS, Perm.VIEW_AUDIT, Perm.EXPORT_AUDIT, Perm.MANAGE_API}),
         for_partners=True,
     ),
     Role(
@@ -265,6 +269,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.MANAGE_RATING_SCHEMES,
                 Perm.VIEW_BACKGROUND_WORK,
                 Perm.MANAGE_AGREEMENTS,
+                Perm.MANAGE_API,
             }
         ),
     ),

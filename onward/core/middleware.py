@@ -1,3 +1,4 @@
+import json
 import logging
 from collections.abc import Callable, Iterable
 
@@ -183,5 +184,8 @@ class RefuseNulMiddleware:
             found = False  # Django answers these with its own 400 when the view reads the form
         if found:
             reason = "The web address or the form held a character that cannot be used (a NUL byte)."
+            if request.path.startswith("/api/"):  # the API answers problem details (RFC 9457, ADR 26)
+                body = {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": reason}
+                return HttpResponse(json.dumps(body), status=400, content_type="application/problem+json")
             return render(request, "400.html", {"reason": reason}, status=400)
         return self.get_response(request)
