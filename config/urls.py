@@ -29,7 +29,7 @@ handler403 = "onward.core.views.error_403"
 handler404 = "onward.core.views.error_404"
 handler500 = "onward.core.views.error_500"
 
-# The open API and its administration pages (ADR 26).
+# The open API and its administration pages (ADR 27).
 from onward.api.urls import api_urls  # noqa: E402
 
 urlpatterns += [

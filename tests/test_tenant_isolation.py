@@ -207,7 +207,7 @@ def id_routes() -> list[Route]:
 
 def complete_world(world: dict[str, Tenant]) -> None:
     """Give each council the records the shared world lacks: a target with a step, a benchmark file, a
-    meeting of its plan's board, and a webhook of the API (ADR 26)."""
+    meeting of its plan's board, and a webhook of the API (ADR 27)."""
     from onward.performance.models import BenchmarkSet, Target, TargetStep
     from tests.network.records import network_kwargs
     from tests.test_url_access import world_meeting

@@ -444,7 +444,7 @@ RULES: dict[str, Rule] = {
     **SUPPORTERS_RULES,
 }
 
-# The open API (ADR 26) answers bearer tokens only: a browser's session, signed in or not, gets 401
+# The open API (ADR 27) answers bearer tokens only: a browser's session, signed in or not, gets 401
 # (problem details) on a GET endpoint and 405 on a POST-only one; the OpenAPI document is public.
 # What each token may reach is tested in tests/api. Its administration pages are for api.manage.
 API_POST_ONLY = {"eet_create", "eet_correct", "accommodation_create", "accommodation_correct", "contact_create"}

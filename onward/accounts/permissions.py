@@ -64,7 +64,7 @@ class Perm(StrEnum):
     MANAGE_SETTINGS = "network.manage_settings"
     MANAGE_AGREEMENTS = "network.manage_agreements"
     EXCHANGE_LISTS = "network.exchange_lists"
-    # The open API (ADR 26)
+    # The open API (ADR 27)
     MANAGE_API = "api.manage"
 
 

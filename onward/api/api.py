@@ -1,4 +1,4 @@
-"""/api/v1/: the NinjaAPI, its token authentication, problem details and its OpenAPI document (ADR 26)."""
+"""/api/v1/: the NinjaAPI, its token authentication, problem details and its OpenAPI document (ADR 27)."""
 
 from __future__ import annotations
 

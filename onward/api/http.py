@@ -1,5 +1,5 @@
 """The API's plumbing: bearer-token authentication with per-token rate limits, RFC 9457 problem
-details for every error, cursor pagination, and optimistic locking through ``If-Match`` (ADR 26)."""
+details for every error, cursor pagination, and optimistic locking through ``If-Match`` (ADR 27)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The open API's records: tokens, their rate-limit windows, webhooks and their deliveries, export jobs (ADR 26)."""
+"""The open API's records: tokens, their rate-limit windows, webhooks and their deliveries, export jobs (ADR 27)."""
 
 from __future__ import annotations
 

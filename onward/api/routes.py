@@ -1,5 +1,5 @@
 """The endpoints of /api/v1/. Each one reads and writes through the same access functions and
-services as the pages, as the token's user, and is audited as the page would be (ADR 26)."""
+services as the pages, as the token's user, and is audited as the page would be (ADR 27)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Writes of the open API's own records: tokens, webhooks, deliveries and export jobs (ADR 26).
+"""Writes of the open API's own records: tokens, webhooks, deliveries and export jobs (ADR 27).
 
 Keyword-only, atomic, and audited in the same transaction, like every other app's services.
 """

@@ -1,5 +1,5 @@
 """The administrator's pages for the open API: tokens (created, listed, scoped, revoked), webhooks and
-their delivery log. Only for holders of ``api.manage``, about their own organisation (ADR 26)."""
+their delivery log. Only for holders of ``api.manage``, about their own organisation (ADR 27)."""
 
 from __future__ import annotations
 

@@ -184,7 +184,7 @@ class RefuseNulMiddleware:
             found = False  # Django answers these with its own 400 when the view reads the form
         if found:
             reason = "The web address or the form held a character that cannot be used (a NUL byte)."
-            if request.path.startswith("/api/"):  # the API answers problem details (RFC 9457, ADR 26)
+            if request.path.startswith("/api/"):  # the API answers problem details (RFC 9457, ADR 27)
                 body = {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": reason}
                 return HttpResponse(json.dumps(body), status=400, content_type="application/problem+json")
             return render(request, "400.html", {"reason": reason}, status=400)

@@ -1,5 +1,5 @@
 """The open API: tokens, rate limits, problem details, cursor pages, optimistic locking, audit,
-a partner's system running a referral from received to outcome, export jobs (ADR 26)."""
+a partner's system running a referral from received to outcome, export jobs (ADR 27)."""
 
 from __future__ import annotations
 
