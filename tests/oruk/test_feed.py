@@ -294,10 +294,10 @@ def test_modified_after(directory: dict[str, Any], client: Client) -> None:
     [
         url("root", "nowhere"),
         url("services", "nowhere"),
-        url("service", service_id=str(uuid.uuid4())),
+        url("service", service_id="59cff8af-be5c-4dc7-854f-ee53091e7fe6"),
         url("service", service_id="42"),
-        url("service-at-location", service_at_location_id=str(uuid.uuid4())),
-        url("taxonomy", taxonomy_id=str(uuid.uuid4())),
+        url("service-at-location", service_at_location_id="7fb431c2-b7a2-4586-b324-fab297d3a93b"),
+        url("taxonomy", taxonomy_id="71685a8b-2b69-4246-80e2-4f3adc568ab1"),
         url("taxonomy-term", term_id="not-a-term"),
     ],
 )
