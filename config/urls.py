@@ -18,6 +18,8 @@ urlpatterns = [
     path("performance/", include("onward.performance.urls")),
     path("participation/", include("onward.participation.urls")),
     path("guides/", include("onward.guides.urls")),
+    path("my/", include("onward.portal.my_urls")),  # the young person's own pages
+    path("portal/", include("onward.portal.urls")),  # staff pages of the young people's service
 ]
 
 handler400 = "onward.core.views.error_400"

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "onward.plans",
     "onward.performance",
     "onward.participation",
+    "onward.portal",  # the young people's own service (docs/portal.md)
     "django_tasks",
     "django_tasks_db",
     "onward.guides",
@@ -273,3 +274,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The young people's own service (docs/portal.md): short sessions and one-time sign-in codes by email.
+ONWARD_PORTAL_SESSION_IDLE_MINUTES = env.int("ONWARD_PORTAL_SESSION_IDLE_MINUTES", default=15)
+ONWARD_PORTAL_SESSION_MAX_MINUTES = env.int("ONWARD_PORTAL_SESSION_MAX_MINUTES", default=60)
+ONWARD_PORTAL_CODE_MINUTES = env.int("ONWARD_PORTAL_CODE_MINUTES", default=10)
+ONWARD_PORTAL_EXIT_URL = env("ONWARD_PORTAL_EXIT_URL", default="https://www.bbc.co.uk/weather")

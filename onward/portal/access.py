@@ -1,0 +1,169 @@
+"""The portal's access policy: a young person sees only their own records.
+
+A young person is not a staff user (ADR 26). Their sign-in lives in the session
+(:data:`SESSION_ACCOUNT`, :data:`SESSION_EPOCH`, :data:`SESSION_STARTED`); :func:`portal_account`
+reads it back and refuses it when the adviser has ended access (the account's ``session_epoch``
+moved on), when it is older than ``ONWARD_PORTAL_SESSION_MAX_MINUTES``, or when a staff user is
+signed in in the same browser. Every young person's page is wrapped in :func:`young_person_required`
+(which marks it ``login_not_required`` for Django's staff sign-in and sends anyone without a portal
+sign-in to the portal's own sign-in page).
+
+Records are fetched through the ``<things>_of(account)`` and ``access_<thing>(account, pk)``
+functions below; each starts from the account's own young person, so another young person's
+record, or one that does not exist, answers 404 alike.
+
+Staff reach the portal's records of a young person only through
+:func:`onward.accounts.access.access_person` (the staff policy, unchanged), in
+:func:`person_for_staff`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from onward.accounts import access as staff_access
+from onward.accounts.permissions import Perm
+from onward.opportunities.models import Application, Opportunity
+from onward.portal.models import Goal, PortalAccount, Statement
+from onward.referrals.models import Referral, Send
+
+if TYPE_CHECKING:
+    from onward.accounts.models import User
+    from onward.people.models import YoungPerson
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+
+SESSION_ACCOUNT = "portal_account"
+SESSION_EPOCH = "portal_epoch"
+SESSION_STARTED = "portal_started"
+
+
+def portal_account(request: HttpRequest) -> PortalAccount | None:
+    """The young person signed in to the portal in this session, or None."""
+    if request.user.is_authenticated:
+        return None  # a staff session is never a young person's
+    pk = request.session.get(SESSION_ACCOUNT)
+    if pk is None:
+        return None
+    account = PortalAccount.objects.select_related("person", "person__council").filter(pk=pk).first()
+    started = request.session.get(SESSION_STARTED, 0)
+    too_old = timezone.now().timestamp() - float(started) > settings.ONWARD_PORTAL_SESSION_MAX_MINUTES * 60
+    if (
+        account is None
+        or account.status == PortalAccount.Status.ENDED
+        or request.session.get(SESSION_EPOCH) != account.session_epoch
+        or too_old
+    ):
+        request.session.flush()
+        return None
+    return account
+
+
+def young_person_required(view: ViewFunc) -> ViewFunc:
+    """A young person's page: signed in to the portal, or sent to the portal's sign-in page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        account = portal_account(request)
+        if account is None:
+            return redirect("my:sign-in")
+        request.portal_account = account  # type: ignore[attr-defined]
+        # Short sessions: idle time out, renewed with each request (the session is saved every request).
+        request.session.set_expiry(settings.ONWARD_PORTAL_SESSION_IDLE_MINUTES * 60)
+        return view(request, *args, **kwargs)
+
+    wrapped.young_person_page = True  # type: ignore[attr-defined]
+    return login_not_required(wrapped)  # type: ignore[return-value]
+
+
+def _get_or_404(queryset: QuerySet[Any], pk: object) -> Any:
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# The young person's own records ---------------------------------------------------------------
+
+
+def goals_of(account: PortalAccount) -> QuerySet[Goal]:
+    return Goal.objects.filter(person_id=account.person_id)
+
+
+def access_goal(account: PortalAccount, pk: object) -> Goal:
+    result: Goal = _get_or_404(goals_of(account), pk)
+    return result
+
+
+def statements_of(account: PortalAccount) -> QuerySet[Statement]:
+    return Statement.objects.filter(person_id=account.person_id)
+
+
+def referrals_of(account: PortalAccount) -> QuerySet[Referral]:
+    """The referrals made with the young person (in their own council, the only one that holds them)."""
+    return Referral.objects.filter(person_id=account.person_id, council_id=account.person.council_id)
+
+
+def access_referral(account: PortalAccount, pk: object) -> Referral:
+    result: Referral = _get_or_404(referrals_of(account), pk)
+    return result
+
+
+def sends_of(account: PortalAccount) -> QuerySet[Send]:
+    return Send.objects.filter(referral__in=referrals_of(account))
+
+
+def access_send(account: PortalAccount, pk: object) -> Send:
+    result: Send = _get_or_404(sends_of(account).select_related("service"), pk)
+    return result
+
+
+def opportunities_for(account: PortalAccount) -> QuerySet[Opportunity]:
+    """Opportunities of the young person's council; eligibility is narrowed by the opportunities selectors."""
+    return Opportunity.objects.filter(council_id=account.person.council_id).select_related("employer")
+
+
+def access_opportunity(account: PortalAccount, pk: object, *, day: datetime.date) -> Opportunity:
+    """An opportunity the young person is eligible for today; any other answers 404."""
+    from onward.opportunities.selectors import suggested_opportunities
+
+    eligible = {o.pk: o for o in suggested_opportunities(account.person, opportunities_for(account), day)}
+    try:
+        return eligible[int(str(pk))]
+    except (KeyError, ValueError):
+        raise Http404 from None
+
+
+# Staff ----------------------------------------------------------------------------------------
+
+
+def person_for_staff(user: User, pk: object, *, for_change: bool = False) -> YoungPerson:
+    """A young person a staff member may see (the staff policy); to change their portal access they must
+    also be allowed to change people's records (403 otherwise)."""
+    person = staff_access.access_person(user, pk)
+    if for_change and not user.can(Perm.CHANGE_PEOPLE):
+        raise PermissionDenied
+    return person
+
+
+def access_statement_for_staff(user: User, person: YoungPerson, pk: object) -> Statement:
+    result: Statement = _get_or_404(Statement.objects.filter(person=person), pk)
+    return result
+
+
+def applications_of(account: PortalAccount) -> QuerySet[Application]:
+    return Application.objects.filter(
+        person_id=account.person_id, opportunity__council_id=account.person.council_id
+    ).select_related("opportunity__employer")

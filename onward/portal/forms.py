@@ -1,0 +1,157 @@
+"""Forms of the young people's own service, in GOV.UK style and plain English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from onward.core.forms import GovukDateField, GovukForm, today
+from onward.portal.models import Goal, LifeArea, PortalAccount, Statement
+
+
+def radios(label: str, choices: Any, *, message: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+class EmailForm(GovukForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="The email address your personal adviser set up for you",
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address like name@example.com",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+class CodeForm(GovukForm):
+    code = forms.RegexField(
+        label="Code",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=20,
+        help_text="The 6 numbers in the email we sent you",
+        error_messages={"required": "Enter the code from the email", "invalid": "Enter the 6 numbers from the email"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "govuk-input--width-5"}
+        ),
+    )
+
+
+class InviteForm(GovukForm):
+    email = forms.EmailField(
+        label="The young person's email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the young person's email address",
+            "invalid": "Enter an email address like name@example.com",
+        },
+    )
+    consent_given_on = GovukDateField(
+        label="Date they agreed to have their own page", name="date they agreed", latest=today
+    )
+    consent_method = radios(
+        "How they agreed", PortalAccount.ConsentMethod.choices, message="Select how the young person agreed"
+    )
+    consent_confirmed = forms.BooleanField(
+        label="The young person has agreed to have their own page and to us emailing them sign-in codes",
+        error_messages={"required": "Confirm that the young person has agreed"},
+    )
+
+
+class EndForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is access ending?", max_length=300, error_messages={"required": "Enter why access is ending"}
+    )
+
+
+class EetWrongForm(GovukForm):
+    text = forms.CharField(
+        label="What is wrong?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Tell us what you are doing now. Your adviser will check and correct your record.",
+        error_messages={"required": "Enter what is wrong"},
+    )
+
+
+class GoalForm(GovukForm):
+    text = forms.CharField(
+        label="What do you want to do?", max_length=300, error_messages={"required": "Enter what you want to do"}
+    )
+    area = radios(
+        "Which part of your life is it about?", LifeArea.choices, message="Select which part of your life it is about"
+    )
+    owner = radios("Who will do it?", Goal.Owner.choices, message="Select who will do it")
+    owner_name = forms.CharField(label="Who is it? (if someone else)", max_length=200, required=False)
+    deadline = GovukDateField(label="When by? (optional)", name="date it is due by", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("owner") == Goal.Owner.SOMEONE_ELSE and not data.get("owner_name", "").strip():
+            self.add_error("owner_name", "Enter who will do it")
+        return data
+
+
+class ActionForm(GoalForm):
+    """An action towards a goal: the goal gives its area."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["area"]
+        self.fields["text"].label = "What is the next step?"
+        self.fields["text"].error_messages["required"] = "Enter the next step"
+
+
+class WithdrawForm(GovukForm):
+    reason = forms.CharField(
+        label="Why are you withdrawing your consent? (you do not have to give a reason)",
+        max_length=300,
+        required=False,
+    )
+
+
+class CheckInForm(GovukForm):
+    mood = radios("How are things going this month?", Statement.Mood.choices, message="Select how things are going")
+    wants_help = forms.BooleanField(label="I'd like help from my personal adviser", required=False)
+    text = forms.CharField(
+        label="Anything you want to tell us? (optional)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class InterestedForm(GovukForm):
+    text = forms.CharField(
+        label="Anything your adviser should know? (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+RATINGS = [("5", "Very good"), ("4", "Good"), ("3", "OK"), ("2", "Poor"), ("1", "Very poor")]
+
+
+class FeedbackForm(GovukForm):
+    rating = radios("How good was it?", RATINGS, message="Select how good it was")
+    text = forms.CharField(
+        label="Tell us more (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ResolveForm(GovukForm):
+    response = forms.CharField(
+        label="What did you do?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what you did"},
+    )

@@ -1,0 +1,192 @@
+"""Reads for the young people's own service: their page, in plain English, and what staff see of their voice."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from onward.accounts.models import User
+from onward.opportunities.models import Application
+from onward.people import selectors as people_selectors
+from onward.people.models import EETSpell, YoungPerson
+from onward.portal import access
+from onward.portal.models import Goal, PortalAccount, Statement
+from onward.referrals.models import Consent, Referral, Send
+
+
+@dataclass
+class Stage:
+    """Where something is, and what happens next, in plain English."""
+
+    status: str
+    stage: str
+    next_step: str
+
+
+def referral_stage(referral: Referral) -> Stage:
+    status = referral.get_status_display()
+    match referral.status:
+        case Referral.Status.AWAITING_TRIAGE:
+            return Stage(
+                status,
+                "Your referral is waiting to be looked at.",
+                f"The referrals team will decide which service can help you by {referral.triage_due:%-d %B %Y}.",
+            )
+        case Referral.Status.MORE_INFO:
+            return Stage(status, "The referrals team needs to know a bit more.", "Your adviser will ask you.")
+        case Referral.Status.DECLINED:
+            return Stage(
+                status, "This referral was not taken forward.", "Your adviser will talk to you about other options."
+            )
+        case Referral.Status.CLOSED:
+            return Stage(status, "This referral is closed.", "Nothing else will happen with it.")
+        case _:
+            return Stage(status, "Your referral has been sent to the services below.", "See each service.")
+
+
+def send_stage(send: Send) -> Stage:
+    service = send.service.name
+    status = send.get_status_display()
+    steps = {
+        Send.Status.SENT: (f"Sent to {service}.", "They will decide whether they can help you."),
+        Send.Status.ACCEPTED: (f"{service} said yes.", "They will get in touch to arrange when you start."),
+        Send.Status.DECLINED: (
+            f"{service} could not help this time.",
+            "Your adviser will look at other services with you.",
+        ),
+        Send.Status.IN_CONTACT: (f"{service} is in touch with you.", "Agree a start date with them."),
+        Send.Status.STARTED: (f"You have started with {service}.", "Tell us how it is going."),
+        Send.Status.COMPLETED: (f"You finished with {service}.", "Tell us what you thought of it."),
+        Send.Status.LEFT_EARLY: (f"You left {service} early.", "Your adviser can help you find something else."),
+        Send.Status.MOVED_ON: (f"You moved on from {service}.", "Nothing else will happen with it."),
+        Send.Status.WITHDRAWN: (f"The referral to {service} was withdrawn.", "Nothing else will happen with it."),
+    }
+    stage, next_step = steps.get(send.status, (status, ""))  # type: ignore[call-overload]
+    return Stage(status, stage, next_step)
+
+
+def application_stage(application: Application) -> Stage:
+    status = application.get_status_display()
+    steps = {
+        Application.Status.INTEREST: ("You have been put forward.", "Your adviser will help you apply."),
+        Application.Status.APPLIED: ("You have applied.", "The employer will let you know about an interview."),
+        Application.Status.INTERVIEW: (
+            "You have an interview"
+            + (f" on {application.interview_on:%-d %B %Y}." if application.interview_on else "."),
+            "Your adviser can help you get ready.",
+        ),
+        Application.Status.OFFER: ("You have been offered a place.", "Agree your start date."),
+        Application.Status.STARTED: ("You have started.", "We will check in with you at 4 weeks, 3 and 6 months."),
+        Application.Status.UNSUCCESSFUL: (
+            "This time it did not work out.",
+            "Your adviser will look at others with you.",
+        ),
+        Application.Status.WITHDRAWN: ("This application was withdrawn.", "Nothing else will happen with it."),
+        Application.Status.ENDED: ("You have left.", "Your adviser can help you with what comes next."),
+    }
+    stage, next_step = steps.get(application.status, (status, ""))  # type: ignore[call-overload]
+    return Stage(status, stage, next_step)
+
+
+@dataclass
+class ReferralRow:
+    referral: Referral
+    stage: Stage
+    sends: list[tuple[Send, Stage]]
+    consent: Consent | None
+    feedback_given: set[int] = field(default_factory=set)
+
+
+@dataclass
+class MyPage:
+    person: YoungPerson
+    adviser: User | None
+    eet: EETSpell | None
+    goals: list[Goal]
+    done_goals: list[Goal]
+    referrals: list[ReferralRow]
+    applications: list[tuple[Application, Stage]]
+    statements: list[Statement]
+    last_check_in: Statement | None
+
+
+def my_page(account: PortalAccount, day: datetime.date) -> MyPage:
+    """Everything on the young person's own page, in a fixed number of queries."""
+    person = account.person
+    goals = list(
+        access.goals_of(account)
+        .filter(goal__isnull=True)
+        .prefetch_related(Prefetch("actions", queryset=Goal.objects.order_by("done_at", "deadline", "pk")))
+    )
+    referrals = list(
+        access.referrals_of(account)
+        .select_related("consent")
+        .prefetch_related(Prefetch("sends", queryset=Send.objects.select_related("service").order_by("pk")))
+        .order_by("-created_at")
+    )
+    statements = list(access.statements_of(account).select_related("opportunity", "send__service")[:20])
+    feedback_given = {s.send_id for s in access.statements_of(account).filter(kind=Statement.Kind.SERVICE_FEEDBACK)}
+    rows = []
+    for referral in referrals:
+        consent = getattr(referral, "consent", None) if hasattr(referral, "consent") else None
+        rows.append(
+            ReferralRow(
+                referral=referral,
+                stage=referral_stage(referral),
+                sends=[(send, send_stage(send)) for send in referral.sends.all()],
+                consent=consent,
+                feedback_given={pk for pk in feedback_given if pk is not None},
+            )
+        )
+    adviser = person.personal_adviser if person.personal_adviser_id else None
+    return MyPage(
+        person=person,
+        adviser=adviser if adviser is not None and adviser.is_active else None,
+        eet=people_selectors.eet_spell_on(person, day),
+        goals=[g for g in goals if g.done_at is None],
+        done_goals=[g for g in goals if g.done_at is not None],
+        referrals=rows,
+        applications=[(a, application_stage(a)) for a in access.applications_of(account).order_by("-created_at")],
+        statements=statements,
+        last_check_in=access.statements_of(account).filter(kind=Statement.Kind.CHECK_IN).first(),
+    )
+
+
+def check_in_due(last: Statement | None, day: datetime.date) -> bool:
+    """A check-in is asked for once a calendar month."""
+    if last is None:
+        return True
+    made = last.created_at.date()
+    return (made.year, made.month) != (day.year, day.month)
+
+
+# Staff ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Voice:
+    account: PortalAccount | None
+    open_tasks: list[Statement]
+    statements: list[Statement]
+    goals: list[Goal]
+
+
+def voice_of(person: YoungPerson) -> Voice:
+    """What the young person said in their own service, for the staff who may see their record."""
+    statements = list(
+        Statement.objects.filter(person=person).select_related("opportunity", "send__service", "resolved_by")[:50]
+    )
+    return Voice(
+        account=PortalAccount.objects.filter(person=person).select_related("invited_by", "ended_by").first(),
+        open_tasks=sorted(
+            (s for s in statements if s.is_open_task), key=lambda s: (s.task_due_on or datetime.date.max, s.pk)
+        ),
+        statements=statements,
+        goals=list(Goal.objects.filter(person=person).select_related("goal", "added_by", "done_by")),
+    )
+
+
+def open_tasks_for(people: QuerySet[YoungPerson]) -> QuerySet[Statement]:
+    return Statement.objects.filter(person__in=people, task_due_on__isnull=False, resolved_at__isnull=True)

@@ -1,0 +1,407 @@
+"""Changes made in the young people's own service, and by staff to it. Each audited in its transaction.
+
+What a young person does is recorded in the audit trail with the council's *young people's service*
+user (:func:`portal_actor`, an inactive account nobody signs in with) as the actor and the young
+person's account named in the summary, because the audit trail and the referral events name a staff
+user (ADR 26).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from onward.accounts.models import Organisation, User
+from onward.audit.services import Action, audit_record
+from onward.opportunities.models import Opportunity
+from onward.people.models import EETSpell, YoungPerson
+from onward.portal.models import Goal, PortalAccount, SignInCode, Statement
+from onward.referrals import services as referral_services
+from onward.referrals.models import Consent, Referral, Send
+
+CODE_ATTEMPTS = 5
+CODES_PER_QUARTER_HOUR = 5
+
+# Time limits for the adviser, from the day the young person asked.
+RECTIFICATION_DAYS = 30  # a calendar month at most (UK GDPR article 12(3)), for "this is wrong"
+INTERESTED_WORKING_DAYS = 10
+HELP_WORKING_DAYS = 2
+
+
+def portal_actor(council: Organisation) -> User:
+    """The council's young people's service user: named as the actor of what young people do.
+
+    Inactive, with no roles and no usable password, so nobody can sign in as it.
+    """
+    email = f"young-peoples-service.{council.pk}@onward.invalid"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User(
+            email=email,
+            given_name="Young people's",
+            family_name="service",
+            job_title="Actions taken by young people in their own service",
+            organisation=council,
+            is_active=False,
+        )
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def _audit(account: PortalAccount, action: str, summary: str, obj: object | None = None) -> None:
+    council = account.person.council
+    audit_record(
+        actor=portal_actor(council),
+        action=action,
+        council=council,
+        obj=obj or account,  # type: ignore[arg-type]
+        summary=f"{summary} (young person's portal account {account.pk})",
+    )
+
+
+def _mail(to: list[str], subject: str, body: str) -> None:
+    to = [address for address in to if address]
+    if to:
+        transaction.on_commit(lambda: send_mail(subject, body, None, to, fail_silently=True))
+
+
+# Access ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_invite(
+    *,
+    acting_user: User,
+    person: YoungPerson,
+    email: str,
+    consent_given_on: datetime.date,
+    consent_method: str,
+    sign_in_url: str = "",
+) -> PortalAccount:
+    """Open (or reopen) the young person's portal access and email them how to sign in."""
+    email = email.strip().lower()
+    existing = PortalAccount.objects.select_for_update().filter(person=person).first()
+    if existing is not None and existing.is_open:
+        raise ValidationError({"email": "This young person already has access to their own service"})
+    if PortalAccount.objects.filter(email__iexact=email, status__in=["invited", "active"]).exists():
+        raise ValidationError({"email": "Another young person's account uses this email address"})
+    if consent_given_on > timezone.localdate():
+        raise ValidationError({"consent_given_on": "The date they agreed must be today or in the past"})
+    account = existing or PortalAccount(person=person)
+    account.email = email
+    account.status = PortalAccount.Status.INVITED
+    account.consent_given_on = consent_given_on
+    account.consent_method = consent_method
+    account.invited_by = acting_user
+    account.invited_at = timezone.now()
+    account.ended_at = None
+    account.ended_by = None
+    account.end_reason = ""
+    if existing is not None:
+        account.version += 1
+    account.full_clean()
+    account.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE if existing is None else Action.CHANGE,
+        council=person.council,
+        obj=account,
+        summary=f"Invited to the young person's own service (consent given {consent_given_on:%d/%m/%Y}, "
+        f"{account.get_consent_method_display().lower()})",
+    )
+    _mail(
+        [email],
+        "Your own Onward page",
+        f"Hello {person.preferred_name or person.legal_given_name},\n\n"
+        f"{acting_user.full_name} has set up your own page with {person.council.name}.\n"
+        f"Sign in at {sign_in_url or reverse('my:sign-in')} with this email address. We will email you a "
+        "code each time: there is no password to remember.\n",
+    )
+    return account
+
+
+@transaction.atomic
+def account_end(*, acting_user: User, account: PortalAccount, reason: str) -> PortalAccount:
+    """End portal access at once: every session the young person has is refused at its next request."""
+    account = PortalAccount.objects.select_for_update().select_related("person__council").get(pk=account.pk)
+    if not account.is_open:
+        raise ValidationError("Access to their own service has already ended")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why access is ending"})
+    account.status = PortalAccount.Status.ENDED
+    account.ended_at = timezone.now()
+    account.ended_by = acting_user
+    account.end_reason = reason.strip()
+    account.session_epoch += 1
+    account.version += 1
+    account.save()
+    SignInCode.objects.filter(account=account, used_at__isnull=True).update(used_at=account.ended_at)
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=account.person.council,
+        obj=account,
+        summary=f"Access to the young person's own service ended: {account.end_reason}",
+    )
+    return account
+
+
+def _hash(account: PortalAccount, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{account.pk}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _open_account(email: str) -> PortalAccount | None:
+    return (
+        PortalAccount.objects.select_related("person__council")
+        .filter(email__iexact=email.strip(), status__in=["invited", "active"])
+        .first()
+    )
+
+
+@transaction.atomic
+def code_send(*, email: str) -> None:
+    """Email a one-time code to the account with this address, if there is one open.
+
+    Says nothing either way (the page shows the same message), so the form does not reveal who has an
+    account. At most a few codes a quarter of an hour per account.
+    """
+    account = _open_account(email)
+    if account is None:
+        return
+    now = timezone.now()
+    recent = SignInCode.objects.filter(account=account, created_at__gte=now - datetime.timedelta(minutes=15))
+    if recent.count() >= CODES_PER_QUARTER_HOUR:
+        return
+    SignInCode.objects.filter(account=account, used_at__isnull=True).update(used_at=now)  # one live code
+    code = f"{secrets.randbelow(10**6):06d}"
+    minutes = settings.ONWARD_PORTAL_CODE_MINUTES
+    SignInCode.objects.create(
+        account=account, code_hash=_hash(account, code), expires_at=now + datetime.timedelta(minutes=minutes)
+    )
+    _audit(account, Action.CHANGE, "Sign-in code sent")
+    _mail(
+        [account.email],
+        f"Your sign-in code is {code}",
+        f"Your code to sign in to your own Onward page is {code}.\n\nIt works once, for {minutes} minutes. "
+        "If you did not ask for it, you can ignore this email.\n",
+    )
+
+
+@transaction.atomic
+def code_check(*, email: str, code: str) -> PortalAccount | None:
+    """The account signed in by this code, or None (wrong, used, expired or too many tries)."""
+    account = _open_account(email)
+    if account is None:
+        return None
+    now = timezone.now()
+    live = (
+        SignInCode.objects.select_for_update()
+        .filter(account=account, used_at__isnull=True, expires_at__gt=now)
+        .order_by("-created_at")
+        .first()
+    )
+    if live is None or live.attempts >= CODE_ATTEMPTS:
+        _audit(account, Action.SIGN_IN_FAILED, "Sign-in refused: no live code")
+        return None
+    live.attempts += 1
+    if not hmac.compare_digest(live.code_hash, _hash(account, code.strip())):
+        live.save(update_fields=["attempts"])
+        _audit(account, Action.SIGN_IN_FAILED, "Sign-in refused: wrong code")
+        return None
+    live.used_at = now
+    live.save(update_fields=["attempts", "used_at"])
+    account.status = PortalAccount.Status.ACTIVE
+    account.last_signed_in_at = now
+    account.save(update_fields=["status", "last_signed_in_at", "updated_at"])
+    _audit(account, Action.SIGN_IN, "Signed in to their own service")
+    return account
+
+
+@transaction.atomic
+def signed_out(*, account: PortalAccount) -> None:
+    _audit(account, Action.SIGN_OUT, "Signed out of their own service")
+
+
+# Goals and actions ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def goal_add(
+    *,
+    person: YoungPerson,
+    area: str,
+    text: str,
+    owner: str,
+    owner_name: str = "",
+    deadline: datetime.date | None = None,
+    goal: Goal | None = None,
+    account: PortalAccount | None = None,
+    acting_user: User | None = None,
+) -> Goal:
+    """Add a goal (or an action towards ``goal``), by the young person (``account``) or a member of staff."""
+    if (account is None) == (acting_user is None):
+        raise ValueError("A goal is added by the young person or by a member of staff")
+    if goal is not None and (goal.person_id != person.pk or goal.goal_id is not None):
+        raise ValidationError({"goal": "Select one of the goals in this plan"})
+    item = Goal(
+        person=person,
+        goal=goal,
+        area=goal.area if goal is not None else area,
+        text=text.strip(),
+        owner=owner,
+        owner_name=owner_name.strip(),
+        deadline=deadline,
+        added_by_young_person=account is not None,
+        added_by=acting_user,
+    )
+    item.full_clean()
+    item.save()
+    if account is not None:
+        _audit(account, Action.CREATE, f"Added {'an action' if goal else 'a goal'} to their plan", item)
+    else:
+        audit_record(actor=acting_user, action=Action.CREATE, council=person.council, obj=item)
+    return item
+
+
+@transaction.atomic
+def goal_done(*, goal: Goal, account: PortalAccount | None = None, acting_user: User | None = None) -> Goal:
+    """Mark a goal or action done, once; who and when are kept."""
+    if (account is None) == (acting_user is None):
+        raise ValueError("A goal is marked done by the young person or by a member of staff")
+    goal = Goal.objects.select_for_update().select_related("person__council").get(pk=goal.pk)
+    if goal.done_at is not None:
+        raise ValidationError("This is already marked done")
+    goal.done_at = timezone.now()
+    goal.done_by_young_person = account is not None
+    goal.done_by = acting_user
+    goal.save()
+    if account is not None:
+        _audit(account, Action.CHANGE, "Marked done in their plan", goal)
+    else:
+        audit_record(actor=acting_user, action=Action.CHANGE, council=goal.person.council, obj=goal, summary="Done")
+    return goal
+
+
+# What the young person says -------------------------------------------------------------------
+
+
+def _statement(account: PortalAccount, *, kind: str, due: datetime.date | None, **fields: object) -> Statement:
+    person = account.person
+    statement = Statement(council=person.council, person=person, kind=kind, task_due_on=due, **fields)
+    statement.full_clean()
+    statement.save()
+    _audit(account, Action.CREATE, statement.get_kind_display(), statement)
+    if due is not None and person.personal_adviser is not None and person.personal_adviser.is_active:
+        _mail(
+            [person.personal_adviser.email],
+            f"{person.display_name}: {statement.get_kind_display().lower()}",
+            f"{person.display_name} said something in their own service that needs you by {due:%d %B %Y}.\n"
+            f"See their record: {reverse('people:person-detail', kwargs={'pk': person.pk})}\n",
+        )
+    return statement
+
+
+@transaction.atomic
+def eet_wrong(*, account: PortalAccount, spell: EETSpell | None, text: str) -> Statement:
+    """'This is wrong': a task for the adviser, kept as a request to correct the record (rectification)."""
+    if not text.strip():
+        raise ValidationError({"text": "Enter what is wrong"})
+    today = timezone.localdate()
+    return _statement(
+        account,
+        kind=Statement.Kind.EET_WRONG,
+        due=today + datetime.timedelta(days=RECTIFICATION_DAYS),
+        eet_spell=spell,
+        text=text.strip(),
+    )
+
+
+@transaction.atomic
+def interested(*, account: PortalAccount, opportunity: Opportunity, text: str = "") -> Statement:
+    """'I'm interested': a task for the adviser to talk it through. Never an application."""
+    if statements_open_for(account, Statement.Kind.INTERESTED).filter(opportunity=opportunity).exists():
+        raise ValidationError("You have already told your adviser you are interested in this")
+    today = timezone.localdate()
+    return _statement(
+        account,
+        kind=Statement.Kind.INTERESTED,
+        due=referral_services.working_days_after(today, INTERESTED_WORKING_DAYS),
+        opportunity=opportunity,
+        text=text.strip(),
+    )
+
+
+def statements_open_for(account: PortalAccount, kind: str) -> QuerySet[Statement]:
+    return Statement.objects.filter(person_id=account.person_id, kind=kind, resolved_at__isnull=True)
+
+
+@transaction.atomic
+def check_in(*, account: PortalAccount, mood: str, wants_help: bool, text: str = "") -> Statement:
+    """The monthly check-in: Good, OK or Bad; 'I'd like help' makes a task for the adviser with a time limit."""
+    if mood not in Statement.Mood.values:
+        raise ValidationError({"mood": "Select how things are going"})
+    today = timezone.localdate()
+    return _statement(
+        account,
+        kind=Statement.Kind.CHECK_IN,
+        due=referral_services.working_days_after(today, HELP_WORKING_DAYS) if wants_help else None,
+        mood=mood,
+        wants_help=wants_help,
+        text=text.strip(),
+    )
+
+
+@transaction.atomic
+def service_feedback(*, account: PortalAccount, send: Send, rating: int, text: str = "") -> Statement:
+    """The young person's own feedback on a service they were referred to."""
+    if send.referral.person_id != account.person_id:
+        raise ValidationError("Select one of your referrals")
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": "Select how good the service was"})
+    return _statement(
+        account, kind=Statement.Kind.SERVICE_FEEDBACK, due=None, send=send, rating=rating, text=text.strip()
+    )
+
+
+@transaction.atomic
+def statement_resolve(*, acting_user: User, statement: Statement, response: str) -> Statement:
+    """Staff record what they did about what the young person said; kept, never deleted."""
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    if statement.resolved_at is not None:
+        raise ValidationError("This has already been dealt with")
+    if not response.strip():
+        raise ValidationError({"response": "Enter what you did"})
+    statement.resolved_at = timezone.now()
+    statement.resolved_by = acting_user
+    statement.response = response.strip()
+    statement.save()
+    audit_record(
+        actor=acting_user, action=Action.CHANGE, council=statement.council, obj=statement, summary="Dealt with"
+    )
+    return statement
+
+
+@transaction.atomic
+def consent_withdraw(*, account: PortalAccount, referral: Referral, reason: str) -> Consent:
+    """The young person withdraws a consent: the referrals service does what it does for staff (sharing stops,
+    partners lose sight of the referral), with the young people's service user as the actor."""
+    if referral.person_id != account.person_id:
+        raise ValidationError("Select one of your referrals")
+    consent = referral_services.consent_withdraw(
+        acting_user=portal_actor(referral.council),
+        referral=referral,
+        reason=f"Withdrawn by the young person in their own service: {reason.strip() or 'no reason given'}",
+    )
+    _audit(account, Action.CHANGE, "Withdrew their consent", consent)
+    return consent

@@ -1,0 +1,13 @@
+"""Staff pages of the young people's own service (namespace ``portal``)."""
+
+from django.urls import path
+
+from onward.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("people/<int:pk>/invite/", views.invite, name="invite"),
+    path("people/<int:pk>/end/", views.end, name="end"),
+    path("people/<int:pk>/said/<int:statement_pk>/", views.resolve, name="resolve"),
+]
