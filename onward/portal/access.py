@@ -32,6 +32,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from onward.accounts import access as staff_access
 from onward.accounts.permissions import Perm
@@ -84,8 +85,11 @@ def young_person_required(view: ViewFunc) -> ViewFunc:
         request.session.set_expiry(settings.ONWARD_PORTAL_SESSION_IDLE_MINUTES * 60)
         return view(request, *args, **kwargs)
 
-    wrapped.young_person_page = True  # type: ignore[attr-defined]
-    return login_not_required(wrapped)  # type: ignore[return-value]
+    # The young person is not ``request.user``, so core's NoStoreMiddleware would not see a signed-in
+    # user: every portal page says no-store itself.
+    page = never_cache(wrapped)
+    page.young_person_page = True  # type: ignore[attr-defined]
+    return login_not_required(page)  # type: ignore[return-value]
 
 
 def _get_or_404(queryset: QuerySet[Any], pk: object) -> Any:

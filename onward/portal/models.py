@@ -43,7 +43,6 @@ class PortalAccount(TimeStampedModel):
     end_reason = models.CharField(max_length=300, blank=True)
     # Raised when access ends: every session made before it is refused at its next request.
     session_epoch = models.PositiveIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

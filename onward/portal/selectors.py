@@ -118,12 +118,12 @@ def my_page(account: PortalAccount, day: datetime.date) -> MyPage:
     goals = list(
         access.goals_of(account)
         .filter(goal__isnull=True)
-        .prefetch_related(Prefetch("actions", queryset=Goal.objects.order_by("done_at", "deadline", "pk")))
+        .prefetch_related(Prefetch("actions", queryset=access.goals_of(account).order_by("done_at", "deadline", "pk")))
     )
     referrals = list(
         access.referrals_of(account)
         .select_related("consent")
-        .prefetch_related(Prefetch("sends", queryset=Send.objects.select_related("service").order_by("pk")))
+        .prefetch_related(Prefetch("sends", queryset=access.sends_of(account).select_related("service").order_by("pk")))
         .order_by("-created_at")
     )
     statements = list(access.statements_of(account).select_related("opportunity", "send__service")[:20])

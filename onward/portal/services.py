@@ -108,8 +108,6 @@ def account_invite(
     account.ended_at = None
     account.ended_by = None
     account.end_reason = ""
-    if existing is not None:
-        account.version += 1
     account.full_clean()
     account.save()
     audit_record(
@@ -144,7 +142,6 @@ def account_end(*, acting_user: User, account: PortalAccount, reason: str) -> Po
     account.ended_by = acting_user
     account.end_reason = reason.strip()
     account.session_epoch += 1
-    account.version += 1
     account.save()
     SignInCode.objects.filter(account=account, used_at__isnull=True).update(used_at=account.ended_at)
     audit_record(

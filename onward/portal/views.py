@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from onward.accounts import access as staff_access
@@ -37,6 +38,7 @@ def _account(request: HttpRequest) -> PortalAccount:
 
 
 @login_not_required
+@never_cache
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Step 1: the young person's email address. The answer is the same whether or not it has an account."""
     if access.portal_account(request) is not None:
@@ -50,6 +52,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 def code(request: HttpRequest) -> HttpResponse:
     """Step 2: the code from the email. Signing in starts a fresh, short session."""
     email = request.session.get(SESSION_EMAIL)
@@ -83,6 +86,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 def signed_out(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/signed_out.html", {"reason": request.GET.get("reason", "")})
 
@@ -309,6 +313,7 @@ def resolve(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 def leave(request: HttpRequest) -> HttpResponse:
     """'Leave this site': ends any portal session here and goes to a neutral site at once."""
     if not request.user.is_authenticated:

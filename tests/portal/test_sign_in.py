@@ -171,3 +171,13 @@ def test_a_staff_session_is_never_a_young_persons(world, signed_in) -> None:
     client = signed_in(a.users["personal_adviser"])
     portal_sign_in(client, account)
     assert client.get(reverse("my:home"))["Location"] == reverse("my:sign-in")
+
+
+def test_every_portal_page_is_no_store(world, client: Client) -> None:
+    """The young person is not a staff user, so the portal marks its own pages no-store."""
+    account = open_account(world["A"])
+    for name in ("my:sign-in", "my:signed-out"):
+        assert "no-store" in client.get(reverse(name))["Cache-Control"]
+    portal_sign_in(client, account)
+    for name in ("my:home", "my:opportunities", "my:check-in", "my:goal-add", "my:eet-wrong"):
+        assert "no-store" in client.get(reverse(name))["Cache-Control"], name
