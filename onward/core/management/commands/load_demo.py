@@ -170,6 +170,11 @@ class Command(BaseCommand):
         width = max(len(role) for role, _ in sign_ins)
         for role, email in sign_ins:
             self.stdout.write(f"  {role.ljust(width)}  {email}")
+        # The young people's own service (onward/portal): how its demo young people sign in.
+        from onward.portal.demo import sign_in_lines
+
+        for line in sign_in_lines(council):
+            self.stdout.write(line)
 
     def _young_people(self, council: Organisation, teams: dict[str, Team], fake: Faker) -> None:
         """About 400 synthetic young people, their histories, and the referrals demo, once."""
@@ -201,3 +206,6 @@ class Command(BaseCommand):
         load_participation_demo(council)
         load_plans_demo(council)
         load_performance_demo(council)
+        from onward.portal.demo import load_portal_demo  # the young people's own service
+
+        load_portal_demo(council)

@@ -1,0 +1,73 @@
+"""Demo data for the young people's own service: three of the demo adviser's young people with their own
+page (preferring those with a referral), a goal each, and a few things they said.
+
+Idempotent: does nothing once the council has a portal account. Called by ``load_demo``, which prints
+:func:`sign_in_lines`. Every name and address is made up (``.example``).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from onward.accounts.models import Organisation, User
+from onward.people.models import YoungPerson
+from onward.portal import services
+from onward.portal.models import PortalAccount
+from onward.referrals.models import Referral
+
+DEMO_YOUNG_PEOPLE = 3
+
+
+def load_portal_demo(council: Organisation) -> None:
+    if PortalAccount.objects.filter(person__council=council).exists():
+        return
+    adviser = User.objects.filter(organisation=council, groups__name="personal_adviser").order_by("pk").first()
+    if adviser is None:
+        return
+    today = timezone.localdate()
+    people = (
+        YoungPerson.objects.filter(
+            council=council, personal_adviser=adviser, date_of_birth__lte=today.replace(year=today.year - 17)
+        )
+        .annotate(referred=Exists(Referral.objects.filter(person=OuterRef("pk"))))
+        .order_by("-referred", "pk")[:DEMO_YOUNG_PEOPLE]
+    )
+    for number, person in enumerate(people, start=1):
+        account = services.account_invite(
+            acting_user=adviser,
+            person=person,
+            email=f"young.person{number}@wexbridge.example",
+            consent_given_on=today - datetime.timedelta(days=7 * number),
+            consent_method="in_person",
+        )
+        services.goal_add(
+            person=person,
+            area="employment",
+            text="Find a part-time job",
+            owner="young_person",
+            deadline=today + datetime.timedelta(days=60),
+            acting_user=adviser,
+        )
+        if number == 1:
+            services.check_in(account=account, mood="ok", wants_help=True, text="I am worried about my rent")
+        if number == 2:
+            services.eet_wrong(account=account, spell=None, text="I started at Wexbridge College in September")
+
+
+def sign_in_lines(council: Organisation) -> list[str]:
+    """How to sign in as each demo young person (the code is emailed: the console shows it)."""
+    emails = list(
+        PortalAccount.objects.filter(person__council=council, status__in=["invited", "active"])
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+    if not emails:
+        return []
+    return [
+        "Young people's own service: open /my/sign-in/ and enter one of these addresses; the sign-in code "
+        "is emailed, and the demo's console email backend prints it in the server's console output:",
+        *(f"  {email}" for email in emails),
+    ]
