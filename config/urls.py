@@ -20,6 +20,7 @@ urlpatterns = [
     path("guides/", include("onward.guides.urls")),
     path("my/", include("onward.portal.my_urls")),  # the young person's own pages
     path("portal/", include("onward.portal.urls")),  # staff pages of the young people's service
+    path("local-offer/", include("onward.portal.offer_urls")),  # councils' local offers, public
 ]
 
 handler400 = "onward.core.views.error_400"

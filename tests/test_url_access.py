@@ -349,7 +349,7 @@ def world_meeting(tenant: Tenant) -> Any:
 def url_for(name: str, tenant: Tenant) -> str:
     """A URL for ``name`` pointing at records of the viewer's own council."""
     kwargs: dict[str, object] = {}
-    if name.startswith(("my:", "portal:")):  # the young people's own service: see the block at the end
+    if name.startswith(("my:", "portal:", "local-offer:")):  # the young people's own service: see the block at the end
         return portal_url_for(name, tenant)
     if name in ("accounts:team-detail", "accounts:team-update"):
         kwargs = {"pk": tenant.team.pk}
@@ -503,6 +503,7 @@ def test_every_url_answers_each_audience_as_decided(audience: str, world: dict[s
 
 PORTAL_SIGNED_IN = {
     "my:home",
+    "my:local-offer",
     "my:eet-wrong",
     "my:goal-add",
     "my:action-add",
@@ -525,6 +526,11 @@ RULES.update(
         "portal:invite": needs(Perm.CHANGE_PEOPLE),
         "portal:end": needs(Perm.CHANGE_PEOPLE),
         "portal:resolve": needs(Perm.CHANGE_PEOPLE),
+        "portal:offer-list": needs(Perm.MANAGE_LOCAL_OFFER),
+        "portal:offer-edit": needs(Perm.MANAGE_LOCAL_OFFER),
+        # A council's published local offer is public, to anyone, signed in or not.
+        "local-offer:current": public(),
+        "local-offer:version": public(),
     }
 )
 
@@ -541,6 +547,10 @@ PORTAL_YOUNG_PERSON = {
     "portal:invite": 302,
     "portal:end": 302,
     "portal:resolve": 302,
+    "portal:offer-list": 302,
+    "portal:offer-edit": 302,
+    "local-offer:current": 200,
+    "local-offer:version": 200,
 }
 PORTAL_WITH_IDS = {"my:action-add", "my:consent-withdraw", "my:feedback", "my:interested", "my:goal-done"}
 
@@ -578,7 +588,28 @@ def portal_records(tenant: Tenant) -> dict[str, Any]:
     statement = Statement.objects.filter(person=tenant.person).first() or Statement.objects.create(
         council=tenant.council, person=tenant.person, kind="check_in", mood="ok"
     )
-    return {"account": account, "goal": goal, "statement": statement}
+    offer, draft = portal_offers(tenant)
+    return {"account": account, "goal": goal, "statement": statement, "offer": offer, "offer_draft": draft}
+
+
+def portal_offers(tenant: Tenant) -> tuple[Any, Any]:
+    """A published local offer of the tenant's council and a draft of its next version."""
+    from onward.portal import services
+    from onward.portal.models import LocalOffer
+
+    offers = LocalOffer.objects.filter(council=tenant.council)
+    if not offers.exists():
+        manager = tenant.users["team_manager"]
+        first = services.offer_draft_start(acting_user=manager, council=tenant.council)
+        services.offer_draft_save(
+            acting_user=manager,
+            offer=first,
+            introduction="What we offer",
+            sections={"money": {"text": "A setting-up home allowance", "entitlements": "", "contacts": ""}},
+        )
+        services.offer_publish(acting_user=manager, offer=first)
+        services.offer_draft_start(acting_user=manager, council=tenant.council)
+    return offers.get(status="published"), offers.get(status="draft")
 
 
 def portal_url_for(name: str, tenant: Tenant) -> str:
@@ -589,6 +620,12 @@ def portal_url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.person.pk}
     elif name == "portal:resolve":
         kwargs = {"pk": tenant.person.pk, "statement_pk": records["statement"].pk}
+    elif name == "portal:offer-edit":
+        kwargs = {"pk": records["offer_draft"].pk}
+    elif name == "local-offer:current":
+        kwargs = {"council_pk": tenant.council.pk}
+    elif name == "local-offer:version":
+        kwargs = {"council_pk": tenant.council.pk, "number": records["offer"].number}
     elif name in ("my:action-add",):
         kwargs = {"goal_pk": records["goal"].pk}
     elif name == "my:goal-done":
@@ -619,7 +656,7 @@ def portal_client(tenant: Tenant) -> Client:
 
 
 def test_every_portal_url_has_a_young_person_decision() -> None:
-    names = {name for name in all_url_names() if name.startswith(("my:", "portal:"))}
+    names = {name for name in all_url_names() if name.startswith(("my:", "portal:", "local-offer:"))}
     assert names == set(PORTAL_YOUNG_PERSON), sorted(names ^ set(PORTAL_YOUNG_PERSON))
 
 

@@ -52,6 +52,8 @@ class Perm(StrEnum):
     WRITE_REPORT_COMMENTARY = "performance.write_commentary"
     IMPORT_DATA = "returns.import"
     EXPORT_RETURNS = "returns.export"
+    # The young people's own service (onward/portal)
+    MANAGE_LOCAL_OFFER = "portal.manage_local_offer"
 
 
 PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
@@ -93,6 +95,8 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.WRITE_REPORT_COMMENTARY: "Write and change the commentary on each section of the quarterly report.",
     Perm.IMPORT_DATA: "Import SSDA903 files and case-system exports.",
     Perm.EXPORT_RETURNS: "Produce the SSDA903 care leavers return.",
+    Perm.MANAGE_LOCAL_OFFER: "Write and publish the council's local offer for care leavers (a new dated "
+    "version each time), and read what young people said about it.",
 }
 
 
@@ -129,6 +133,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.VIEW_AGGREGATES,
                 Perm.VIEW_DRILLDOWN,
                 Perm.VIEW_PLANS,
+                Perm.MANAGE_LOCAL_OFFER,  # the young people's own service (onward/portal)
             }
         ),
     ),

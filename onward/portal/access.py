@@ -37,8 +37,8 @@ from django.views.decorators.cache import never_cache
 from onward.accounts import access as staff_access
 from onward.accounts.permissions import Perm
 from onward.opportunities.models import Application, Opportunity
-from onward.portal.models import Goal, PortalAccount, Statement
-from onward.referrals.models import Referral, Send
+from onward.portal.models import Goal, LocalOffer, PortalAccount, Statement
+from onward.referrals.models import Referral, Send, Service
 
 if TYPE_CHECKING:
     from onward.accounts.models import User
@@ -171,3 +171,32 @@ def applications_of(account: PortalAccount) -> QuerySet[Application]:
     return Application.objects.filter(
         person_id=account.person_id, opportunity__council_id=account.person.council_id
     ).select_related("opportunity__employer")
+
+
+# The local offer (public: no personal data) ---------------------------------------------------
+
+
+def directory_of(council_id: int) -> QuerySet[Service]:
+    """The directory of a council's network (the council and its partners with a live link), for the
+    public local offer: the same services its staff see in the directory."""
+    from django.db.models import Q
+
+    from onward.accounts.models import Organisation
+
+    network = Organisation.objects.filter(
+        Q(pk=council_id) | Q(pk__in=staff_access.live_links().filter(council_id=council_id).values("partner_id"))
+    )
+    return Service.objects.filter(provider__in=network).select_related("provider")
+
+
+def offers_managed_by(user: User) -> QuerySet[LocalOffer]:
+    """The versions of the local offer of the user's own council, for those who write it."""
+    council = staff_access.council_of(user)
+    if council is None or not user.can(Perm.MANAGE_LOCAL_OFFER):
+        return LocalOffer.objects.none()
+    return LocalOffer.objects.filter(council=council)
+
+
+def access_offer_for_change(user: User, pk: object) -> LocalOffer:
+    result: LocalOffer = _get_or_404(offers_managed_by(user), pk)
+    return result

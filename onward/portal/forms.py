@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from onward.core.forms import GovukDateField, GovukForm, today
-from onward.portal.models import Goal, LifeArea, PortalAccount, Statement
+from onward.portal.models import Goal, LifeArea, OfferHeading, PortalAccount, Statement
 
 
 def radios(label: str, choices: Any, *, message: str) -> forms.ChoiceField:
@@ -154,4 +154,42 @@ class ResolveForm(GovukForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what you did"},
+    )
+
+
+class OfferForm(GovukForm):
+    """A draft of the local offer: an introduction, and under each statutory heading what is offered,
+    the entitlements and who to contact."""
+
+    introduction = forms.CharField(
+        label="Introduction", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for heading, label in OfferHeading.choices:
+            for name, what in (
+                ("text", "what we offer"),
+                ("entitlements", "what you are entitled to"),
+                ("contacts", "who to contact"),
+            ):
+                self.fields[f"{heading}__{name}"] = forms.CharField(
+                    label=f"{label}: {what}", required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+                )
+
+    def sections(self) -> dict[str, dict[str, str]]:
+        data = self.cleaned_data
+        return {
+            heading: {name: data.get(f"{heading}__{name}", "") for name in ("text", "entitlements", "contacts")}
+            for heading in OfferHeading.values
+        }
+
+
+class CommentForm(GovukForm):
+    text = forms.CharField(
+        label="What do you think of the local offer?",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The leaving care team reads every comment. Your name is not shown with it.",
+        error_messages={"required": "Enter your comment"},
     )

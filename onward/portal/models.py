@@ -147,6 +147,7 @@ class Statement(TimeStampedModel):
         INTERESTED = "interested", "Interested in an opportunity"
         CHECK_IN = "check_in", "Monthly check-in"
         SERVICE_FEEDBACK = "service_feedback", "Feedback on a service"
+        OFFER_COMMENT = "offer_comment", "Comment on the local offer"
 
     class Mood(models.TextChoices):
         GOOD = "good", "Good"
@@ -165,6 +166,7 @@ class Statement(TimeStampedModel):
         "opportunities.Opportunity", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     send = models.ForeignKey("referrals.Send", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    local_offer = models.ForeignKey("LocalOffer", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     task_due_on = models.DateField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -192,3 +194,64 @@ class Statement(TimeStampedModel):
     @property
     def is_open_task(self) -> bool:
         return self.task_due_on is not None and self.resolved_at is None
+
+
+class OfferHeading(models.TextChoices):
+    """The statutory headings of a local offer for care leavers (Children and Social Work Act 2017 s2,
+    and the Department's guidance), plus money and housing."""
+
+    HEALTH = "health", "Health and well-being"
+    RELATIONSHIPS = "relationships", "Relationships"
+    EDUCATION = "education", "Education and training"
+    EMPLOYMENT = "employment", "Employment"
+    ACCOMMODATION = "accommodation", "Accommodation"
+    PARTICIPATION = "participation", "Participation in society"
+    MONEY = "money", "Money"
+    HOUSING = "housing", "Housing"
+
+
+class LocalOffer(TimeStampedModel):
+    """One version of a council's local offer. A draft is edited; publishing dates it and it is then never
+    changed: the next change is a new version. The one in force is the latest published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField("version")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    introduction = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "number"], name="local_offer_number_unique"),
+            models.UniqueConstraint(
+                fields=["council"], condition=models.Q(status="draft"), name="local_offer_one_draft"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Local offer version {self.number}"
+
+
+class LocalOfferSection(models.Model):
+    """What the council offers under one heading: what you can get, what you are entitled to, who to contact."""
+
+    offer = models.ForeignKey(LocalOffer, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=20, choices=OfferHeading.choices)
+    text = models.TextField("what we offer", blank=True)
+    entitlements = models.TextField("what you are entitled to", blank=True)
+    contacts = models.TextField("who to contact", blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["offer", "heading"], name="local_offer_section_unique")]
+
+    def __str__(self) -> str:
+        return self.get_heading_display()

@@ -22,4 +22,5 @@ urlpatterns = [
     path("opportunities/<int:pk>/interested/", views.interested, name="interested"),
     path("check-in/", views.check_in, name="check-in"),
     path("leave/", views.leave, name="leave"),
+    path("local-offer/", views.my_offer, name="local-offer"),
 ]

@@ -12,8 +12,8 @@ from onward.opportunities.models import Application
 from onward.people import selectors as people_selectors
 from onward.people.models import EETSpell, YoungPerson
 from onward.portal import access
-from onward.portal.models import Goal, PortalAccount, Statement
-from onward.referrals.models import Consent, Referral, Send
+from onward.portal.models import Goal, LocalOffer, LocalOfferSection, OfferHeading, PortalAccount, Statement
+from onward.referrals.models import Consent, Referral, Send, Service
 
 
 @dataclass
@@ -190,3 +190,58 @@ def voice_of(person: YoungPerson) -> Voice:
 
 def open_tasks_for(people: QuerySet[YoungPerson]) -> QuerySet[Statement]:
     return Statement.objects.filter(person__in=people, task_due_on__isnull=False, resolved_at__isnull=True)
+
+
+# The local offer ------------------------------------------------------------------------------
+
+# Which kinds of directory service each heading links to.
+HEADING_SERVICES: dict[str, tuple[str, ...]] = {
+    "health": ("wellbeing",),
+    "relationships": ("mentoring",),
+    "education": ("college_course", "he_access", "traineeship", "re_engagement"),
+    "employment": ("apprenticeship", "employability", "cv_interview"),
+    "participation": ("volunteering",),
+    "money": ("money_advice",),
+}
+
+
+@dataclass
+class OfferPage:
+    offer: LocalOffer
+    sections: list[tuple[LocalOfferSection, list[Service]]]
+    earlier: list[LocalOffer]
+
+
+def offer_in_force(council_id: int, number: int | None = None) -> OfferPage | None:
+    """The published local offer of a council (the latest, or version ``number``), its headings in the
+    statutory order with the directory services under each, and the earlier published versions."""
+    published = LocalOffer.objects.filter(council_id=council_id, status=LocalOffer.Status.PUBLISHED)
+    offer = (published.filter(number=number) if number is not None else published).order_by("-number").first()
+    if offer is None:
+        return None
+    order = {heading: i for i, heading in enumerate(OfferHeading.values)}
+    day = people_selectors.today()
+    services = [
+        s
+        for s in access.directory_of(council_id).order_by("name")
+        if s.active_from <= day and (s.active_to is None or s.active_to >= day)
+    ]
+    sections = sorted(offer.sections.all(), key=lambda s: order.get(s.heading, 99))
+    return OfferPage(
+        offer=offer,
+        sections=[
+            (section, [s for s in services if s.kind in HEADING_SERVICES.get(section.heading, ())])
+            for section in sections
+            if section.text or section.entitlements or section.contacts
+        ],
+        earlier=list(published.exclude(pk=offer.pk).order_by("-number")),
+    )
+
+
+def offer_comments(offers: QuerySet[LocalOffer]) -> list[Statement]:
+    """What young people said about the offer, without their names (a consultation's responses)."""
+    return list(
+        Statement.objects.filter(local_offer__in=offers, kind=Statement.Kind.OFFER_COMMENT)
+        .select_related("local_offer")
+        .order_by("-created_at")
+    )

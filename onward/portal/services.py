@@ -25,7 +25,15 @@ from onward.accounts.models import Organisation, User
 from onward.audit.services import Action, audit_record
 from onward.opportunities.models import Opportunity
 from onward.people.models import EETSpell, YoungPerson
-from onward.portal.models import Goal, PortalAccount, SignInCode, Statement
+from onward.portal.models import (
+    Goal,
+    LocalOffer,
+    LocalOfferSection,
+    OfferHeading,
+    PortalAccount,
+    SignInCode,
+    Statement,
+)
 from onward.referrals import services as referral_services
 from onward.referrals.models import Consent, Referral, Send
 
@@ -402,3 +410,80 @@ def consent_withdraw(*, account: PortalAccount, referral: Referral, reason: str)
     )
     _audit(account, Action.CHANGE, "Withdrew their consent", consent)
     return consent
+
+
+# The local offer ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def offer_draft_start(*, acting_user: User, council: Organisation) -> LocalOffer:
+    """A new draft version, starting from the latest version's text (or empty under every heading)."""
+    if LocalOffer.objects.select_for_update().filter(council=council, status=LocalOffer.Status.DRAFT).exists():
+        raise ValidationError("There is already a draft: change that one")
+    latest = LocalOffer.objects.filter(council=council).order_by("-number").first()
+    offer = LocalOffer(
+        council=council,
+        number=(latest.number + 1) if latest else 1,
+        introduction=latest.introduction if latest else "",
+        created_by=acting_user,
+    )
+    offer.full_clean()
+    offer.save()
+    previous = {s.heading: s for s in latest.sections.all()} if latest else {}
+    LocalOfferSection.objects.bulk_create(
+        LocalOfferSection(
+            offer=offer,
+            heading=heading,
+            text=previous[heading].text if heading in previous else "",
+            entitlements=previous[heading].entitlements if heading in previous else "",
+            contacts=previous[heading].contacts if heading in previous else "",
+        )
+        for heading in OfferHeading.values
+    )
+    audit_record(actor=acting_user, action=Action.CREATE, council=council, obj=offer, summary="Draft started")
+    return offer
+
+
+@transaction.atomic
+def offer_draft_save(
+    *, acting_user: User, offer: LocalOffer, introduction: str, sections: dict[str, dict[str, str]]
+) -> LocalOffer:
+    """Change a draft's text; a published version is never changed."""
+    offer = LocalOffer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status != LocalOffer.Status.DRAFT:
+        raise ValidationError("A published version cannot be changed: start a new version")
+    offer.introduction = introduction.strip()
+    offer.save()
+    for section in offer.sections.all():
+        values = sections.get(section.heading, {})
+        for name in ("text", "entitlements", "contacts"):
+            setattr(section, name, str(values.get(name, "")).strip())
+        section.save()
+    audit_record(actor=acting_user, action=Action.CHANGE, council=offer.council, obj=offer, summary="Draft changed")
+    return offer
+
+
+@transaction.atomic
+def offer_publish(*, acting_user: User, offer: LocalOffer) -> LocalOffer:
+    """Publish a draft: dated, public at once, and the version in force until the next is published."""
+    offer = LocalOffer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status != LocalOffer.Status.DRAFT:
+        raise ValidationError("This version is already published")
+    if not any(s.text.strip() or s.entitlements.strip() for s in offer.sections.all()):
+        raise ValidationError("Write what you offer under at least one heading before publishing")
+    offer.status = LocalOffer.Status.PUBLISHED
+    offer.published_at = timezone.now()
+    offer.published_by = acting_user
+    offer.save()
+    audit_record(actor=acting_user, action=Action.CHANGE, council=offer.council, obj=offer, summary="Published")
+    return offer
+
+
+@transaction.atomic
+def offer_comment(*, account: PortalAccount, offer: LocalOffer, text: str) -> Statement:
+    """A young person's comment on the local offer in force (the council's duty to consult)."""
+    if offer.council_id != account.person.council_id or offer.status != LocalOffer.Status.PUBLISHED:
+        raise ValidationError("Select your council's local offer")
+    if not text.strip():
+        raise ValidationError({"text": "Enter your comment"})
+    return _statement(account, kind=Statement.Kind.OFFER_COMMENT, due=None, local_offer=offer, text=text.strip())

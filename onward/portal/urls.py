@@ -10,4 +10,6 @@ urlpatterns = [
     path("people/<int:pk>/invite/", views.invite, name="invite"),
     path("people/<int:pk>/end/", views.end, name="end"),
     path("people/<int:pk>/said/<int:statement_pk>/", views.resolve, name="resolve"),
+    path("local-offer/", views.offer_list, name="offer-list"),
+    path("local-offer/<int:pk>/", views.offer_edit, name="offer-edit"),
 ]

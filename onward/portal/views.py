@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -319,3 +319,82 @@ def leave(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         request.session.flush()
     return redirect(settings.ONWARD_PORTAL_EXIT_URL)
+
+
+# The local offer ------------------------------------------------------------------------------
+
+
+@login_not_required
+def offer_public(request: HttpRequest, council_pk: int, number: int | None = None) -> HttpResponse:
+    """A council's local offer, public: no sign-in, nothing about anyone."""
+    page = selectors.offer_in_force(council_pk, number)
+    if page is None:
+        raise Http404
+    return render(request, "portal/offer.html", {"page": page, "public": True})
+
+
+@young_person_required
+def my_offer(request: HttpRequest) -> HttpResponse:
+    """The local offer in the young person's own page, where they can comment on it."""
+    account = _account(request)
+    page = selectors.offer_in_force(account.person.council_id)
+    form = forms.CommentForm(request.POST if request.method == "POST" else None)
+    if page is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.offer_comment(account=account, offer=page.offer, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Thank you. The leaving care team reads every comment.")
+            return redirect("my:local-offer")
+    return render(request, "portal/offer.html", {"page": page, "form": form, "public": False})
+
+
+@staff_access.require_perm(Perm.MANAGE_LOCAL_OFFER)
+def offer_list(request: HttpRequest) -> HttpResponse:
+    """The council's local offer: its versions, a draft to start or change, and young people's comments."""
+    user = _user(request)
+    council = staff_access.own_council(user)
+    offers = access.offers_managed_by(user)
+    if request.method == "POST":
+        try:
+            draft = services.offer_draft_start(acting_user=user, council=council)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            return redirect("portal:offer-edit", pk=draft.pk)
+    return render(
+        request,
+        "portal/staff/offer_list.html",
+        {
+            "offers": offers.select_related("published_by", "created_by"),
+            "comments": selectors.offer_comments(offers),
+            "council": council,
+        },
+    )
+
+
+@staff_access.require_perm(Perm.MANAGE_LOCAL_OFFER)
+def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    offer = access.access_offer_for_change(user, pk)
+    if offer.status != offer.Status.DRAFT:
+        return redirect("local-offer:version", council_pk=offer.council_id, number=offer.number)
+    initial: dict[str, str] = {"introduction": offer.introduction}
+    for section in offer.sections.all():
+        for name in ("text", "entitlements", "contacts"):
+            initial[f"{section.heading}__{name}"] = getattr(section, name)
+    form = forms.OfferForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_draft_save(
+                acting_user=user, offer=offer, introduction=form.cleaned_data["introduction"], sections=form.sections()
+            )
+            if "publish" in request.POST:
+                services.offer_publish(acting_user=user, offer=offer)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Published" if "publish" in request.POST else "Draft saved")
+            return redirect("portal:offer-list")
+    return render(request, "portal/staff/offer_form.html", {"form": form, "offer": offer})

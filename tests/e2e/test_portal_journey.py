@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from onward.portal.models import Statement
 from tests.conftest import make_tenant
@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_young_person_uses_their_own_service(live_server, browser: Browser, width: int) -> None:
     tenant = make_tenant("Alderley")
     account = open_account(tenant, "kai@example.org")
+    publish_offer(tenant)
     base = live_server.url
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
@@ -95,11 +96,22 @@ def test_a_young_person_uses_their_own_service(live_server, browser: Browser, wi
         expect(page.get_by_text("You have withdrawn your consent")).to_be_visible()
         assert_accessible(page)
 
+        page.get_by_role("link", name="Local offer").first.click() if width == 1280 else page.goto(
+            base + reverse("my:local-offer")
+        )
+        expect(page.get_by_text("A setting-up home allowance")).to_be_visible()
+        assert_accessible(page)
+        page.get_by_label("What do you think of the local offer?").fill("More help with driving lessons")
+        page.get_by_role("button", name="Send comment").click()
+        expect(page.get_by_text("Thank you. The leaving care team reads every comment")).to_be_visible()
+        assert_accessible(page)
+
         assert set(Statement.objects.filter(person=account.person).values_list("kind", flat=True)) == {
             "eet_wrong",
             "interested",
             "check_in",
             "service_feedback",
+            "offer_comment",
         }
         if width == 1280:
             page.get_by_role("button", name="Sign out").click()
@@ -110,7 +122,61 @@ def test_a_young_person_uses_their_own_service(live_server, browser: Browser, wi
         assert_accessible(page)
         page.goto(base + reverse("my:home"))
         expect(page.get_by_role("heading", name="Sign in to your own page")).to_be_visible()
+        page.goto(base + reverse("local-offer:current", kwargs={"council_pk": tenant.council.pk}))
+        expect(page.get_by_role("heading", name="Local offer for care leavers")).to_be_visible()
+        assert_accessible(page)
         # "Leave this site" is the GOV.UK exit this page button.
         expect(page.get_by_role("button", name=re.compile("Leave this site"))).to_be_visible()
     finally:
         context.close()
+
+
+def publish_offer(tenant) -> None:  # type: ignore[no-untyped-def]
+    from onward.portal import services
+
+    manager = tenant.users["team_manager"]
+    offer = services.offer_draft_start(acting_user=manager, council=tenant.council)
+    services.offer_draft_save(
+        acting_user=manager,
+        offer=offer,
+        introduction="Our promise to you",
+        sections={
+            "money": {"text": "A setting-up home allowance", "entitlements": "£3,000", "contacts": "Your adviser"},
+            "employment": {"text": "Work experience at the council", "entitlements": "", "contacts": ""},
+        },
+    )
+    services.offer_publish(acting_user=manager, offer=offer)
+
+
+def test_staff_see_what_the_young_person_said_and_write_the_offer(live_server, page: Page) -> None:
+    """The adviser gives a young person their own page and sees what they said; a manager publishes the
+    local offer; axe on each staff page of the portal."""
+    from onward.portal import services
+    from tests.e2e.test_roles_in_browser import sign_in_with_two_factor
+
+    tenant = make_tenant("Alderley")
+    base = live_server.url
+    account = open_account(tenant, "kai@example.org")
+    services.check_in(account=account, mood="bad", wants_help=True, text="Worried about rent")
+    services.account_end(acting_user=tenant.users["personal_adviser"], account=account, reason="Testing")
+    sign_in_with_two_factor(page, base, tenant.users["personal_adviser"].email)
+    page.goto(base + reverse("people:person-detail", kwargs={"pk": tenant.person.pk}))  # type: ignore[union-attr]
+    expect(page.get_by_text("Worried about rent").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("^Deal with this")).click()
+    assert_accessible(page)
+    page.get_by_label("What did you do?").fill("Called them and made a plan")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="Give them access again").click()
+    assert_accessible(page)
+    page.context.clear_cookies()
+
+    sign_in_with_two_factor(page, base, tenant.users["team_manager"].email)
+    page.goto(base + reverse("portal:offer-list"))
+    assert_accessible(page)
+    page.get_by_role("button", name="Start a new version").click()
+    assert_accessible(page)
+    page.get_by_label("Money: what we offer").fill("A setting-up home allowance")
+    page.get_by_role("button", name="Save and publish").click()
+    expect(page.get_by_text("Published").first).to_be_visible()
+    assert_accessible(page)
