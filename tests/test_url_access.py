@@ -504,6 +504,7 @@ def test_every_url_answers_each_audience_as_decided(audience: str, world: dict[s
 PORTAL_SIGNED_IN = {
     "my:home",
     "my:local-offer",
+    "my:survey",
     "my:eet-wrong",
     "my:goal-add",
     "my:action-add",
@@ -526,8 +527,10 @@ RULES.update(
         "portal:invite": needs(Perm.CHANGE_PEOPLE),
         "portal:end": needs(Perm.CHANGE_PEOPLE),
         "portal:resolve": needs(Perm.CHANGE_PEOPLE),
-        "portal:offer-list": needs(Perm.MANAGE_LOCAL_OFFER),
-        "portal:offer-edit": needs(Perm.MANAGE_LOCAL_OFFER),
+        "portal:offer-list": needs(Perm.MANAGE_PORTAL),
+        "portal:offer-edit": needs(Perm.MANAGE_PORTAL),
+        "portal:surveys": needs(Perm.MANAGE_PORTAL),
+        "portal:question-retire": post_only(),
         # A council's published local offer is public, to anyone, signed in or not.
         "local-offer:current": public(),
         "local-offer:version": public(),
@@ -549,6 +552,8 @@ PORTAL_YOUNG_PERSON = {
     "portal:resolve": 302,
     "portal:offer-list": 302,
     "portal:offer-edit": 302,
+    "portal:surveys": 302,
+    "portal:question-retire": 302,
     "local-offer:current": 200,
     "local-offer:version": 200,
 }
@@ -620,6 +625,16 @@ def portal_url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.person.pk}
     elif name == "portal:resolve":
         kwargs = {"pk": tenant.person.pk, "statement_pk": records["statement"].pk}
+    elif name == "portal:question-retire":
+        from onward.portal.models import SurveyQuestion
+
+        question = SurveyQuestion.objects.filter(council=tenant.council).first() or SurveyQuestion.objects.create(
+            council=tenant.council,
+            text="Do you feel safe where you live?",
+            kind="yes_no",
+            created_by=tenant.users["team_manager"],
+        )
+        kwargs = {"pk": question.pk}
     elif name == "portal:offer-edit":
         kwargs = {"pk": records["offer_draft"].pk}
     elif name == "local-offer:current":

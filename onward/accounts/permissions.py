@@ -53,7 +53,7 @@ class Perm(StrEnum):
     IMPORT_DATA = "returns.import"
     EXPORT_RETURNS = "returns.export"
     # The young people's own service (onward/portal)
-    MANAGE_LOCAL_OFFER = "portal.manage_local_offer"
+    MANAGE_PORTAL = "portal.manage"
 
 
 PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
@@ -95,8 +95,9 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.WRITE_REPORT_COMMENTARY: "Write and change the commentary on each section of the quarterly report.",
     Perm.IMPORT_DATA: "Import SSDA903 files and case-system exports.",
     Perm.EXPORT_RETURNS: "Produce the SSDA903 care leavers return.",
-    Perm.MANAGE_LOCAL_OFFER: "Write and publish the council's local offer for care leavers (a new dated "
-    "version each time), and read what young people said about it.",
+    Perm.MANAGE_PORTAL: "Run the council's side of the young people's own service: write and publish the "
+    "local offer (a new dated version each time), keep the well-being survey's question bank and schedule "
+    'surveys, and group what young people said into themes, respond and publish ("You said, we did").',
 }
 
 
@@ -133,7 +134,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.VIEW_AGGREGATES,
                 Perm.VIEW_DRILLDOWN,
                 Perm.VIEW_PLANS,
-                Perm.MANAGE_LOCAL_OFFER,  # the young people's own service (onward/portal)
+                Perm.MANAGE_PORTAL,  # the young people's own service (onward/portal)
             }
         ),
     ),

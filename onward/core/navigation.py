@@ -75,7 +75,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Targets", "performance:target-list", (Perm.MANAGE_TARGETS,)),
     NavItem("Statutory returns", "returns:overview", (Perm.IMPORT_DATA, Perm.EXPORT_RETURNS)),
     NavItem("NCCIS feed", "participation:feed", (Perm.EXPORT_RETURNS,)),
-    NavItem("Local offer", "portal:offer-list", (Perm.MANAGE_LOCAL_OFFER,), council_staff_only=True),  # onward/portal
+    NavItem("Local offer", "portal:offer-list", (Perm.MANAGE_PORTAL,), council_staff_only=True),  # onward/portal
     NavItem("Teams", "accounts:team-list", council_staff_only=True),
     NavItem("Users", "accounts:user-list", (Perm.MANAGE_USERS,)),
     NavItem("Partner organisations", "accounts:partner-list", (Perm.MANAGE_ORGANISATIONS,)),

@@ -37,7 +37,7 @@ from django.views.decorators.cache import never_cache
 from onward.accounts import access as staff_access
 from onward.accounts.permissions import Perm
 from onward.opportunities.models import Application, Opportunity
-from onward.portal.models import Goal, LocalOffer, PortalAccount, Statement
+from onward.portal.models import Goal, LocalOffer, PortalAccount, Statement, Survey, SurveyQuestion
 from onward.referrals.models import Referral, Send, Service
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ def directory_of(council_id: int) -> QuerySet[Service]:
 def offers_managed_by(user: User) -> QuerySet[LocalOffer]:
     """The versions of the local offer of the user's own council, for those who write it."""
     council = staff_access.council_of(user)
-    if council is None or not user.can(Perm.MANAGE_LOCAL_OFFER):
+    if council is None or not user.can(Perm.MANAGE_PORTAL):
         return LocalOffer.objects.none()
     return LocalOffer.objects.filter(council=council)
 
@@ -200,3 +200,30 @@ def offers_managed_by(user: User) -> QuerySet[LocalOffer]:
 def access_offer_for_change(user: User, pk: object) -> LocalOffer:
     result: LocalOffer = _get_or_404(offers_managed_by(user), pk)
     return result
+
+
+# The well-being survey ------------------------------------------------------------------------
+
+
+def questions_managed_by(user: User) -> QuerySet[SurveyQuestion]:
+    council = staff_access.council_of(user)
+    if council is None or not user.can(Perm.MANAGE_PORTAL):
+        return SurveyQuestion.objects.none()
+    return SurveyQuestion.objects.filter(council=council)
+
+
+def access_question_for_change(user: User, pk: object) -> SurveyQuestion:
+    result: SurveyQuestion = _get_or_404(questions_managed_by(user), pk)
+    return result
+
+
+def surveys_managed_by(user: User) -> QuerySet[Survey]:
+    council = staff_access.council_of(user)
+    if council is None or not user.can(Perm.MANAGE_PORTAL):
+        return Survey.objects.none()
+    return Survey.objects.filter(council=council)
+
+
+def surveys_for(account: PortalAccount) -> QuerySet[Survey]:
+    """The surveys of the young person's council."""
+    return Survey.objects.filter(council_id=account.person.council_id)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from onward.core.forms import GovukDateField, GovukForm, today
-from onward.portal.models import Goal, LifeArea, OfferHeading, PortalAccount, Statement
+from onward.portal.models import Goal, LifeArea, OfferHeading, PortalAccount, Statement, SurveyQuestion
 
 
 def radios(label: str, choices: Any, *, message: str) -> forms.ChoiceField:
@@ -193,3 +193,73 @@ class CommentForm(GovukForm):
         help_text="The leaving care team reads every comment. Your name is not shown with it.",
         error_messages={"required": "Enter your comment"},
     )
+
+
+SCALE = [(str(n), str(n)) for n in range(11)]
+
+
+class QuestionForm(GovukForm):
+    text = forms.CharField(label="Question", max_length=300, error_messages={"required": "Enter the question"})
+    kind = radios("How young people answer", SurveyQuestion.Kind.choices, message="Select how young people answer")
+
+
+class SurveyForm(GovukForm):
+    title = forms.CharField(
+        label="Name of the survey", max_length=200, error_messages={"required": "Enter the name of the survey"}
+    )
+    opens_on = GovukDateField(label="Opens on", name="date it opens")
+    closes_on = GovukDateField(label="Closes on", name="date it closes")
+    questions = forms.ModelMultipleChoiceField(
+        label="Your own questions, as well as the four ONS questions",
+        queryset=SurveyQuestion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select questions from your question bank"},
+    )
+
+    def __init__(self, *args: Any, questions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if questions is not None:
+            self.fields["questions"].queryset = questions  # type: ignore[attr-defined]
+
+
+class AnswerForm(GovukForm):
+    """The four ONS questions (0 is not at all, 10 is completely), then the council's own."""
+
+    def __init__(self, *args: Any, survey: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from onward.portal.models import ONS4
+
+        for key, text in ONS4:
+            self.fields[key] = forms.ChoiceField(
+                label=text,
+                choices=SCALE,
+                widget=forms.RadioSelect,
+                help_text="0 is not at all, 10 is completely",
+                error_messages={
+                    "required": "Select a number from 0 to 10",
+                    "invalid_choice": "Select a number from 0 to 10",
+                },
+            )
+        for question in survey.questions.all():
+            key = f"q{question.pk}"
+            if question.kind == SurveyQuestion.Kind.SCALE:
+                self.fields[key] = forms.ChoiceField(
+                    label=question.text,
+                    choices=SCALE,
+                    widget=forms.RadioSelect,
+                    required=False,
+                    error_messages={"invalid_choice": "Select a number from 0 to 10"},
+                )
+            elif question.kind == SurveyQuestion.Kind.YES_NO:
+                self.fields[key] = forms.ChoiceField(
+                    label=question.text,
+                    choices=[("yes", "Yes"), ("no", "No")],
+                    widget=forms.RadioSelect,
+                    required=False,
+                    error_messages={"invalid_choice": "Select yes or no"},
+                )
+            else:
+                self.fields[key] = forms.CharField(
+                    label=question.text, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+                )

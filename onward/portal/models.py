@@ -255,3 +255,71 @@ class LocalOfferSection(models.Model):
 
     def __str__(self) -> str:
         return self.get_heading_display()
+
+
+# The four ONS personal well-being questions (Office for National Statistics), each answered 0 to 10.
+ONS4 = (
+    ("ons_life_satisfaction", "Overall, how satisfied are you with your life nowadays?"),
+    ("ons_worthwhile", "Overall, to what extent do you feel that the things you do in your life are worthwhile?"),
+    ("ons_happy", "Overall, how happy did you feel yesterday?"),
+    ("ons_anxious", "Overall, how anxious did you feel yesterday?"),
+)
+
+
+class SurveyQuestion(TimeStampedModel):
+    """A question of the council's own in its well-being survey's question bank. Retired, never deleted,
+    so earlier answers keep their question."""
+
+    class Kind(models.TextChoices):
+        SCALE = "scale", "A score from 0 to 10"
+        YES_NO = "yes_no", "Yes or no"
+        TEXT = "text", "Their own words"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Survey(TimeStampedModel):
+    """A well-being survey the council schedules: open to its young people from ``opens_on`` to ``closes_on``,
+    asking the four ONS questions and the council's chosen questions."""
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    questions = models.ManyToManyField(SurveyQuestion, blank=True, related_name="surveys")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-opens_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")), name="survey_dates_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyResponse(TimeStampedModel):
+    """One young person's answers to one survey (``answers``: the ONS keys and ``q<question id>``)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    person = models.ForeignKey("people.YoungPerson", on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["survey", "person"], name="survey_response_once")]
+
+    def __str__(self) -> str:
+        return f"Response to {self.survey}"

@@ -23,4 +23,5 @@ urlpatterns = [
     path("check-in/", views.check_in, name="check-in"),
     path("leave/", views.leave, name="leave"),
     path("local-offer/", views.my_offer, name="local-offer"),
+    path("survey/", views.survey, name="survey"),
 ]

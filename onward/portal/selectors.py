@@ -12,7 +12,15 @@ from onward.opportunities.models import Application
 from onward.people import selectors as people_selectors
 from onward.people.models import EETSpell, YoungPerson
 from onward.portal import access
-from onward.portal.models import Goal, LocalOffer, LocalOfferSection, OfferHeading, PortalAccount, Statement
+from onward.portal.models import (
+    Goal,
+    LocalOffer,
+    LocalOfferSection,
+    OfferHeading,
+    PortalAccount,
+    Statement,
+    Survey,
+)
 from onward.referrals.models import Consent, Referral, Send, Service
 
 
@@ -245,3 +253,49 @@ def offer_comments(offers: QuerySet[LocalOffer]) -> list[Statement]:
         .select_related("local_offer")
         .order_by("-created_at")
     )
+
+
+# The well-being survey ------------------------------------------------------------------------
+
+SMALLEST_GROUP = 5  # fewer answers than this and no average is shown
+
+
+def open_survey(account: PortalAccount, day: datetime.date) -> Survey | None:
+    """The survey open today that the young person has not answered yet."""
+    return (
+        access.surveys_for(account)
+        .filter(opens_on__lte=day, closes_on__gte=day)
+        .exclude(responses__person_id=account.person_id)
+        .order_by("closes_on", "pk")
+        .first()
+    )
+
+
+@dataclass
+class QuestionResult:
+    text: str
+    answers: int
+    summary: str
+
+
+def survey_results(survey: Survey) -> list[QuestionResult]:
+    """Each question's number of answers and its average (0 to 10), or the share answering yes; averages
+    of fewer than SMALLEST_GROUP answers are not shown. Never anyone's own words or name."""
+    from onward.portal.models import ONS4
+
+    responses = [r.answers for r in survey.responses.all()]
+    questions = [(key, text, "scale") for key, text in ONS4] + [
+        (f"q{q.pk}", q.text, q.kind) for q in survey.questions.all() if q.kind != q.Kind.TEXT
+    ]
+    results = []
+    for key, text, kind in questions:
+        values = [r[key] for r in responses if r.get(key) not in (None, "")]
+        if len(values) < SMALLEST_GROUP:
+            summary = f"Fewer than {SMALLEST_GROUP} answers" if values else "No answers"
+        elif kind == "scale":
+            summary = f"Average {sum(int(v) for v in values) / len(values):.1f} out of 10"
+        else:
+            yes = sum(1 for v in values if v == "yes")
+            summary = f"{round(100 * yes / len(values))}% said yes"
+        results.append(QuestionResult(text, len(values), summary))
+    return results

@@ -33,6 +33,9 @@ from onward.portal.models import (
     PortalAccount,
     SignInCode,
     Statement,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
 )
 from onward.referrals import services as referral_services
 from onward.referrals.models import Consent, Referral, Send
@@ -487,3 +490,71 @@ def offer_comment(*, account: PortalAccount, offer: LocalOffer, text: str) -> St
     if not text.strip():
         raise ValidationError({"text": "Enter your comment"})
     return _statement(account, kind=Statement.Kind.OFFER_COMMENT, due=None, local_offer=offer, text=text.strip())
+
+
+# The well-being survey ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_add(*, acting_user: User, council: Organisation, text: str, kind: str) -> SurveyQuestion:
+    question = SurveyQuestion(council=council, text=text.strip(), kind=kind, created_by=acting_user)
+    question.full_clean()
+    question.save()
+    audit_record(actor=acting_user, action=Action.CREATE, council=council, obj=question)
+    return question
+
+
+@transaction.atomic
+def question_retire(*, acting_user: User, question: SurveyQuestion) -> SurveyQuestion:
+    """Take a question out of the bank for new surveys; answers already given keep it."""
+    question = SurveyQuestion.objects.select_for_update().get(pk=question.pk)
+    if question.retired_at is None:
+        question.retired_at = timezone.now()
+        question.save()
+        audit_record(actor=acting_user, action=Action.CHANGE, council=question.council, obj=question, summary="Retired")
+    return question
+
+
+@transaction.atomic
+def survey_schedule(
+    *,
+    acting_user: User,
+    council: Organisation,
+    title: str,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    questions: list[SurveyQuestion],
+) -> Survey:
+    if closes_on < opens_on:
+        raise ValidationError({"closes_on": "The closing date must be on or after the opening date"})
+    if any(q.council_id != council.pk or q.retired_at is not None for q in questions):
+        raise ValidationError({"questions": "Select questions from your question bank"})
+    survey = Survey(
+        council=council, title=title.strip(), opens_on=opens_on, closes_on=closes_on, created_by=acting_user
+    )
+    survey.full_clean()
+    survey.save()
+    survey.questions.set(questions)
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        council=council,
+        obj=survey,
+        summary=f"Scheduled {opens_on:%d/%m/%Y} to {closes_on:%d/%m/%Y}",
+    )
+    return survey
+
+
+@transaction.atomic
+def survey_answer(*, account: PortalAccount, survey: Survey, answers: dict[str, object]) -> SurveyResponse:
+    """A young person's answers, once per survey, while it is open."""
+    today = timezone.localdate()
+    if survey.council_id != account.person.council_id or not survey.opens_on <= today <= survey.closes_on:
+        raise ValidationError("This survey is not open")
+    if SurveyResponse.objects.filter(survey=survey, person_id=account.person_id).exists():
+        raise ValidationError("You have already answered this survey")
+    response = SurveyResponse(survey=survey, person=account.person, answers=answers)
+    response.full_clean()
+    response.save()
+    _audit(account, Action.CREATE, "Answered a well-being survey", response)
+    return response

@@ -12,4 +12,6 @@ urlpatterns = [
     path("people/<int:pk>/said/<int:statement_pk>/", views.resolve, name="resolve"),
     path("local-offer/", views.offer_list, name="offer-list"),
     path("local-offer/<int:pk>/", views.offer_edit, name="offer-edit"),
+    path("surveys/", views.surveys, name="surveys"),
+    path("surveys/questions/<int:pk>/retire/", views.question_retire, name="question-retire"),
 ]

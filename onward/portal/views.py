@@ -102,7 +102,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"page": page, "check_in_due": selectors.check_in_due(page.last_check_in, day)},
+        {
+            "page": page,
+            "check_in_due": selectors.check_in_due(page.last_check_in, day),
+            "open_survey": selectors.open_survey(account, day),
+        },
     )
 
 
@@ -350,7 +354,7 @@ def my_offer(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/offer.html", {"page": page, "form": form, "public": False})
 
 
-@staff_access.require_perm(Perm.MANAGE_LOCAL_OFFER)
+@staff_access.require_perm(Perm.MANAGE_PORTAL)
 def offer_list(request: HttpRequest) -> HttpResponse:
     """The council's local offer: its versions, a draft to start or change, and young people's comments."""
     user = _user(request)
@@ -374,7 +378,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_access.require_perm(Perm.MANAGE_LOCAL_OFFER)
+@staff_access.require_perm(Perm.MANAGE_PORTAL)
 def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     offer = access.access_offer_for_change(user, pk)
@@ -398,3 +402,78 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Published" if "publish" in request.POST else "Draft saved")
             return redirect("portal:offer-list")
     return render(request, "portal/staff/offer_form.html", {"form": form, "offer": offer})
+
+
+# The well-being survey ------------------------------------------------------------------------
+
+
+@staff_access.require_perm(Perm.MANAGE_PORTAL)
+def surveys(request: HttpRequest) -> HttpResponse:
+    """The question bank, the surveys scheduled and what they found (averages only)."""
+    user = _user(request)
+    council = staff_access.own_council(user)
+    bank = access.questions_managed_by(user)
+    question_form = forms.QuestionForm(request.POST if "add_question" in request.POST else None, prefix="question")
+    survey_form = forms.SurveyForm(
+        request.POST if "schedule" in request.POST else None,
+        prefix="survey",
+        questions=bank.filter(retired_at__isnull=True),
+    )
+    if request.method == "POST" and "add_question" in request.POST and question_form.is_valid():
+        services.question_add(acting_user=user, council=council, **question_form.cleaned_data)
+        messages.success(request, "Question added to the bank")
+        return redirect("portal:surveys")
+    if request.method == "POST" and "schedule" in request.POST and survey_form.is_valid():
+        data = survey_form.cleaned_data
+        try:
+            services.survey_schedule(
+                acting_user=user,
+                council=council,
+                title=data["title"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                questions=list(data["questions"]),
+            )
+        except ValidationError as error:
+            apply_validation_error(survey_form, error)
+        else:
+            messages.success(request, "Survey scheduled")
+            return redirect("portal:surveys")
+    scheduled = access.surveys_managed_by(user).prefetch_related("questions", "responses")
+    return render(
+        request,
+        "portal/staff/surveys.html",
+        {
+            "bank": bank,
+            "question_form": question_form,
+            "survey_form": survey_form,
+            "surveys": [(s, selectors.survey_results(s)) for s in scheduled],
+        },
+    )
+
+
+@require_POST
+@staff_access.require_perm(Perm.MANAGE_PORTAL)
+def question_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    services.question_retire(acting_user=user, question=access.access_question_for_change(user, pk))
+    messages.success(request, "Question retired: new surveys will not ask it")
+    return redirect("portal:surveys")
+
+
+@young_person_required
+def survey(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    found = selectors.open_survey(account, people_selectors.today())
+    if found is None:
+        return render(request, "portal/survey.html", {"survey": None})
+    form = forms.AnswerForm(request.POST if request.method == "POST" else None, survey=found)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_answer(account=account, survey=found, answers=dict(form.cleaned_data))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Thank you for answering the survey")
+            return redirect("my:home")
+    return render(request, "portal/survey.html", {"survey": found, "form": form})

@@ -24,6 +24,7 @@ def test_a_young_person_uses_their_own_service(live_server, browser: Browser, wi
     tenant = make_tenant("Alderley")
     account = open_account(tenant, "kai@example.org")
     publish_offer(tenant)
+    schedule_survey(tenant)
     base = live_server.url
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
@@ -84,6 +85,17 @@ def test_a_young_person_uses_their_own_service(live_server, browser: Browser, wi
         page.get_by_role("button", name="Send").click()
         expect(page.get_by_text(re.compile("Your adviser will get in touch by"))).to_be_visible()
 
+        page.goto(base + reverse("my:home"))
+        page.get_by_role("link", name="Answer the survey").click()
+        assert_accessible(page)
+        page.get_by_role("button", name="Send my answers").click()
+        expect(page.get_by_text("Select a number from 0 to 10").first).to_be_visible()
+        assert_accessible(page)
+        for key in ("ons_life_satisfaction", "ons_worthwhile", "ons_happy", "ons_anxious"):
+            page.locator(f"input[name='{key}'][value='6']").check()
+        page.get_by_role("button", name="Send my answers").click()
+        expect(page.get_by_text("Thank you for answering the survey")).to_be_visible()
+
         page.goto(base + reverse("my:feedback", kwargs={"pk": tenant.send.pk}))  # type: ignore[union-attr]
         assert_accessible(page)
         page.get_by_role("radio", name="Good", exact=True).check()
@@ -129,6 +141,26 @@ def test_a_young_person_uses_their_own_service(live_server, browser: Browser, wi
         expect(page.get_by_role("button", name=re.compile("Leave this site"))).to_be_visible()
     finally:
         context.close()
+
+
+def schedule_survey(tenant) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from onward.portal import services
+
+    manager = tenant.users["team_manager"]
+    question = services.question_add(
+        acting_user=manager, council=tenant.council, text="Do you feel safe at home?", kind="yes_no"
+    )
+    today = timezone.localdate()
+    services.survey_schedule(
+        acting_user=manager,
+        council=tenant.council,
+        title="Spring survey",
+        opens_on=today,
+        closes_on=today,
+        questions=[question],
+    )
 
 
 def publish_offer(tenant) -> None:  # type: ignore[no-untyped-def]
@@ -179,4 +211,11 @@ def test_staff_see_what_the_young_person_said_and_write_the_offer(live_server, p
     page.get_by_label("Money: what we offer").fill("A setting-up home allowance")
     page.get_by_role("button", name="Save and publish").click()
     expect(page.get_by_text("Published").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="well-being surveys").click()
+    assert_accessible(page)
+    page.get_by_label("Question", exact=True).fill("Do you have someone to talk to?")
+    page.get_by_role("radio", name="Yes or no").check()
+    page.get_by_role("button", name="Add the question").click()
+    expect(page.get_by_text("Question added to the bank")).to_be_visible()
     assert_accessible(page)
