@@ -505,6 +505,7 @@ PORTAL_SIGNED_IN = {
     "my:home",
     "my:local-offer",
     "my:survey",
+    "my:you-said",
     "my:eet-wrong",
     "my:goal-add",
     "my:action-add",
@@ -530,6 +531,15 @@ RULES.update(
         "portal:offer-list": needs(Perm.MANAGE_PORTAL),
         "portal:offer-edit": needs(Perm.MANAGE_PORTAL),
         "portal:surveys": needs(Perm.MANAGE_PORTAL),
+        "portal:themes": needs(Perm.MANAGE_PORTAL),
+        "portal:theme-create": needs(Perm.MANAGE_PORTAL),
+        "portal:theme-update": needs(Perm.MANAGE_PORTAL),
+        # Counts only (rounded and suppressed for councillors), for council staff who see aggregates.
+        "portal:feedback-figures": Rule(
+            lambda user: (
+                302 if user is None else (200 if user.is_council_staff and user.can(Perm.VIEW_AGGREGATES) else 403)
+            )
+        ),
         "portal:question-retire": post_only(),
         # A council's published local offer is public, to anyone, signed in or not.
         "local-offer:current": public(),
@@ -553,6 +563,10 @@ PORTAL_YOUNG_PERSON = {
     "portal:offer-list": 302,
     "portal:offer-edit": 302,
     "portal:surveys": 302,
+    "portal:themes": 302,
+    "portal:theme-create": 302,
+    "portal:theme-update": 302,
+    "portal:feedback-figures": 302,
     "portal:question-retire": 302,
     "local-offer:current": 200,
     "local-offer:version": 200,
@@ -635,6 +649,13 @@ def portal_url_for(name: str, tenant: Tenant) -> str:
             created_by=tenant.users["team_manager"],
         )
         kwargs = {"pk": question.pk}
+    elif name == "portal:theme-update":
+        from onward.portal.models import Theme
+
+        theme = Theme.objects.filter(council=tenant.council).first() or Theme.objects.create(
+            council=tenant.council, title="Money", created_by=tenant.users["team_manager"]
+        )
+        kwargs = {"pk": theme.pk}
     elif name == "portal:offer-edit":
         kwargs = {"pk": records["offer_draft"].pk}
     elif name == "local-offer:current":

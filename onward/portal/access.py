@@ -37,7 +37,7 @@ from django.views.decorators.cache import never_cache
 from onward.accounts import access as staff_access
 from onward.accounts.permissions import Perm
 from onward.opportunities.models import Application, Opportunity
-from onward.portal.models import Goal, LocalOffer, PortalAccount, Statement, Survey, SurveyQuestion
+from onward.portal.models import Goal, LocalOffer, PortalAccount, Statement, Survey, SurveyQuestion, Theme
 from onward.referrals.models import Referral, Send, Service
 
 if TYPE_CHECKING:
@@ -227,3 +227,43 @@ def surveys_managed_by(user: User) -> QuerySet[Survey]:
 def surveys_for(account: PortalAccount) -> QuerySet[Survey]:
     """The surveys of the young person's council."""
     return Survey.objects.filter(council_id=account.person.council_id)
+
+
+# "You said, we did" and the feedback counts ---------------------------------------------------
+
+
+def council_statements(council_id: int) -> QuerySet[Statement]:
+    """Everything a council's young people said: for its indicators (counts only, never text)."""
+    return Statement.objects.filter(council_id=council_id)
+
+
+def statements_counted_for(user: User) -> QuerySet[Statement]:
+    """What young people said, for counting only, for council staff who see aggregates."""
+    council = staff_access.council_of(user)
+    if council is None or not user.can(Perm.VIEW_AGGREGATES):
+        return Statement.objects.none()
+    return council_statements(council.pk)
+
+
+def feedback_for_themes(user: User) -> QuerySet[Statement]:
+    """What the council's young people said in their own words, for staff grouping it into themes."""
+    council = staff_access.council_of(user)
+    if council is None or not user.can(Perm.MANAGE_PORTAL):
+        return Statement.objects.none()
+    return council_statements(council.pk).exclude(text="")
+
+
+def themes_managed_by(user: User) -> QuerySet[Theme]:
+    council = staff_access.council_of(user)
+    if council is None or not user.can(Perm.MANAGE_PORTAL):
+        return Theme.objects.none()
+    return Theme.objects.filter(council=council)
+
+
+def access_theme_for_change(user: User, pk: object) -> Theme:
+    result: Theme = _get_or_404(themes_managed_by(user), pk)
+    return result
+
+
+def themes_published_for(account: PortalAccount) -> QuerySet[Theme]:
+    return Theme.objects.filter(council_id=account.person.council_id, published_at__isnull=False)

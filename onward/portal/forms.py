@@ -263,3 +263,39 @@ class AnswerForm(GovukForm):
                 self.fields[key] = forms.CharField(
                     label=question.text, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
                 )
+
+
+def _feedback_label(statement: Statement) -> str:
+    return f"{statement.created_at:%d/%m/%Y}, {statement.get_kind_display().lower()}: {statement.text[:200]}"
+
+
+class ThemeForm(GovukForm):
+    title = forms.CharField(label="Theme", max_length=200, error_messages={"required": "Enter the theme"})
+    you_said = forms.CharField(
+        label="You said",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What young people told you, in a sentence or two, without anyone's name",
+    )
+    we_did = forms.CharField(
+        label="We did",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the council has done or will do about it",
+    )
+    statements = forms.ModelMultipleChoiceField(
+        label="What young people said that belongs to this theme",
+        queryset=Statement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select what your own young people said"},
+    )
+
+    def __init__(self, *args: Any, statements: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if statements is not None:
+            field: Any = self.fields["statements"]
+            field.queryset = statements
+            field.label_from_instance = _feedback_label

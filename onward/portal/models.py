@@ -133,6 +133,27 @@ class Goal(TimeStampedModel):
         return {"young_person": "You", "adviser": "Your personal adviser"}.get(self.owner, self.get_owner_display())
 
 
+class Theme(TimeStampedModel):
+    """'You said, we did': what young people said, grouped by staff, with the council's response. Once
+    published, young people see it in their own page."""
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=200)
+    you_said = models.TextField("you said", blank=True)
+    we_did = models.TextField("we did", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Statement(TimeStampedModel):
     """Something a young person said through their service; what staff see of their voice.
 
@@ -167,6 +188,7 @@ class Statement(TimeStampedModel):
     )
     send = models.ForeignKey("referrals.Send", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     local_offer = models.ForeignKey("LocalOffer", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="statements")
     task_due_on = models.DateField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(

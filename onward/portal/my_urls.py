@@ -24,4 +24,5 @@ urlpatterns = [
     path("leave/", views.leave, name="leave"),
     path("local-offer/", views.my_offer, name="local-offer"),
     path("survey/", views.survey, name="survey"),
+    path("you-said-we-did/", views.you_said, name="you-said"),
 ]

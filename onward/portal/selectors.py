@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from onward.accounts.models import User
 from onward.opportunities.models import Application
@@ -299,3 +299,28 @@ def survey_results(survey: Survey) -> list[QuestionResult]:
             summary = f"{round(100 * yes / len(values))}% said yes"
         results.append(QuestionResult(text, len(values), summary))
     return results
+
+
+# Feedback counts and "You said, we did" -------------------------------------------------------
+
+
+@dataclass
+class FeedbackRow:
+    label: str
+    count: int
+
+
+def feedback_counts(statements: QuerySet[Statement], since: datetime.date) -> list[FeedbackRow]:
+    """How many times young people said each kind of thing since ``since``, and check-ins by mood."""
+    recent = statements.filter(created_at__date__gte=since)
+    by_kind = {row["kind"]: row["n"] for row in recent.values("kind").annotate(n=Count("pk"))}
+    by_mood = {
+        row["mood"]: row["n"]
+        for row in recent.filter(kind=Statement.Kind.CHECK_IN).values("mood").annotate(n=Count("pk"))
+    }
+    rows = [FeedbackRow(label, by_kind.get(kind, 0)) for kind, label in Statement.Kind.choices]
+    rows += [FeedbackRow(f"Check-ins: {label}", by_mood.get(mood, 0)) for mood, label in Statement.Mood.choices]
+    rows.append(
+        FeedbackRow("Check-ins asking for help", recent.filter(kind=Statement.Kind.CHECK_IN, wants_help=True).count())
+    )
+    return rows

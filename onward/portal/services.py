@@ -36,6 +36,7 @@ from onward.portal.models import (
     Survey,
     SurveyQuestion,
     SurveyResponse,
+    Theme,
 )
 from onward.referrals import services as referral_services
 from onward.referrals.models import Consent, Referral, Send
@@ -558,3 +559,50 @@ def survey_answer(*, account: PortalAccount, survey: Survey, answers: dict[str, 
     response.save()
     _audit(account, Action.CREATE, "Answered a well-being survey", response)
     return response
+
+
+# "You said, we did" ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def theme_save(
+    *,
+    acting_user: User,
+    council: Organisation,
+    theme: Theme | None,
+    title: str,
+    you_said: str,
+    we_did: str,
+    statements: list[Statement],
+) -> Theme:
+    """Create or change a theme and the feedback grouped into it (feedback of the council's own only)."""
+    if any(s.council_id != council.pk for s in statements):
+        raise ValidationError({"statements": "Select what your own young people said"})
+    creating = theme is None
+    theme = theme or Theme(council=council, created_by=acting_user)
+    theme.title, theme.you_said, theme.we_did = title.strip(), you_said.strip(), we_did.strip()
+    theme.full_clean()
+    theme.save()
+    Statement.objects.filter(theme=theme).exclude(pk__in=[s.pk for s in statements]).update(theme=None)
+    Statement.objects.filter(pk__in=[s.pk for s in statements]).update(theme=theme)
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE if creating else Action.CHANGE,
+        council=council,
+        obj=theme,
+        summary=f"{len(statements)} pieces of feedback in the theme",
+    )
+    return theme
+
+
+@transaction.atomic
+def theme_publish(*, acting_user: User, theme: Theme) -> Theme:
+    """Publish 'You said, we did' to the council's young people."""
+    theme = Theme.objects.select_for_update().get(pk=theme.pk)
+    if not theme.you_said or not theme.we_did:
+        raise ValidationError("Write what young people said and what you did before publishing")
+    theme.published_at = timezone.now()
+    theme.published_by = acting_user
+    theme.save()
+    audit_record(actor=acting_user, action=Action.CHANGE, council=theme.council, obj=theme, summary="Published")
+    return theme

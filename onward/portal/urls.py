@@ -14,4 +14,8 @@ urlpatterns = [
     path("local-offer/<int:pk>/", views.offer_edit, name="offer-edit"),
     path("surveys/", views.surveys, name="surveys"),
     path("surveys/questions/<int:pk>/retire/", views.question_retire, name="question-retire"),
+    path("you-said-we-did/", views.themes, name="themes"),
+    path("you-said-we-did/new/", views.theme_edit, name="theme-create"),
+    path("you-said-we-did/<int:pk>/", views.theme_edit, name="theme-update"),
+    path("feedback-figures/", views.feedback_figures, name="feedback-figures"),
 ]

@@ -7,10 +7,13 @@ only through :mod:`onward.portal.access`; the staff pages use the staff policy
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -477,3 +480,83 @@ def survey(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Thank you for answering the survey")
             return redirect("my:home")
     return render(request, "portal/survey.html", {"survey": found, "form": form})
+
+
+# "You said, we did" and the feedback counts ---------------------------------------------------
+
+
+@staff_access.require_perm(Perm.MANAGE_PORTAL)
+def themes(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    feedback = access.feedback_for_themes(user)
+    return render(
+        request,
+        "portal/staff/themes.html",
+        {
+            "themes": access.themes_managed_by(user).annotate(n=Count("statements")),
+            "unthemed": feedback.filter(theme__isnull=True).count(),
+        },
+    )
+
+
+@staff_access.require_perm(Perm.MANAGE_PORTAL)
+def theme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Group what young people said into a theme, write the response, and publish it to them."""
+    user = _user(request)
+    council = staff_access.own_council(user)
+    theme = access.access_theme_for_change(user, pk) if pk is not None else None
+    choices = access.feedback_for_themes(user).filter(Q(theme__isnull=True) | Q(theme=theme)).order_by("-created_at")
+    initial = (
+        {
+            "title": theme.title,
+            "you_said": theme.you_said,
+            "we_did": theme.we_did,
+            "statements": list(theme.statements.all()),
+        }
+        if theme
+        else {}
+    )
+    form = forms.ThemeForm(request.POST if request.method == "POST" else None, initial=initial, statements=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.theme_save(
+                acting_user=user,
+                council=council,
+                theme=theme,
+                title=data["title"],
+                you_said=data["you_said"],
+                we_did=data["we_did"],
+                statements=list(data["statements"]),
+            )
+            if "publish" in request.POST:
+                services.theme_publish(acting_user=user, theme=saved)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Published to young people" if "publish" in request.POST else "Theme saved")
+            return redirect("portal:themes")
+    return render(request, "portal/staff/theme_form.html", {"form": form, "theme": theme})
+
+
+@staff_access.require_perm(Perm.VIEW_AGGREGATES)
+def feedback_figures(request: HttpRequest) -> HttpResponse:
+    """How much young people said, by kind, in the last year: counts only, never their words; rounded and
+    suppressed for those who see aggregates only (councillors)."""
+    from onward.performance.display import aggregates_only, count_text
+
+    user = _user(request)
+    staff_access.own_council(user)
+    since = people_selectors.today() - timedelta(days=365)
+    aggregate = aggregates_only(user)
+    rows = [
+        (row.label, count_text(row.count, aggregate=aggregate))
+        for row in selectors.feedback_counts(access.statements_counted_for(user), since)
+    ]
+    return render(request, "portal/staff/feedback_figures.html", {"rows": rows, "since": since, "aggregate": aggregate})
+
+
+@young_person_required
+def you_said(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    return render(request, "portal/you_said.html", {"themes": access.themes_published_for(account)})

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from onward.portal.models import Statement
@@ -25,6 +26,16 @@ def test_a_young_person_uses_their_own_service(live_server, browser: Browser, wi
     account = open_account(tenant, "kai@example.org")
     publish_offer(tenant)
     schedule_survey(tenant)
+    from onward.portal.models import Theme
+
+    Theme.objects.create(
+        council=tenant.council,
+        title="Travel",
+        you_said="Travel costs too much",
+        we_did="Free bus passes to 25",
+        created_by=tenant.users["team_manager"],
+        published_at=timezone.now(),
+    )
     base = live_server.url
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
@@ -116,6 +127,10 @@ def test_a_young_person_uses_their_own_service(live_server, browser: Browser, wi
         page.get_by_label("What do you think of the local offer?").fill("More help with driving lessons")
         page.get_by_role("button", name="Send comment").click()
         expect(page.get_by_text("Thank you. The leaving care team reads every comment")).to_be_visible()
+        assert_accessible(page)
+
+        page.goto(base + reverse("my:you-said"))
+        expect(page.get_by_text("Free bus passes to 25")).to_be_visible()
         assert_accessible(page)
 
         assert set(Statement.objects.filter(person=account.person).values_list("kind", flat=True)) == {
@@ -218,4 +233,14 @@ def test_staff_see_what_the_young_person_said_and_write_the_offer(live_server, p
     page.get_by_role("radio", name="Yes or no").check()
     page.get_by_role("button", name="Add the question").click()
     expect(page.get_by_text("Question added to the bank")).to_be_visible()
+    assert_accessible(page)
+    page.goto(base + reverse("portal:themes"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Start a theme").click()
+    assert_accessible(page)
+    page.get_by_label("Theme", exact=True).fill("Money")
+    page.get_by_role("button", name="Save and publish to young people").click()
+    expect(page.get_by_text("Write what young people said and what you did").first).to_be_visible()
+    assert_accessible(page)
+    page.goto(base + reverse("portal:feedback-figures"))
     assert_accessible(page)
