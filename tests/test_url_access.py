@@ -544,6 +544,7 @@ RULES.update(
         # A council's published local offer is public, to anyone, signed in or not.
         "local-offer:current": public(),
         "local-offer:version": public(),
+        "local-offer:support-again": public(),
     }
 )
 
@@ -570,6 +571,7 @@ PORTAL_YOUNG_PERSON = {
     "portal:question-retire": 302,
     "local-offer:current": 200,
     "local-offer:version": 200,
+    "local-offer:support-again": 200,
 }
 PORTAL_WITH_IDS = {"my:action-add", "my:consent-withdraw", "my:feedback", "my:interested", "my:goal-done"}
 
@@ -658,7 +660,7 @@ def portal_url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": theme.pk}
     elif name == "portal:offer-edit":
         kwargs = {"pk": records["offer_draft"].pk}
-    elif name == "local-offer:current":
+    elif name in ("local-offer:current", "local-offer:support-again"):
         kwargs = {"council_pk": tenant.council.pk}
     elif name == "local-offer:version":
         kwargs = {"council_pk": tenant.council.pk, "number": records["offer"].number}

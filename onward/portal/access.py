@@ -267,3 +267,25 @@ def access_theme_for_change(user: User, pk: object) -> Theme:
 
 def themes_published_for(account: PortalAccount) -> QuerySet[Theme]:
     return Theme.objects.filter(council_id=account.person.council_id, published_at__isnull=False)
+
+
+# Returners ------------------------------------------------------------------------------------
+
+
+def register_matches(
+    council_id: int, *, given_name: str, family_name: str, date_of_birth: datetime.date
+) -> list[YoungPerson]:
+    """The council's young people with this name (legal or preferred given name) and date of birth. For the
+    public "ask for support again" form only: its page says the same whether or not anyone matches."""
+    from django.db.models import Q
+
+    from onward.people.models import YoungPerson
+
+    return list(
+        YoungPerson.objects.filter(
+            Q(legal_given_name__iexact=given_name.strip()) | Q(preferred_name__iexact=given_name.strip()),
+            council_id=council_id,
+            legal_family_name__iexact=family_name.strip(),
+            date_of_birth=date_of_birth,
+        )[:2]
+    )

@@ -299,3 +299,27 @@ class ThemeForm(GovukForm):
             field: Any = self.fields["statements"]
             field.queryset = statements
             field.label_from_instance = _feedback_label
+
+
+class SupportAgainForm(GovukForm):
+    given_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter your first name"}
+    )
+    family_name = forms.CharField(
+        label="Last name", max_length=100, error_messages={"required": "Enter your last name"}
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth", name="date of birth", latest=today, help_text="For example, 27 3 2003"
+    )
+    contact = forms.CharField(
+        label="How can we contact you?",
+        max_length=300,
+        help_text="A phone number or email address",
+        error_messages={"required": "Enter a phone number or email address"},
+    )
+    needs = forms.CharField(
+        label="What would you like help with?",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what you would like help with"},
+    )

@@ -606,3 +606,49 @@ def theme_publish(*, acting_user: User, theme: Theme) -> Theme:
     theme.save()
     audit_record(actor=acting_user, action=Action.CHANGE, council=theme.council, obj=theme, summary="Published")
     return theme
+
+
+# Returners aged 21 to 25 ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def ask_for_support_again(
+    *,
+    council: Organisation,
+    given_name: str,
+    family_name: str,
+    date_of_birth: datetime.date,
+    contact: str,
+    needs: str,
+) -> None:
+    """A returner's request for support from the public form. When exactly one of the council's care leavers
+    aged 21 to 24 matches the name and date of birth, it becomes a request in the register's own flow
+    (``people.services.support_request_record``, with its assessment time limit); otherwise nothing of theirs
+    is kept and only the fact of an unmatched request is audited. The caller shows the same page either way."""
+    from onward.people import services as people_services
+    from onward.people.categories import age_on
+    from onward.people.models import SupportRequest
+    from onward.portal.access import register_matches
+
+    today = timezone.localdate()
+    matches = register_matches(council.pk, given_name=given_name, family_name=family_name, date_of_birth=date_of_birth)
+    person = matches[0] if len(matches) == 1 else None
+    if person is None or not 21 <= age_on(person.date_of_birth, today) < 25:
+        audit_record(
+            actor=None,
+            action=Action.CREATE,
+            council=council,
+            object_type="people.SupportRequest",
+            summary="A request for support again from the public form matched no one eligible: nothing kept",
+        )
+        return
+    if SupportRequest.objects.filter(
+        person=person, superseded_at__isnull=True, outcome=SupportRequest.Outcome.PENDING
+    ).exists():
+        return  # already waiting for assessment
+    people_services.support_request_record(
+        acting_user=portal_actor(council),
+        person=person,
+        date=today,
+        needs=f"{needs.strip()}\n\nAsked through the public form. How to contact them: {contact.strip()}",
+    )

@@ -560,3 +560,23 @@ def feedback_figures(request: HttpRequest) -> HttpResponse:
 def you_said(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     return render(request, "portal/you_said.html", {"themes": access.themes_published_for(account)})
+
+
+# Returners ------------------------------------------------------------------------------------
+
+
+@login_not_required
+@never_cache
+def support_again(request: HttpRequest, council_pk: int) -> HttpResponse:
+    """Public: a care leaver aged 21 to 25 asks the council for support again. The answer never says
+    whether their details matched a record."""
+    from onward.accounts.models import Organisation
+
+    council = Organisation.objects.filter(pk=council_pk, kind=Organisation.Kind.COUNCIL).first()
+    if council is None:
+        raise Http404
+    form = forms.SupportAgainForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.ask_for_support_again(council=council, **form.cleaned_data)
+        return render(request, "portal/support_again_sent.html", {"council": council})
+    return render(request, "portal/support_again.html", {"form": form, "council": council})
