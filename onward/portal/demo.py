@@ -55,6 +55,63 @@ def load_portal_demo(council: Organisation) -> None:
             services.check_in(account=account, mood="ok", wants_help=True, text="I am worried about my rent")
         if number == 2:
             services.eet_wrong(account=account, spell=None, text="I started at Wexbridge College in September")
+    manager = User.objects.filter(organisation=council, groups__name="team_manager").order_by("pk").first()
+    if manager is not None:
+        _offer_and_survey(council, manager, today)
+
+
+def _offer_and_survey(council: Organisation, manager: User, today: datetime.date) -> None:
+    """A published local offer and a well-being survey open this month."""
+    offer = services.offer_draft_start(acting_user=manager, council=council)
+    services.offer_draft_save(
+        acting_user=manager,
+        offer=offer,
+        introduction="Our promise to every young person leaving our care: what you can get, and who to ask.",
+        sections={
+            "health": {
+                "text": "Free prescriptions and help registering with a GP and dentist.",
+                "entitlements": "",
+                "contacts": "Your personal adviser",
+            },
+            "education": {
+                "text": "A bursary for further education, and £2,000 for higher education.",
+                "entitlements": "16 to 19 bursary; higher education bursary",
+                "contacts": "The Virtual School",
+            },
+            "employment": {
+                "text": "Ring-fenced apprenticeships and work experience at the council.",
+                "entitlements": "",
+                "contacts": "Employer engagement team",
+            },
+            "accommodation": {
+                "text": "Staying put with your foster carer to 21, and supported lodgings.",
+                "entitlements": "",
+                "contacts": "Your personal adviser",
+            },
+            "money": {
+                "text": "A setting-up home allowance of £3,000.",
+                "entitlements": "Setting-up home allowance",
+                "contacts": "Your personal adviser",
+            },
+            "housing": {
+                "text": "Council tax exemption to 25.",
+                "entitlements": "Council tax exemption",
+                "contacts": "Council tax team",
+            },
+        },
+    )
+    services.offer_publish(acting_user=manager, offer=offer)
+    question = services.question_add(
+        acting_user=manager, council=council, text="Do you feel safe where you live?", kind="yes_no"
+    )
+    services.survey_schedule(
+        acting_user=manager,
+        council=council,
+        title="Your life beyond care survey",
+        opens_on=today.replace(day=1),
+        closes_on=today + datetime.timedelta(days=28),
+        questions=[question],
+    )
 
 
 def sign_in_lines(council: Organisation) -> list[str]:
@@ -69,5 +126,6 @@ def sign_in_lines(council: Organisation) -> list[str]:
     return [
         "Young people's own service: open /my/sign-in/ and enter one of these addresses; the sign-in code "
         "is emailed, and the demo's console email backend prints it in the server's console output:",
+        f"  (the council's local offer is public at /local-offer/{council.pk}/)",
         *(f"  {email}" for email in emails),
     ]
