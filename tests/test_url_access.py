@@ -625,12 +625,28 @@ def portal_offers(tenant: Tenant) -> tuple[Any, Any]:
         services.offer_draft_save(
             acting_user=manager,
             offer=first,
+            version=first.version,
             introduction="What we offer",
             sections={"money": {"text": "A setting-up home allowance", "entitlements": "", "contacts": ""}},
         )
         services.offer_publish(acting_user=manager, offer=first)
         services.offer_draft_start(acting_user=manager, council=tenant.council)
     return offers.get(status="published"), offers.get(status="draft")
+
+
+def portal_world(tenant: Tenant) -> None:
+    """Every kind of portal record for the tenant (for the tenant isolation test)."""
+    from onward.portal.models import SurveyQuestion, Theme
+
+    portal_records(tenant)
+    Theme.objects.get_or_create(
+        council=tenant.council, title="Money", defaults={"created_by": tenant.users["team_manager"]}
+    )
+    SurveyQuestion.objects.get_or_create(
+        council=tenant.council,
+        text="Do you feel safe?",
+        defaults={"kind": "yes_no", "created_by": tenant.users["team_manager"]},
+    )
 
 
 def portal_url_for(name: str, tenant: Tenant) -> str:
@@ -661,9 +677,9 @@ def portal_url_for(name: str, tenant: Tenant) -> str:
     elif name == "portal:offer-edit":
         kwargs = {"pk": records["offer_draft"].pk}
     elif name in ("local-offer:current", "local-offer:support-again"):
-        kwargs = {"council_pk": tenant.council.pk}
+        kwargs = {"council": tenant.council.pk}
     elif name == "local-offer:version":
-        kwargs = {"council_pk": tenant.council.pk, "number": records["offer"].number}
+        kwargs = {"council": tenant.council.pk, "number": records["offer"].number}
     elif name in ("my:action-add",):
         kwargs = {"goal_pk": records["goal"].pk}
     elif name == "my:goal-done":

@@ -14,7 +14,7 @@ record, or one that does not exist, answers 404 alike.
 
 Staff reach the portal's records of a young person only through
 :func:`onward.accounts.access.access_person` (the staff policy, unchanged), in
-:func:`person_for_staff`.
+:func:`access_person_for_staff`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -35,14 +35,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from onward.accounts import access as staff_access
+from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.opportunities.models import Application, Opportunity
+from onward.people.models import YoungPerson
 from onward.portal.models import Goal, LocalOffer, PortalAccount, Statement, Survey, SurveyQuestion, Theme
 from onward.referrals.models import Referral, Send, Service
-
-if TYPE_CHECKING:
-    from onward.accounts.models import User
-    from onward.people.models import YoungPerson
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
@@ -153,7 +151,7 @@ def access_opportunity(account: PortalAccount, pk: object, *, day: datetime.date
 # Staff ----------------------------------------------------------------------------------------
 
 
-def person_for_staff(user: User, pk: object, *, for_change: bool = False) -> YoungPerson:
+def access_person_for_staff(user: User, pk: object, *, for_change: bool = False) -> YoungPerson:
     """A young person a staff member may see (the staff policy); to change their portal access they must
     also be allowed to change people's records (403 otherwise)."""
     person = staff_access.access_person(user, pk)
@@ -279,8 +277,6 @@ def register_matches(
     public "ask for support again" form only: its page says the same whether or not anyone matches."""
     from django.db.models import Q
 
-    from onward.people.models import YoungPerson
-
     return list(
         YoungPerson.objects.filter(
             Q(legal_given_name__iexact=given_name.strip()) | Q(preferred_name__iexact=given_name.strip()),
@@ -288,4 +284,17 @@ def register_matches(
             legal_family_name__iexact=family_name.strip(),
             date_of_birth=date_of_birth,
         )[:2]
+    )
+
+
+def offer_comments_for(user: User) -> QuerySet[Statement]:
+    """Young people's comments on the council's local offer, for those who write it (shown without names)."""
+    council = staff_access.council_of(user)
+    if council is None or not user.can(Perm.MANAGE_PORTAL):
+        return Statement.objects.none()
+    return (
+        council_statements(council.pk)
+        .filter(kind=Statement.Kind.OFFER_COMMENT)
+        .select_related("local_offer")
+        .order_by("-created_at")
     )

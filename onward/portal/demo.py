@@ -66,6 +66,7 @@ def _offer_and_survey(council: Organisation, manager: User, today: datetime.date
     services.offer_draft_save(
         acting_user=manager,
         offer=offer,
+        version=offer.version,
         introduction="Our promise to every young person leaving our care: what you can get, and who to ask.",
         sections={
             "health": {

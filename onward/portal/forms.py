@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from onward.core.concurrency import VersionField
 from onward.core.forms import GovukDateField, GovukForm, today
 from onward.portal.models import Goal, LifeArea, OfferHeading, PortalAccount, Statement, SurveyQuestion
 
@@ -161,6 +162,7 @@ class OfferForm(GovukForm):
     """A draft of the local offer: an introduction, and under each statutory heading what is offered,
     the entitlements and who to contact."""
 
+    version = VersionField()
     introduction = forms.CharField(
         label="Introduction", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -270,6 +272,7 @@ def _feedback_label(statement: Statement) -> str:
 
 
 class ThemeForm(GovukForm):
+    version = VersionField()
     title = forms.CharField(label="Theme", max_length=200, error_messages={"required": "Enter the theme"})
     you_said = forms.CharField(
         label="You said",

@@ -7,7 +7,7 @@ from onward.portal import views
 app_name = "local-offer"
 
 urlpatterns = [
-    path("<int:council_pk>/", views.offer_public, name="current"),
-    path("<int:council_pk>/version/<int:number>/", views.offer_public, name="version"),
-    path("<int:council_pk>/ask-for-support-again/", views.support_again, name="support-again"),
+    path("<int:council>/", views.offer_public, name="current"),
+    path("<int:council>/version/<int:number>/", views.offer_public, name="version"),
+    path("<int:council>/ask-for-support-again/", views.support_again, name="support-again"),
 ]

@@ -246,15 +246,6 @@ def offer_in_force(council_id: int, number: int | None = None) -> OfferPage | No
     )
 
 
-def offer_comments(offers: QuerySet[LocalOffer]) -> list[Statement]:
-    """What young people said about the offer, without their names (a consultation's responses)."""
-    return list(
-        Statement.objects.filter(local_offer__in=offers, kind=Statement.Kind.OFFER_COMMENT)
-        .select_related("local_offer")
-        .order_by("-created_at")
-    )
-
-
 # The well-being survey ------------------------------------------------------------------------
 
 SMALLEST_GROUP = 5  # fewer answers than this and no average is shown

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from onward.accounts.models import Organisation, User
 from onward.audit.services import Action, audit_record
+from onward.core.concurrency import lock_for_change
 from onward.opportunities.models import Opportunity
 from onward.people.models import EETSpell, YoungPerson
 from onward.portal.models import (
@@ -450,13 +451,20 @@ def offer_draft_start(*, acting_user: User, council: Organisation) -> LocalOffer
 
 @transaction.atomic
 def offer_draft_save(
-    *, acting_user: User, offer: LocalOffer, introduction: str, sections: dict[str, dict[str, str]]
+    *,
+    acting_user: User,
+    offer: LocalOffer,
+    introduction: str,
+    sections: dict[str, dict[str, str]],
+    version: int | None,
 ) -> LocalOffer:
-    """Change a draft's text; a published version is never changed."""
-    offer = LocalOffer.objects.select_for_update().get(pk=offer.pk)
+    """Change a draft's text (refused if another editor saved it since ``version``); a published version
+    is never changed."""
+    offer = lock_for_change(LocalOffer, offer.pk, version, "local offer")
     if offer.status != LocalOffer.Status.DRAFT:
         raise ValidationError("A published version cannot be changed: start a new version")
     offer.introduction = introduction.strip()
+    offer.version += 1
     offer.save()
     for section in offer.sections.all():
         values = sections.get(section.heading, {})
@@ -476,6 +484,7 @@ def offer_publish(*, acting_user: User, offer: LocalOffer) -> LocalOffer:
     if not any(s.text.strip() or s.entitlements.strip() for s in offer.sections.all()):
         raise ValidationError("Write what you offer under at least one heading before publishing")
     offer.status = LocalOffer.Status.PUBLISHED
+    offer.version += 1
     offer.published_at = timezone.now()
     offer.published_by = acting_user
     offer.save()
@@ -574,8 +583,13 @@ def theme_save(
     you_said: str,
     we_did: str,
     statements: list[Statement],
+    version: int | None = None,
 ) -> Theme:
-    """Create or change a theme and the feedback grouped into it (feedback of the council's own only)."""
+    """Create or change a theme and the feedback grouped into it (feedback of the council's own only). A
+    change is refused if another editor saved the theme since ``version``."""
+    if theme is not None:
+        theme = lock_for_change(Theme, theme.pk, version, "theme")
+        theme.version += 1
     if any(s.council_id != council.pk for s in statements):
         raise ValidationError({"statements": "Select what your own young people said"})
     creating = theme is None
@@ -603,6 +617,7 @@ def theme_publish(*, acting_user: User, theme: Theme) -> Theme:
         raise ValidationError("Write what young people said and what you did before publishing")
     theme.published_at = timezone.now()
     theme.published_by = acting_user
+    theme.version += 1
     theme.save()
     audit_record(actor=acting_user, action=Action.CHANGE, council=theme.council, obj=theme, summary="Published")
     return theme

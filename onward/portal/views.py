@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -261,7 +262,7 @@ def _user(request: HttpRequest) -> User:
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     """An adviser opens the young person's own service, with their consent recorded."""
     user = _user(request)
-    person = access.person_for_staff(user, pk, for_change=True)
+    person = access.access_person_for_staff(user, pk, for_change=True)
     initial = {"email": person.email}
     form = forms.InviteForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -287,7 +288,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 def end(request: HttpRequest, pk: int) -> HttpResponse:
     """End the young person's access at once."""
     user = _user(request)
-    person = access.person_for_staff(user, pk, for_change=True)
+    person = access.access_person_for_staff(user, pk, for_change=True)
     account = PortalAccount.objects.filter(person=person).first()
     form = forms.EndForm(request.POST if request.method == "POST" else None)
     if account is not None and account.is_open and request.method == "POST" and form.is_valid():
@@ -305,7 +306,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
 def resolve(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
     """Record what was done about something the young person said."""
     user = _user(request)
-    person = access.person_for_staff(user, pk, for_change=True)
+    person = access.access_person_for_staff(user, pk, for_change=True)
     statement = access.access_statement_for_staff(user, person, statement_pk)
     form = forms.ResolveForm(request.POST if request.method == "POST" else None)
     if statement.resolved_at is None and request.method == "POST" and form.is_valid():
@@ -328,13 +329,18 @@ def leave(request: HttpRequest) -> HttpResponse:
     return redirect(settings.ONWARD_PORTAL_EXIT_URL)
 
 
+def _publishing(request: HttpRequest) -> bool:
+    """The editor pressed "Save and publish" (only the pressed button is sent; both means a plain save)."""
+    return "publish" in request.POST and "save" not in request.POST
+
+
 # The local offer ------------------------------------------------------------------------------
 
 
 @login_not_required
-def offer_public(request: HttpRequest, council_pk: int, number: int | None = None) -> HttpResponse:
+def offer_public(request: HttpRequest, council: int, number: int | None = None) -> HttpResponse:
     """A council's local offer, public: no sign-in, nothing about anyone."""
-    page = selectors.offer_in_force(council_pk, number)
+    page = selectors.offer_in_force(council, number)
     if page is None:
         raise Http404
     return render(request, "portal/offer.html", {"page": page, "public": True})
@@ -375,7 +381,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         "portal/staff/offer_list.html",
         {
             "offers": offers.select_related("published_by", "created_by"),
-            "comments": selectors.offer_comments(offers),
+            "comments": access.offer_comments_for(user),
             "council": council,
         },
     )
@@ -386,23 +392,28 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     offer = access.access_offer_for_change(user, pk)
     if offer.status != offer.Status.DRAFT:
-        return redirect("local-offer:version", council_pk=offer.council_id, number=offer.number)
-    initial: dict[str, str] = {"introduction": offer.introduction}
+        return redirect("local-offer:version", council=offer.council_id, number=offer.number)
+    initial: dict[str, object] = {"introduction": offer.introduction, "version": offer.version}
     for section in offer.sections.all():
         for name in ("text", "entitlements", "contacts"):
             initial[f"{section.heading}__{name}"] = getattr(section, name)
     form = forms.OfferForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.offer_draft_save(
-                acting_user=user, offer=offer, introduction=form.cleaned_data["introduction"], sections=form.sections()
-            )
-            if "publish" in request.POST:
-                services.offer_publish(acting_user=user, offer=offer)
+            with transaction.atomic():
+                services.offer_draft_save(
+                    acting_user=user,
+                    offer=offer,
+                    introduction=form.cleaned_data["introduction"],
+                    sections=form.sections(),
+                    version=form.cleaned_data["version"],
+                )
+                if _publishing(request):
+                    services.offer_publish(acting_user=user, offer=offer)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Published" if "publish" in request.POST else "Draft saved")
+            messages.success(request, "Published" if _publishing(request) else "Draft saved")
             return redirect("portal:offer-list")
     return render(request, "portal/staff/offer_form.html", {"form": form, "offer": offer})
 
@@ -512,6 +523,7 @@ def theme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "you_said": theme.you_said,
             "we_did": theme.we_did,
             "statements": list(theme.statements.all()),
+            "version": theme.version,
         }
         if theme
         else {}
@@ -520,21 +532,23 @@ def theme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            saved = services.theme_save(
-                acting_user=user,
-                council=council,
-                theme=theme,
-                title=data["title"],
-                you_said=data["you_said"],
-                we_did=data["we_did"],
-                statements=list(data["statements"]),
-            )
-            if "publish" in request.POST:
-                services.theme_publish(acting_user=user, theme=saved)
+            with transaction.atomic():
+                saved = services.theme_save(
+                    acting_user=user,
+                    council=council,
+                    theme=theme,
+                    title=data["title"],
+                    you_said=data["you_said"],
+                    we_did=data["we_did"],
+                    statements=list(data["statements"]),
+                    version=data["version"],
+                )
+                if _publishing(request):
+                    services.theme_publish(acting_user=user, theme=saved)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, "Published to young people" if "publish" in request.POST else "Theme saved")
+            messages.success(request, "Published to young people" if _publishing(request) else "Theme saved")
             return redirect("portal:themes")
     return render(request, "portal/staff/theme_form.html", {"form": form, "theme": theme})
 
@@ -567,16 +581,16 @@ def you_said(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
-def support_again(request: HttpRequest, council_pk: int) -> HttpResponse:
+def support_again(request: HttpRequest, council: int) -> HttpResponse:
     """Public: a care leaver aged 21 to 25 asks the council for support again. The answer never says
     whether their details matched a record."""
     from onward.accounts.models import Organisation
 
-    council = Organisation.objects.filter(pk=council_pk, kind=Organisation.Kind.COUNCIL).first()
-    if council is None:
+    found = Organisation.objects.filter(pk=council, kind=Organisation.Kind.COUNCIL).first()
+    if found is None:
         raise Http404
     form = forms.SupportAgainForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.ask_for_support_again(council=council, **form.cleaned_data)
-        return render(request, "portal/support_again_sent.html", {"council": council})
-    return render(request, "portal/support_again.html", {"form": form, "council": council})
+        services.ask_for_support_again(council=found, **form.cleaned_data)
+        return render(request, "portal/support_again_sent.html", {"council": found})
+    return render(request, "portal/support_again.html", {"form": form, "council": found})

@@ -149,7 +149,7 @@ def test_a_young_person_uses_their_own_service(live_server, browser: Browser, wi
         assert_accessible(page)
         page.goto(base + reverse("my:home"))
         expect(page.get_by_role("heading", name="Sign in to your own page")).to_be_visible()
-        page.goto(base + reverse("local-offer:current", kwargs={"council_pk": tenant.council.pk}))
+        page.goto(base + reverse("local-offer:current", kwargs={"council": tenant.council.pk}))
         expect(page.get_by_role("heading", name="Local offer for care leavers")).to_be_visible()
         assert_accessible(page)
         page.get_by_role("link", name="ask for support again").click()
@@ -201,6 +201,7 @@ def publish_offer(tenant) -> None:  # type: ignore[no-untyped-def]
     services.offer_draft_save(
         acting_user=manager,
         offer=offer,
+        version=offer.version,
         introduction="Our promise to you",
         sections={
             "money": {"text": "A setting-up home allowance", "entitlements": "£3,000", "contacts": "Your adviser"},

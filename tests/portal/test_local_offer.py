@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def _publish(client: Client, **sections: str) -> LocalOffer:
     client.post(reverse("portal:offer-list"))
     draft = LocalOffer.objects.get(status="draft")
-    data = {"introduction": "Our promise to care leavers"} | {f"{k}__text": v for k, v in sections.items()}
+    data = {"introduction": "Our promise to care leavers", "version": str(draft.version)} | {
+        f"{k}__text": v for k, v in sections.items()
+    }
     response = client.post(reverse("portal:offer-edit", kwargs={"pk": draft.pk}), data | {"publish": "1"})
     assert response.status_code == 302, response.content
     draft.refresh_from_db()
@@ -28,7 +30,7 @@ def test_a_manager_writes_and_publishes_versions_public_per_council(world, signe
     manager = signed_in(a.users["team_manager"])
     first = _publish(manager, money="A setting-up home allowance of £3,000", education="Bursary of £2,000")
     assert first.number == 1 and first.published_at is not None
-    public = Client().get(reverse("local-offer:current", kwargs={"council_pk": a.council.pk}))
+    public = Client().get(reverse("local-offer:current", kwargs={"council": a.council.pk}))
     assert public.status_code == 200
     text = public.content.decode()
     assert "A setting-up home allowance of £3,000" in text
@@ -39,14 +41,14 @@ def test_a_manager_writes_and_publishes_versions_public_per_council(world, signe
     assert second.number == 2
     first.refresh_from_db()
     assert first.sections.get(heading="money").text == "A setting-up home allowance of £3,000"
-    current = Client().get(reverse("local-offer:current", kwargs={"council_pk": a.council.pk})).content.decode()
+    current = Client().get(reverse("local-offer:current", kwargs={"council": a.council.pk})).content.decode()
     assert "£3,500" in current and "Version 1, published" in current
-    old = Client().get(reverse("local-offer:version", kwargs={"council_pk": a.council.pk, "number": 1}))
+    old = Client().get(reverse("local-offer:version", kwargs={"council": a.council.pk, "number": 1}))
     assert "£3,000" in old.content.decode()
     assert AuditEvent.objects.filter(object_type="portal.LocalOffer", summary="Published").count() == 2
     assert manager.get(reverse("portal:offer-edit", kwargs={"pk": first.pk})).status_code == 302
     # Another council's offer is not there for this manager to change, and B has published nothing.
-    assert Client().get(reverse("local-offer:current", kwargs={"council_pk": world["B"].council.pk})).status_code == 404
+    assert Client().get(reverse("local-offer:current", kwargs={"council": world["B"].council.pk})).status_code == 404
     b_manager = Client()
     from tests.conftest import sign_in
 
@@ -58,7 +60,9 @@ def test_publishing_an_empty_offer_is_refused_with_a_message(world, signed_in) -
     manager = signed_in(world["A"].users["team_manager"])
     manager.post(reverse("portal:offer-list"))
     draft = LocalOffer.objects.get()
-    response = manager.post(reverse("portal:offer-edit", kwargs={"pk": draft.pk}), {"publish": "1"})
+    response = manager.post(
+        reverse("portal:offer-edit", kwargs={"pk": draft.pk}), {"publish": "1", "version": str(draft.version)}
+    )
     assert b"Write what you offer under at least one heading" in response.content
     draft.refresh_from_db()
     assert draft.status == "draft"

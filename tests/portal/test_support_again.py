@@ -40,7 +40,7 @@ def test_a_matching_returner_becomes_a_request_in_the_register_and_the_page_says
         personal_adviser=a.users["personal_adviser"],
         team=a.team,
     )
-    url = reverse("local-offer:support-again", kwargs={"council_pk": a.council.pk})
+    url = reverse("local-offer:support-again", kwargs={"council": a.council.pk})
     matched = Client().post(url, _form("rowan", "ASHBY", dob))
     request = SupportRequest.objects.get(person=person)
     assert request.outcome == SupportRequest.Outcome.PENDING and "07700 900123" in request.needs
@@ -53,7 +53,7 @@ def test_a_matching_returner_becomes_a_request_in_the_register_and_the_page_says
     )
     young = Client().post(url, _form("Sky", "Lee", too_young.date_of_birth))
     other_council = Client().post(
-        reverse("local-offer:support-again", kwargs={"council_pk": world["B"].council.pk}), _form("Rowan", "Ashby", dob)
+        reverse("local-offer:support-again", kwargs={"council": world["B"].council.pk}), _form("Rowan", "Ashby", dob)
     )
     assert not SupportRequest.objects.filter(person=too_young).exists()
     assert SupportRequest.objects.filter(person=person).count() == 1
@@ -72,7 +72,7 @@ def test_a_matching_returner_becomes_a_request_in_the_register_and_the_page_says
 
 
 def test_bad_input_gets_a_message(world) -> None:
-    url = reverse("local-offer:support-again", kwargs={"council_pk": world["A"].council.pk})
+    url = reverse("local-offer:support-again", kwargs={"council": world["A"].council.pk})
     response = Client().post(url, {"given_name": "", "date_of_birth_0": "40"})
     assert b"Enter your first name" in response.content and b"Enter what you would like help with" in response.content
-    assert Client().get(reverse("local-offer:support-again", kwargs={"council_pk": 999999})).status_code == 404
+    assert Client().get(reverse("local-offer:support-again", kwargs={"council": 999999})).status_code == 404

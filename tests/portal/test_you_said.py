@@ -48,7 +48,13 @@ def test_staff_group_feedback_into_a_theme_and_publish_it_to_young_people(world,
     assert words.theme == theme
     refused = manager.post(
         reverse("portal:theme-update", kwargs={"pk": theme.pk}),
-        {"title": "Travel", "statements": [str(words.pk)], "you_said": "Travel costs too much", "publish": "1"},
+        {
+            "title": "Travel",
+            "statements": [str(words.pk)],
+            "you_said": "Travel costs too much",
+            "publish": "1",
+            "version": str(theme.version),
+        },
     )
     assert b"Write what young people said and what you did" in refused.content
     yp = portal_sign_in(Client(), account)
@@ -61,6 +67,7 @@ def test_staff_group_feedback_into_a_theme_and_publish_it_to_young_people(world,
             "you_said": "Travel costs too much",
             "we_did": "Free bus passes to 25 from April",
             "publish": "1",
+            "version": str(theme.version),
         },
     )
     page = yp.get(reverse("my:you-said")).content.decode()
