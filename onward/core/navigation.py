@@ -76,6 +76,12 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("Statutory returns", "returns:overview", (Perm.IMPORT_DATA, Perm.EXPORT_RETURNS)),
     NavItem("NCCIS feed", "participation:feed", (Perm.EXPORT_RETURNS,)),
     NavItem("Local offer", "portal:offer-list", (Perm.MANAGE_PORTAL,), council_staff_only=True),  # onward/portal
+    NavItem(
+        "Requests from young people",
+        "portal:tasks",
+        (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE),
+        council_staff_only=True,
+    ),
     NavItem("Young people's voice", "portal:feedback-figures", (Perm.VIEW_AGGREGATES,), council_staff_only=True),
     NavItem("Teams", "accounts:team-list", council_staff_only=True),
     NavItem("Users", "accounts:user-list", (Perm.MANAGE_USERS,)),

@@ -18,4 +18,5 @@ urlpatterns = [
     path("you-said-we-did/new/", views.theme_edit, name="theme-create"),
     path("you-said-we-did/<int:pk>/", views.theme_edit, name="theme-update"),
     path("feedback-figures/", views.feedback_figures, name="feedback-figures"),
+    path("requests/", views.tasks, name="tasks"),
 ]

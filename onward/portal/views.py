@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -594,3 +594,26 @@ def support_again(request: HttpRequest, council: int) -> HttpResponse:
         services.ask_for_support_again(council=found, **form.cleaned_data)
         return render(request, "portal/support_again_sent.html", {"council": found})
     return render(request, "portal/support_again.html", {"form": form, "council": found})
+
+
+@staff_access.require_perm()
+def tasks(request: HttpRequest) -> HttpResponse:
+    """What young people asked their adviser for and is not yet dealt with, for the young people the user
+    may see, oldest time limit first."""
+    from onward.audit.services import audit_list
+
+    user = _user(request)
+    if not user.can_any((Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)):
+        raise PermissionDenied
+    found = list(
+        selectors.open_tasks_for(staff_access.people_visible_to(user))
+        .select_related("person", "opportunity")
+        .order_by("task_due_on", "pk")
+    )
+    audit_list(
+        actor=user,
+        council=staff_access.council_of(user),
+        object_type="portal.Statement",
+        summary="Requests from young people",
+    )
+    return render(request, "portal/staff/tasks.html", {"tasks": found, "today": people_selectors.today()})

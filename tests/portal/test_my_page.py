@@ -152,3 +152,13 @@ def test_hostile_input_gets_a_message_and_changes_nothing(world, yp: Client, nam
     response = yp.post(reverse(name), data)
     assert response.status_code in (200, 302, 400)
     assert not Statement.objects.exists() and not Goal.objects.exists()
+
+
+def test_advisers_see_requests_waiting_for_them_with_the_time_limit(world, yp: Client, signed_in) -> None:
+    a = world["A"]
+    yp.post(reverse("my:check-in"), {"mood": "bad", "wants_help": "on"})
+    adviser = signed_in(a.users["personal_adviser"])
+    page = adviser.get(reverse("portal:tasks")).content.decode()
+    assert a.person.display_name in page and "Monthly check-in" in page
+    other = signed_in(world["B"].users["personal_adviser"])
+    assert a.person.display_name not in other.get(reverse("portal:tasks")).content.decode()
