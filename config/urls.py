@@ -22,6 +22,9 @@ urlpatterns = [
     path("oruk/", include("onward.oruk.urls")),  # Open Referral UK feeds, open to all (docs/oruk.md)
     path("privacy/", include("onward.privacy.urls")),  # issue 22: data protection
     path("network/", include("onward.network.urls")),
+    path("my/", include("onward.portal.my_urls")),  # the young person's own pages
+    path("portal/", include("onward.portal.urls")),  # staff pages of the young people's service
+    path("local-offer/", include("onward.portal.offer_urls")),  # councils' local offers, public
 ]
 
 handler400 = "onward.core.views.error_400"

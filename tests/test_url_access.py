@@ -521,6 +521,8 @@ def url_for(name: str, tenant: Tenant) -> str:
         from tests.supporters.world import supporters_url
 
         return supporters_url(name, tenant)
+    if name.startswith(("my:", "portal:", "local-offer:")):  # the young people's own service: see the block at the end
+        return portal_url_for(name, tenant)
     if name in ("accounts:team-detail", "accounts:team-update"):
         kwargs = {"pk": tenant.team.pk}
     elif name in ("accounts:user-detail", "accounts:user-update", "accounts:user-set-password-link"):
@@ -718,5 +720,265 @@ def test_every_url_answers_each_audience_as_decided(audience: str, world: dict[s
         if response.status_code != expected:
             mismatches.append(f"{name} {url}: expected {expected}, got {response.status_code}")
         if expected == 302 and user is None:
-            assert response["Location"].startswith(reverse("accounts:sign-in")), name
+            # A young person's page sends to the portal's own sign-in (onward/portal, ADR 26).
+            assert response["Location"].startswith(portal_redirect(name) or reverse("accounts:sign-in")), name
     assert not mismatches, "\n".join(mismatches)
+
+
+# The young people's own service (onward/portal, ADR 26) ------------------------------------------
+# A young person is not a staff user: their pages (``my:``) send anyone without a portal sign-in,
+# staff included, to the portal's sign-in page; the staff pages (``portal:``) are for staff who may
+# change a young person's record. The young person's own answers are PORTAL_YOUNG_PERSON below, and
+# another young person's ids answer 404 (test_a_young_person_gets_404_for_another_young_persons_ids).
+
+PORTAL_SIGNED_IN = {
+    "my:home",
+    "my:local-offer",
+    "my:survey",
+    "my:you-said",
+    "my:eet-wrong",
+    "my:goal-add",
+    "my:action-add",
+    "my:consent-withdraw",
+    "my:feedback",
+    "my:opportunities",
+    "my:interested",
+    "my:check-in",
+}
+RULES.update({name: Rule(lambda user: 302) for name in PORTAL_SIGNED_IN})
+RULES.update(
+    {
+        "my:sign-in": public(),
+        # The code page needs an email given first in this session; otherwise back to the first step.
+        "my:code": Rule(lambda user: 302),
+        "my:sign-out": Rule(lambda user: 405),
+        "my:goal-done": Rule(lambda user: 405),
+        "my:signed-out": public(),
+        "my:leave": Rule(lambda user: 302),
+        "portal:invite": needs(Perm.CHANGE_PEOPLE),
+        "portal:end": needs(Perm.CHANGE_PEOPLE),
+        "portal:resolve": needs(Perm.CHANGE_PEOPLE),
+        "portal:offer-list": needs(Perm.MANAGE_PORTAL),
+        "portal:offer-edit": needs(Perm.MANAGE_PORTAL),
+        "portal:surveys": needs(Perm.MANAGE_PORTAL),
+        "portal:tasks": needs_any(*PEOPLE),
+        "portal:themes": needs(Perm.MANAGE_PORTAL),
+        "portal:theme-create": needs(Perm.MANAGE_PORTAL),
+        "portal:theme-update": needs(Perm.MANAGE_PORTAL),
+        # Counts only (rounded and suppressed for councillors), for council staff who see aggregates.
+        "portal:feedback-figures": Rule(
+            lambda user: (
+                302 if user is None else (200 if user.is_council_staff and user.can(Perm.VIEW_AGGREGATES) else 403)
+            )
+        ),
+        "portal:question-retire": post_only(),
+        # A council's published local offer is public, to anyone, signed in or not.
+        "local-offer:current": public(),
+        "local-offer:version": public(),
+        "local-offer:support-again": public(),
+    }
+)
+
+# What a signed-in young person gets, on their own records.
+PORTAL_YOUNG_PERSON = {
+    **dict.fromkeys(PORTAL_SIGNED_IN, 200),
+    "my:sign-in": 302,  # already signed in: on to their page
+    "my:code": 302,
+    "my:sign-out": 405,
+    "my:goal-done": 405,
+    "my:signed-out": 200,
+    "my:leave": 302,
+    # Staff pages: a young person is not signed in as staff.
+    "portal:invite": 302,
+    "portal:end": 302,
+    "portal:resolve": 302,
+    "portal:offer-list": 302,
+    "portal:offer-edit": 302,
+    "portal:surveys": 302,
+    "portal:tasks": 302,
+    "portal:themes": 302,
+    "portal:theme-create": 302,
+    "portal:theme-update": 302,
+    "portal:feedback-figures": 302,
+    "portal:question-retire": 302,
+    "local-offer:current": 200,
+    "local-offer:version": 200,
+    "local-offer:support-again": 200,
+}
+PORTAL_WITH_IDS = {"my:action-add", "my:consent-withdraw", "my:feedback", "my:interested", "my:goal-done"}
+
+
+def portal_redirect(name: str) -> str | None:
+    """Where a young person's page sends a visitor without a portal sign-in (None: not a portal page)."""
+    from django.conf import settings
+
+    if name in PORTAL_SIGNED_IN or name == "my:code":
+        return reverse("my:sign-in")
+    return settings.ONWARD_PORTAL_EXIT_URL if name == "my:leave" else None
+
+
+def portal_records(tenant: Tenant) -> dict[str, Any]:
+    """The tenant's young person's portal account, a goal and something they said (made once)."""
+    from django.utils import timezone
+
+    from onward.portal.models import Goal, PortalAccount, Statement
+
+    assert tenant.person is not None
+    account = PortalAccount.objects.filter(person=tenant.person).first()
+    if account is None:
+        from onward.portal import services
+
+        account = services.account_invite(
+            acting_user=tenant.users["personal_adviser"],
+            person=tenant.person,
+            email=f"yp@{tenant.council.pk}.example",
+            consent_given_on=timezone.localdate(),
+            consent_method="in_person",
+        )
+    goal = Goal.objects.filter(person=tenant.person).first() or Goal.objects.create(
+        person=tenant.person, area="employment", text="Get a job", owner="young_person", added_by_young_person=True
+    )
+    statement = Statement.objects.filter(person=tenant.person).first() or Statement.objects.create(
+        council=tenant.council, person=tenant.person, kind="check_in", mood="ok"
+    )
+    offer, draft = portal_offers(tenant)
+    return {"account": account, "goal": goal, "statement": statement, "offer": offer, "offer_draft": draft}
+
+
+def portal_offers(tenant: Tenant) -> tuple[Any, Any]:
+    """A published local offer of the tenant's council and a draft of its next version."""
+    from onward.portal import services
+    from onward.portal.models import LocalOffer
+
+    offers = LocalOffer.objects.filter(council=tenant.council)
+    if not offers.exists():
+        manager = tenant.users["team_manager"]
+        first = services.offer_draft_start(acting_user=manager, council=tenant.council)
+        services.offer_draft_save(
+            acting_user=manager,
+            offer=first,
+            version=first.version,
+            introduction="What we offer",
+            sections={"money": {"text": "A setting-up home allowance", "entitlements": "", "contacts": ""}},
+        )
+        services.offer_publish(acting_user=manager, offer=first)
+        services.offer_draft_start(acting_user=manager, council=tenant.council)
+    return offers.get(status="published"), offers.get(status="draft")
+
+
+def portal_world(tenant: Tenant) -> None:
+    """Every kind of portal record for the tenant (for the tenant isolation test)."""
+    from onward.portal.models import SurveyQuestion, Theme
+
+    portal_records(tenant)
+    Theme.objects.get_or_create(
+        council=tenant.council, title="Money", defaults={"created_by": tenant.users["team_manager"]}
+    )
+    SurveyQuestion.objects.get_or_create(
+        council=tenant.council,
+        text="Do you feel safe?",
+        defaults={"kind": "yes_no", "created_by": tenant.users["team_manager"]},
+    )
+
+
+def portal_url_for(name: str, tenant: Tenant) -> str:
+    records = portal_records(tenant)
+    assert tenant.person is not None and tenant.referral is not None and tenant.send is not None
+    kwargs: dict[str, object] = {}
+    if name in ("portal:invite", "portal:end"):
+        kwargs = {"pk": tenant.person.pk}
+    elif name == "portal:resolve":
+        kwargs = {"pk": tenant.person.pk, "statement_pk": records["statement"].pk}
+    elif name == "portal:question-retire":
+        from onward.portal.models import SurveyQuestion
+
+        question = SurveyQuestion.objects.filter(council=tenant.council).first() or SurveyQuestion.objects.create(
+            council=tenant.council,
+            text="Do you feel safe where you live?",
+            kind="yes_no",
+            created_by=tenant.users["team_manager"],
+        )
+        kwargs = {"pk": question.pk}
+    elif name == "portal:theme-update":
+        from onward.portal.models import Theme
+
+        theme = Theme.objects.filter(council=tenant.council).first() or Theme.objects.create(
+            council=tenant.council, title="Money", created_by=tenant.users["team_manager"]
+        )
+        kwargs = {"pk": theme.pk}
+    elif name == "portal:offer-edit":
+        kwargs = {"pk": records["offer_draft"].pk}
+    elif name in ("local-offer:current", "local-offer:support-again"):
+        kwargs = {"council": tenant.council.pk}
+    elif name == "local-offer:version":
+        kwargs = {"council": tenant.council.pk, "number": records["offer"].number}
+    elif name in ("my:action-add",):
+        kwargs = {"goal_pk": records["goal"].pk}
+    elif name == "my:goal-done":
+        kwargs = {"pk": records["goal"].pk}
+    elif name == "my:consent-withdraw":
+        kwargs = {"pk": tenant.referral.pk}
+    elif name == "my:feedback":
+        kwargs = {"pk": tenant.send.pk}
+    elif name == "my:interested":
+        assert tenant.opportunity is not None
+        kwargs = {"pk": tenant.opportunity.pk}
+    return reverse(name, kwargs=kwargs)
+
+
+def portal_client(tenant: Tenant) -> Client:
+    from django.utils import timezone
+
+    from onward.portal import access
+
+    account = portal_records(tenant)["account"]
+    client = Client()
+    session = client.session
+    session[access.SESSION_ACCOUNT] = account.pk
+    session[access.SESSION_EPOCH] = account.session_epoch
+    session[access.SESSION_STARTED] = timezone.now().timestamp()
+    session.save()
+    return client
+
+
+def test_every_portal_url_has_a_young_person_decision() -> None:
+    names = {name for name in all_url_names() if name.startswith(("my:", "portal:", "local-offer:"))}
+    assert names == set(PORTAL_YOUNG_PERSON), sorted(names ^ set(PORTAL_YOUNG_PERSON))
+
+
+def test_a_young_person_gets_their_own_pages(world: dict[str, Tenant]) -> None:
+    """Signed in to their own service, a young person gets each page as decided, on their own records."""
+    tenant = world["A"]
+    mismatches = []
+    for name, expected in sorted(PORTAL_YOUNG_PERSON.items()):
+        client = portal_client(tenant)  # a fresh sign-in for each ("Leave this site" ends it)
+        url = portal_url_for(name, tenant)
+        status = client.get(url).status_code
+        if status != expected:
+            mismatches.append(f"{name} {url}: expected {expected}, got {status}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_a_young_person_gets_404_for_another_young_persons_ids(world: dict[str, Tenant]) -> None:
+    """Another young person's goal, referral, service or opportunity (another council's) does not exist for them."""
+    client = portal_client(world["A"])
+    for name in sorted(PORTAL_WITH_IDS):
+        url = portal_url_for(name, world["B"])
+        response = client.post(url) if name == "my:goal-done" else client.get(url)
+        assert response.status_code == 404, name
+
+
+def test_a_young_person_gets_404_for_another_young_persons_ids_in_the_same_council(world: dict[str, Tenant]) -> None:
+    """The same for a second young person of the same council."""
+    from tests.factories import YoungPersonFactory
+
+    tenant = world["A"]
+    client = portal_client(tenant)
+    other = YoungPersonFactory(council=tenant.council)
+    from onward.portal.models import Goal
+
+    goal = Goal.objects.create(person=other, area="employment", text="Their goal", owner="young_person")
+    assert client.get(reverse("my:action-add", kwargs={"goal_pk": goal.pk})).status_code == 404
+    assert client.post(reverse("my:goal-done", kwargs={"pk": goal.pk})).status_code == 404
+    goal.refresh_from_db()
+    assert goal.done_at is None

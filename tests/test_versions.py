@@ -29,6 +29,7 @@ from onward.opportunities.models import Application, Employer, Opportunity, Sust
 from onward.people.models import YoungPerson
 from onward.performance.models import ReportCommentary, Target
 from onward.plans.models import Item, Measure, Meeting, Plan, RatingScheme, Section
+from onward.portal.models import LocalOffer, Theme
 from onward.referrals import services as referral_services
 from onward.referrals.models import Referral, Send, Service
 from onward.returns.models import ColumnMapping
@@ -234,6 +235,13 @@ def _check_due(tenant: Tenant) -> SustainmentCheck:
 
 
 NEXT_YEAR = timezone.localdate().replace(day=1) + datetime.timedelta(days=400)
+
+
+def _portal(tenant: Tenant) -> dict[str, Any]:
+    from tests.test_url_access import portal_records
+
+    return portal_records(tenant)
+
 
 CASES = [
     Case(
@@ -539,6 +547,29 @@ CASES = [
         {"phone": "01632 960001"},
         {"phone": "01632 960002"},
         lambda r: r.phone,
+    ),
+    # The young people's own service (onward/portal): a draft of the local offer and a "You said, we did" theme.
+    Case(
+        "local-offer",
+        LocalOffer,
+        "portal:offer-edit",
+        "team_manager",
+        lambda t: _portal(t)["offer_draft"],
+        {"introduction": "Alpha"},
+        {"introduction": "Bravo"},
+        lambda r: r.introduction,
+    ),
+    Case(
+        "theme",
+        Theme,
+        "portal:theme-update",
+        "team_manager",
+        lambda t: Theme.objects.get_or_create(
+            council=t.council, title="Money", defaults={"created_by": t.users["team_manager"]}
+        )[0],
+        {"title": "Alpha"},
+        {"title": "Bravo"},
+        lambda r: r.title,
     ),
 ]
 

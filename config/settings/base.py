@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "onward.privacy",  # issue 22: data protection
     "onward.supporters",  # mentors, carers, training, accommodation providers (docs/supporters.md)
     "onward.network",
+    "onward.portal",  # the young people's own service (docs/portal.md)
     "django_tasks",
     "django_tasks_db",
     "onward.guides",
@@ -290,3 +291,8 @@ ONWARD_RETENTION = {
     "care_record_years_after_death": env.int("ONWARD_RETENTION_YEARS_AFTER_DEATH", default=15),
     "partner_referral_years": env.int("ONWARD_RETENTION_REFERRAL_YEARS", default=6),
 }
+# The young people's own service (docs/portal.md): short sessions and one-time sign-in codes by email.
+ONWARD_PORTAL_SESSION_IDLE_MINUTES = env.int("ONWARD_PORTAL_SESSION_IDLE_MINUTES", default=15)
+ONWARD_PORTAL_SESSION_MAX_MINUTES = env.int("ONWARD_PORTAL_SESSION_MAX_MINUTES", default=60)
+ONWARD_PORTAL_CODE_MINUTES = env.int("ONWARD_PORTAL_CODE_MINUTES", default=10)
+ONWARD_PORTAL_EXIT_URL = env("ONWARD_PORTAL_EXIT_URL", default="https://www.bbc.co.uk/weather")

@@ -66,6 +66,8 @@ class Perm(StrEnum):
     EXCHANGE_LISTS = "network.exchange_lists"
     # The open API (ADR 27)
     MANAGE_API = "api.manage"
+    # The young people's own service (onward/portal)
+    MANAGE_PORTAL = "portal.manage"
 
 
 PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
@@ -125,6 +127,9 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     "allows, and match a setting's on-roll list against every child in care and care leaver.",
     Perm.MANAGE_API: "Create, scope and revoke API tokens for their own organisation's users and system "
     "accounts, and keep its webhooks and their delivery log.",
+    Perm.MANAGE_PORTAL: "Run the council's side of the young people's own service: write and publish the "
+    "local offer (a new dated version each time), keep the well-being survey's question bank and schedule "
+    'surveys, and group what young people said into themes, respond and publish ("You said, we did").',
 }
 
 
@@ -162,6 +167,7 @@ ROLES: tuple[Role, ...] = (
                 Perm.VIEW_DRILLDOWN,
                 Perm.VIEW_PLANS,
                 Perm.MANAGE_SUPPORTERS,
+                Perm.MANAGE_PORTAL,  # the young people's own service (onward/portal)
             }
         ),
     ),

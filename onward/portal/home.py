@@ -1,0 +1,56 @@
+"""What the young people's own service adds to staff pages and the demo (registered in ``PortalConfig.ready``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+
+from onward.accounts.models import Organisation, User
+from onward.core.contributions import HomeTask, PageSection
+from onward.people import access as people_access
+from onward.people.models import YoungPerson
+from onward.portal import selectors
+from onward.portal.demo import load_portal_demo
+from onward.portal.models import PortalAccount
+
+
+def portal_tasks(user: User, day: datetime.date) -> list[HomeTask]:
+    """Requests from young people (help asked for, "this is wrong", interest in an opportunity) not yet
+    dealt with, for the young people the user sees; urgent once one is past its time limit."""
+    if not user.can_any(people_access.PEOPLE_PERMS):
+        return []
+    open_tasks = selectors.open_tasks_for(people_access.people_visible_to(user))
+    waiting = open_tasks.count()
+    if not waiting:
+        return []
+    late = open_tasks.filter(task_due_on__lt=day).count()
+    return [
+        HomeTask(
+            f"{waiting} request{'s' if waiting != 1 else ''} from young people to answer"
+            + (f" ({late} past the time limit)" if late else ""),
+            reverse("portal:tasks"),
+            waiting,
+            bool(late),
+        )
+    ]
+
+
+def person_voice(user: User, person: YoungPerson, day: datetime.date) -> PageSection | None:
+    """The young person's page: their own service, what they said in it, their goals and requests."""
+    return PageSection("portal/staff/_person_section.html", {})
+
+
+def load_demo(council: Organisation) -> list[tuple[str, str]]:
+    """The demo's young people with portal accounts; their sign-ins, printed by ``load_demo``."""
+    load_portal_demo(council)
+    emails = (
+        PortalAccount.objects.filter(person__council=council, status__in=["invited", "active"])
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+    label = "Young person (at /my/sign-in/; the code is printed in the server's console)"
+    return [
+        *((label, email) for email in emails),
+        ("The council's local offer, public", f"/local-offer/{council.pk}/"),
+    ]
