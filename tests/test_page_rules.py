@@ -10,13 +10,34 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from onward.accounts.access import PageRule
 
+# Pages open without a staff sign-in, each for a reason; a page marked public that is not named here fails.
+PUBLIC = {
+    # what anyone may read, and the health check
+    "core:healthz", "core:accessibility", "core:cookies",
+    # signing in, and setting a password from an administrator's link
+    "accounts:sign-in", "accounts:oidc-callback", "accounts:signed-out", "accounts:set-password",
+    "accounts:password-set",
+    # SCIM provisioning: its own bearer token, checked in the view (ADR 24)
+    "accounts:scim-users", "accounts:scim-user",
+    # the provision directory in Open Referral UK: open data, never personal data (docs/oruk.md)
+    "oruk:root", "oruk:services", "oruk:service", "oruk:service-at-locations", "oruk:service-at-location",
+    "oruk:taxonomies", "oruk:taxonomy", "oruk:taxonomy-terms", "oruk:taxonomy-term",
+    # a young person signing in to their own service, or leaving it fast
+    "my:sign-in", "my:code", "my:signed-out", "my:leave",
+    # the council's published local offer, and asking for support again (it reveals nothing)
+    "local-offer:current", "local-offer:version", "local-offer:support-again",
+}  # fmt: skip
 
-def _patterns(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+
+def _patterns(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+            inner = pattern.namespace or namespace
+            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         else:
-            yield prefix + str(pattern.pattern), pattern
+            yield f"{namespace}:{pattern.name}", pattern
 
 
 def onward_pages() -> list[tuple[str, URLPattern]]:
@@ -39,3 +60,15 @@ def test_every_page_carries_its_rule_or_is_marked_public() -> None:
         and getattr(pattern.callback, "login_required", True) is not False
     ]
     assert unmarked == []
+
+
+def test_every_page_open_without_a_staff_sign_in_is_named_or_a_young_persons() -> None:
+    """A page marked ``login_not_required`` is either one of the named public pages or a young person's
+    own page, which the portal's policy guards (``young_person_page``)."""
+    open_pages = {
+        name
+        for name, pattern in onward_pages()
+        if getattr(pattern.callback, "login_required", True) is False
+        and not getattr(pattern.callback, "young_person_page", False)
+    }
+    assert open_pages == PUBLIC

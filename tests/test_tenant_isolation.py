@@ -203,7 +203,7 @@ def non_id_choices(route: Route) -> list[dict[str, object]]:
 
 def id_routes() -> list[Route]:
     # A young person's pages (``my:``) and the public local offer (``local-offer:``) are not staff pages:
-    # tests/test_url_access.py gives another young person's ids 404 there (onward/portal, ADR 26).
+    # tests/test_url_access.py gives another young person's ids 404 there (onward/portal, ADR 29).
     return sorted(
         (r for r in routes() if r.id_kwargs and not r.name.startswith(("my:", "local-offer:"))), key=lambda r: r.name
     )

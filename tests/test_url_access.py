@@ -720,12 +720,12 @@ def test_every_url_answers_each_audience_as_decided(audience: str, world: dict[s
         if response.status_code != expected:
             mismatches.append(f"{name} {url}: expected {expected}, got {response.status_code}")
         if expected == 302 and user is None:
-            # A young person's page sends to the portal's own sign-in (onward/portal, ADR 26).
+            # A young person's page sends to the portal's own sign-in (onward/portal, ADR 29).
             assert response["Location"].startswith(portal_redirect(name) or reverse("accounts:sign-in")), name
     assert not mismatches, "\n".join(mismatches)
 
 
-# The young people's own service (onward/portal, ADR 26) ------------------------------------------
+# The young people's own service (onward/portal, ADR 29) ------------------------------------------
 # A young person is not a staff user: their pages (``my:``) send anyone without a portal sign-in,
 # staff included, to the portal's sign-in page; the staff pages (``portal:``) are for staff who may
 # change a young person's record. The young person's own answers are PORTAL_YOUNG_PERSON below, and

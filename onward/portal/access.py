@@ -1,6 +1,6 @@
 """The portal's access policy: a young person sees only their own records.
 
-A young person is not a staff user (ADR 26). Their sign-in lives in the session
+A young person is not a staff user (ADR 29). Their sign-in lives in the session
 (:data:`SESSION_ACCOUNT`, :data:`SESSION_EPOCH`, :data:`SESSION_STARTED`); :func:`portal_account`
 reads it back and refuses it when the adviser has ended access (the account's ``session_epoch``
 moved on), when it is older than ``ONWARD_PORTAL_SESSION_MAX_MINUTES``, or when a staff user is

@@ -1,6 +1,6 @@
 """The young people's own service: portal accounts, sign-in codes, goals and what young people say.
 
-A young person is never a staff :class:`~onward.accounts.models.User` (ADR 26): they have a
+A young person is never a staff :class:`~onward.accounts.models.User` (ADR 29): they have a
 :class:`PortalAccount`, linked to their record in the register, and sign in with a code sent to
 their email. Nothing here is ever deleted: goals are marked done, statements are resolved, an
 account is ended, each with who and when.

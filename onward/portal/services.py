@@ -3,7 +3,7 @@
 What a young person does is recorded in the audit trail with the council's *young people's service*
 user (:func:`portal_actor`, an inactive account nobody signs in with) as the actor and the young
 person's account named in the summary, because the audit trail and the referral events name a staff
-user (ADR 26).
+user (ADR 29).
 """
 
 from __future__ import annotations
