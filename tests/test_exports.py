@@ -247,6 +247,8 @@ def test_every_download_is_in_the_list(world: dict[str, Tenant]) -> None:
     covered = {e.name for e in EXPORTS}
     suspects = set()
     for name, route, view in _patterns():
+        if not getattr(view, "__module__", "").startswith("onward."):
+            continue  # the API's operations (django-ninja): JSON, and export jobs' files made by the guard
         source = inspect.getsource(inspect.unwrap(view))  # type: ignore[arg-type]
         if LOOKS_LIKE_A_DOWNLOAD.search(f"{name} {route}") or re.search(r"exports\.|attachment", source):
             suspects.add(name)

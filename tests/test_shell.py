@@ -21,6 +21,7 @@ from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import ROLES, render_permissions_doc
 from onward.audit.models import AuditEvent
 from onward.core.logging import RequestContextFilter
+from onward.portal.models import PortalAccount
 
 
 @pytest.mark.django_db
@@ -147,10 +148,14 @@ def test_load_demo_is_idempotent_and_prints_a_sign_in_for_each_role() -> None:
     printed = out.getvalue()
     for role in ROLES:
         assert role.name in printed
-    for email in re.findall(r"\S+@\S+\.example", printed):
+    staff_lines = [line for line in printed.splitlines() if "Young person" not in line]
+    for email in re.findall(r"\S+@\S+\.example", "\n".join(staff_lines)):
         user = User.objects.get(email=email)
         assert user.check_password("onward-demo-2026")
         assert user.roles
+    # the young people's own service: each printed young person has a portal account (a code, no password)
+    young = re.findall(r"Young person.*?(\S+@\S+\.example)", printed)
+    assert young and all(PortalAccount.objects.filter(email=email).exists() for email in young)
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ from onward.api import services
 from onward.api.http import Problem, check_day, etag, if_match, page, require, token_of, user_of
 from onward.api.models import ExportJob
 from onward.audit.services import audit_list, audit_view
-from onward.core import indicators
+from onward.core import exports, indicators
 from onward.opportunities import access as opportunity_access
 from onward.opportunities.models import Application, Opportunity
 from onward.people import access as people_access
@@ -787,7 +787,7 @@ def export_detail(request: HttpRequest, job_id: Id) -> dict[str, Any]:
             "200": {
                 "description": "The file: a ZIP of the SSDA903 CSV files, or the NCCIS CSV file",
                 "content": {
-                    "application/zip": {"schema": {"type": "string", "format": "binary"}},
+                    exports.ZIP_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}},
                     "text/csv": {"schema": {"type": "string"}},
                 },
             }

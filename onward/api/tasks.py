@@ -7,12 +7,10 @@ export job already done is not made again.
 
 from __future__ import annotations
 
-import io
 import logging
 import time
 import urllib.error
 import urllib.request
-import zipfile
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,11 +18,11 @@ from django_tasks import task
 
 from onward.api import services
 from onward.api.models import ExportJob, WebhookDelivery
+from onward.core import exports
 from onward.people import access as people_access
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
-ZIP_CONTENT_TYPE = "application/zip"
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
@@ -96,18 +94,13 @@ def run_export_job(job_id: int) -> None:
 
             year = int(job.parameter)
             result = returns_services.return_export(acting_user=user, council=job.council, year=year)
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for name, text in result.files().items():
-                    archive.writestr(name, text)
             services.export_job_finish(
                 job=job,
                 file_name=f"ssda903-care-leavers-{year}.zip",
-                content_type=ZIP_CONTENT_TYPE,
-                content=buffer.getvalue(),
+                content_type=exports.ZIP_CONTENT_TYPE,
+                content=exports.zip_bytes(result.files()),
             )
         else:
-            from onward.core import exports
             from onward.participation import feed, rules
             from onward.participation import selectors as participation_selectors
             from onward.participation import services as participation_services

@@ -138,13 +138,18 @@ def csv_streaming_response(
     return response
 
 
-def zip_response(filename: str, files: dict[str, str]) -> HttpResponse:
-    """A ZIP download of text files (CSV files written here), each under its name."""
+def zip_bytes(files: dict[str, str]) -> bytes:
+    """A ZIP of text files (CSV files written here), each under its name."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in files.items():
             archive.writestr(name, text)
-    return attachment(buffer.getvalue(), content_type=ZIP_CONTENT_TYPE, filename=filename)
+    return buffer.getvalue()
+
+
+def zip_response(filename: str, files: dict[str, str]) -> HttpResponse:
+    """A ZIP download of text files (CSV files written here), each under its name."""
+    return attachment(zip_bytes(files), content_type=ZIP_CONTENT_TYPE, filename=filename)
 
 
 # XLSX ------------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from onward.accounts import access as staff_access
-from onward.accounts.models import User
+from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.opportunities.models import Application, Opportunity
 from onward.people import access as people_access
@@ -180,8 +180,6 @@ def directory_of(council_id: int) -> QuerySet[Service]:
     public local offer: the same services its staff see in the directory."""
     from django.db.models import Q
 
-    from onward.accounts.models import Organisation
-
     network = Organisation.objects.filter(
         Q(pk=council_id) | Q(pk__in=staff_access.live_links().filter(council_id=council_id).values("partner_id"))
     )
@@ -299,3 +297,11 @@ def offer_comments_for(user: User) -> QuerySet[Statement]:
         .select_related("local_offer")
         .order_by("-created_at")
     )
+
+
+def council_or_404(council_id: object) -> Organisation:
+    """A council, for its public pages (the local offer, asking for support again); 404 for anything else."""
+    found: Organisation = staff_access.get_or_404(
+        Organisation.objects.filter(kind=Organisation.Kind.COUNCIL), council_id
+    )
+    return found

@@ -14,9 +14,9 @@ class PortalConfig(AppConfig):
         from onward.core import contributions
         from onward.core.navigation import NavItem
         from onward.core.navigation import register as menu
-        from onward.portal import home
+        from onward.portal import demo, home
 
-        contributions.register_demo_loader("portal", home.load_demo, order=95)
+        contributions.register_demo_loader("portal", demo.load_demo, order=95)
         contributions.register_page_section("people:person-detail", "portal", home.person_voice, order=40)
         contributions.register_home_tasks("portal", home.portal_tasks, order=25)
         menu(NavItem("Local offer", "portal:offer-list", (Perm.MANAGE_PORTAL,), council_staff_only=True), order=221)

@@ -113,3 +113,18 @@ def _offer_and_survey(council: Organisation, manager: User, today: datetime.date
         closes_on=today + datetime.timedelta(days=28),
         questions=[question],
     )
+
+
+def load_demo(council: Organisation) -> list[tuple[str, str]]:
+    """The demo's young people with portal accounts; their sign-ins, printed by ``load_demo``."""
+    load_portal_demo(council)
+    emails = (
+        PortalAccount.objects.filter(person__council=council, status__in=["invited", "active"])
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+    label = "Young person (at /my/sign-in/; the code is printed in the server's console)"
+    return [
+        *((label, email) for email in emails),
+        ("The council's local offer, public", f"/local-offer/{council.pk}/"),
+    ]

@@ -6,13 +6,11 @@ import datetime
 
 from django.urls import reverse
 
-from onward.accounts.models import Organisation, User
+from onward.accounts.models import User
 from onward.core.contributions import HomeTask, PageSection
 from onward.people import access as people_access
 from onward.people.models import YoungPerson
 from onward.portal import selectors
-from onward.portal.demo import load_portal_demo
-from onward.portal.models import PortalAccount
 
 
 def portal_tasks(user: User, day: datetime.date) -> list[HomeTask]:
@@ -39,18 +37,3 @@ def portal_tasks(user: User, day: datetime.date) -> list[HomeTask]:
 def person_voice(user: User, person: YoungPerson, day: datetime.date) -> PageSection | None:
     """The young person's page: their own service, what they said in it, their goals and requests."""
     return PageSection("portal/staff/_person_section.html", {})
-
-
-def load_demo(council: Organisation) -> list[tuple[str, str]]:
-    """The demo's young people with portal accounts; their sign-ins, printed by ``load_demo``."""
-    load_portal_demo(council)
-    emails = (
-        PortalAccount.objects.filter(person__council=council, status__in=["invited", "active"])
-        .order_by("email")
-        .values_list("email", flat=True)
-    )
-    label = "Young person (at /my/sign-in/; the code is printed in the server's console)"
-    return [
-        *((label, email) for email in emails),
-        ("The council's local offer, public", f"/local-offer/{council.pk}/"),
-    ]

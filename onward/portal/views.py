@@ -585,11 +585,7 @@ def you_said(request: HttpRequest) -> HttpResponse:
 def support_again(request: HttpRequest, council: int) -> HttpResponse:
     """Public: a care leaver aged 21 to 25 asks the council for support again. The answer never says
     whether their details matched a record."""
-    from onward.accounts.models import Organisation
-
-    found = Organisation.objects.filter(pk=council, kind=Organisation.Kind.COUNCIL).first()
-    if found is None:
-        raise Http404
+    found = access.council_or_404(council)
     form = forms.SupportAgainForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.ask_for_support_again(council=found, **form.cleaned_data)

@@ -45,6 +45,6 @@ def test_an_adviser_sees_their_homeless_young_person_at_the_top(live_server, pag
     assert_accessible(page)
 
     first.get_by_role("link", name=person.display_name).click()
-    expect(page.get_by_role("heading", name=person.display_name)).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=person.display_name)).to_be_visible()
     expect(page.get_by_text("No fixed abode or homeless since").first).to_be_visible()
     assert_accessible(page)

@@ -42,7 +42,7 @@ def test_an_adviser_records_an_apprenticeship_and_the_lists_change(live_server, 
     page.get_by_role("button", name="Apply filters").click()
     assert_accessible(page)
     page.get_by_role("link", name=person.display_name).click()
-    expect(page.get_by_role("heading", name=person.display_name)).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=person.display_name)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Record a new activity").click()

@@ -110,7 +110,7 @@ def test_an_officer_sets_up_a_column_mapping(live_server, page: Page) -> None:
     page.get_by_label("Name of the mapping").fill("Monthly contacts")
     page.get_by_role("radio", name="Contacts").check()
     page.get_by_label("Column with the child identifier").fill("ID")
-    page.get_by_label("Column with the date of contact (contacts)").fill("Seen on")
+    page.get_by_label("Column with the date of contact or of the PEP meeting (contacts, PEPs)").fill("Seen on")
     page.get_by_label("Column saying whether in touch (contacts)").fill("In touch")
     page.get_by_role("button", name="Save mapping").click()
     expect(page.get_by_role("link", name="Monthly contacts")).to_be_visible()

@@ -6,8 +6,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from onward.portal.demo import load_portal_demo
-from onward.portal.home import load_demo
+from onward.portal.demo import load_demo, load_portal_demo
 from onward.portal.models import PortalAccount
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from onward.accounts import access as staff_access
 from onward.opportunities.models import Application, Opportunity
 from onward.portal.models import Goal, Statement
+from onward.referrals import access as referral_access
 from onward.referrals.models import Send
 from tests.portal.conftest import open_account, portal_sign_in
 
@@ -89,14 +89,14 @@ def test_withdrawing_consent_works_as_it_does_for_staff(world, yp: Client) -> No
     """Sharing stops at once: the send is withdrawn and the partner no longer sees the referral."""
     a = world["A"]
     partner_user = next(u for u in a.users.values() if u.organisation == a.partner and u.can("referrals.receive"))
-    assert staff_access.sends_received_by(partner_user).filter(pk=a.send.pk).exists()
+    assert referral_access.sends_received_by(partner_user).filter(pk=a.send.pk).exists()
     response = yp.post(reverse("my:consent-withdraw", kwargs={"pk": a.referral.pk}), {"reason": "Changed my mind"})
     assert response.status_code == 302
     a.referral.consent.refresh_from_db()
     assert a.referral.consent.withdrawn_at is not None
     assert "Changed my mind" in a.referral.consent.withdrawal_reason
     assert Send.objects.get(pk=a.send.pk).status == Send.Status.WITHDRAWN
-    assert not staff_access.sends_received_by(partner_user).filter(pk=a.send.pk).exists()
+    assert not referral_access.sends_received_by(partner_user).filter(pk=a.send.pk).exists()
 
 
 def test_im_interested_tells_the_adviser_and_never_applies(world, yp: Client) -> None:
