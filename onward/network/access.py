@@ -29,13 +29,6 @@ def _council(user: User) -> Organisation | None:
     return access.council_of(user)
 
 
-def _get_or_404(queryset: QuerySet, pk: object):  # type: ignore[no-untyped-def, type-arg]
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 # Settings and work coaches: the council's reference data --------------------------------------------
 
 
@@ -49,7 +42,7 @@ def settings_visible_to(user: User) -> QuerySet[Setting]:
 def access_setting(user: User, pk: object, *, for_change: bool = False) -> Setting:
     if for_change and not user.can(Perm.MANAGE_SETTINGS):
         raise Http404
-    result: Setting = _get_or_404(settings_visible_to(user), pk)
+    result: Setting = access.get_or_404(settings_visible_to(user), pk)
     return result
 
 
@@ -71,7 +64,7 @@ def work_coaches_visible_to(user: User) -> QuerySet[WorkCoach]:
 def access_work_coach(user: User, pk: object, *, for_change: bool = False) -> WorkCoach:
     if for_change and not user.can(Perm.MANAGE_SETTINGS):
         raise Http404
-    result: WorkCoach = _get_or_404(work_coaches_visible_to(user), pk)
+    result: WorkCoach = access.get_or_404(work_coaches_visible_to(user), pk)
     return result
 
 
@@ -90,7 +83,7 @@ def agreements_visible_to(user: User) -> QuerySet[Agreement]:
 def access_agreement(user: User, pk: object, *, for_change: bool = False) -> Agreement:
     if for_change and not user.can(Perm.MANAGE_AGREEMENTS):
         raise Http404
-    result: Agreement = _get_or_404(agreements_visible_to(user), pk)
+    result: Agreement = access.get_or_404(agreements_visible_to(user), pk)
     return result
 
 
@@ -102,7 +95,7 @@ def roll_lists_visible_to(user: User) -> QuerySet[RollList]:
 
 
 def access_roll_list(user: User, pk: object) -> RollList:
-    result: RollList = _get_or_404(roll_lists_visible_to(user), pk)
+    result: RollList = access.get_or_404(roll_lists_visible_to(user), pk)
     return result
 
 
@@ -129,7 +122,7 @@ def setting_spells_at(user: User, setting: Setting) -> QuerySet[SettingSpell]:
 
 
 def access_setting_spell(user: User, pk: object) -> SettingSpell:
-    result: SettingSpell = _get_or_404(setting_spells_visible_to(user), pk)
+    result: SettingSpell = access.get_or_404(setting_spells_visible_to(user), pk)
     return result
 
 
@@ -144,7 +137,7 @@ def benefit_spells_visible_to(user: User) -> QuerySet[BenefitSpell]:
 
 
 def access_benefit_spell(user: User, pk: object) -> BenefitSpell:
-    result: BenefitSpell = _get_or_404(benefit_spells_visible_to(user), pk)
+    result: BenefitSpell = access.get_or_404(benefit_spells_visible_to(user), pk)
     return result
 
 

@@ -91,13 +91,6 @@ def young_person_required(view: ViewFunc) -> ViewFunc:
     return login_not_required(page)  # type: ignore[return-value]
 
 
-def _get_or_404(queryset: QuerySet[Any], pk: object) -> Any:
-    try:
-        return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 # The young person's own records ---------------------------------------------------------------
 
 
@@ -106,7 +99,7 @@ def goals_of(account: PortalAccount) -> QuerySet[Goal]:
 
 
 def access_goal(account: PortalAccount, pk: object) -> Goal:
-    result: Goal = _get_or_404(goals_of(account), pk)
+    result: Goal = staff_access.get_or_404(goals_of(account), pk)
     return result
 
 
@@ -120,7 +113,7 @@ def referrals_of(account: PortalAccount) -> QuerySet[Referral]:
 
 
 def access_referral(account: PortalAccount, pk: object) -> Referral:
-    result: Referral = _get_or_404(referrals_of(account), pk)
+    result: Referral = staff_access.get_or_404(referrals_of(account), pk)
     return result
 
 
@@ -129,7 +122,7 @@ def sends_of(account: PortalAccount) -> QuerySet[Send]:
 
 
 def access_send(account: PortalAccount, pk: object) -> Send:
-    result: Send = _get_or_404(sends_of(account).select_related("service"), pk)
+    result: Send = staff_access.get_or_404(sends_of(account).select_related("service"), pk)
     return result
 
 
@@ -162,7 +155,7 @@ def access_person_for_staff(user: User, pk: object, *, for_change: bool = False)
 
 
 def access_statement_for_staff(user: User, person: YoungPerson, pk: object) -> Statement:
-    result: Statement = _get_or_404(Statement.objects.filter(person=person), pk)
+    result: Statement = staff_access.get_or_404(Statement.objects.filter(person=person), pk)
     return result
 
 
@@ -195,7 +188,7 @@ def offers_managed_by(user: User) -> QuerySet[LocalOffer]:
 
 
 def access_offer_for_change(user: User, pk: object) -> LocalOffer:
-    result: LocalOffer = _get_or_404(offers_managed_by(user), pk)
+    result: LocalOffer = staff_access.get_or_404(offers_managed_by(user), pk)
     return result
 
 
@@ -210,7 +203,7 @@ def questions_managed_by(user: User) -> QuerySet[SurveyQuestion]:
 
 
 def access_question_for_change(user: User, pk: object) -> SurveyQuestion:
-    result: SurveyQuestion = _get_or_404(questions_managed_by(user), pk)
+    result: SurveyQuestion = staff_access.get_or_404(questions_managed_by(user), pk)
     return result
 
 
@@ -258,7 +251,7 @@ def themes_managed_by(user: User) -> QuerySet[Theme]:
 
 
 def access_theme_for_change(user: User, pk: object) -> Theme:
-    result: Theme = _get_or_404(themes_managed_by(user), pk)
+    result: Theme = staff_access.get_or_404(themes_managed_by(user), pk)
     return result
 
 
