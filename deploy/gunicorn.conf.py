@@ -29,3 +29,11 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
+
+
+def post_worker_init(worker: object) -> None:
+    """Load the PDF engine in each worker before it takes requests: the first committee document
+    would otherwise wait seconds for WeasyPrint and its fonts to load."""
+    from onward.core.documents import warm_pdf_engine
+
+    warm_pdf_engine()

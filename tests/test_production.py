@@ -54,3 +54,15 @@ def test_production_settings_collect_static_files_and_serve_the_sign_in_page(tmp
     served = run(sys.executable, "-c", SERVE)
     assert served.returncode == 0, served.stderr[-2000:]
     assert served.stdout.strip().endswith(".css")
+
+
+def test_each_gunicorn_worker_loads_the_pdf_engine_before_its_first_request() -> None:
+    """The worker hook in deploy/gunicorn.conf.py lays out a page, so fontconfig and WeasyPrint are
+    loaded before anyone asks for a committee document."""
+    import runpy
+    from unittest import mock
+
+    config = runpy.run_path(str(Path(settings.BASE_DIR, "deploy", "gunicorn.conf.py")))
+    with mock.patch("weasyprint.HTML") as html:
+        config["post_worker_init"](object())
+    html.return_value.write_pdf.assert_called_once_with()

@@ -135,6 +135,18 @@ def _text(value: Cell) -> str:
 # PDF ----------------------------------------------------------------------------------------------
 
 
+def warm_pdf_engine() -> None:
+    """Load WeasyPrint and its fonts once, ahead of the first PDF.
+
+    Importing WeasyPrint and laying out a first page take seconds (fontconfig reads every font on
+    the machine); gunicorn calls this in each worker as it starts (``post_worker_init`` in
+    ``deploy/gunicorn.conf.py``), so no one's first committee document waits for it.
+    """
+    from weasyprint import HTML
+
+    HTML(string="<p>Onward</p>").write_pdf()
+
+
 def to_pdf(document: Document, *, template: str = "documents/document_pdf.html") -> bytes:
     """The document as PDF, through WeasyPrint; page numbers come from the template's ``@page`` rules."""
     from weasyprint import HTML
