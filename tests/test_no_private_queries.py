@@ -1,8 +1,8 @@
 """No page or selector reads young people's records around the access module.
 
-Every read of young people's records, aggregate counts included, starts in
-``onward/accounts/access.py``. This test reads the source of every ``views.py`` (and
-``*_views.py``) and ``selectors.py`` and finds each ``<Model>.objects`` of a model that holds
+Every read of young people's records, aggregate counts included, starts in the app's access
+policy (``onward/<app>/access.py``, built on ``onward/accounts/access.py``). This test reads the
+source of every ``views.py`` (and ``*_views.py``), ``selectors.py`` and ``home.py`` and finds each ``<Model>.objects`` of a model that holds
 personal data (a young person, or anything that points to one). Such a query is allowed when it
 narrows records already authorised: its first filter names the young person, referral, send,
 application or opportunity it is about (fetched through ``access`` by the caller). Anything else

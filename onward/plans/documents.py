@@ -1,8 +1,9 @@
-"""Committee documents for a plan and review round, as DOCX (python-docx) and PDF (WeasyPrint).
+"""Committee documents for a plan and review round, as DOCX and PDF, written by ``onward.core.documents``.
 
-Both formats are drawn from one intermediate structure, :class:`PlanDocument`, a plain tree of
-dataclasses that ``selectors.plan_document`` builds from the database with a fixed number of
-queries. Nothing here touches the database, so the DOCX and the PDF always say the same thing.
+``selectors.plan_document`` builds a :class:`PlanDocument`, a plain tree of dataclasses, from the
+database with a fixed number of queries; :func:`to_document` turns it into the core document model
+(headings, paragraphs, tables with header rows), which the core writers print as DOCX (python-docx)
+and PDF (WeasyPrint). Nothing here touches the database, so the DOCX and the PDF always say the same thing.
 
 The plan's kind picks one of four shapes, each following the council documents it replaces:
 
@@ -22,17 +23,10 @@ success measures before the items, and the board's meetings and the contacts aft
 
 from __future__ import annotations
 
-import io
-import re
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
-from docx import Document as new_docx
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
-from docx.shared import Pt, RGBColor, Twips
-from docx.text.paragraph import Paragraph
+from onward.core import documents as core_documents
+from onward.core.documents import Cell, Document, Rich, Span
 
 SCRUTINY_MONITORING = "scrutiny_monitoring"
 ACTION_PLAN = "action_plan"
@@ -247,20 +241,23 @@ class PlanDocument:
     def key_at_end(self) -> bool:
         return self.shape == SCRUTINY_MONITORING
 
-    @property
-    def template_name(self) -> str:
-        return f"plans/documents/{self.shape}.html"
-
     def filename(self, extension: str) -> str:
         slug = "".join(c if c.isalnum() else "-" for c in f"{self.title} {self.round_label}".lower())
         slug = "-".join(part for part in slug.split("-") if part)
         return f"{slug[:80]}.{extension}"
 
 
-# Column headers, shared by both formats -----------------------------------------------------------
+# Column headers and relative widths of each shape's tables ----------------------------------------
 
 COUNT_HEADERS = ("Rating", "Number of items")
 KEY_HEADERS = ("Rating", "Meaning")
+WIDTHS = {
+    SCRUTINY_MONITORING: (30, 70),
+    ACTION_PLAN: (26, 12, 10, 18, 26, 8),
+    WORK_PLAN: (32, 12, 9, 39, 8),
+    SCRUTINY_RESPONSE: (7, 23, 24, 22, 16, 8),
+}
+SMALL_WIDTHS = (40, 60)
 
 
 def table_headers(document: PlanDocument) -> tuple[str, ...]:
@@ -323,275 +320,136 @@ def intro_lines(document: PlanDocument) -> list[tuple[str, str]]:
     ]
 
 
-# DOCX -----------------------------------------------------------------------------------------------
-#
-# The body is written as WordprocessingML text and parsed once: python-docx's element-by-element
-# API (style look-ups by name, child insertion by schema order) takes seconds for a 60-item plan,
-# while the same XML written directly takes a small fraction of that. python-docx still makes the
-# package (styles, footer with its page fields, page set-up) and reads the result back in the tests.
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-A4_WIDTH, A4_HEIGHT, MARGIN = 11906, 16838, 1134  # twentieths of a point: A4 with 2 cm margins
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-# Relative column widths of each shape's tables (they add up to 100).
-WIDTHS = {
-    SCRUTINY_MONITORING: (30, 70),
-    ACTION_PLAN: (26, 12, 10, 18, 26, 8),
-    WORK_PLAN: (32, 12, 9, 39, 8),
-    SCRUTINY_RESPONSE: (7, 23, 24, 22, 16, 8),
-}
-SMALL_WIDTHS = (40, 60)
+# The committee document as blocks of the core document model ------------------------------------
 
 
-def _run(text: str, *, bold: bool = False, italic: bool = False, strike: bool = False) -> str:
-    props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + ("<w:strike/>" if strike else "")
-    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(_INVALID_XML.sub("", text))}</w:t></w:r>'
-
-
-def _para(runs: str, style: str = "") -> str:
-    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
-    return f"<w:p>{ppr}{runs}</w:p>"
-
-
-def _lines(text: str, *, bold: bool = False, strike: bool = False) -> str:
-    """Text as paragraphs, one per line (a cell must hold at least one paragraph)."""
-    return "".join(_para(_run(line, bold=bold, strike=strike)) for line in (text.split("\n") if text else [""]))
-
-
-def _cell(content: str, width: int, fill: str = "") -> str:
-    shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
-    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>{content}</w:tc>'
-
-
-class _Body:
-    """Collects the body's XML; ``table`` writes a table whose first row is a repeating header row."""
-
-    def __init__(
-        self, content_width: int, heading_styles: dict[int, str], table_style: str, list_style: str = ""
-    ) -> None:
-        self.parts: list[str] = []
-        self.content_width = content_width
-        self.headings = heading_styles
-        self.table_style = table_style
-        self.list_style = list_style
-
-    def heading(self, text: str, level: int, *, strike: bool = False) -> None:
-        self.parts.append(_para(_run(text, strike=strike), self.headings[min(level, 4)]))
-
-    def paragraph(self, runs: str) -> None:
-        self.parts.append(_para(runs))
-
-    def table(self, headers: tuple[str, ...], rows: list[list[tuple[str, str]]], ratios: tuple[int, ...]) -> None:
-        """``rows``: for each row, (cell XML content, fill colour) per column."""
-        widths = [self.content_width * r // 100 for r in ratios]
-        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-        header = "".join(_cell(_lines(h, bold=True), w, "F3F2F1") for h, w in zip(headers, widths, strict=True))
-        body = "".join(
-            "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-            + "".join(_cell(content, w, fill) for (content, fill), w in zip(row, widths, strict=True))
-            + "</w:tr>"
-            for row in rows
-        )
-        self.parts.append(
-            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.table_style}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
-            f'<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
-            f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header}</w:tr>{body}</w:tbl>"
-            f"{_para('')}"
-        )
-
-    def xml(self) -> str:
-        return f'<w:body xmlns:w="{W_NS}">{"".join(self.parts)}</w:body>'
-
-
-def _add_field(paragraph: Paragraph, instruction: str) -> None:
-    """A Word field (PAGE, NUMPAGES) that the reader fills in when the document is laid out."""
-    run = paragraph.add_run()
-    for element in parse_xml(
-        f'<w:r xmlns:w="{W_NS}"><w:fldChar w:fldCharType="begin"/><w:instrText xml:space="preserve"> {instruction} '
-        '</w:instrText><w:fldChar w:fldCharType="separate"/><w:t>1</w:t><w:fldChar w:fldCharType="end"/></w:r>'
-    ):
-        run._r.append(element)
-
-
-def _docx_counts(body: _Body, document: PlanDocument) -> None:
-    body.heading("Summary of progress", 2)
-    body.paragraph(_run(document.counts_sentence))
-    rows = [[(_lines(c.label), ""), (_lines(str(c.count)), "")] for c in document.counts]
-    body.table(COUNT_HEADERS, rows, SMALL_WIDTHS)
-
-
-def _docx_key(body: _Body, document: PlanDocument) -> None:
-    body.heading(f"Key: {document.scheme_name}", 2)
-    rows = [[(_lines(e.display), e.colour), (_lines(e.description), "")] for e in document.key]
-    body.table(KEY_HEADERS, rows, SMALL_WIDTHS)
-
-
-def _item_cell(item: DocumentItem, text: str) -> str:
-    content = _lines(text, strike=item.struck)
+def _item_cell(item: DocumentItem, text: str) -> Rich:
+    """The item's text, struck through with the reason under it if superseded or withdrawn; the update mark."""
+    spans = [Span(text, strike=item.struck)]
     if item.struck:
-        content += _para(_run(item.status_note, italic=True))
+        spans.append(Span(item.status_note, italic=True))
     if item.updated_since_review:
-        content += _para(_run(UPDATED_MARK, bold=True))
-    return content
+        spans.append(Span(UPDATED_MARK, bold=True))
+    return Rich(tuple(spans))
 
 
-def _docx_monitoring(body: _Body, document: PlanDocument) -> None:
-    headers = table_headers(document)
-    for section in document.sections:
-        if section.title:
-            body.heading(section.heading, section.level)
-        for item in section.items:
-            body.heading(f"{document.item_noun} {item.reference}", section.level + 1, strike=item.struck)
-            rows = []
-            for index, (label, value) in enumerate(monitoring_rows(document, item)):
-                fill = item.update.rating_colour if label.startswith("Assessment") else ""
-                content = _lines(value, strike=item.struck and index == 0)
-                rows.append([(_lines(label, bold=True), ""), (content, fill)])
-            body.table(headers, rows, WIDTHS[SCRUTINY_MONITORING])
+def _response(item: DocumentItem, name: str) -> Rich | str:
+    """A scrutiny response with the date it was given, in bold, on the line before it."""
+    text, on = getattr(item.update, name), getattr(item.update, f"{name}_on")
+    if not text:
+        return ""
+    return Rich((Span(f"{on}:", bold=True), Span(text))) if on else Rich.of(text)
 
 
-def _docx_tabular(body: _Body, document: PlanDocument) -> None:
-    headers = table_headers(document)
-    for section in document.sections:
-        if section.title:
-            body.heading(section.heading, section.level)
-        if section.aim:
-            body.paragraph(_run("Aim: ", bold=True) + _run(section.aim))
-        if section.criteria:
-            body.paragraph(_run("Criteria:", bold=True))
-            for criterion in section.criteria_list:
-                body.parts.append(_para(_run(criterion), body.list_style))
-        if not section.items:
-            continue
-        rows = []
-        for item in section.items:
-            rating = (_lines(item.update.rating_text), item.update.rating_colour)
-            if document.shape == ACTION_PLAN:
-                row = [
-                    (_item_cell(item, f"{item.reference} {item.text}"), ""),
-                    (_lines(item.leads), ""),
-                    (_lines(item.target_dates), ""),
-                    (_lines(item.success_measure), ""),
-                    (_lines(action_progress(item)), ""),
-                    rating,
-                ]
-            elif document.shape == WORK_PLAN:
-                row = [
-                    (_item_cell(item, f"{item.reference} {item.text}"), ""),
-                    (_lines(item.leads), ""),
-                    (_lines(item.target_dates), ""),
-                    (_lines("\n".join(progress_lines(item))), ""),
-                    rating,
-                ]
-            else:
-                row = [
-                    (_lines(item.reference, strike=item.struck), ""),
-                    (_item_cell(item, item.text), ""),
-                    (_lines(item.update.dated("initial_response")), ""),
-                    (_lines(item.update.dated("second_response")), ""),
-                    (_lines(item.update.dated("outstanding_actions")), ""),
-                    rating,
-                ]
-            rows.append(row)
-        body.table(headers, rows, WIDTHS[document.shape])
+def _item_row(document: PlanDocument, item: DocumentItem) -> list[Cell]:
+    rating = Rich.of(item.update.rating_text, fill=item.update.rating_colour)
+    if document.shape == ACTION_PLAN:
+        return [
+            _item_cell(item, f"{item.reference} {item.text}"),
+            item.leads,
+            item.target_dates,
+            item.success_measure,
+            Rich.of(action_progress(item)),
+            rating,
+        ]
+    if document.shape == WORK_PLAN:
+        return [
+            _item_cell(item, f"{item.reference} {item.text}"),
+            item.leads,
+            item.target_dates,
+            Rich.of("\n".join(progress_lines(item))),
+            rating,
+        ]
+    return [
+        Rich.of(item.reference, strike=item.struck),
+        _item_cell(item, item.text),
+        _response(item, "initial_response"),
+        _response(item, "second_response"),
+        _response(item, "outstanding_actions"),
+        rating,
+    ]
 
 
-def _docx_tables(body: _Body, tables: list[DocumentTable]) -> None:
+def _key(doc: Document, document: PlanDocument) -> None:
+    doc.heading(f"Key: {document.scheme_name}")
+    rows: list[list[Cell]] = [[Rich.of(e.display, fill=e.colour), e.description] for e in document.key]
+    doc.table("", KEY_HEADERS, rows, widths=SMALL_WIDTHS)
+
+
+def _titled_tables(doc: Document, tables: list[DocumentTable]) -> None:
     for table in tables:
-        body.heading(table.heading, 2)
+        doc.heading(table.heading)
         if table.note:
-            body.paragraph(_run(table.note))
-        if not table.rows:
-            body.paragraph(_run(table.empty))
+            doc.paragraph(table.note)
+        if table.rows:
+            rows = [[Rich.of(value) for value in row] for row in table.rows]
+            doc.table("", table.headers, rows, widths=table.widths, row_headers=False)
+        else:
+            doc.paragraph(table.empty)
+
+
+def _sections(doc: Document, document: PlanDocument) -> None:
+    headers = table_headers(document)
+    for section in document.sections:
+        if section.title:
+            doc.heading(section.heading, section.level)
+        if document.shape == SCRUTINY_MONITORING:
+            for item in section.items:
+                doc.heading(f"{document.item_noun} {item.reference}", section.level + 1, strike=item.struck)
+                rows: list[list[Cell]] = []
+                for index, (label, value) in enumerate(monitoring_rows(document, item)):
+                    fill = item.update.rating_colour if label.startswith("Assessment") else ""
+                    rows.append([Rich.of(label, bold=True), Rich.of(value, fill, strike=item.struck and index == 0)])
+                doc.table("", headers, rows, widths=WIDTHS[SCRUTINY_MONITORING])
             continue
-        rows = [[(_lines(value), "") for value in row] for row in table.rows]
-        body.table(table.headers, rows, table.widths)
+        if section.aim:
+            doc.paragraph(section.aim, label="Aim")
+        if section.criteria:
+            doc.paragraph("", label="Criteria")
+            doc.bullets(section.criteria_list)
+        if section.items:
+            rows = [_item_row(document, item) for item in section.items]
+            doc.table("", headers, rows, widths=WIDTHS[document.shape], row_headers=False)
 
 
-def build_docx(document: PlanDocument) -> bytes:
-    """The committee document as a Word file: real headings, header rows, page numbers in the footer."""
-    doc = new_docx()
-    styles = doc.styles
-    styles["Normal"].font.name = "Arial"
-    styles["Normal"].font.size = Pt(10)
-    heading_styles = {}
-    for level in (1, 2, 3, 4):
-        style = styles[f"Heading {level}"]
-        style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
-        heading_styles[level] = style.style_id
-    section = doc.sections[0]
-    landscape = document.shape != SCRUTINY_MONITORING
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    width, height = (A4_HEIGHT, A4_WIDTH) if landscape else (A4_WIDTH, A4_HEIGHT)
-    section.page_width, section.page_height = Twips(width), Twips(height)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Twips(MARGIN))
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run("Page ")
-    _add_field(footer, "PAGE")
-    footer.add_run(" of ")
-    _add_field(footer, "NUMPAGES")
-
-    body = _Body(width - 2 * MARGIN, heading_styles, styles["Table Grid"].style_id, styles["List Bullet"].style_id)
-    body.heading(document.title, 1)
+def to_document(document: PlanDocument) -> Document:
+    """The committee document as headings, paragraphs and tables, for the core writers: the title and intro,
+    the counts by rating, the key (at the end for scrutiny monitoring), the titled tables and the items."""
+    doc = Document(
+        title=document.title,
+        landscape=document.shape != SCRUTINY_MONITORING,
+        title_level=1,
+        page_total=True,
+        dense=True,
+    )
     for label, value in intro_lines(document):
-        body.paragraph(_run(f"{label}: ", bold=True) + _run(value))
+        doc.paragraph(value, label=label)
     if document.summary:
-        body.paragraph(_run(document.summary))
-    _docx_counts(body, document)
+        doc.paragraph(document.summary)
+    doc.heading("Summary of progress")
+    doc.paragraph(document.counts_sentence)
+    counts = [[c.label, str(c.count)] for c in document.counts]
+    doc.table("", COUNT_HEADERS, counts, numeric=frozenset({1}), widths=SMALL_WIDTHS)
     if not document.key_at_end:
-        _docx_key(body, document)
-    _docx_tables(body, document.tables_before)
-    if document.shape == SCRUTINY_MONITORING:
-        _docx_monitoring(body, document)
-    else:
-        _docx_tabular(body, document)
-    _docx_tables(body, document.tables_after)
+        _key(doc, document)
+    _titled_tables(doc, document.tables_before)
+    _sections(doc, document)
+    _titled_tables(doc, document.tables_after)
     if document.key_at_end:
-        _docx_key(body, document)
-    sect_pr = doc.element.body.sectPr
-    for element in list(parse_xml(body.xml())):
-        sect_pr.addprevious(element)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
-# PDF ------------------------------------------------------------------------------------------------
+        _key(doc, document)
+    return doc
 
 
 def render_html(document: PlanDocument) -> str:
     """The print HTML the PDF is made from (also useful to check the content by eye)."""
-    from django.template.loader import render_to_string
+    return core_documents.to_html(to_document(document))
 
-    return render_to_string(
-        document.template_name,
-        {
-            "document": document,
-            "headers": table_headers(document),
-            "widths": WIDTHS[document.shape],
-            "small_widths": SMALL_WIDTHS,
-            "count_headers": COUNT_HEADERS,
-            "key_headers": KEY_HEADERS,
-            "monitoring": [
-                (section, [(item, monitoring_rows(document, item)) for item in section.items])
-                for section in document.sections
-            ]
-            if document.shape == SCRUTINY_MONITORING
-            else [],
-            "intro": intro_lines(document),
-            "achieved_mark": ACHIEVED_MARK,
-            "next_step_mark": NEXT_STEP_MARK,
-        },
-    )
+
+def build_docx(document: PlanDocument) -> bytes:
+    """The committee document as a Word file: real headings, header rows, page numbers in the footer."""
+    return core_documents.to_docx(to_document(document))
 
 
 def build_pdf(document: PlanDocument) -> bytes:
     """The committee document as a PDF, laid out by WeasyPrint with page numbers from ``@page`` counters."""
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=render_html(document)).write_pdf()
-    return pdf
+    return core_documents.to_pdf(to_document(document))

@@ -1,4 +1,5 @@
-"""Browser tests: Debian's Chromium driven by Playwright, with axe-core checking every page."""
+"""Browser tests: Debian's Chromium driven by Playwright, with axe-core checking the pages a journey calls
+``assert_accessible`` on."""
 
 from __future__ import annotations
 

@@ -170,9 +170,11 @@ def test_the_quality_mark_criteria_are_a_list_not_run_together(world) -> None:
     document = selectors.plan_document(built.plan, built.current_round)
     html = documents.render_html(document)
     assert (
-        '<ul class="criteria"><li>A named lead for education</li><li>A yearly review of the offer</li>'
+        "<ul><li>A named lead for education</li><li>A yearly review of the offer</li>"
         "<li>Young people&#x27;s views sought</li></ul>"
     ) in html
+    word = Document(io.BytesIO(documents.build_docx(document)))
+    assert [p.text for p in word.paragraphs if p.style.name == "List Bullet"] == section.criteria.splitlines()
     lines = _pdf_raw(document).splitlines()
     for criterion in ("A named lead for education", "A yearly review of the offer"):
         assert sum(1 for line in lines if line.strip().endswith(criterion)) == 1
