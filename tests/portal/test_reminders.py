@@ -136,9 +136,11 @@ def test_survey_reminders_go_once_for_each_open_survey_not_answered(world) -> No
 
 def test_a_reminder_that_cannot_be_emailed_is_not_recorded_and_is_tried_again(world) -> None:
     _active(world["A"], "kai@example.org")
-    with mock.patch("onward.portal.services.send_mail", side_effect=OSError("mail server down")):
-        with pytest.raises(CommandError, match="1 reminders could not be emailed"):
-            _run()
+    with (
+        mock.patch("onward.portal.services.send_mail", side_effect=OSError("mail server down")),
+        pytest.raises(CommandError, match="1 reminders could not be emailed"),
+    ):
+        _run()
     assert not Reminder.objects.exists()
     mail.outbox.clear()
     assert "Reminded 1 to check in" in _run()
