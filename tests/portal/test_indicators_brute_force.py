@@ -149,3 +149,30 @@ def test_each_indicator_matches_a_brute_force_count(world, code: str, seed: int)
                 assert reading.shown == ("c" if 1 <= n <= 5 else f"{round(n / 10 + 1e-9) * 10:,}" if n else "0")
             elif 1 <= reading.denominator <= 5 or 1 <= reading.numerator <= 5:
                 assert reading.shown == "c"
+
+
+def test_a_plan_measure_bound_to_young_peoples_ratings_fills_itself(world, signed_in) -> None:
+    """Leeds objective 10: a success measure bound to the share of services rated good reads it live, and
+    the councillor sees the figure as published (suppressed while small)."""
+    from onward.plans import selectors as plan_selectors
+    from onward.plans import services as plan_services
+
+    a = world["A"]
+    measure = plan_services.measure_save(
+        acting_user=a.users["performance_officer"],
+        item=a.plan_item,
+        measure=None,
+        name="Young people rating the services they used good or very good",
+        indicator_code=registry.SERVICES_RATED_GOOD,
+    )
+    today = timezone.localdate()
+    for rating in [5, 5, 4, 4, 4, 4, 2, 1, 3, 5]:
+        Statement.objects.create(
+            council=a.council, person=a.person, kind="service_feedback", send=a.send, rating=rating
+        )
+    status = plan_selectors.measure_status(measure, council=a.council, as_at=today)
+    assert status.actual is not None and status.actual.value == Decimal("70.0")
+    # Another council's ratings do not count.
+    b = world["B"]
+    Statement.objects.create(council=b.council, person=b.person, kind="service_feedback", send=b.send, rating=1)
+    assert plan_selectors.measure_status(measure, council=a.council, as_at=today).actual.value == Decimal("70.0")  # type: ignore[union-attr]
