@@ -84,6 +84,35 @@ def test_withdrawn_consent_takes_the_feedback_away_from_the_partner(world, signe
     assert page.context["services"] == [] and b"Kind staff" not in page.content
 
 
+def test_an_ended_partnership_or_a_hidden_send_takes_the_feedback_away(world, signed_in) -> None:
+    """The partner's page follows the partner's rules: a partnership ended, or another partner's service of
+    the same council, shows nothing."""
+    from onward.accounts.models import Partnership
+    from onward.referrals.models import Service
+    from tests.factories import PartnerFactory
+
+    a = world["A"]
+    other_partner = PartnerFactory()
+    Partnership.objects.create(council=a.council, partner=other_partner, status=Partnership.Status.ACCEPTED)
+    their_service = Service.objects.create(
+        provider=other_partner,
+        name="Somebody else's course",
+        kind=Service.Kind.EMPLOYABILITY,
+        area="Citywide",
+        active_from=timezone.localdate(),
+    )
+    their_send = Send.objects.create(referral=a.referral, service=their_service, sent_by=a.users["triage_coordinator"])
+    _rate(a, [3], text="About somebody else's course", shared=True, send=their_send)
+    _rate(a, [5], text="Kind staff", shared=True)
+    partner = signed_in(a.users["partner_provider"])
+    page = partner.get(reverse("portal:partner-feedback"))
+    assert [row["service"] for row in page.context["services"]] == [a.service]
+    assert b"somebody else" not in page.content
+    Partnership.objects.filter(council=a.council, partner=a.partner).update(status=Partnership.Status.ENDED)
+    page = partner.get(reverse("portal:partner-feedback"))
+    assert page.context["services"] == [] and b"Kind staff" not in page.content
+
+
 @pytest.mark.parametrize("role", ["personal_adviser", "councillor", "partner_administrator", "triage_coordinator"])
 def test_only_those_who_receive_referrals_open_the_partners_page(world, signed_in, role: str) -> None:
     assert signed_in(world["A"].users[role]).get(reverse("portal:partner-feedback")).status_code == 403
