@@ -772,6 +772,8 @@ RULES.update(
             )
         ),
         "portal:question-retire": post_only(),
+        # Young people's ratings of a partner's own services, for those who receive its referrals.
+        "portal:partner-feedback": needs(Perm.RECEIVE_REFERRALS),
         # A council's published local offer is public, to anyone, signed in or not.
         "local-offer:current": public(),
         "local-offer:version": public(),
@@ -801,6 +803,7 @@ PORTAL_YOUNG_PERSON = {
     "portal:theme-update": 302,
     "portal:feedback-figures": 302,
     "portal:question-retire": 302,
+    "portal:partner-feedback": 302,
     "local-offer:current": 200,
     "local-offer:version": 200,
     "local-offer:support-again": 200,

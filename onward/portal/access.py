@@ -40,7 +40,16 @@ from onward.accounts.permissions import Perm
 from onward.opportunities.models import Application, Opportunity
 from onward.people import access as people_access
 from onward.people.models import YoungPerson
-from onward.portal.models import Goal, LocalOffer, PortalAccount, Statement, Survey, SurveyQuestion, Theme
+from onward.portal.models import (
+    Goal,
+    LocalOffer,
+    PortalAccount,
+    Statement,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
+    Theme,
+)
 from onward.referrals.models import Referral, Send, Service
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
@@ -122,7 +131,7 @@ def sends_of(account: PortalAccount) -> QuerySet[Send]:
 
 
 def access_send(account: PortalAccount, pk: object) -> Send:
-    result: Send = staff_access.get_or_404(sends_of(account).select_related("service"), pk)
+    result: Send = staff_access.get_or_404(sends_of(account).select_related("service__provider"), pk)
     return result
 
 
@@ -227,6 +236,11 @@ def council_statements(council_id: int) -> QuerySet[Statement]:
     return Statement.objects.filter(council_id=council_id)
 
 
+def council_survey_responses(council_id: int) -> QuerySet[SurveyResponse]:
+    """Every answer to a council's well-being surveys: for its indicators (counted, never read)."""
+    return SurveyResponse.objects.filter(survey__council_id=council_id)
+
+
 def statements_counted_for(user: User) -> QuerySet[Statement]:
     """What young people said, for counting only, for council staff who see aggregates."""
     council = staff_access.council_of(user)
@@ -241,6 +255,37 @@ def feedback_for_themes(user: User) -> QuerySet[Statement]:
     if council is None or not user.can(Perm.MANAGE_PORTAL):
         return Statement.objects.none()
     return council_statements(council.pk).exclude(text="")
+
+
+def service_feedback_counted_for(user: User) -> QuerySet[Statement]:
+    """Young people's own ratings of services, for referral monitoring: the council's, for those who may see
+    monitoring (``people.access.MONITORING_PERMS``, as ``referrals.access.feedback_counted_for``). Counted
+    only; the counting page suppresses small numbers for councillors and never shows anyone's words."""
+    council = staff_access.council_of(user)
+    if council is None or not user.can_any(people_access.MONITORING_PERMS):
+        return Statement.objects.none()
+    return council_statements(council.pk).filter(
+        kind=Statement.Kind.SERVICE_FEEDBACK, send__isnull=False, rating__isnull=False
+    )
+
+
+def service_feedback_received_by(user: User) -> QuerySet[Statement]:
+    """Young people's own feedback on the user's organisation's services, for the referrals it received and
+    may still see (``referrals.access.sends_received_by``: consent in force and covering it, or a recorded
+    override; its councils only). A partner counts these; it reads the words only of :func:`words_shared`."""
+    from onward.referrals.access import sends_received_by
+
+    received = sends_received_by(user)
+    return Statement.objects.filter(
+        kind=Statement.Kind.SERVICE_FEEDBACK,
+        send__in=Send.objects.filter(pk__in=received.values("pk")),
+        council__in=staff_access.councils_for(user),
+    )
+
+
+def words_shared(feedback: QuerySet[Statement]) -> QuerySet[Statement]:
+    """Of feedback on a service, what the young person agreed the service may read."""
+    return feedback.filter(shared_with_service=True).exclude(text="")
 
 
 def themes_managed_by(user: User) -> QuerySet[Theme]:

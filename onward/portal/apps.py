@@ -7,9 +7,12 @@ class PortalConfig(AppConfig):
     verbose_name = "The young people's own service"
 
     def ready(self) -> None:
-        from onward.portal import registry
+        from onward.portal import registry, selectors
+        from onward.referrals.registry import register_service_voice
 
         registry.register_all()
+        # Referral monitoring counts young people's own ratings of each service (referrals sits below portal).
+        register_service_voice("portal", selectors.service_voice)
         from onward.accounts.permissions import Perm
         from onward.core import contributions
         from onward.core.navigation import NavItem
@@ -35,3 +38,4 @@ class PortalConfig(AppConfig):
             ),
             order=223,
         )
+        menu(NavItem("Young people's feedback", "portal:partner-feedback", (Perm.RECEIVE_REFERRALS,)), order=224)

@@ -190,6 +190,9 @@ class Statement(TimeStampedModel):
     send = models.ForeignKey("referrals.Send", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     local_offer = models.ForeignKey("LocalOffer", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="statements")
+    # Feedback on a service: the young person agreed that the organisation providing it may read their words
+    # (it sees the rating counted either way, never who gave it).
+    shared_with_service = models.BooleanField("the service may read what they wrote", default=False)
     task_due_on = models.DateField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -347,3 +350,28 @@ class SurveyResponse(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Response to {self.survey}"
+
+
+class Reminder(models.Model):
+    """A reminder emailed to a young person by ``remind_portal``: at most one per account, kind and period, so
+    running the command again in the same month (or for the same survey) sends nothing more."""
+
+    class Kind(models.TextChoices):
+        CHECK_IN = "check_in", "Monthly check-in"
+        SURVEY = "survey", "Well-being survey"
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The month ("2026-12") of a check-in reminder; "survey-<id>" for a survey's.
+    period = models.CharField(max_length=20)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "kind", "period"], name="portal_reminder_once_a_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder ({self.period})"

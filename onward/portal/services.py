@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +34,7 @@ from onward.portal.models import (
     LocalOfferSection,
     OfferHeading,
     PortalAccount,
+    Reminder,
     SignInCode,
     Statement,
     Survey,
@@ -41,6 +44,8 @@ from onward.portal.models import (
 )
 from onward.referrals import services as referral_services
 from onward.referrals.models import Consent, Referral, Send
+
+logger = logging.getLogger(__name__)
 
 CODE_ATTEMPTS = 5
 CODES_PER_QUARTER_HOUR = 5
@@ -373,14 +378,24 @@ def check_in(*, account: PortalAccount, mood: str, wants_help: bool, text: str =
 
 
 @transaction.atomic
-def service_feedback(*, account: PortalAccount, send: Send, rating: int, text: str = "") -> Statement:
-    """The young person's own feedback on a service they were referred to."""
+def service_feedback(
+    *, account: PortalAccount, send: Send, rating: int, text: str = "", share: bool = False
+) -> Statement:
+    """The young person's own feedback on a service they were referred to. With ``share`` the organisation
+    providing the service may read their words (``access.service_feedback_received_by``); it sees the rating
+    counted either way."""
     if send.referral.person_id != account.person_id:
         raise ValidationError("Select one of your referrals")
     if not 1 <= rating <= 5:
         raise ValidationError({"rating": "Select how good the service was"})
     return _statement(
-        account, kind=Statement.Kind.SERVICE_FEEDBACK, due=None, send=send, rating=rating, text=text.strip()
+        account,
+        kind=Statement.Kind.SERVICE_FEEDBACK,
+        due=None,
+        send=send,
+        rating=rating,
+        text=text.strip(),
+        shared_with_service=share and bool(text.strip()),
     )
 
 
@@ -667,3 +682,93 @@ def ask_for_support_again(
         date=today,
         needs=f"{needs.strip()}\n\nAsked through the public form. How to contact them: {contact.strip()}",
     )
+
+
+# Reminders ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RemindersSent:
+    check_ins: int = 0
+    surveys: int = 0
+    failed: int = 0
+
+
+def _remind(account: PortalAccount, *, kind: str, period: str, survey: Survey | None, subject: str, body: str) -> bool:
+    """Email one reminder and record it, in one transaction: if the email cannot be sent nothing is recorded (the
+    next run tries again); if it is already recorded (another run got there first) nothing is sent."""
+    with transaction.atomic():
+        if Reminder.objects.filter(account=account, kind=kind, period=period).exists():
+            return False
+        try:
+            with transaction.atomic():
+                reminder = Reminder.objects.create(
+                    account=account, kind=kind, period=period, survey=survey, sent_at=timezone.now()
+                )
+        except IntegrityError:
+            return False
+        _audit(account, Action.CREATE, f"Reminder emailed: {reminder.get_kind_display().lower()}", reminder)
+        send_mail(subject, body, None, [account.email])
+    return True
+
+
+def reminders_send(*, day: datetime.date, base_url: str = "", check_in_from_day: int = 1) -> RemindersSent:
+    """Email young people with an active account (signed in at least once, not ended) who have not checked in
+    this calendar month (from ``check_in_from_day`` of the month), and those who have not answered a survey
+    of their council open on ``day``. Once per account a month for the check-in and once per survey, however
+    often it runs (``Reminder``)."""
+    sent = RemindersSent()
+    accounts = PortalAccount.objects.filter(status=PortalAccount.Status.ACTIVE).select_related("person__council")
+    root = base_url.rstrip("/")
+
+    def name(account: PortalAccount) -> str:
+        return account.person.preferred_name or account.person.legal_given_name
+
+    def attempt(account: PortalAccount, **reminder: object) -> bool | None:
+        try:
+            return _remind(account, **reminder)  # type: ignore[arg-type]
+        except Exception:
+            logger.exception("portal reminder not sent", extra={"account": account.pk})
+            sent.failed += 1
+            return None
+
+    month = f"{day:%Y-%m}"
+    if day.day >= check_in_from_day:
+        checked_in = Statement.objects.filter(
+            kind=Statement.Kind.CHECK_IN, created_at__date__gte=day.replace(day=1), created_at__date__lte=day
+        ).values("person_id")
+        due = accounts.exclude(person_id__in=checked_in).exclude(
+            pk__in=Reminder.objects.filter(kind=Reminder.Kind.CHECK_IN, period=month).values("account_id")
+        )
+        for account in due.order_by("pk"):
+            if attempt(
+                account,
+                kind=Reminder.Kind.CHECK_IN,
+                period=month,
+                survey=None,
+                subject="How are things going this month?",
+                body=f"Hello {name(account)},\n\nYou have not checked in with {account.person.council.name} this "
+                f"month. It takes a minute: say how things are going, and ask for help if you would like it.\n\n"
+                f"Check in at {root}{reverse('my:check-in')}\n",
+            ):
+                sent.check_ins += 1
+    for survey in Survey.objects.filter(opens_on__lte=day, closes_on__gte=day).order_by("pk"):
+        period = f"survey-{survey.pk}"
+        due = (
+            accounts.filter(person__council_id=survey.council_id)
+            .exclude(person_id__in=survey.responses.values("person_id"))
+            .exclude(pk__in=Reminder.objects.filter(kind=Reminder.Kind.SURVEY, period=period).values("account_id"))
+        )
+        for account in due.order_by("pk"):
+            if attempt(
+                account,
+                kind=Reminder.Kind.SURVEY,
+                period=period,
+                survey=survey,
+                subject="Tell us how you are: a short survey",
+                body=f"Hello {name(account)},\n\n{account.person.council.name} would like to know how you are. "
+                f"The survey is open until {survey.closes_on:%-d %B %Y}.\n\n"
+                f"Answer it at {root}{reverse('my:survey')}\n",
+            ):
+                sent.surveys += 1
+    return sent

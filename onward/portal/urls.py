@@ -19,4 +19,5 @@ urlpatterns = [
     path("you-said-we-did/<int:pk>/", views.theme_edit, name="theme-update"),
     path("feedback-figures/", views.feedback_figures, name="feedback-figures"),
     path("requests/", views.tasks, name="tasks"),
+    path("feedback-on-our-services/", views.partner_feedback, name="partner-feedback"),
 ]

@@ -187,11 +187,15 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account(request)
     send = access.access_send(account, pk)
-    form = forms.FeedbackForm(request.POST if request.method == "POST" else None)
+    form = forms.FeedbackForm(request.POST if request.method == "POST" else None, provider=send.service.provider.name)
     if request.method == "POST" and form.is_valid():
         try:
             services.service_feedback(
-                account=account, send=send, rating=int(form.cleaned_data["rating"]), text=form.cleaned_data["text"]
+                account=account,
+                send=send,
+                rating=int(form.cleaned_data["rating"]),
+                text=form.cleaned_data["text"],
+                share=form.cleaned_data["share"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -614,3 +618,41 @@ def tasks(request: HttpRequest) -> HttpResponse:
         summary="Requests from young people",
     )
     return render(request, "portal/staff/tasks.html", {"tasks": found, "today": people_selectors.today()})
+
+
+# Partners -------------------------------------------------------------------------------------
+
+
+@staff_access.require_perm(Perm.RECEIVE_REFERRALS)
+def partner_feedback(request: HttpRequest) -> HttpResponse:
+    """What young people said about the user's organisation's services in their own service: how they rated
+    them (without names), and their words where they agreed the service may read them. Only the referrals
+    the organisation received and may still see (``access.service_feedback_received_by``)."""
+    from onward.audit.services import audit_list
+    from onward.referrals.registry import RATING_LABELS
+
+    user = _user(request)
+    found = selectors.feedback_for_partner(user)
+    shown_from = {statement.council_id for item in found for statement in item.words}
+    for council in staff_access.councils_for(user).filter(pk__in=shown_from).order_by("pk"):
+        audit_list(
+            actor=user,
+            council=council,
+            object_type="portal.Statement",
+            summary=f"Young people's feedback on {user.organisation.name}'s services",
+        )
+    return render(
+        request,
+        "portal/staff/partner_feedback.html",
+        {
+            "services": [
+                {
+                    "service": item.service,
+                    "values": [item.spread.total, *reversed(item.spread.counts)],
+                    "words": [(RATING_LABELS[(w.rating or 3) - 1], w) for w in item.words],
+                }
+                for item in found
+            ],
+            "columns": ["Responses", *reversed(RATING_LABELS)],
+        },
+    )

@@ -183,12 +183,16 @@ KINDS: tuple[Kind, ...] = (
             "portal.Goal",
             "portal.Statement",
             "portal.SurveyResponse",
+            "portal.Reminder",
         ),
         "Their portal account and sign-in codes (kept hashed), their goals and steps, what they said "
-        '(check-ins, "this is wrong", interest, feedback, comments on the local offer) and survey answers',
+        '(check-ins, "this is wrong", interest, feedback, comments on the local offer), survey answers and '
+        "the reminders emailed to them",
         (*PEOPLE, Perm.MANAGE_PORTAL),
         SCOPE_PEOPLE + "; the young person sees only their own",
-        "Counts only, rounded and suppressed for councillors; never their words",
+        "Counts only, rounded and suppressed for councillors; never their words. To the partner providing a "
+        "service they were referred to, while the referral's consent stands: their ratings of it without their "
+        "name, and their words only when they agreed",
         "care_record",
     ),
     Kind(
