@@ -774,6 +774,32 @@ RULES.update(
         "portal:question-retire": post_only(),
         # Young people's ratings of a partner's own services, for those who receive its referrals.
         "portal:partner-feedback": needs(Perm.RECEIVE_REFERRALS),
+        # Requests for support again that matched no record: council staff who see beyond a caseload;
+        # acting on one (its page) also needs CHANGE_PEOPLE.
+        "portal:returner-enquiries": Rule(
+            lambda user: (
+                302
+                if user is None
+                else (
+                    200
+                    if user.is_council_staff and user.can_any((Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE))
+                    else 403
+                )
+            )
+        ),
+        "portal:returner-enquiry": Rule(
+            lambda user: (
+                302
+                if user is None
+                else (
+                    200
+                    if user.is_council_staff
+                    and user.can(Perm.CHANGE_PEOPLE)
+                    and user.can_any((Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE))
+                    else 403
+                )
+            )
+        ),
         # A council's published local offer is public, to anyone, signed in or not.
         "local-offer:current": public(),
         "local-offer:version": public(),
@@ -798,6 +824,8 @@ PORTAL_YOUNG_PERSON = {
     "portal:offer-edit": 302,
     "portal:surveys": 302,
     "portal:tasks": 302,
+    "portal:returner-enquiries": 302,
+    "portal:returner-enquiry": 302,
     "portal:themes": 302,
     "portal:theme-create": 302,
     "portal:theme-update": 302,
@@ -911,6 +939,20 @@ def portal_url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": theme.pk}
     elif name == "portal:offer-edit":
         kwargs = {"pk": records["offer_draft"].pk}
+    elif name == "portal:returner-enquiry":
+        from onward.portal.models import ReturnerEnquiry
+
+        enquiry = ReturnerEnquiry.objects.filter(council=tenant.council).first() or ReturnerEnquiry.objects.create(
+            council=tenant.council,
+            given_name="Alex",
+            family_name="Unmatched",
+            date_of_birth=datetime.date(2003, 1, 1),
+            contact="07700 900000",
+            needs="Help with college",
+            received_on=datetime.date(2026, 1, 5),
+            reason=ReturnerEnquiry.Reason.NO_MATCH,
+        )
+        kwargs = {"pk": enquiry.pk}
     elif name in ("local-offer:current", "local-offer:support-again"):
         kwargs = {"council": tenant.council.pk}
     elif name == "local-offer:version":

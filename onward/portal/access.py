@@ -44,6 +44,7 @@ from onward.portal.models import (
     Goal,
     LocalOffer,
     PortalAccount,
+    ReturnerEnquiry,
     Statement,
     Survey,
     SurveyQuestion,
@@ -343,3 +344,44 @@ def council_or_404(council_id: object) -> Organisation:
         Organisation.objects.filter(kind=Organisation.Kind.COUNCIL), council_id
     )
     return found
+
+
+def returner_enquiries_for(user: User) -> QuerySet[ReturnerEnquiry]:
+    """Requests for support again that matched no record, for the council staff who may see young people
+    beyond their own caseload (team managers, the council-wide roles): they check who it is."""
+    council = staff_access.council_of(user)
+    if council is None or not user.can_any((Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)):
+        return ReturnerEnquiry.objects.none()
+    return ReturnerEnquiry.objects.filter(council=council)
+
+
+def can_act_on_returner_enquiries(user: User) -> bool:
+    """Matching one opens a request for support in the register, so it needs the right to change records."""
+    return (
+        staff_access.council_of(user) is not None
+        and user.can(Perm.CHANGE_PEOPLE)
+        and user.can_any((Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE))
+    )
+
+
+def returner_candidates(user: User, enquiry: ReturnerEnquiry, search: str = "") -> list[YoungPerson]:
+    """Young people the user may see who could be the one asking: the same date of birth or family name,
+    or a name searched for; at most 20."""
+    from django.db.models import Q
+
+    people = people_access.people_visible_to(user).filter(council_id=enquiry.council_id)
+    if search.strip():
+        words = search.split()
+        query = Q()
+        for word in words:
+            query &= (
+                Q(legal_given_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+                | Q(legal_family_name__icontains=word)
+            )
+        people = people.filter(query)
+    else:
+        people = people.filter(
+            Q(date_of_birth=enquiry.date_of_birth) | Q(legal_family_name__iexact=enquiry.family_name)
+        )
+    return list(people.order_by("legal_family_name", "legal_given_name", "pk")[:20])

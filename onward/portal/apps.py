@@ -22,6 +22,7 @@ class PortalConfig(AppConfig):
         contributions.register_demo_loader("portal", demo.load_demo, order=95)
         contributions.register_page_section("people:person-detail", "portal", home.person_voice, order=40)
         contributions.register_home_tasks("portal", home.portal_tasks, order=25)
+        contributions.register_home_tasks("portal-returners", home.returner_tasks, order=26)
         menu(NavItem("Local offer", "portal:offer-list", (Perm.MANAGE_PORTAL,), council_staff_only=True), order=221)
         menu(
             NavItem(

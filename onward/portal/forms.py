@@ -336,3 +336,13 @@ class SupportAgainForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter what you would like help with"},
     )
+
+
+class ReturnerCloseForm(GovukForm):
+    note = forms.CharField(
+        label="What was done?",
+        help_text="For example: not a care leaver of this council, told who to contact instead",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what was done"},
+    )

@@ -375,3 +375,46 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} reminder ({self.period})"
+
+
+class ReturnerEnquiry(TimeStampedModel):
+    """A request from the public "ask for support again" form that did not match exactly one of the
+    council's care leavers aged 21 to 24: a misspelt name, a record never brought into Onward, or
+    someone outside the age range. It waits for the council to check who it is, then to match it to
+    a record (which opens a request for support in the register) or to close it with what was done.
+
+    The form's answer never says which happened; only staff who may see the council's young people
+    read these (``access.returner_enquiries_for``)."""
+
+    class Reason(models.TextChoices):
+        NO_MATCH = "no_match", "No record with this name and date of birth"
+        SEVERAL = "several", "More than one record with this name and date of birth"
+        AGE = "age", "The record found is not aged 21 to 24"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "To check"
+        MATCHED = "matched", "Matched to a record"
+        CLOSED = "closed", "Closed"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    contact = models.CharField("how to contact them", max_length=300)
+    needs = models.TextField("what they would like help with")
+    received_on = models.DateField()
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    person = models.ForeignKey("people.YoungPerson", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField("what was done", blank=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        verbose_name_plural = "returner enquiries"
+
+    def __str__(self) -> str:
+        return f"Request for support again received {self.received_on:%d/%m/%Y}"

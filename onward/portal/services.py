@@ -35,6 +35,7 @@ from onward.portal.models import (
     OfferHeading,
     PortalAccount,
     Reminder,
+    ReturnerEnquiry,
     SignInCode,
     Statement,
     Survey,
@@ -653,8 +654,10 @@ def ask_for_support_again(
 ) -> None:
     """A returner's request for support from the public form. When exactly one of the council's care leavers
     aged 21 to 24 matches the name and date of birth, it becomes a request in the register's own flow
-    (``people.services.support_request_record``, with its assessment time limit); otherwise nothing of theirs
-    is kept and only the fact of an unmatched request is audited. The caller shows the same page either way."""
+    (``people.services.support_request_record``, with its assessment time limit). Otherwise it is kept as a
+    :class:`ReturnerEnquiry` for the council to check who it is: nobody who asks for help is lost because
+    their name was spelt differently or their record was never brought into Onward. The caller shows the
+    same page either way."""
     from onward.people import services as people_services
     from onward.people.categories import age_on
     from onward.people.models import SupportRequest
@@ -664,12 +667,30 @@ def ask_for_support_again(
     matches = register_matches(council.pk, given_name=given_name, family_name=family_name, date_of_birth=date_of_birth)
     person = matches[0] if len(matches) == 1 else None
     if person is None or not 21 <= age_on(person.date_of_birth, today) < 25:
+        reason = (
+            ReturnerEnquiry.Reason.SEVERAL
+            if len(matches) > 1
+            else ReturnerEnquiry.Reason.AGE
+            if person is not None
+            else ReturnerEnquiry.Reason.NO_MATCH
+        )
+        enquiry = ReturnerEnquiry.objects.create(
+            council=council,
+            given_name=given_name.strip(),
+            family_name=family_name.strip(),
+            date_of_birth=date_of_birth,
+            contact=contact.strip(),
+            needs=needs.strip(),
+            received_on=today,
+            reason=reason,
+        )
         audit_record(
             actor=None,
             action=Action.CREATE,
             council=council,
-            object_type="people.SupportRequest",
-            summary="A request for support again from the public form matched no one eligible: nothing kept",
+            obj=enquiry,
+            summary="A request for support again from the public form, to check who it is: "
+            + enquiry.get_reason_display().lower(),
         )
         return
     if SupportRequest.objects.filter(
@@ -682,6 +703,66 @@ def ask_for_support_again(
         date=today,
         needs=f"{needs.strip()}\n\nAsked through the public form. How to contact them: {contact.strip()}",
     )
+
+
+def _open_enquiry(enquiry: ReturnerEnquiry) -> ReturnerEnquiry:
+    found = ReturnerEnquiry.objects.select_for_update().get(pk=enquiry.pk)
+    if found.status != ReturnerEnquiry.Status.OPEN:
+        raise ValidationError("This request has already been dealt with: it is " + found.get_status_display().lower())
+    return found
+
+
+@transaction.atomic
+def returner_enquiry_match(*, acting_user: User, enquiry: ReturnerEnquiry, person: YoungPerson) -> ReturnerEnquiry:
+    """Match a request for support again to the young person it came from: it opens a request for support
+    in the register, dated when they asked (so the assessment's time limit runs from then). ``person``
+    must be one the caller may see (the view fetches it through the access policy)."""
+    from onward.people import services as people_services
+
+    enquiry = _open_enquiry(enquiry)
+    if person.council_id != enquiry.council_id:
+        raise ValidationError({"person": "Choose a young person of this council"})
+    people_services.support_request_record(
+        acting_user=acting_user,
+        person=person,
+        date=enquiry.received_on,
+        needs=f"{enquiry.needs}\n\nAsked through the public form. How to contact them: {enquiry.contact}",
+    )
+    enquiry.status = ReturnerEnquiry.Status.MATCHED
+    enquiry.person = person
+    enquiry.closed_at = timezone.now()
+    enquiry.closed_by = acting_user
+    enquiry.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=enquiry.council,
+        obj=enquiry,
+        summary="Request for support again matched to the young person's record",
+    )
+    return enquiry
+
+
+@transaction.atomic
+def returner_enquiry_close(*, acting_user: User, enquiry: ReturnerEnquiry, note: str) -> ReturnerEnquiry:
+    """Close a request for support again that matches no one the council supports, saying what was done
+    (for example: not a care leaver of this council, told who to contact instead)."""
+    enquiry = _open_enquiry(enquiry)
+    if not note.strip():
+        raise ValidationError({"note": "Enter what was done"})
+    enquiry.status = ReturnerEnquiry.Status.CLOSED
+    enquiry.note = note.strip()
+    enquiry.closed_at = timezone.now()
+    enquiry.closed_by = acting_user
+    enquiry.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=enquiry.council,
+        obj=enquiry,
+        summary="Request for support again closed: " + enquiry.note[:200],
+    )
+    return enquiry
 
 
 # Reminders ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from onward.accounts import access as staff_access
 from onward.accounts.models import User
@@ -30,7 +30,7 @@ from onward.people import access as people_access
 from onward.people import selectors as people_selectors
 from onward.portal import access, forms, selectors, services
 from onward.portal.access import young_person_required
-from onward.portal.models import PortalAccount
+from onward.portal.models import PortalAccount, ReturnerEnquiry
 
 SESSION_EMAIL = "portal_sign_in_email"
 
@@ -618,6 +618,84 @@ def tasks(request: HttpRequest) -> HttpResponse:
         summary="Requests from young people",
     )
     return render(request, "portal/staff/tasks.html", {"tasks": found, "today": people_selectors.today()})
+
+
+@require_safe
+@staff_access.require_perm(any_of=(Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE), council_staff=True)
+def returner_enquiries(request: HttpRequest) -> HttpResponse:
+    """Requests for support again from the public form that matched no record: open ones oldest first, then
+    the last ones dealt with."""
+    from onward.audit.services import audit_list
+
+    user = _user(request)
+    found = access.returner_enquiries_for(user).select_related("person", "closed_by")
+    waiting = list(found.filter(status=ReturnerEnquiry.Status.OPEN))
+    done = list(found.exclude(status=ReturnerEnquiry.Status.OPEN).order_by("-closed_at")[:20])
+    audit_list(
+        actor=user,
+        council=staff_access.council_of(user),
+        object_type="portal.ReturnerEnquiry",
+        summary="Requests for support again to check",
+    )
+    return render(
+        request,
+        "portal/staff/returner_enquiries.html",
+        {
+            "waiting": waiting,
+            "done": done,
+            "today": people_selectors.today(),
+            "limit": people_selectors.SUPPORT_REQUEST_DAYS,
+        },
+    )
+
+
+@staff_access.require_perm(
+    Perm.CHANGE_PEOPLE, any_of=(Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE), council_staff=True
+)
+def returner_enquiry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check who a request for support again came from: match it to their record (which opens a request
+    for support in the register) or close it saying what was done."""
+    from onward.audit.services import audit_view
+
+    user = _user(request)
+    enquiry: ReturnerEnquiry = staff_access.get_or_404(access.returner_enquiries_for(user), pk)
+    search = request.GET.get("q", "").strip()[:100]
+    close_form = forms.ReturnerCloseForm(request.POST if request.POST.get("action") == "close" else None)
+    match_error = ""
+    if request.method == "POST" and enquiry.status == ReturnerEnquiry.Status.OPEN:
+        try:
+            if request.POST.get("action") == "match":
+                person = staff_access.get_or_404(
+                    people_access.people_visible_to(user).filter(council_id=enquiry.council_id),
+                    request.POST.get("person"),
+                )
+                services.returner_enquiry_match(acting_user=user, enquiry=enquiry, person=person)
+                messages.success(request, f"Matched to {person.display_name}: their request for support is open")
+                return redirect("people:person-detail", pk=person.pk)
+            if close_form.is_valid():
+                services.returner_enquiry_close(acting_user=user, enquiry=enquiry, note=close_form.cleaned_data["note"])
+                messages.success(request, "Request closed")
+                return redirect("portal:returner-enquiries")
+        except ValidationError as error:
+            if request.POST.get("action") == "match":
+                match_error = " ".join(error.messages)
+            else:
+                apply_validation_error(close_form, error)
+    else:
+        audit_view(actor=user, council=enquiry.council, obj=enquiry)
+    return render(
+        request,
+        "portal/staff/returner_enquiry.html",
+        {
+            "enquiry": enquiry,
+            "candidates": access.returner_candidates(user, enquiry, search)
+            if enquiry.status == ReturnerEnquiry.Status.OPEN
+            else [],
+            "search": search,
+            "form": close_form,
+            "match_error": match_error,
+        },
+    )
 
 
 # Partners -------------------------------------------------------------------------------------

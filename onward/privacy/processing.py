@@ -196,6 +196,16 @@ KINDS: tuple[Kind, ...] = (
         "care_record",
     ),
     Kind(
+        "Requests for support again not matched to a record",
+        ("portal.ReturnerEnquiry",),
+        "The name, date of birth and contact details a returner gave on the public form, what they asked "
+        "help with, and what the council did",
+        (Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE),
+        "Their own council's requests, for staff who see young people beyond their own caseload",
+        "Nothing",
+        "returner_enquiry",
+    ),
+    Kind(
         "The audit trail",
         ("audit.AuditEvent",),
         "Who viewed, changed or exported which record, when, from which address, with the values changed",

@@ -79,6 +79,14 @@ def rules() -> tuple[Rule, ...]:
             "Not yet deleted automatically: the data protection officer deletes them by hand (to build)",
         ),
         Rule(
+            "returner_enquiry",
+            "Requests for support again from the public form that matched no record (once matched, the request "
+            "is part of the young person's record)",
+            f"{years['partner_referral_years']} years after the request was closed",
+            "Limitation Act 1980 ss. 2 and 5 (six years for claims); UK GDPR Art. 5(1)(c) and (e)",
+            "Not yet in the daily list: the data protection officer deletes closed requests by hand",
+        ),
+        Rule(
             "audit",
             "Audit entries: who viewed, changed or exported each record, and when",
             "As long as the record they describe",
