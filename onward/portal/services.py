@@ -667,3 +667,9 @@ def ask_for_support_again(
         date=today,
         needs=f"{needs.strip()}\n\nAsked through the public form. How to contact them: {contact.strip()}",
     )
+
+
+def closure_letter_audit(*, account: PortalAccount, closure: object) -> None:
+    """Record, before the letter is made, that the young person downloaded their case closure letter from
+    their own page (an export of their data, as when staff make it)."""
+    _audit(account, Action.EXPORT, "Case closure letter downloaded by the young person", obj=closure)
