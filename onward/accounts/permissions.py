@@ -308,8 +308,8 @@ ROLES += (
     Role(
         "partner_triage_coordinator",
         "Partner triage coordinator",
-        "Works for the agency a council lets triage its referrals (Derby's \"triaged centrally by one "
-        "agency\"): sees that council's triage queue and decides, prioritises and refers to services, only "
+        "Works for the agency a council lets triage its referrals (where referrals are triaged centrally by "
+        "one agency): sees that council's triage queue and decides, prioritises and refers to services, only "
         "while the council's administrator has given their organisation the triage power on an accepted "
         "partnership. Sees nothing else of the council's: no young person's record, and a referral only "
         "while it waits for triage.",
