@@ -233,3 +233,11 @@ def test_withdrawn_consent_and_restricted_records_stay_hidden(a_allows) -> None:
     Consent.objects.filter(referral=waiting).update(withdrawn_at=timezone.now())
     triager = a_allows.users["partner_triage_coordinator"]
     assert not referral_access.referrals_visible_to(triager).filter(pk=waiting.pk).exists()
+
+
+def test_the_partner_triagers_home_page_counts_the_councils_queue(a_allows, signed_in) -> None:
+    """Their home page shows the referrals waiting for them, linking to the queue."""
+    _waiting(a_allows)
+    home = signed_in(a_allows.users["partner_triage_coordinator"]).get(reverse("core:home")).content.decode()
+    assert "1 referral waiting for triage" in home
+    assert reverse("referrals:triage-queue") in home
