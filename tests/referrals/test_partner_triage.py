@@ -241,3 +241,17 @@ def test_the_partner_triagers_home_page_counts_the_councils_queue(a_allows, sign
     home = signed_in(a_allows.users["partner_triage_coordinator"]).get(reverse("core:home")).content.decode()
     assert "1 referral waiting for triage" in home
     assert reverse("referrals:triage-queue") in home
+
+
+def test_both_sides_see_the_power_on_their_partnership_pages(a_allows, signed_in) -> None:
+    """The council's partner page offers to stop it; the partner's "Councils you work with" says it triages."""
+    from django.test import Client
+
+    from tests.conftest import sign_in
+
+    council_page = sign_in(Client(), a_allows.users["administrator"]).get(
+        reverse("accounts:partner-detail", args=[a_allows.partner.pk])
+    )
+    assert f"Stop {a_allows.partner.name} triaging referrals" in council_page.content.decode()
+    partner_page = signed_in(a_allows.users["partner_administrator"]).get(reverse("accounts:partnership-list"))
+    assert "You triage its referrals" in partner_page.content.decode()
