@@ -744,6 +744,7 @@ PORTAL_SIGNED_IN = {
     "my:opportunities",
     "my:interested",
     "my:check-in",
+    "my:closure-letter",
 }
 RULES.update({name: Rule(lambda user: 302) for name in PORTAL_SIGNED_IN})
 RULES.update(
@@ -836,6 +837,8 @@ PORTAL_YOUNG_PERSON = {
     "local-offer:version": 200,
     "local-offer:support-again": 200,
 }
+# The world's young person's case is not closed: there is no closing letter for them (tests/portal).
+PORTAL_YOUNG_PERSON["my:closure-letter"] = 404
 PORTAL_WITH_IDS = {"my:action-add", "my:consent-withdraw", "my:feedback", "my:interested", "my:goal-done"}
 
 

@@ -49,6 +49,8 @@ RecordT = TypeVar("RecordT", bound=HistoryRecord)
 CHAIN_BATCH = 2000  # young people a statement, within every database's limit on parameters
 Dated = Contact | PathwayPlanReview | PEP  # the DatedRecord models
 
+# ``ehcp`` is not here: it is derived from the dated EHC plans (``supporters.services.ehcp_flag_sync``),
+# never typed on the young person's form (issue 27).
 PERSON_FIELDS = (
     "child_id",
     "legal_given_name",
@@ -60,7 +62,6 @@ PERSON_FIELDS = (
     "upn",
     "uasc",
     "send",
-    "ehcp",
     "is_parent",
     "is_pregnant",
     "child_born_on",

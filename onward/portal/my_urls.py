@@ -21,6 +21,7 @@ urlpatterns = [
     path("opportunities/", views.opportunities, name="opportunities"),
     path("opportunities/<int:pk>/interested/", views.interested, name="interested"),
     path("check-in/", views.check_in, name="check-in"),
+    path("closure-letter/", views.closure_letter, name="closure-letter"),
     path("leave/", views.leave, name="leave"),
     path("local-offer/", views.my_offer, name="local-offer"),
     path("survey/", views.survey, name="survey"),

@@ -853,3 +853,9 @@ def reminders_send(*, day: datetime.date, base_url: str = "", check_in_from_day:
             ):
                 sent.surveys += 1
     return sent
+
+
+def closure_letter_audit(*, account: PortalAccount, closure: object) -> None:
+    """Record, before the letter is made, that the young person downloaded their case closure letter from
+    their own page (an export of their data, as when staff make it)."""
+    _audit(account, Action.EXPORT, "Case closure letter downloaded by the young person", obj=closure)

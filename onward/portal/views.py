@@ -31,6 +31,7 @@ from onward.people import selectors as people_selectors
 from onward.portal import access, forms, selectors, services
 from onward.portal.access import young_person_required
 from onward.portal.models import PortalAccount, ReturnerEnquiry
+from onward.supporters import letters
 
 SESSION_EMAIL = "portal_sign_in_email"
 
@@ -111,8 +112,24 @@ def home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "check_in_due": selectors.check_in_due(page.last_check_in, day),
             "open_survey": selectors.open_survey(account, day),
+            "closure_letter": letters.latest_closure_for_letter(account.person) is not None,
         },
     )
+
+
+@young_person_required
+def closure_letter(request: HttpRequest) -> HttpResponse:
+    """The young person's own copy of their case closure letter (issue 27): what support remains, until when,
+    and how to ask again. The same letter staff make; 404 when there is none (no closure, or after a death)."""
+    account = _account(request)
+    found = letters.own_closure_letter(person=account.person, day=people_selectors.today())
+    if found is None:
+        raise Http404
+    closure, letter = found
+    services.closure_letter_audit(account=account, closure=closure)
+    response = HttpResponse(letters.build_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{letter.file_name}"'
+    return response
 
 
 @young_person_required

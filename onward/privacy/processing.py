@@ -76,8 +76,10 @@ KINDS: tuple[Kind, ...] = (
         "what each service did, feedback in the young person's words",
         (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.RECEIVE_REFERRALS, Perm.VIEW_TEAM_PEOPLE),
         "Council staff: triage the council's referrals, others those of young people they see; a partner only "
-        "the referrals sent to it, while consent covers it",
-        "Only the fields the consent lists, to the organisations it names, until it expires or is withdrawn",
+        "the referrals sent to it, while consent covers it; a partner the council lets triage (issue 27) only "
+        "the referrals waiting for triage, while the council's link carries that power",
+        "Only the fields the consent lists, to the organisations it names, until it expires or is withdrawn; "
+        "a partner triaging for the council acts on its behalf and sees each referral only until it is triaged",
         "partner_referral",
     ),
     Kind(

@@ -162,10 +162,11 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     triage_form = None
     if user.can(Perm.TRIAGE_REFERRALS) and referral.status in ("awaiting_triage", "more_info"):
-        suggested = selectors.suggested_services(referral_access.services_visible_to(user), referral, today)
+        routable = referral_access.services_to_triage_to(user, referral)
+        suggested = selectors.suggested_services(routable, referral, today)
         triage_form = forms.TriageForm(
             request.POST if request.method == "POST" and "decision" in request.POST else None,
-            services=referral_access.services_visible_to(user).filter(pk__in=[s.pk for s in suggested]),
+            services=routable.filter(pk__in=[s.pk for s in suggested]),
             ranked=suggested,
             needs=referral.needs,
             covered=organisations_covered(referral.consent, today),
@@ -189,6 +190,9 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 apply_validation_error(triage_form, error)
             else:
                 messages.success(request, "Triage decision recorded")
+                if not user.is_council_staff:
+                    # A partner's triager sees a referral only while it waits for triage.
+                    return redirect("referrals:triage-queue")
                 return redirect("referrals:referral-detail", pk=referral.pk)
     can_withdraw = user.can(Perm.CREATE_REFERRALS) and referral.consent.withdrawn_at is None
     withdraw_form = forms.WithdrawForm(
