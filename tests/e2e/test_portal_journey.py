@@ -272,6 +272,29 @@ def _staff_journey(live_server, page: Page) -> None:  # type: ignore[no-untyped-
     assert_accessible(page)
     page.goto(base + reverse("portal:feedback-figures"))
     assert_accessible(page)
+    # A request for support again that matched no record waits for the manager to check it.
+    import datetime
+
+    services.ask_for_support_again(
+        council=tenant.council,
+        given_name="Robin",
+        family_name="Notonfile",
+        date_of_birth=datetime.date(2003, 6, 1),
+        contact="07700 900456",
+        needs="Help to get back into college",
+    )
+    page.goto(base + reverse("portal:returner-enquiries"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Robin Notonfile").click()
+    expect(page.get_by_text("Help to get back into college")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Close the request").click()
+    expect(page.get_by_text("Enter what was done").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("What was done?").fill("Not known to us: gave them the number of their home council")
+    page.get_by_role("button", name="Close the request").click()
+    expect(page.get_by_text("Request closed")).to_be_visible()
+    assert_accessible(page)
     page.context.clear_cookies()
 
     # The partner running the service reads the rating and the words the young person shared.
