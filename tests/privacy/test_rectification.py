@@ -123,6 +123,7 @@ def test_a_request_is_declined_only_with_a_reason_which_the_young_person_sees(wo
     young = _this_is_wrong(a, "I am not at college")
     request = RectificationRequest.objects.get()
     officer = sign_in(Client(), a.users["data_protection_officer"])
+    assert "1 request to correct a record open" in officer.get(reverse("core:home")).content.decode()
     url = reverse("privacy:correction-decline", kwargs={"pk": request.pk})
     officer.post(url, {"reason": " "})
     request.refresh_from_db()
@@ -134,6 +135,7 @@ def test_a_request_is_declined_only_with_a_reason_which_the_young_person_sees(wo
     page = young.get(reverse("my:your-data")).content.decode()
     assert "We did not change your record" in page and "enrolled until July" in page
     assert not Rectification.objects.exists()
+    assert "request to correct a record" not in officer.get(reverse("core:home")).content.decode()
 
 
 def test_details_and_contacts_are_corrected_with_a_reason_keeping_the_old_values(world: dict[str, Tenant]) -> None:
