@@ -230,9 +230,14 @@ def restriction_lift(*, acting_user: User, restriction: Restriction, reason: str
     return locked
 
 
+def _value(value: Any) -> Any:
+    """A value as kept in a correction: a linked record (an EET record's setting) by its name."""
+    return str(value) if isinstance(value, models.Model) else bundles._plain(value)
+
+
 def _plain_changes(before: Any, after: Any, names: Any) -> dict[str, list[Any]]:
     return {
-        name: [bundles._plain(getattr(before, name)), bundles._plain(getattr(after, name))]
+        name: [_value(getattr(before, name)), _value(getattr(after, name))]
         for name in names
         if getattr(before, name) != getattr(after, name)
     }

@@ -248,3 +248,27 @@ def test_a_restricted_record_stays_refused_on_the_correction_pages(world: dict[s
     assert a.person.child_id not in adviser.get(reverse("privacy:correction-list")).content.decode()
     manager = sign_in(Client(), a.users["team_manager"])
     assert [manager.get(url).status_code for url in urls] == [200, 200, 200, 200]
+
+
+def test_a_correction_naming_a_college_keeps_its_name(world: dict[str, Tenant]) -> None:
+    """Correcting the setting an EET record names keeps the old and new settings by name (a linked record)."""
+    from onward.network import services as network_services
+
+    a = world["A"]
+    assert a.spell is not None
+    college = network_services.setting_create(
+        acting_user=a.users["performance_officer"],
+        council=a.council,
+        name="Wexbridge College",
+        kind="college",
+        ukprn="10007123",
+    )
+    correction = services.rectification_correct_history(
+        acting_user=a.users["personal_adviser"],
+        kind="eet",
+        record=a.spell,
+        reason="She is at Wexbridge College",
+        setting=college,
+    )
+    assert correction.changes == {"setting": [None, "Wexbridge College"]}
+    assert EETSpell.objects.get(pk=correction.record_id).setting == college
