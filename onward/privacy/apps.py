@@ -16,12 +16,13 @@ class PrivacyConfig(AppConfig):
         from onward.privacy import portal
         from onward.privacy.access import restricted_hidden_from
         from onward.privacy.demo import load_privacy_demo
-        from onward.privacy.home import privacy_tasks
+        from onward.privacy.home import person_corrections, privacy_tasks
 
         # A restricted record is hidden from every role the restriction does not name (people.restriction).
         restriction.register_hidden_condition("privacy", restricted_hidden_from)
         contributions.register_demo_loader("privacy", load_privacy_demo, order=80)
         contributions.register_home_tasks("privacy", privacy_tasks, order=80)
+        contributions.register_page_section("people:person-detail", "privacy", person_corrections, order=45)
         # The young person's "this is wrong" and "ask for a copy" in their own service (onward.portal).
         data_rights.register(portal.RIGHTS)
         menu(

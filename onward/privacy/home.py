@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
-from onward.core.contributions import HomeTask
+from onward.core.contributions import HomeTask, PageSection
+from onward.people.models import YoungPerson
 from onward.privacy import access
 from onward.privacy.models import RectificationRequest, SubjectAccessRequest
 
@@ -40,3 +41,12 @@ def privacy_tasks(user: User, day: datetime.date) -> list[HomeTask]:
                 )
             )
     return tasks
+
+
+def person_corrections(user: User, person: YoungPerson, day: datetime.date) -> PageSection | None:
+    """The young person's page (already authorised): the way to correct the record at their request (the old
+    values kept, with who and why), for staff who may change it. No query: the page's budget is pinned
+    (tests/people/test_pages.py); their open requests are in the queue, and "this is wrong" in their voice."""
+    if not user.can(Perm.CHANGE_PEOPLE):
+        return None
+    return PageSection("privacy/_person_section.html", {"person": person})

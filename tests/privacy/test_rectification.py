@@ -78,6 +78,9 @@ def test_this_is_wrong_is_corrected_through_the_queue_and_the_young_person_sees_
     for client in (adviser, officer):
         queue = client.get(reverse("privacy:correction-list")).content.decode()
         assert a.person.child_id in queue and "The young person portal" in queue
+    record_page = adviser.get(reverse("people:person-detail", kwargs={"pk": a.person.pk})).content.decode()
+    assert reverse("privacy:correction-list") in record_page
+    assert reverse("privacy:correct-person", kwargs={"person_pk": a.person.pk}) in record_page
     detail = adviser.get(reverse("privacy:correction-detail", kwargs={"pk": request.pk})).content.decode()
     assert "I started an apprenticeship at Brightwell Logistics" in detail
     url = reverse("privacy:correct-record", kwargs={"person_pk": a.person.pk, "kind": "eet", "record_pk": spell.pk})
