@@ -86,7 +86,7 @@ def access_rectification_request(user: User, pk: object) -> RectificationRequest
     return result
 
 
-def person_to_correct(user: User, pk: object) -> YoungPerson:
+def access_person_to_correct(user: User, pk: object) -> YoungPerson:
     """A young person whose record the user may correct: one they see (restrictions apply) and may change."""
     if not user.can(Perm.CHANGE_PEOPLE):
         raise Http404

@@ -422,7 +422,7 @@ def _after_correction(found: RectificationRequest | None, person_pk: int) -> Htt
 def correct_person(request: HttpRequest, person_pk: int) -> HttpResponse:
     """Correct the young person's own details at their request; who, why, and the old values are kept."""
     user = _user(request, Perm.CHANGE_PEOPLE)
-    person = access.person_to_correct(user, person_pk)
+    person = access.access_person_to_correct(user, person_pk)
     found = _request_for(request, user, person)
     initial: dict[str, Any] = {name: getattr(person, name) for name in PERSON_FIELDS}
     for flag in ("uasc", "send", "ehcp", "is_parent", "is_pregnant", "lives_out_of_area"):
@@ -463,7 +463,7 @@ def correct_record(request: HttpRequest, person_pk: int, kind: str, record_pk: i
     user = _user(request, Perm.CHANGE_PEOPLE)
     if kind not in HISTORY_FORMS:
         raise Http404
-    person = access.person_to_correct(user, person_pk)
+    person = access.access_person_to_correct(user, person_pk)
     record = access.history_record(person, kind, record_pk)
     found = _request_for(request, user, person)
     form_class = HISTORY_FORMS[kind]
