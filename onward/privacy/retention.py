@@ -318,6 +318,8 @@ def deletion_run(
         report.deleted += 1
         for label, count in tombstone.counts.items():
             report.counts[label] = report.counts.get(label, 0) + count
+    if not wanted:
+        return report
     audit_record(
         actor=acting_user,
         action=AuditEvent.Action.DELETE,

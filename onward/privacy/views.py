@@ -304,7 +304,10 @@ def retention_run(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Select the records to delete")
             return redirect("privacy:retention")
     report = retention.deletion_run(acting_user=user, council=council, selected=selected)
-    messages.success(request, f"Deletion run: {report.text}")
+    if selected is None and not (report.deleted or report.held):
+        messages.error(request, "No record is past its retention date")
+    else:
+        messages.success(request, f"Deletion run: {report.text}")
     return redirect("privacy:retention")
 
 
