@@ -439,7 +439,35 @@ RULES: dict[str, Rule] = {
     "privacy:retention": needs(Perm.MANAGE_RETENTION),
     "privacy:retention-delete": post_only(),
     "privacy:hold-lift": post_only(),
+    "privacy:retention-run": post_only(),
     "privacy:record-of-processing": needs(Perm.VIEW_RECORD_OF_PROCESSING),
+    # Requests to correct a record: the officer (the time limit) and staff who change young people's records;
+    # the correction pages only to the latter (the officer has no access to the caseload).
+    "privacy:correction-list": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (
+                200 if user.is_council_staff and user.can_any((Perm.HANDLE_SUBJECT_ACCESS, Perm.CHANGE_PEOPLE)) else 403
+            )
+        )
+    ),
+    "privacy:correction-detail": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (
+                200 if user.is_council_staff and user.can_any((Perm.HANDLE_SUBJECT_ACCESS, Perm.CHANGE_PEOPLE)) else 403
+            )
+        )
+    ),
+    "privacy:correction-decline": post_only(),
+    "privacy:correct-person": Rule(
+        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can(Perm.CHANGE_PEOPLE) else 403)
+    ),
+    "privacy:correct-record": Rule(
+        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can(Perm.CHANGE_PEOPLE) else 403)
+    ),
     # The people around each young person (onward/supporters, docs/supporters.md) ------------------
     **SUPPORTERS_RULES,
 }
@@ -650,6 +678,24 @@ def url_for(name: str, tenant: Tenant) -> str:
             defaults={"via": "email", "received_on": datetime.date(2026, 1, 5), "due_on": datetime.date(2026, 2, 5)},
         )
         kwargs = {"pk": sar.pk} | ({"file_format": "pdf"} if name.endswith("bundle") else {})
+    elif name in ("privacy:correction-detail", "privacy:correction-decline"):
+        from onward.privacy.models import RectificationRequest
+
+        found, _ = RectificationRequest.objects.get_or_create(
+            council=tenant.council,
+            person=tenant.person,
+            defaults={
+                "via": "email",
+                "text": "My address is wrong",
+                "received_on": datetime.date(2026, 1, 5),
+                "due_on": datetime.date(2026, 2, 5),
+            },
+        )
+        kwargs = {"pk": found.pk}
+    elif name == "privacy:correct-person":
+        kwargs = {"person_pk": tenant.person.pk}  # type: ignore[union-attr]
+    elif name == "privacy:correct-record":
+        kwargs = {"person_pk": tenant.person.pk, "kind": "eet", "record_pk": tenant.spell.pk}  # type: ignore[union-attr]
     elif name in ("privacy:restriction-lift", "privacy:hold-lift"):
         kwargs = {"pk": 1}
     elif name == "privacy:retention-delete":
@@ -737,6 +783,7 @@ PORTAL_SIGNED_IN = {
     "my:survey",
     "my:you-said",
     "my:eet-wrong",
+    "my:your-data",
     "my:goal-add",
     "my:action-add",
     "my:consent-withdraw",

@@ -515,6 +515,15 @@ def accommodation_correct(
 
 
 @transaction.atomic
+def contact_correct(*, acting_user: User, contact: Contact, reason: str, **fields: Any) -> Contact:
+    """Correct a contact record (its date, how, whether in touch, the note): the old one is kept, superseded,
+    with the reason, and the contacts' order (``next_date``) follows the corrected date."""
+    if "date" in fields:
+        _not_future(fields["date"])
+    return _correct(Contact, acting_user=acting_user, record=contact, reason=reason, **fields)
+
+
+@transaction.atomic
 def spell_record(*, model: type[SpellT], acting_user: User | None, person: YoungPerson, **fields: Any) -> SpellT:
     """Record a new spell of another app's history (a setting, a benefit status) under the same rules as
     EET and accommodation: the open spell ends the day before, any other overlap is refused (ADR 7)."""

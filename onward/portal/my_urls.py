@@ -13,6 +13,7 @@ urlpatterns = [
     path("signed-out/", views.signed_out, name="signed-out"),
     path("", views.home, name="home"),
     path("education-work-training/wrong/", views.eet_wrong, name="eet-wrong"),
+    path("your-records/", views.your_data, name="your-data"),
     path("plan/add/", views.goal_add, name="goal-add"),
     path("plan/<int:goal_pk>/add/", views.goal_add, name="action-add"),
     path("plan/<int:pk>/done/", views.goal_done, name="goal-done"),

@@ -28,6 +28,7 @@ from onward.audit.services import Action, audit_record
 from onward.core.concurrency import lock_for_change
 from onward.opportunities.models import Opportunity
 from onward.people.models import EETSpell, YoungPerson
+from onward.portal import data_rights
 from onward.portal.models import (
     Goal,
     LocalOffer,
@@ -334,13 +335,29 @@ def eet_wrong(*, account: PortalAccount, spell: EETSpell | None, text: str) -> S
     if not text.strip():
         raise ValidationError({"text": "Enter what is wrong"})
     today = timezone.localdate()
-    return _statement(
+    statement = _statement(
         account,
         kind=Statement.Kind.EET_WRONG,
         due=today + datetime.timedelta(days=RECTIFICATION_DAYS),
         eet_spell=spell,
         text=text.strip(),
     )
+    rights = data_rights.registered()
+    if rights is not None:
+        rights.record_wrong(statement)  # a request to correct the record, in the data protection queue
+    return statement
+
+
+@transaction.atomic
+def copy_ask(*, account: PortalAccount) -> data_rights.DataRequest:
+    """The young person asks for a copy of everything held about them (a subject access request, logged
+    by the data protection app as made through the portal, due in one calendar month)."""
+    rights = data_rights.registered()
+    if rights is None:
+        raise ValidationError("You cannot ask for your records here yet: ask your adviser")
+    request = rights.copy_asked(account.person)
+    _audit(account, Action.CREATE, "Asked for a copy of their records")
+    return request
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from onward.core.forms_errors import apply_validation_error
 from onward.opportunities.selectors import suggested_opportunities
 from onward.people import access as people_access
 from onward.people import selectors as people_selectors
-from onward.portal import access, forms, selectors, services
+from onward.portal import access, data_rights, forms, selectors, services
 from onward.portal.access import young_person_required
 from onward.portal.models import PortalAccount, ReturnerEnquiry
 from onward.supporters import letters
@@ -142,6 +142,24 @@ def eet_wrong(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Thank you. Your adviser will check and correct your record.")
         return redirect("my:home")
     return render(request, "portal/eet_wrong.html", {"form": form, "spell": spell})
+
+
+@young_person_required
+def your_data(request: HttpRequest) -> HttpResponse:
+    """Their requests about their records (a copy, a correction) and where each is; they ask for a copy here."""
+    account = _account(request)
+    rights = data_rights.registered()
+    if rights is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            asked = services.copy_ask(account=account)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"We have your request. We will send you a copy by {asked.due_on:%-d %B %Y}.")
+        return redirect("my:your-data")
+    return render(request, "portal/your_data.html", {"requests": rights.requests_of(account.person)})
 
 
 @young_person_required

@@ -102,19 +102,23 @@ KINDS: tuple[Kind, ...] = (
         (
             "privacy.SubjectAccessRequest",
             "privacy.Restriction",
+            "privacy.RectificationRequest",
             "privacy.Rectification",
             "privacy.LegalHold",
             "privacy.Tombstone",
         ),
-        "Subject access requests and their bundles, restrictions, corrections with their reasons, legal holds, "
+        "Subject access requests and their bundles, restrictions, requests to correct a record (what the young "
+        "person says is wrong, the answer), corrections with their old and new values and reasons, legal holds, "
         "tombstones (counts only, no personal data)",
         (
             Perm.HANDLE_SUBJECT_ACCESS,
             Perm.APPROVE_SUBJECT_ACCESS,
             Perm.RESTRICT_RECORDS,
             Perm.MANAGE_RETENTION,
+            Perm.CHANGE_PEOPLE,
         ),
-        "The council's own, to its data protection officer",
+        "The council's own, to its data protection officer; requests to correct a record also to staff who change "
+        "the records of the young people they see",
         "Nothing",
         "care_record",
     ),
