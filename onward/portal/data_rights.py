@@ -39,11 +39,15 @@ class DataRights:
     - ``copy_asked(person)``: the young person asked for a copy of their records (a subject access request,
       made through the portal); raises ``ValidationError`` if one is open already.
     - ``requests_of(person)``: their requests, newest first, for their page.
+    - ``correction_page(statement)``: the staff page of the request to correct the record that "this is
+      wrong" opened, if any: staff answer it there, so the correction and the young person's answer are
+      one decision, never two queues.
     """
 
     record_wrong: Callable[[Statement], None]
     copy_asked: Callable[[YoungPerson], DataRequest]
     requests_of: Callable[[YoungPerson], list[DataRequest]]
+    correction_page: Callable[[Statement], str | None]
 
 
 _registered: list[DataRights] = []

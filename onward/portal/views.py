@@ -348,6 +348,11 @@ def resolve(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
     user = _user(request)
     person = access.access_person_for_staff(user, pk, for_change=True)
     statement = access.access_statement_for_staff(user, person, statement_pk)
+    rights = data_rights.registered()
+    correction = rights.correction_page(statement) if rights is not None else None
+    if correction is not None:
+        # "This is wrong" opened a request to correct the record: it is answered there, in one decision.
+        return redirect(correction)
     form = forms.ResolveForm(request.POST if request.method == "POST" else None)
     if statement.resolved_at is None and request.method == "POST" and form.is_valid():
         try:

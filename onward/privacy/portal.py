@@ -79,4 +79,14 @@ def requests_of(person: YoungPerson) -> list[DataRequest]:
     return sorted(found, key=lambda item: item.made_on, reverse=True)
 
 
-RIGHTS = DataRights(record_wrong=record_wrong, copy_asked=copy_asked, requests_of=requests_of)
+def correction_page(statement: Statement) -> str | None:
+    """The correction request "this is wrong" opened, where staff correct the record or decline."""
+    from django.urls import reverse
+
+    request = RectificationRequest.objects.filter(statement_id=statement.pk).only("pk").first()
+    return reverse("privacy:correction-detail", args=[request.pk]) if request is not None else None
+
+
+RIGHTS = DataRights(
+    record_wrong=record_wrong, copy_asked=copy_asked, requests_of=requests_of, correction_page=correction_page
+)

@@ -275,3 +275,27 @@ def test_a_correction_naming_a_college_keeps_its_name(world: dict[str, Tenant]) 
     )
     assert correction.changes == {"setting": [None, "Wexbridge College"]}
     assert EETSpell.objects.get(pk=correction.record_id).setting == college
+
+
+def test_this_is_wrong_is_answered_only_through_its_correction_request(world: dict[str, Tenant]) -> None:
+    """The adviser's "Deal with this" on what the young person said goes to the correction request, so the
+    correction and the young person's answer are one decision: answering it as a plain task is not offered."""
+    a = world["A"]
+    assert a.person is not None
+    _this_is_wrong(a, "I left college in June")
+    request = RectificationRequest.objects.get()
+    statement = Statement.objects.get(kind=Statement.Kind.EET_WRONG)
+    adviser = sign_in(Client(), a.users["personal_adviser"])
+    url = reverse("portal:resolve", kwargs={"pk": a.person.pk, "statement_pk": statement.pk})
+    for response in (adviser.get(url), adviser.post(url, {"response": "Done"})):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("privacy:correction-detail", kwargs={"pk": request.pk})
+    statement.refresh_from_db()
+    assert statement.resolved_at is None
+    # Other things young people say are still answered on the task page.
+    from onward.portal import services as portal_services
+
+    account = statement.person.portal_account
+    check_in = portal_services.check_in(account=account, mood="bad", wants_help=True, text="Rent is late")
+    page = adviser.get(reverse("portal:resolve", kwargs={"pk": a.person.pk, "statement_pk": check_in.pk}))
+    assert page.status_code == 200
