@@ -387,7 +387,7 @@ def imported_files() -> tuple[ImportedFile, ...]:
     from onward.participation.models import CareersReturn
     from onward.performance.models import BenchmarkSet
     from onward.referrals.models import PartnerListReturn
-    from onward.returns.models import ImportRun
+    from onward.returns.models import ImportRun, ReturnCheck
 
     return (
         ImportedFile(
@@ -416,6 +416,16 @@ def imported_files() -> tuple[ImportedFile, ...]:
             PartnerListReturn, {}, {"matched": ("row", "status", "send", "referral"), "unmatched": ("row", "reason")}
         ),
         ImportedFile(CareersReturn, {}, {"discrepancies": ("row", "id", "field")}),
+        # The Department's rules' findings name each child and quote their values: the rule and table stay.
+        ImportedFile(
+            ReturnCheck,
+            {},
+            {
+                "errors": ("code", "description", "table", "source"),
+                "departures": ("code", "description", "table", "source", "reason"),
+            },
+            busy=tuple(ReturnCheck.BUSY),
+        ),
     )
 
 

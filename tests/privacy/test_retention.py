@@ -284,3 +284,35 @@ def test_imported_files_past_their_period_are_deleted_by_the_daily_job_keeping_t
     again = StringIO()
     call_command("retention_due", stdout=again)
     assert "Imported files deleted under the retention rule: 0" in again.getvalue()
+
+
+def test_the_return_checks_findings_lose_each_childs_details_after_the_period(world: dict[str, Tenant]) -> None:
+    """The Department's rules' findings name each child and quote their values: past the period only the rule,
+    its description and the table stay, with the counts; a check still running is left alone."""
+    from onward.returns.models import ReturnCheck
+
+    a = world["A"]
+    finding = {
+        "code": "103",
+        "description": "Ethnicity is missing",
+        "table": "Header",
+        "child": "A12345",
+        "row": 4,
+        "detail": "ETHNIC is blank",
+        "source": "validator",
+    }
+    departure = {**finding, "code": "562", "reason": "Episode carried over from last year"}
+    done = ReturnCheck.objects.create(
+        council=a.council, year=2025, status="done", errors=[finding], error_count=1, departures=[departure]
+    )
+    running = ReturnCheck.objects.create(council=a.council, year=2025, status="running", errors=[finding])
+    ReturnCheck.objects.filter(pk__in=[done.pk, running.pk]).update(
+        created_at=timezone.now() - datetime.timedelta(days=731)
+    )
+    call_command("retention_due", stdout=StringIO())
+    done.refresh_from_db()
+    running.refresh_from_db()
+    kept = {"code": "103", "description": "Ethnicity is missing", "table": "Header", "source": "validator"}
+    assert done.errors == [kept] and done.error_count == 1
+    assert done.departures == [{**kept, "code": "562", "reason": "Episode carried over from last year"}]
+    assert running.errors == [finding]
