@@ -428,7 +428,7 @@ def correct_person(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = access.access_person_to_correct(user, person_pk)
     found = _request_for(request, user, person)
     initial: dict[str, Any] = {name: getattr(person, name) for name in PERSON_FIELDS}
-    for flag in ("uasc", "send", "ehcp", "is_parent", "is_pregnant", "lives_out_of_area"):
+    for flag in ("uasc", "send", "is_parent", "is_pregnant", "lives_out_of_area"):
         initial[flag] = "yes" if initial[flag] else "no"
     initial["version"] = person.version
     form = forms.PersonCorrectionForm(request.POST or None, initial=initial)
