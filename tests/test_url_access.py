@@ -201,6 +201,7 @@ RULES: dict[str, Rule] = {
     "performance:benchmark-example": needs(Perm.MANAGE_TARGETS),
     "performance:benchmark-detail": needs(Perm.MANAGE_TARGETS),
     "performance:benchmark-save": post_only(),
+    "performance:benchmark-retry": post_only(),
     "performance:benchmark-discard": post_only(),
     "returns:mapping-list": needs(Perm.IMPORT_DATA),
     "returns:mapping-create": needs(Perm.IMPORT_DATA),
@@ -404,6 +405,9 @@ RULES: dict[str, Rule] = {
     "plans:import-template": needs(Perm.VIEW_PLANS),
     "plans:import-new": needs(Perm.MANAGE_PLANS),
     "plans:import-into": needs(Perm.MANAGE_PLANS),
+    "plans:import-run": needs(Perm.MANAGE_PLANS),
+    "plans:import-run-retry": post_only(),
+    "plans:import-run-discard": post_only(),
     "plans:meeting-create": needs(Perm.MANAGE_PLANS),
     "plans:meeting-detail": needs(Perm.VIEW_PLANS),
     "plans:meeting-update": needs(Perm.MANAGE_PLANS),
@@ -605,6 +609,13 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"file_format": "xlsx"}
     elif name == "plans:import-into":
         kwargs = {"pk": tenant.plan.pk}
+    elif name in ("plans:import-run", "plans:import-run-retry", "plans:import-run-discard"):
+        from onward.plans.models import PlanImport
+
+        run, _ = PlanImport.objects.get_or_create(
+            council=tenant.council, file_name="plan.csv", defaults={"status": "rejected"}
+        )
+        kwargs = {"pk": run.pk}
     elif name == "guides:role":
         kwargs = {"role": "personal_adviser"}
     elif name == "guides:guide":
@@ -628,7 +639,12 @@ def url_for(name: str, tenant: Tenant) -> str:
 
         target, _ = Target.objects.get_or_create(council=tenant.council, indicator="eet_19_21")
         kwargs = {"pk": target.pk} | ({"step_pk": 1} if name.endswith("remove") else {})
-    elif name in ("performance:benchmark-detail", "performance:benchmark-save", "performance:benchmark-discard"):
+    elif name in (
+        "performance:benchmark-detail",
+        "performance:benchmark-save",
+        "performance:benchmark-discard",
+        "performance:benchmark-retry",
+    ):
         from onward.performance.models import BenchmarkSet
 
         benchmark_set, _ = BenchmarkSet.objects.get_or_create(
