@@ -320,6 +320,9 @@ RULES: dict[str, Rule] = {
         lambda user: 302 if user is None else (200 if user.can(Perm.CREATE_REFERRALS) else 403)
     ),
     "referrals:partner-list": needs(Perm.RECEIVE_REFERRALS),
+    "referrals:partner-list-run": needs(Perm.RECEIVE_REFERRALS),
+    "referrals:partner-list-retry": post_only(),
+    "referrals:partner-list-discard": post_only(),
     "referrals:service-create": needs(Perm.MANAGE_DIRECTORY),
     "referrals:service-detail": signed_in_only(),
     # The URL names the partner's service: only the partner's own users may change it (ADR 14).
@@ -563,6 +566,13 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"person_pk": tenant.person.pk}
     elif name in ("referrals:referral-detail", "referrals:feedback-add"):
         kwargs = {"pk": tenant.referral.pk}
+    elif name in ("referrals:partner-list-run", "referrals:partner-list-retry", "referrals:partner-list-discard"):
+        from onward.referrals.models import PartnerListReturn
+
+        listed, _ = PartnerListReturn.objects.get_or_create(
+            organisation=tenant.partner, council=tenant.council, file_name="roll.csv", defaults={"status": "committed"}
+        )
+        kwargs = {"pk": listed.pk}
     elif name == "referrals:received-detail":
         kwargs = {"pk": tenant.send.pk}
     elif name in ("referrals:service-detail", "referrals:service-update"):
