@@ -231,6 +231,7 @@ RULES: dict[str, Rule] = {
     "network:roll-detail": needs(Perm.EXCHANGE_LISTS),
     "network:roll-commit": post_only(),
     "network:roll-discard": post_only(),
+    "network:roll-retry": post_only(),
     "network:school-years": needs_any(*PEOPLE),
     "network:person-settings": Rule(
         lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(PEOPLE) else 404)

@@ -59,6 +59,7 @@ class Checked:
     problems: list[dict[str, Any]]
     summary: dict[str, Any] = field(default_factory=dict)
     changes: list[dict[str, Any]] | None = None
+    values: dict[str, Any] = field(default_factory=dict)  # more of the run's own fields the preview fills in
 
 
 class ImportKind:
@@ -181,6 +182,9 @@ def _check(kind: ImportKind, run: Any) -> Any:
         if checked.changes is not None and hasattr(run, "changes"):
             run.changes = checked.changes
             fields.append("changes")
+        for name, value in checked.values.items():
+            setattr(run, name, value)
+            fields.append(name)
         run.save(update_fields=fields)
         if kind.audit_check and (checked.problems or not kind.commit_when_clean):  # else the save's entry says it
             audit_record(

@@ -98,6 +98,7 @@ class PlanImportKind(imports.ImportKind):
             raise imports.Rejected(problems, str(problems[0]["message"]) if problems else "") from None
         run.plan = plan
         run.summary = {**run.summary, "items": len(parsed.items), "sections": len(parsed.sections)}
+        run.rows = []  # saved into the plan: the copy of the file (leads' names and addresses) is not kept
         return ""  # services.plan_import wrote the one entry for the plan
 
     def forget(self, run: Any) -> list[str]:
