@@ -69,6 +69,8 @@ class ImportKind:
     model: type[ImportRunBase]
     noun: str = "an import"
     commit_when_clean: bool = False
+    title: str = "Import"  # on the operators' Background work page
+    url_name: str = ""  # the run's page (one argument, its pk), linked from there when given
     audit_check: bool = True  # False: the kind's upload entry says what the check found
 
     def rows(self, run: Any) -> int:
@@ -329,3 +331,41 @@ class RunPage:
 def run_page(run: Any, *, retry_url: str = "", discard_url: str = "", save_url: str = "") -> RunPage:
     state = run_state(run)
     return RunPage(run, state, next_steps(run, state), retry_url, discard_url, save_url, run.updated_at)
+
+
+@dataclass(frozen=True)
+class BackgroundRun:
+    """A run on the operators' Background work page: names and states only, never the file."""
+
+    title: str
+    url_name: str
+    run: Any
+    state: leases.TaskState | None
+
+
+def background_runs(council: Any, *, leave_out: tuple[str, ...] = (), recent: int = 50) -> list[BackgroundRun]:
+    """The council's runs of every registered kind (but ``leave_out``) that went to the background or
+    failed, stuck first, then busy, then the latest. Reads no file, problem or preview."""
+    from django.db.models import Q
+
+    found: list[tuple[ImportKind, Any]] = []
+    for kind in kinds():
+        if kind.kind in leave_out:
+            continue
+        runs = kind.model.objects.filter(council=council).filter(  # type: ignore[attr-defined]
+            Q(status__in=kind.model.BUSY) | Q(status=Status.FAILED) | Q(task_id__isnull=False)
+        )
+        if hasattr(kind.model, "kind"):
+            runs = runs.filter(kind=kind.kind)
+        fields = ("id", "status", "progress", "failure", "task_id", "created_at", "updated_at", "council_id")
+        found += [(kind, run) for run in runs.select_related("created_by").only(*fields, "created_by")[:recent]]
+    states = leases.task_states({(k.kind, r.pk): (r.task_id, r.updated_at) for k, r in found if r.busy})
+    rows = [BackgroundRun(k.title, k.url_name, r, states.get((k.kind, r.pk))) for k, r in found]
+    rows.sort(
+        key=lambda row: (
+            not (row.state is not None and row.state.stuck),
+            not row.run.busy,
+            -row.run.created_at.timestamp(),
+        )
+    )
+    return rows[:recent]

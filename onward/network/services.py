@@ -335,6 +335,8 @@ class RollListKind(imports.ImportKind):
     model = RollList
     noun = "the list"
     audit_check = False  # the upload's entry says what the check found (or that it was queued)
+    title = "A setting's on-roll list"
+    url_name = "network:roll-detail"
 
     def rows(self, run: Any) -> int:
         return max(len(run.content.splitlines()) - 1, 0)

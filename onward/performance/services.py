@@ -140,6 +140,8 @@ class BenchmarkKind(imports.ImportKind):
     model = BenchmarkSet
     noun = "the benchmark file"
     audit_check = False  # the upload's entry says what the check found (or that it was queued)
+    title = "Benchmark file"
+    url_name = "performance:benchmark-detail"
 
     def rows(self, run: Any) -> int:
         return max(len(run.content.splitlines()) - 1, 0)

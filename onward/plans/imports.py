@@ -60,6 +60,8 @@ class PlanImportKind(imports.ImportKind):
     model = PlanImport
     noun = "a plan spreadsheet"
     commit_when_clean = True
+    title = "Plan spreadsheet"
+    url_name = "plans:import-run"
 
     def rows(self, run: Any) -> int:
         return max(len(run.rows) - 1, 0)

@@ -592,6 +592,7 @@ class PartnerListKind(imports.ImportKind):
     model = PartnerListReturn
     noun = "the list"
     commit_when_clean = True
+    title = "A partner's list"
 
     def rows(self, run: Any) -> int:
         return max(len(run.content.splitlines()) - 1, 0)

@@ -125,3 +125,20 @@ def test_a_killed_save_is_taken_back_and_a_failed_check_offers_retry(  # type: i
     live_worker()
     second.refresh_from_db()
     assert second.status == BenchmarkSet.Status.PREVIEWED
+
+
+def test_a_failed_benchmark_run_shows_on_the_background_work_page(  # type: ignore[no-untyped-def]
+    world, signed_in, queue, django_capture_on_commit_callbacks
+) -> None:
+    client = signed_in(world["A"].users["performance_officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, GOOD)
+    benchmark_set = BenchmarkSet.objects.get()
+    imports.fail(
+        BenchmarkSet, benchmark_set.pk, None, "An error stopped the check (OperationalError). Nothing was saved."
+    )
+    page = signed_in(world["A"].users["administrator"]).get(reverse("returns:background-work")).content.decode()
+    assert "Other imports in the background" in page and "Benchmark file" in page
+    assert "An error stopped the check (OperationalError)" in page
+    other = signed_in(world["B"].users["administrator"]).get(reverse("returns:background-work")).content.decode()
+    assert "Benchmark file" not in other
