@@ -667,7 +667,8 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 @access.require_perm(Perm.RECEIVE_REFERRALS)
 def partner_list_run(request: HttpRequest, pk: int) -> HttpResponse:
     """A list being matched in the background: its progress and next step, then what it matched."""
-    result = referral_access.access_partner_list(_user(request), pk)
+    user = _user(request)
+    result = referral_access.access_partner_list(user, pk)
     page = imports.run_page(
         result,
         retry_url=reverse("referrals:partner-list-retry", kwargs={"pk": result.pk}),
