@@ -218,7 +218,7 @@ def id_routes() -> list[Route]:
 
 def complete_world(world: dict[str, Tenant]) -> None:
     """Give each council the records the shared world lacks: a target with a step, a benchmark file, a
-    meeting of its plan's board, and a webhook of the API (ADR 27)."""
+    plan import and a partner's list, a meeting of its plan's board, and a webhook of the API (ADR 27)."""
     from onward.performance.models import BenchmarkSet, Target, TargetStep
     from tests.network.records import network_kwargs
     from tests.test_url_access import world_meeting
@@ -236,6 +236,14 @@ def complete_world(world: dict[str, Tenant]) -> None:
             target=target, by_date=timezone.localdate() + datetime.timedelta(days=90), value=Decimal(60)
         )
         BenchmarkSet.objects.create(council=tenant.council, file_name="sn.csv", status="rejected", content="")
+        # Imports in the core flow (ADR 30): a plan spreadsheet, and the partner's list sent back.
+        from onward.plans.models import PlanImport
+        from onward.referrals.models import PartnerListReturn
+
+        PlanImport.objects.create(council=tenant.council, file_name="plan.csv", status="rejected")
+        PartnerListReturn.objects.create(
+            council=tenant.council, organisation=tenant.partner, file_name="roll.csv", status="committed"
+        )
         world_meeting(tenant)
         # Data protection records (issue 22), lifted so they hide nothing from the other checks.
         from onward.privacy import services as privacy_services

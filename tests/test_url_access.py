@@ -201,6 +201,7 @@ RULES: dict[str, Rule] = {
     "performance:benchmark-example": needs(Perm.MANAGE_TARGETS),
     "performance:benchmark-detail": needs(Perm.MANAGE_TARGETS),
     "performance:benchmark-save": post_only(),
+    "performance:benchmark-retry": post_only(),
     "performance:benchmark-discard": post_only(),
     "returns:mapping-list": needs(Perm.IMPORT_DATA),
     "returns:mapping-create": needs(Perm.IMPORT_DATA),
@@ -230,6 +231,7 @@ RULES: dict[str, Rule] = {
     "network:roll-detail": needs(Perm.EXCHANGE_LISTS),
     "network:roll-commit": post_only(),
     "network:roll-discard": post_only(),
+    "network:roll-retry": post_only(),
     "network:school-years": needs_any(*PEOPLE),
     "network:person-settings": Rule(
         lambda user: 302 if user is None else (200 if user.is_council_staff and user.can_any(PEOPLE) else 404)
@@ -319,6 +321,9 @@ RULES: dict[str, Rule] = {
         lambda user: 302 if user is None else (200 if user.can(Perm.CREATE_REFERRALS) else 403)
     ),
     "referrals:partner-list": needs(Perm.RECEIVE_REFERRALS),
+    "referrals:partner-list-run": needs(Perm.RECEIVE_REFERRALS),
+    "referrals:partner-list-retry": post_only(),
+    "referrals:partner-list-discard": post_only(),
     "referrals:service-create": needs(Perm.MANAGE_DIRECTORY),
     "referrals:service-detail": signed_in_only(),
     # The URL names the partner's service: only the partner's own users may change it (ADR 14).
@@ -404,6 +409,9 @@ RULES: dict[str, Rule] = {
     "plans:import-template": needs(Perm.VIEW_PLANS),
     "plans:import-new": needs(Perm.MANAGE_PLANS),
     "plans:import-into": needs(Perm.MANAGE_PLANS),
+    "plans:import-run": needs(Perm.MANAGE_PLANS),
+    "plans:import-run-retry": post_only(),
+    "plans:import-run-discard": post_only(),
     "plans:meeting-create": needs(Perm.MANAGE_PLANS),
     "plans:meeting-detail": needs(Perm.VIEW_PLANS),
     "plans:meeting-update": needs(Perm.MANAGE_PLANS),
@@ -587,6 +595,13 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"person_pk": tenant.person.pk}
     elif name in ("referrals:referral-detail", "referrals:feedback-add"):
         kwargs = {"pk": tenant.referral.pk}
+    elif name in ("referrals:partner-list-run", "referrals:partner-list-retry", "referrals:partner-list-discard"):
+        from onward.referrals.models import PartnerListReturn
+
+        listed, _ = PartnerListReturn.objects.get_or_create(
+            organisation=tenant.partner, council=tenant.council, file_name="roll.csv", defaults={"status": "committed"}
+        )
+        kwargs = {"pk": listed.pk}
     elif name == "referrals:received-detail":
         kwargs = {"pk": tenant.send.pk}
     elif name in ("referrals:service-detail", "referrals:service-update"):
@@ -633,6 +648,13 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"file_format": "xlsx"}
     elif name == "plans:import-into":
         kwargs = {"pk": tenant.plan.pk}
+    elif name in ("plans:import-run", "plans:import-run-retry", "plans:import-run-discard"):
+        from onward.plans.models import PlanImport
+
+        run, _ = PlanImport.objects.get_or_create(
+            council=tenant.council, file_name="plan.csv", defaults={"status": "rejected"}
+        )
+        kwargs = {"pk": run.pk}
     elif name == "guides:role":
         kwargs = {"role": "personal_adviser"}
     elif name == "guides:guide":
@@ -656,7 +678,12 @@ def url_for(name: str, tenant: Tenant) -> str:
 
         target, _ = Target.objects.get_or_create(council=tenant.council, indicator="eet_19_21")
         kwargs = {"pk": target.pk} | ({"step_pk": 1} if name.endswith("remove") else {})
-    elif name in ("performance:benchmark-detail", "performance:benchmark-save", "performance:benchmark-discard"):
+    elif name in (
+        "performance:benchmark-detail",
+        "performance:benchmark-save",
+        "performance:benchmark-discard",
+        "performance:benchmark-retry",
+    ):
         from onward.performance.models import BenchmarkSet
 
         benchmark_set, _ = BenchmarkSet.objects.get_or_create(

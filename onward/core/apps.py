@@ -12,3 +12,6 @@ class CoreConfig(AppConfig):
         from onward.core.navigation import register as menu
 
         menu(NavItem("Home", "core:home"), order=10)
+
+        # The import flow's background tasks announce abandoned runs (core.import_tasks).
+        from onward.core import import_tasks  # noqa: F401

@@ -91,7 +91,7 @@ def roll_lists_visible_to(user: User) -> QuerySet[RollList]:
     council = _council(user)
     if council is None or not user.can(Perm.EXCHANGE_LISTS):
         return RollList.objects.none()
-    return RollList.objects.filter(council=council).select_related("setting", "uploaded_by")
+    return RollList.objects.filter(council=council).select_related("setting", "created_by")
 
 
 def access_roll_list(user: User, pk: object) -> RollList:

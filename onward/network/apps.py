@@ -10,6 +10,11 @@ class NetworkConfig(AppConfig):
         from onward.network import registry
 
         registry.register_all()
+        # Settings' on-roll lists in the core import flow (core.imports).
+        from onward.core import imports
+        from onward.network.services import RollListKind
+
+        imports.register(RollListKind())
         from onward.accounts.permissions import Perm
         from onward.core import contributions
         from onward.core.navigation import NavItem

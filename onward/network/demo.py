@@ -195,7 +195,6 @@ def _college_list(council: Organisation, day: datetime.date, officer: User, coll
     services.roll_list_preview(
         acting_user=officer,
         council=council,
-        people=people,
         setting=college,
         on_date=day,
         name="wexbridge-college-on-roll.csv",

@@ -14,7 +14,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 
-from onward.core.models import TimeStampedModel
+from onward.core.models import ImportRunBase, ImportStatus, TimeStampedModel
 from onward.people.models import Spell, YoungPerson
 
 
@@ -143,25 +143,22 @@ class Agreement(TimeStampedModel):
         return [SHAREABLE_FIELDS[f] for f in self.fields if f in SHAREABLE_FIELDS]
 
 
-class RollList(TimeStampedModel):
+class RollList(ImportRunBase):
     """A setting's on-roll list, checked, previewed and (once committed) applied: the young people it
     matched among every child in care and care leaver the council holds, and the differences.
 
-    Rows that match nobody are counted, never kept: a setting's list of other pupils is not Onward's.
+    An import in the core flow (``core.imports``, ``network.services.RollListKind``): checked at once or,
+    above the threshold, in the background, and saved the same way. Rows that match nobody are
+    counted, never kept: a setting's list of other pupils is not Onward's (``content``, the file as
+    uploaded, is kept only until the list is saved or discarded).
     """
 
-    class Status(models.TextChoices):
-        PREVIEWED = "previewed", "Ready to commit"
-        REJECTED = "rejected", "Has problems: nothing can be saved"
-        COMMITTED = "committed", "Saved"
-        DISCARDED = "discarded", "Discarded"
+    Status = ImportStatus
 
-    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="roll_lists")
     on_date = models.DateField("date the list is for")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=200)
-    status = models.CharField(max_length=20, choices=Status.choices)
+    content = models.TextField(blank=True, help_text="The list as uploaded, until it is saved or discarded")
     rows = models.PositiveIntegerField(default=0)
     unmatched = models.PositiveIntegerField(default=0, help_text="Rows matching no young person the council holds")
     matched = models.JSONField(
@@ -170,7 +167,6 @@ class RollList(TimeStampedModel):
     not_on_roll = models.JSONField(
         default=list, blank=True, help_text="Young people recorded at the setting the list leaves out"
     )
-    problems = models.JSONField(default=list, blank=True)
     committed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

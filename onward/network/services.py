@@ -19,7 +19,7 @@ from onward.accounts import access as accounts_access
 from onward.accounts.models import Organisation, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
-from onward.core import uploads
+from onward.core import imports, uploads
 from onward.core.concurrency import lock_for_change
 from onward.network import rules, selectors
 from onward.network.models import SHAREABLE_FIELDS, Agreement, BenefitSpell, RollList, Setting, SettingSpell, WorkCoach
@@ -327,24 +327,49 @@ def jobcentre_list_release(
 # A setting's on-roll list: upload, check, preview, commit --------------------------------------------------
 
 
-@transaction.atomic
-def roll_list_preview(
-    *,
-    acting_user: User,
-    council: Organisation,
-    people: QuerySet[YoungPerson],
-    setting: Setting,
-    on_date: datetime.date,
-    name: str,
-    content: bytes,
-) -> RollList:
-    """Check a setting's on-roll list and match it against every child in care and care leaver in
-    ``people`` on ``on_date``. Nothing in the register changes until the preview is committed."""
+class RollListKind(imports.ImportKind):
+    """Settings' on-roll lists in the core import flow: checked and matched (at once, or in the background
+    above the threshold), previewed, then saved through the setting history's own rules."""
+
+    kind = "roll_list"
+    model = RollList
+    noun = "the list"
+    audit_check = False  # the upload's entry says what the check found (or that it was queued)
+    title = "A setting's on-roll list"
+    url_name = "network:roll-detail"
+
+    def rows(self, run: Any) -> int:
+        return max(len(run.content.splitlines()) - 1, 0)
+
+    def check(self, run: Any) -> imports.Checked:
+        return _roll_check(run)
+
+    def run_commit(self, run: Any, acting_user: Any) -> Any:
+        try:
+            return roll_list_commit(acting_user=acting_user, roll=run)
+        except ValidationError as error:
+            # Nothing was saved; the list stays ready to commit (the officer follows the rows up first).
+            RollList.objects.filter(pk=run.pk, status=RollList.Status.SAVING).update(
+                status=RollList.Status.PREVIEWED, progress=100, failure=" ".join(error.messages)[:2000]
+            )
+            raise imports.ImportNotReady(" ".join(error.messages)) from None
+
+    def forget(self, run: Any) -> list[str]:
+        run.content = ""
+        return ["content"]
+
+
+def _roll_check(roll: RollList) -> imports.Checked:
+    """Check a setting's on-roll list and match it against every child in care and care leaver the
+    uploader may name on the list's date. Changes nothing."""
+    from onward.network import access
+
     try:
-        uploads.check_size(name, len(content))
-        rows = uploads.csv_rows(name, uploads.decode_text(name, content))
+        rows = uploads.csv_rows(roll.file_name, roll.content)
     except uploads.Refused as error:
-        raise ValidationError({"upload": str(error)}) from None
+        return imports.Checked(problems=[{"row": 0, "column": "", "message": str(error)}])
+    people = access.list_people(roll.created_by) if roll.created_by else YoungPerson.objects.none()
+    setting, on_date = roll.setting, roll.on_date
     checked = rules.check_roll(rows)
     found_people = selectors.candidates(people, on_date)
     cohort = {c.pk for c in found_people}
@@ -380,30 +405,68 @@ def roll_list_preview(
         for pk, spell in current.items()
         if spell.setting_id == setting.pk and pk not in seen and pk in cohort
     ]
-    roll = RollList(
-        council=council,
-        setting=setting,
-        on_date=on_date,
-        uploaded_by=acting_user,
-        file_name=name[:200],
-        status=RollList.Status.REJECTED if checked.problems else RollList.Status.PREVIEWED,
-        rows=len({r["row"] for r in checked.rows} | {p["row"] for p in checked.problems if p["row"] > 1}),
-        unmatched=unmatched,
-        matched=matched,
-        not_on_roll=not_on_roll,
+    return imports.Checked(
         problems=checked.problems,
+        values={
+            "rows": len({r["row"] for r in checked.rows} | {p["row"] for p in checked.problems if p["row"] > 1}),
+            "unmatched": unmatched,
+            "matched": matched,
+            "not_on_roll": not_on_roll,
+        },
     )
-    roll.full_clean()
-    roll.save()
-    audit_record(
-        actor=acting_user,
-        action=Action.CREATE,
-        council=council,
-        obj=roll,
-        summary=f"Checked the on-roll list from {setting.name}: {len(matched)} matched, "
-        f"{len(roll.elsewhere)} recorded elsewhere or nowhere, {len(not_on_roll)} not on roll",
-    )
-    return roll
+
+
+def roll_list_preview(
+    *,
+    acting_user: User,
+    council: Organisation,
+    setting: Setting,
+    on_date: datetime.date,
+    name: str,
+    content: bytes,
+    background: bool = True,
+) -> RollList:
+    """Keep a setting's on-roll list and check it: at once, or in the background above
+    ``ONWARD_BACKGROUND_IMPORT_ROWS`` rows. It is matched against every child in care and care leaver
+    the uploader may name (``access.list_people``) on ``on_date``. Nothing in the register changes
+    until the preview is committed. A file that cannot be read is refused with a ``ValidationError``."""
+    try:
+        uploads.check_size(name, len(content))
+        text = uploads.decode_text(name, content)
+        uploads.csv_rows(name, text)
+    except uploads.Refused as error:
+        raise ValidationError({"upload": str(error)}) from None
+    with transaction.atomic():
+        roll = RollList(
+            council=council,
+            setting=setting,
+            on_date=on_date,
+            created_by=acting_user,
+            file_name=name[:200],
+            content=text,
+            status=RollList.Status.QUEUED,
+        )
+        roll.full_clean()
+        roll.save()
+        result: RollList = imports.begin(run=roll, background=background)
+        if result.busy:
+            summary = f"Uploaded the on-roll list from {setting.name} to check in the background"
+        else:
+            summary = (
+                f"Checked the on-roll list from {setting.name}: {len(result.matched)} matched, "
+                f"{len(result.elsewhere)} recorded elsewhere or nowhere, {len(result.not_on_roll)} not on roll"
+            )
+        audit_record(actor=acting_user, action=Action.CREATE, council=council, obj=result, summary=summary)
+    return result
+
+
+def roll_list_save(*, acting_user: User, roll: RollList) -> RollList:
+    """Save a previewed list: at once, or in the background above the threshold (``roll_list_commit``)."""
+    try:
+        saved: RollList = imports.save(acting_user=acting_user, run=roll)
+    except imports.ImportNotReady as error:
+        raise ValidationError(str(error)) from None
+    return saved
 
 
 def _locked_roll(roll: RollList) -> RollList:
@@ -416,7 +479,7 @@ def roll_list_commit(*, acting_user: User, roll: RollList) -> RollList:
     nowhere is recorded at the setting from the list's date (through the setting history's own rules).
     Those recorded there but not on roll are left for the officer to follow up."""
     locked = _locked_roll(roll)
-    if locked.status != RollList.Status.PREVIEWED:
+    if locked.status not in (RollList.Status.PREVIEWED, RollList.Status.SAVING):
         raise ValidationError("Only a list that is ready to commit can be saved")
     people = {
         p.pk: p
@@ -445,7 +508,8 @@ def roll_list_commit(*, acting_user: User, roll: RollList) -> RollList:
         )
     locked.status = RollList.Status.COMMITTED
     locked.committed_at = timezone.now()
-    locked.save(update_fields=["status", "committed_at", "updated_at"])
+    locked.progress, locked.content, locked.failure = 100, "", ""
+    locked.save(update_fields=["status", "committed_at", "progress", "content", "failure", "updated_at"])
     audit_record(
         actor=acting_user,
         action=Action.CHANGE,
@@ -456,17 +520,12 @@ def roll_list_commit(*, acting_user: User, roll: RollList) -> RollList:
     return locked
 
 
-@transaction.atomic
 def roll_list_discard(*, acting_user: User, roll: RollList) -> RollList:
-    locked = _locked_roll(roll)
-    if locked.status not in (RollList.Status.PREVIEWED, RollList.Status.REJECTED):
-        raise ValidationError("Only a list that has not been saved can be discarded")
-    locked.status = RollList.Status.DISCARDED
-    locked.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=acting_user, action=Action.CHANGE, council=locked.council, obj=locked, summary="Discarded an on-roll list"
-    )
-    return locked
+    try:
+        discarded: RollList = imports.discard(acting_user=acting_user, run=roll, extra=(RollList.Status.REJECTED,))
+    except imports.ImportNotReady as error:
+        raise ValidationError(str(error)) from None
+    return discarded
 
 
 # Benefits and work coaches ---------------------------------------------------------------------------------

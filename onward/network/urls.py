@@ -15,6 +15,7 @@ urlpatterns = [
     path("on-roll/<int:pk>/", views.roll_detail, name="roll-detail"),
     path("on-roll/<int:pk>/commit/", views.roll_commit, name="roll-commit"),
     path("on-roll/<int:pk>/discard/", views.roll_discard, name="roll-discard"),
+    path("on-roll/<int:pk>/retry/", views.roll_retry, name="roll-retry"),
     path("school-years/", views.school_years, name="school-years"),
     path("people/<int:person_pk>/settings/", views.person_settings, name="person-settings"),
     path("people/<int:person_pk>/benefits/", views.person_benefits, name="person-benefits"),

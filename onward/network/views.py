@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from onward.accounts import access as accounts_access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.audit.services import audit_list, audit_view
-from onward.core import exports
+from onward.core import exports, imports
 from onward.core.forms_errors import apply_validation_error
 from onward.network import access, forms, rules, selectors, services
 from onward.network.models import BenefitSpell, RollList, SettingSpell
@@ -421,7 +422,6 @@ def roll_upload(request: HttpRequest, pk: int) -> HttpResponse:
             roll = services.roll_list_preview(
                 acting_user=user,
                 council=council,
-                people=access.list_people(user),
                 setting=setting,
                 on_date=form.cleaned_data["on_date"],
                 name=name,
@@ -463,6 +463,11 @@ def roll_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "not_on_roll": named(roll.not_on_roll),
             "can_commit": roll.status == RollList.Status.PREVIEWED,
             "can_discard": roll.status in (RollList.Status.PREVIEWED, RollList.Status.REJECTED),
+            "page": imports.run_page(
+                roll,
+                retry_url=reverse("network:roll-retry", kwargs={"pk": roll.pk}),
+                discard_url=reverse("network:roll-discard", kwargs={"pk": roll.pk}),
+            ),
         },
     )
 
@@ -473,12 +478,28 @@ def roll_commit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     roll = access.access_roll_list(user, pk)
     try:
-        services.roll_list_commit(acting_user=user, roll=roll)
+        roll = services.roll_list_save(acting_user=user, roll=roll)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "The list was saved: the young people on roll are recorded at the setting")
+        if roll.status == RollList.Status.COMMITTED:
+            messages.success(request, "The list was saved: the young people on roll are recorded at the setting")
+    return redirect("network:roll-detail", pk=roll.pk)
+
+
+@require_POST
+@accounts_access.require_perm(Perm.EXCHANGE_LISTS)
+def roll_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a list whose check or save failed or is stuck again, from the start."""
+    user = _user(request)
+    roll = access.access_roll_list(user, pk)
+    try:
+        imports.retry(acting_user=user, run=roll)
+    except imports.ImportNotReady as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The list is being checked again")
     return redirect("network:roll-detail", pk=roll.pk)
 
 

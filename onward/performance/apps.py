@@ -14,6 +14,11 @@ class PerformanceConfig(AppConfig):
         from onward.performance.demo import load_performance_demo
 
         contributions.register_demo_loader("performance", load_performance_demo, order=60)
+        # Benchmark files in the core import flow (core.imports).
+        from onward.core import imports
+        from onward.performance.services import BenchmarkKind
+
+        imports.register(BenchmarkKind())
         # Its pages in the menu (core.navigation).
         from onward.accounts.permissions import Perm
         from onward.core.navigation import NavItem

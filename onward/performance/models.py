@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from onward.core.models import TimeStampedModel
+from onward.core.models import ImportRunBase, TimeStampedModel
 
 
 class Method(models.TextChoices):
@@ -58,30 +58,31 @@ class IndicatorSnapshot(TimeStampedModel):
 # Benchmarks and targets ------------------------------------------------------------------------------
 
 
-class BenchmarkSet(TimeStampedModel):
+class BenchmarkSet(ImportRunBase):
     """One upload of published local-authority figures: the file as uploaded, its check, and its fate.
 
-    A set is previewed first (its problems listed, nothing counted); saving it makes it the council's
-    benchmark set in force and supersedes the one before. The file is kept so the save applies exactly
-    what was previewed.
+    A set is checked and previewed first (its problems listed, nothing counted; a large file in the
+    background, ``core.imports``); saving it makes it the council's benchmark set in force and
+    supersedes the one before. The file is kept so the save applies exactly what was previewed.
     """
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be checked"
+        CHECKING = "checking", "Being checked"
+        SAVING = "saving", "Being saved"
+        FAILED = "failed", "Could not be completed"
         PREVIEWED = "previewed", "Ready to save"
         REJECTED = "rejected", "Has problems: nothing can be saved"
         SAVED = "saved", "In use"
         SUPERSEDED = "superseded", "Replaced by a later file"
         DISCARDED = "discarded", "Discarded"
 
-    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    COMMITTED_STATUS = Status.SAVED
+    COMMITTED_AT_FIELD = "saved_at"
+
     status = models.CharField(max_length=20, choices=Status.choices)
     file_name = models.CharField(max_length=200)
     content = models.TextField(help_text="The file as uploaded")
-    problems = models.JSONField(default=list, blank=True)
-    summary = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     saved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

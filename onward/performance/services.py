@@ -15,7 +15,7 @@ from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
-from onward.core import documents, exports
+from onward.core import documents, exports, imports
 from onward.core.bulk import analyze_loaded, insert_values
 from onward.core.concurrency import lock_for_change
 from onward.people.models import YoungPerson
@@ -125,79 +125,86 @@ Action = AuditEvent.Action
 # Benchmark files ---------------------------------------------------------------------------------
 
 
-class BenchmarkNotReady(Exception):
-    """Only a previewed file without problems can be saved."""
+BenchmarkNotReady = imports.ImportNotReady
+"""Only a previewed file without problems can be saved (the core flow's ``ImportNotReady``)."""
 
 
 def _check(content: bytes) -> benchmarks.CheckedFile:
     return benchmarks.check_csv(content, known_indicators=set(rating.indicator_names()), today=timezone.localdate())
 
 
-@transaction.atomic
+class BenchmarkKind(imports.ImportKind):
+    """Benchmark files in the core import flow: checked, previewed, then saved (ADR 31)."""
+
+    kind = "benchmark"
+    model = BenchmarkSet
+    noun = "the benchmark file"
+    audit_check = False  # the upload's entry says what the check found (or that it was queued)
+    title = "Benchmark file"
+    url_name = "performance:benchmark-detail"
+
+    def rows(self, run: Any) -> int:
+        return max(len(run.content.splitlines()) - 1, 0)
+
+    def check(self, run: Any) -> imports.Checked:
+        checked = _check(run.content.encode("utf-8"))
+        return imports.Checked(problems=[problem.as_dict() for problem in checked.problems], summary=checked.summary())
+
+    def apply(self, run: Any, acting_user: Any) -> str:
+        checked = _check(run.content.encode("utf-8"))
+        if checked.problems:
+            raise imports.Rejected(
+                [problem.as_dict() for problem in checked.problems],
+                "The file no longer passes its checks: upload it again",
+            )
+        values = [BenchmarkValue(benchmark_set=run, **row) for row in checked.rows]
+        for value in values:
+            value.full_clean(exclude=["benchmark_set"], validate_unique=False, validate_constraints=False)
+        BenchmarkValue.objects.bulk_create(values, batch_size=2000)
+        BenchmarkSet.objects.filter(council=run.council, status=BenchmarkSet.Status.SAVED).update(
+            status=BenchmarkSet.Status.SUPERSEDED
+        )
+        return f"Saved {len(values)} benchmark figures"
+
+
 def benchmark_preview(
-    *, acting_user: User | None, council: Organisation, file_name: str, content: bytes
+    *, acting_user: User | None, council: Organisation, file_name: str, content: bytes, background: bool = True
 ) -> BenchmarkSet:
-    """Check a benchmark CSV and keep it for the preview; nothing is counted until it is saved."""
-    checked = _check(content)
-    benchmark_set = BenchmarkSet(
-        council=council,
-        status=BenchmarkSet.Status.REJECTED if checked.problems else BenchmarkSet.Status.PREVIEWED,
-        file_name=file_name[:200],
-        content=content.decode("utf-8-sig", errors="replace"),
-        problems=[problem.as_dict() for problem in checked.problems],
-        summary=checked.summary(),
-        created_by=acting_user,
-    )
-    benchmark_set.full_clean()
-    benchmark_set.save()
-    audit_record(
-        actor=acting_user,
-        action=Action.CREATE,
-        council=council,
-        obj=benchmark_set,
-        summary=f"Checked a benchmark file: {len(checked.rows)} figures, {len(checked.problems)} problems",
-    )
-    return benchmark_set
+    """Keep a benchmark CSV and check it for the preview: at once, or in the background above
+    ``ONWARD_BACKGROUND_IMPORT_ROWS`` rows. Nothing is counted until it is saved."""
+    with transaction.atomic():
+        benchmark_set = BenchmarkSet(
+            council=council,
+            status=BenchmarkSet.Status.QUEUED,
+            file_name=file_name[:200],
+            content=content.decode("utf-8-sig", errors="replace"),
+            created_by=acting_user,
+        )
+        benchmark_set.full_clean()
+        benchmark_set.save()
+        result: BenchmarkSet = imports.begin(run=benchmark_set, background=background)
+        if result.busy:
+            summary = f"Uploaded a benchmark file to check in the background: {BenchmarkKind().rows(result)} rows"
+        else:
+            summary = (
+                f"Checked a benchmark file: {result.summary.get('values', 0)} figures, {len(result.problems)} problems"
+            )
+        audit_record(actor=acting_user, action=Action.CREATE, council=council, obj=result, summary=summary)
+    return result
 
 
-@transaction.atomic
 def benchmark_save(*, acting_user: User | None, benchmark_set: BenchmarkSet) -> BenchmarkSet:
-    """Save a previewed file, all or nothing; it replaces the council's benchmark file in use."""
-    locked = BenchmarkSet.objects.select_for_update().get(pk=benchmark_set.pk)
-    if locked.status != BenchmarkSet.Status.PREVIEWED:
-        raise BenchmarkNotReady("Only a checked file without problems can be saved")
-    checked = _check(locked.content.encode("utf-8"))
-    if checked.problems:
-        raise BenchmarkNotReady("The file no longer passes its checks: upload it again")
-    values = [BenchmarkValue(benchmark_set=locked, **row) for row in checked.rows]
-    for value in values:
-        value.full_clean(exclude=["benchmark_set"], validate_unique=False, validate_constraints=False)
-    BenchmarkValue.objects.bulk_create(values)
-    BenchmarkSet.objects.filter(council=locked.council, status=BenchmarkSet.Status.SAVED).update(
-        status=BenchmarkSet.Status.SUPERSEDED
-    )
-    locked.status = BenchmarkSet.Status.SAVED
-    locked.saved_at = timezone.now()
-    locked.save(update_fields=["status", "saved_at", "updated_at"])
-    audit_record(
-        actor=acting_user,
-        action=Action.CHANGE,
-        council=locked.council,
-        obj=locked,
-        summary=f"Saved {len(values)} benchmark figures",
-    )
-    return locked
+    """Save a previewed file, all or nothing (in the background above the threshold); it replaces the
+    council's benchmark file in use."""
+    saved: BenchmarkSet = imports.save(acting_user=acting_user, run=benchmark_set)
+    return saved
 
 
-@transaction.atomic
 def benchmark_discard(*, acting_user: User | None, benchmark_set: BenchmarkSet) -> BenchmarkSet:
-    locked = BenchmarkSet.objects.select_for_update().get(pk=benchmark_set.pk)
-    if locked.status not in (BenchmarkSet.Status.PREVIEWED, BenchmarkSet.Status.REJECTED):
-        raise BenchmarkNotReady("Only a file that has not been saved can be discarded")
-    locked.status = BenchmarkSet.Status.DISCARDED
-    locked.save(update_fields=["status", "updated_at"])
-    audit_record(actor=acting_user, action=Action.CHANGE, council=locked.council, obj=locked, summary="Discarded")
-    return locked
+    discarded: BenchmarkSet = imports.discard(
+        acting_user=acting_user, run=benchmark_set, extra=(BenchmarkSet.Status.REJECTED,)
+    )
+    return discarded
 
 
 # Targets -----------------------------------------------------------------------------------------

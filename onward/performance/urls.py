@@ -29,4 +29,5 @@ urlpatterns = [
     path("benchmarks/<int:pk>/", views.benchmark_detail, name="benchmark-detail"),
     path("benchmarks/<int:pk>/save/", views.benchmark_save, name="benchmark-save"),
     path("benchmarks/<int:pk>/discard/", views.benchmark_discard, name="benchmark-discard"),
+    path("benchmarks/<int:pk>/retry/", views.benchmark_retry, name="benchmark-retry"),
 ]

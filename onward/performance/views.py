@@ -19,7 +19,7 @@ from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.services import audit_list
-from onward.core import documents, exports
+from onward.core import documents, exports, imports
 from onward.core.codelists import EETActivity
 from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
@@ -542,7 +542,11 @@ def benchmark_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     benchmark_set = performance_access.access_benchmark_set(user, pk)
     averages = []
-    if benchmark_set.status != BenchmarkSet.Status.REJECTED:
+    if benchmark_set.status in (
+        BenchmarkSet.Status.PREVIEWED,
+        BenchmarkSet.Status.SAVED,
+        BenchmarkSet.Status.SUPERSEDED,
+    ):
         checked = benchmarks.check_csv(
             benchmark_set.content.encode(), known_indicators=set(rating.indicator_names()), today=timezone.localdate()
         )
@@ -556,8 +560,32 @@ def benchmark_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "performance/benchmark_detail.html",
-        {"benchmark_set": benchmark_set, "averages": averages[:200], "more": max(0, len(averages) - 200)},
+        {
+            "benchmark_set": benchmark_set,
+            "averages": averages[:200],
+            "more": max(0, len(averages) - 200),
+            "page": imports.run_page(
+                benchmark_set,
+                retry_url=reverse("performance:benchmark-retry", kwargs={"pk": benchmark_set.pk}),
+                discard_url=reverse("performance:benchmark-discard", kwargs={"pk": benchmark_set.pk}),
+            ),
+        },
     )
+
+
+@require_POST
+@access.require_perm(Perm.MANAGE_TARGETS)
+def benchmark_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check a file whose check or save failed or is stuck again, from the start."""
+    user: User = request.user  # type: ignore[assignment]
+    benchmark_set = performance_access.access_benchmark_set(user, pk)
+    try:
+        imports.retry(acting_user=user, run=benchmark_set)
+    except imports.ImportNotReady as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The file is being checked again")
+    return redirect("performance:benchmark-detail", pk=benchmark_set.pk)
 
 
 @require_POST

@@ -15,7 +15,7 @@ from django.http import Http404
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
-from onward.plans.models import Item, Measure, Plan, RatingScheme, ReviewRound
+from onward.plans.models import Item, Measure, Plan, PlanImport, RatingScheme, ReviewRound
 
 
 def plans_visible_to(user: User) -> QuerySet[Plan]:
@@ -92,3 +92,16 @@ def plan_officers(user: User) -> QuerySet[User]:
     if council is None or not user.can(Perm.MANAGE_PLANS):
         return User.objects.none()
     return User.objects.filter(organisation=council, is_active=True).order_by("given_name", "family_name")
+
+
+def plan_imports_visible_to(user: User) -> QuerySet[PlanImport]:
+    """The council's spreadsheet imports, for those who manage plans."""
+    council = access.council_of(user)
+    if council is None or not user.can(Perm.MANAGE_PLANS):
+        return PlanImport.objects.none()
+    return PlanImport.objects.filter(council=council).select_related("plan", "created_by")
+
+
+def access_plan_import(user: User, pk: object) -> PlanImport:
+    result: PlanImport = access.get_or_404(plan_imports_visible_to(user), pk)
+    return result

@@ -12,6 +12,11 @@ class PlansConfig(AppConfig):
         from onward.plans.home import plan_tasks
 
         contributions.register_home_tasks("plans", plan_tasks, order=50)
+        # The spreadsheet import in the core import flow (core.imports).
+        from onward.core import imports
+        from onward.plans.imports import PlanImportKind
+
+        imports.register(PlanImportKind())
         contributions.register_demo_loader("plans", load_plans_demo, order=50)
         # Its pages in the menu (core.navigation).
         from onward.accounts.permissions import Perm

@@ -15,4 +15,7 @@ urlpatterns = [
     path("import/template.<str:file_format>", document_views.template, name="import-template"),
     path("import/", document_views.import_new, name="import-new"),
     path("<int:pk>/import/", document_views.import_into, name="import-into"),
+    path("import/runs/<int:pk>/", document_views.import_run, name="import-run"),
+    path("import/runs/<int:pk>/retry/", document_views.import_run_retry, name="import-run-retry"),
+    path("import/runs/<int:pk>/discard/", document_views.import_run_discard, name="import-run-discard"),
 ]

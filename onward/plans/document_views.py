@@ -8,16 +8,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
-from onward.core import exports
+from onward.core import exports, imports
 from onward.core.forms_errors import apply_validation_error
 from onward.plans import access as plan_access
 from onward.plans import document_forms, documents, interchange, selectors, services
-from onward.plans.models import Plan, ReviewRound
+from onward.plans import imports as plan_imports
+from onward.plans.models import Plan, PlanImport, ReviewRound
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -91,6 +92,18 @@ def _problem_context(problems: list[interchange.Problem]) -> dict[str, object]:
     return {"problems": problems, "problem_count": len(problems)}
 
 
+def _after_upload(request: HttpRequest, run: PlanImport, context: dict[str, object], done: str) -> HttpResponse | None:
+    """Where an upload goes next: the plan once saved, its problems on the upload page, or the run's
+    page while it is checked and saved in the background."""
+    if run.status == imports.Status.COMMITTED and run.plan is not None:
+        messages.success(request, done.format(count=run.summary.get("items", 0)))
+        return redirect(_plan_url(run.plan))
+    if run.status == imports.Status.REJECTED:
+        context.update(_problem_context(plan_imports.problems_of(run)))
+        return None
+    return redirect("plans:import-run", pk=run.pk)
+
+
 @access.require_perm(Perm.MANAGE_PLANS)
 def import_new(request: HttpRequest) -> HttpResponse:
     """Make a new plan from a spreadsheet. Every row is checked first; if any is wrong nothing is saved."""
@@ -106,24 +119,21 @@ def import_new(request: HttpRequest) -> HttpResponse:
     )
     context: dict[str, object] = {"form": form, "plan": None}
     if request.method == "POST" and form.is_valid():
-        parsed = interchange.parse_rows(form.rows, scheme=form.scheme(), today=timezone.localdate())
-        if parsed.problems:
-            context.update(_problem_context(parsed.problems))
+        try:
+            run = plan_imports.plan_import_start(
+                acting_user=user,
+                council=council,
+                plan=None,
+                file_name=form.cleaned_data["upload"].name,
+                rows=form.rows,
+                plan_fields=form.plan_fields(),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
         else:
-            try:
-                plan = services.plan_import(
-                    acting_user=user,
-                    council=council,
-                    plan=None,
-                    parsed=parsed,
-                    file_name=form.cleaned_data["upload"].name,
-                    plan_fields=form.plan_fields(),
-                )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, f"Plan created with {len(parsed.items)} items from the spreadsheet")
-                return redirect(_plan_url(plan))
+            response = _after_upload(request, run, context, "Plan created with {count} items from the spreadsheet")
+            if response is not None:
+                return response
     return render(request, "plans/import.html", context)
 
 
@@ -137,25 +147,62 @@ def import_into(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context: dict[str, object] = {"form": form, "plan": plan}
     if request.method == "POST" and form.is_valid():
-        taken = set(plan.items.values_list("reference", flat=True))
-        parsed = interchange.parse_rows(form.rows, scheme=plan.scheme(), today=timezone.localdate(), taken=taken)
-        if parsed.problems:
-            context.update(_problem_context(parsed.problems))
+        try:
+            run = plan_imports.plan_import_start(
+                acting_user=user,
+                council=plan.council,
+                plan=plan,
+                file_name=form.cleaned_data["upload"].name,
+                rows=form.rows,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
         else:
-            try:
-                services.plan_import(
-                    acting_user=user,
-                    council=plan.council,
-                    plan=plan,
-                    parsed=parsed,
-                    file_name=form.cleaned_data["upload"].name,
-                )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, f"{len(parsed.items)} items added from the spreadsheet")
-                return redirect(_plan_url(plan))
+            response = _after_upload(request, run, context, "{count} items added from the spreadsheet")
+            if response is not None:
+                return response
     return render(request, "plans/import.html", context)
+
+
+@require_safe
+@access.require_perm(Perm.MANAGE_PLANS)
+def import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """A spreadsheet being checked and saved in the background: its progress, problems and next step."""
+    run = plan_access.access_plan_import(request.user, pk)  # type: ignore[arg-type]
+    page = imports.run_page(
+        run,
+        retry_url=reverse("plans:import-run-retry", kwargs={"pk": run.pk}),
+        discard_url=reverse("plans:import-run-discard", kwargs={"pk": run.pk}),
+    )
+    return render(request, "plans/import_run.html", {"page": page, "run": run})
+
+
+@require_POST
+@access.require_perm(Perm.MANAGE_PLANS)
+def import_run_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    run = plan_access.access_plan_import(user, pk)
+    try:
+        imports.retry(acting_user=user, run=run)
+    except imports.ImportNotReady as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The spreadsheet is being checked again")
+    return redirect("plans:import-run", pk=run.pk)
+
+
+@require_POST
+@access.require_perm(Perm.MANAGE_PLANS)
+def import_run_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    run = plan_access.access_plan_import(user, pk)
+    try:
+        imports.discard(acting_user=user, run=run, extra=(imports.Status.REJECTED,))
+    except imports.ImportNotReady as error:
+        messages.error(request, str(error))
+        return redirect("plans:import-run", pk=run.pk)
+    messages.success(request, "Import discarded: nothing was saved")
+    return redirect("plans:plan-list")
 
 
 def _plan_url(plan: Plan) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 
-from onward.core.models import TimeStampedModel
+from onward.core.models import ImportRunBase, TimeStampedModel
 from onward.plans import schemes
 
 if TYPE_CHECKING:
@@ -392,3 +392,26 @@ class Decision(TimeStampedModel):
         if self.kind == self.Kind.UPDATE_ITEM and self.item is not None:
             return f"Update to {self.item.reference}: {self.text}"
         return f"Noted: {self.text}"
+
+
+class PlanImport(ImportRunBase):
+    """One spreadsheet imported into a new plan or added to ``plan`` (``plans.imports``, the core flow).
+
+    It holds the rows as read from the file, so a check in the background and the save use exactly
+    what was uploaded; after the save, ``plan`` is the plan it made or added to. A spreadsheet is
+    saved as soon as every row passes (all or nothing): above the threshold, both in the background.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="imports")
+    new_plan = models.JSONField(
+        default=dict, blank=True, help_text="For a new plan: its title, kind, owning body and rating scheme"
+    )
+    file_name = models.CharField(max_length=200)
+    rows = models.JSONField(default=list, blank=True, help_text="The file's numbered rows, as read")
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Plan import of {self.file_name}"

@@ -17,7 +17,7 @@ from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.people import access as people_access
 from onward.people.models import EETSpell
-from onward.referrals.models import Feedback, Referral, Send, Service
+from onward.referrals.models import Feedback, PartnerListReturn, Referral, Send, Service
 
 
 def services_visible_to(user: User) -> QuerySet[Service]:
@@ -137,6 +137,18 @@ def sends_received_by(user: User) -> QuerySet[Send]:
         .distinct()
         .select_related("referral__person", "referral__consent", "service")
     )
+
+
+def partner_lists_of(user: User) -> QuerySet[PartnerListReturn]:
+    """The lists the user's organisation sent back, for its users who receive referrals."""
+    if not user.can(Perm.RECEIVE_REFERRALS) or user.organisation_id is None:
+        return PartnerListReturn.objects.none()
+    return PartnerListReturn.objects.filter(organisation=user.organisation).select_related("council", "organisation")
+
+
+def access_partner_list(user: User, pk: object) -> PartnerListReturn:
+    result: PartnerListReturn = access.get_or_404(partner_lists_of(user), pk)
+    return result
 
 
 def access_received_send(user: User, pk: object) -> Send:

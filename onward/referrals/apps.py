@@ -12,6 +12,11 @@ class ReferralsConfig(AppConfig):
         from onward.referrals.home import person_referrals, referral_tasks
 
         contributions.register_home_tasks("referrals", referral_tasks, order=10)
+        # Partners' lists in the core import flow (core.imports).
+        from onward.core import imports
+        from onward.referrals.services import PartnerListKind
+
+        imports.register(PartnerListKind())
         contributions.register_demo_loader("referrals", load_referrals_demo, order=20)
         contributions.register_page_section("people:person-detail", "referrals", person_referrals, order=10)
         from onward.people import open_work

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from onward.core.models import TimeStampedModel
+from onward.core.models import ImportRunBase, TimeStampedModel
 
 NEEDS = [
     ("confidence", "Confidence and self-esteem"),
@@ -232,15 +232,21 @@ class Feedback(TimeStampedModel):
         return f"Feedback on {self.service.name}"
 
 
-class PartnerListReturn(TimeStampedModel):
-    """A partner's own list (on roll, left) matched against the young people sent to it."""
+class PartnerListReturn(ImportRunBase):
+    """A partner's own list (on roll, left) matched against the young people sent to it.
+
+    An import in the core flow (``core.imports``, ``referrals.services.PartnerListKind``): kept as
+    uploaded (``content``), matched at once or, above the threshold, in the background; once saved
+    (``committed``) its matched and unmatched rows are what the council sees. Unmatched rows are not
+    problems: they are kept for the partner to review.
+    """
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=200)
+    content = models.TextField(blank=True, help_text="The list as uploaded, until it is matched")
     matched = models.JSONField(default=list)
     unmatched = models.JSONField(default=list)
+    committed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

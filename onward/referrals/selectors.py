@@ -286,7 +286,7 @@ def latest_partner_lists(
 
     One query, whatever the number of partners or of lists each has sent.
     """
-    lists = PartnerListReturn.objects.filter(council=council)
+    lists = PartnerListReturn.objects.filter(council=council, status=PartnerListReturn.COMMITTED_STATUS)
     if organisation_ids is not None:
         lists = lists.filter(organisation_id__in=organisation_ids)
     latest = lists.order_by().values("organisation_id").annotate(latest=Max("id")).values("latest")

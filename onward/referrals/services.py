@@ -20,7 +20,7 @@ from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
-from onward.core import codelists
+from onward.core import codelists, imports
 from onward.core.concurrency import lock_for_change
 from onward.people import services as people_services
 from onward.people.models import YoungPerson
@@ -537,38 +537,31 @@ def _normalise(name: str) -> str:
     return " ".join(name.lower().split())
 
 
-@transaction.atomic
-def partner_list_match(
-    *, acting_user: User, name: str, content: bytes, council: Organisation | None = None
-) -> PartnerListReturn:
-    """Match a partner's own list (name, date of birth, status) against the young people sent to it.
+_LIST_COLUMNS = ("name", "date of birth", "status")
 
-    Only young people whose consent covers the partner can match; every other row is unmatched,
-    for review. Nothing about a young person is changed: the council sees what the latest list says
-    of each young person on their referral, and the counts on referral monitoring. A partner
-    working with several councils says which council's referrals the list answers (``council``);
-    only that council's young people can match, and the result is that council's.
-    """
+
+def _list_reader(content: str) -> tuple[Any, dict[str, str]]:
     import csv
     import io
 
+    reader = csv.DictReader(io.StringIO(content))
+    columns = {c.strip().lower(): c for c in reader.fieldnames or []}
+    return reader, columns
+
+
+def _list_sends(acting_user: User, council: Organisation | None) -> Any:
     from onward.referrals import access as referral_access
 
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError({"upload": "The file must be saved as UTF-8"}) from None
-    reader = csv.DictReader(io.StringIO(text))
-    columns = {c.strip().lower(): c for c in reader.fieldnames or []}
-    needed = ("name", "date of birth", "status")
-    missing = [c for c in needed if c not in columns]
-    if missing:
-        raise ValidationError(
-            {"upload": f"The file needs the columns name, date of birth and status (missing: {', '.join(missing)})"}
-        )
     sends = referral_access.sends_received_by(acting_user).select_related("referral__person", "referral__council")
     if council is not None:
         sends = sends.filter(referral__council=council)
+    return sends
+
+
+def _list_match(acting_user: User, council: Organisation, content: str) -> tuple[list[Any], list[Any]]:
+    """Each row of the list matched against the young people sent to the partner by ``council``."""
+    reader, columns = _list_reader(content)
+    sends = _list_sends(acting_user, council)
     people = {(_normalise(s.referral.person.legal_name), s.referral.person.date_of_birth): s for s in sends}
     people.update({(_normalise(s.referral.person.display_name), s.referral.person.date_of_birth): s for s in sends})
     matched, unmatched = [], []
@@ -598,31 +591,91 @@ def partner_list_match(
             matched.append(
                 {"row": number, "name": name_value, "status": status, "send": send.pk, "referral": send.referral_id}
             )
+    return matched, unmatched
+
+
+class PartnerListKind(imports.ImportKind):
+    """Partners' lists in the core import flow: matched (at once, or in the background above the
+    threshold) and saved in one step. Rows that do not match are kept for review, not refused."""
+
+    kind = "partner_list"
+    model = PartnerListReturn
+    noun = "the list"
+    commit_when_clean = True
+    title = "A partner's list"
+
+    def rows(self, run: Any) -> int:
+        return max(len(run.content.splitlines()) - 1, 0)
+
+    def check(self, run: Any) -> imports.Checked:
+        matched, unmatched = _list_match(run.created_by, run.council, run.content)
+        return imports.Checked(problems=[], summary={"matched": len(matched), "unmatched": len(unmatched)})
+
+    def apply(self, run: Any, acting_user: Any) -> str:
+        run.matched, run.unmatched = _list_match(run.created_by, run.council, run.content)
+        run.summary = {"matched": len(run.matched), "unmatched": len(run.unmatched)}
+        run.content = ""  # matched: the rows that count are kept, the file is not
+        return f"{run.organisation.name} sent its list: {len(run.matched)} matched, {len(run.unmatched)} to review"
+
+    def forget(self, run: Any) -> list[str]:
+        run.content = ""
+        return ["content"]
+
+
+def partner_list_match(
+    *, acting_user: User, name: str, content: bytes, council: Organisation | None = None, background: bool = True
+) -> PartnerListReturn:
+    """Match a partner's own list (name, date of birth, status) against the young people sent to it.
+
+    Only young people whose consent covers the partner can match; every other row is unmatched,
+    for review. Nothing about a young person is changed: the council sees what the latest list says
+    of each young person on their referral, and the counts on referral monitoring. A partner
+    working with several councils says which council's referrals the list answers (``council``);
+    only that council's young people can match, and the result is that council's.
+
+    The file's columns and the council are checked at once (a ``ValidationError`` for the form); the
+    rows are matched at once, or in the background above ``ONWARD_BACKGROUND_IMPORT_ROWS`` (the run
+    is then returned still busy, and its page shows the progress).
+    """
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"upload": "The file must be saved as UTF-8"}) from None
+    _, columns = _list_reader(text)
+    missing = [c for c in _LIST_COLUMNS if c not in columns]
+    if missing:
+        raise ValidationError(
+            {"upload": f"The file needs the columns name, date of birth and status (missing: {', '.join(missing)})"}
+        )
+    sends = _list_sends(acting_user, council)
     first = sends.first()
     if first is None:
         if council is not None:
             raise ValidationError({"upload": f"{council.name} has not referred any young people to you yet"})
         raise ValidationError({"upload": "No young people have been referred to your organisation yet"})
-    councils = {send.referral.council_id for send in sends}
+    councils = set(sends.values_list("referral__council_id", flat=True).distinct())
     if council is None and len(councils) > 1:
         raise ValidationError({"council": "Select the council whose referrals this list answers"})
     council = first.referral.council
-    result = PartnerListReturn.objects.create(
-        organisation=acting_user.organisation,
-        council=council,
-        uploaded_by=acting_user,
-        file_name=name[:200],
-        matched=matched,
-        unmatched=unmatched,
-    )
-    audit_record(
-        actor=acting_user,
-        action=Action.CREATE,
-        council=council,
-        obj=result,
-        summary=f"{acting_user.organisation.name} sent its list: {len(matched)} matched, {len(unmatched)} to review",
-    )
-    return result
+    with transaction.atomic():
+        result = PartnerListReturn.objects.create(
+            organisation=acting_user.organisation,
+            council=council,
+            created_by=acting_user,
+            status=imports.Status.QUEUED,
+            file_name=name[:200],
+            content=text,
+        )
+        checked: PartnerListReturn = imports.begin(run=result, background=background)
+        if checked.busy:
+            audit_record(
+                actor=acting_user,
+                action=Action.CREATE,
+                council=council,
+                obj=result,
+                summary=f"{acting_user.organisation.name} sent its list of {PartnerListKind().rows(result)} rows",
+            )
+    return checked
 
 
 @transaction.atomic

@@ -11,15 +11,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, audit_view
-from onward.core import exports
+from onward.core import exports, imports
 from onward.core.forms import long_date
 from onward.core.forms_errors import apply_validation_error
 from onward.people import access as people_access
@@ -694,5 +695,49 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            return render(request, "referrals/partner_list_result.html", {"result": result})
+            if result.busy:
+                return redirect("referrals:partner-list-run", pk=result.pk)
+            return render(request, "referrals/partner_list_result.html", {"result": result, "page": None})
     return render(request, "referrals/partner_list.html", {"sends": sends, "form": form})
+
+
+@require_safe
+@access.require_perm(Perm.RECEIVE_REFERRALS)
+def partner_list_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """A list being matched in the background: its progress and next step, then what it matched."""
+    user = _user(request)
+    result = referral_access.access_partner_list(user, pk)
+    page = imports.run_page(
+        result,
+        retry_url=reverse("referrals:partner-list-retry", kwargs={"pk": result.pk}),
+        discard_url=reverse("referrals:partner-list-discard", kwargs={"pk": result.pk}),
+    )
+    return render(request, "referrals/partner_list_result.html", {"result": result, "page": page})
+
+
+@require_POST
+@access.require_perm(Perm.RECEIVE_REFERRALS)
+def partner_list_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    result = referral_access.access_partner_list(user, pk)
+    try:
+        imports.retry(acting_user=user, run=result)
+    except imports.ImportNotReady as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The list is being matched again")
+    return redirect("referrals:partner-list-run", pk=result.pk)
+
+
+@require_POST
+@access.require_perm(Perm.RECEIVE_REFERRALS)
+def partner_list_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    result = referral_access.access_partner_list(user, pk)
+    try:
+        imports.discard(acting_user=user, run=result)
+    except imports.ImportNotReady as error:
+        messages.error(request, str(error))
+        return redirect("referrals:partner-list-run", pk=result.pk)
+    messages.success(request, "List discarded: nothing was matched")
+    return redirect("referrals:partner-list")

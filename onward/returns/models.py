@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from onward.core.models import TimeStampedModel
+from onward.core.models import ImportRunBase, ImportStatus, TimeStampedModel
 
 
-class ImportRun(TimeStampedModel):
-    """One import: the files as uploaded, what the preview found, and whether it was committed.
+class ImportRun(ImportRunBase):
+    """One SSDA903 or case-system import: the files as uploaded, what the preview found, and whether
+    it was committed (the fields of every import and its states are ``core.models.ImportRunBase``'s).
 
     The files are kept so the commit applies exactly what was previewed, and the run is the
     import's report afterwards.
@@ -17,43 +18,18 @@ class ImportRun(TimeStampedModel):
         SSDA903 = "ssda903", "SSDA903 return files"
         CASE_SYSTEM = "case_system", "Case-system export"
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting to be checked"
-        CHECKING = "checking", "Being checked"
-        SAVING = "saving", "Being saved"
-        FAILED = "failed", "Could not be completed"
-        PREVIEWED = "previewed", "Ready to commit"
-        REJECTED = "rejected", "Has problems: nothing can be saved"
-        COMMITTED = "committed", "Saved"
-        DISCARDED = "discarded", "Discarded"
+    Status = ImportStatus
 
-    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     year = models.PositiveIntegerField(null=True, blank=True)
     mapping = models.ForeignKey("ColumnMapping", on_delete=models.PROTECT, null=True, blank=True, related_name="runs")
-    status = models.CharField(max_length=20, choices=Status.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     file_names = models.JSONField(default=list)
     files = models.JSONField(default=dict, help_text="File name to text, as uploaded")
-    summary = models.JSONField(default=dict)
-    problems = models.JSONField(default=list)
     changes = models.JSONField(default=list, help_text="A sample of what would change, for the preview")
     committed_at = models.DateTimeField(null=True, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done, for work in the background")
-    task_token = models.UUIDField(
-        null=True, blank=True, help_text="The background task now working on the run; any other is superseded"
-    )
-    task_id = models.CharField(max_length=64, null=True, blank=True, help_text="Its id in the task queue, once queued")
-    failure = models.TextField(blank=True, help_text="Why the run could not be completed, as shown on its page")
 
     class Meta:
         ordering = ["-created_at", "-id"]
-
-    BUSY = (Status.QUEUED, Status.CHECKING, Status.SAVING)
-
-    @property
-    def busy(self) -> bool:
-        return self.status in self.BUSY
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} import of {self.created_at:%d/%m/%Y %H:%M}"

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from onward.accounts.models import Organisation, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
-from onward.core import codelists, uploads
+from onward.core import codelists, imports, uploads
 from onward.core import tasks as leases
 from onward.core.bulk import analyze_loaded, insert_many
 from onward.core.concurrency import lock_for_change
@@ -384,23 +384,17 @@ def ssda903_preview(
         obj=run,
         summary=f"Started an SSDA903 import for {year}",
     )
-    if background and row_count(files) > settings.ONWARD_BACKGROUND_IMPORT_ROWS:
-        from onward.returns import tasks
-
-        tasks.start(run, tasks.preview_import)
-        return run
-    return ssda903_check(run=run)
+    checked: ImportRun = imports.begin(run=run, background=background)
+    return checked
 
 
 def _progress(run: ImportRun, status: str, percent: int) -> None:
-    ImportRun.objects.filter(pk=run.pk).update(status=status, progress=percent)
+    imports.progress(run, status, percent)
 
 
 def _still_checking(run: ImportRun) -> bool:
-    """Whether the check may store its preview: the run was not discarded or retried meanwhile.
-    Locks the run until the end of the transaction (call it inside one)."""
-    now = ImportRun.objects.select_for_update().filter(pk=run.pk).values_list("status", "task_token").first()
-    return now is not None and now[0] in ImportRun.BUSY and now[1] == run.task_token
+    """Whether the check may store its preview: the run was not discarded or retried meanwhile."""
+    return imports.still_checking(run)
 
 
 DEPARTMENT_ERRORS_KEPT = 300
@@ -467,23 +461,13 @@ def ssda903_check(*, run: ImportRun) -> ImportRun:
     return run
 
 
-class ImportNotReady(Exception):
-    pass
+ImportNotReady = imports.ImportNotReady
 
 
 def ssda903_save(*, acting_user: User | None, run: ImportRun) -> ImportRun:
     """Save a previewed import: at once for small files, in the background for large ones."""
-    if run.status != ImportRun.Status.PREVIEWED:
-        raise ImportNotReady("Only an import that is ready to commit can be saved")
-    if row_count(run.files) > settings.ONWARD_BACKGROUND_IMPORT_ROWS:
-        from onward.returns import tasks
-
-        with transaction.atomic():
-            _progress(run, ImportRun.Status.SAVING, 10)
-            tasks.start(run, tasks.commit_import, acting_user.pk if acting_user else None)
-        run.refresh_from_db()
-        return run
-    return ssda903_commit(acting_user=acting_user, run=run)
+    saved: ImportRun = imports.save(acting_user=acting_user, run=run)
+    return saved
 
 
 @transaction.atomic
@@ -686,63 +670,89 @@ def _oc3_evidence(plan: Plan) -> dict[str, datetime.date]:
 
 
 def next_steps(run: ImportRun, state: leases.TaskState | None) -> set[str]:
-    """What can be done with the run now: "wait" while its task is moving, "retry" (check the files
-    again from the start) and "discard". A save under way is never discarded: only once it is stuck."""
-    steps: set[str] = set()
-    stuck = state is not None and state.stuck
-    if run.busy and not stuck:
-        steps.add("wait")
-    if run.status == ImportRun.Status.FAILED or (run.busy and stuck):
-        steps.add("retry")
-    if run.status in (ImportRun.Status.PREVIEWED, ImportRun.Status.FAILED) or (
-        run.busy and (stuck or run.status != ImportRun.Status.SAVING)
-    ):
-        steps.add("discard")
-    return steps
+    """What can be done with the run now (``core.imports.next_steps``): wait, retry or discard."""
+    return imports.next_steps(run, state)
 
 
 def run_state(run: ImportRun) -> leases.TaskState | None:
     """The state of the run's background task, while the run is busy."""
-    if not run.busy:
-        return None
-    return leases.task_states({run.pk: (run.task_id, run.updated_at)})[run.pk]
+    return imports.run_state(run)
 
 
-def _locked(run: ImportRun) -> ImportRun:
-    """The run, locked for a change; ImportNotReady if a background save holds it now."""
-    try:
-        return ImportRun.objects.select_for_update(nowait=True).get(pk=run.pk)
-    except DatabaseError:
-        raise ImportNotReady("The import is being saved right now: wait for it to finish") from None
-
-
-@transaction.atomic
 def import_discard(*, acting_user: User, run: ImportRun) -> ImportRun:
-    run = _locked(run)
-    if "discard" not in next_steps(run, run_state(run)):
-        raise ImportNotReady("Only an import that has not been saved can be discarded")
-    run.status = ImportRun.Status.DISCARDED
-    run.files = {}
-    run.task_token = None
-    run.save(update_fields=["status", "files", "task_token", "updated_at"])
-    audit_record(actor=acting_user, action=Action.CHANGE, council=run.council, obj=run, summary="Discarded an import")
+    run = imports.discard(acting_user=acting_user, run=run)
+    assert isinstance(run, ImportRun)  # noqa: S101
     return run
 
 
-@transaction.atomic
 def import_retry(*, acting_user: User, run: ImportRun) -> ImportRun:
     """Check a failed or stuck run's files again from the start, in the background (any task still
     queued for it is superseded and will do nothing). Saving it is then asked for again."""
-    run = _locked(run)
-    if "retry" not in next_steps(run, run_state(run)):
-        raise ImportNotReady("Only an import that failed or is stuck can be tried again")
-    from onward.returns import tasks
-
-    run.status, run.progress, run.problems, run.changes = ImportRun.Status.QUEUED, 0, [], []
-    run.save(update_fields=["status", "progress", "problems", "changes", "updated_at"])
-    audit_record(actor=acting_user, action=Action.CHANGE, council=run.council, obj=run, summary="Tried an import again")
-    tasks.start(run, tasks.preview_case_import if run.kind == ImportRun.Kind.CASE_SYSTEM else tasks.preview_import)
+    run = imports.retry(acting_user=acting_user, run=run)
+    assert isinstance(run, ImportRun)  # noqa: S101
     return run
+
+
+class _ReturnsKind(imports.ImportKind):
+    """SSDA903 and case-system imports in the core flow: their own check and save (with the
+    Department's rules, the register's history writers), the flow's threshold, tasks and next steps."""
+
+    model = ImportRun
+
+    def forget(self, run: Any) -> list[str]:
+        run.files = {}
+        return ["files"]
+
+
+class Ssda903Kind(_ReturnsKind):
+    kind = ImportRun.Kind.SSDA903
+    noun = "an SSDA903 import"
+
+    def rows(self, run: Any) -> int:
+        return row_count(run.files)
+
+    def run_check(self, run: Any) -> Any:
+        return ssda903_check(run=run)
+
+    def run_commit(self, run: Any, acting_user: Any) -> Any:
+        return ssda903_commit(acting_user=acting_user, run=run)
+
+    def enqueue_check(self, run: Any) -> None:
+        from onward.returns import tasks
+
+        tasks.start(run, tasks.preview_import)
+
+    def enqueue_commit(self, run: Any, acting_user: Any) -> None:
+        from onward.returns import tasks
+
+        tasks.start(run, tasks.commit_import, acting_user.pk if acting_user else None)
+
+
+class CaseSystemKind(_ReturnsKind):
+    kind = ImportRun.Kind.CASE_SYSTEM
+    noun = "a case-system import"
+
+    def rows(self, run: Any) -> int:
+        if run.status in (ImportRun.Status.QUEUED, ImportRun.Status.CHECKING):
+            name, content = _file_of(run)
+            return uploads.row_count(name, content, stop_at=imports.threshold() + 1)
+        return int((run.summary or {}).get("rows", 0))
+
+    def run_check(self, run: Any) -> Any:
+        return case_check(run=run)
+
+    def run_commit(self, run: Any, acting_user: Any) -> Any:
+        return case_commit(acting_user=acting_user, run=run)
+
+    def enqueue_check(self, run: Any) -> None:
+        from onward.returns import tasks
+
+        tasks.start(run, tasks.preview_case_import)
+
+    def enqueue_commit(self, run: Any, acting_user: Any) -> None:
+        from onward.returns import tasks
+
+        tasks.start(run, tasks.commit_case_import, acting_user.pk if acting_user else None)
 
 
 # Case-system exports -----------------------------------------------------------------------------
@@ -926,9 +936,7 @@ def case_preview(
             summary=f"Started a case-system import of {name[:100]}",
         )
         if background and rows > threshold:
-            from onward.returns import tasks
-
-            tasks.start(run, tasks.preview_case_import)
+            imports.kind_named(ImportRun.Kind.CASE_SYSTEM).enqueue_check(run)
             return run
     return case_check(run=run)
 
@@ -988,17 +996,10 @@ def case_check(*, run: ImportRun) -> ImportRun:
 
 def case_save(*, acting_user: User | None, run: ImportRun) -> ImportRun:
     """Save a previewed case-system import: at once for small files, in the background for large ones."""
-    if run.status != ImportRun.Status.PREVIEWED or run.mapping is None:
+    if run.mapping is None:
         raise ImportNotReady("Only an import that is ready to commit can be saved")
-    if int((run.summary or {}).get("rows", 0)) > settings.ONWARD_BACKGROUND_IMPORT_ROWS:
-        from onward.returns import tasks
-
-        with transaction.atomic():
-            _progress(run, ImportRun.Status.SAVING, 10)
-            tasks.start(run, tasks.commit_case_import, acting_user.pk if acting_user else None)
-        run.refresh_from_db()
-        return run
-    return case_commit(acting_user=acting_user, run=run)
+    saved: ImportRun = imports.save(acting_user=acting_user, run=run)
+    return saved
 
 
 @transaction.atomic

@@ -8,16 +8,15 @@ is safe because each check and each save is one transaction, and a save finds a 
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from django.db import transaction
 from django.dispatch import receiver
 from django_tasks import task
 from django_tasks.base import Task
 from django_tasks.signals import task_finished
 
 from onward.accounts.models import User
+from onward.core import import_tasks, imports
 from onward.core import tasks as leases
 from onward.core.logging import error_class, error_outline
 from onward.returns import services
@@ -39,10 +38,7 @@ def _failed(run_id: int, doing: str, error: Exception) -> ImportFailed:
 
 def _fail(run_id: int, token: str | None, reason: str) -> None:
     """Mark the run failed with a reason for its page, unless it moved on (saved, discarded, retried)."""
-    runs = ImportRun.objects.filter(pk=run_id, status__in=ImportRun.BUSY)
-    if token is not None:
-        runs = runs.filter(task_token=token)
-    runs.update(status=ImportRun.Status.FAILED, failure=reason[:2000])
+    imports.fail(ImportRun, run_id, token, reason)
 
 
 def _error_reason(doing: str, error: Exception) -> str:
@@ -60,18 +56,8 @@ def _current(run_id: int, token: str | None, *statuses: str) -> ImportRun | None
 
 
 def start(run: ImportRun | ReturnCheck, work: Task[Any, Any], *args: Any) -> None:
-    """Queue ``work`` for the run or check (after the current transaction commits), superseding any
-    task queued for it before, and record which task it is."""
-    token = uuid.uuid4()
-    model = type(run)
-    model.objects.filter(pk=run.pk).update(task_token=token, task_id=None, failure="")
-    run.task_token, run.task_id, run.failure = token, None, ""
-
-    def enqueue() -> None:
-        result = work.enqueue(run.pk, str(token), *args)
-        model.objects.filter(pk=run.pk, task_token=token).update(task_id=result.id)
-
-    transaction.on_commit(enqueue)
+    """Queue ``work`` for the run or check (``core.import_tasks.start``)."""
+    import_tasks.start(run, work, *args)
 
 
 @task()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
-from onward.core import exports, uploads
+from onward.core import exports, imports, uploads
 from onward.core.forms_errors import apply_validation_error
 from onward.people import access as people_access
 from onward.returns import access as return_access
@@ -219,13 +219,16 @@ def background_work(request: HttpRequest) -> HttpResponse:
     council = access.own_council(user)
     rows = selectors.background_work(council)
     checks = selectors.background_checks(council)
+    others = imports.background_runs(council, leave_out=(ImportRun.Kind.SSDA903, ImportRun.Kind.CASE_SYSTEM))
     return render(
         request,
         "returns/background_work.html",
         {
             "rows": rows,
             "checks": checks,
-            "stuck_count": sum(1 for row in [*rows, *checks] if row.state is not None and row.state.stuck),
+            "others": others,
+            "stuck_count": sum(1 for row in [*rows, *checks] if row.state is not None and row.state.stuck)
+            + sum(1 for other in others if other.state is not None and other.state.stuck),
             "can_import": user.can(Perm.IMPORT_DATA),
             "max_attempts": settings.ONWARD_TASK_MAX_ATTEMPTS,
             "stuck_seconds": settings.ONWARD_TASK_STUCK_SECONDS,

@@ -49,7 +49,7 @@ def world_roll(tenant: Tenant) -> RollList:
             council=tenant.council,
             setting=world_setting(tenant),
             on_date=timezone.localdate(),
-            uploaded_by=tenant.users["performance_officer"],
+            created_by=tenant.users["performance_officer"],
             file_name="roll.csv",
             status=RollList.Status.PREVIEWED,
             rows=1,
@@ -103,7 +103,7 @@ def network_kwargs(name: str, tenant: Tenant) -> dict[str, Any]:
     world_jobcentre_agreement(tenant)
     if name in ("network:setting-detail", "network:setting-update", "network:setting-send", "network:roll-upload"):
         return {"pk": world_setting(tenant).pk}
-    if name in ("network:roll-detail", "network:roll-commit", "network:roll-discard"):
+    if name in ("network:roll-detail", "network:roll-commit", "network:roll-discard", "network:roll-retry"):
         return {"pk": world_roll(tenant).pk}
     if name in ("network:agreement-detail", "network:agreement-update"):
         return {"pk": world_agreement(tenant).pk}

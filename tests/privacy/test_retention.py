@@ -243,7 +243,8 @@ def test_imported_files_past_their_period_are_deleted_by_the_daily_job_keeping_t
     listed = PartnerListReturn.objects.create(
         organisation=a.partner,
         council=a.council,
-        uploaded_by=adviser,
+        created_by=adviser,
+        status="committed",
         file_name="roll.csv",
         matched=[{"row": 1, "name": "Ann Example", "status": "on roll", "send": 1, "referral": 1}],
         unmatched=[{"row": 2, "name": "Bea Other", "reason": "No young person referred to you has this name"}],
