@@ -177,6 +177,7 @@ RULES: dict[str, Rule] = {
     "people:person-update": needs(Perm.CHANGE_PEOPLE),
     "people:record-add": needs(Perm.CHANGE_PEOPLE),
     "people:record-correct": needs(Perm.CHANGE_PEOPLE),
+    "people:eet-end": needs(Perm.CHANGE_PEOPLE),
     "people:support-request-assess": needs(Perm.CHANGE_PEOPLE),
     "returns:overview": needs_any(Perm.IMPORT_DATA, Perm.EXPORT_RETURNS),
     "returns:export": needs(Perm.EXPORT_RETURNS),
@@ -541,6 +542,8 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.person.pk, "kind": "eet"}
     elif name == "people:record-correct":
         kwargs = {"pk": tenant.person.pk, "kind": "eet", "record_pk": tenant.spell.pk}
+    elif name == "people:eet-end":
+        kwargs = {"pk": tenant.person.pk, "record_pk": tenant.spell.pk}
     elif name == "people:support-request-assess":
         kwargs = {"pk": tenant.person.pk, "request_pk": tenant.support.pk}
     elif name == "returns:mapping-update":
