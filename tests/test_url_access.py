@@ -302,6 +302,7 @@ RULES: dict[str, Rule] = {
     "referrals:received-list": needs(Perm.RECEIVE_REFERRALS),
     "referrals:received-detail": needs(Perm.RECEIVE_REFERRALS),
     "referrals:directory": signed_in_only(),
+    "referrals:neet-without-referral": needs_any(*PEOPLE),
     "referrals:monitoring": Rule(
         lambda user: (
             302
