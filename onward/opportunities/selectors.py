@@ -111,8 +111,13 @@ class Counts:
 # so the counts page and the indicators in ``registry.py`` give the same number for the same dates.
 
 
+def council_applications(council: Any) -> QuerySet[Application]:
+    """Every application to one council's opportunities, for the counts (the caller's council)."""
+    return Application.objects.filter(opportunity__council=council)
+
+
 def _starts(council: Any, start: datetime.date, end: datetime.date) -> QuerySet[Application]:
-    return Application.objects.filter(opportunity__council=council, started_on__gte=start, started_on__lte=end)
+    return council_applications(council).filter(started_on__gte=start, started_on__lte=end)
 
 
 def apprenticeship_starts(council: Any, start: datetime.date, end: datetime.date, *, inside_council: bool) -> int:
@@ -174,19 +179,20 @@ def employer_champions(council: Any, day: datetime.date) -> int:
 
 def guaranteed_interviews_offered(council: Any, start: datetime.date, end: datetime.date) -> int:
     """Young people put forward, from ``start`` to ``end``, for an opportunity guaranteeing an interview."""
-    return Application.objects.filter(
-        opportunity__council=council,
-        guaranteed_interview=True,
-        created_at__date__gte=start,
-        created_at__date__lte=end,
-    ).count()
+    return (
+        council_applications(council)
+        .filter(guaranteed_interview=True, created_at__date__gte=start, created_at__date__lte=end)
+        .count()
+    )
 
 
 def guaranteed_interviews_taken(council: Any, start: datetime.date, end: datetime.date) -> int:
     """Guaranteed interviews that took place from ``start`` to ``end``."""
-    return Application.objects.filter(
-        opportunity__council=council, guaranteed_interview=True, interview_on__gte=start, interview_on__lte=end
-    ).count()
+    return (
+        council_applications(council)
+        .filter(guaranteed_interview=True, interview_on__gte=start, interview_on__lte=end)
+        .count()
+    )
 
 
 def counts(*, council: Any, start: datetime.date, end: datetime.date) -> Counts:

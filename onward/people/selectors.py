@@ -942,6 +942,11 @@ def eet_starts(people: QuerySet[YoungPerson], *, as_at: datetime.date) -> list[E
     return found
 
 
+def current_eet_spell(person: YoungPerson, pk: int) -> EETSpell | None:
+    """One of the young person's current (not corrected) EET records, or ``None``."""
+    return EETSpell.objects.filter(person=person, pk=pk, superseded_at__isnull=True).first()
+
+
 def qualifications_gained(
     people: QuerySet[YoungPerson], *, start: datetime.date, end: datetime.date
 ) -> QuerySet[EETSpell]:

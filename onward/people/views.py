@@ -622,7 +622,7 @@ def eet_end(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     user = _user(request)
     _require_change(user)
     person = people_access.access_person(user, pk)
-    spell = EETSpell.objects.filter(person=person, pk=record_pk, superseded_at__isnull=True).first()
+    spell = selectors.current_eet_spell(person, record_pk)
     if spell is None:
         raise Http404
     initial = {
