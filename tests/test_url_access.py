@@ -544,7 +544,7 @@ def url_for(name: str, tenant: Tenant) -> str:
     elif name == "people:record-correct":
         kwargs = {"pk": tenant.person.pk, "kind": "eet", "record_pk": tenant.spell.pk}
     elif name == "people:eet-end":
-        kwargs = {"pk": tenant.person.pk, "record_pk": tenant.spell.pk}
+        kwargs = {"pk": tenant.person.pk, "eet_spell_pk": tenant.spell.pk}
     elif name == "people:support-request-assess":
         kwargs = {"pk": tenant.person.pk, "request_pk": tenant.support.pk}
     elif name == "returns:mapping-update":

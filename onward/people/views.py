@@ -617,12 +617,12 @@ def record_correct(request: HttpRequest, pk: int, kind: str, record_pk: int) -> 
 
 
 @access.require_perm(any_of=people_access.PEOPLE_PERMS)
-def eet_end(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+def eet_end(request: HttpRequest, pk: int, eet_spell_pk: int) -> HttpResponse:
     """End an activity with its outcome and any qualification gained (or change how an ended one ended)."""
     user = _user(request)
     _require_change(user)
     person = people_access.access_person(user, pk)
-    spell = selectors.current_eet_spell(person, record_pk)
+    spell = selectors.current_eet_spell(person, eet_spell_pk)
     if spell is None:
         raise Http404
     initial = {
