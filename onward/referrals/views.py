@@ -143,7 +143,11 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     ):
         raise PermissionDenied
     referrals = referral_access.referrals_visible_to(user).order_by("-created_at", "-pk")[:200]
-    return render(request, "referrals/referral_list.html", {"referrals": referrals})
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {"referrals": referrals, "can_see_neet": user.can_any(people_access.PEOPLE_PERMS)},
+    )
 
 
 @require_safe

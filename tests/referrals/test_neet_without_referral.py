@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from onward.accounts.permissions import Perm
 from onward.core import indicators
 from onward.people.categories import birthday
 from onward.people.models import CareEpisode, EETSpell, YoungPerson
@@ -184,3 +185,25 @@ def test_the_deadline_is_working_days_from_the_setting(settings) -> None:
     assert selectors.referral_due(D(2026, 12, 4)) == D(2026, 12, 18)  # a Friday, two weeks on
     settings.ONWARD_NEET_REFERRAL_WORKING_DAYS = 5
     assert selectors.referral_due(D(2026, 12, 4)) == D(2026, 12, 11)
+
+
+def test_the_referrals_page_links_to_the_list_for_those_who_can_see_young_people(world, signed_in) -> None:
+    a = world["A"]
+    link = reverse("referrals:neet-without-referral")
+    assert link in signed_in(a.users["personal_adviser"]).get(reverse("referrals:referral-list")).content.decode()
+    triage = signed_in(a.users["triage_coordinator"]).get(reverse("referrals:referral-list"))
+    assert (link in triage.content.decode()) == a.users["triage_coordinator"].can_any(
+        (Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
+    )
+
+
+def test_the_list_is_read_in_a_fixed_number_of_queries(caseloads, django_assert_max_num_queries) -> None:
+    """However many young people are NEET, the list is read in three queries (as its selector says)."""
+    a, _people = caseloads
+    for _ in range(5):
+        extra = care_leaver(a.council, personal_adviser=a.users["personal_adviser"], team=a.team)
+        EETSpell.objects.create(person=extra, activity="neet_seeking", start=timezone.localdate())
+    people = YoungPerson.objects.filter(council=a.council)
+    with django_assert_max_num_queries(3):
+        rows = selectors.neet_without_referral(people, timezone.localdate())
+    assert len(rows) == 8
