@@ -330,3 +330,17 @@ def test_the_people_indicators_are_registered_and_small_counts_are_suppressed(db
     assert registry.share_reading(0, 0) is None
     assert registry.share_reading(3, 10) is not None and registry.share_reading(3, 10).shown == "c"  # type: ignore[union-attr]
     assert registry.share_reading(10, 20).shown == "50%"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "99999999999999999999", "-1", "31/12/9999", "y" * 10_001, "\x00"])
+def test_hostile_values_on_the_end_of_activity_page_are_refused_without_a_change(world, signed_in, value) -> None:
+    tenant = world["A"]
+    client = signed_in(tenant.users["personal_adviser"])
+    fields = ["end_0", "end_1", "end_2", "outcome", "qualification_level", "qualification_subject"]
+    fields += ["qualification_date_0", "qualification_date_1", "qualification_date_2"]
+    response = client.post(
+        reverse("people:eet-end", args=[tenant.person.pk, tenant.spell.pk]), dict.fromkeys(fields, value)
+    )
+    assert response.status_code in (200, 400)
+    tenant.spell.refresh_from_db()
+    assert tenant.spell.end is None and tenant.spell.outcome == ""

@@ -207,3 +207,11 @@ def test_the_list_is_read_in_a_fixed_number_of_queries(caseloads, django_assert_
     with django_assert_max_num_queries(3):
         rows = selectors.neet_without_referral(people, timezone.localdate())
     assert len(rows) == 8
+
+
+@pytest.mark.parametrize("scope", ["", "everyone", "-1", "y" * 10_001])
+def test_an_unknown_scope_falls_back_to_the_users_own(caseloads, signed_in, scope) -> None:
+    a, _people = caseloads
+    response = signed_in(a.users["personal_adviser"]).get(reverse("referrals:neet-without-referral"), {"scope": scope})
+    assert response.status_code == 200
+    assert response.context["scope"] == "mine"
