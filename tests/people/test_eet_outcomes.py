@@ -344,3 +344,17 @@ def test_hostile_values_on_the_end_of_activity_page_are_refused_without_a_change
     assert response.status_code in (200, 400)
     tenant.spell.refresh_from_db()
     assert tenant.spell.end is None and tenant.spell.outcome == ""
+
+
+def test_the_demo_cohort_has_outcomes_for_the_indicators_to_count(db) -> None:
+    """The demo's ended activities say how they ended, so the EET outcome indicators show figures."""
+    from onward.people.demo import demo_outcomes
+    from onward.people.generator import generate_council
+
+    council = CouncilFactory()
+    generate_council(council=council, size=60, seed=20261122)
+    assert demo_outcomes(council) > 0
+    today = timezone.localdate()
+    assert EETSpell.objects.filter(person__council=council).exclude(qualification_level="").exists()
+    reading = indicators.read_indicator(registry.COURSE_COMPLETION, council=council, as_at=today)
+    assert reading is not None and reading.denominator
