@@ -14,9 +14,9 @@ class ReferralsConfig(AppConfig):
         contributions.register_home_tasks("referrals", referral_tasks, order=10)
         contributions.register_home_tasks("referrals-neet", neet_referral_tasks, order=15)
         # NEET young people referred in time, for plan measures (core.indicators); read only when asked.
-        from onward.referrals import registry
+        from onward.referrals import indicators as referral_indicators
 
-        registry.register_all()
+        referral_indicators.register_all()
         contributions.register_demo_loader("referrals", load_referrals_demo, order=20)
         contributions.register_page_section("people:person-detail", "referrals", person_referrals, order=10)
         from onward.people import open_work

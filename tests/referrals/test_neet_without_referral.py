@@ -15,7 +15,8 @@ from onward.core import indicators
 from onward.people.categories import birthday
 from onward.people.models import CareEpisode, EETSpell, YoungPerson
 from onward.people.services import refresh_care_summary
-from onward.referrals import registry, selectors
+from onward.referrals import indicators as referral_indicators
+from onward.referrals import selectors
 from onward.referrals.models import Referral
 from onward.referrals.services import working_days_after
 from tests.factories import CouncilFactory, UserFactory, YoungPersonFactory
@@ -174,7 +175,7 @@ def test_referred_in_time_equals_a_brute_force_count_as_at_a_past_date(db) -> No
             if first <= due <= as_at:
                 expected_total += 1
                 expected_referred += any(day <= m <= due for m in made)
-    reading = indicators.read_indicator(registry.NEET_REFERRED_IN_TIME, council=council, as_at=as_at)
+    reading = indicators.read_indicator(referral_indicators.NEET_REFERRED_IN_TIME, council=council, as_at=as_at)
     assert reading is not None
     assert (reading.numerator, reading.denominator) == (expected_referred, expected_total)
     assert expected_total > 5 and expected_referred > 0
