@@ -158,10 +158,12 @@ MUTATE_FILES ?=
 mutate: install-dev validator-env
 	$(PY) scripts/mutation.py run --record $(MUTATE_FILES)
 
-# The suite runs on two processes (pytest-xdist); PYTEST_WORKERS=0 runs it in one.
+# The suite runs on two processes (pytest-xdist); PYTEST_WORKERS=0 runs it in one. It ends by listing
+# its 30 slowest tests, so each run (and CI's log) shows where the suite's time goes.
 PYTEST_WORKERS ?= 2
+PYTEST_DURATIONS ?= 30
 pytest: machine-test install-dev assets validator-env
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --durations=$(PYTEST_DURATIONS) $(PYTEST_ARGS)
 
 test: machine-test lint typecheck pytest
 

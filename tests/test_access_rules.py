@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -46,6 +47,7 @@ class RulesWorld:
     referrals: dict[str, Referral] = field(default_factory=dict)
     sends: dict[str, Send] = field(default_factory=dict)
     applications: dict[str, Application] = field(default_factory=dict)
+    records: dict[str, Any] = field(default_factory=dict)
 
 
 def build_world() -> RulesWorld:
@@ -152,6 +154,7 @@ def build_world() -> RulesWorld:
         expires: int = 365,
         withdrawn: bool = False,
         shared: tuple[str, ...] = ("needs",),
+        status: str = Referral.Status.REFERRED,
     ) -> None:
         found = w.people[person_key]
         w.referrals[key] = Referral.objects.create(
@@ -159,7 +162,7 @@ def build_world() -> RulesWorld:
             person=found,
             made_by=found.personal_adviser,
             needs=["job_search"],
-            status=Referral.Status.REFERRED,
+            status=status,
             triage_due=today + datetime.timedelta(days=7),
         )
         consent = Consent.objects.create(
@@ -237,7 +240,76 @@ def build_world() -> RulesWorld:
     put_forward("A2_to_E2", a, "E2", "A2")
     put_forward("withdrawn_to_E1", a, "E1", "A1_shared", consent_withdrawn_at=timezone.now())
     put_forward("B1_to_E1", b, "E1", "B1")
+    add_triage_and_network(w)
     return w
+
+
+def add_triage_and_network(w: RulesWorld) -> None:
+    """Issue 27: a triage agency (T) working with both councils, given the triage power by A only, and a
+    second partner (T2) of A without it; referrals waiting for triage in A and B; a school or college
+    history, a benefit, a mentor match and a sharing agreement in each council."""
+    from onward.accounts.models import Partnership
+    from onward.network.models import Agreement, BenefitSpell, Setting, SettingSpell
+    from onward.supporters.models import Mentor, MentorMatch
+
+    today = timezone.localdate()
+    a, b = w.councils["A"], w.councils["B"]
+    w.partners["T"] = PartnerFactory(name="Ashby Triage Hub", kind=Organisation.Kind.CHARITY, councils=[a, b])
+    w.partners["T2"] = PartnerFactory(name="Ashby Youth Trust", kind=Organisation.Kind.CHARITY, councils=[a])
+    Partnership.objects.filter(council=a, partner=w.partners["T"]).update(can_triage=True)
+    w.users["partner_triage_T"] = UserFactory(organisation=w.partners["T"], roles=["partner_triage_coordinator"])
+    w.users["partner_triage_T2"] = UserFactory(organisation=w.partners["T2"], roles=["partner_triage_coordinator"])
+    for key, person_key in (("waiting_A", "A1"), ("waiting_B", "B1")):
+        found = w.people[person_key]
+        w.referrals[key] = Referral.objects.create(
+            council=found.council,
+            person=found,
+            made_by=found.personal_adviser,
+            needs=["job_search"],
+            status=Referral.Status.AWAITING_TRIAGE,
+            triage_due=today + datetime.timedelta(days=7),
+        )
+        Consent.objects.create(
+            referral=w.referrals[key],
+            given_by="young_person",
+            given_on=today,
+            method="in_person",
+            shared_fields=["needs"],
+            purpose="To find work",
+            expires_on=today + datetime.timedelta(days=365),
+            recorded_by=found.personal_adviser,
+        ).organisations.add(w.partners["P1"])
+    for key, council in (("A", a), ("B", b)):
+        person = w.people[f"{key}1"]
+        setting = Setting.objects.create(
+            council=council, name=f"{council.name} College", kind="college", urn="100001" if key == "A" else "100002"
+        )
+        w.records[f"setting_spell_{key}"] = SettingSpell.objects.create(
+            person=person, setting=setting, start=today - datetime.timedelta(days=100)
+        )
+        w.records[f"benefit_{key}"] = BenefitSpell.objects.create(
+            person=person, benefit="universal_credit", status="receiving", start=today - datetime.timedelta(days=50)
+        )
+        w.records[f"agreement_{key}"] = Agreement.objects.create(
+            council=council,
+            title=f"{council.name} college lists",
+            setting=setting,
+            purpose="To check who is on roll",
+            fields=["child_id", "name"],
+            start=today - datetime.timedelta(days=30),
+            end=today + datetime.timedelta(days=300),
+        )
+        mentor = Mentor.objects.create(
+            council=council,
+            name=f"{council.name} mentor",
+            kind=Mentor.Kind.VOLUNTEER,
+            dbs_checked_on=today - datetime.timedelta(days=300),
+            references_checked_on=today - datetime.timedelta(days=300),
+            trained_on=today - datetime.timedelta(days=300),
+        )
+        w.records[f"match_{key}"] = MentorMatch.objects.create(
+            mentor=mentor, person=person, start=today - datetime.timedelta(days=60), recorded_by=person.personal_adviser
+        )
 
 
 # What a case checks --------------------------------------------------------------------------------
@@ -248,7 +320,8 @@ class Case:
     """``user`` sees (``visible``) or does not see the ``kind`` record named ``record``."""
 
     user: str
-    kind: str  # "person", "referral", "send", "eet_history", "application" or "count"
+    kind: str  # "person", "referral", "send", "eet_history", "application", "count", or a network or
+    # supporters record: "setting_spell", "benefit", "agreement", "mentor_match"
     record: str
     visible: bool
 
@@ -370,6 +443,54 @@ RULE_CASES: dict[str, Callable[[], list[Case]]] = {
         sees("performance_B", "count", "B1"),
         hidden("performance_B", "count", "A1"),
     ],
+    "partner-triage": lambda: [
+        sees("partner_triage_T", "referral", "waiting_A"),
+        sees("triage_A", "referral", "waiting_A"),
+        hidden("partner_triage_T", "referral", "shared"),
+        hidden("partner_triage_T", "person", "A1"),
+        hidden("partner_P1", "referral", "waiting_A"),
+    ],
+    "partner-triage-without-power": lambda: [
+        sees("partner_triage_T", "referral", "waiting_A"),
+        hidden("partner_triage_T", "referral", "waiting_B"),
+        hidden("partner_triage_T2", "referral", "waiting_A"),
+        hidden("triage_A", "referral", "waiting_B"),
+    ],
+    "network-histories": lambda: [
+        sees("adviser_A1", "setting_spell", "setting_spell_A"),
+        sees("vso_A", "setting_spell", "setting_spell_A"),
+        sees("adviser_A1", "benefit", "benefit_A"),
+        hidden("adviser_A2", "setting_spell", "setting_spell_A"),
+        hidden("vso_A", "setting_spell", "setting_spell_B"),
+        hidden("performance_A", "benefit", "benefit_B"),
+        sees("performance_B", "benefit", "benefit_B"),
+    ],
+    "network-agreements": lambda: [
+        sees("performance_A", "agreement", "agreement_A"),
+        sees("admin_A", "agreement", "agreement_A"),
+        hidden("performance_A", "agreement", "agreement_B"),
+        hidden("adviser_A1", "agreement", "agreement_A"),
+        sees("performance_B", "agreement", "agreement_B"),
+    ],
+    "supporters-records": lambda: [
+        sees("adviser_A1", "mentor_match", "match_A"),
+        sees("manager_A1", "mentor_match", "match_A"),
+        hidden("adviser_A2", "mentor_match", "match_A"),
+        hidden("performance_A", "mentor_match", "match_B"),
+        sees("performance_B", "mentor_match", "match_B"),
+    ],
+    "network-supporters-partners": lambda: [
+        sees("adviser_A1", "mentor_match", "match_A"),
+        hidden("partner_P1", "mentor_match", "match_A"),
+        hidden("partner_P1", "setting_spell", "setting_spell_A"),
+        hidden("partner_P1", "benefit", "benefit_A"),
+        hidden("partner_triage_T", "mentor_match", "match_A"),
+        hidden("partner_triage_T", "setting_spell", "setting_spell_A"),
+        hidden("councillor_A", "mentor_match", "match_A"),
+        hidden("councillor_A", "setting_spell", "setting_spell_A"),
+        hidden("councillor_A", "agreement", "agreement_A"),
+        hidden("partner_P1", "agreement", "agreement_A"),
+    ],
     "restricted-record": lambda: [
         sees("manager_A1", "person", "A1_restricted"),
         hidden("adviser_A1", "person", "A1_restricted"),
@@ -385,6 +506,15 @@ def page_status(client: Client, case: Case, w: RulesWorld) -> int:
         return client.get(reverse("people:person-detail", args=[w.people[case.record].pk])).status_code
     if case.kind == "referral":
         return client.get(reverse("referrals:referral-detail", args=[w.referrals[case.record].pk])).status_code
+    if case.kind in ("setting_spell", "benefit"):
+        # A young person's school or college and benefit histories are on these pages, for those who see them.
+        record = w.records[case.record]
+        name = "network:person-settings" if case.kind == "setting_spell" else "network:person-benefits"
+        return client.get(reverse(name, args=[record.person_id])).status_code
+    if case.kind == "mentor_match":
+        return client.get(reverse("supporters:match-detail", args=[w.records[case.record].pk])).status_code
+    if case.kind == "agreement":
+        return client.get(reverse("network:agreement-detail", args=[w.records[case.record].pk])).status_code
     assert case.kind in ("send", "eet_history")
     return client.get(reverse("referrals:received-detail", args=[w.sends[case.record].pk])).status_code
 
@@ -403,6 +533,17 @@ def policy_allows(user: User, case: Case, w: RulesWorld) -> bool:
         return opportunity_access.applications_for_employer(user).filter(pk=w.applications[case.record].pk).exists()
     if case.kind == "eet_history":
         return referral_access.eet_history_shared_with(user, w.sends[case.record]).exists()
+    if case.kind in ("setting_spell", "benefit", "mentor_match", "agreement"):
+        from onward.network import access as network_access
+        from onward.supporters import access as supporters_access
+
+        visible = {
+            "setting_spell": network_access.setting_spells_visible_to,
+            "benefit": network_access.benefit_spells_visible_to,
+            "agreement": network_access.agreements_visible_to,
+            "mentor_match": supporters_access.matches_visible_to,
+        }[case.kind](user)
+        return bool(visible.filter(pk=w.records[case.record].pk).exists())
     assert case.kind == "send"
     return referral_access.sends_received_by(user).filter(pk=w.sends[case.record].pk).exists()
 

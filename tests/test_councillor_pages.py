@@ -28,6 +28,7 @@ from onward.people.categories import birthday
 from onward.people.models import CareEpisode, Contact, EETSpell, SupportRequest, YoungPerson
 from onward.people.services import refresh_care_summary
 from onward.plans.models import Measure
+from onward.portal.models import Statement
 from onward.referrals.models import Consent, Event, Feedback, Referral, Send, Service
 from tests.conftest import Tenant, sign_in
 from tests.factories import YoungPersonFactory
@@ -45,6 +46,7 @@ FREE_TEXT = {
     "decline_reason": "Declined marker Brackenfold",
     "contact_note": "Contact marker Wendlebury",
     "support_needs": "Support marker Hollowmere",
+    "portal_feedback": "Own words marker Quillingford",
 }
 # Pages that list young people without an id in their path (the people app's pages are all about them).
 PERSON_LISTS = {"performance:people"}
@@ -150,6 +152,16 @@ def seed(tenant: Tenant) -> list[str]:
                 comment=FREE_TEXT["feedback"],
                 given_on=today - datetime.timedelta(days=size),
                 recorded_by=adviser,
+            )
+            # The young person's own rating in their own service, with words shared with the partner.
+            Statement.objects.create(
+                council=tenant.council,
+                person=young,
+                kind=Statement.Kind.SERVICE_FEEDBACK,
+                send=send,
+                rating=index % 5 + 1,
+                text=FREE_TEXT["portal_feedback"],
+                shared_with_service=True,
             )
     return forbidden
 

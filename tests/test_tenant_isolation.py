@@ -63,8 +63,15 @@ def _correctable_model(kwargs: dict[str, object]) -> type[models.Model] | None:
 
 
 # A kwarg whose model depends on the path's other kwargs, by (app label, kwarg name).
+def _history_model(kwargs: dict[str, object]) -> type[models.Model] | None:
+    from onward.privacy.access import HISTORY_MODELS
+
+    return HISTORY_MODELS.get(str(kwargs.get("kind")))
+
+
 DEPENDENT_KWARGS: dict[tuple[str, str], Callable[[dict[str, object]], type[models.Model] | None]] = {
     ("people", "record_pk"): _correctable_model,
+    ("privacy", "record_pk"): _history_model,  # privacy:correct-record (issue 22)
 }
 
 
@@ -244,6 +251,9 @@ def complete_world(world: dict[str, Tenant]) -> None:
         privacy_services.restriction_lift(acting_user=officer, restriction=restriction, reason="Corrected")
         hold = privacy_services.legal_hold_place(acting_user=officer, person=tenant.person, reason="A claim")
         privacy_services.legal_hold_lift(acting_user=officer, hold=hold)
+        privacy_services.rectification_request_create(
+            person=tenant.person, via="email", text="My address is wrong", logged_by=officer
+        )
         from tests.supporters.world import supporters_world
 
         supporters_world(tenant)

@@ -441,7 +441,35 @@ RULES: dict[str, Rule] = {
     "privacy:retention": needs(Perm.MANAGE_RETENTION),
     "privacy:retention-delete": post_only(),
     "privacy:hold-lift": post_only(),
+    "privacy:retention-run": post_only(),
     "privacy:record-of-processing": needs(Perm.VIEW_RECORD_OF_PROCESSING),
+    # Requests to correct a record: the officer (the time limit) and staff who change young people's records;
+    # the correction pages only to the latter (the officer has no access to the caseload).
+    "privacy:correction-list": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (
+                200 if user.is_council_staff and user.can_any((Perm.HANDLE_SUBJECT_ACCESS, Perm.CHANGE_PEOPLE)) else 403
+            )
+        )
+    ),
+    "privacy:correction-detail": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (
+                200 if user.is_council_staff and user.can_any((Perm.HANDLE_SUBJECT_ACCESS, Perm.CHANGE_PEOPLE)) else 403
+            )
+        )
+    ),
+    "privacy:correction-decline": post_only(),
+    "privacy:correct-person": Rule(
+        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can(Perm.CHANGE_PEOPLE) else 403)
+    ),
+    "privacy:correct-record": Rule(
+        lambda user: 302 if user is None else (200 if user.is_council_staff and user.can(Perm.CHANGE_PEOPLE) else 403)
+    ),
     # The people around each young person (onward/supporters, docs/supporters.md) ------------------
     **SUPPORTERS_RULES,
 }
@@ -654,6 +682,24 @@ def url_for(name: str, tenant: Tenant) -> str:
             defaults={"via": "email", "received_on": datetime.date(2026, 1, 5), "due_on": datetime.date(2026, 2, 5)},
         )
         kwargs = {"pk": sar.pk} | ({"file_format": "pdf"} if name.endswith("bundle") else {})
+    elif name in ("privacy:correction-detail", "privacy:correction-decline"):
+        from onward.privacy.models import RectificationRequest
+
+        found, _ = RectificationRequest.objects.get_or_create(
+            council=tenant.council,
+            person=tenant.person,
+            defaults={
+                "via": "email",
+                "text": "My address is wrong",
+                "received_on": datetime.date(2026, 1, 5),
+                "due_on": datetime.date(2026, 2, 5),
+            },
+        )
+        kwargs = {"pk": found.pk}
+    elif name == "privacy:correct-person":
+        kwargs = {"person_pk": tenant.person.pk}  # type: ignore[union-attr]
+    elif name == "privacy:correct-record":
+        kwargs = {"person_pk": tenant.person.pk, "kind": "eet", "record_pk": tenant.spell.pk}  # type: ignore[union-attr]
     elif name in ("privacy:restriction-lift", "privacy:hold-lift"):
         kwargs = {"pk": 1}
     elif name == "privacy:retention-delete":
@@ -741,6 +787,7 @@ PORTAL_SIGNED_IN = {
     "my:survey",
     "my:you-said",
     "my:eet-wrong",
+    "my:your-data",
     "my:goal-add",
     "my:action-add",
     "my:consent-withdraw",
@@ -748,6 +795,7 @@ PORTAL_SIGNED_IN = {
     "my:opportunities",
     "my:interested",
     "my:check-in",
+    "my:closure-letter",
 }
 RULES.update({name: Rule(lambda user: 302) for name in PORTAL_SIGNED_IN})
 RULES.update(
@@ -776,6 +824,34 @@ RULES.update(
             )
         ),
         "portal:question-retire": post_only(),
+        # Young people's ratings of a partner's own services, for those who receive its referrals.
+        "portal:partner-feedback": needs(Perm.RECEIVE_REFERRALS),
+        # Requests for support again that matched no record: council staff who see beyond a caseload;
+        # acting on one (its page) also needs CHANGE_PEOPLE.
+        "portal:returner-enquiries": Rule(
+            lambda user: (
+                302
+                if user is None
+                else (
+                    200
+                    if user.is_council_staff and user.can_any((Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE))
+                    else 403
+                )
+            )
+        ),
+        "portal:returner-enquiry": Rule(
+            lambda user: (
+                302
+                if user is None
+                else (
+                    200
+                    if user.is_council_staff
+                    and user.can(Perm.CHANGE_PEOPLE)
+                    and user.can_any((Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE))
+                    else 403
+                )
+            )
+        ),
         # A council's published local offer is public, to anyone, signed in or not.
         "local-offer:current": public(),
         "local-offer:version": public(),
@@ -800,15 +876,20 @@ PORTAL_YOUNG_PERSON = {
     "portal:offer-edit": 302,
     "portal:surveys": 302,
     "portal:tasks": 302,
+    "portal:returner-enquiries": 302,
+    "portal:returner-enquiry": 302,
     "portal:themes": 302,
     "portal:theme-create": 302,
     "portal:theme-update": 302,
     "portal:feedback-figures": 302,
     "portal:question-retire": 302,
+    "portal:partner-feedback": 302,
     "local-offer:current": 200,
     "local-offer:version": 200,
     "local-offer:support-again": 200,
 }
+# The world's young person's case is not closed: there is no closing letter for them (tests/portal).
+PORTAL_YOUNG_PERSON["my:closure-letter"] = 404
 PORTAL_WITH_IDS = {"my:action-add", "my:consent-withdraw", "my:feedback", "my:interested", "my:goal-done"}
 
 
@@ -912,6 +993,20 @@ def portal_url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": theme.pk}
     elif name == "portal:offer-edit":
         kwargs = {"pk": records["offer_draft"].pk}
+    elif name == "portal:returner-enquiry":
+        from onward.portal.models import ReturnerEnquiry
+
+        enquiry = ReturnerEnquiry.objects.filter(council=tenant.council).first() or ReturnerEnquiry.objects.create(
+            council=tenant.council,
+            given_name="Alex",
+            family_name="Unmatched",
+            date_of_birth=datetime.date(2003, 1, 1),
+            contact="07700 900000",
+            needs="Help with college",
+            received_on=datetime.date(2026, 1, 5),
+            reason=ReturnerEnquiry.Reason.NO_MATCH,
+        )
+        kwargs = {"pk": enquiry.pk}
     elif name in ("local-offer:current", "local-offer:support-again"):
         kwargs = {"council": tenant.council.pk}
     elif name == "local-offer:version":

@@ -288,10 +288,17 @@ LOGGING = {
 # children's case records). Referral data shared with partners: 6 years after the referral last
 # changed (Limitation Act 1980 ss. 2 and 5; the council's retention schedule may say otherwise).
 # Audit entries: as long as the records they describe (deleted with them).
+# Imported files (SSDA903 and case-system files, benchmark files, settings' on-roll lists, partners'
+# lists, the careers service's return): 730 days from the upload, then the daily `retention_due` job
+# deletes the file and the values copied from it, keeping the run's summary. Why two years: a file
+# imported in April serves the return made after the year ends (31 March next year, made by July) and
+# the Department's queries on it (to the autumn), about 19 months; nothing needs the file after that
+# (what it brought in is in the register). UK GDPR Art. 5(1)(c) and (e).
 ONWARD_RETENTION = {
     "care_record_until_age": env.int("ONWARD_RETENTION_CARE_RECORD_AGE", default=75),
     "care_record_years_after_death": env.int("ONWARD_RETENTION_YEARS_AFTER_DEATH", default=15),
     "partner_referral_years": env.int("ONWARD_RETENTION_REFERRAL_YEARS", default=6),
+    "imported_files_days": env.int("ONWARD_RETENTION_IMPORTED_FILES_DAYS", default=730),
 }
 # The young people's own service (docs/portal.md): short sessions and one-time sign-in codes by email.
 ONWARD_PORTAL_SESSION_IDLE_MINUTES = env.int("ONWARD_PORTAL_SESSION_IDLE_MINUTES", default=15)

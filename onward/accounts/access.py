@@ -115,6 +115,21 @@ def live_links() -> QuerySet[Partnership]:
     )
 
 
+def triage_councils_for(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """The councils whose referrals a partner organisation's user may triage: those whose live link with
+    the user's organisation carries the triage power (``Partnership.can_triage``). None for council staff
+    (their own council's triage is theirs by role), for anyone without ``TRIAGE_REFERRALS``, and at once
+    when the council removes the power or either side ends the link."""
+    if not user.is_authenticated or not user.is_active or not user.can(Perm.TRIAGE_REFERRALS):
+        return Organisation.objects.none()
+    organisation = user.organisation
+    if organisation.is_council:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        pk__in=live_links().filter(partner=organisation, can_triage=True).values_list("council_id", flat=True)
+    )
+
+
 def partner_ids(council: Organisation) -> QuerySet[Partnership, int]:
     """A subquery of the ids of the organisations that work with ``council`` (live links only)."""
     return live_links().filter(council=council).values_list("partner_id", flat=True)

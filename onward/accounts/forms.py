@@ -178,7 +178,13 @@ class PartnerForm(GovukForm):
 
 class PartnershipChangeForm(GovukForm):
     action = forms.ChoiceField(
-        choices=[("accept", "Accept"), ("decline", "Decline"), ("end", "End")],
+        choices=[
+            ("accept", "Accept"),
+            ("decline", "Decline"),
+            ("end", "End"),
+            ("allow_triage", "Let the partner triage the council's referrals"),
+            ("stop_triage", "Stop the partner triaging the council's referrals"),
+        ],
         error_messages={"required": "Select what to do", "invalid_choice": "Select what to do"},
     )
     version = VersionField()

@@ -62,6 +62,10 @@ class Partnership(TimeStampedModel):
     while it is accepted by the partner's administrator and not ended. Either side may end it.
     Links are never deleted: a declined or ended one keeps who and when, and a new invitation is
     a new row (at most one invited or accepted link per council and partner).
+
+    ``can_triage``: the council lets the partner triage its referrals (issue 27; Derby 4.11, "triaged
+    centrally by one agency"). Only the council's administrator sets or removes it, only on an accepted
+    link; it counts only while the link is live, and its removal takes effect at the partner's next request.
     """
 
     class Status(models.TextChoices):
@@ -83,6 +87,7 @@ class Partnership(TimeStampedModel):
     accepted_by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    can_triage = models.BooleanField("may triage the council's referrals", default=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

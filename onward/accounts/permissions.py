@@ -91,7 +91,9 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.CHANGE_EDUCATION: "Record PEPs, Year 9 aspirations, intended destinations and September "
     "Guarantee offers for the young people they can see.",
     Perm.CREATE_REFERRALS: "Complete the common referral with a young person and record their consent.",
-    Perm.TRIAGE_REFERRALS: "Work the central triage queue: decide, prioritise and refer to services.",
+    Perm.TRIAGE_REFERRALS: "Work the central triage queue: decide, prioritise and refer to services (a partner "
+    "organisation's user: only the referrals waiting for triage of councils that gave their organisation the "
+    "triage power).",
     Perm.OVERRIDE_CONSENT: "Share a referral without covering consent, giving a reason (audited).",
     Perm.RECEIVE_REFERRALS: "See referrals sent to their organisation, with the fields consent allows; "
     "accept or decline them and record engagement and outcomes.",
@@ -298,6 +300,21 @@ ROLES += (
                 Perm.VIEW_RECORD_OF_PROCESSING,
             }
         ),
+    ),
+)
+
+# Triage by a partner (issue 27) ------------------------------------------------------------------------
+ROLES += (
+    Role(
+        "partner_triage_coordinator",
+        "Partner triage coordinator",
+        "Works for the agency a council lets triage its referrals (where referrals are triaged centrally by "
+        "one agency): sees that council's triage queue and decides, prioritises and refers to services, only "
+        "while the council's administrator has given their organisation the triage power on an accepted "
+        "partnership. Sees nothing else of the council's: no young person's record, and a referral only "
+        "while it waits for triage.",
+        frozenset({Perm.TRIAGE_REFERRALS}),
+        for_partners=True,
     ),
 )
 

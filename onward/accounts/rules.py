@@ -152,6 +152,57 @@ ACCESS_RULES += (
     ),
 )
 
+# The people and places around each young person (issue 27: onward/network, onward/supporters) --------
+ACCESS_RULES += (
+    AccessRule(
+        "partner-triage",
+        "A partner triage coordinator",
+        "a referral of a council waiting for triage (or for more information)",
+        "while that council's partnership with their organisation is live and carries the triage power, and "
+        "consent has not been withdrawn; once triaged the referral leaves their view, and they see no young "
+        "person's record",
+        "yes",
+    ),
+    AccessRule(
+        "partner-triage-without-power",
+        "A partner triage coordinator",
+        "a referral of a council",
+        "whose partnership with their organisation carries no triage power (another council's, or the power "
+        "taken away: at once), and any referral already triaged",
+        "no",
+    ),
+    AccessRule(
+        "network-histories",
+        "Whoever sees a young person's record (and only they)",
+        "that young person's school or college and benefit histories",
+        "another council's records answer 404 as if missing",
+        "yes",
+    ),
+    AccessRule(
+        "network-agreements",
+        "Council staff who record sharing agreements or exchange lists",
+        "their own council's data sharing agreements",
+        "never another council's",
+        "yes",
+    ),
+    AccessRule(
+        "supporters-records",
+        "Whoever sees a young person's record (and only they)",
+        "that young person's mentor matches and meetings, carers, EHC plans, move-on plans and adult "
+        "transitions referrals",
+        "another council's records answer 404 as if missing",
+        "yes",
+    ),
+    AccessRule(
+        "network-supporters-partners",
+        "Partners and councillors, whatever their roles",
+        "a young person's school or college, benefit, mentor, carer or EHC plan records, and the council's "
+        "sharing agreements",
+        "at all, even for a young person referred to their organisation (nothing of these is shared)",
+        "no",
+    ),
+)
+
 ACCESS_RULES_BY_KEY: dict[str, AccessRule] = {rule.key: rule for rule in ACCESS_RULES}
 
 

@@ -20,7 +20,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from onward.accounts.models import IdentityProvider, Organisation, Partnership, ScimToken, Team, User
-from onward.accounts.permissions import ROLES, ROLES_BY_KEY
+from onward.accounts.permissions import ROLES, ROLES_BY_KEY, Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
 from onward.core.concurrency import lock_for_change
@@ -407,6 +407,8 @@ class PartnershipAction(StrEnum):
     ACCEPT = "accept"
     DECLINE = "decline"
     END = "end"
+    ALLOW_TRIAGE = "allow_triage"
+    STOP_TRIAGE = "stop_triage"
 
 
 @transaction.atomic
@@ -439,17 +441,53 @@ def partnership_change(*, acting_user: User, link: Partnership, action: str, ver
         locked.status = Partnership.Status.ENDED
         locked.ended_at, locked.ended_by = now, acting_user
         summary = f"Ended by {acting_user.organisation.name}: {locked.partner.name} and {locked.council.name}"
+    elif action in (PartnershipAction.ALLOW_TRIAGE, PartnershipAction.STOP_TRIAGE):
+        return _triage_power_set(locked, acting_user=acting_user, allow=action == PartnershipAction.ALLOW_TRIAGE)
     else:
         raise ValidationError("Select what to do with the partnership")
+    triage_before = locked.can_triage
+    locked.can_triage = locked.can_triage and locked.status == Partnership.Status.ACCEPTED
     locked.version = version + 1
+    locked.full_clean()
+    locked.save()
+    changes: dict[str, Any] = {"status": [before, locked.status]}
+    if triage_before != locked.can_triage:
+        changes["can_triage"] = [triage_before, locked.can_triage]
+    _audit_link(locked, acting_user=acting_user, action=Action.CHANGE, summary=summary, changes=changes)
+    return locked
+
+
+def _triage_power_set(locked: Partnership, *, acting_user: User, allow: bool) -> Partnership:
+    """Give a partner the power to triage the council's referrals, or take it away (issue 27).
+
+    Only the council's own administrator (``MANAGE_ORGANISATIONS``) decides, and only on an accepted link;
+    the event goes in both organisations' trails. The power counts only while the link is live
+    (``access.triage_councils_for``), so removing it, or ending the link, stops the partner's triage at once.
+    """
+    if acting_user.organisation_id != locked.council_id or not acting_user.can(Perm.MANAGE_ORGANISATIONS):
+        raise ValidationError(f"Only {locked.council.name}'s administrator can decide who triages its referrals")
+    if locked.status != Partnership.Status.ACCEPTED:
+        raise ValidationError(f"{locked.partner.name} must accept the partnership before it can triage referrals")
+    if locked.can_triage == allow:
+        raise ValidationError(
+            f"{locked.partner.name} already triages the council's referrals"
+            if allow
+            else f"{locked.partner.name} does not triage the council's referrals"
+        )
+    locked.can_triage = allow
+    locked.version += 1
     locked.full_clean()
     locked.save()
     _audit_link(
         locked,
         acting_user=acting_user,
         action=Action.CHANGE,
-        summary=summary,
-        changes={"status": [before, locked.status]},
+        summary=(
+            f"Triage allowed: {locked.partner.name} may triage {locked.council.name}'s referrals"
+            if allow
+            else f"Triage stopped: {locked.partner.name} no longer triages {locked.council.name}'s referrals"
+        ),
+        changes={"can_triage": [not allow, allow]},
     )
     return locked
 

@@ -533,7 +533,9 @@ def partnership_change(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:
-            messages.success(request, PARTNERSHIP_MESSAGES[changed.status].format(link=changed))
+            action = form.cleaned_data["action"]
+            key = action if action in ("allow_triage", "stop_triage") else changed.status
+            messages.success(request, PARTNERSHIP_MESSAGES[key].format(link=changed))
             if on_council_side:
                 return redirect("accounts:partner-detail", pk=changed.partner_id)
             return redirect("accounts:partnership-list")
@@ -546,6 +548,8 @@ PARTNERSHIP_MESSAGES = {
     "accepted": "{link.partner.name} now works with {link.council.name}",
     "declined": "You declined {link.council.name}'s invitation",
     "ended": "The partnership between {link.partner.name} and {link.council.name} has ended",
+    "allow_triage": "{link.partner.name} may now triage the council's referrals",
+    "stop_triage": "{link.partner.name} no longer triages the council's referrals",
 }
 
 

@@ -39,7 +39,7 @@ class Guide:
 
 
 STAFF_WITH_CASELOADS = ("personal_adviser", "team_manager")
-TRIAGE = ("triage_coordinator", "consent_override_lead")
+TRIAGE = ("triage_coordinator", "consent_override_lead", "partner_triage_coordinator")
 
 GUIDES: tuple[Guide, ...] = (
     Guide(
@@ -204,6 +204,85 @@ GUIDES: tuple[Guide, ...] = (
         "Who viewed or changed which record, and when.",
         ("administrator", "partner_administrator"),
         ("audit:event-list",),
+    ),
+    Guide(
+        "exchange-lists-with-settings",
+        "Exchange lists with schools, colleges and Jobcentre Plus",
+        "Keep the register of settings, record data sharing agreements, send a setting its list, match its "
+        "on-roll list against every child in care and care leaver, and send Jobcentre Plus its list.",
+        ("virtual_school_officer", "performance_officer", "administrator"),
+        (
+            "network:setting-list",
+            "network:setting-create",
+            "network:setting-load",
+            "network:setting-detail",
+            "network:setting-update",
+            "network:setting-send",
+            "network:roll-upload",
+            "network:roll-detail",
+            "network:school-years",
+            "network:agreement-list",
+            "network:agreement-create",
+            "network:agreement-detail",
+            "network:agreement-update",
+            "network:work-coach-list",
+            "network:work-coach-create",
+            "network:work-coach-update",
+            "network:jobcentre-send",
+        ),
+    ),
+    Guide(
+        "record-settings-and-benefits",
+        "Record a young person's school or college and benefits",
+        "Where a young person is on roll, their benefit and its status, their work coach, and correcting a mistake.",
+        ("personal_adviser", "team_manager", "virtual_school_officer"),
+        (
+            "network:person-settings",
+            "network:person-benefits",
+            "network:setting-spell-correct",
+            "network:benefit-correct",
+        ),
+    ),
+    Guide(
+        "mentors-carers-and-accommodation",
+        "Mentors, carers, training and accommodation providers",
+        "Match a young person with a mentor and log meetings, record their carers and invite them to reviews, "
+        "record training, name an accommodation provider and plan a move on.",
+        STAFF_WITH_CASELOADS,
+        (
+            "supporters:index",
+            "supporters:mentor-list",
+            "supporters:mentor-create",
+            "supporters:mentor-detail",
+            "supporters:mentor-update",
+            "supporters:match-detail",
+            "supporters:person",
+            "supporters:match-create",
+            "supporters:carer-create",
+            "supporters:carer-update",
+            "supporters:training",
+            "supporters:provider-list",
+            "supporters:provider-create",
+            "supporters:provider-detail",
+            "supporters:provider-update",
+            "supporters:accommodation",
+            "supporters:move-on",
+            "supporters:move-on-update",
+        ),
+    ),
+    Guide(
+        "transitions-and-closure",
+        "EHC plans, adult transitions and the closing letter",
+        "Record EHC plans with their dates, act on the warning before a care leaver's plan ceases, refer to "
+        "the adult transitions team, and give a young person their closing letter.",
+        ("personal_adviser", "team_manager", "virtual_school_officer"),
+        (
+            "supporters:transitions",
+            "supporters:transitions-person",
+            "supporters:ehc-plan-update",
+            "supporters:transition-update",
+            "supporters:closure-letter",
+        ),
     ),
     Guide(
         "data-protection",

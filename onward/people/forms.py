@@ -140,10 +140,8 @@ class PersonForm(GovukForm):
     send = yes_no(
         "Special educational needs or disability?",
         message="Select yes if the young person has special educational needs or a disability",
-    )
-    ehcp = yes_no(
-        "Education, health and care plan?",
-        message="Select yes if the young person has an education, health and care plan",
+        help_text='Record an education, health and care plan with its dates from "Mentors, carers and plans" '
+        "on the young person's page.",
     )
     is_parent = yes_no("Parent?", message="Select yes if the young person is a parent")
     is_pregnant = yes_no("Pregnant?", message="Select yes if the young person is pregnant")

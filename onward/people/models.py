@@ -34,6 +34,8 @@ class YoungPerson(TimeStampedModel):
     upn = models.CharField("unique pupil number", max_length=13, blank=True)
     uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
     send = models.BooleanField("special educational needs or disability", default=False)
+    # Derived, never typed: yes while a dated EHC plan (``supporters.EHCPlan``) is in force, kept in step by
+    # ``supporters.services`` (issue 27); read by the indicators, filters and the NCCIS feed.
     ehcp = models.BooleanField("education, health and care plan", default=False)
     is_parent = models.BooleanField(default=False)
     is_pregnant = models.BooleanField(default=False)

@@ -49,6 +49,8 @@ RecordT = TypeVar("RecordT", bound=HistoryRecord)
 CHAIN_BATCH = 2000  # young people a statement, within every database's limit on parameters
 Dated = Contact | PathwayPlanReview | PEP  # the DatedRecord models
 
+# ``ehcp`` is not here: it is derived from the dated EHC plans (``supporters.services.ehcp_flag_sync``),
+# never typed on the young person's form (issue 27).
 PERSON_FIELDS = (
     "child_id",
     "legal_given_name",
@@ -60,7 +62,6 @@ PERSON_FIELDS = (
     "upn",
     "uasc",
     "send",
-    "ehcp",
     "is_parent",
     "is_pregnant",
     "child_born_on",
@@ -589,6 +590,15 @@ def accommodation_correct(
     *, acting_user: User, spell: AccommodationSpell, reason: str, **fields: Any
 ) -> AccommodationSpell:
     return _correct(AccommodationSpell, acting_user=acting_user, record=spell, reason=reason, **fields)
+
+
+@transaction.atomic
+def contact_correct(*, acting_user: User, contact: Contact, reason: str, **fields: Any) -> Contact:
+    """Correct a contact record (its date, how, whether in touch, the note): the old one is kept, superseded,
+    with the reason, and the contacts' order (``next_date``) follows the corrected date."""
+    if "date" in fields:
+        _not_future(fields["date"])
+    return _correct(Contact, acting_user=acting_user, record=contact, reason=reason, **fields)
 
 
 @transaction.atomic

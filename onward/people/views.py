@@ -417,7 +417,7 @@ def person_update(request: HttpRequest, pk: int) -> HttpResponse:
     _require_change(user)
     person = people_access.access_person(user, pk)
     initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
-    for flag in ("uasc", "send", "ehcp", "is_parent", "is_pregnant", "lives_out_of_area"):
+    for flag in ("uasc", "send", "is_parent", "is_pregnant", "lives_out_of_area"):
         initial[flag] = "yes" if initial[flag] else "no"
     initial["version"] = person.version
     form = forms.PersonForm(request.POST if request.method == "POST" else None, initial=initial)

@@ -40,7 +40,17 @@ from onward.accounts.permissions import Perm
 from onward.opportunities.models import Application, Opportunity
 from onward.people import access as people_access
 from onward.people.models import YoungPerson
-from onward.portal.models import Goal, LocalOffer, PortalAccount, Statement, Survey, SurveyQuestion, Theme
+from onward.portal.models import (
+    Goal,
+    LocalOffer,
+    PortalAccount,
+    ReturnerEnquiry,
+    Statement,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
+    Theme,
+)
 from onward.referrals.models import Referral, Send, Service
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
@@ -122,7 +132,7 @@ def sends_of(account: PortalAccount) -> QuerySet[Send]:
 
 
 def access_send(account: PortalAccount, pk: object) -> Send:
-    result: Send = staff_access.get_or_404(sends_of(account).select_related("service"), pk)
+    result: Send = staff_access.get_or_404(sends_of(account).select_related("service__provider"), pk)
     return result
 
 
@@ -227,6 +237,11 @@ def council_statements(council_id: int) -> QuerySet[Statement]:
     return Statement.objects.filter(council_id=council_id)
 
 
+def council_survey_responses(council_id: int) -> QuerySet[SurveyResponse]:
+    """Every answer to a council's well-being surveys: for its indicators (counted, never read)."""
+    return SurveyResponse.objects.filter(survey__council_id=council_id)
+
+
 def statements_counted_for(user: User) -> QuerySet[Statement]:
     """What young people said, for counting only, for council staff who see aggregates."""
     council = staff_access.council_of(user)
@@ -241,6 +256,37 @@ def feedback_for_themes(user: User) -> QuerySet[Statement]:
     if council is None or not user.can(Perm.MANAGE_PORTAL):
         return Statement.objects.none()
     return council_statements(council.pk).exclude(text="")
+
+
+def service_feedback_counted_for(user: User) -> QuerySet[Statement]:
+    """Young people's own ratings of services, for referral monitoring: the council's, for those who may see
+    monitoring (``people.access.MONITORING_PERMS``, as ``referrals.access.feedback_counted_for``). Counted
+    only; the counting page suppresses small numbers for councillors and never shows anyone's words."""
+    council = staff_access.council_of(user)
+    if council is None or not user.can_any(people_access.MONITORING_PERMS):
+        return Statement.objects.none()
+    return council_statements(council.pk).filter(
+        kind=Statement.Kind.SERVICE_FEEDBACK, send__isnull=False, rating__isnull=False
+    )
+
+
+def service_feedback_received_by(user: User) -> QuerySet[Statement]:
+    """Young people's own feedback on the user's organisation's services, for the referrals it received and
+    may still see (``referrals.access.sends_received_by``: consent in force and covering it, or a recorded
+    override; its councils only). A partner counts these; it reads the words only of :func:`words_shared`."""
+    from onward.referrals.access import sends_received_by
+
+    received = sends_received_by(user)
+    return Statement.objects.filter(
+        kind=Statement.Kind.SERVICE_FEEDBACK,
+        send__in=Send.objects.filter(pk__in=received.values("pk")),
+        council__in=staff_access.councils_for(user),
+    )
+
+
+def words_shared(feedback: QuerySet[Statement]) -> QuerySet[Statement]:
+    """Of feedback on a service, what the young person agreed the service may read."""
+    return feedback.filter(shared_with_service=True).exclude(text="")
 
 
 def themes_managed_by(user: User) -> QuerySet[Theme]:
@@ -298,3 +344,44 @@ def council_or_404(council_id: object) -> Organisation:
         Organisation.objects.filter(kind=Organisation.Kind.COUNCIL), council_id
     )
     return found
+
+
+def returner_enquiries_for(user: User) -> QuerySet[ReturnerEnquiry]:
+    """Requests for support again that matched no record, for the council staff who may see young people
+    beyond their own caseload (team managers, the council-wide roles): they check who it is."""
+    council = staff_access.council_of(user)
+    if council is None or not user.can_any((Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)):
+        return ReturnerEnquiry.objects.none()
+    return ReturnerEnquiry.objects.filter(council=council)
+
+
+def can_act_on_returner_enquiries(user: User) -> bool:
+    """Matching one opens a request for support in the register, so it needs the right to change records."""
+    return (
+        staff_access.council_of(user) is not None
+        and user.can(Perm.CHANGE_PEOPLE)
+        and user.can_any((Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE))
+    )
+
+
+def returner_candidates(user: User, enquiry: ReturnerEnquiry, search: str = "") -> list[YoungPerson]:
+    """Young people the user may see who could be the one asking: the same date of birth or family name,
+    or a name searched for; at most 20."""
+    from django.db.models import Q
+
+    people = people_access.people_visible_to(user).filter(council_id=enquiry.council_id)
+    if search.strip():
+        words = search.split()
+        query = Q()
+        for word in words:
+            query &= (
+                Q(legal_given_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+                | Q(legal_family_name__icontains=word)
+            )
+        people = people.filter(query)
+    else:
+        people = people.filter(
+            Q(date_of_birth=enquiry.date_of_birth) | Q(legal_family_name__iexact=enquiry.family_name)
+        )
+    return list(people.order_by("legal_family_name", "legal_given_name", "pk")[:20])

@@ -7,9 +7,12 @@ class PortalConfig(AppConfig):
     verbose_name = "The young people's own service"
 
     def ready(self) -> None:
-        from onward.portal import registry
+        from onward.portal import registry, selectors
+        from onward.referrals.registry import register_service_voice
 
         registry.register_all()
+        # Referral monitoring counts young people's own ratings of each service (referrals sits below portal).
+        register_service_voice("portal", selectors.service_voice)
         from onward.accounts.permissions import Perm
         from onward.core import contributions
         from onward.core.navigation import NavItem
@@ -19,6 +22,7 @@ class PortalConfig(AppConfig):
         contributions.register_demo_loader("portal", demo.load_demo, order=95)
         contributions.register_page_section("people:person-detail", "portal", home.person_voice, order=40)
         contributions.register_home_tasks("portal", home.portal_tasks, order=25)
+        contributions.register_home_tasks("portal-returners", home.returner_tasks, order=26)
         menu(NavItem("Local offer", "portal:offer-list", (Perm.MANAGE_PORTAL,), council_staff_only=True), order=221)
         menu(
             NavItem(
@@ -35,3 +39,4 @@ class PortalConfig(AppConfig):
             ),
             order=223,
         )
+        menu(NavItem("Young people's feedback", "portal:partner-feedback", (Perm.RECEIVE_REFERRALS,)), order=224)

@@ -55,9 +55,27 @@ def load_portal_demo(council: Organisation) -> None:
             services.check_in(account=account, mood="ok", wants_help=True, text="I am worried about my rent")
         if number == 2:
             services.eet_wrong(account=account, spell=None, text="I started at Wexbridge College in September")
+        _rate_a_service(account, number)
     manager = User.objects.filter(organisation=council, groups__name="team_manager").order_by("pk").first()
     if manager is not None:
         _offer_and_survey(council, manager, today)
+
+
+def _rate_a_service(account: PortalAccount, number: int) -> None:
+    """The demo young person's own rating of the first service they were referred to (shared with the partner
+    for the first of them), so the partner's page and referral monitoring show young people's ratings."""
+    from onward.referrals.models import Send
+
+    send = Send.objects.filter(referral__person=account.person).order_by("pk").first()
+    if send is None:
+        return
+    services.service_feedback(
+        account=account,
+        send=send,
+        rating=5 if number == 1 else 3,
+        text="The staff listened and helped me with my CV" if number == 1 else "It was a long way to travel",
+        share=number == 1,
+    )
 
 
 def _offer_and_survey(council: Organisation, manager: User, today: datetime.date) -> None:

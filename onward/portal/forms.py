@@ -147,6 +147,16 @@ class FeedbackForm(GovukForm):
     text = forms.CharField(
         label="Tell us more (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    share = forms.BooleanField(label="Let the service read what I wrote", required=False)
+
+    def __init__(self, *args: Any, provider: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if provider:
+            self.fields["share"].label = f"Let {provider} read what I wrote"
+        self.fields["share"].help_text = (
+            "They see your rating either way, without your name. Leave this unticked and only "
+            "your adviser and the leaving care team read your words."
+        )
 
 
 class ResolveForm(GovukForm):
@@ -325,4 +335,14 @@ class SupportAgainForm(GovukForm):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter what you would like help with"},
+    )
+
+
+class ReturnerCloseForm(GovukForm):
+    note = forms.CharField(
+        label="What was done?",
+        help_text="For example: not a care leaver of this council, told who to contact instead",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what was done"},
     )

@@ -34,6 +34,28 @@ def portal_tasks(user: User, day: datetime.date) -> list[HomeTask]:
     ]
 
 
+def returner_tasks(user: User, day: datetime.date) -> list[HomeTask]:
+    """Requests for support again from the public form that matched no record, for those who check them;
+    urgent once one has waited longer than the needs assessment's time limit."""
+    from onward.people.selectors import SUPPORT_REQUEST_DAYS
+    from onward.portal.access import returner_enquiries_for
+    from onward.portal.models import ReturnerEnquiry
+
+    waiting = returner_enquiries_for(user).filter(status=ReturnerEnquiry.Status.OPEN)
+    count = waiting.count()
+    if not count:
+        return []
+    late = waiting.filter(received_on__lt=day - datetime.timedelta(days=SUPPORT_REQUEST_DAYS)).exists()
+    return [
+        HomeTask(
+            f"{count} request{'s' if count != 1 else ''} for support again to check",
+            reverse("portal:returner-enquiries"),
+            count,
+            late,
+        )
+    ]
+
+
 def person_voice(user: User, person: YoungPerson, day: datetime.date) -> PageSection | None:
     """The young person's page: their own service, what they said in it, their goals and requests."""
     return PageSection("portal/staff/_person_section.html", {})

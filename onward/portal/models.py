@@ -190,6 +190,9 @@ class Statement(TimeStampedModel):
     send = models.ForeignKey("referrals.Send", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     local_offer = models.ForeignKey("LocalOffer", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="statements")
+    # Feedback on a service: the young person agreed that the organisation providing it may read their words
+    # (it sees the rating counted either way, never who gave it).
+    shared_with_service = models.BooleanField("the service may read what they wrote", default=False)
     task_due_on = models.DateField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -347,3 +350,71 @@ class SurveyResponse(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Response to {self.survey}"
+
+
+class Reminder(models.Model):
+    """A reminder emailed to a young person by ``remind_portal``: at most one per account, kind and period, so
+    running the command again in the same month (or for the same survey) sends nothing more."""
+
+    class Kind(models.TextChoices):
+        CHECK_IN = "check_in", "Monthly check-in"
+        SURVEY = "survey", "Well-being survey"
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The month ("2026-12") of a check-in reminder; "survey-<id>" for a survey's.
+    period = models.CharField(max_length=20)
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "kind", "period"], name="portal_reminder_once_a_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder ({self.period})"
+
+
+class ReturnerEnquiry(TimeStampedModel):
+    """A request from the public "ask for support again" form that did not match exactly one of the
+    council's care leavers aged 21 to 24: a misspelt name, a record never brought into Onward, or
+    someone outside the age range. It waits for the council to check who it is, then to match it to
+    a record (which opens a request for support in the register) or to close it with what was done.
+
+    The form's answer never says which happened; only staff who may see the council's young people
+    read these (``access.returner_enquiries_for``)."""
+
+    class Reason(models.TextChoices):
+        NO_MATCH = "no_match", "No record with this name and date of birth"
+        SEVERAL = "several", "More than one record with this name and date of birth"
+        AGE = "age", "The record found is not aged 21 to 24"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "To check"
+        MATCHED = "matched", "Matched to a record"
+        CLOSED = "closed", "Closed"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    contact = models.CharField("how to contact them", max_length=300)
+    needs = models.TextField("what they would like help with")
+    received_on = models.DateField()
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    person = models.ForeignKey("people.YoungPerson", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField("what was done", blank=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+        verbose_name_plural = "returner enquiries"
+
+    def __str__(self) -> str:
+        return f"Request for support again received {self.received_on:%d/%m/%Y}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from onward.accounts.models import User
 from onward.opportunities.models import Application
@@ -22,6 +22,7 @@ from onward.portal.models import (
     Survey,
 )
 from onward.referrals.models import Consent, Referral, Send, Service
+from onward.referrals.registry import EMPTY, RatingSpread
 
 
 @dataclass
@@ -315,3 +316,59 @@ def feedback_counts(statements: QuerySet[Statement], since: datetime.date) -> li
         FeedbackRow("Check-ins asking for help", recent.filter(kind=Statement.Kind.CHECK_IN, wants_help=True).count())
     )
     return rows
+
+
+# Young people's own ratings of services -----------------------------------------------------------
+
+
+def rating_spreads(feedback: QuerySet[Statement]) -> dict[int, RatingSpread]:
+    """How many of ``feedback`` (service feedback) gave each rating, 1 to 5, by the service's id. One query."""
+    found: dict[int, list[int]] = {}
+    rows = (
+        feedback.filter(kind=Statement.Kind.SERVICE_FEEDBACK, send__isnull=False, rating__isnull=False)
+        .order_by()
+        .values_list("send__service_id", "rating")
+        .annotate(n=Count("pk"))
+    )
+    for service_id, rating, n in rows:
+        counts = found.setdefault(service_id, [0, 0, 0, 0, 0])
+        counts[rating - 1] += n
+    return {pk: RatingSpread((c[0], c[1], c[2], c[3], c[4])) for pk, c in found.items()}
+
+
+def given_between(
+    statements: QuerySet[Statement], start: datetime.date | None, end: datetime.date | None
+) -> QuerySet[Statement]:
+    """What was said from ``start`` to ``end`` inclusive (local dates; either may be open)."""
+    if start is not None:
+        statements = statements.filter(created_at__date__gte=start)
+    if end is not None:
+        statements = statements.filter(created_at__date__lte=end)
+    return statements
+
+
+def service_voice(user: User, start: datetime.date | None, end: datetime.date | None) -> dict[int, RatingSpread]:
+    """Referral monitoring's source of young people's own ratings (registered in ``referrals.registry``)."""
+    return rating_spreads(given_between(access.service_feedback_counted_for(user), start, end))
+
+
+@dataclass
+class PartnerService:
+    """One of a partner's services: the spread of young people's ratings, and the words they shared."""
+
+    service: Service
+    spread: RatingSpread
+    words: list[Statement]
+
+
+def feedback_for_partner(user: User) -> list[PartnerService]:
+    """What young people said about the user's organisation's services, within the partner's rules
+    (``access.service_feedback_received_by``): ratings counted, words only where the young person agreed."""
+    received = access.service_feedback_received_by(user)
+    spreads = rating_spreads(received)
+    words: dict[int, list[Statement]] = {}
+    shared = access.words_shared(received).annotate(service_id=F("send__service_id"))
+    for statement in shared.order_by("-created_at", "-pk")[:200]:
+        words.setdefault(statement.service_id, []).append(statement)
+    services = Service.objects.filter(pk__in=set(spreads) | set(words)).select_related("provider").order_by("name")
+    return [PartnerService(s, spreads.get(s.pk, EMPTY), words.get(s.pk, [])) for s in services]

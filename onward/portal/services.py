@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -26,12 +28,15 @@ from onward.audit.services import Action, audit_record
 from onward.core.concurrency import lock_for_change
 from onward.opportunities.models import Opportunity
 from onward.people.models import EETSpell, YoungPerson
+from onward.portal import data_rights
 from onward.portal.models import (
     Goal,
     LocalOffer,
     LocalOfferSection,
     OfferHeading,
     PortalAccount,
+    Reminder,
+    ReturnerEnquiry,
     SignInCode,
     Statement,
     Survey,
@@ -41,6 +46,8 @@ from onward.portal.models import (
 )
 from onward.referrals import services as referral_services
 from onward.referrals.models import Consent, Referral, Send
+
+logger = logging.getLogger(__name__)
 
 CODE_ATTEMPTS = 5
 CODES_PER_QUARTER_HOUR = 5
@@ -328,13 +335,29 @@ def eet_wrong(*, account: PortalAccount, spell: EETSpell | None, text: str) -> S
     if not text.strip():
         raise ValidationError({"text": "Enter what is wrong"})
     today = timezone.localdate()
-    return _statement(
+    statement = _statement(
         account,
         kind=Statement.Kind.EET_WRONG,
         due=today + datetime.timedelta(days=RECTIFICATION_DAYS),
         eet_spell=spell,
         text=text.strip(),
     )
+    rights = data_rights.registered()
+    if rights is not None:
+        rights.record_wrong(statement)  # a request to correct the record, in the data protection queue
+    return statement
+
+
+@transaction.atomic
+def copy_ask(*, account: PortalAccount) -> data_rights.DataRequest:
+    """The young person asks for a copy of everything held about them (a subject access request, logged
+    by the data protection app as made through the portal, due in one calendar month)."""
+    rights = data_rights.registered()
+    if rights is None:
+        raise ValidationError("You cannot ask for your records here yet: ask your adviser")
+    request = rights.copy_asked(account.person)
+    _audit(account, Action.CREATE, "Asked for a copy of their records")
+    return request
 
 
 @transaction.atomic
@@ -373,14 +396,24 @@ def check_in(*, account: PortalAccount, mood: str, wants_help: bool, text: str =
 
 
 @transaction.atomic
-def service_feedback(*, account: PortalAccount, send: Send, rating: int, text: str = "") -> Statement:
-    """The young person's own feedback on a service they were referred to."""
+def service_feedback(
+    *, account: PortalAccount, send: Send, rating: int, text: str = "", share: bool = False
+) -> Statement:
+    """The young person's own feedback on a service they were referred to. With ``share`` the organisation
+    providing the service may read their words (``access.service_feedback_received_by``); it sees the rating
+    counted either way."""
     if send.referral.person_id != account.person_id:
         raise ValidationError("Select one of your referrals")
     if not 1 <= rating <= 5:
         raise ValidationError({"rating": "Select how good the service was"})
     return _statement(
-        account, kind=Statement.Kind.SERVICE_FEEDBACK, due=None, send=send, rating=rating, text=text.strip()
+        account,
+        kind=Statement.Kind.SERVICE_FEEDBACK,
+        due=None,
+        send=send,
+        rating=rating,
+        text=text.strip(),
+        shared_with_service=share and bool(text.strip()),
     )
 
 
@@ -638,8 +671,10 @@ def ask_for_support_again(
 ) -> None:
     """A returner's request for support from the public form. When exactly one of the council's care leavers
     aged 21 to 24 matches the name and date of birth, it becomes a request in the register's own flow
-    (``people.services.support_request_record``, with its assessment time limit); otherwise nothing of theirs
-    is kept and only the fact of an unmatched request is audited. The caller shows the same page either way."""
+    (``people.services.support_request_record``, with its assessment time limit). Otherwise it is kept as a
+    :class:`ReturnerEnquiry` for the council to check who it is: nobody who asks for help is lost because
+    their name was spelt differently or their record was never brought into Onward. The caller shows the
+    same page either way."""
     from onward.people import services as people_services
     from onward.people.categories import age_on
     from onward.people.models import SupportRequest
@@ -649,12 +684,30 @@ def ask_for_support_again(
     matches = register_matches(council.pk, given_name=given_name, family_name=family_name, date_of_birth=date_of_birth)
     person = matches[0] if len(matches) == 1 else None
     if person is None or not 21 <= age_on(person.date_of_birth, today) < 25:
+        reason = (
+            ReturnerEnquiry.Reason.SEVERAL
+            if len(matches) > 1
+            else ReturnerEnquiry.Reason.AGE
+            if person is not None
+            else ReturnerEnquiry.Reason.NO_MATCH
+        )
+        enquiry = ReturnerEnquiry.objects.create(
+            council=council,
+            given_name=given_name.strip(),
+            family_name=family_name.strip(),
+            date_of_birth=date_of_birth,
+            contact=contact.strip(),
+            needs=needs.strip(),
+            received_on=today,
+            reason=reason,
+        )
         audit_record(
             actor=None,
             action=Action.CREATE,
             council=council,
-            object_type="people.SupportRequest",
-            summary="A request for support again from the public form matched no one eligible: nothing kept",
+            obj=enquiry,
+            summary="A request for support again from the public form, to check who it is: "
+            + enquiry.get_reason_display().lower(),
         )
         return
     if SupportRequest.objects.filter(
@@ -667,3 +720,159 @@ def ask_for_support_again(
         date=today,
         needs=f"{needs.strip()}\n\nAsked through the public form. How to contact them: {contact.strip()}",
     )
+
+
+def _open_enquiry(enquiry: ReturnerEnquiry) -> ReturnerEnquiry:
+    found = ReturnerEnquiry.objects.select_for_update().get(pk=enquiry.pk)
+    if found.status != ReturnerEnquiry.Status.OPEN:
+        raise ValidationError("This request has already been dealt with: it is " + found.get_status_display().lower())
+    return found
+
+
+@transaction.atomic
+def returner_enquiry_match(*, acting_user: User, enquiry: ReturnerEnquiry, person: YoungPerson) -> ReturnerEnquiry:
+    """Match a request for support again to the young person it came from: it opens a request for support
+    in the register, dated when they asked (so the assessment's time limit runs from then). ``person``
+    must be one the caller may see (the view fetches it through the access policy)."""
+    from onward.people import services as people_services
+
+    enquiry = _open_enquiry(enquiry)
+    if person.council_id != enquiry.council_id:
+        raise ValidationError({"person": "Choose a young person of this council"})
+    people_services.support_request_record(
+        acting_user=acting_user,
+        person=person,
+        date=enquiry.received_on,
+        needs=f"{enquiry.needs}\n\nAsked through the public form. How to contact them: {enquiry.contact}",
+    )
+    enquiry.status = ReturnerEnquiry.Status.MATCHED
+    enquiry.person = person
+    enquiry.closed_at = timezone.now()
+    enquiry.closed_by = acting_user
+    enquiry.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=enquiry.council,
+        obj=enquiry,
+        summary="Request for support again matched to the young person's record",
+    )
+    return enquiry
+
+
+@transaction.atomic
+def returner_enquiry_close(*, acting_user: User, enquiry: ReturnerEnquiry, note: str) -> ReturnerEnquiry:
+    """Close a request for support again that matches no one the council supports, saying what was done
+    (for example: not a care leaver of this council, told who to contact instead)."""
+    enquiry = _open_enquiry(enquiry)
+    if not note.strip():
+        raise ValidationError({"note": "Enter what was done"})
+    enquiry.status = ReturnerEnquiry.Status.CLOSED
+    enquiry.note = note.strip()
+    enquiry.closed_at = timezone.now()
+    enquiry.closed_by = acting_user
+    enquiry.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=enquiry.council,
+        obj=enquiry,
+        summary="Request for support again closed: " + enquiry.note[:200],
+    )
+    return enquiry
+
+
+# Reminders ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RemindersSent:
+    check_ins: int = 0
+    surveys: int = 0
+    failed: int = 0
+
+
+def _remind(account: PortalAccount, *, kind: str, period: str, survey: Survey | None, subject: str, body: str) -> bool:
+    """Email one reminder and record it, in one transaction: if the email cannot be sent nothing is recorded (the
+    next run tries again); if it is already recorded (another run got there first) nothing is sent."""
+    with transaction.atomic():
+        if Reminder.objects.filter(account=account, kind=kind, period=period).exists():
+            return False
+        try:
+            with transaction.atomic():
+                reminder = Reminder.objects.create(
+                    account=account, kind=kind, period=period, survey=survey, sent_at=timezone.now()
+                )
+        except IntegrityError:
+            return False
+        _audit(account, Action.CREATE, f"Reminder emailed: {reminder.get_kind_display().lower()}", reminder)
+        send_mail(subject, body, None, [account.email])
+    return True
+
+
+def reminders_send(*, day: datetime.date, base_url: str = "", check_in_from_day: int = 1) -> RemindersSent:
+    """Email young people with an active account (signed in at least once, not ended) who have not checked in
+    this calendar month (from ``check_in_from_day`` of the month), and those who have not answered a survey
+    of their council open on ``day``. Once per account a month for the check-in and once per survey, however
+    often it runs (``Reminder``)."""
+    sent = RemindersSent()
+    accounts = PortalAccount.objects.filter(status=PortalAccount.Status.ACTIVE).select_related("person__council")
+    root = base_url.rstrip("/")
+
+    def name(account: PortalAccount) -> str:
+        return account.person.preferred_name or account.person.legal_given_name
+
+    def attempt(account: PortalAccount, **reminder: object) -> bool | None:
+        try:
+            return _remind(account, **reminder)  # type: ignore[arg-type]
+        except Exception:
+            logger.exception("portal reminder not sent", extra={"account": account.pk})
+            sent.failed += 1
+            return None
+
+    month = f"{day:%Y-%m}"
+    if day.day >= check_in_from_day:
+        checked_in = Statement.objects.filter(
+            kind=Statement.Kind.CHECK_IN, created_at__date__gte=day.replace(day=1), created_at__date__lte=day
+        ).values("person_id")
+        due = accounts.exclude(person_id__in=checked_in).exclude(
+            pk__in=Reminder.objects.filter(kind=Reminder.Kind.CHECK_IN, period=month).values("account_id")
+        )
+        for account in due.order_by("pk"):
+            if attempt(
+                account,
+                kind=Reminder.Kind.CHECK_IN,
+                period=month,
+                survey=None,
+                subject="How are things going this month?",
+                body=f"Hello {name(account)},\n\nYou have not checked in with {account.person.council.name} this "
+                f"month. It takes a minute: say how things are going, and ask for help if you would like it.\n\n"
+                f"Check in at {root}{reverse('my:check-in')}\n",
+            ):
+                sent.check_ins += 1
+    for survey in Survey.objects.filter(opens_on__lte=day, closes_on__gte=day).order_by("pk"):
+        period = f"survey-{survey.pk}"
+        due = (
+            accounts.filter(person__council_id=survey.council_id)
+            .exclude(person_id__in=survey.responses.values("person_id"))
+            .exclude(pk__in=Reminder.objects.filter(kind=Reminder.Kind.SURVEY, period=period).values("account_id"))
+        )
+        for account in due.order_by("pk"):
+            if attempt(
+                account,
+                kind=Reminder.Kind.SURVEY,
+                period=period,
+                survey=survey,
+                subject="Tell us how you are: a short survey",
+                body=f"Hello {name(account)},\n\n{account.person.council.name} would like to know how you are. "
+                f"The survey is open until {survey.closes_on:%-d %B %Y}.\n\n"
+                f"Answer it at {root}{reverse('my:survey')}\n",
+            ):
+                sent.surveys += 1
+    return sent
+
+
+def closure_letter_audit(*, account: PortalAccount, closure: object) -> None:
+    """Record, before the letter is made, that the young person downloaded their case closure letter from
+    their own page (an export of their data, as when staff make it)."""
+    _audit(account, Action.EXPORT, "Case closure letter downloaded by the young person", obj=closure)

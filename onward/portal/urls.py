@@ -19,4 +19,7 @@ urlpatterns = [
     path("you-said-we-did/<int:pk>/", views.theme_edit, name="theme-update"),
     path("feedback-figures/", views.feedback_figures, name="feedback-figures"),
     path("requests/", views.tasks, name="tasks"),
+    path("support-again/", views.returner_enquiries, name="returner-enquiries"),
+    path("support-again/<int:pk>/", views.returner_enquiry, name="returner-enquiry"),
+    path("feedback-on-our-services/", views.partner_feedback, name="partner-feedback"),
 ]

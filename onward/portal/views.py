@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from onward.accounts import access as staff_access
 from onward.accounts.models import User
@@ -28,9 +28,10 @@ from onward.core.forms_errors import apply_validation_error
 from onward.opportunities.selectors import suggested_opportunities
 from onward.people import access as people_access
 from onward.people import selectors as people_selectors
-from onward.portal import access, forms, selectors, services
+from onward.portal import access, data_rights, forms, selectors, services
 from onward.portal.access import young_person_required
-from onward.portal.models import PortalAccount
+from onward.portal.models import PortalAccount, ReturnerEnquiry
+from onward.supporters import letters
 
 SESSION_EMAIL = "portal_sign_in_email"
 
@@ -111,8 +112,24 @@ def home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "check_in_due": selectors.check_in_due(page.last_check_in, day),
             "open_survey": selectors.open_survey(account, day),
+            "closure_letter": letters.latest_closure_for_letter(account.person) is not None,
         },
     )
+
+
+@young_person_required
+def closure_letter(request: HttpRequest) -> HttpResponse:
+    """The young person's own copy of their case closure letter (issue 27): what support remains, until when,
+    and how to ask again. The same letter staff make; 404 when there is none (no closure, or after a death)."""
+    account = _account(request)
+    found = letters.own_closure_letter(person=account.person, day=people_selectors.today())
+    if found is None:
+        raise Http404
+    closure, letter = found
+    services.closure_letter_audit(account=account, closure=closure)
+    response = HttpResponse(letters.build_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{letter.file_name}"'
+    return response
 
 
 @young_person_required
@@ -125,6 +142,24 @@ def eet_wrong(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Thank you. Your adviser will check and correct your record.")
         return redirect("my:home")
     return render(request, "portal/eet_wrong.html", {"form": form, "spell": spell})
+
+
+@young_person_required
+def your_data(request: HttpRequest) -> HttpResponse:
+    """Their requests about their records (a copy, a correction) and where each is; they ask for a copy here."""
+    account = _account(request)
+    rights = data_rights.registered()
+    if rights is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            asked = services.copy_ask(account=account)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"We have your request. We will send you a copy by {asked.due_on:%-d %B %Y}.")
+        return redirect("my:your-data")
+    return render(request, "portal/your_data.html", {"requests": rights.requests_of(account.person)})
 
 
 @young_person_required
@@ -187,11 +222,15 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account(request)
     send = access.access_send(account, pk)
-    form = forms.FeedbackForm(request.POST if request.method == "POST" else None)
+    form = forms.FeedbackForm(request.POST if request.method == "POST" else None, provider=send.service.provider.name)
     if request.method == "POST" and form.is_valid():
         try:
             services.service_feedback(
-                account=account, send=send, rating=int(form.cleaned_data["rating"]), text=form.cleaned_data["text"]
+                account=account,
+                send=send,
+                rating=int(form.cleaned_data["rating"]),
+                text=form.cleaned_data["text"],
+                share=form.cleaned_data["share"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -309,6 +348,11 @@ def resolve(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
     user = _user(request)
     person = access.access_person_for_staff(user, pk, for_change=True)
     statement = access.access_statement_for_staff(user, person, statement_pk)
+    rights = data_rights.registered()
+    correction = rights.correction_page(statement) if rights is not None else None
+    if correction is not None:
+        # "This is wrong" opened a request to correct the record: it is answered there, in one decision.
+        return redirect(correction)
     form = forms.ResolveForm(request.POST if request.method == "POST" else None)
     if statement.resolved_at is None and request.method == "POST" and form.is_valid():
         try:
@@ -614,3 +658,119 @@ def tasks(request: HttpRequest) -> HttpResponse:
         summary="Requests from young people",
     )
     return render(request, "portal/staff/tasks.html", {"tasks": found, "today": people_selectors.today()})
+
+
+@require_safe
+@staff_access.require_perm(any_of=(Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE), council_staff=True)
+def returner_enquiries(request: HttpRequest) -> HttpResponse:
+    """Requests for support again from the public form that matched no record: open ones oldest first, then
+    the last ones dealt with."""
+    from onward.audit.services import audit_list
+
+    user = _user(request)
+    found = access.returner_enquiries_for(user).select_related("person", "closed_by")
+    waiting = list(found.filter(status=ReturnerEnquiry.Status.OPEN))
+    done = list(found.exclude(status=ReturnerEnquiry.Status.OPEN).order_by("-closed_at")[:20])
+    audit_list(
+        actor=user,
+        council=staff_access.council_of(user),
+        object_type="portal.ReturnerEnquiry",
+        summary="Requests for support again to check",
+    )
+    return render(
+        request,
+        "portal/staff/returner_enquiries.html",
+        {
+            "waiting": waiting,
+            "done": done,
+            "today": people_selectors.today(),
+            "limit": people_selectors.SUPPORT_REQUEST_DAYS,
+        },
+    )
+
+
+@staff_access.require_perm(
+    Perm.CHANGE_PEOPLE, any_of=(Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE), council_staff=True
+)
+def returner_enquiry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check who a request for support again came from: match it to their record (which opens a request
+    for support in the register) or close it saying what was done."""
+    from onward.audit.services import audit_view
+
+    user = _user(request)
+    enquiry: ReturnerEnquiry = staff_access.get_or_404(access.returner_enquiries_for(user), pk)
+    search = request.GET.get("q", "").strip()[:100]
+    close_form = forms.ReturnerCloseForm(request.POST if request.POST.get("action") == "close" else None)
+    match_error = ""
+    if request.method == "POST" and enquiry.status == ReturnerEnquiry.Status.OPEN:
+        try:
+            if request.POST.get("action") == "match":
+                person = staff_access.get_or_404(
+                    people_access.people_visible_to(user).filter(council_id=enquiry.council_id),
+                    request.POST.get("person"),
+                )
+                services.returner_enquiry_match(acting_user=user, enquiry=enquiry, person=person)
+                messages.success(request, f"Matched to {person.display_name}: their request for support is open")
+                return redirect("people:person-detail", pk=person.pk)
+            if close_form.is_valid():
+                services.returner_enquiry_close(acting_user=user, enquiry=enquiry, note=close_form.cleaned_data["note"])
+                messages.success(request, "Request closed")
+                return redirect("portal:returner-enquiries")
+        except ValidationError as error:
+            if request.POST.get("action") == "match":
+                match_error = " ".join(error.messages)
+            else:
+                apply_validation_error(close_form, error)
+    else:
+        audit_view(actor=user, council=enquiry.council, obj=enquiry)
+    return render(
+        request,
+        "portal/staff/returner_enquiry.html",
+        {
+            "enquiry": enquiry,
+            "candidates": access.returner_candidates(user, enquiry, search)
+            if enquiry.status == ReturnerEnquiry.Status.OPEN
+            else [],
+            "search": search,
+            "form": close_form,
+            "match_error": match_error,
+        },
+    )
+
+
+# Partners -------------------------------------------------------------------------------------
+
+
+@staff_access.require_perm(Perm.RECEIVE_REFERRALS)
+def partner_feedback(request: HttpRequest) -> HttpResponse:
+    """What young people said about the user's organisation's services in their own service: how they rated
+    them (without names), and their words where they agreed the service may read them. Only the referrals
+    the organisation received and may still see (``access.service_feedback_received_by``)."""
+    from onward.audit.services import audit_list
+    from onward.referrals.registry import RATING_LABELS
+
+    user = _user(request)
+    found = selectors.feedback_for_partner(user)
+    shown_from = {statement.council_id for item in found for statement in item.words}
+    for council in staff_access.councils_for(user).filter(pk__in=shown_from).order_by("pk"):
+        audit_list(
+            actor=user,
+            council=council,
+            object_type="portal.Statement",
+            summary=f"Young people's feedback on {user.organisation.name}'s services",
+        )
+    return render(
+        request,
+        "portal/staff/partner_feedback.html",
+        {
+            "services": [
+                {
+                    "service": item.service,
+                    "values": [item.spread.total, *reversed(item.spread.counts)],
+                    "words": [(RATING_LABELS[(w.rating or 3) - 1], w) for w in item.words],
+                }
+                for item in found
+            ],
+            "columns": ["Responses", *reversed(RATING_LABELS)],
+        },
+    )

@@ -12,12 +12,19 @@ class PrivacyConfig(AppConfig):
         from onward.core.navigation import NavItem
         from onward.core.navigation import register as menu
         from onward.people import restriction
+        from onward.portal import data_rights
+        from onward.privacy import portal
         from onward.privacy.access import restricted_hidden_from
         from onward.privacy.demo import load_privacy_demo
+        from onward.privacy.home import person_corrections, privacy_tasks
 
         # A restricted record is hidden from every role the restriction does not name (people.restriction).
         restriction.register_hidden_condition("privacy", restricted_hidden_from)
         contributions.register_demo_loader("privacy", load_privacy_demo, order=80)
+        contributions.register_home_tasks("privacy", privacy_tasks, order=80)
+        contributions.register_page_section("people:person-detail", "privacy", person_corrections, order=45)
+        # The young person's "this is wrong" and "ask for a copy" in their own service (onward.portal).
+        data_rights.register(portal.RIGHTS)
         menu(
             NavItem(
                 "Subject access requests",
@@ -26,6 +33,15 @@ class PrivacyConfig(AppConfig):
                 council_staff_only=True,
             ),
             order=282,
+        )
+        menu(
+            NavItem(
+                "Requests to correct a record",
+                "privacy:correction-list",
+                (Perm.HANDLE_SUBJECT_ACCESS, Perm.CHANGE_PEOPLE),
+                council_staff_only=True,
+            ),
+            order=281,
         )
         menu(
             NavItem(

@@ -57,6 +57,16 @@ REVIEW_FIELDS: dict[tuple[str, str], str] = {
     ("privacy.SubjectAccessRequest", "requester_name"): THIRD_PARTY,
     ("privacy.Restriction", "reason"): STAFF_NOTE,
     ("privacy.LegalHold", "reason"): STAFF_NOTE,
+    # The people around the young person (issue 27): carers are third parties; staff's notes on the records.
+    ("supporters.Carer", "name"): THIRD_PARTY,
+    ("supporters.Carer", "named_contact"): THIRD_PARTY,
+    ("supporters.Carer", "phone"): THIRD_PARTY,
+    ("supporters.Carer", "email"): THIRD_PARTY,
+    ("supporters.MentorMatch", "end_reason"): STAFF_NOTE,
+    ("supporters.MentorMeeting", "note"): STAFF_NOTE,
+    ("supporters.MoveOnPlan", "notes"): STAFF_NOTE,
+    ("supporters.EHCPlan", "notes"): STAFF_NOTE,
+    ("supporters.TransitionReferral", "decision_note"): STAFF_NOTE,
 }
 NOTE_NAMES = ("note", "notes")
 

@@ -8,6 +8,7 @@ from django import forms
 
 from onward.accounts.permissions import ROLES
 from onward.core.forms import GovukDateField, GovukForm, today
+from onward.people.forms import ContactForm, CorrectionForm, PersonForm
 from onward.privacy.models import SubjectAccessRequest
 
 
@@ -85,4 +86,56 @@ class HoldForm(GovukForm):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, a claim or an inquiry that needs the record kept",
+    )
+
+
+# Rectification --------------------------------------------------------------------------------------
+
+
+class CorrectionRequestForm(GovukForm):
+    child_id = ChildIdField()
+    text = forms.CharField(
+        label="What does the young person say is wrong?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter what the young person says is wrong"},
+    )
+    via = forms.ChoiceField(
+        label="How was the request made?",
+        choices=[c for c in SubjectAccessRequest.Via.choices if c[0] != SubjectAccessRequest.Via.PORTAL],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how the request was made",
+            "invalid_choice": "Select how the request was made",
+        },
+    )
+    received_on = GovukDateField(name="date received", latest=today, label="Date received")
+
+
+class CorrectionReasonField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label="Why are you correcting the record?",
+            max_length=500,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="The young person can see this answer. The record as it was is kept, with your reason.",
+            error_messages={"required": "Enter why the record is being corrected"},
+            **kwargs,
+        )
+
+
+class PersonCorrectionForm(PersonForm):
+    reason = CorrectionReasonField()
+
+
+class ContactCorrectionForm(ContactForm, CorrectionForm):
+    pass
+
+
+class DeclineForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the record not being corrected?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The young person sees this answer in their own service",
+        error_messages={"required": "Enter why the record is not being corrected"},
     )

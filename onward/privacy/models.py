@@ -110,10 +110,59 @@ class Restriction(TimeStampedModel):
         return "," + ",".join(sorted(set(keys))) + ("," if keys else "")
 
 
+class RectificationRequest(TimeStampedModel):
+    """A young person's request to correct their record (UK GDPR Art. 16), answered within one calendar month:
+    staff correct the record (each correction a :class:`Rectification`) or decline with a reason.
+
+    Made by the young person in their own service ("this is wrong": ``statement_id`` is what they said
+    there, which is resolved with the same outcome) or logged by staff; ``record_type`` and ``record_id``
+    name the record they say is wrong, when they named one.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CORRECTED = "corrected", "Corrected"
+        DECLINED = "declined", "Declined"
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.YoungPerson", on_delete=models.CASCADE, related_name="rectification_requests")
+    via = models.CharField(max_length=20, choices=SubjectAccessRequest.Via.choices)
+    text = models.TextField("what they say is wrong")
+    record_type = models.CharField(max_length=50, blank=True)
+    record_id = models.PositiveIntegerField(null=True, blank=True)
+    statement_id = models.PositiveIntegerField(
+        null=True, blank=True, help_text="What the young person said in their own service (portal.Statement)"
+    )
+    received_on = models.DateField("date received")
+    due_on = models.DateField("date due")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    outcome = models.TextField(blank=True, help_text="What was corrected, or why the request was declined")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["council", "status", "due_on"], name="rectification_council_due")]
+
+    def __str__(self) -> str:
+        return f"Request to correct a record, received {self.received_on:%d/%m/%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
 class Rectification(TimeStampedModel):
-    """A correction of a young person's details asked for by them (UK GDPR Art. 16): old and new values,
-    who made it and why. Corrections of dated history records are kept by ``people.services`` itself
-    (the old record superseded, with ``correction_reason``)."""
+    """A correction of a young person's record (UK GDPR Art. 16): old and new values, who made it and why.
+
+    Their own details are changed in place (``record_type`` blank); a history record (EET, accommodation,
+    contact) is corrected by ``people.services``, which keeps the old record, superseded, with the reason:
+    ``record_id`` is then the new record."""
 
     council = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("people.YoungPerson", on_delete=models.CASCADE, related_name="rectifications")
@@ -121,6 +170,13 @@ class Rectification(TimeStampedModel):
     reason = models.CharField(max_length=500)
     asked_via = models.CharField(max_length=20, choices=SubjectAccessRequest.Via.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(
+        RectificationRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="corrections"
+    )
+    record_type = models.CharField(
+        max_length=50, blank=True, help_text="The history record corrected (its model); blank for the person's details"
+    )
+    record_id = models.PositiveIntegerField(null=True, blank=True, help_text="The corrected record (the new one)")
 
     class Meta:
         ordering = ["-created_at", "-id"]

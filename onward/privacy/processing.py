@@ -76,8 +76,10 @@ KINDS: tuple[Kind, ...] = (
         "what each service did, feedback in the young person's words",
         (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.RECEIVE_REFERRALS, Perm.VIEW_TEAM_PEOPLE),
         "Council staff: triage the council's referrals, others those of young people they see; a partner only "
-        "the referrals sent to it, while consent covers it",
-        "Only the fields the consent lists, to the organisations it names, until it expires or is withdrawn",
+        "the referrals sent to it, while consent covers it; a partner the council lets triage (issue 27) only "
+        "the referrals waiting for triage, while the council's link carries that power",
+        "Only the fields the consent lists, to the organisations it names, until it expires or is withdrawn; "
+        "a partner triaging for the council acts on its behalf and sees each referral only until it is triaged",
         "partner_referral",
     ),
     Kind(
@@ -100,19 +102,23 @@ KINDS: tuple[Kind, ...] = (
         (
             "privacy.SubjectAccessRequest",
             "privacy.Restriction",
+            "privacy.RectificationRequest",
             "privacy.Rectification",
             "privacy.LegalHold",
             "privacy.Tombstone",
         ),
-        "Subject access requests and their bundles, restrictions, corrections with their reasons, legal holds, "
+        "Subject access requests and their bundles, restrictions, requests to correct a record (what the young "
+        "person says is wrong, the answer), corrections with their old and new values and reasons, legal holds, "
         "tombstones (counts only, no personal data)",
         (
             Perm.HANDLE_SUBJECT_ACCESS,
             Perm.APPROVE_SUBJECT_ACCESS,
             Perm.RESTRICT_RECORDS,
             Perm.MANAGE_RETENTION,
+            Perm.CHANGE_PEOPLE,
         ),
-        "The council's own, to its data protection officer",
+        "The council's own, to its data protection officer; requests to correct a record also to staff who change "
+        "the records of the young people they see",
         "Nothing",
         "care_record",
     ),
@@ -183,13 +189,27 @@ KINDS: tuple[Kind, ...] = (
             "portal.Goal",
             "portal.Statement",
             "portal.SurveyResponse",
+            "portal.Reminder",
         ),
         "Their portal account and sign-in codes (kept hashed), their goals and steps, what they said "
-        '(check-ins, "this is wrong", interest, feedback, comments on the local offer) and survey answers',
+        '(check-ins, "this is wrong", interest, feedback, comments on the local offer), survey answers and '
+        "the reminders emailed to them",
         (*PEOPLE, Perm.MANAGE_PORTAL),
         SCOPE_PEOPLE + "; the young person sees only their own",
-        "Counts only, rounded and suppressed for councillors; never their words",
+        "Counts only, rounded and suppressed for councillors; never their words. To the partner providing a "
+        "service they were referred to, while the referral's consent stands: their ratings of it without their "
+        "name, and their words only when they agreed",
         "care_record",
+    ),
+    Kind(
+        "Requests for support again not matched to a record",
+        ("portal.ReturnerEnquiry",),
+        "The name, date of birth and contact details a returner gave on the public form, what they asked "
+        "help with, and what the council did",
+        (Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE),
+        "Their own council's requests, for staff who see young people beyond their own caseload",
+        "Nothing",
+        "returner_enquiry",
     ),
     Kind(
         "The audit trail",

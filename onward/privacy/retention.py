@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -46,7 +46,7 @@ class Rule:
 
 
 def periods() -> dict[str, int]:
-    return dict(settings.ONWARD_RETENTION)
+    return {"imported_files_days": 730, **settings.ONWARD_RETENTION}
 
 
 def rules() -> tuple[Rule, ...]:
@@ -74,9 +74,18 @@ def rules() -> tuple[Rule, ...]:
             "imported_files",
             "Files as uploaded (SSDA903, case-system exports, partners' lists, the careers service's return) and "
             "the return's check results",
-            "Until the return they served is made and accepted: 2 years at most (the council's schedule)",
+            f"{years['imported_files_days']} days from the upload: long enough for the return an import served to "
+            "be made and the Department's queries on it answered",
             "UK GDPR Art. 5(1)(c) and (e) (no longer than needed); the council's retention schedule",
-            "Not yet deleted automatically: the data protection officer deletes them by hand (to build)",
+            "The file as uploaded, and the values copied from it, deleted by the daily job; the run's summary kept",
+        ),
+        Rule(
+            "returner_enquiry",
+            "Requests for support again from the public form that matched no record (once matched, the request "
+            "is part of the young person's record)",
+            f"{years['partner_referral_years']} years after the request was closed",
+            "Limitation Act 1980 ss. 2 and 5 (six years for claims); UK GDPR Art. 5(1)(c) and (e)",
+            "Not yet in the daily list: the data protection officer deletes closed requests by hand",
         ),
         Rule(
             "audit",
@@ -209,6 +218,13 @@ def deletion_approve(
     day = today or timezone.localdate()
     locked = YoungPerson.objects.select_for_update().get(pk=person.pk)
     due_on = _check_deletable(locked, rule, day)
+    return _delete(acting_user=acting_user, person=locked, rule=rule, due_on=due_on, day=day)
+
+
+def _delete(
+    *, acting_user: User, person: YoungPerson, rule: str, due_on: datetime.date, day: datetime.date
+) -> Tombstone:
+    locked = person
     counts: dict[str, int] = {}
     if rule == "partner_referral":
         referrals = list(Referral.objects.filter(person=locked, updated_at__lt=_referral_cutoff(day)))
@@ -256,6 +272,73 @@ def deletion_approve(
     return tombstone
 
 
+@dataclass
+class RunReport:
+    """What a deletion run did: records deleted (tombstones), those skipped and why, and the counts removed."""
+
+    deleted: int = 0
+    held: int = 0
+    not_due: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        skipped = []
+        if self.held:
+            skipped.append(f"{self.held} under a legal hold")
+        if self.not_due:
+            skipped.append(f"{self.not_due} no longer past their date")
+        records = sum(self.counts.values())
+        return (
+            f"{self.deleted} record{'s' if self.deleted != 1 else ''} deleted ({records} rows removed or stripped)"
+            + (f"; skipped: {', '.join(skipped)}" if skipped else "")
+        )
+
+
+@transaction.atomic
+def deletion_run(
+    *,
+    acting_user: User,
+    council: Organisation,
+    selected: Sequence[tuple[int, str]] | None = None,
+    today: datetime.date | None = None,
+) -> RunReport:
+    """The officer approves many deletions at once, in one transaction: ``selected`` (young person's id,
+    rule) pairs from the list of records past their date, or every one listed when ``None``. A record under a
+    legal hold, or no longer past its date, is skipped and counted; if any deletion fails, none is made.
+    Each deleted record leaves its tombstone (as :func:`deletion_approve`); the run is audited with its counts."""
+    day = today or timezone.localdate()
+    due = {(item.person.pk, item.rule): item for item in past_retention(council, day)}
+    wanted = list(due) if selected is None else list(dict.fromkeys(selected))
+    report = RunReport()
+    done: set[int] = set()
+    for person_pk, rule in wanted:
+        item = due.get((person_pk, rule))
+        if item is None or person_pk in done:
+            report.not_due += 1
+            continue
+        locked = YoungPerson.objects.select_for_update().get(pk=person_pk)
+        if LegalHold.objects.filter(person=locked, lifted_at__isnull=True).exists():
+            report.held += 1
+            continue
+        tombstone = _delete(acting_user=acting_user, person=locked, rule=rule, due_on=item.due_on, day=day)
+        done.add(person_pk)
+        report.deleted += 1
+        for label, count in tombstone.counts.items():
+            report.counts[label] = report.counts.get(label, 0) + count
+    if not wanted:
+        return report
+    audit_record(
+        actor=acting_user,
+        action=AuditEvent.Action.DELETE,
+        council=council,
+        object_repr="Deletion run under the retention rules",
+        changes={"counts": report.counts, "deleted": report.deleted, "held": report.held, "not_due": report.not_due},
+        summary=f"Deletion run under the retention rules: {report.text}",
+    )
+    return report
+
+
 def _below(root: type[models.Model], rows: Sequence[models.Model]) -> dict[type[models.Model], list[models.Model]]:
     """These rows and every record reached from them by foreign keys pointing back (as the bundle walks)."""
     found: dict[type[models.Model], dict[Any, models.Model]] = {root: {row.pk: row for row in rows}}
@@ -275,3 +358,117 @@ def _below(root: type[models.Model], rows: Sequence[models.Model]) -> dict[type[
             condition |= one
         found[model] = {row.pk: row for row in model._default_manager.filter(condition)}
     return {model: list(rows.values()) for model, rows in found.items()}
+
+
+# Imported files ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    """An upload kept with its run, and what of it is deleted once past ``ONWARD_RETENTION["imported_files_days"]``.
+
+    ``cleared`` fields are emptied (the file as uploaded, a preview's sample of names); ``rows`` names a list
+    field whose rows keep only the given keys (so counts and links stay, the values copied from the file
+    go). A run still waiting to be saved (``waiting``) is discarded: its files are gone, so it cannot be.
+    Runs still being worked on (``busy``) are left alone. The run's summary (counts, problems found, who
+    uploaded it, when, the file's name) stays.
+    """
+
+    model: type[models.Model]
+    cleared: dict[str, Any]
+    rows: dict[str, tuple[str, ...]]
+    busy: tuple[str, ...] = ()
+    waiting: tuple[str, ...] = ()
+    discarded: str = ""
+
+
+def imported_files() -> tuple[ImportedFile, ...]:
+    from onward.network.models import RollList
+    from onward.participation.models import CareersReturn
+    from onward.performance.models import BenchmarkSet
+    from onward.referrals.models import PartnerListReturn
+    from onward.returns.models import ImportRun, ReturnCheck
+
+    return (
+        ImportedFile(
+            ImportRun,
+            {"files": {}, "changes": []},
+            {},
+            busy=tuple(ImportRun.BUSY),
+            waiting=(ImportRun.Status.PREVIEWED, ImportRun.Status.FAILED),
+            discarded=ImportRun.Status.DISCARDED,
+        ),
+        ImportedFile(
+            BenchmarkSet,
+            {"content": ""},
+            {},
+            waiting=(BenchmarkSet.Status.PREVIEWED,),
+            discarded=BenchmarkSet.Status.DISCARDED,
+        ),
+        ImportedFile(
+            RollList,
+            {},
+            {"problems": ("row", "column")},
+            waiting=(RollList.Status.PREVIEWED,),
+            discarded=RollList.Status.DISCARDED,
+        ),
+        ImportedFile(
+            PartnerListReturn, {}, {"matched": ("row", "status", "send", "referral"), "unmatched": ("row", "reason")}
+        ),
+        ImportedFile(CareersReturn, {}, {"discrepancies": ("row", "id", "field")}),
+        # The Department's rules' findings name each child and quote their values: the rule and table stay.
+        ImportedFile(
+            ReturnCheck,
+            {},
+            {
+                "errors": ("code", "description", "table", "source"),
+                "departures": ("code", "description", "table", "source", "reason"),
+            },
+            busy=tuple(ReturnCheck.BUSY),
+        ),
+    )
+
+
+def imported_files_cutoff(today: datetime.date) -> datetime.datetime:
+    start = today - datetime.timedelta(days=periods()["imported_files_days"])
+    return timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
+
+
+@transaction.atomic
+def imported_files_delete(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Delete the imported files uploaded before the retention period (every council's), keeping each run's
+    summary; run by the daily ``retention_due`` job. Returns how many runs of each kind lost their file.
+    Each is audited (no actor: the retention rule did it)."""
+    cutoff = imported_files_cutoff(today or timezone.localdate())
+    done: dict[str, int] = {}
+    for kind in imported_files():
+        status = [f.name for f in kind.model._meta.concrete_fields if f.name == "status"]
+        runs = kind.model._default_manager.filter(created_at__lt=cutoff).select_for_update()
+        if status and kind.busy:
+            runs = runs.exclude(status__in=kind.busy)
+        for run in runs.order_by("pk"):
+            changed = [name for name, empty in kind.cleared.items() if getattr(run, name) != empty]
+            for name in changed:
+                setattr(run, name, kind.cleared[name])
+            for name, keep in kind.rows.items():
+                rows = getattr(run, name) or []
+                stripped = [{k: row[k] for k in keep if k in row} for row in rows]
+                if stripped != rows:
+                    setattr(run, name, stripped)
+                    changed.append(name)
+            if status and run.status in kind.waiting:  # type: ignore[attr-defined]
+                run.status = kind.discarded  # type: ignore[attr-defined]
+                changed.append("status")
+            if not changed:
+                continue
+            run.save(update_fields=[*changed, "updated_at"])
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.DELETE,
+                council=run.council,  # type: ignore[attr-defined]
+                obj=run,
+                summary=f"The file as uploaded deleted under the retention rule "
+                f"(kept {periods()['imported_files_days']} days); the summary is kept",
+            )
+            done[kind.model._meta.label] = done.get(kind.model._meta.label, 0) + 1
+    return done

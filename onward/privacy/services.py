@@ -11,17 +11,20 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from onward.accounts.models import User
 from onward.accounts.permissions import ROLES_BY_KEY
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
-from onward.people.models import YoungPerson
+from onward.people import services as people_services
+from onward.people.models import AccommodationSpell, Contact, EETSpell, YoungPerson
 from onward.people.services import person_update
+from onward.portal import services as portal_services
+from onward.portal.models import Statement
 from onward.privacy import bundle as bundles
-from onward.privacy.models import LegalHold, Rectification, Restriction, SubjectAccessRequest
+from onward.privacy.models import LegalHold, Rectification, RectificationRequest, Restriction, SubjectAccessRequest
 
 Action = AuditEvent.Action
 
@@ -227,42 +230,237 @@ def restriction_lift(*, acting_user: User, restriction: Restriction, reason: str
     return locked
 
 
-@transaction.atomic
-def rectification_record(
-    *, acting_user: User, person: YoungPerson, version: int, reason: str, asked_via: str, **fields: Any
-) -> Rectification:
-    """Correct a young person's details at their request: the change goes through ``people.services``
-    (its own audit entry with old and new values), and the correction is kept with who made it and why."""
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter why the record is being corrected"})
-    before = YoungPerson.objects.get(pk=person.pk)
-    updated = person_update(acting_user=acting_user, person=person, version=version, **fields)
-    changes = {
-        name: [bundles._plain(getattr(before, name)), bundles._plain(getattr(updated, name))]
-        for name in fields
-        if getattr(before, name) != getattr(updated, name)
+def _value(value: Any) -> Any:
+    """A value as kept in a correction: a linked record (an EET record's setting) by its name."""
+    return str(value) if isinstance(value, models.Model) else bundles._plain(value)
+
+
+def _plain_changes(before: Any, after: Any, names: Any) -> dict[str, list[Any]]:
+    return {
+        name: [_value(getattr(before, name)), _value(getattr(after, name))]
+        for name in names
+        if getattr(before, name) != getattr(after, name)
     }
-    if not changes:
-        raise ValidationError("Change at least one detail, or cancel")
+
+
+def _close_request(
+    *, request: RectificationRequest, acting_user: User, status: str, outcome: str
+) -> RectificationRequest:
+    """Close an open correction request with its outcome (a later correction under it keeps it closed), and
+    answer what the young person said in their own service with the same words."""
+    locked = RectificationRequest.objects.select_for_update().get(pk=request.pk)
+    if not locked.is_open:
+        return locked
+    locked.status, locked.outcome = status, outcome
+    locked.decided_by, locked.decided_at = acting_user, timezone.now()
+    locked.save(update_fields=["status", "outcome", "decided_by", "decided_at", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=locked.council,
+        obj=locked,
+        summary=f"Request to correct the record {locked.get_status_display().lower()}: {outcome}",
+    )
+    if locked.statement_id is not None:
+        statement = Statement.objects.filter(pk=locked.statement_id, resolved_at__isnull=True).first()
+        if statement is not None:
+            portal_services.statement_resolve(acting_user=acting_user, statement=statement, response=outcome)
+    return locked
+
+
+def _rectification_save(
+    *,
+    acting_user: User,
+    person: YoungPerson,
+    changes: dict[str, list[Any]],
+    reason: str,
+    asked_via: str,
+    request: RectificationRequest | None,
+    record: models.Model | None = None,
+) -> Rectification:
+    if request is not None and request.person_id != person.pk:
+        raise ValidationError("This request is about someone else")
     rectification = Rectification(
         council=person.council,
-        person=updated,
+        person=person,
         changes=changes,
-        reason=reason.strip(),
-        asked_via=asked_via,
+        reason=reason,
+        asked_via=request.via if request is not None else asked_via,
         recorded_by=acting_user,
+        request=request,
+        record_type=record._meta.label if record is not None else "",
+        record_id=record.pk if record is not None else None,
     )
-    rectification.full_clean(exclude=["council", "person", "recorded_by"])
+    rectification.full_clean(exclude=["council", "person", "recorded_by", "request"])
     rectification.save()
+    what = f"{record._meta.verbose_name} record" if record is not None else "details"
     audit_record(
         actor=acting_user,
         action=Action.CHANGE,
         council=person.council,
         obj=rectification,
         changes=changes,
-        summary=f"Corrected at the young person's request: {reason.strip()}",
+        summary=f"Corrected the young person's {what} at their request: {reason}",
     )
+    if request is not None:
+        _close_request(
+            request=request,
+            acting_user=acting_user,
+            status=RectificationRequest.Status.CORRECTED,
+            outcome=f"Corrected: {reason}",
+        )
     return rectification
+
+
+@transaction.atomic
+def rectification_record(
+    *,
+    acting_user: User,
+    person: YoungPerson,
+    version: int,
+    reason: str,
+    asked_via: str = SubjectAccessRequest.Via.IN_PERSON,
+    request: RectificationRequest | None = None,
+    **fields: Any,
+) -> Rectification:
+    """Correct a young person's own details at their request: the change goes through ``people.services``
+    (its own audit entry with old and new values), and the correction is kept with who made it and why.
+    Under a ``request``, the request is closed as corrected."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the record is being corrected"})
+    before = YoungPerson.objects.get(pk=person.pk)
+    updated = person_update(acting_user=acting_user, person=person, version=version, **fields)
+    changes = _plain_changes(before, updated, fields)
+    if not changes:
+        raise ValidationError("Change at least one detail, or cancel")
+    return _rectification_save(
+        acting_user=acting_user,
+        person=updated,
+        changes=changes,
+        reason=reason.strip(),
+        asked_via=asked_via,
+        request=request,
+    )
+
+
+# The history records a correction page may correct, with the people service that corrects each.
+CORRECTABLE_HISTORY: dict[str, tuple[type[models.Model], Any]] = {
+    "eet": (
+        EETSpell,
+        lambda user, record, reason, **f: people_services.eet_correct(
+            acting_user=user, spell=record, reason=reason, **f
+        ),
+    ),
+    "accommodation": (
+        AccommodationSpell,
+        lambda user, record, reason, **f: people_services.accommodation_correct(
+            acting_user=user, spell=record, reason=reason, **f
+        ),
+    ),
+    "contact": (
+        Contact,
+        lambda user, record, reason, **f: people_services.contact_correct(
+            acting_user=user, contact=record, reason=reason, **f
+        ),
+    ),
+}
+
+
+@transaction.atomic
+def rectification_correct_history(
+    *,
+    acting_user: User,
+    kind: str,
+    record: models.Model,
+    reason: str,
+    asked_via: str = SubjectAccessRequest.Via.IN_PERSON,
+    request: RectificationRequest | None = None,
+    **fields: Any,
+) -> Rectification:
+    """Correct one of a young person's history records (EET, accommodation, contact) at their request.
+    ``people.services`` (the one writer of the history) keeps the old record, superseded, with the reason
+    and who made it; the correction is kept here with the old and new values."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the record is being corrected"})
+    model, correct = CORRECTABLE_HISTORY[kind]
+    if not isinstance(record, model):
+        raise ValidationError("Select a record of this kind")
+    person = YoungPerson.objects.get(pk=record.person_id)  # type: ignore[attr-defined]
+    try:
+        corrected = correct(acting_user, record, reason.strip(), **fields)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "correction_reason" in error.error_dict:
+            raise ValidationError({"reason": error.error_dict.pop("correction_reason")}) from None
+        raise
+    changes = _plain_changes(record, corrected, fields)
+    if not changes:
+        raise ValidationError("Change at least one value, or cancel")
+    return _rectification_save(
+        acting_user=acting_user,
+        person=person,
+        changes=changes,
+        reason=reason.strip(),
+        asked_via=asked_via,
+        request=request,
+        record=corrected,
+    )
+
+
+@transaction.atomic
+def rectification_request_create(
+    *,
+    person: YoungPerson,
+    via: str,
+    text: str,
+    received_on: datetime.date | None = None,
+    logged_by: User | None = None,
+    record: models.Model | None = None,
+    statement_id: int | None = None,
+) -> RectificationRequest:
+    """Log a request to correct a young person's record, due one calendar month after it was received. The
+    portal's "this is wrong" logs one (``via`` the portal, ``statement_id`` what they said there)."""
+    received = received_on or timezone.localdate()
+    if received > timezone.localdate():
+        raise ValidationError({"received_on": "The date received must be today or in the past"})
+    if not text.strip():
+        raise ValidationError({"text": "Enter what the young person says is wrong"})
+    request = RectificationRequest(
+        council=person.council,
+        person=person,
+        via=via,
+        text=text.strip(),
+        record_type=record._meta.label if record is not None else "",
+        record_id=record.pk if record is not None else None,
+        statement_id=statement_id,
+        received_on=received,
+        due_on=one_calendar_month_after(received),
+        logged_by=logged_by,
+    )
+    request.full_clean(exclude=["council", "person", "logged_by"])
+    request.save()
+    audit_record(
+        actor=logged_by,
+        action=Action.CREATE,
+        council=person.council,
+        obj=request,
+        summary=f"Request to correct the record of {person.child_id}, via {request.get_via_display().lower()}",
+    )
+    return request
+
+
+@transaction.atomic
+def rectification_decline(*, acting_user: User, request: RectificationRequest, reason: str) -> RectificationRequest:
+    """Decline a request to correct the record (the record is right), with the reason the young person is told."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the record is not being corrected"})
+    if not RectificationRequest.objects.get(pk=request.pk).is_open:
+        raise ValidationError("This request has already been answered")
+    return _close_request(
+        request=request,
+        acting_user=acting_user,
+        status=RectificationRequest.Status.DECLINED,
+        outcome=reason.strip(),
+    )
 
 
 # Legal holds ----------------------------------------------------------------------------------------

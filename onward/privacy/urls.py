@@ -16,6 +16,14 @@ urlpatterns = [
     path("restrictions/<int:pk>/lift/", views.restriction_lift, name="restriction-lift"),
     path("retention/", views.retention_list, name="retention"),
     path("retention/<int:person_pk>/delete/<slug:rule>/", views.retention_delete, name="retention-delete"),
+    path("retention/delete-many/", views.retention_run, name="retention-run"),
     path("holds/<int:pk>/lift/", views.hold_lift, name="hold-lift"),
+    path("corrections/", views.correction_list, name="correction-list"),
+    path("corrections/<int:pk>/", views.correction_detail, name="correction-detail"),
+    path("corrections/<int:pk>/decline/", views.correction_decline, name="correction-decline"),
+    path("corrections/people/<int:person_pk>/details/", views.correct_person, name="correct-person"),
+    path(
+        "corrections/people/<int:person_pk>/<slug:kind>/<int:record_pk>/", views.correct_record, name="correct-record"
+    ),
     path("record-of-processing/", views.record_of_processing, name="record-of-processing"),
 ]

@@ -7,6 +7,7 @@ identifier and name, the bundle's marked values for review, and (once approved) 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,8 +22,10 @@ from onward.accounts.models import User
 from onward.accounts.permissions import ROLES_BY_KEY, Perm
 from onward.core.forms import GovukForm
 from onward.core.forms_errors import apply_validation_error
+from onward.people import forms as people_forms
+from onward.people.services import PERSON_FIELDS
 from onward.privacy import access, forms, processing, retention, services
-from onward.privacy.models import SubjectAccessRequest
+from onward.privacy.models import RectificationRequest, SubjectAccessRequest
 
 REQUEST_PERMS = (Perm.HANDLE_SUBJECT_ACCESS, Perm.APPROVE_SUBJECT_ACCESS)
 
@@ -251,12 +254,14 @@ def retention_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Legal hold placed")
                 return redirect("privacy:retention")
+    due = retention.past_retention(council, timezone.localdate())
     return render(
         request,
         "privacy/retention.html",
         {
             "form": form,
-            "due": retention.past_retention(council, timezone.localdate()),
+            "due": due,
+            "deletable": sum(1 for item in due if not item.held),
             "holds": access.holds_visible_to(user).filter(lifted_at__isnull=True),
             "tombstones": access.tombstones_visible_to(user)[:50],
             "rules": retention.rules(),
@@ -283,6 +288,31 @@ def retention_delete(request: HttpRequest, person_pk: int, rule: str) -> HttpRes
 
 @require_POST
 @accounts_access.require_perm(Perm.MANAGE_RETENTION)
+def retention_run(request: HttpRequest) -> HttpResponse:
+    """Approve the deletion of many records at once: those ticked, or every one listed ("all"). One
+    transaction; the page then says what was deleted and what was skipped."""
+    user = _user(request, Perm.MANAGE_RETENTION)
+    council = accounts_access.own_council(user)
+    selected: list[tuple[int, str]] | None = None
+    if request.POST.get("scope") != "all":
+        selected = []
+        for value in request.POST.getlist("items"):
+            rule, _, pk = value.partition(":")
+            if rule in ("care_record", "partner_referral") and pk.isdigit():
+                selected.append((int(pk), rule))
+        if not selected:
+            messages.error(request, "Select the records to delete")
+            return redirect("privacy:retention")
+    report = retention.deletion_run(acting_user=user, council=council, selected=selected)
+    if selected is None and not (report.deleted or report.held):
+        messages.error(request, "No record is past its retention date")
+    else:
+        messages.success(request, f"Deletion run: {report.text}")
+    return redirect("privacy:retention")
+
+
+@require_POST
+@accounts_access.require_perm(Perm.MANAGE_RETENTION)
 def hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request, Perm.MANAGE_RETENTION)
     hold = access.access_hold(user, pk)
@@ -293,6 +323,178 @@ def hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Legal hold lifted")
     return redirect("privacy:retention")
+
+
+# Rectification ---------------------------------------------------------------------------------------
+
+
+@accounts_access.require_perm(any_of=access.CORRECTION_PERMS, council_staff=True)
+def correction_list(request: HttpRequest) -> HttpResponse:
+    """Requests to correct a record, oldest time limit first; logging one received by letter, email or in person."""
+    user = _user(request, *access.CORRECTION_PERMS)
+    form = forms.CorrectionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = access.person_named_for_correction(user, form.cleaned_data["child_id"])
+        if person is None:
+            form.add_error("child_id", "There is no young person with this child identifier whose record you see")
+        else:
+            try:
+                logged = services.rectification_request_create(
+                    person=person,
+                    via=form.cleaned_data["via"],
+                    text=form.cleaned_data["text"],
+                    received_on=form.cleaned_data["received_on"],
+                    logged_by=user,
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, f"Request logged: answer due by {logged.due_on:%-d %B %Y}")
+                return redirect("privacy:correction-detail", pk=logged.pk)
+    today = timezone.localdate()
+    found = list(access.rectification_requests_visible_to(user).order_by("due_on", "pk"))
+    return render(
+        request,
+        "privacy/correction_list.html",
+        {
+            "form": form,
+            "open_requests": [(r, (r.due_on - today).days) for r in found if r.is_open],
+            "answered": sorted((r for r in found if not r.is_open), key=lambda r: r.decided_at or r.created_at)[::-1][
+                :50
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@accounts_access.require_perm(any_of=access.CORRECTION_PERMS, council_staff=True)
+def correction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request, *access.CORRECTION_PERMS)
+    found = access.access_rectification_request(user, pk)
+    can_correct = access.can_correct(user, found.person)
+    return render(
+        request,
+        "privacy/correction_detail.html",
+        {
+            "req": found,
+            "decline_form": forms.DeclineForm(),
+            "can_correct": can_correct,
+            "history": access.history_to_correct(found.person) if can_correct else {},
+            "corrections": found.corrections.select_related("recorded_by"),
+            "days_left": (found.due_on - timezone.localdate()).days,
+        },
+    )
+
+
+@require_POST
+@accounts_access.require_perm(any_of=access.CORRECTION_PERMS, council_staff=True)
+def correction_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request, *access.CORRECTION_PERMS)
+    found = access.access_rectification_request(user, pk)
+    form = forms.DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter why the record is not being corrected")
+        return redirect("privacy:correction-detail", pk=found.pk)
+    try:
+        services.rectification_decline(acting_user=user, request=found, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Request declined: the young person is told why")
+    return redirect("privacy:correction-detail", pk=found.pk)
+
+
+def _request_for(request: HttpRequest, user: User, person: object) -> RectificationRequest | None:
+    """The correction request named in ``?request=`` (it must be about ``person``), if any."""
+    raw = request.GET.get("request", "")
+    if not raw:
+        return None
+    found = access.access_rectification_request(user, raw)
+    if found.person_id != getattr(person, "pk", None):
+        raise Http404
+    return found
+
+
+def _after_correction(found: RectificationRequest | None, person_pk: int) -> HttpResponse:
+    if found is not None:
+        return redirect("privacy:correction-detail", pk=found.pk)
+    return redirect("people:person-detail", pk=person_pk)
+
+
+@accounts_access.require_perm(Perm.CHANGE_PEOPLE, council_staff=True)
+def correct_person(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """Correct the young person's own details at their request; who, why, and the old values are kept."""
+    user = _user(request, Perm.CHANGE_PEOPLE)
+    person = access.access_person_to_correct(user, person_pk)
+    found = _request_for(request, user, person)
+    initial: dict[str, Any] = {name: getattr(person, name) for name in PERSON_FIELDS}
+    for flag in ("uasc", "send", "ehcp", "is_parent", "is_pregnant", "lives_out_of_area"):
+        initial[flag] = "yes" if initial[flag] else "no"
+    initial["version"] = person.version
+    form = forms.PersonCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version, reason = data.pop("version"), data.pop("reason")
+        try:
+            services.rectification_record(
+                acting_user=user, person=person, version=version, reason=reason, request=found, **data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Correction saved: the old values are kept with your reason")
+            return _after_correction(found, person.pk)
+    return render(
+        request,
+        "privacy/correct_form.html",
+        {"form": form, "person": person, "req": found, "title": "Correct their details"},
+        status=400 if form.errors else 200,
+    )
+
+
+HISTORY_FORMS: dict[str, type[GovukForm]] = {
+    "eet": people_forms.EETCorrectionForm,
+    "accommodation": people_forms.AccommodationCorrectionForm,
+    "contact": forms.ContactCorrectionForm,
+}
+
+
+@accounts_access.require_perm(Perm.CHANGE_PEOPLE, council_staff=True)
+def correct_record(request: HttpRequest, person_pk: int, kind: str, record_pk: int) -> HttpResponse:
+    """Correct one of their history records (EET, accommodation, contact) at their request: the record as it
+    was stays in the history, superseded, with the reason and who corrected it."""
+    user = _user(request, Perm.CHANGE_PEOPLE)
+    if kind not in HISTORY_FORMS:
+        raise Http404
+    person = access.access_person_to_correct(user, person_pk)
+    record = access.history_record(person, kind, record_pk)
+    found = _request_for(request, user, person)
+    form_class = HISTORY_FORMS[kind]
+    initial = {name: getattr(record, name) for name in form_class.base_fields if hasattr(record, name)}
+    if "part_time" in initial:
+        initial["part_time"] = "yes" if initial["part_time"] else "no"
+    if "setting" in initial:
+        initial["setting"] = record.setting_id
+    extra = {"settings": access.settings_for(user)} if kind == "eet" else {}
+    form = form_class(request.POST or None, initial=initial, **extra)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("correction_reason")
+        try:
+            services.rectification_correct_history(
+                acting_user=user, kind=kind, record=record, reason=reason, request=found, **data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Correction saved: the record as it was is kept in the history, with your reason")
+            return _after_correction(found, person.pk)
+    return render(
+        request,
+        "privacy/correct_form.html",
+        {"form": form, "person": person, "req": found, "record": record, "title": "Correct a record"},
+        status=400 if form.errors else 200,
+    )
 
 
 # The record of processing -------------------------------------------------------------------------------

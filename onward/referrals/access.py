@@ -47,11 +47,15 @@ def access_service(user: User, pk: object, *, for_change: bool = False) -> Servi
     return result
 
 
+TRIAGE_STATUSES = (Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO)
+
+
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
-    """Council staff: triage sees every referral of the council; others those of the young people they see."""
+    """Council staff: triage sees every referral of the council; others those of the young people they see.
+    A partner's triage coordinator: :func:`referrals_triaged_by_partner`."""
     council = access.council_of(user)
     if council is None:
-        return Referral.objects.none()
+        return referrals_triaged_by_partner(user)
     referrals = people_access.without_hidden(
         Referral.objects.filter(council=council), user, "person_id"
     ).select_related("person", "made_by", "consent")
@@ -60,6 +64,30 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
     if user.can_any((Perm.CREATE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)):
         return referrals.filter(person__in=people_access.people_visible_to(user))
     return Referral.objects.none()
+
+
+def referrals_triaged_by_partner(user: User) -> QuerySet[Referral]:
+    """A partner organisation's triage coordinator: the referrals waiting for triage (or for more
+    information) of the councils whose live link with their organisation carries the triage power
+    (``access.triage_councils_for``), with consent not withdrawn, restricted records left out. Nothing
+    else: once triaged, a referral leaves their view; removing the power or ending the link removes all
+    of it at once. None for council staff (see :func:`referrals_visible_to`)."""
+    if not user.is_authenticated or not user.is_active or access.council_of(user) is not None:
+        return Referral.objects.none()
+    referrals = Referral.objects.filter(
+        council__in=access.triage_councils_for(user),
+        status__in=TRIAGE_STATUSES,
+        consent__withdrawn_at__isnull=True,
+    )
+    return people_access.without_hidden(referrals, user, "person_id").select_related("person", "made_by", "consent")
+
+
+def services_to_triage_to(user: User, referral: Referral) -> QuerySet[Service]:
+    """The services a triager may send ``referral`` to: the directory of the referral's own council's
+    network (the council's services and its live partners'), never another council's network, even for
+    a partner working with several councils."""
+    network = Organisation.objects.filter(Q(pk=referral.council_id) | Q(pk__in=access.partner_ids(referral.council)))
+    return services_visible_to(user).filter(provider__in=network)
 
 
 def referrals_counted_for(user: User) -> QuerySet[Referral]:

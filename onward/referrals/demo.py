@@ -282,6 +282,7 @@ def load_referrals_demo(council: Organisation) -> None:
                 active_from=start,
                 description=f"{name}, run by {provider_name}.",
             )
+    _partner_triages(council, admin)
     adviser = User.objects.filter(organisation=council, groups__name="personal_adviser").order_by("pk").first()
     triage = User.objects.filter(organisation=council, groups__name="triage_coordinator").first()
     if adviser is None or triage is None or admin is None or Referral.objects.filter(council=council).exists():
@@ -335,3 +336,35 @@ def _college_sends_its_list(council: Organisation) -> None:
     services.partner_list_match(
         acting_user=college, name="wexbridge-college-roll.csv", content=content, council=council
     )
+
+
+PARTNER_TRIAGE = "Step Forward Trust"
+PARTNER_TRIAGE_EMAIL = "triage@stepforwardtrust.example"
+
+
+def _partner_triages(council: Organisation, admin: User | None) -> None:
+    """Step Forward Trust triages the council's referrals too (issue 27): the council's administrator gives it
+    the triage power, and its triage coordinator (``triage@stepforwardtrust.example``, the demo password) works
+    the queue. Idempotent."""
+    from onward.accounts import services as account_services
+    from onward.accounts.demo import DEMO_PASSWORD
+    from onward.accounts.models import Partnership
+
+    link = Partnership.objects.filter(council=council, partner__name=PARTNER_TRIAGE, status="accepted").first()
+    if link is None or admin is None:
+        return
+    if not link.can_triage:
+        account_services.partnership_change(acting_user=admin, link=link, action="allow_triage", version=link.version)
+    user = User.objects.filter(email=PARTNER_TRIAGE_EMAIL).first()
+    if user is None:
+        user = account_services.user_create(
+            acting_user=None,
+            organisation=link.partner,
+            email=PARTNER_TRIAGE_EMAIL,
+            given_name="Morwenna",
+            family_name="Trevithick",
+            job_title="Central triage officer",
+            role_keys={"partner_triage_coordinator"},
+        )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])

@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
@@ -176,6 +177,10 @@ def referral_triage(
 ) -> Referral:
     """Decide (from the ``version`` the triager saw): refer to one or more services, ask for more information, or decline with a reason."""
     locked = lock_for_change(Referral, referral.pk, version, "referral")
+    by_partner = acting_user.organisation_id != locked.council_id
+    if by_partner and not access.triage_councils_for(acting_user).filter(pk=locked.council_id).exists():
+        # Checked again under the lock: the council may have just taken the power away.
+        raise ValidationError(f"{acting_user.organisation.name} may not triage {locked.council.name}'s referrals")
     if locked.status not in (Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO):
         raise ValidationError("This referral has already been triaged")
     before = locked.status
@@ -183,7 +188,10 @@ def referral_triage(
         chosen = list(services or [])
         if not chosen:
             raise ValidationError({"services": "Select at least one service"})
+        network = {locked.council_id, *access.partner_ids(locked.council)}
         for service in chosen:
+            if service.provider_id not in network:
+                raise ValidationError({"services": f"{service.name} is not in {locked.council.name}'s directory"})
             _check_can_send(acting_user, locked, service, override_reason)
         locked.status = Referral.Status.REFERRED
         for service in chosen:
@@ -215,14 +223,16 @@ def referral_triage(
     locked.version += 1
     locked.save()
     _event(locked, acting_user, locked.status, from_status=before, note=note.strip())
-    audit_record(
-        actor=acting_user,
-        action=Action.CHANGE,
-        council=locked.council,
-        obj=locked,
-        changes={"status": [before, locked.status]},
-        summary="Triaged",
-    )
+    # A partner's triage touches two organisations: the event goes in both trails (ADR 14).
+    for organisation in (locked.council, acting_user.organisation) if by_partner else (locked.council,):
+        audit_record(
+            actor=acting_user,
+            action=Action.CHANGE,
+            council=organisation,
+            obj=locked,
+            changes={"status": [before, locked.status]},
+            summary=f"Triaged by {acting_user.organisation.name}" if by_partner else "Triaged",
+        )
     return locked
 
 

@@ -28,7 +28,7 @@ from onward.people.cohort import NEET_POPULATION, neet_cohort
 from onward.performance import display
 from onward.performance.indicators import Figure
 from onward.referrals import access as referral_access
-from onward.referrals import forms, selectors, services
+from onward.referrals import forms, registry, selectors, services
 from onward.referrals.consent import organisations_covered
 from onward.referrals.models import SHARED_FIELDS, Send, Service
 
@@ -166,10 +166,11 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     triage_form = None
     if user.can(Perm.TRIAGE_REFERRALS) and referral.status in ("awaiting_triage", "more_info"):
-        suggested = selectors.suggested_services(referral_access.services_visible_to(user), referral, today)
+        routable = referral_access.services_to_triage_to(user, referral)
+        suggested = selectors.suggested_services(routable, referral, today)
         triage_form = forms.TriageForm(
             request.POST if request.method == "POST" and "decision" in request.POST else None,
-            services=referral_access.services_visible_to(user).filter(pk__in=[s.pk for s in suggested]),
+            services=routable.filter(pk__in=[s.pk for s in suggested]),
             ranked=suggested,
             needs=referral.needs,
             covered=organisations_covered(referral.consent, today),
@@ -193,6 +194,9 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 apply_validation_error(triage_form, error)
             else:
                 messages.success(request, "Triage decision recorded")
+                if not user.is_council_staff:
+                    # A partner's triager sees a referral only while it waits for triage.
+                    return redirect("referrals:triage-queue")
                 return redirect("referrals:referral-detail", pk=referral.pk)
     can_withdraw = user.can(Perm.CREATE_REFERRALS) and referral.consent.withdrawn_at is None
     withdraw_form = forms.WithdrawForm(
@@ -390,6 +394,8 @@ class Monitoring:
     with_referral: int
     neet_total: int
     feedback: Any
+    voices: dict[int, registry.RatingSpread]
+    """Young people's own ratings of each service (the registered sources, such as the portal), by service id."""
 
     def count(self, value: int) -> str:
         return display.count_text(value, aggregate=self.aggregate)
@@ -428,6 +434,7 @@ def _monitoring(request: HttpRequest) -> Monitoring:
     if end:
         feedback = feedback.filter(given_on__lte=end)
     figures = selectors.monitoring(referral_access.services_visible_to(user), sends, today, feedback=feedback)
+    voices = registry.service_voices(user, start, end)
     neet = neet_cohort(people_access.people_counted_for(user), today)
     with_referral, neet_total = selectors.neet_with_active_referral(neet, referral_access.referrals_counted_for(user))
     return Monitoring(
@@ -435,13 +442,35 @@ def _monitoring(request: HttpRequest) -> Monitoring:
         form=form,
         start=start,
         end=end,
-        figures=[f for f in figures if f.referred or f.feedback_count],
+        figures=[f for f in figures if f.referred or f.feedback_count or f.service.pk in voices],
         outcomes=selectors.outcomes(referrals, sends),
         triage=selectors.days_to_triage(referrals),
         with_referral=with_referral,
         neet_total=neet_total,
         feedback=feedback,
+        voices=voices,
     )
+
+
+VOICE_COLUMNS = ["Responses", *reversed(registry.RATING_LABELS)]
+"""Young people's own ratings of a service: how many, then how many gave each rating, best first."""
+
+
+def _voice_values(spread: registry.RatingSpread, *, aggregate: bool) -> list[str]:
+    """A service's spread of ratings as the user sees it: exact, or for aggregate viewers (councillors)
+    rounded with 1 to 5 shown as ``c``, and every rating suppressed when the responses are 1 to 5."""
+    numbers = [spread.total, *reversed(spread.counts)]
+    if aggregate and 1 <= spread.total <= display.SMALL_MAX:
+        return [display.SUPPRESSED] * len(numbers)
+    return [display.count_text(n, aggregate=aggregate) for n in numbers]
+
+
+def _voice_rows(found: Monitoring) -> list[tuple[Service, list[str]]]:
+    return [
+        (f.service, _voice_values(found.voices[f.service.pk], aggregate=found.aggregate))
+        for f in found.figures
+        if found.voices.get(f.service.pk, registry.EMPTY).total
+    ]
 
 
 @require_safe
@@ -486,6 +515,8 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             "request_days": people_selectors.SUPPORT_REQUEST_DAYS,
             "can_list_requests": user.can_any((Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
             "feedback": [] if aggregate else list(found.feedback.select_related("service")[:50]),
+            "voice_columns": VOICE_COLUMNS,
+            "voice_rows": _voice_rows(found),
             "partner_lists": [
                 {
                     "organisation": listed.organisation,
@@ -511,12 +542,17 @@ SERVICE_COLUMNS = [
     "Days to first contact",
     "Feedback (number)",
     "Average rating (out of five)",
+    *(f"Young people's own ratings: {column.lower()}" for column in VOICE_COLUMNS),
 ]
 
 
 def _service_values(found: Monitoring, f: selectors.ServiceFigures) -> list[Any]:
     """One service's figures for a download, suppressed for aggregate viewers as on the page."""
     row = _monitoring_row(f, aggregate=found.aggregate)
+    spread = found.voices.get(f.service.pk, registry.EMPTY)
+    voices: list[Any] = [spread.total, *reversed(spread.counts)]
+    if found.aggregate:
+        voices = list(_voice_values(spread, aggregate=True))
     if found.aggregate:
         rating = (
             ""
@@ -531,6 +567,7 @@ def _service_values(found: Monitoring, f: selectors.ServiceFigures) -> list[Any]
             row.days_to_first_contact,
             found.count(f.feedback_count),
             rating,
+            *voices,
         ]
     return [
         f.referred,
@@ -540,6 +577,7 @@ def _service_values(found: Monitoring, f: selectors.ServiceFigures) -> list[Any]
         f.days_to_first_contact,
         f.feedback_count,
         f.average_rating,
+        *voices,
     ]
 
 

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from onward.people import categories
 from onward.people.categories import Category, birthday
 from onward.people.models import CaseClosure, YoungPerson
+from onward.people.selectors import category_of
 from onward.supporters.models import Carer, EHCPlan, MentorMatch, MoveOnPlan
 
 NO_LETTER = {CaseClosure.Reason.DIED}
@@ -110,3 +111,30 @@ def build_pdf(letter: ClosureLetter) -> bytes:
 
     pdf: bytes = HTML(string=render_html(letter)).write_pdf()
     return pdf
+
+
+def latest_closure_for_letter(person: YoungPerson) -> CaseClosure | None:
+    """The young person's latest current case closure, if a letter is written after it (not after a death)."""
+    closure = CaseClosure.objects.filter(person=person, superseded_at__isnull=True).order_by("-date", "-id").first()
+    if closure is None or closure.reason in NO_LETTER:
+        return None
+    return closure
+
+
+def own_closure_letter(*, person: YoungPerson, day: datetime.date) -> tuple[CaseClosure, ClosureLetter] | None:
+    """The letter for the young person themself (the portal's copy): the same letter staff make, from the
+    young person's own records only. The caller has authorised ``person`` (the portal's own account)."""
+    closure = latest_closure_for_letter(person)
+    if closure is None:
+        return None
+    letter = closure_letter(
+        person=person,
+        closure=closure,
+        category=category_of(person, closure.date),
+        matches=list(MentorMatch.objects.filter(person=person).select_related("mentor")),
+        carers=list(Carer.objects.filter(person=person)),
+        ehc_plans=list(EHCPlan.objects.filter(person=person)),
+        move_on=list(MoveOnPlan.objects.filter(person=person)),
+        day=day,
+    )
+    return closure, letter

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from onward.accounts.models import Organisation, User
@@ -475,6 +476,22 @@ def ehcp_flag_sync(person: YoungPerson) -> None:
     if person.ehcp != in_force:
         YoungPerson.objects.filter(pk=person.pk).update(ehcp=in_force)
         person.ehcp = in_force
+
+
+def ehcp_flags_refresh(*, day: datetime.date | None = None) -> int:
+    """Bring every young person's yes/no ``ehcp`` in step with their dated plans on ``day`` (today by
+    default): a plan ceasing or starting changes the flag with no edit to any record, so this runs daily
+    (``manage.py refresh_ehcp_flags``). Only young people with at least one dated plan are touched. Two
+    statements, whatever the size of the cohort; returns how many flags changed."""
+    day = day or timezone.localdate()
+    in_force = EHCPlan.objects.filter(
+        Q(issued_on__isnull=True) | Q(issued_on__lte=day), Q(ceases_on__isnull=True) | Q(ceases_on__gt=day)
+    ).values("person_id")
+    with_plans = EHCPlan.objects.values("person_id")
+    with transaction.atomic():
+        raised = YoungPerson.objects.filter(ehcp=False, pk__in=in_force).update(ehcp=True)
+        cleared = YoungPerson.objects.filter(ehcp=True, pk__in=with_plans).exclude(pk__in=in_force).update(ehcp=False)
+    return raised + cleared
 
 
 def _check_ehcp(plan: EHCPlan) -> None:

@@ -110,6 +110,8 @@ def test_a_young_person_uses_their_own_service(live_server, browser: Browser, wi
         page.goto(base + reverse("my:feedback", kwargs={"pk": tenant.send.pk}))  # type: ignore[union-attr]
         assert_accessible(page)
         page.get_by_role("radio", name="Good", exact=True).check()
+        page.get_by_label("Tell us more (optional)").fill("Friendly and helpful")
+        page.get_by_label(re.compile("^Let .* read what I wrote")).check()
         page.get_by_role("button", name="Send").click()
         expect(page.get_by_text("Thank you for your feedback")).to_be_visible()
 
@@ -211,9 +213,19 @@ def publish_offer(tenant) -> None:  # type: ignore[no-untyped-def]
     services.offer_publish(acting_user=manager, offer=offer)
 
 
-def test_staff_see_what_the_young_person_said_and_write_the_offer(live_server, page: Page) -> None:
+@pytest.mark.parametrize("width", [320, 1280])
+def test_staff_see_what_the_young_person_said_and_write_the_offer(live_server, browser: Browser, width: int) -> None:
     """The adviser gives a young person their own page and sees what they said; a manager publishes the
-    local offer; axe on each staff page of the portal."""
+    local offer; the partner reads what young people said about its service; axe on each staff page of the
+    portal, at 320 and 1280 pixels wide."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        _staff_journey(live_server, context.new_page())
+    finally:
+        context.close()
+
+
+def _staff_journey(live_server, page: Page) -> None:  # type: ignore[no-untyped-def]
     from onward.portal import services
     from tests.e2e.test_roles_in_browser import sign_in_with_two_factor
 
@@ -259,4 +271,36 @@ def test_staff_see_what_the_young_person_said_and_write_the_offer(live_server, p
     expect(page.get_by_text("Write what young people said and what you did").first).to_be_visible()
     assert_accessible(page)
     page.goto(base + reverse("portal:feedback-figures"))
+    assert_accessible(page)
+    # A request for support again that matched no record waits for the manager to check it.
+    import datetime
+
+    services.ask_for_support_again(
+        council=tenant.council,
+        given_name="Robin",
+        family_name="Notonfile",
+        date_of_birth=datetime.date(2003, 6, 1),
+        contact="07700 900456",
+        needs="Help to get back into college",
+    )
+    page.goto(base + reverse("portal:returner-enquiries"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Robin Notonfile").click()
+    expect(page.get_by_text("Help to get back into college")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Close the request").click()
+    expect(page.get_by_text("Enter what was done").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("What was done?").fill("Not known to us: gave them the number of their home council")
+    page.get_by_role("button", name="Close the request").click()
+    expect(page.get_by_text("Request closed")).to_be_visible()
+    assert_accessible(page)
+    page.context.clear_cookies()
+
+    # The partner running the service reads the rating and the words the young person shared.
+    services.service_feedback(account=account, send=tenant.send, rating=5, text="Friendly and helpful", share=True)
+    sign_in_with_two_factor(page, base, tenant.users["partner_provider"].email)
+    page.goto(base + reverse("portal:partner-feedback"))
+    expect(page.get_by_role("heading", name="What young people said about your services")).to_be_visible()
+    expect(page.get_by_text("Friendly and helpful")).to_be_visible()
     assert_accessible(page)

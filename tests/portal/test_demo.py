@@ -19,6 +19,11 @@ def test_the_demo_gives_young_people_their_own_page(world) -> None:
     assert PortalAccount.objects.filter(person__council=a.council).count() == 1  # the tenant has one young person
     assert "/my/sign-in/" in sign_ins[0][0] and sign_ins[0][1] == "young.person1@wexbridge.example"
     assert sign_ins[-1][1] == f"/local-offer/{a.council.pk}/"
+    # Their rating of the service they were referred to, shared with the partner, shows on the partner's page.
+    from onward.portal.models import Statement
+
+    (rating,) = Statement.objects.filter(kind="service_feedback", person=a.person)
+    assert rating.send == a.send and rating.shared_with_service
 
 
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend")

@@ -43,6 +43,9 @@ ABOUT_THE_PERSON = {
         "referrals:received-detail",
         "opportunities:application-detail",
         "opportunities:for-person",
+        "privacy:correction-detail",
+        "privacy:correct-person",
+        "privacy:correct-record",
     )
 }
 

@@ -235,3 +235,20 @@ def test_the_data_protection_officer_has_no_access_to_the_caseload(world: dict[s
     client = sign_in(Client(), officer)
     assert client.get(reverse("people:person-detail", kwargs={"pk": tenant.person.pk})).status_code == 403  # type: ignore[union-attr]
     assert client.get(reverse("people:caseload")).status_code == 403
+
+
+def test_carers_names_and_staff_notes_on_supporters_records_are_marked_for_review(world: dict[str, Tenant]) -> None:
+    """Issue 27: a young person's carers are third parties, and notes on their mentoring and EHC plans are
+    staff's words; the bundle holds them and marks each for the reviewer."""
+    from onward.supporters.models import EHCPlan
+    from tests.supporters.world import supporters_world
+
+    tenant = world["A"]
+    found = supporters_world(tenant)
+    assert tenant.person is not None
+    EHCPlan.objects.filter(pk=found.ehc_plan.pk).update(notes="Reviewed with the SENCO")
+    bundle, flags = bundles.gather(tenant.person)
+    marked = {(flag["model"], flag["field"]) for flag in flags}
+    assert {("supporters.Carer", "name"), ("supporters.Carer", "named_contact")} <= marked
+    assert ("supporters.EHCPlan", "notes") in marked
+    assert ("supporters.Carer", found.carer.pk) in bundles.held_keys(bundle)

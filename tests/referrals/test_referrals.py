@@ -447,6 +447,14 @@ def test_the_demo_directory_has_at_least_20_services_from_8_partners(db) -> None
     load_referrals_demo(council)
     assert Service.objects.count() == count >= 20
     assert Service.objects.values("provider").distinct().count() >= 8
+    # Step Forward Trust triages the council's referrals too: its triager sees those waiting, and only those.
+    from onward.accounts.models import User
+    from onward.referrals import access as referral_access
+    from onward.referrals.demo import PARTNER_TRIAGE_EMAIL
+
+    queue = referral_access.referrals_visible_to(User.objects.get(email=PARTNER_TRIAGE_EMAIL))
+    waiting = Referral.objects.filter(council=council, status__in=["awaiting_triage", "more_info"])
+    assert set(queue) == set(waiting) and waiting.exists()
 
 
 @pytest.mark.parametrize("start", list(Send.Status.values))

@@ -173,3 +173,62 @@ def test_the_migration_keeps_every_yes_as_an_ehc_plan() -> None:
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert list(EHCPlan.objects.filter(person_id__in=[yes.pk, no.pk]).values_list("person_id", flat=True)) == [yes.pk]
     assert YoungPerson.objects.get(pk=yes.pk).ehcp is True
+
+
+def test_the_young_persons_form_no_longer_asks_about_an_ehc_plan(world, signed_in) -> None:
+    """The yes/no is gone from the form: the flag comes only from the dated plans, and posting it changes nothing."""
+    a = world["A"]
+    person = a.person
+    EHCPlan.objects.create(person=person, issued_on=TODAY() - datetime.timedelta(days=400))
+    YoungPerson.objects.filter(pk=person.pk).update(ehcp=True)
+    person.refresh_from_db()
+    client = signed_in(a.users["personal_adviser"])
+    url = reverse("people:person-update", kwargs={"pk": person.pk})
+    page = client.get(url).content.decode()
+    assert 'name="ehcp"' not in page
+    assert "Education, health and care plan?" not in page
+    form = {
+        "child_id": person.child_id,
+        "legal_given_name": person.legal_given_name,
+        "legal_family_name": person.legal_family_name,
+        "sex": person.sex,
+        "ethnicity": person.ethnicity,
+        "uasc": "no",
+        "send": "yes",
+        "ehcp": "no",
+        "is_parent": "no",
+        "is_pregnant": "no",
+        "lives_out_of_area": "no",
+        "version": person.version,
+        **date_fields("date_of_birth", person.date_of_birth),
+    }
+    assert client.post(url, form).status_code == 302
+    person.refresh_from_db()
+    assert person.send is True and person.ehcp is True
+
+
+def test_the_daily_refresh_follows_plans_that_cease_or_start_without_an_edit(world) -> None:
+    """A plan that ceased yesterday clears the flag, one issued today raises it; young people with no dated
+    plan keep theirs; running again changes nothing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    a, b = world["A"], world["B"]
+    EHCPlan.objects.create(
+        person=a.person,
+        issued_on=TODAY() - datetime.timedelta(days=900),
+        ceases_on=TODAY() - datetime.timedelta(days=1),
+    )
+    YoungPerson.objects.filter(pk=a.person.pk).update(ehcp=True)
+    EHCPlan.objects.create(person=b.person, issued_on=TODAY())
+    undated = YoungPersonFactory(council=a.council, ehcp=True)
+    out = StringIO()
+    call_command("refresh_ehcp_flags", stdout=out)
+    assert out.getvalue().strip() == "2 EHC plan flags changed"
+    assert YoungPerson.objects.get(pk=a.person.pk).ehcp is False
+    assert YoungPerson.objects.get(pk=b.person.pk).ehcp is True
+    assert YoungPerson.objects.get(pk=undated.pk).ehcp is True
+    out = StringIO()
+    call_command("refresh_ehcp_flags", stdout=out)
+    assert out.getvalue().strip() == "0 EHC plan flags changed"

@@ -161,6 +161,13 @@ class Command(BaseCommand):
             .order_by("organisation__name")
         ):
             sign_ins.append((f"Partner administrator, {partner_admin.organisation.name}", partner_admin.email))
+        for triager in (  # a partner given the triage power by the council (issue 27, referrals' demo)
+            User.objects.filter(groups__name="partner_triage_coordinator", organisation__partner_of__council=council)
+            .distinct()
+            .select_related("organisation")
+            .order_by("email")
+        ):
+            sign_ins.append((f"Partner triage coordinator, {triager.organisation.name}", triager.email))
         sign_ins += app_sign_ins
         if options["quiet"]:
             return

@@ -1,7 +1,11 @@
 """List, for each council's data protection officer, the records past their retention date.
 
-Run daily (cron, or the platform's scheduler: ``python manage.py retention_due``). It deletes nothing:
-the officer approves each deletion on the Retention page. Output names records by child identifier only.
+Run daily (cron, or the platform's scheduler: ``python manage.py retention_due``). It deletes no record:
+the officer approves each deletion (or a batch) on the Retention page. Output names records by child
+identifier only.
+
+It does delete imported files uploaded more than ``ONWARD_RETENTION["imported_files_days"]`` ago (the file
+as uploaded and the values copied from it; each run keeps its summary): that rule needs no one's approval.
 """
 
 from __future__ import annotations
@@ -23,6 +27,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
+        if not options.get("council"):
+            deleted = retention.imported_files_delete(today=today)
+            total = sum(deleted.values())
+            detail = ", ".join(f"{label} {count}" for label, count in sorted(deleted.items()))
+            self.stdout.write(
+                f"Imported files deleted under the retention rule: {total}" + (f" ({detail})" if detail else "")
+            )
         councils = Organisation.objects.filter(kind=Organisation.Kind.COUNCIL).order_by("name")
         if options.get("council"):
             councils = councils.filter(name=options["council"])
