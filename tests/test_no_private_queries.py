@@ -55,14 +55,18 @@ ALLOWED: dict[tuple[str, str], str] = {
         "return_rows",
     ): "matches the children of a council's own return to their records, for the return method's drill-down",
     (
-        "onward/referrals/home.py",
+        "onward/referrals/selectors.py",
         "open_referrals",
-    ): "the referrals in progress, as a subquery the at-risk rules (people.open_work) filter to the young people "
-    "already in the user's scope",
+    ): "the referrals in progress, as a subquery the at-risk rules (people.open_work) and the NEET without a "
+    "referral list filter to the young people already in the user's scope",
     (
         "onward/opportunities/selectors.py",
         "counts",
     ): "employer-engagement counts of one council for dashboards and plan measures (VIEW_AGGREGATES)",
+    (
+        "onward/opportunities/selectors.py",
+        "council_applications",
+    ): "the applications behind one council's counts (the counts page and the indicators plan measures bind to)",
 }
 
 

@@ -177,6 +177,7 @@ RULES: dict[str, Rule] = {
     "people:person-update": needs(Perm.CHANGE_PEOPLE),
     "people:record-add": needs(Perm.CHANGE_PEOPLE),
     "people:record-correct": needs(Perm.CHANGE_PEOPLE),
+    "people:eet-end": needs(Perm.CHANGE_PEOPLE),
     "people:support-request-assess": needs(Perm.CHANGE_PEOPLE),
     "returns:overview": needs_any(Perm.IMPORT_DATA, Perm.EXPORT_RETURNS),
     "returns:export": needs(Perm.EXPORT_RETURNS),
@@ -303,6 +304,7 @@ RULES: dict[str, Rule] = {
     "referrals:received-list": needs(Perm.RECEIVE_REFERRALS),
     "referrals:received-detail": needs(Perm.RECEIVE_REFERRALS),
     "referrals:directory": signed_in_only(),
+    "referrals:neet-without-referral": needs_any(*PEOPLE),
     "referrals:monitoring": Rule(
         lambda user: (
             302
@@ -577,6 +579,8 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.person.pk, "kind": "eet"}
     elif name == "people:record-correct":
         kwargs = {"pk": tenant.person.pk, "kind": "eet", "record_pk": tenant.spell.pk}
+    elif name == "people:eet-end":
+        kwargs = {"pk": tenant.person.pk, "eet_spell_pk": tenant.spell.pk}
     elif name == "people:support-request-assess":
         kwargs = {"pk": tenant.person.pk, "request_pk": tenant.support.pk}
     elif name == "returns:mapping-update":

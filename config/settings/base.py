@@ -212,6 +212,8 @@ ONWARD_TASK_STUCK_SECONDS = env.int("ONWARD_TASK_STUCK_SECONDS", default=120)
 # the young person's EET history (otherwise their personal adviser confirms it).
 ONWARD_TRIAGE_WORKING_DAYS = env.int("ONWARD_TRIAGE_WORKING_DAYS", default=5)
 ONWARD_REFERRAL_STARTS_DIRECT = env.bool("ONWARD_REFERRAL_STARTS_DIRECT", default=False)
+# Working days after becoming NEET by which a referral is due (the list, the home task, the indicator).
+ONWARD_NEET_REFERRAL_WORKING_DAYS = env.int("ONWARD_NEET_REFERRAL_WORKING_DAYS", default=10)
 # Performance: how many percentage points short of a target still count as "near target" (a target
 # may set its own).
 ONWARD_TARGET_TOLERANCE_POINTS = env.float("ONWARD_TARGET_TOLERANCE_POINTS", default=2.0)

@@ -14,6 +14,10 @@ class OpportunitiesConfig(AppConfig):
         contributions.register_home_tasks("opportunities", sustainment_tasks, order=30)
         contributions.register_demo_loader("opportunities", load_opportunities_demo, order=30)
         contributions.register_page_section("people:person-detail", "opportunities", person_opportunities, order=20)
+        # The counts plans quote, as indicators plan measures bind to (core.indicators); read only when asked.
+        from onward.opportunities import registry
+
+        registry.register_all()
         # Its pages in the menu (core.navigation).
         from onward.accounts.permissions import Perm
         from onward.core.navigation import NavItem

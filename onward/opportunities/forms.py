@@ -110,6 +110,12 @@ class OpportunityForm(GovukForm):
     max_age = forms.IntegerField(label="Oldest age", min_value=14, max_value=25, initial=25)
     care_experienced_only = forms.BooleanField(label="Ring-fenced for care-experienced young people", required=False)
     guaranteed_interview = forms.BooleanField(label="Guarantees an interview when the criteria are met", required=False)
+    service_area = forms.CharField(
+        label="Council service area (optional)",
+        max_length=100,
+        required=False,
+        help_text="Only for an opportunity with the council itself: the service offering it, such as Highways",
+    )
     version = VersionField()
 
     def __init__(self, *args: Any, employers: Any, **kwargs: Any) -> None:

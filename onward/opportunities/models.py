@@ -28,6 +28,13 @@ class Employer(TimeStampedModel):
     location = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROSPECT)
     is_council = models.BooleanField("the council itself as an employer", default=False)
+    champion_since = models.DateField(
+        "a champion of care leavers since",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set by opportunities.services.employer_save when the status becomes champion; cleared when it stops",
+    )
     notes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -97,6 +104,12 @@ class Opportunity(TimeStampedModel):
     max_age = models.PositiveSmallIntegerField(default=25)
     care_experienced_only = models.BooleanField("ring-fenced for care-experienced young people", default=False)
     guaranteed_interview = models.BooleanField("guarantees an interview when the criteria are met", default=False)
+    service_area = models.CharField(
+        "council service area",
+        max_length=100,
+        blank=True,
+        help_text="For an opportunity with the council itself: the service offering it, such as Highways",
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

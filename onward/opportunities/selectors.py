@@ -97,6 +97,102 @@ class Counts:
     sustained_3_months: int
     sustained_6_months: int
     staff_trained: int
+    apprenticeships_outside_council: int = 0
+    council_service_areas: int = 0
+    employers_with_engagement: int = 0
+    employer_champions: int = 0
+    guaranteed_interviews_offered: int = 0
+    work_experience_starts: int = 0
+    work_experience_inside_council: int = 0
+
+
+# The counts plans quote (Stockton: apprenticeships inside the council across service areas, employers
+# engaged and champions; Doncaster: guaranteed interviews), each for a period and as at its last day,
+# so the counts page and the indicators in ``registry.py`` give the same number for the same dates.
+
+
+def council_applications(council: Any) -> QuerySet[Application]:
+    """Every application to one council's opportunities, for the counts (the caller's council)."""
+    return Application.objects.filter(opportunity__council=council)
+
+
+def _starts(council: Any, start: datetime.date, end: datetime.date) -> QuerySet[Application]:
+    return council_applications(council).filter(started_on__gte=start, started_on__lte=end)
+
+
+def apprenticeship_starts(council: Any, start: datetime.date, end: datetime.date, *, inside_council: bool) -> int:
+    """Young people who started an apprenticeship from ``start`` to ``end``, with the council or elsewhere."""
+    return (
+        _starts(council, start, end)
+        .filter(opportunity__kind=Opportunity.Kind.APPRENTICESHIP, opportunity__employer__is_council=inside_council)
+        .count()
+    )
+
+
+def work_experience_starts(council: Any, start: datetime.date, end: datetime.date, *, inside_council: bool) -> int:
+    """Work experience placements started from ``start`` to ``end``: all, or only those with the council."""
+    found = _starts(council, start, end).filter(opportunity__kind=Opportunity.Kind.WORK_EXPERIENCE)
+    if inside_council:
+        found = found.filter(opportunity__employer__is_council=True)
+    return found.count()
+
+
+def council_service_areas(council: Any, start: datetime.date, end: datetime.date) -> int:
+    """The council's own service areas with an opportunity added from ``start`` to ``end`` (named alike
+    whatever the capitals or spaces)."""
+    names = Opportunity.objects.filter(
+        council=council,
+        employer__is_council=True,
+        created_at__date__gte=start,
+        created_at__date__lte=end,
+    ).values_list("service_area", flat=True)
+    return len({" ".join(name.lower().split()) for name in names if name.strip()})
+
+
+def employers_with_engagement(council: Any, start: datetime.date, end: datetime.date) -> int:
+    """Employers with an engagement logged, or an opportunity added, from ``start`` to ``end``: dated
+    records only, so a past period gives the figure it gave then (the status shows only today's)."""
+    return (
+        Employer.objects.filter(council=council)
+        .filter(
+            Q(pk__in=Engagement.objects.filter(date__gte=start, date__lte=end).values("employer_id"))
+            | Q(
+                pk__in=Opportunity.objects.filter(
+                    council=council, created_at__date__gte=start, created_at__date__lte=end
+                ).values("employer_id")
+            )
+        )
+        .count()
+    )
+
+
+def employer_champions(council: Any, day: datetime.date) -> int:
+    """Employers who are champions of care leavers on ``day``: champions now, since that day or before
+    (those without the date, added before it was kept, since they were added). One who has stopped
+    being a champion is no longer counted on past dates."""
+    return (
+        Employer.objects.filter(council=council, status=Employer.Status.CHAMPION)
+        .filter(Q(champion_since__lte=day) | Q(champion_since__isnull=True, created_at__date__lte=day))
+        .count()
+    )
+
+
+def guaranteed_interviews_offered(council: Any, start: datetime.date, end: datetime.date) -> int:
+    """Young people put forward, from ``start`` to ``end``, for an opportunity guaranteeing an interview."""
+    return (
+        council_applications(council)
+        .filter(guaranteed_interview=True, created_at__date__gte=start, created_at__date__lte=end)
+        .count()
+    )
+
+
+def guaranteed_interviews_taken(council: Any, start: datetime.date, end: datetime.date) -> int:
+    """Guaranteed interviews that took place from ``start`` to ``end``."""
+    return (
+        council_applications(council)
+        .filter(guaranteed_interview=True, interview_on__gte=start, interview_on__lte=end)
+        .count()
+    )
 
 
 def counts(*, council: Any, start: datetime.date, end: datetime.date) -> Counts:
@@ -118,19 +214,19 @@ def counts(*, council: Any, start: datetime.date, end: datetime.date) -> Counts:
         opportunities_offered=opportunities.count(),
         places_offered=sum(opportunities.values_list("places", flat=True)),
         interviews=applications.filter(interview_on__gte=start, interview_on__lte=end).count(),
-        guaranteed_interviews=applications.filter(
-            interview_on__gte=start, interview_on__lte=end, guaranteed_interview=True
-        ).count(),
+        guaranteed_interviews=guaranteed_interviews_taken(council, start, end),
         starts=applications.filter(started_on__gte=start, started_on__lte=end).count(),
-        apprenticeships_inside_council=applications.filter(
-            started_on__gte=start,
-            started_on__lte=end,
-            opportunity__kind=Opportunity.Kind.APPRENTICESHIP,
-            opportunity__employer__is_council=True,
-        ).count(),
+        apprenticeships_inside_council=apprenticeship_starts(council, start, end, inside_council=True),
         sustained_3_months=checks.filter(point=SustainmentCheck.Point.MONTHS_3).count(),
         sustained_6_months=checks.filter(point=SustainmentCheck.Point.MONTHS_6).count(),
         staff_trained=supporters_selectors.staff_trained(council=council, codes=EMPLOYER_COURSES, start=start, end=end),
+        apprenticeships_outside_council=apprenticeship_starts(council, start, end, inside_council=False),
+        council_service_areas=council_service_areas(council, start, end),
+        employers_with_engagement=employers_with_engagement(council, start, end),
+        employer_champions=employer_champions(council, end),
+        guaranteed_interviews_offered=guaranteed_interviews_offered(council, start, end),
+        work_experience_starts=work_experience_starts(council, start, end, inside_council=False),
+        work_experience_inside_council=work_experience_starts(council, start, end, inside_council=True),
     )
 
 

@@ -80,6 +80,11 @@ def employer_save(
         raise ValidationError({"name": "An employer with this name is already in the network"})
     for name, value in fields.items():
         setattr(target, name, value.strip() if isinstance(value, str) else value)
+    # A champion since the day the status became champion, so plan measures count champions as at a date.
+    if target.status != Employer.Status.CHAMPION:
+        target.champion_since = None
+    elif target.champion_since is None:
+        target.champion_since = timezone.localdate()
     target.full_clean()
     target.save()
     audit_record(
@@ -151,6 +156,9 @@ def opportunity_save(
         raise ValidationError({"ends_on": "The end date must be the same as or after the start date"})
     if target.places < 1:
         raise ValidationError({"places": "There must be at least 1 place"})
+    target.service_area = target.service_area.strip()
+    if target.service_area and not target.employer.is_council:
+        raise ValidationError({"service_area": "Leave the service area blank for an employer other than the council"})
     target.full_clean()
     target.save()
     audit_record(

@@ -221,6 +221,7 @@ def opportunity_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
         "max_age",
         "care_experienced_only",
         "guaranteed_interview",
+        "service_area",
         "version",
     )
     initial = (

@@ -14,6 +14,10 @@ class PeopleConfig(AppConfig):
         contributions.register_home_summary("people", home.caseload_summary, order=10)
         contributions.register_home_tasks("people", home.support_request_tasks, order=20)
         contributions.register_demo_loader("people", demo.load_demo_cohort, order=10)
+        # The EET outcome indicators plan measures bind to (core.indicators); read only when asked.
+        from onward.people import registry
+
+        registry.register_all()
         # Its pages in the menu (core.navigation).
         from onward.core.navigation import NavItem
         from onward.core.navigation import register as menu

@@ -19,6 +19,7 @@ from onward.people.models import (
     Allocation,
     CaseClosure,
     Contact,
+    EETSpell,
     IntendedDestination,
     SupportRequest,
     YoungPerson,
@@ -233,6 +234,26 @@ class EETForm(GovukForm):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end date must be the same as or after the start date")
         return data
+
+
+class EETEndForm(GovukForm):
+    """How an activity ended, and any qualification gained (``people.services.eet_end`` checks the rest)."""
+
+    end = GovukDateField(name="end date", latest=today, label="When did it end?", help_text="For example, 31 7 2026")
+    outcome = radios("How did it end?", EETSpell.Outcome.choices, message="Select how the activity ended")
+    qualification_level = forms.ChoiceField(
+        label="Qualification level (optional)",
+        help_text="On the Regulated Qualifications Framework: GCSEs at grade 4 or above are level 2, A levels level 3",
+        choices=[("", "No qualification"), *EETSpell.QualificationLevel.choices],
+        required=False,
+    )
+    qualification_subject = forms.CharField(label="Subject (optional)", max_length=200, required=False)
+    qualification_date = GovukDateField(
+        name="date the qualification was gained",
+        latest=today,
+        label="Date the qualification was gained (optional)",
+        required=False,
+    )
 
 
 class CorrectionForm(GovukForm):

@@ -170,6 +170,30 @@ class Spell(HistoryRecord):
 
 
 class EETSpell(Spell):
+    """An activity from ``start`` to ``end``; once it has ended, how it ended (``outcome``) and any
+    qualification gained, set by ``people.services.eet_end``."""
+
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", "Completed"
+        QUALIFICATION = "qualification", "Completed with a qualification"
+        LEFT_EARLY = "left_early", "Left early"
+        ENDED_BY_PROVIDER = "ended_by_provider", "Ended by the employer or provider"
+        MOVED_ON = "moved_on", "Moved on to something else"
+        STILL_GOING = "still_going", "Still going when the record closed"
+
+    class QualificationLevel(models.TextChoices):
+        """The Regulated Qualifications Framework's levels."""
+
+        ENTRY = "entry", "Entry level"
+        LEVEL_1 = "1", "Level 1"
+        LEVEL_2 = "2", "Level 2"
+        LEVEL_3 = "3", "Level 3"
+        LEVEL_4 = "4", "Level 4"
+        LEVEL_5 = "5", "Level 5"
+        LEVEL_6 = "6", "Level 6"
+        LEVEL_7 = "7", "Level 7"
+        LEVEL_8 = "8", "Level 8"
+
     person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="eet_spells")
     activity = models.CharField(max_length=30, choices=codelists.EETActivity.choices)
     part_time = models.BooleanField(default=False)
@@ -186,6 +210,12 @@ class EETSpell(Spell):
     source = models.CharField(
         max_length=20, choices=codelists.ActivitySource.choices, default=codelists.ActivitySource.WORKER
     )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    qualification_level = models.CharField(
+        "qualification level", max_length=5, choices=QualificationLevel.choices, blank=True
+    )
+    qualification_subject = models.CharField("qualification subject", max_length=200, blank=True)
+    qualification_date = models.DateField("date the qualification was gained", null=True, blank=True)
 
     class Meta:
         ordering = ["person", "start", "id"]
@@ -201,6 +231,15 @@ class EETSpell(Spell):
     def group(self) -> str:
         """EET, NEET, custody or not known."""
         return codelists.ACTIVITY_INFO[self.activity].group.value
+
+    @property
+    def outcome_summary(self) -> str:
+        """How it ended and any qualification, in words ("Left early; Level 1 in English, gained 3 March 2026")."""
+        parts = [self.get_outcome_display()] if self.outcome else []
+        if self.qualification_level:
+            gained = f", gained {self.qualification_date:%-d %B %Y}" if self.qualification_date else ""
+            parts.append(f"{self.get_qualification_level_display()} in {self.qualification_subject}{gained}")
+        return "; ".join(parts)
 
 
 class AccommodationSpell(Spell):

@@ -559,7 +559,8 @@ def timeline(person: YoungPerson) -> list[TimelineEntry]:
         add(e.start, "Care", f"Care episode: {e.get_legal_status_display()}", detail, e)
     for s in EETSpell.objects.filter(person=person):
         until = f" to {s.end:%-d %B %Y}" if s.end else ""
-        add(s.start, "EET", s.get_activity_display(), f"{s.provider}{until}".strip(), s)
+        ended = f" ({s.outcome_summary})" if s.outcome_summary else ""
+        add(s.start, "EET", s.get_activity_display(), f"{s.provider}{until}{ended}".strip(), s)
     for a in AccommodationSpell.objects.filter(person=person):
         add(a.start, "Accommodation", a.get_accommodation_type_display(), a.get_suitability_display(), a)
     for c in Contact.objects.filter(person=person):
@@ -860,3 +861,117 @@ def open_support_request_counts(people: QuerySet[YoungPerson], day: datetime.dat
     )
     late = waiting.filter(date__lt=day - datetime.timedelta(days=SUPPORT_REQUEST_DAYS))
     return waiting.count(), late.count()
+
+
+# EET outcomes and sustainment ---------------------------------------------------------------------
+
+SUSTAIN_MONTHS = (3, 6, 12)
+COURSE_ACTIVITIES = frozenset(
+    {
+        EETActivity.FURTHER_EDUCATION,
+        EETActivity.HIGHER_EDUCATION,
+        EETActivity.TRAINEESHIP,
+        EETActivity.SUPPORTED_INTERNSHIP,
+    }
+)
+COMPLETED_OUTCOMES = frozenset({EETSpell.Outcome.COMPLETED, EETSpell.Outcome.QUALIFICATION})
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the month's last day when it has fewer days)."""
+    return _months_before(day, -months)
+
+
+@dataclass(frozen=True)
+class EETStart:
+    """One EET activity's start and whether the young person was still in EET (without a day's break,
+    through whatever activities followed) 3, 6 and 12 months on; ``None`` while that date is after the
+    date asked about."""
+
+    person_id: int
+    spell_id: int
+    activity: str
+    start: datetime.date
+    sustained: dict[int, bool | None]
+
+
+def eet_starts(people: QuerySet[YoungPerson], *, as_at: datetime.date) -> list[EETStart]:
+    """Every EET start of ``people`` on or before ``as_at``, with its sustainment (``SUSTAIN_MONTHS``),
+    derived from the EET history alone: every start, not only those through an opportunity.
+
+    Each EET spell is a start. An activity followed the next day by another EET activity (college,
+    then an apprenticeship) is one unbroken run; a start is sustained at N months when its run lasts
+    to the day N months on. Only days up to ``as_at`` are looked at, so a past date gives the figure
+    it gave then (as the history now stands). One query.
+    """
+    rows = (
+        EETSpell.objects.filter(
+            person__in=people, superseded_at__isnull=True, activity__in=EET_ACTIVITIES, start__lte=as_at
+        )
+        .order_by("person_id", "start", "id")
+        .values_list("person_id", "id", "activity", "start", "end")
+    )
+    by_person: dict[int, list[tuple[int, str, datetime.date, datetime.date | None]]] = {}
+    for person_id, pk, activity, start, end in rows:
+        by_person.setdefault(person_id, []).append((pk, activity, start, end))
+    found: list[EETStart] = []
+    for person_id, spells in by_person.items():
+        # The end of the unbroken EET run each spell belongs to, walking back from the last.
+        run_end: list[datetime.date | None] = [None] * len(spells)
+        following: datetime.date | None = None
+        following_start: datetime.date | None = None
+        for index in range(len(spells) - 1, -1, -1):
+            _pk, _activity, start, end = spells[index]
+            joins = (
+                end is not None and following_start is not None and following_start <= end + datetime.timedelta(days=1)
+            )
+            if end is None:
+                run_end[index] = None
+            elif joins:
+                run_end[index] = following if following is None else max(following, end)
+            else:
+                run_end[index] = end
+            following, following_start = run_end[index], start
+        for index, (pk, activity, start, _end) in enumerate(spells):
+            sustained: dict[int, bool | None] = {}
+            for months in SUSTAIN_MONTHS:
+                due = months_after(start, months)
+                ends = run_end[index]
+                sustained[months] = None if due > as_at else (ends is None or ends >= due)
+            found.append(EETStart(person_id, pk, activity, start, sustained))
+    return found
+
+
+def current_eet_spell(person: YoungPerson, pk: int) -> EETSpell | None:
+    """One of the young person's current (not corrected) EET records, or ``None``."""
+    return EETSpell.objects.filter(person=person, pk=pk, superseded_at__isnull=True).first()
+
+
+def qualifications_gained(
+    people: QuerySet[YoungPerson], *, start: datetime.date, end: datetime.date
+) -> QuerySet[EETSpell]:
+    """Qualifications recorded on the EET history of ``people`` gained from ``start`` to ``end`` inclusive."""
+    return EETSpell.objects.filter(
+        person__in=people,
+        superseded_at__isnull=True,
+        qualification_date__gte=start,
+        qualification_date__lte=end,
+    ).exclude(qualification_level="")
+
+
+def activities_ended(
+    people: QuerySet[YoungPerson], *, activities: frozenset[str], start: datetime.date, end: datetime.date
+) -> QuerySet[EETSpell]:
+    """Activities of those kinds that ended from ``start`` to ``end`` with a known outcome: not those
+    whose outcome is blank or "still going when the record closed", which neither completed nor failed."""
+    return (
+        EETSpell.objects.filter(
+            person__in=people,
+            superseded_at__isnull=True,
+            activity__in=activities,
+            end__gte=start,
+            end__lte=end,
+        )
+        .exclude(outcome="")
+        .exclude(outcome=EETSpell.Outcome.STILL_GOING)
+    )

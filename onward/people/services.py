@@ -502,6 +502,84 @@ def eet_correct(*, acting_user: User, spell: EETSpell, reason: str, **fields: An
     return _correct(EETSpell, acting_user=acting_user, record=spell, reason=reason, **fields)
 
 
+QUALIFICATION_FIELDS = ("qualification_level", "qualification_subject", "qualification_date")
+
+
+@transaction.atomic
+def eet_end(
+    *,
+    acting_user: User | None,
+    spell: EETSpell,
+    end: datetime.date,
+    outcome: str,
+    qualification_level: str = "",
+    qualification_subject: str = "",
+    qualification_date: datetime.date | None = None,
+) -> EETSpell:
+    """End an activity on ``end`` with how it ended and any qualification gained (level on the RQF,
+    subject, date), audited. Changing the outcome of an ended activity is the same call.
+
+    Refused (``ValidationError``, nothing changed) for a corrected record, an end before the start or
+    in the future, an end on or after the start of the young person's next activity, an unknown
+    outcome, "completed with a qualification" without the qualification, or a qualification
+    without its level, subject and date (on or after the start, not in the future).
+    """
+    locked = _lock(spell.person)
+    current = EETSpell.objects.select_for_update().get(pk=spell.pk)
+    errors: dict[str, str] = {}
+    if current.superseded_at is not None:
+        raise ValidationError("This record has been corrected: end the newer record instead")
+    today = timezone.localdate()
+    if end < current.start:
+        errors["end"] = "The end date must be the same as or after the start date"
+    elif end > today:
+        errors["end"] = "The end date must be today or in the past"
+    else:
+        later = (
+            EETSpell.objects.filter(person=locked, superseded_at__isnull=True, start__gt=current.start)
+            .exclude(pk=current.pk)
+            .order_by("start")
+            .first()
+        )
+        if later is not None and end >= later.start:
+            errors["end"] = f"The end date must be before the next activity starts on {long_date(later.start)}"
+    if outcome not in EETSpell.Outcome.values:
+        errors["outcome"] = "Select how the activity ended"
+    qualified = bool(qualification_level or qualification_subject.strip() or qualification_date)
+    if outcome == EETSpell.Outcome.QUALIFICATION and not qualification_level:
+        errors["qualification_level"] = "Select the level of the qualification"
+    if qualified:
+        if qualification_level not in EETSpell.QualificationLevel.values:
+            errors["qualification_level"] = "Select the level of the qualification"
+        if not qualification_subject.strip():
+            errors["qualification_subject"] = "Enter the subject of the qualification"
+        if qualification_date is None:
+            errors["qualification_date"] = "Enter the date the qualification was gained"
+        elif qualification_date > today:
+            errors["qualification_date"] = "The date the qualification was gained must be today or in the past"
+        elif qualification_date < current.start:
+            errors["qualification_date"] = "The date the qualification was gained must be on or after the start"
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(current)
+    current.end = end
+    current.outcome = outcome
+    current.qualification_level = qualification_level if qualified else ""
+    current.qualification_subject = qualification_subject.strip() if qualified else ""
+    current.qualification_date = qualification_date if qualified else None
+    current.full_clean(exclude=["person", "corrects", "recorded_by"])
+    current.save(update_fields=["end", "outcome", *QUALIFICATION_FIELDS, "updated_at"])
+    _audit(
+        acting_user,
+        Action.CHANGE,
+        locked,
+        current,
+        diff(before, snapshot(current)),
+        f"Activity ended on {_fmt(end)}: {current.get_outcome_display()}",
+    )
+    return current
+
+
 @transaction.atomic
 def accommodation_record(*, acting_user: User | None, person: YoungPerson, **fields: Any) -> AccommodationSpell:
     return _add_spell(AccommodationSpell, acting_user=acting_user, person=person, **fields)

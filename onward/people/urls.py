@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.person_detail, name="person-detail"),
     path("<int:pk>/change/", views.person_update, name="person-update"),
     path("<int:pk>/record/<slug:kind>/", views.record_add, name="record-add"),
+    path("<int:pk>/eet/<int:eet_spell_pk>/end/", views.eet_end, name="eet-end"),
     path("<int:pk>/correct/<slug:kind>/<int:record_pk>/", views.record_correct, name="record-correct"),
     path(
         "<int:pk>/support-request/<int:request_pk>/assess/", views.support_request_assess, name="support-request-assess"

@@ -617,6 +617,47 @@ def record_correct(request: HttpRequest, pk: int, kind: str, record_pk: int) -> 
 
 
 @access.require_perm(any_of=people_access.PEOPLE_PERMS)
+def eet_end(request: HttpRequest, pk: int, eet_spell_pk: int) -> HttpResponse:
+    """End an activity with its outcome and any qualification gained (or change how an ended one ended)."""
+    user = _user(request)
+    _require_change(user)
+    person = people_access.access_person(user, pk)
+    spell = selectors.current_eet_spell(person, eet_spell_pk)
+    if spell is None:
+        raise Http404
+    initial = {
+        "end": spell.end,
+        "outcome": spell.outcome,
+        "qualification_level": spell.qualification_level,
+        "qualification_subject": spell.qualification_subject,
+        "qualification_date": spell.qualification_date,
+    }
+    form = forms.EETEndForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.eet_end(
+                acting_user=user,
+                spell=spell,
+                end=data["end"],
+                outcome=data["outcome"],
+                qualification_level=data.get("qualification_level") or "",
+                qualification_subject=data.get("qualification_subject") or "",
+                qualification_date=data.get("qualification_date"),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Activity ended; how it ended is recorded")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(
+        request,
+        "people/record_form.html",
+        {"form": form, "person": person, "spec": None, "record": spell, "title": f"End the activity: {spell}"},
+    )
+
+
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def support_request_assess(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     user = _user(request)
     _require_change(user)

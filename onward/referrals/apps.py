@@ -9,7 +9,7 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from onward.core import contributions
         from onward.referrals.demo import load_referrals_demo
-        from onward.referrals.home import person_referrals, referral_tasks
+        from onward.referrals.home import neet_referral_tasks, person_referrals, referral_tasks
 
         contributions.register_home_tasks("referrals", referral_tasks, order=10)
         # Partners' lists in the core import flow (core.imports).
@@ -17,6 +17,11 @@ class ReferralsConfig(AppConfig):
         from onward.referrals.services import PartnerListKind
 
         imports.register(PartnerListKind())
+        contributions.register_home_tasks("referrals-neet", neet_referral_tasks, order=15)
+        # NEET young people referred in time, for plan measures (core.indicators); read only when asked.
+        from onward.referrals import indicators as referral_indicators
+
+        referral_indicators.register_all()
         contributions.register_demo_loader("referrals", load_referrals_demo, order=20)
         contributions.register_page_section("people:person-detail", "referrals", person_referrals, order=10)
         from onward.people import open_work

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
+from django.urls import reverse
 
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.core.contributions import HomeTask, PageSection
+from onward.people import access as people_access
+from onward.people import selectors as people_selectors
 from onward.people.models import YoungPerson
 from onward.referrals import access as referral_access
 from onward.referrals import selectors as referral_selectors
-from onward.referrals.models import Referral, Send
+from onward.referrals.models import Referral
 
 
 def referral_tasks(user: User, day: datetime.date) -> list[HomeTask]:
@@ -34,16 +37,26 @@ def person_referrals(user: User, person: YoungPerson, day: datetime.date) -> Pag
 
 
 def open_referrals() -> QuerySet[Referral]:
-    """Referrals in progress, for the at-risk rules (``people.open_work``): waiting for triage or more
-    information, or with a provider that has not yet finished with them."""
-    return Referral.objects.filter(
-        Q(status__in=[Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO])
-        | Q(
-            Exists(
-                Send.objects.filter(
-                    referral=OuterRef("pk"),
-                    status__in=[Send.Status.SENT, Send.Status.ACCEPTED, Send.Status.IN_CONTACT, Send.Status.STARTED],
-                )
-            )
+    """Referrals in progress, for the at-risk rules (``people.open_work``): ``selectors.open_referrals``."""
+    return referral_selectors.open_referrals()
+
+
+def neet_referral_tasks(user: User, day: datetime.date) -> list[HomeTask]:
+    """For someone who makes referrals: the young people on their own caseload who have become NEET and
+    have no active referral (urgent once a referral is overdue)."""
+    if not user.can(Perm.CREATE_REFERRALS) or not user.can_any(people_access.PEOPLE_PERMS):
+        return []
+    rows = referral_selectors.neet_without_referral(people_selectors.people_in_scope(user, "mine"), day)
+    if not rows:
+        return []
+    count = len(rows)
+    overdue = sum(row.overdue for row in rows)
+    text = f"{count} young {'people' if count != 1 else 'person'} on your caseload NEET with no referral"
+    return [
+        HomeTask(
+            text + (f", {overdue} overdue" if overdue else ""),
+            reverse("referrals:neet-without-referral") + "?scope=mine",
+            count,
+            bool(overdue),
         )
-    )
+    ]

@@ -348,3 +348,120 @@ def partner_list_rows(sends: Iterable[Send]) -> list[list[Any]]:
         ]
         for send in sends
     ]
+
+
+# NEET without a referral (Derby 4.14: everyone who becomes NEET referred to the NEET offer at once) ---
+
+
+def open_referrals() -> QuerySet[Referral]:
+    """Referrals in progress: waiting for triage or more information, or with a provider that has not yet
+    finished with them. The one definition of an active referral (the at-risk rules read it too)."""
+    from django.db.models import Exists, OuterRef
+
+    return Referral.objects.filter(
+        Q(status__in=[Referral.Status.AWAITING_TRIAGE, Referral.Status.MORE_INFO])
+        | Q(
+            Exists(
+                Send.objects.filter(
+                    referral=OuterRef("pk"),
+                    status__in=[Send.Status.SENT, Send.Status.ACCEPTED, Send.Status.IN_CONTACT, Send.Status.STARTED],
+                )
+            )
+        )
+    )
+
+
+def _neet_spells(person_ids: Any, upto: datetime.date) -> dict[int, list[tuple[datetime.date, datetime.date | None]]]:
+    from onward.core.codelists import NEET_ACTIVITIES
+    from onward.people.models import EETSpell
+
+    spells: dict[int, list[tuple[datetime.date, datetime.date | None]]] = {}
+    rows = (
+        EETSpell.objects.filter(
+            person_id__in=person_ids, superseded_at__isnull=True, activity__in=list(NEET_ACTIVITIES), start__lte=upto
+        )
+        .order_by("person_id", "start", "id")
+        .values_list("person_id", "start", "end")
+    )
+    for person_id, start, end in rows:
+        spells.setdefault(person_id, []).append((start, end))
+    return spells
+
+
+def _run_starts(spells: list[tuple[datetime.date, datetime.date | None]]) -> list[datetime.date]:
+    """The days NEET began: NEET spells not following on from another NEET spell (a new NEET reason the
+    day after the last is the same stretch of being NEET)."""
+    starts: list[datetime.date] = []
+    reached: datetime.date | None = None  # the last day covered by the NEET spells so far (None: open)
+    for index, (start, end) in enumerate(spells):
+        continues = index > 0 and (reached is None or start <= reached + datetime.timedelta(days=1))
+        if not continues:
+            starts.append(start)
+            reached = end
+        elif reached is not None:
+            reached = None if end is None else max(reached, end)
+    return starts
+
+
+def neet_since(person_ids: Any, day: datetime.date) -> dict[int, datetime.date]:
+    """For each of the young people NEET on ``day``, the day their unbroken stretch of being NEET began."""
+    found: dict[int, datetime.date] = {}
+    for person_id, spells in _neet_spells(person_ids, day).items():
+        start, end = spells[-1]
+        if end is not None and end < day:
+            continue
+        found[person_id] = max(s for s in _run_starts(spells) if s <= start)
+    return found
+
+
+@dataclass(frozen=True)
+class NeetWithoutReferral:
+    person: Any
+    neet_since: datetime.date
+    days: int
+    overdue: bool
+
+
+def neet_referral_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "ONWARD_NEET_REFERRAL_WORKING_DAYS", 10))
+
+
+def referral_due(neet_from: datetime.date) -> datetime.date:
+    """The day a referral is due for a young person NEET from ``neet_from``: ``ONWARD_NEET_REFERRAL_WORKING_DAYS``
+    working days later, counted as triage's deadline is (``services.working_days_after``)."""
+    from onward.referrals.services import working_days_after
+
+    return working_days_after(neet_from, neet_referral_days())
+
+
+def neet_without_referral(people: QuerySet[Any], day: datetime.date) -> list[NeetWithoutReferral]:
+    """Those of ``people`` (already scoped by the access policy) in the NEET cohort on ``day``
+    (``people.cohort``) with no active referral, longest NEET first, each with the days since they became
+    NEET and whether a referral is overdue. Three queries."""
+    from onward.people.cohort import neet_cohort
+
+    cohort = list(
+        neet_cohort(people, day)
+        .exclude(pk__in=open_referrals().values("person_id"))
+        .select_related("personal_adviser", "team")
+    )
+    since = neet_since([person.pk for person in cohort], day)
+    rows = [
+        NeetWithoutReferral(
+            person, since[person.pk], (day - since[person.pk]).days, referral_due(since[person.pk]) < day
+        )
+        for person in cohort
+        if person.pk in since
+    ]
+    rows.sort(key=lambda row: (-row.days, row.person.legal_family_name, row.person.pk))
+    return rows
+
+
+def neet_starts(person_ids: Any, start: datetime.date, end: datetime.date) -> list[tuple[int, datetime.date]]:
+    """Each time one of the young people became NEET from ``start`` to ``end``: (person id, day)."""
+    found: list[tuple[int, datetime.date]] = []
+    for person_id, spells in _neet_spells(person_ids, end).items():
+        found.extend((person_id, day) for day in _run_starts(spells) if start <= day <= end)
+    return found

@@ -7,6 +7,7 @@ app_name = "referrals"
 urlpatterns = [
     path("", views.referral_list, name="referral-list"),
     path("triage/", views.triage_queue, name="triage-queue"),
+    path("neet-without-referral/", views.neet_without_referral, name="neet-without-referral"),
     path("new/<int:person_pk>/", views.referral_create, name="referral-create"),
     path("<int:pk>/", views.referral_detail, name="referral-detail"),
     path("received/", views.received_list, name="received-list"),

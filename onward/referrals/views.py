@@ -144,7 +144,11 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     ):
         raise PermissionDenied
     referrals = referral_access.referrals_visible_to(user).order_by("-created_at", "-pk")[:200]
-    return render(request, "referrals/referral_list.html", {"referrals": referrals})
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {"referrals": referrals, "can_see_neet": user.can_any(people_access.PEOPLE_PERMS)},
+    )
 
 
 @require_safe
@@ -741,3 +745,40 @@ def partner_list_discard(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("referrals:partner-list-run", pk=result.pk)
     messages.success(request, "List discarded: nothing was matched")
     return redirect("referrals:partner-list")
+
+
+# NEET without a referral ----------------------------------------------------------------------------
+
+
+@require_safe
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
+def neet_without_referral(request: HttpRequest) -> HttpResponse:
+    """The NEET care leavers the user can see (their caseload, their teams' or everyone's, through the
+    people access policy) with no active referral, longest NEET first, with the days since they became NEET."""
+    from onward.audit.services import audit_list
+
+    user = _user(request)
+    day = timezone.localdate()
+    scope = request.GET.get("scope") or people_selectors.default_scope(user)
+    if scope not in people_selectors.SCOPES:
+        scope = people_selectors.default_scope(user)
+    rows = selectors.neet_without_referral(people_selectors.people_in_scope(user, scope), day)
+    audit_list(
+        actor=user,
+        council=access.council_of(user),
+        object_type="people.YoungPerson",
+        summary=f"NEET without a referral on {day:%d/%m/%Y} ({people_selectors.SCOPES[scope].lower()})",
+    )
+    return render(
+        request,
+        "referrals/neet_without_referral.html",
+        {
+            "rows": rows,
+            "day": day,
+            "scope": scope,
+            "scopes": people_selectors.SCOPES,
+            "population": NEET_POPULATION,
+            "due_days": selectors.neet_referral_days(),
+            "can_refer": user.can(Perm.CREATE_REFERRALS),
+        },
+    )
