@@ -128,7 +128,8 @@ def file_result(path: str, equivalent: set[str]) -> dict[str, Any]:
 
 
 def run_mutmut(paths: list[str], *, deadline: float | None, names: list[str] | None = None) -> bool:
-    """Run mutmut on the mutants of ``paths`` (or only those ``names``); False if the deadline passed first."""
+    """Run mutmut on the mutants of ``paths`` (or only those ``names``); False if the deadline passed first
+    or mutmut failed (for example, its first run of the tests, with nothing mutated, failed): said apart."""
     globs = names or [module_of(p) + ".*" for p in paths]
     command = ["nice", "-n", "10", str(MUTMUT), "run", "--max-children", str(os.cpu_count() or 2), *globs]
     print("$", " ".join(command), flush=True)
@@ -139,7 +140,14 @@ def run_mutmut(paths: list[str], *, deadline: float | None, names: list[str] | N
                 process.wait(30)
                 return False
             time.sleep(2)
-    return process.returncode == 0
+    if process.returncode != 0:
+        print(
+            f"mutmut stopped with exit code {process.returncode} before it finished: if its own first run of the "
+            "tests (nothing mutated) failed, make the suite pass first; the mutants it did not run count as survivors",
+            flush=True,
+        )
+        return False
+    return True
 
 
 def git(*args: str) -> str:
@@ -307,7 +315,7 @@ def command_ratchet(args: argparse.Namespace) -> int:
         else:
             print(f"{path}: {score}% (recorded {before.get('score', 'none yet: record it with make mutate')})")
     write_results(results, seconds=time.monotonic() - started, complete=complete)
-    if not complete:
+    if not complete and time.monotonic() - started >= args.minutes * 60:
         print(
             f"The mutation step stopped at its time limit ({args.minutes} minutes); unrun mutants counted as survivors."
         )
