@@ -245,6 +245,19 @@ def complete_world(world: dict[str, Tenant]) -> None:
             council=tenant.council, organisation=tenant.partner, file_name="roll.csv", status="committed"
         )
         world_meeting(tenant)
+        # A request for support again that matched no record (the portal's returners' form).
+        from onward.portal.models import ReturnerEnquiry
+
+        ReturnerEnquiry.objects.create(
+            council=tenant.council,
+            given_name="Sam",
+            family_name="Unmatched",
+            date_of_birth=datetime.date(2003, 3, 3),
+            contact="07700 900111",
+            needs="Help with a course",
+            received_on=timezone.localdate(),
+            reason=ReturnerEnquiry.Reason.NO_MATCH,
+        )
         # Data protection records (issue 22), lifted so they hide nothing from the other checks.
         from onward.privacy import services as privacy_services
 

@@ -355,13 +355,10 @@ def returner_enquiries_for(user: User) -> QuerySet[ReturnerEnquiry]:
     return ReturnerEnquiry.objects.filter(council=council)
 
 
-def can_act_on_returner_enquiries(user: User) -> bool:
-    """Matching one opens a request for support in the register, so it needs the right to change records."""
-    return (
-        staff_access.council_of(user) is not None
-        and user.can(Perm.CHANGE_PEOPLE)
-        and user.can_any((Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE))
-    )
+def access_returner_enquiry(user: User, pk: object) -> ReturnerEnquiry:
+    """One request for support again to check, of the user's own council; 404 for anything else."""
+    found: ReturnerEnquiry = staff_access.get_or_404(returner_enquiries_for(user), pk)
+    return found
 
 
 def returner_candidates(user: User, enquiry: ReturnerEnquiry, search: str = "") -> list[YoungPerson]:

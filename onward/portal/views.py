@@ -698,7 +698,7 @@ def returner_enquiry(request: HttpRequest, pk: int) -> HttpResponse:
     from onward.audit.services import audit_view
 
     user = _user(request)
-    enquiry: ReturnerEnquiry = staff_access.get_or_404(access.returner_enquiries_for(user), pk)
+    enquiry = access.access_returner_enquiry(user, pk)
     search = request.GET.get("q", "").strip()[:100]
     close_form = forms.ReturnerCloseForm(request.POST if request.POST.get("action") == "close" else None)
     match_error = ""
