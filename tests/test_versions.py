@@ -685,6 +685,7 @@ NOT_VERSIONED = {
     "onward.performance.services.benchmark_save": "saves an uploaded file once; its status refuses a second save",
     "onward.returns.services.ssda903_save": "saves an import preview once; its status refuses a second save",
     "onward.returns.services.case_save": "saves a case-system import preview once; its status refuses a second save",
+    "onward.network.services.roll_list_save": "saves a setting's previewed list once; its status refuses a second save",
 }
 
 

@@ -268,7 +268,7 @@ def _close_request(
     return locked
 
 
-def _rectification_save(
+def _rectification_add(
     *,
     acting_user: User,
     person: YoungPerson,
@@ -333,7 +333,7 @@ def rectification_record(
     changes = _plain_changes(before, updated, fields)
     if not changes:
         raise ValidationError("Change at least one detail, or cancel")
-    return _rectification_save(
+    return _rectification_add(
         acting_user=acting_user,
         person=updated,
         changes=changes,
@@ -395,7 +395,7 @@ def rectification_correct_history(
     changes = _plain_changes(record, corrected, fields)
     if not changes:
         raise ValidationError("Change at least one value, or cancel")
-    return _rectification_save(
+    return _rectification_add(
         acting_user=acting_user,
         person=person,
         changes=changes,

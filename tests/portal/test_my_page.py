@@ -54,9 +54,15 @@ def test_this_is_wrong_makes_a_task_kept_as_a_rectification_request(
     record = staff.get(reverse("people:person-detail", kwargs={"pk": a.person.pk})).content.decode()
     assert "I left college in June and work at a cafe" in record
     assert "Waiting for you" in record
+    # It is answered through the request to correct the record it opened (issue 22): declining there with a
+    # reason answers the young person too.
+    from onward.privacy.models import RectificationRequest
+
+    request = RectificationRequest.objects.get(statement_id=statement.pk)
     url = reverse("portal:resolve", kwargs={"pk": a.person.pk, "statement_pk": statement.pk})
-    assert b"Enter what you did" in staff.post(url, {"response": ""}).content
-    staff.post(url, {"response": "Corrected the record"})
+    assert staff.get(url)["Location"] == reverse("privacy:correction-detail", kwargs={"pk": request.pk})
+    decline = reverse("privacy:correction-decline", kwargs={"pk": request.pk})
+    staff.post(decline, {"reason": "Corrected the record"})
     statement.refresh_from_db()
     assert statement.resolved_by == a.users["personal_adviser"]
     assert "Corrected the record" in yp.get(reverse("my:home")).content.decode()
