@@ -520,14 +520,6 @@ def roll_list_commit(*, acting_user: User, roll: RollList) -> RollList:
     return locked
 
 
-def roll_list_discard(*, acting_user: User, roll: RollList) -> RollList:
-    try:
-        discarded: RollList = imports.discard(acting_user=acting_user, run=roll, extra=(RollList.Status.REJECTED,))
-    except imports.ImportNotReady as error:
-        raise ValidationError(str(error)) from None
-    return discarded
-
-
 # Benefits and work coaches ---------------------------------------------------------------------------------
 
 COACH_FIELDS = ("name", "jobcentre", "phone", "email")

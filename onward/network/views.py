@@ -17,7 +17,7 @@ from onward.accounts import access as accounts_access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
 from onward.audit.services import audit_list, audit_view
-from onward.core import exports, imports
+from onward.core import exports, import_views, imports
 from onward.core.forms_errors import apply_validation_error
 from onward.network import access, forms, rules, selectors, services
 from onward.network.models import BenefitSpell, RollList, SettingSpell
@@ -494,13 +494,7 @@ def roll_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Check a list whose check or save failed or is stuck again, from the start."""
     user = _user(request)
     roll = access.access_roll_list(user, pk)
-    try:
-        imports.retry(acting_user=user, run=roll)
-    except imports.ImportNotReady as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The list is being checked again")
-    return redirect("network:roll-detail", pk=roll.pk)
+    return import_views.retry(request, roll, page="network:roll-detail", again="The list is being checked again")
 
 
 @require_POST
@@ -508,13 +502,14 @@ def roll_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def roll_discard(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     roll = access.access_roll_list(user, pk)
-    try:
-        services.roll_list_discard(acting_user=user, roll=roll)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, "The list was discarded")
-    return redirect("network:roll-detail", pk=roll.pk)
+    return import_views.discard(
+        request,
+        roll,
+        page="network:roll-detail",
+        done=reverse("network:roll-detail", kwargs={"pk": roll.pk}),
+        discarded="The list was discarded",
+        extra=(RollList.Status.REJECTED,),
+    )
 
 
 # Benefits, work coaches and Jobcentre Plus ---------------------------------------------------------------

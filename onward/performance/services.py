@@ -200,13 +200,6 @@ def benchmark_save(*, acting_user: User | None, benchmark_set: BenchmarkSet) -> 
     return saved
 
 
-def benchmark_discard(*, acting_user: User | None, benchmark_set: BenchmarkSet) -> BenchmarkSet:
-    discarded: BenchmarkSet = imports.discard(
-        acting_user=acting_user, run=benchmark_set, extra=(BenchmarkSet.Status.REJECTED,)
-    )
-    return discarded
-
-
 # Targets -----------------------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.services import audit_list
-from onward.core import documents, exports, imports
+from onward.core import documents, exports, import_views, imports
 from onward.core.codelists import EETActivity
 from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
@@ -579,13 +579,9 @@ def benchmark_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Check a file whose check or save failed or is stuck again, from the start."""
     user: User = request.user  # type: ignore[assignment]
     benchmark_set = performance_access.access_benchmark_set(user, pk)
-    try:
-        imports.retry(acting_user=user, run=benchmark_set)
-    except imports.ImportNotReady as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The file is being checked again")
-    return redirect("performance:benchmark-detail", pk=benchmark_set.pk)
+    return import_views.retry(
+        request, benchmark_set, page="performance:benchmark-detail", again="The file is being checked again"
+    )
 
 
 @require_POST
@@ -607,13 +603,14 @@ def benchmark_save(request: HttpRequest, pk: int) -> HttpResponse:
 def benchmark_discard(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     benchmark_set = performance_access.access_benchmark_set(user, pk)
-    try:
-        services.benchmark_discard(acting_user=user, benchmark_set=benchmark_set)
-    except services.BenchmarkNotReady as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "File discarded: nothing was saved")
-    return redirect("performance:benchmark-upload")
+    return import_views.discard(
+        request,
+        benchmark_set,
+        page="performance:benchmark-detail",
+        done="performance:benchmark-upload",
+        discarded="File discarded: nothing was saved",
+        extra=(BenchmarkSet.Status.REJECTED,),
+    )
 
 
 # The quarterly report -----------------------------------------------------------------------------------

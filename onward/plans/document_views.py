@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
-from onward.core import exports, imports
+from onward.core import exports, import_views, imports
 from onward.core.forms_errors import apply_validation_error
 from onward.plans import access as plan_access
 from onward.plans import document_forms, documents, interchange, selectors, services
@@ -182,13 +182,7 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
 def import_run_retry(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     run = plan_access.access_plan_import(user, pk)
-    try:
-        imports.retry(acting_user=user, run=run)
-    except imports.ImportNotReady as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The spreadsheet is being checked again")
-    return redirect("plans:import-run", pk=run.pk)
+    return import_views.retry(request, run, page="plans:import-run", again="The spreadsheet is being checked again")
 
 
 @require_POST
@@ -196,13 +190,9 @@ def import_run_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def import_run_discard(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     run = plan_access.access_plan_import(user, pk)
-    try:
-        imports.discard(acting_user=user, run=run, extra=(imports.Status.REJECTED,))
-    except imports.ImportNotReady as error:
-        messages.error(request, str(error))
-        return redirect("plans:import-run", pk=run.pk)
-    messages.success(request, "Import discarded: nothing was saved")
-    return redirect("plans:plan-list")
+    return import_views.discard(
+        request, run, page="plans:import-run", done="plans:plan-list", extra=(imports.Status.REJECTED,)
+    )
 
 
 def _plan_url(plan: Plan) -> str:

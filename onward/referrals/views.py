@@ -20,7 +20,7 @@ from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, audit_view
-from onward.core import exports, imports
+from onward.core import exports, import_views, imports
 from onward.core.forms import long_date
 from onward.core.forms_errors import apply_validation_error
 from onward.people import access as people_access
@@ -724,13 +724,9 @@ def partner_list_run(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_list_retry(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     result = referral_access.access_partner_list(user, pk)
-    try:
-        imports.retry(acting_user=user, run=result)
-    except imports.ImportNotReady as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The list is being matched again")
-    return redirect("referrals:partner-list-run", pk=result.pk)
+    return import_views.retry(
+        request, result, page="referrals:partner-list-run", again="The list is being matched again"
+    )
 
 
 @require_POST
@@ -738,13 +734,13 @@ def partner_list_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_list_discard(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     result = referral_access.access_partner_list(user, pk)
-    try:
-        imports.discard(acting_user=user, run=result)
-    except imports.ImportNotReady as error:
-        messages.error(request, str(error))
-        return redirect("referrals:partner-list-run", pk=result.pk)
-    messages.success(request, "List discarded: nothing was matched")
-    return redirect("referrals:partner-list")
+    return import_views.discard(
+        request,
+        result,
+        page="referrals:partner-list-run",
+        done="referrals:partner-list",
+        discarded="List discarded: nothing was matched",
+    )
 
 
 # NEET without a referral ----------------------------------------------------------------------------

@@ -679,20 +679,6 @@ def run_state(run: ImportRun) -> leases.TaskState | None:
     return imports.run_state(run)
 
 
-def import_discard(*, acting_user: User, run: ImportRun) -> ImportRun:
-    run = imports.discard(acting_user=acting_user, run=run)
-    assert isinstance(run, ImportRun)  # noqa: S101
-    return run
-
-
-def import_retry(*, acting_user: User, run: ImportRun) -> ImportRun:
-    """Check a failed or stuck run's files again from the start, in the background (any task still
-    queued for it is superseded and will do nothing). Saving it is then asked for again."""
-    run = imports.retry(acting_user=acting_user, run=run)
-    assert isinstance(run, ImportRun)  # noqa: S101
-    return run
-
-
 class _ReturnsKind(imports.ImportKind):
     """SSDA903 and case-system imports in the core flow: their own check and save (with the
     Department's rules, the register's history writers), the flow's threshold, tasks and next steps."""

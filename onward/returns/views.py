@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
-from onward.core import exports, imports, uploads
+from onward.core import exports, import_views, imports, uploads
 from onward.core.forms_errors import apply_validation_error
 from onward.people import access as people_access
 from onward.returns import access as return_access
@@ -187,13 +187,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     run = return_access.access_import_run(user, pk)
-    try:
-        services.import_discard(acting_user=user, run=run)
-    except services.ImportNotReady as error:
-        messages.error(request, str(error))
-        return redirect("returns:import-detail", pk=run.pk)
-    messages.success(request, "Import discarded: nothing was saved")
-    return redirect("returns:overview")
+    return import_views.discard(request, run, page="returns:import-detail", done="returns:overview")
 
 
 @require_POST
@@ -202,13 +196,7 @@ def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Check a failed or stuck import's files again, from the start."""
     user = _user(request)
     run = return_access.access_import_run(user, pk)
-    try:
-        services.import_retry(acting_user=user, run=run)
-    except services.ImportNotReady as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The files are being checked again")
-    return redirect("returns:import-detail", pk=run.pk)
+    return import_views.retry(request, run, page="returns:import-detail", again="The files are being checked again")
 
 
 @require_safe

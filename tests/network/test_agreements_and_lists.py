@@ -334,6 +334,25 @@ def test_a_list_with_bad_rows_reports_every_one_and_cannot_be_committed(world: d
     client.post(reverse("network:roll-commit", args=[roll.pk]))
     roll.refresh_from_db()
     assert roll.status == RollList.Status.REJECTED and not SettingSpell.objects.exists()
+    # A rejected list can be discarded (the one import flow's discard, with the rejected status allowed).
+    page = client.post(reverse("network:roll-discard", args=[roll.pk]), follow=True).content.decode()
+    roll.refresh_from_db()
+    assert roll.status == RollList.Status.DISCARDED and "The list was discarded" in page
+
+
+def test_a_committed_list_cannot_be_discarded(world: dict[str, Tenant], signed_in) -> None:
+    tenant = world["A"]
+    college = _college(tenant)
+    person = care_leaver(tenant.council, age=17)
+    client = signed_in(tenant.users["performance_officer"])
+    _upload(client, college, "Given name,Family name,Date of birth\n" + _line(person)[1:])
+    roll = RollList.objects.get()
+    client.post(reverse("network:roll-commit", args=[roll.pk]))
+    response = client.post(reverse("network:roll-discard", args=[roll.pk]), follow=True)
+    roll.refresh_from_db()
+    assert roll.status == RollList.Status.COMMITTED
+    assert "Only an import that has not been saved can be discarded" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("network:roll-detail", args=[roll.pk])
 
 
 def test_a_list_without_the_columns_or_not_utf8_is_refused_with_a_message(world: dict[str, Tenant], signed_in) -> None:
