@@ -158,9 +158,9 @@ MUTATE_FILES ?=
 mutate: install-dev validator-env
 	$(PY) scripts/mutation.py run --record $(MUTATE_FILES)
 
-# The suite runs on two processes (pytest-xdist); PYTEST_WORKERS=0 runs it in one. It ends by listing
-# its 30 slowest tests, so each run (and CI's log) shows where the suite's time goes.
-PYTEST_WORKERS ?= 2
+# The suite runs on one process per CPU (pytest-xdist), at least 2 and at most 8; PYTEST_WORKERS=0 runs
+# it in one. It ends by listing its 30 slowest tests, so each run (and CI's log) shows where the time goes.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -lt 2 ] && n=2; [ $$n -gt 8 ] && n=8; echo $$n)
 PYTEST_DURATIONS ?= 30
 pytest: machine-test install-dev assets validator-env
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --durations=$(PYTEST_DURATIONS) $(PYTEST_ARGS)
