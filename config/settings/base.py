@@ -305,3 +305,7 @@ ONWARD_PORTAL_SESSION_IDLE_MINUTES = env.int("ONWARD_PORTAL_SESSION_IDLE_MINUTES
 ONWARD_PORTAL_SESSION_MAX_MINUTES = env.int("ONWARD_PORTAL_SESSION_MAX_MINUTES", default=60)
 ONWARD_PORTAL_CODE_MINUTES = env.int("ONWARD_PORTAL_CODE_MINUTES", default=10)
 ONWARD_PORTAL_EXIT_URL = env("ONWARD_PORTAL_EXIT_URL", default="https://www.bbc.co.uk/weather")
+
+# Webhooks are delivered to public addresses only (onward/api/outbound.py); an installation on a
+# council's own network may name private ranges its receivers live in (CIDR, comma-separated).
+ONWARD_WEBHOOK_PRIVATE_NETWORKS = env.list("ONWARD_WEBHOOK_PRIVATE_NETWORKS", default=[])

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
+from onward.api import outbound
 from onward.api.models import ApiToken, ExportJob, RateWindow, Webhook, WebhookDelivery
 from onward.audit.services import Action, audit_record
 
@@ -158,8 +159,9 @@ def webhook_create(*, acting_user: User, user: User, name: str, url: str, events
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "Enter a name for the webhook"
-    if not url.startswith("https://"):
-        errors["url"] = "Enter an address that starts with https://"
+    refused = outbound.refusal(url)
+    if refused is not None:
+        errors["url"] = refused
     if not events or any(event not in Webhook.Event.values for event in events):
         errors["events"] = "Select the events to send"
     if user.organisation_id != organisation.pk or not user.is_active:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
-import urllib.error
-import urllib.request
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from onward.api import services
+from onward.api import outbound, services
 from onward.api.models import ExportJob, WebhookDelivery
 from onward.core import exports
 from onward.people import access as people_access
@@ -26,13 +24,9 @@ TIMEOUT_SECONDS = 10
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POST ``body`` to ``url``; the answer's status code (an HTTP error's too). Replaced in tests."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - https only
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
+    """POST ``body`` to ``url``: https to a public address only, redirects not followed
+    (``onward/api/outbound.py``); the answer's status code. Replaced in tests."""
+    return outbound.post(url, body, headers, timeout=TIMEOUT_SECONDS)
 
 
 def schedule(delivery: WebhookDelivery) -> None:
