@@ -162,6 +162,7 @@ RULES: dict[str, Rule] = {
         lambda user: 302 if user is None else (403 if not user.can(Perm.MANAGE_USERS) else own_council_user(user))
     ),
     "accounts:user-set-password-link": post_only(),
+    "accounts:user-two-factor-reset": post_only(),
     "accounts:partner-list": needs(Perm.MANAGE_ORGANISATIONS),
     "accounts:partner-add": needs(Perm.MANAGE_ORGANISATIONS),
     "accounts:partner-detail": needs(Perm.MANAGE_ORGANISATIONS),
@@ -563,7 +564,12 @@ def url_for(name: str, tenant: Tenant) -> str:
         return portal_url_for(name, tenant)
     if name in ("accounts:team-detail", "accounts:team-update"):
         kwargs = {"pk": tenant.team.pk}
-    elif name in ("accounts:user-detail", "accounts:user-update", "accounts:user-set-password-link"):
+    elif name in (
+        "accounts:user-detail",
+        "accounts:user-update",
+        "accounts:user-set-password-link",
+        "accounts:user-two-factor-reset",
+    ):
         kwargs = {"pk": tenant.users["personal_adviser"].pk}
     elif name == "accounts:scim-user":
         kwargs = {"scim_id": str(tenant.users["personal_adviser"].pk)}

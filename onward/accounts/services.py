@@ -230,6 +230,33 @@ def user_set_password_link(*, acting_user: User | None, user: User) -> str:
     return _password_link(user)
 
 
+@transaction.atomic
+def user_two_factor_reset(*, acting_user: User, user: User) -> User:
+    """Remove ``user``'s authenticator (a lost or replaced phone): they set up a new one at their next
+    sign-in, and every session they have now ends at its next request. Done by an administrator of the
+    user's own organisation, never on their own account (another administrator confirms who asked),
+    and audited in the organisation's trail."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _check_own_organisation(acting_user, user.organisation)
+    if acting_user.pk == user.pk:
+        raise ValidationError("Ask another administrator to reset your own two-factor sign-in")
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    removed, _ = TOTPDevice.objects.filter(user=locked).delete()
+    if not removed:
+        raise ValidationError(f"{locked.full_name} has no two-factor sign-in set up: there is nothing to reset")
+    locked.session_epoch += 1  # a session verified with the old authenticator ends too
+    locked.save(update_fields=["session_epoch"])
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=locked.organisation,
+        obj=locked,
+        summary="Reset two-factor sign-in: the authenticator was removed and every session ended",
+    )
+    return locked
+
+
 # Teams ---------------------------------------------------------------------------------------
 
 

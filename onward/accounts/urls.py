@@ -24,6 +24,7 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user-detail"),
     path("users/<int:pk>/change/", views.user_update, name="user-update"),
     path("users/<int:pk>/set-password-link/", views.user_set_password_link, name="user-set-password-link"),
+    path("users/<int:pk>/reset-two-factor/", views.user_two_factor_reset, name="user-two-factor-reset"),
     path("sign-in-settings/", views.sign_in_settings, name="sign-in-settings"),
     path("sign-in-settings/provisioning-tokens/", views.scim_token_create, name="scim-token-create"),
     path("sign-in-settings/provisioning-tokens/revoke/", views.scim_token_revoke, name="scim-token-revoke"),

@@ -435,6 +435,23 @@ def user_set_password_link(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user-detail", pk=subject.pk)
 
 
+@require_POST
+@access.require_perm(Perm.MANAGE_USERS)
+def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    subject = access.access_user(user, pk)
+    try:
+        services.user_two_factor_reset(acting_user=user, user=subject)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Two-factor sign-in reset: {subject.given_name} sets up an authenticator app at their next sign-in",
+        )
+    return redirect("accounts:user-detail", pk=subject.pk)
+
+
 # Partner organisations and partnership links (ADR 14) -----------------------------------------
 
 
