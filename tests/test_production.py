@@ -66,3 +66,54 @@ def test_each_gunicorn_worker_loads_the_pdf_engine_before_its_first_request() ->
     with mock.patch("weasyprint.HTML") as html:
         config["post_worker_init"](object())
     html.return_value.write_pdf.assert_called_once_with()
+
+
+READ_MAIL_SETTINGS = r"""
+import json
+from django.conf import settings
+names = ["EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS",
+         "EMAIL_USE_SSL", "EMAIL_TIMEOUT", "DEFAULT_FROM_EMAIL", "SERVER_EMAIL"]
+print(json.dumps({name: getattr(settings, name) for name in names}))
+"""
+
+
+def _mail_settings(**variables: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("DJANGO_EMAIL")},
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": "sqlite:///unused.sqlite3",
+        **variables,
+    }
+    code = "import django; django.setup()\n" + READ_MAIL_SETTINGS
+    return subprocess.run(  # noqa: S603 - our own code, fixed arguments
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=settings.BASE_DIR, timeout=120
+    )
+
+
+def test_the_smtp_relay_and_sender_come_from_the_environment() -> None:
+    """An operator sets the relay, its credentials, TLS and the sender without changing code."""
+    import json
+
+    done = _mail_settings(
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        DJANGO_EMAIL_HOST="smtp.council.example",
+        DJANGO_EMAIL_PORT="587",
+        DJANGO_EMAIL_HOST_USER="onward",
+        DJANGO_EMAIL_HOST_PASSWORD="relay-secret",
+        DJANGO_EMAIL_USE_TLS="true",
+        DJANGO_DEFAULT_FROM_EMAIL="Leaving care <leaving.care@council.example>",
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    read = json.loads(done.stdout.strip().splitlines()[-1])
+    assert read["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (read["EMAIL_HOST"], read["EMAIL_PORT"]) == ("smtp.council.example", 587)
+    assert (read["EMAIL_HOST_USER"], read["EMAIL_HOST_PASSWORD"]) == ("onward", "relay-secret")
+    assert read["EMAIL_USE_TLS"] is True and read["EMAIL_USE_SSL"] is False
+    assert read["DEFAULT_FROM_EMAIL"] == read["SERVER_EMAIL"] == "Leaving care <leaving.care@council.example>"
+
+
+def test_asking_for_both_kinds_of_tls_stops_the_service_from_starting() -> None:
+    done = _mail_settings(DJANGO_EMAIL_USE_TLS="true", DJANGO_EMAIL_USE_SSL="true")
+    assert done.returncode != 0
+    assert "Set DJANGO_EMAIL_USE_TLS or DJANGO_EMAIL_USE_SSL, not both" in done.stderr

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -250,6 +251,18 @@ ONWARD_PHASE = env("ONWARD_PHASE", default="Beta")
 ONWARD_FEEDBACK_EMAIL = env("ONWARD_FEEDBACK_EMAIL", default="onward-feedback@example.org")
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The SMTP relay (with the smtp backend above): host, port, credentials and TLS from the environment.
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env.bool("DJANGO_EMAIL_USE_SSL", default=False)  # TLS from the start, usually on port 465
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="Onward <onward@example.org>")
+SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set DJANGO_EMAIL_USE_TLS or DJANGO_EMAIL_USE_SSL, not both")
 
 # Structured logs: one JSON object a line on standard output.
 LOG_LEVEL = env("ONWARD_LOG_LEVEL", default="INFO")
