@@ -80,3 +80,11 @@ def council(db):  # type: ignore[no-untyped-def]
 
     council = CouncilFactory(name="Fernhill District Council")
     return council, UserFactory(organisation=council, roles=["personal_adviser"])
+
+
+def test_the_help_says_when_the_check_fails() -> None:
+    """An operator reading --help learns that a left-out young person or an empty return fails it."""
+    from onward.returns.management.commands.check_ssda903 import Command
+
+    assert "anyone in scope for the year is left out of OC3" in Command.help
+    assert "an empty return for a council with care leavers in the year fails" in Command.help
