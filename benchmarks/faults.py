@@ -290,7 +290,31 @@ def _kill_during(procs: Processes, run_id: int, status: str, into: float) -> dic
         return {"killed": False, "why": f"the {status} finished within {into} s, before the kill"}
     worker = task.worker_ids[-1]
     procs.kill_worker(worker)
-    return {"killed": True, "worker": worker, "at": time.monotonic(), "progress_at_kill": run.progress}
+    return {
+        "killed": True,
+        "worker": worker,
+        "at": time.monotonic(),
+        "at_clock": datetime.datetime.now(datetime.UTC),
+        "progress_at_kill": run.progress,
+    }
+
+
+def _split(task: Any, fault: dict[str, Any]) -> dict[str, float | None]:
+    """Where the recovery time went: from the kill until a live worker claimed the task again (the
+    lease running out, then the next poll), and that worker's run from the start to the end."""
+    if task is None or task.started_at is None or task.finished_at is None:
+        return {"claimed_again_after_seconds": None, "rerun_seconds": None}
+    return {
+        "claimed_again_after_seconds": round((task.started_at - fault["at_clock"]).total_seconds(), 2),
+        "rerun_seconds": round((task.finished_at - task.started_at).total_seconds(), 2),
+    }
+
+
+def _finished_task(run_id: int) -> Any:
+    """The run's task once its worker has recorded its end (just after the run's own final state)."""
+    return wait_for(lambda: (task := _task_of(run_id)) is not None and task.finished_at and task, 15) or _task_of(
+        run_id
+    )
 
 
 def _await_final(run_id: int, finals: tuple[str, ...], since: float) -> tuple[str, float | None]:
@@ -314,11 +338,12 @@ def worker_kill_check(procs: Processes, data: dict[str, Any], files: dict[str, s
     procs.start_worker(fault["worker"] + "-restarted")  # as a supervisor would; the live one takes it back
     final, recovery = _await_final(run.pk, ("previewed", "rejected", "failed"), fault["at"])
     after = _register_counts(council)
-    task = _task_of(run.pk)
+    task = _finished_task(run.pk)
     result = {
         "run": run.pk,
         "rows_in_files": services.row_count(files),
-        "fault": {k: v for k, v in fault.items() if k != "at"},
+        "fault": {k: v for k, v in fault.items() if k not in ("at", "at_clock")},
+        **_split(task, fault),
         "final_status": final,
         "recovery_seconds": round(recovery, 2) if recovery is not None else None,
         "task_status": task.status if task else None,
@@ -348,14 +373,15 @@ def worker_kill_save(procs: Processes, data: dict[str, Any], files: dict[str, st
     procs.start_worker(fault["worker"] + "-restarted")
     final, recovery = _await_final(run.pk, ("committed", "rejected", "failed"), fault["at"])
     after = _register_counts(council)
-    task = _task_of(run.pk)
+    task = _finished_task(run.pk)
     children = len(files["header.csv"].splitlines()) - 1
     audits = AuditEvent.objects.filter(
         object_type="returns.ImportRun", object_id=str(run.pk), summary__startswith="Imported"
     )
     result = {
         "run": run.pk,
-        "fault": {k: v for k, v in fault.items() if k != "at"},
+        "fault": {k: v for k, v in fault.items() if k not in ("at", "at_clock")},
+        **_split(task, fault),
         "final_status": final,
         "recovery_seconds": round(recovery, 2) if recovery is not None else None,
         "task_status": task.status if task else None,
