@@ -141,9 +141,11 @@ bench: machine-bench install-dev assets validator-env
 	$(PY) benchmarks/plan_documents.py
 	$(PY) scripts/restore_drill.py
 
-# Fault injection (benchmarks/faults.py): on a fresh PostgreSQL database (127.0.0.1:5432), gunicorn
-# from deploy/gunicorn.conf.py and two background workers, loopback only, about five minutes: a worker
-# killed during an import's check and its save, a web process killed during saves, stalled uploads.
+# Fault injection (benchmarks/faults.py): on a private PostgreSQL cluster it makes itself (initdb in a
+# temporary directory, its own port; the shared server is never touched), gunicorn from
+# deploy/gunicorn.conf.py and two background workers, loopback only, about six minutes: a worker
+# killed during an import's check and its save, a web process killed during saves, stalled uploads,
+# the database restarted and stopped under load.
 # Each result goes to benchmarks/results/faults-*.json; it fails if anything is left stuck, half-written
 # or duplicated. Not in CI (it kills processes on purpose, and takes minutes).
 faults: install

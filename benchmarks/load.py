@@ -95,6 +95,7 @@ def haproxy_config() -> str:
         text.replace("bind :8000", f"bind 127.0.0.1:{BALANCER_PORT}")
         .replace("server web1 web1:8000", f"server web1 127.0.0.1:{INSTANCE_PORTS[0]}")
         .replace("server web2 web2:8000", f"server web2 127.0.0.1:{INSTANCE_PORTS[1]}")
+        .replace("/usr/local/etc/haproxy/errors/", f"{ROOT}/onward/static/errors/")
     )
 
 

@@ -36,108 +36,29 @@ import datetime
 import json
 import os
 import platform
-import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scripts.private_postgres import Cluster, Host, bindir, create, free_port  # noqa: E402
+from scripts.private_postgres import settings as _settings  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results"
 ARCHIVE_TIMEOUT_SECONDS = 3
 
 
 def _say(message: str) -> None:
     print(f"restore-drill: {message}", flush=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _bindir() -> Path:
-    """The directory of the PostgreSQL server programs (initdb, pg_ctl, pg_basebackup)."""
-    found = shutil.which("pg_config")
-    if found:
-        bindir = Path(subprocess.run([found, "--bindir"], capture_output=True, text=True, check=True).stdout.strip())  # noqa: S603
-        if (bindir / "initdb").exists():
-            return bindir
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
-    if candidates:
-        return candidates[-1].parent
-    initdb = shutil.which("initdb")
-    if initdb:
-        return Path(initdb).resolve().parent
-    raise SystemExit("restore-drill: PostgreSQL's server programs (initdb, pg_ctl) are needed: install postgresql.")
-
-
-@dataclass
-class Host:
-    """Runs PostgreSQL's programs as a user PostgreSQL accepts (``postgres`` when we are root)."""
-
-    bindir: Path
-    password: str
-    as_postgres: bool = field(default_factory=lambda: os.geteuid() == 0)
-
-    def run(self, program: str, *args: str, quiet: bool = False) -> None:
-        command = [str(self.bindir / program) if (self.bindir / program).exists() else program, *args]
-        if self.as_postgres:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        env = {**os.environ, "PGPASSWORD": self.password}
-        subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL if quiet else None)  # noqa: S603
-
-    def own(self, path: Path) -> None:
-        if self.as_postgres:
-            entry = pwd.getpwnam("postgres")
-            for folder, dirs, files in os.walk(path):
-                for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
-                    os.chown(name, entry.pw_uid, entry.pw_gid)
-
-
-@dataclass
-class Cluster:
-    host: Host
-    data: Path
-    port: int
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"postgres://postgres:{self.host.password}@127.0.0.1:{self.port}/onward"
-
-    def start(self) -> None:
-        self.host.run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "300", "start", quiet=True)
-
-    def stop(self, mode: str = "fast") -> None:
-        if (self.data / "postmaster.pid").exists():
-            self.host.run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", quiet=True)
-
-    def conninfo(self, dbname: str = "onward") -> str:
-        return f"host=127.0.0.1 port={self.port} user=postgres password={self.host.password} dbname={dbname}"
-
-
-def _settings(cluster: Cluster, socket_dir: Path, extra: dict[str, str]) -> str:
-    lines = {
-        "port": str(cluster.port),
-        "listen_addresses": "'127.0.0.1'",
-        "unix_socket_directories": f"'{socket_dir}'",
-        "max_connections": "20",
-        "shared_buffers": "'64MB'",
-        "fsync": "on",
-        **extra,
-    }
-    return "".join(f"{key} = {value}\n" for key, value in lines.items())
 
 
 def table_states(conninfo: str) -> dict[str, dict[str, Any]]:
@@ -269,7 +190,7 @@ def restore(
     """Restore the base backup into ``into`` and replay the archive (to ``target``, or to its end)."""
     started = time.perf_counter()
     host.run("cp", "-a", str(base), str(into))
-    cluster = Cluster(host, into, _free_port(), into.parent / f"{into.name}.log")
+    cluster = Cluster(host, into, free_port(), into.parent / f"{into.name}.log")
     settings = {
         "archive_mode": "off",  # a restored cluster must never write into the archive it came from
         "restore_command": f"'cp {archive}/%f %p'",
@@ -311,46 +232,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Stopped from outside: still stop the clusters and remove the temporary directory.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    host = Host(_bindir(), secrets.token_urlsafe(24))
+    host = Host(bindir(), secrets.token_urlsafe(24))
     work = Path(tempfile.mkdtemp(prefix="onward-restore-drill-"))
     archive, base = work / "archive", work / "base"
     archive.mkdir()
-    password_file = work / "password"
-    password_file.write_text(host.password + "\n")
-    host.own(work)
-    primary = Cluster(host, work / "primary", _free_port(), work / "primary.log")
-    clusters = [primary]
+    clusters: list[Cluster] = []
     figures: dict[str, Any] = {}
     failures: list[str] = []
     try:
+        primary = create(
+            work,
+            "primary",
+            {
+                "wal_level": "replica",
+                "archive_mode": "on",
+                # Copied under another name, then renamed: a copy cut short never looks
+                # like a whole segment to a restore.
+                "archive_command": f"'test ! -f {archive}/%f && cp %p {archive}/%f.part && mv {archive}/%f.part {archive}/%f'",
+                "archive_timeout": str(ARCHIVE_TIMEOUT_SECONDS),
+                "max_wal_senders": "4",
+                "timezone": "'UTC'",
+            },
+            host,
+        )
+        clusters.append(primary)
         _say(f"private cluster in {work} on 127.0.0.1:{primary.port} ({host.bindir})")
-        host.run(
-            "initdb", "-D", str(primary.data), "-U", "postgres", "--auth-local=peer", "--auth-host=scram-sha-256",
-            f"--pwfile={password_file}", "-E", "UTF8", "--locale=C.UTF-8", quiet=True,
-        )  # fmt: skip
-        password_file.unlink()
-        with (primary.data / "postgresql.conf").open("a") as conf:
-            conf.write(
-                _settings(
-                    primary,
-                    work,
-                    {
-                        "wal_level": "replica",
-                        "archive_mode": "on",
-                        # Copied under another name, then renamed: a copy cut short never looks
-                        # like a whole segment to a restore.
-                        "archive_command": f"'test ! -f {archive}/%f && cp %p {archive}/%f.part && mv {archive}/%f.part {archive}/%f'",
-                        "archive_timeout": str(ARCHIVE_TIMEOUT_SECONDS),
-                        "max_wal_senders": "4",
-                        "timezone": "'UTC'",
-                    },
-                )
-            )
-        primary.start()
         import psycopg
-
-        with psycopg.connect(primary.conninfo("postgres"), autocommit=True) as connection:
-            connection.execute("CREATE DATABASE onward")
 
         os.environ["DATABASE_URL"] = primary.url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")

@@ -63,13 +63,33 @@ def test_healthz_says_the_database_is_down_to_a_signed_in_browser_too(world, sig
 
 @pytest.mark.django_db
 def test_the_error_page_needs_no_database(world, signed_in) -> None:  # type: ignore[no-untyped-def]
-    """A signed-in user whose page fails because the database is down gets Onward's own 500 page."""
+    """A signed-in user whose page fails because the database is down gets Onward's own static page
+    saying the service is unavailable (503, try again later), the file the proxy serves too."""
+    from onward.core.views import ERROR_PAGES
+
     client = signed_in(world["A"].users["personal_adviser"])
     client.raise_request_exception = False
     with _database_down():
         response = client.get(reverse("people:caseload"))
+    assert response.status_code == 503
+    assert response.content == (ERROR_PAGES / "503.html").read_bytes()
+    assert "Sorry, the service is unavailable" in response.content.decode()
+    assert response["Retry-After"] == "30"
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_any_other_failure_gets_the_static_500_page(world, signed_in) -> None:  # type: ignore[no-untyped-def]
+    """A fault that is not the database answers 500 with the static page, not the 503."""
+    from onward.core.views import ERROR_PAGES
+
+    client = signed_in(world["A"].users["personal_adviser"])
+    client.raise_request_exception = False
+    with mock.patch("onward.people.views.selectors.caseload", side_effect=RuntimeError("a bug")):
+        response = client.get(reverse("people:caseload"))
     assert response.status_code == 500
-    assert "Sorry, there is a problem with the service" in response.content.decode()
+    assert response.content == (ERROR_PAGES / "500.html").read_bytes()
+    assert "Retry-After" not in response
 
 
 @pytest.mark.django_db
@@ -210,6 +230,8 @@ def test_the_500_page_stands_alone_in_govuk_style(rf) -> None:
     response = error_500(rf.get("/"))
     assert response.status_code == 500
     content = response.content.decode()
+    assert "{%" not in content and "{{" not in content  # a static file: nothing left to fill in
+    assert '<link rel="stylesheet" href="/static/vendor/css/onward.css">' in content
     assert "Sorry, there is a problem with the service" in content
     assert '<a href="#main-content" class="govuk-skip-link">' in content
 
@@ -247,3 +269,22 @@ def test_the_add_user_form_offers_only_the_administrators_own_organisation(world
     choices = list(form.fields["organisation"].queryset)
     assert choices == [a.council]
     assert b.partner not in choices
+
+
+def test_the_proxy_answers_with_onwards_own_static_error_pages() -> None:
+    """When HAProxy answers itself (no instance up, as when the database is down; an instance too slow
+    or cut off), it serves the same static files Onward does, mounted where compose puts them."""
+    import yaml
+
+    from onward.core.views import ERROR_PAGES
+
+    root = ERROR_PAGES.parents[2]
+    config = (root / "deploy" / "haproxy.cfg").read_text()
+    pages = dict(re.findall(r"^\s*http-error status (\d+) .* file (\S+)", config, re.M))
+    assert set(pages) == {"502", "503", "504"}
+    proxy = yaml.safe_load((root / "compose.yaml").read_text())["services"]["proxy"]
+    mounts = dict(volume.rsplit(":", 2)[:2][::-1] for volume in proxy["volumes"])
+    for path in pages.values():
+        folder, name = path.rsplit("/", 1)
+        assert (root / mounts[folder] / name).resolve() == (ERROR_PAGES / name).resolve()
+    assert pages["503"].endswith("/503.html") and pages["502"].endswith("/500.html")

@@ -64,6 +64,11 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
+        if response.status_code >= 500:
+            # An error page holds nothing personal, and asking who is signed in needs the
+            # database, which may be what failed.
+            response["Cache-Control"] = "no-store"
+            return response
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
         if signed_in or response.get("Content-Disposition", "").startswith("attachment"):

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import functools
 import logging
+import sys
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template import loader
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from onward.accounts import access
 from onward.accounts.models import User
@@ -65,7 +69,25 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "404.html", status=404)
 
 
+# The 500 and 503 pages are static files, the same ones the proxy serves (deploy/haproxy.cfg).
+ERROR_PAGES = Path(__file__).resolve().parent.parent / "static" / "errors"
+# How long a browser is told to wait before trying again when the database does not answer.
+RETRY_AFTER_SECONDS = 30
+
+
+@functools.cache
+def error_page(status: int) -> bytes:
+    return (ERROR_PAGES / f"{status}.html").read_bytes()
+
+
 def error_500(request: HttpRequest) -> HttpResponse:
-    """The 500 page needs nothing but the template: no database, session or signed-in user, which
-    may be what failed."""
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    """The server error page: a static file, with no template, database, session or signed-in user,
+    any of which may be what failed. When the error is the database not answering (it is down or
+    restarting), the page says the service is unavailable (503) and when to try again."""
+    failed = sys.exc_info()[1]  # Django calls this while handling the error
+    status = 503 if isinstance(failed, OperationalError | InterfaceError) else 500
+    response = HttpResponse(error_page(status), status=status, content_type="text/html; charset=utf-8")
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response

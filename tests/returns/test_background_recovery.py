@@ -283,3 +283,61 @@ def test_a_return_check_is_taken_back_from_a_killed_worker_and_fails_after_the_l
     admin = signed_in(a.users["administrator"])
     page = admin.get(reverse("returns:background-work")).content.decode()
     assert "Checks of the return with the Department" in page and "stopped before finishing, 3 times" in page
+
+
+def test_a_worker_outlives_the_database_going_away(
+    world, signed_in, queue, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    """The library's worker stops at the first database error, so a database restart would leave no
+    worker: Onward's waits, tries again, and runs the work once the database answers."""
+    from django.db import OperationalError
+
+    from onward.core.management.commands import db_worker as onward_worker
+
+    client = signed_in(world["A"].users["performance_officer"])
+    run = start_large_import(client, django_capture_on_commit_callbacks)
+    real_get_locked = type(DBTaskResult.objects.ready()).get_locked
+    refusals = []
+
+    def database_down_twice(self):  # type: ignore[no-untyped-def]
+        if len(refusals) < 2:
+            refusals.append(1)
+            raise OperationalError("the database system is shutting down")
+        return real_get_locked(self)
+
+    monkeypatch.setattr(type(DBTaskResult.objects.ready()), "get_locked", database_down_twice)
+    monkeypatch.setattr(onward_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(onward_worker, "RETRY_SECONDS", 0)
+    live_worker()
+    run.refresh_from_db()
+    assert len(refusals) == 2
+    assert run.status == ImportRun.Status.PREVIEWED
+    assert DBTaskResult.objects.get(pk=run.task_id).status == "SUCCESSFUL"
+
+
+def test_a_worker_told_to_stop_while_the_database_is_down_stops(db, monkeypatch) -> None:
+    """Waiting for the database does not keep a worker that was told to stop (SIGTERM) running."""
+    from django.db import OperationalError
+
+    from onward.core.management.commands import db_worker as onward_worker
+
+    worker = LeasedWorker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="stopping-worker",
+        excluded_queue_names=[],
+    )
+
+    def down(self):  # type: ignore[no-untyped-def]
+        worker.running = False  # as the library's SIGTERM handler does
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(type(DBTaskResult.objects.ready()), "get_locked", down)
+    monkeypatch.setattr(onward_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(onward_worker, "RETRY_SECONDS", 0)
+    worker.run()  # returns instead of trying again for ever
+    assert worker.running is False

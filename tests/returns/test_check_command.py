@@ -56,13 +56,14 @@ def test_an_empty_return_for_a_council_with_care_leavers_fails(council) -> None:
 
 
 def test_the_demo_councils_past_returns_are_full(db) -> None:  # type: ignore[no-untyped-def]
-    """The demo records contacts around past birthdays, so the last two years' returns hold their care
-    leavers (they were empty: every contact was from the last 18 months)."""
+    """The demo records contacts around past birthdays, so the last three years' returns hold their care
+    leavers (they were empty: every contact was from the last 18 months). Those left out for an
+    incomplete record fail the check, each named with the reason."""
     call_command("load_demo", "--quiet")
     council = Organisation.objects.get(name="Wexbridge City Council")
     today = timezone.localdate()
     this_year = today.year + 1 if today.month >= 4 else today.year
-    for year in (this_year - 1, this_year - 2):
+    for year in (this_year - 1, this_year - 2, this_year - 3):
         result = selectors.build_return(council=council, year=year)
         no_contact = [issue for issue in result.issues if issue.fix == "contact"]
         assert len(result.oc3) > 80, year
@@ -80,3 +81,11 @@ def council(db):  # type: ignore[no-untyped-def]
 
     council = CouncilFactory(name="Fernhill District Council")
     return council, UserFactory(organisation=council, roles=["personal_adviser"])
+
+
+def test_the_help_says_when_the_check_fails() -> None:
+    """An operator reading --help learns that a left-out young person or an empty return fails it."""
+    from onward.returns.management.commands.check_ssda903 import Command
+
+    assert "anyone in scope for the year is left out of OC3" in Command.help
+    assert "an empty return for a council with care leavers in the year fails" in Command.help
