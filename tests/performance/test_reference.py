@@ -87,7 +87,15 @@ def reference_facts(person: YoungPerson, day: datetime.date) -> dict[str, Any] |
         ),
         "plan_cohort": int(qualified and not excluded and age <= 24),
         "plan_in_date": int(review is not None and review.next_due >= day),
-        "pep_cohort": int(looked_after and people_selectors.school_year_on(person.date_of_birth, day) in (12, 13)),
+        "pep_cohort": int(
+            (looked_after and people_selectors.school_year_on(person.date_of_birth, day) in (12, 13))
+            or (
+                qualified
+                and not excluded
+                and not looked_after
+                and people_selectors.school_year_on(person.date_of_birth, day) == 13
+            )
+        ),
         "pep_recent": int(pep is not None),
         "pep_sw": int(pep is not None and pep.social_worker_attended),
         "pep_good": int(pep is not None and pep.good_or_better),
