@@ -629,6 +629,9 @@ def generate_education_records(
     people = YoungPerson.objects.filter(council=council)
     looked_after = set(selectors.looked_after_on(people, today).values_list("pk", flat=True))
     recorder = User.objects.filter(organisation=council, is_active=True).order_by("pk").first()
+    planned = set(
+        PathwayPlanReview.objects.filter(person__council=council, date__lte=today).values_list("person_id", flat=True)
+    )
     counts = {"guidance": 0, "allocations": 0, "plans": 0, "audits": 0, "peps": 0, "he": 0}
     guidance: list[Any] = []
     allocations: list[Any] = []
@@ -673,7 +676,7 @@ def generate_education_records(
                     )
                 )
         fifteen_and_a_half = selectors.months_after(categories.birthday(person.date_of_birth, 15), 6)
-        if in_care and fifteen_and_a_half <= today and person.eligible_from is None and rng.random() < 0.75:
+        if in_care and fifteen_and_a_half <= today and person.pk not in planned and rng.random() < 0.75:
             day = min(today, fifteen_and_a_half + _days(rng, 0, 60))
             reviews.append(
                 PathwayPlanReview(
@@ -722,6 +725,8 @@ def generate_education_records(
     counts["audits"] = len(audits)
     # Higher education applications from care leavers aged 17 to 20, through the services.
     for person in people.filter(eligible_from__isnull=False, looked_after_now=False).order_by("pk"):
+        if recorder is None:
+            break
         if not 17 <= categories.age_on(person.date_of_birth, today) <= 20 or rng.random() > 0.15:
             continue
         applied = today - _days(rng, 30, 330)
@@ -729,7 +734,7 @@ def generate_education_records(
         status_date = min(today, applied + _days(rng, 10, 200))
         try:
             services.he_application_record(
-                acting_user=None,
+                acting_user=recorder,
                 person=person,
                 date=applied,
                 institution=rng.choice(INSTITUTIONS),
@@ -739,7 +744,7 @@ def generate_education_records(
             )
         except ValidationError:  # the start does not fit the EET history held: an accepted offer instead
             services.he_application_record(
-                acting_user=None,
+                acting_user=recorder,
                 person=person,
                 date=applied,
                 institution=rng.choice(INSTITUTIONS),

@@ -590,7 +590,7 @@ def timeline(person: YoungPerson) -> list[TimelineEntry]:
         add(g.date, "Careers guidance", "Careers guidance appointment", g.get_attendance_display(), g)
     for h in HEApplication.objects.filter(person=person):
         add(h.date, "Higher education", f"Applied to {h.institution}", f"{h.course}: {h.get_status_display()}", h)
-    for au in PathwayPlanAudit.objects.filter(person=person):
+    for au in PathwayPlanAudit.objects.filter(person=person).select_related("review"):
         met = "meets EET needs" if au.eet_needs_met else "EET needs not met"
         add(au.date, "Pathway plan", "Pathway plan audited", f"{au.get_grade_display()}; {met}", au)
     for cl in CaseClosure.objects.filter(person=person):
@@ -997,25 +997,17 @@ def activities_ended(
 PLACEMENT_MOVES = frozenset({"P", "T", "B", "U"})  # SSDA903 RNE codes for a new placement
 
 
-def guidance_appointments(person: YoungPerson) -> QuerySet[GuidanceAppointment]:
-    return GuidanceAppointment.objects.filter(person=person, superseded_at__isnull=True).order_by("-date", "-pk")
+def current_of(timeline: list[TimelineEntry], model: type[Any]) -> list[Any]:
+    """The current (not corrected) records of ``model`` in a young person's ``timeline``, newest first: the
+    sections of their page read them from the timeline already fetched rather than query again."""
+    found = [entry.record for entry in timeline if isinstance(entry.record, model) and not entry.superseded]
+    return sorted(found, key=lambda record: (record.date, record.pk), reverse=True)
 
 
-def he_applications(person: YoungPerson) -> QuerySet[HEApplication]:
-    return HEApplication.objects.filter(person=person, superseded_at__isnull=True).order_by("-date", "-pk")
-
-
-def current_he_application(person: YoungPerson, pk: int) -> HEApplication | None:
-    """One of the young person's current (not superseded) higher education applications, or ``None``."""
-    return HEApplication.objects.filter(person=person, pk=pk, superseded_at__isnull=True).first()
-
-
-def pathway_audits(person: YoungPerson) -> QuerySet[PathwayPlanAudit]:
-    return (
-        PathwayPlanAudit.objects.filter(person=person, superseded_at__isnull=True)
-        .select_related("review")
-        .order_by("-date", "-pk")
-    )
+def he_application_of(person: YoungPerson, pk: int) -> HEApplication | None:
+    """One of the young person's higher education applications, or ``None``; a superseded one too, so that a
+    page opened before someone else moved it on is refused with a message rather than not found."""
+    return HEApplication.objects.filter(person=person, pk=pk).first()
 
 
 def academic_year_first(day: datetime.date) -> datetime.date:

@@ -929,8 +929,12 @@ def he_application_status_set(
     *, acting_user: User, application: HEApplication, status: str, status_date: datetime.date
 ) -> HEApplication:
     """Move an application on (an offer, accepted, started, withdrawn): a new record supersedes the old, which is
-    kept; a second change from the same page is refused ("already been corrected"). A start also starts higher
+    kept; a second change from the same page is refused. A start also starts higher
     education in the EET history."""
+    if HEApplication.objects.filter(corrects=application).exists():
+        raise ValidationError(
+            "This application has been moved on since the page was opened: check its status now and try again"
+        )
     if status == application.status:
         raise ValidationError({"status": "Select a status different from the current one"})
     _check_he(application.date, status, status_date)

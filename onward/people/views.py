@@ -32,6 +32,9 @@ from onward.people.models import (
     AccommodationSpell,
     Allocation,
     EETSpell,
+    GuidanceAppointment,
+    HEApplication,
+    PathwayPlanAudit,
     SupportRequest,
     YoungPerson,
 )
@@ -353,6 +356,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("role", "-start")
     )
     review = status.pathway_review
+    timeline = selectors.timeline(person)
     passport = [(label, key in (review.passport if review else [])) for key, label in PASSPORT_TO_INDEPENDENCE]
     return render(
         request,
@@ -365,15 +369,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "age": age_on(person.date_of_birth, day),
             "entitlement": entitlement(status.category),
             "allocations": allocations,
-            "timeline": selectors.timeline(person),
+            "timeline": timeline,
             "passport": passport,
             "can_change": people_access.can_change_person(user),
             "can_change_education": people_access.can_change_education(user),
             "kinds": {key: kind for key, kind in RECORD_KINDS.items() if key not in OWN_SECTIONS},
             "can_audit_plans": people_access.can_audit_pathway_plans(user),
-            "guidance": selectors.guidance_appointments(person),
-            "he_applications": selectors.he_applications(person),
-            "plan_audits": selectors.pathway_audits(person),
+            # Read from the timeline's records (the current ones), not again.
+            "guidance": selectors.current_of(timeline, GuidanceAppointment),
+            "he_applications": selectors.current_of(timeline, HEApplication),
+            "plan_audits": selectors.current_of(timeline, PathwayPlanAudit),
             "school_year": selectors.school_year_on(person.date_of_birth, day),
             "sections": contributions.page_sections("people:person-detail", user, person, day),
             "pending_requests": SupportRequest.objects.filter(
@@ -727,7 +732,7 @@ def he_application_status(request: HttpRequest, pk: int, application_pk: int) ->
     if not people_access.can_change_education(user):
         raise PermissionDenied
     person = people_access.access_person(user, pk)
-    application = selectors.current_he_application(person, application_pk)
+    application = selectors.he_application_of(person, application_pk)
     if application is None:
         raise Http404
     form = forms.HEStatusForm(request.POST if request.method == "POST" else None)

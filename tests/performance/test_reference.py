@@ -13,6 +13,7 @@ from onward.core import codelists
 from onward.people import categories
 from onward.people import selectors as people_selectors
 from onward.people import services as people_services
+from onward.people.generator import generate_education_records
 from onward.people.models import PEP, AccommodationSpell, CareEpisode, Contact, EETSpell, PathwayPlanReview, YoungPerson
 from onward.performance import indicators, live, selectors
 from onward.performance.models import Method
@@ -105,7 +106,10 @@ def reference_facts(person: YoungPerson, day: datetime.date) -> dict[str, Any] |
 @pytest.fixture
 def generated(db: None) -> Organisation:
     call_command("generate_cohort", "--council", "Reference Council", "--size", "500", "--seed", "21")
-    return Organisation.objects.get(name="Reference Council")
+    council = Organisation.objects.get(name="Reference Council")
+    # PEPs of care leavers in Year 13, and the other records issue 26 counts, so the PEP cohort reaches them.
+    generate_education_records(council=council, seed=21)
+    return council
 
 
 def _days() -> list[datetime.date]:
