@@ -180,6 +180,14 @@ RULES: dict[str, Rule] = {
     "people:record-correct": needs(Perm.CHANGE_PEOPLE),
     "people:eet-end": needs(Perm.CHANGE_PEOPLE),
     "people:support-request-assess": needs(Perm.CHANGE_PEOPLE),
+    # Higher education applications (issue 26): those who record education or the rest of the history.
+    "people:he-application-status": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.can_any(PEOPLE) and user.can_any((Perm.CHANGE_PEOPLE, Perm.CHANGE_EDUCATION)) else 403)
+        )
+    ),
     "returns:overview": needs_any(Perm.IMPORT_DATA, Perm.EXPORT_RETURNS),
     "returns:export": needs(Perm.EXPORT_RETURNS),
     "returns:check": needs(Perm.EXPORT_RETURNS),
@@ -589,6 +597,10 @@ def url_for(name: str, tenant: Tenant) -> str:
         kwargs = {"pk": tenant.person.pk, "eet_spell_pk": tenant.spell.pk}
     elif name == "people:support-request-assess":
         kwargs = {"pk": tenant.person.pk, "request_pk": tenant.support.pk}
+    elif name == "people:he-application-status":
+        from tests.people.world import people_world
+
+        kwargs = {"pk": tenant.person.pk, "application_pk": people_world(tenant).he_application.pk}
     elif name == "returns:mapping-update":
         kwargs = {"pk": tenant.mapping.pk}
     elif name in ("returns:export", "returns:check"):

@@ -88,8 +88,9 @@ PERMISSION_DESCRIPTIONS: dict[Perm, str] = {
     Perm.VIEW_COUNCIL_PEOPLE: "See the record of every young person in the council.",
     Perm.CHANGE_PEOPLE: "Record EET activity, accommodation, contact, pathway plans and case closure "
     "for the young people they can see.",
-    Perm.CHANGE_EDUCATION: "Record PEPs, Year 9 aspirations, intended destinations and September "
-    "Guarantee offers for the young people they can see.",
+    Perm.CHANGE_EDUCATION: "Record PEPs, Year 9 aspirations, intended destinations, September "
+    "Guarantee offers, careers guidance appointments and higher education applications for the young people "
+    "they can see.",
     Perm.CREATE_REFERRALS: "Complete the common referral with a young person and record their consent.",
     Perm.TRIAGE_REFERRALS: "Work the central triage queue: decide, prioritise and refer to services (a partner "
     "organisation's user: only the referrals waiting for triage of councils that gave their organisation the "
@@ -157,7 +158,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "team_manager",
         "Team manager",
-        "Sees the team's caseloads, overdue pathway plans, the NEET cohort and young people at risk of becoming NEET.",
+        "Sees the team's caseloads, overdue pathway plans, the NEET cohort and young people at risk of becoming NEET; "
+        "audits and grades pathway plans.",
         frozenset(
             {
                 Perm.VIEW_CASELOAD,

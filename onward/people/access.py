@@ -79,6 +79,12 @@ def can_change_education(user: User) -> bool:
     return user.can_any((Perm.CHANGE_PEOPLE, Perm.CHANGE_EDUCATION))
 
 
+def can_audit_pathway_plans(user: User) -> bool:
+    """A manager's power: audit and grade pathway plans of the young people they can see. Only a role that
+    both sees its teams' young people and records their histories (the team manager) holds both."""
+    return user.can(Perm.VIEW_TEAM_PEOPLE) and user.can(Perm.CHANGE_PEOPLE)
+
+
 def without_hidden(records: QuerySet[Any], user: User, person_field: str = "pk") -> QuerySet[Any]:
     """``records`` without those of young people hidden from ``user`` by a restriction of processing
     (``people.restriction``): applied to the young people a user sees, and to records reached without

@@ -9,16 +9,18 @@ from onward.accounts.models import Organisation
 
 DEMO_COHORT = 400
 OUTCOMES_SEED = 26
+EDUCATION_SEED = 2611
 
 
 def load_demo_cohort(council: Organisation) -> None:
     """About 400 synthetic young people and their histories, once."""
-    from onward.people.generator import generate_council
+    from onward.people.generator import generate_council, generate_education_records
     from onward.people.models import YoungPerson
 
     if not YoungPerson.objects.filter(council=council).exists():
         generate_council(council=council, size=DEMO_COHORT, seed=20261122)
         demo_outcomes(council)
+        generate_education_records(council=council, seed=EDUCATION_SEED)
 
 
 def demo_outcomes(council: Organisation) -> int:

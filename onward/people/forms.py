@@ -20,7 +20,10 @@ from onward.people.models import (
     CaseClosure,
     Contact,
     EETSpell,
+    GuidanceAppointment,
+    HEApplication,
     IntendedDestination,
+    PathwayPlanAudit,
     SupportRequest,
     YoungPerson,
 )
@@ -451,4 +454,64 @@ class SupportAssessmentForm(GovukForm):
         label="Assessment",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the assessment"},
+    )
+
+
+class GuidanceForm(GovukForm):
+    date = GovukDateField(name="date of the appointment", latest=today, label="Date of the appointment")
+    adviser = forms.CharField(label="Careers adviser (optional)", required=False, max_length=200)
+    attendance = radios(
+        "Did the young person attend?",
+        GuidanceAppointment.Attendance.choices,
+        message="Select whether the young person attended",
+    )
+    guidance_given = forms.CharField(
+        label="Guidance given",
+        required=False,
+        help_text="Only for an appointment that was attended",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    next_step = forms.CharField(label="Next step (optional)", required=False, max_length=300)
+
+
+class PathwayAuditForm(GovukForm):
+    date = GovukDateField(name="date of the audit", latest=today, label="Date of the audit")
+    grade = radios("Grade", PathwayPlanAudit.Grade.choices, message="Select the grade of the pathway plan")
+    eet_needs_met = yes_no(
+        "Does the plan address the young person's education, employment and training needs?",
+        message="Select yes if the plan addresses their education, employment and training needs",
+    )
+    eet_needs_note = forms.CharField(
+        label="EET needs: note",
+        required=False,
+        help_text="Required when the plan does not address them: say what is missing",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class HEApplicationForm(GovukForm):
+    date = GovukDateField(name="date of the application", latest=today, label="Date of the application")
+    institution = forms.CharField(
+        label="University or college",
+        max_length=200,
+        error_messages={"required": "Enter the university or college"},
+    )
+    course = forms.CharField(label="Course", max_length=200, error_messages={"required": "Enter the course"})
+    status = radios("Status", HEApplication.Status.choices, message="Select the status of the application")
+    status_date = GovukDateField(
+        name="date of the status",
+        latest=soon,
+        required=False,
+        label="Date of the status (optional)",
+        help_text="For a start, the first day of the course; leave blank for the date of the application",
+    )
+
+
+class HEStatusForm(GovukForm):
+    status = radios("New status", HEApplication.Status.choices, message="Select the new status")
+    status_date = GovukDateField(
+        name="date of the status",
+        latest=soon,
+        label="Date of the status",
+        help_text="For a start, the first day of the course",
     )

@@ -595,3 +595,162 @@ def _reviews(batch: Batch, rng: random.Random, person: YoungPerson, today: datet
             )
         )
         day = due - _days(rng, 0, 30)
+
+
+# Careers guidance, pathway plans for children in care, audits, extended PEPs, higher education -----------
+
+
+INSTITUTIONS = ["University of the North", "Midlands College of Art", "City University", "Coastal University"]
+COURSES = ["Nursing", "Computer science", "Social work", "Business", "Engineering", "Early years education"]
+GUIDANCE = [
+    "Talked through college courses and apprenticeships; helped with a college application",
+    "Explored careers in health and care; looked at the entry routes",
+    "Went through the local offer and the September Guarantee",
+]
+
+
+def generate_education_records(
+    *, council: Organisation, seed: int, as_of: datetime.date | None = None
+) -> dict[str, int]:
+    """Add to a generated council what the issue 26 indicators count, so they are not zero: careers
+    guidance appointments for Year 11 children in care, a careers adviser and a Virtual School contact
+    among the allocations, pathway plans for children in care from 15 years 6 months, managers' audits
+    of pathway plans, PEPs of care leavers in Year 13, and higher education applications (a start goes
+    through ``people.services``, the EET history's one writer). Its own seed, so the cohort itself is
+    as ``generate_council`` made it. Returns the rows added per kind."""
+    from django.core.exceptions import ValidationError
+
+    from onward.people import selectors, services
+    from onward.people.models import GuidanceAppointment, PathwayPlanAudit
+
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    today = as_of or timezone.localdate()
+    first = selectors.academic_year_first(today)
+    people = YoungPerson.objects.filter(council=council)
+    looked_after = set(selectors.looked_after_on(people, today).values_list("pk", flat=True))
+    recorder = User.objects.filter(organisation=council, is_active=True).order_by("pk").first()
+    planned = set(
+        PathwayPlanReview.objects.filter(person__council=council, date__lte=today).values_list("person_id", flat=True)
+    )
+    counts = {"guidance": 0, "allocations": 0, "plans": 0, "audits": 0, "peps": 0, "he": 0}
+    guidance: list[Any] = []
+    allocations: list[Any] = []
+    reviews: list[Any] = []
+    peps: list[Any] = []
+    audits: list[Any] = []
+    for person in people.order_by("pk"):
+        year = selectors.school_year_on(person.date_of_birth, today)
+        in_care = person.pk in looked_after
+        if in_care and year == 11:
+            for _ in range(rng.choice([0, 1, 1, 1, 2])):
+                attended = rng.random() < 0.8
+                guidance.append(
+                    GuidanceAppointment(
+                        person=person,
+                        date=first + datetime.timedelta(days=rng.randint(0, max(0, (today - first).days))),
+                        adviser=f"Careers adviser {rng.randint(1, 4)}",
+                        attendance="attended" if attended else rng.choice(["did_not_attend", "rearranged"]),
+                        guidance_given=rng.choice(GUIDANCE) if attended else "",
+                        next_step="Apply to college by January" if attended else "",
+                        recorded_by=recorder,
+                    )
+                )
+        if 10 <= year <= 13 and (in_care or year == 13) and rng.random() < 0.6:
+            allocations.append(
+                Allocation(
+                    person=person,
+                    role=Allocation.Role.CAREERS_ADVISER,
+                    worker_name=f"Careers adviser {rng.randint(1, 4)}",
+                    start=today - _days(rng, 20, 500),
+                    recorded_by=recorder,
+                )
+            )
+            if in_care:
+                allocations.append(
+                    Allocation(
+                        person=person,
+                        role=Allocation.Role.VIRTUAL_SCHOOL,
+                        worker_name=f"Virtual School officer {rng.randint(1, 3)}",
+                        start=today - _days(rng, 20, 700),
+                        recorded_by=recorder,
+                    )
+                )
+        fifteen_and_a_half = selectors.months_after(categories.birthday(person.date_of_birth, 15), 6)
+        if in_care and fifteen_and_a_half <= today and person.pk not in planned and rng.random() < 0.75:
+            day = min(today, fifteen_and_a_half + _days(rng, 0, 60))
+            reviews.append(
+                PathwayPlanReview(
+                    person=person, date=day, next_due=plan_review_due(day), passport=["identity"], recorded_by=recorder
+                )
+            )
+        if not in_care and year == 13 and person.eligible_from is not None and rng.random() < 0.8:
+            peps.append(
+                PEP(
+                    person=person,
+                    date=today - _days(rng, 5, 100),
+                    school_year=13,
+                    social_worker_attended=rng.random() < 0.8,
+                    quality=rng.choices(["outstanding", "good", "requires_improvement"], weights=[10, 70, 20])[0],
+                    recorded_by=recorder,
+                )
+            )
+    insert_many(GuidanceAppointment, guidance)
+    insert_many(Allocation, allocations)
+    insert_many(PathwayPlanReview, reviews)
+    insert_many(PEP, peps)
+    services.history_chain(model=PathwayPlanReview, person_ids=[r.person_id for r in reviews])
+    services.history_chain(model=PEP, person_ids=[p.person_id for p in peps])
+    counts.update(guidance=len(guidance), allocations=len(allocations), plans=len(reviews), peps=len(peps))
+    # Managers' audits of a share of the plans reviewed in the last year.
+    recent = PathwayPlanReview.objects.filter(
+        person__council=council, superseded_at__isnull=True, date__gt=today - datetime.timedelta(days=300)
+    ).order_by("pk")
+    for review in recent:
+        if rng.random() < 0.2:
+            met = rng.random() < 0.85
+            audits.append(
+                PathwayPlanAudit(
+                    person_id=review.person_id,
+                    review=review,
+                    date=min(today, review.date + _days(rng, 5, 60)),
+                    grade=rng.choices(["outstanding", "good", "requires_improvement", "inadequate"], [10, 60, 25, 5])[
+                        0
+                    ],
+                    eet_needs_met=met,
+                    eet_needs_note="" if met else "No EET goals after the current course",
+                    recorded_by=recorder,
+                )
+            )
+    insert_many(PathwayPlanAudit, audits)
+    counts["audits"] = len(audits)
+    # Higher education applications from care leavers aged 17 to 20, through the services.
+    for person in people.filter(eligible_from__isnull=False, looked_after_now=False).order_by("pk"):
+        if recorder is None:
+            break
+        if not 17 <= categories.age_on(person.date_of_birth, today) <= 20 or rng.random() > 0.15:
+            continue
+        applied = today - _days(rng, 30, 330)
+        status = rng.choice(["applied", "offer", "accepted", "started", "started", "withdrawn"])
+        status_date = min(today, applied + _days(rng, 10, 200))
+        try:
+            services.he_application_record(
+                acting_user=recorder,
+                person=person,
+                date=applied,
+                institution=rng.choice(INSTITUTIONS),
+                course=rng.choice(COURSES),
+                status=status,
+                status_date=status_date,
+            )
+        except ValidationError:  # the start does not fit the EET history held: an accepted offer instead
+            services.he_application_record(
+                acting_user=recorder,
+                person=person,
+                date=applied,
+                institution=rng.choice(INSTITUTIONS),
+                course=rng.choice(COURSES),
+                status="accepted",
+                status_date=status_date,
+            )
+        counts["he"] += 1
+    return counts

@@ -398,6 +398,7 @@ class Allocation(HistoryRecord):
         PERSONAL_ADVISER = "personal_adviser", "Personal adviser"
         SOCIAL_WORKER = "social_worker", "Social worker"
         VIRTUAL_SCHOOL = "virtual_school", "Virtual School contact"
+        CAREERS_ADVISER = "careers_adviser", "Careers adviser"
 
     person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="allocations")
     role = models.CharField(max_length=20, choices=Role.choices)
@@ -462,3 +463,93 @@ class SupportRequest(HistoryRecord):
 
     def __str__(self) -> str:
         return f"Request for support on {self.date:%d/%m/%Y}"
+
+
+GOOD_OR_BETTER = ("outstanding", "good")
+
+
+class GuidanceAppointment(HistoryRecord):
+    """A careers information, advice and guidance (IAG) appointment, with its outcome (Cambridgeshire 1.2:
+    "every Year 11 has had a suitable IAG appointment")."""
+
+    class Attendance(models.TextChoices):
+        ATTENDED = "attended", "Attended"
+        DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+        REARRANGED = "rearranged", "Rearranged"
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="guidance_appointments")
+    date = models.DateField("date of the appointment")
+    adviser = models.CharField("careers adviser", max_length=200, blank=True)
+    attendance = models.CharField(max_length=20, choices=Attendance.choices)
+    guidance_given = models.TextField("guidance given", blank=True)
+    next_step = models.CharField("next step", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["person", "date", "id"]
+        indexes = [models.Index(fields=["person", "date"], name="guidance_person_date")]
+
+    def __str__(self) -> str:
+        return f"Careers guidance appointment on {self.date:%d/%m/%Y}"
+
+
+class PathwayPlanAudit(HistoryRecord):
+    """A manager's audit of a pathway plan: a quality grade and whether it addresses the young person's
+    EET needs (Cambridgeshire 2.1: "all pathway plans subject to audit are assessed as Good")."""
+
+    class Grade(models.TextChoices):
+        OUTSTANDING = "outstanding", "Outstanding"
+        GOOD = "good", "Good"
+        REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+        INADEQUATE = "inadequate", "Inadequate"
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="pathway_audits")
+    review = models.ForeignKey(
+        PathwayPlanReview,
+        on_delete=models.RESTRICT,
+        related_name="audits",
+        help_text="The pathway plan (its latest review on the audit date) the audit judged",
+    )
+    date = models.DateField("date of the audit")
+    grade = models.CharField(max_length=24, choices=Grade.choices)
+    eet_needs_met = models.BooleanField("the plan addresses the young person's EET needs")
+    eet_needs_note = models.TextField("EET needs: note", blank=True)
+
+    class Meta:
+        ordering = ["person", "date", "id"]
+        indexes = [models.Index(fields=["person", "date"], name="plan_audit_person_date")]
+
+    def __str__(self) -> str:
+        return f"Pathway plan audit on {self.date:%d/%m/%Y}"
+
+    @property
+    def good_or_better(self) -> bool:
+        return self.grade in GOOD_OR_BETTER
+
+
+class HEApplication(HistoryRecord):
+    """An application to higher education, and how far it has gone (Cambridgeshire 2.3: HE applicants and new
+    starters). A change of status is a correction (the earlier record kept); a start is also written to the EET
+    history, by ``people.services``."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        OFFER = "offer", "Offer made"
+        ACCEPTED = "accepted", "Offer accepted"
+        STARTED = "started", "Started the course"
+        WITHDRAWN = "withdrawn", "Withdrawn or unsuccessful"
+
+    person = models.ForeignKey(YoungPerson, on_delete=models.CASCADE, related_name="he_applications")
+    date = models.DateField("date of application")
+    institution = models.CharField("university or college", max_length=200)
+    course = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
+    status_date = models.DateField(
+        "date of the status", help_text="When the status was reached (for a start, the first day)"
+    )
+
+    class Meta:
+        ordering = ["person", "date", "id"]
+        indexes = [models.Index(fields=["person", "date"], name="he_application_person_date")]
+
+    def __str__(self) -> str:
+        return f"Higher education application to {self.institution} on {self.date:%d/%m/%Y}"

@@ -36,6 +36,7 @@ from onward.core.codelists import (
     ADOPTED,
     EET_ACTIVITIES,
     NEET_ACTIVITIES,
+    SHORT_BREAK_STATUSES,
     AccommodationType,
     EETActivity,
     InTouch,
@@ -53,7 +54,10 @@ from onward.people.models import (
     CaseClosure,
     Contact,
     EETSpell,
+    GuidanceAppointment,
+    HEApplication,
     IntendedDestination,
+    PathwayPlanAudit,
     PathwayPlanReview,
     SupportRequest,
     YoungPerson,
@@ -582,6 +586,13 @@ def timeline(person: YoungPerson) -> list[TimelineEntry]:
         )
     for al in Allocation.objects.filter(person=person).select_related("worker"):
         add(al.start, "Allocation", f"{al.get_role_display()} allocated", al.name, al)
+    for g in GuidanceAppointment.objects.filter(person=person):
+        add(g.date, "Careers guidance", "Careers guidance appointment", g.get_attendance_display(), g)
+    for h in HEApplication.objects.filter(person=person):
+        add(h.date, "Higher education", f"Applied to {h.institution}", f"{h.course}: {h.get_status_display()}", h)
+    for au in PathwayPlanAudit.objects.filter(person=person).select_related("review"):
+        met = "meets EET needs" if au.eet_needs_met else "EET needs not met"
+        add(au.date, "Pathway plan", "Pathway plan audited", f"{au.get_grade_display()}; {met}", au)
     for cl in CaseClosure.objects.filter(person=person):
         add(cl.date, "Closure", "Case closed", cl.get_reason_display(), cl)
     for sr in SupportRequest.objects.filter(person=person):
@@ -975,3 +986,131 @@ def activities_ended(
         .exclude(outcome="")
         .exclude(outcome=EETSpell.Outcome.STILL_GOING)
     )
+
+
+# Careers guidance, pathway plans, higher education, placements and workers ---------------------------
+#
+# The records shown on the young person's page, and the counts the people app registers as indicators
+# (``people.registry``). Each count is a pure function of the young people and a date: only current
+# (not corrected) records, dated on or before it.
+
+PLACEMENT_MOVES = frozenset({"P", "T", "B", "U"})  # SSDA903 RNE codes for a new placement
+
+
+def current_of(timeline: list[TimelineEntry], model: type[Any]) -> list[Any]:
+    """The current (not corrected) records of ``model`` in a young person's ``timeline``, newest first: the
+    sections of their page read them from the timeline already fetched rather than query again."""
+    found = [entry.record for entry in timeline if isinstance(entry.record, model) and not entry.superseded]
+    return sorted(found, key=lambda record: (record.date, record.pk), reverse=True)
+
+
+def he_application_of(person: YoungPerson, pk: int) -> HEApplication | None:
+    """One of the young person's higher education applications, or ``None``; a superseded one too, so that a
+    page opened before someone else moved it on is refused with a message rather than not found."""
+    return HEApplication.objects.filter(person=person, pk=pk).first()
+
+
+def academic_year_first(day: datetime.date) -> datetime.date:
+    """1 September of the academic year ``day`` falls in."""
+    return datetime.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+def looked_after_on(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
+    """Those of ``people`` looked after on ``day``: an episode (not a short break) covering it, as the
+    indicators read it (an episode ending on the day no longer counts)."""
+    covering = CareEpisode.objects.filter(person=OuterRef("pk"), start__lte=day).filter(
+        Q(end__isnull=True) | Q(end__gt=day)
+    )
+    return people.filter(Exists(covering.exclude(legal_status__in=sorted(SHORT_BREAK_STATUSES))))
+
+
+def in_school_year(people: QuerySet[YoungPerson], day: datetime.date, year: int) -> QuerySet[YoungPerson]:
+    """Those of ``people`` in school Year ``year`` on ``day`` (academic age ``year + 4`` on the 31 August
+    before: ``school_year_on``)."""
+    august = academic_year_first(day) - datetime.timedelta(days=1)
+    return people.filter(
+        date_of_birth__lte=years_before(august, year + 4), date_of_birth__gt=years_before(august, year + 5)
+    )
+
+
+def year_11_guidance(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[int, int]:
+    """(those with an appointment attended, the cohort): the cohort is ``people`` in Year 11 and looked after
+    on ``day``; an appointment counts when it was attended from 1 September of the academic year to ``day``."""
+    cohort = looked_after_on(in_school_year(people, day, 11), day)
+    attended = GuidanceAppointment.objects.filter(
+        person=OuterRef("pk"),
+        superseded_at__isnull=True,
+        attendance=GuidanceAppointment.Attendance.ATTENDED,
+        date__gte=academic_year_first(day),
+        date__lte=day,
+    )
+    return cohort.filter(Exists(attended)).count(), cohort.count()
+
+
+def aged_15_and_a_half_by(dob: datetime.date, day: datetime.date) -> bool:
+    return months_after(categories.birthday(dob, 15), 6) <= day
+
+
+def children_in_care_with_pathway_plans(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[int, int]:
+    """(those with a pathway plan, the cohort): the cohort is ``people`` looked after on ``day`` aged 15 years
+    6 months or more; a plan is in place when a pathway plan review is recorded on or before ``day``."""
+    planned = PathwayPlanReview.objects.filter(person=OuterRef("pk"), superseded_at__isnull=True, date__lte=day)
+    rows = (
+        looked_after_on(people.filter(date_of_birth__lte=years_before(day, 15)), day)
+        .annotate(planned=Exists(planned))
+        .values_list("date_of_birth", "planned")
+    )
+    cohort = [planned for dob, planned in rows if aged_15_and_a_half_by(dob, day)]
+    return sum(cohort), len(cohort)
+
+
+def pathway_audits_between(
+    people: QuerySet[YoungPerson], *, start: datetime.date, end: datetime.date
+) -> QuerySet[PathwayPlanAudit]:
+    return PathwayPlanAudit.objects.filter(
+        person__in=people, superseded_at__isnull=True, date__gte=start, date__lte=end
+    )
+
+
+def he_applications_between(
+    people: QuerySet[YoungPerson], *, start: datetime.date, end: datetime.date
+) -> QuerySet[HEApplication]:
+    """Applications to higher education made from ``start`` to ``end``."""
+    return HEApplication.objects.filter(person__in=people, superseded_at__isnull=True, date__gte=start, date__lte=end)
+
+
+def he_starts_between(
+    people: QuerySet[YoungPerson], *, start: datetime.date, end: datetime.date
+) -> QuerySet[HEApplication]:
+    """Starts of higher education from ``start`` to ``end`` (applications whose status is "started", on the
+    date of the start)."""
+    return HEApplication.objects.filter(
+        person__in=people,
+        superseded_at__isnull=True,
+        status=HEApplication.Status.STARTED,
+        status_date__gte=start,
+        status_date__lte=end,
+    )
+
+
+def placement_moves_between(
+    people: QuerySet[YoungPerson], *, start: datetime.date, end: datetime.date
+) -> QuerySet[CareEpisode]:
+    """Care episodes that began with a new placement (``PLACEMENT_MOVES``) from ``start`` to ``end``."""
+    return CareEpisode.objects.filter(
+        person__in=people, reason_new_episode__in=sorted(PLACEMENT_MOVES), start__gte=start, start__lte=end
+    )
+
+
+def workers_per_person(people: QuerySet[YoungPerson], *, start: datetime.date, end: datetime.date) -> dict[int, int]:
+    """For each of ``people`` with a worker allocated at any time from ``start`` to ``end``, how many different
+    workers (in any role; one who does not use Onward counted by name)."""
+    rows = (
+        Allocation.objects.filter(person__in=people, superseded_at__isnull=True, start__lte=end)
+        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        .values_list("person_id", "worker_id", "worker_name")
+    )
+    found: dict[int, set[object]] = {}
+    for person_id, worker_id, name in rows:
+        found.setdefault(person_id, set()).add(worker_id if worker_id is not None else name.strip().lower())
+    return {person_id: len(workers) for person_id, workers in found.items()}

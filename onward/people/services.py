@@ -21,7 +21,7 @@ from onward.accounts.models import Organisation, Team, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
 from onward.core.bulk import insert_many
-from onward.core.codelists import FULL_OR_PART_TIME, InTouch
+from onward.core.codelists import FULL_OR_PART_TIME, EETActivity, InTouch
 from onward.core.concurrency import lock_for_change
 from onward.core.forms import long_date, soon
 from onward.people import categories
@@ -34,8 +34,11 @@ from onward.people.models import (
     CaseClosure,
     Contact,
     EETSpell,
+    GuidanceAppointment,
+    HEApplication,
     HistoryRecord,
     IntendedDestination,
+    PathwayPlanAudit,
     PathwayPlanReview,
     Spell,
     SupportRequest,
@@ -785,6 +788,168 @@ def support_request_assess(
         assessed_on=assessed_on,
         assessment=assessment,
     )
+
+
+# Careers guidance, pathway plan audits, higher education ----------------------------------------
+
+
+@transaction.atomic
+def guidance_record(
+    *,
+    acting_user: User | None,
+    person: YoungPerson,
+    date: datetime.date,
+    attendance: str,
+    adviser: str = "",
+    guidance_given: str = "",
+    next_step: str = "",
+) -> GuidanceAppointment:
+    """Record a careers guidance appointment and how it went. An appointment attended needs the guidance
+    given; one not attended or rearranged records none (a rearranged one is recorded on the date it was
+    due; the new appointment is recorded when it happens). A date ahead is refused."""
+    _not_future(date)
+    if attendance == GuidanceAppointment.Attendance.ATTENDED and not guidance_given.strip():
+        raise ValidationError({"guidance_given": "Enter the guidance given at the appointment"})
+    if attendance != GuidanceAppointment.Attendance.ATTENDED and guidance_given.strip():
+        raise ValidationError({"guidance_given": "Guidance is recorded only for an appointment that was attended"})
+    return _add_event(
+        GuidanceAppointment,
+        acting_user=acting_user,
+        person=person,
+        date=date,
+        attendance=attendance,
+        adviser=adviser.strip(),
+        guidance_given=guidance_given.strip(),
+        next_step=next_step.strip(),
+    )
+
+
+def plan_in_force(person: YoungPerson, day: datetime.date) -> PathwayPlanReview | None:
+    """The young person's pathway plan on ``day``: its latest current review on or before it."""
+    return (
+        PathwayPlanReview.objects.filter(person=person, superseded_at__isnull=True, date__lte=day)
+        .order_by("-date", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def pathway_audit_record(
+    *,
+    acting_user: User | None,
+    person: YoungPerson,
+    date: datetime.date,
+    grade: str,
+    eet_needs_met: bool,
+    eet_needs_note: str = "",
+) -> PathwayPlanAudit:
+    """A manager's audit of the pathway plan in force on ``date`` (its latest review), with a grade and the
+    EET-needs check. Refused when there is no plan to audit on that date, or when the plan does not address
+    the EET needs and no note says what is missing."""
+    _not_future(date)
+    review = plan_in_force(person, date)
+    if review is None:
+        raise ValidationError({"date": "There is no pathway plan review on or before this date to audit"})
+    if not eet_needs_met and not eet_needs_note.strip():
+        raise ValidationError(
+            {"eet_needs_note": "Enter what the plan is missing about education, employment or training"}
+        )
+    return _add_event(
+        PathwayPlanAudit,
+        acting_user=acting_user,
+        person=person,
+        review=review,
+        date=date,
+        grade=grade,
+        eet_needs_met=eet_needs_met,
+        eet_needs_note=eet_needs_note.strip(),
+    )
+
+
+def _he_start(acting_user: User | None, person: YoungPerson, application: HEApplication) -> None:
+    """A start of higher education, written to the EET history through its one writer (``eet_record``),
+    unless the activity on that day is already higher education."""
+    held = (
+        EETSpell.objects.filter(person=person)
+        .filter(EETSpell.covering(application.status_date))
+        .order_by("-start", "-pk")
+        .first()
+    )
+    if held is not None and held.activity == EETActivity.HIGHER_EDUCATION:
+        return
+    eet_record(
+        acting_user=acting_user,
+        person=person,
+        activity=EETActivity.HIGHER_EDUCATION,
+        start=application.status_date,
+        provider=f"{application.institution}: {application.course}"[:200],
+    )
+
+
+def _check_he(date: datetime.date, status: str, status_date: datetime.date) -> None:
+    if status_date < date:
+        raise ValidationError({"status_date": "The date of the status must be the same as or after the application"})
+    if status != HEApplication.Status.STARTED:
+        _not_future(status_date, "status_date")
+
+
+@transaction.atomic
+def he_application_record(
+    *,
+    acting_user: User | None,
+    person: YoungPerson,
+    date: datetime.date,
+    institution: str,
+    course: str,
+    status: str = HEApplication.Status.APPLIED,
+    status_date: datetime.date | None = None,
+) -> HEApplication:
+    """Record an application to higher education; a start (status "started") also starts higher education
+    in the EET history, in the same transaction."""
+    _not_future(date)
+    status_date = status_date or date
+    _check_he(date, status, status_date)
+    application = _add_event(
+        HEApplication,
+        acting_user=acting_user,
+        person=person,
+        date=date,
+        institution=institution.strip(),
+        course=course.strip(),
+        status=status,
+        status_date=status_date,
+    )
+    if status == HEApplication.Status.STARTED:
+        _he_start(acting_user, person, application)
+    return application
+
+
+@transaction.atomic
+def he_application_status_set(
+    *, acting_user: User, application: HEApplication, status: str, status_date: datetime.date
+) -> HEApplication:
+    """Move an application on (an offer, accepted, started, withdrawn): a new record supersedes the old, which is
+    kept; a second change from the same page is refused. A start also starts higher
+    education in the EET history."""
+    if HEApplication.objects.filter(corrects=application).exists():
+        raise ValidationError(
+            "This application has been moved on since the page was opened: check its status now and try again"
+        )
+    if status == application.status:
+        raise ValidationError({"status": "Select a status different from the current one"})
+    _check_he(application.date, status, status_date)
+    label = HEApplication.Status(status).label if status in HEApplication.Status.values else status
+    changed = _correct(
+        HEApplication,
+        acting_user=acting_user,
+        record=application,
+        reason=f"Status changed to {label.lower()}",
+        status=status,
+        status_date=status_date,
+    )
+    if status == HEApplication.Status.STARTED:
+        _he_start(acting_user, changed.person, changed)
+    return changed
 
 
 # Allocation -------------------------------------------------------------------------------------

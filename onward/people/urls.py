@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:pk>/eet/<int:eet_spell_pk>/end/", views.eet_end, name="eet-end"),
     path("<int:pk>/correct/<slug:kind>/<int:record_pk>/", views.record_correct, name="record-correct"),
     path(
+        "<int:pk>/he-application/<int:application_pk>/status/",
+        views.he_application_status,
+        name="he-application-status",
+    ),
+    path(
         "<int:pk>/support-request/<int:request_pk>/assess/", views.support_request_assess, name="support-request-assess"
     ),
 ]

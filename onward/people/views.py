@@ -32,6 +32,9 @@ from onward.people.models import (
     AccommodationSpell,
     Allocation,
     EETSpell,
+    GuidanceAppointment,
+    HEApplication,
+    PathwayPlanAudit,
     SupportRequest,
     YoungPerson,
 )
@@ -353,6 +356,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("role", "-start")
     )
     review = status.pathway_review
+    timeline = selectors.timeline(person)
     passport = [(label, key in (review.passport if review else [])) for key, label in PASSPORT_TO_INDEPENDENCE]
     return render(
         request,
@@ -365,11 +369,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "age": age_on(person.date_of_birth, day),
             "entitlement": entitlement(status.category),
             "allocations": allocations,
-            "timeline": selectors.timeline(person),
+            "timeline": timeline,
             "passport": passport,
             "can_change": people_access.can_change_person(user),
             "can_change_education": people_access.can_change_education(user),
-            "kinds": RECORD_KINDS,
+            "kinds": {key: kind for key, kind in RECORD_KINDS.items() if key not in OWN_SECTIONS},
+            "can_audit_plans": people_access.can_audit_pathway_plans(user),
+            # Read from the timeline's records (the current ones), not again.
+            "guidance": selectors.current_of(timeline, GuidanceAppointment),
+            "he_applications": selectors.current_of(timeline, HEApplication),
+            "plan_audits": selectors.current_of(timeline, PathwayPlanAudit),
             "school_year": selectors.school_year_on(person.date_of_birth, day),
             "sections": contributions.page_sections("people:person-detail", user, person, day),
             "pending_requests": SupportRequest.objects.filter(
@@ -446,6 +455,8 @@ class RecordKind:
     service: Callable[..., Any]
     education: bool = False
     """Virtual School officers (education changes) may record this too."""
+    allowed: Callable[[User], bool] | None = None
+    """Who may record this, when it is not the usual rule (a manager's pathway plan audit)."""
 
 
 RECORD_KINDS: dict[str, RecordKind] = {
@@ -492,6 +503,30 @@ RECORD_KINDS: dict[str, RecordKind] = {
         services.destination_record,
         education=True,
     ),
+    "guidance": RecordKind(
+        "Record a careers guidance appointment",
+        "Record a careers guidance appointment",
+        "Careers guidance appointment recorded",
+        forms.GuidanceForm,
+        services.guidance_record,
+        education=True,
+    ),
+    "he-application": RecordKind(
+        "Record a higher education application",
+        "Record a higher education application",
+        "Higher education application recorded",
+        forms.HEApplicationForm,
+        services.he_application_record,
+        education=True,
+    ),
+    "pathway-audit": RecordKind(
+        "Audit the pathway plan",
+        "Audit the pathway plan",
+        "Pathway plan audit recorded",
+        forms.PathwayAuditForm,
+        services.pathway_audit_record,
+        allowed=people_access.can_audit_pathway_plans,
+    ),
     "episode": RecordKind(
         "Add a care episode", "Add a care episode", "Care episode added", forms.EpisodeForm, services.episode_add
     ),
@@ -533,7 +568,12 @@ def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     spec = RECORD_KINDS.get(kind)
     if spec is None:
         raise Http404
-    allowed = people_access.can_change_education(user) if spec.education else people_access.can_change_person(user)
+    if spec.allowed is not None:
+        allowed = spec.allowed(user)
+    elif spec.education:
+        allowed = people_access.can_change_education(user)
+    else:
+        allowed = people_access.can_change_person(user)
     if not allowed:
         raise PermissionDenied
     person = people_access.access_person(user, pk)
@@ -557,6 +597,9 @@ def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
                 return redirect("people:person-detail", pk=person.pk)
     return render(request, "people/record_form.html", _form_context(form, person, knock_on, spec=spec))
 
+
+# Kinds recorded from their own section of the young person's page, not "Record something else".
+OWN_SECTIONS = frozenset({"guidance", "he-application", "pathway-audit"})
 
 SPELL_MODELS: dict[str, Any] = {"eet": EETSpell, "accommodation": AccommodationSpell}
 
@@ -678,4 +721,42 @@ def support_request_assess(request: HttpRequest, pk: int, request_pk: int) -> Ht
         request,
         "people/record_form.html",
         {"form": form, "person": person, "spec": None, "record": support, "title": "Record the assessment"},
+    )
+
+
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
+def he_application_status(request: HttpRequest, pk: int, application_pk: int) -> HttpResponse:
+    """Move a higher education application on (offer, accepted, started, withdrawn); the earlier record is
+    kept. A start also starts higher education in the EET history."""
+    user = _user(request)
+    if not people_access.can_change_education(user):
+        raise PermissionDenied
+    person = people_access.access_person(user, pk)
+    application = selectors.he_application_of(person, application_pk)
+    if application is None:
+        raise Http404
+    form = forms.HEStatusForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.he_application_status_set(
+                acting_user=user,
+                application=application,
+                status=form.cleaned_data["status"],
+                status_date=form.cleaned_data["status_date"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Status of the application recorded")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(
+        request,
+        "people/record_form.html",
+        {
+            "form": form,
+            "person": person,
+            "spec": None,
+            "record": application,
+            "title": f"Change the status: {application.institution}, {application.course}",
+        },
     )

@@ -45,7 +45,7 @@ FACTS = (
     "in_touch",  # in touch (latest contact within 3 months says so; YES around the birthday in the return)
     "plan_cohort",  # needs a pathway plan (eligible, relevant, former relevant), not excluded
     "plan_in_date",  # the latest pathway plan review's next due date is on or after the date
-    "pep_cohort",  # looked after and in school Year 12 or 13 on the date
+    "pep_cohort",  # looked after and in school Year 12 or 13 on the date, or a care leaver in Year 13
     "pep_recent",  # a PEP in the last school term (about 4 months)
     "pep_sw",  # the social worker attended the latest PEP this term
     "pep_good",  # the latest PEP this term was judged good or outstanding
@@ -146,6 +146,10 @@ def _care_leaver_indicators(band: str) -> list[Indicator]:
 
 
 _SNAPSHOT_ONLY = (Method.SNAPSHOT,)
+PEP_POPULATION = (
+    "Young people looked after in school Years 12 and 13, and care leavers in Year 13 (whose PEPs the council "
+    "extended to the end of Year 13), on the date"
+)
 
 INDICATORS: tuple[Indicator, ...] = (
     *_care_leaver_indicators("19_21"),
@@ -169,6 +173,7 @@ INDICATORS: tuple[Indicator, ...] = (
         {"pep_cohort": True},
         {"pep_recent": True},
         methods=_SNAPSHOT_ONLY,
+        description=f"{PEP_POPULATION}: those with a PEP meeting this term (about 4 months)",
     ),
     Indicator(
         "pep_sw_attendance",
@@ -179,6 +184,7 @@ INDICATORS: tuple[Indicator, ...] = (
         {"pep_sw": True},
         methods=_SNAPSHOT_ONLY,
         headline=False,
+        description=f"{PEP_POPULATION}, with a PEP this term: those whose social worker attended the latest",
     ),
     Indicator(
         "pep_quality",
@@ -189,6 +195,7 @@ INDICATORS: tuple[Indicator, ...] = (
         {"pep_good": True},
         methods=_SNAPSHOT_ONLY,
         headline=False,
+        description=f"{PEP_POPULATION}, with a PEP this term: those whose latest was judged good or outstanding",
     ),
     Indicator(
         "neet_cohort_size",

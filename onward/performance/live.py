@@ -284,7 +284,9 @@ def _facts_sql(sql: _Sql, day: datetime.date) -> str:
     )
     august = _august_before(day)
     year_12_13 = f"(r.date_of_birth <= {sql.p(years_before(august, 16))} AND r.date_of_birth > {sql.p(years_before(august, 18))})"
-    pep_cohort = f"({looked_after} AND {year_12_13})"
+    # Care leavers in Year 13 too: the councils extended PEPs to the end of Year 13 (issue 26).
+    year_13 = f"(r.date_of_birth <= {sql.p(years_before(august, 17))} AND r.date_of_birth > {sql.p(years_before(august, 18))})"
+    pep_cohort = f"(({looked_after} AND {year_12_13}) OR ({in_scope} AND NOT {looked_after} AND {year_13}))"
     suitable = (
         f"(r.pf_suitability = {sql.p(AccommodationSpell.Suitability.SUITABLE.value)} "
         f"AND r.pf_accommodation_type NOT IN {sql.in_(SUITABLE_TYPES_EXCLUDED)})"

@@ -46,6 +46,8 @@ REVIEW_FIELDS: dict[tuple[str, str], str] = {
     ("people.CaseClosure", "note"): STAFF_NOTE,
     ("people.PathwayPlanReview", "summary"): STAFF_NOTE,
     ("people.SupportRequest", "assessment"): STAFF_NOTE,
+    ("people.GuidanceAppointment", "adviser"): THIRD_PARTY,
+    ("people.PathwayPlanAudit", "eet_needs_note"): STAFF_NOTE,
     ("referrals.Referral", "triage_note"): STAFF_NOTE,
     ("referrals.Referral", "barriers"): THIRD_PARTY,
     ("referrals.Send", "decline_reason"): STAFF_NOTE,

@@ -60,10 +60,14 @@ KINDS: tuple[Kind, ...] = (
             "people.Allocation",
             "people.CaseClosure",
             "people.SupportRequest",
+            "people.GuidanceAppointment",
+            "people.PathwayPlanAudit",
+            "people.HEApplication",
         ),
         "Care episodes (legal status, placement, postcodes), education, employment and training, accommodation "
-        "and its suitability, contacts and notes, pathway plans, PEPs, aspirations, intended destinations, "
-        "allocated workers, case closure, requests for support",
+        "and its suitability, contacts and notes, pathway plans and managers' audits of them, PEPs, aspirations, "
+        "intended destinations, careers guidance appointments, applications to higher education, allocated "
+        "workers, case closure, requests for support",
         PEOPLE,
         SCOPE_PEOPLE,
         "The EET history to a partner when a referral's consent lists it",

@@ -13,6 +13,7 @@ from onward.core import codelists
 from onward.people import categories
 from onward.people import selectors as people_selectors
 from onward.people import services as people_services
+from onward.people.generator import generate_education_records
 from onward.people.models import PEP, AccommodationSpell, CareEpisode, Contact, EETSpell, PathwayPlanReview, YoungPerson
 from onward.performance import indicators, live, selectors
 from onward.performance.models import Method
@@ -87,7 +88,15 @@ def reference_facts(person: YoungPerson, day: datetime.date) -> dict[str, Any] |
         ),
         "plan_cohort": int(qualified and not excluded and age <= 24),
         "plan_in_date": int(review is not None and review.next_due >= day),
-        "pep_cohort": int(looked_after and people_selectors.school_year_on(person.date_of_birth, day) in (12, 13)),
+        "pep_cohort": int(
+            (looked_after and people_selectors.school_year_on(person.date_of_birth, day) in (12, 13))
+            or (
+                qualified
+                and not excluded
+                and not looked_after
+                and people_selectors.school_year_on(person.date_of_birth, day) == 13
+            )
+        ),
         "pep_recent": int(pep is not None),
         "pep_sw": int(pep is not None and pep.social_worker_attended),
         "pep_good": int(pep is not None and pep.good_or_better),
@@ -97,7 +106,10 @@ def reference_facts(person: YoungPerson, day: datetime.date) -> dict[str, Any] |
 @pytest.fixture
 def generated(db: None) -> Organisation:
     call_command("generate_cohort", "--council", "Reference Council", "--size", "500", "--seed", "21")
-    return Organisation.objects.get(name="Reference Council")
+    council = Organisation.objects.get(name="Reference Council")
+    # PEPs of care leavers in Year 13, and the other records issue 26 counts, so the PEP cohort reaches them.
+    generate_education_records(council=council, seed=21)
+    return council
 
 
 def _days() -> list[datetime.date]:
