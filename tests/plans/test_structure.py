@@ -651,3 +651,25 @@ def test_a_plan_with_no_structure_prints_none_of_its_tables(world) -> None:
     ):
         assert heading not in text
     assert Measure.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_plans_carry_every_part_of_the_structure_once() -> None:
+    """Criteria in every status with history, leads, a budget overspent, linked plans, a board and a schedule due."""
+    from onward.accounts.models import User
+
+    call_command("load_demo", "--quiet")
+    call_command("load_demo", "--quiet")
+    officer = User.objects.get(email="performance@wexbridge.example")
+    plans = Plan.objects.filter(council=officer.organisation)
+    criteria = Criterion.objects.filter(plan__in=plans)
+    assert set(criteria.values_list("status", flat=True)) == set(Criterion.Status.values)
+    assert CriterionStatusChange.objects.filter(criterion__in=criteria).exists()
+    assert Section.objects.filter(plan__in=plans, lead__isnull=False).exists()
+    assert Section.objects.filter(plan__in=plans).exclude(lead_name="").exists()
+    assert any(row.overspent for plan in plans for row in selectors.budget_rows(plan))
+    assert plans.filter(parent__isnull=False).exists() and plans.exclude(parent_strategy="").exists()
+    assert BoardMember.objects.filter(plan__in=plans).count() == 6
+    assert ReportSchedule.objects.filter(plan__in=plans).count() == plans.count() + 1
+    tasks = [t for t in home_tasks(officer, TODAY()) if "due to" in t.text]
+    assert any(t.urgent for t in tasks) and any(not t.urgent for t in tasks)
