@@ -931,7 +931,7 @@ def criterion_set_status(
         raise ValidationError(
             {"changed_on": f"The date of the change must be on or after the last change, {target.status_on:%-d %B %Y}"}
         )
-    before = target.status
+    before, before_on = target.status, target.status_on
     target.status, target.status_on = status, changed_on
     target.version += 1
     target.save(update_fields=["status", "status_on", "version", "updated_at"])
@@ -945,7 +945,10 @@ def criterion_set_status(
         action=Action.CHANGE,
         council=target.plan.council,
         obj=target,
-        changes={"status": [before, status], "status_on": [None, changed_on.isoformat()]},
+        changes={
+            "status": [before, status],
+            "status_on": [before_on.isoformat() if before_on else None, changed_on.isoformat()],
+        },
     )
     return change
 

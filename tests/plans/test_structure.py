@@ -96,7 +96,9 @@ def test_a_criterion_keeps_each_dated_change_of_status_and_is_audited(world) -> 
         None,
         [tenant.plan_item.pk],
     ]
-    assert events.filter(changes__status=["working_towards", "in_place"]).exists()
+    moved = events.get(changes__status=["working_towards", "in_place"])
+    days = [(TODAY() - datetime.timedelta(days=n)).isoformat() for n in (30, 5)]
+    assert moved.changes["status_on"] == days
 
 
 def test_a_status_change_is_refused_when_unchanged_dated_ahead_or_before_the_last_change(world) -> None:
