@@ -245,6 +245,9 @@ def complete_world(world: dict[str, Tenant]) -> None:
             council=tenant.council, organisation=tenant.partner, file_name="roll.csv", status="committed"
         )
         world_meeting(tenant)
+        from tests.plans.structure_world import structure_world
+
+        structure_world(tenant)  # a plan's criteria, budget, board and report schedule (ADR 35)
         # A request for support again that matched no record (the portal's returners' form).
         from onward.portal.models import ReturnerEnquiry
 

@@ -427,6 +427,22 @@ RULES: dict[str, Rule] = {
     "plans:meeting-detail": needs(Perm.VIEW_PLANS),
     "plans:meeting-update": needs(Perm.MANAGE_PLANS),
     "plans:decision-create": needs(Perm.MANAGE_PLANS),
+    # A plan's structure (ADR 35): read with the plan, changed by those who manage plans.
+    "plans:structure": needs(Perm.VIEW_PLANS),
+    "plans:criterion-create": needs(Perm.MANAGE_PLANS),
+    "plans:criterion-detail": needs(Perm.VIEW_PLANS),
+    "plans:criterion-update": needs(Perm.MANAGE_PLANS),
+    "plans:criterion-status": needs(Perm.MANAGE_PLANS),
+    "plans:budget-create": needs(Perm.MANAGE_PLANS),
+    "plans:budget-detail": needs(Perm.VIEW_PLANS),
+    "plans:budget-update": needs(Perm.MANAGE_PLANS),
+    "plans:spend-create": needs(Perm.MANAGE_PLANS),
+    "plans:board-member-create": needs(Perm.MANAGE_PLANS),
+    "plans:board-member-update": needs(Perm.MANAGE_PLANS),
+    "plans:terms-create": needs(Perm.MANAGE_PLANS),
+    "plans:schedule-create": needs(Perm.MANAGE_PLANS),
+    "plans:schedule-update": needs(Perm.MANAGE_PLANS),
+    "plans:schedule-sent": needs(Perm.MANAGE_PLANS),
     "audit:event-list": needs(Perm.VIEW_AUDIT),
     "performance:dashboard": needs(Perm.VIEW_AGGREGATES),
     "performance:indicator": needs(Perm.VIEW_AGGREGATES),
@@ -570,6 +586,12 @@ def url_for(name: str, tenant: Tenant) -> str:
         return supporters_url(name, tenant)
     if name.startswith(("my:", "portal:", "local-offer:")):  # the young people's own service: see the block at the end
         return portal_url_for(name, tenant)
+    if name.startswith("plans:"):
+        from tests.plans.structure_world import structure_url
+
+        found = structure_url(name, tenant)  # a plan's structure (ADR 35)
+        if found is not None:
+            return found
     if name in ("accounts:team-detail", "accounts:team-update"):
         kwargs = {"pk": tenant.team.pk}
     elif name in (

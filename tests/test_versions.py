@@ -579,6 +579,11 @@ from tests.supporters.world import version_cases  # noqa: E402
 
 CASES.extend(version_cases(Case))
 
+# A plan's structure (onward/plans, ADR 35): its cases live beside the plans tests.
+from tests.plans.structure_world import version_cases as structure_version_cases  # noqa: E402
+
+CASES.extend(structure_version_cases(Case))
+
 
 def _values(tenant: Tenant, changes: dict[str, str | None]) -> dict[str, str | None]:
     """Stand-ins in a case's changes that depend on the data (the service to refer on to)."""

@@ -15,7 +15,18 @@ from django.http import Http404
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
-from onward.plans.models import Item, Measure, Plan, PlanImport, RatingScheme, ReviewRound
+from onward.plans.models import (
+    BoardMember,
+    Budget,
+    Criterion,
+    Item,
+    Measure,
+    Plan,
+    PlanImport,
+    RatingScheme,
+    ReportSchedule,
+    ReviewRound,
+)
 
 
 def plans_visible_to(user: User) -> QuerySet[Plan]:
@@ -104,4 +115,47 @@ def plan_imports_visible_to(user: User) -> QuerySet[PlanImport]:
 
 def access_plan_import(user: User, pk: object) -> PlanImport:
     result: PlanImport = access.get_or_404(plan_imports_visible_to(user), pk)
+    return result
+
+
+# Plan structure (ADR 35): each record belongs to one plan and is read and changed with it.
+
+
+def access_criterion(user: User, pk: object, *, for_change: bool = False) -> Criterion:
+    """A quality-mark criterion of a plan the user may read; ``for_change`` also needs MANAGE_PLANS."""
+    if for_change and not user.can(Perm.MANAGE_PLANS):
+        raise Http404
+    result: Criterion = access.get_or_404(
+        Criterion.objects.filter(plan__in=plans_visible_to(user)).select_related("plan", "section"), pk
+    )
+    return result
+
+
+def access_budget(user: User, pk: object, *, for_change: bool = False) -> Budget:
+    """A budget of a plan the user may read; ``for_change`` also needs MANAGE_PLANS."""
+    if for_change and not user.can(Perm.MANAGE_PLANS):
+        raise Http404
+    result: Budget = access.get_or_404(
+        Budget.objects.filter(plan__in=plans_visible_to(user)).select_related("plan", "section"), pk
+    )
+    return result
+
+
+def access_board_member(user: User, pk: object, *, for_change: bool = False) -> BoardMember:
+    """A member of the board of a plan the user may read; ``for_change`` also needs MANAGE_PLANS."""
+    if for_change and not user.can(Perm.MANAGE_PLANS):
+        raise Http404
+    result: BoardMember = access.get_or_404(
+        BoardMember.objects.filter(plan__in=plans_visible_to(user)).select_related("plan"), pk
+    )
+    return result
+
+
+def access_report_schedule(user: User, pk: object, *, for_change: bool = False) -> ReportSchedule:
+    """A report schedule of a plan the user may read; ``for_change`` also needs MANAGE_PLANS."""
+    if for_change and not user.can(Perm.MANAGE_PLANS):
+        raise Http404
+    result: ReportSchedule = access.get_or_404(
+        ReportSchedule.objects.filter(plan__in=plans_visible_to(user)).select_related("plan", "owner"), pk
+    )
     return result

@@ -18,6 +18,9 @@ class PlansConfig(AppConfig):
 
         imports.register(PlanImportKind())
         contributions.register_demo_loader("plans", load_plans_demo, order=50)
+        from onward.plans.structure_demo import load_structure_demo
+
+        contributions.register_demo_loader("plans-structure", load_structure_demo, order=51)
         # Its pages in the menu (core.navigation).
         from onward.accounts.permissions import Perm
         from onward.core.navigation import NavItem

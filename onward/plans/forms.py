@@ -75,12 +75,32 @@ class PlanForm(GovukForm):
         queryset=RatingScheme.objects.none(),
         required=False,
     )
+    parent = forms.ModelChoiceField(
+        label="Sits inside the plan (optional)",
+        queryset=Plan.objects.none(),
+        required=False,
+        help_text="Another of the council's plans this one is part of",
+    )
+    parent_strategy = forms.CharField(
+        label="Sits inside a plan or strategy kept elsewhere (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example the council's NEET strategy",
+    )
     version = VersionField()
 
-    def __init__(self, *args: Any, officers: QuerySet[User], custom_schemes: QuerySet[RatingScheme], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        officers: QuerySet[User],
+        custom_schemes: QuerySet[RatingScheme],
+        plans: QuerySet[Plan] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = officers  # type: ignore[attr-defined]
         self.fields["custom_scheme"].queryset = custom_schemes  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = plans if plans is not None else Plan.objects.none()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -108,11 +128,23 @@ class SectionForm(GovukForm):
         help_text="One criterion per line",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    lead = OfficerChoiceField(
+        label="Lead officer (optional)", queryset=User.objects.none(), required=False, help_text="Who leads it"
+    )
+    lead_name = forms.CharField(
+        label="Lead from a partner (optional)",
+        max_length=200,
+        required=False,
+        help_text="A lead who is not a user of Onward, with their organisation",
+    )
     version = VersionField()
 
-    def __init__(self, *args: Any, themes: QuerySet[Section], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, themes: QuerySet[Section], officers: QuerySet[User] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = themes  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = officers if officers is not None else User.objects.none()  # type: ignore[attr-defined]
 
 
 class ItemForm(GovukForm):

@@ -12,7 +12,9 @@ from onward.plans import selectors as plan_selectors
 
 
 def plan_tasks(user: User, day: datetime.date) -> list[HomeTask]:
-    """A lead's updates due; a plan owner's open rounds with items not yet updated."""
+    """A lead's updates due; a plan owner's open rounds with items not yet updated; the reports the user
+    owns that are due to a committee within their reminder days, or overdue."""
     if not user.can(Perm.VIEW_PLANS):
         return []
-    return plan_selectors.tasks_for(user, plan_access.plans_visible_to(user), day)
+    plans = plan_access.plans_visible_to(user)
+    return plan_selectors.tasks_for(user, plans, day) + plan_selectors.schedule_tasks(user, plans, day)

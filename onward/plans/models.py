@@ -104,6 +104,17 @@ class Plan(TimeStampedModel):
         RatingScheme, on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The plan of the council this plan sits inside",
+    )
+    parent_strategy = models.CharField(
+        max_length=300, blank=True, help_text="A plan or strategy outside Onward that this plan sits inside"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -136,6 +147,15 @@ class Section(TimeStampedModel):
     title = models.CharField(max_length=300)
     aim = models.TextField(blank=True)
     criteria = models.TextField(blank=True, help_text="What must be in place, one per line")
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The officer who leads this objective",
+    )
+    lead_name = models.CharField(max_length=200, blank=True, help_text="A lead who is not a user, such as a partner")
     order = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
 
@@ -148,6 +168,12 @@ class Section(TimeStampedModel):
     @property
     def criteria_list(self) -> list[str]:
         return [line.strip() for line in self.criteria.splitlines() if line.strip()]
+
+    @property
+    def lead_display(self) -> str:
+        """The objective's lead: the officer, the partner named, or both."""
+        names = [self.lead.full_name if self.lead is not None else "", self.lead_name]
+        return ", ".join(n for n in names if n)
 
 
 class Item(TimeStampedModel):
@@ -415,3 +441,192 @@ class PlanImport(ImportRunBase):
 
     def __str__(self) -> str:
         return f"Plan import of {self.file_name}"
+
+
+# Plan structure (issue 26, ADR 35): quality-mark criteria, objective leads, budgets, links between
+# plans, the owning board's membership and terms of reference, and the report schedule. ------------
+
+
+class Criterion(TimeStampedModel):
+    """A quality-mark criterion ("must have in place") with its status and the evidence for it.
+
+    Its status changes only through ``criterion_set_status``, which keeps each change, dated, as a
+    ``CriterionStatusChange``: the history says when a criterion moved to "in place".
+    """
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        WORKING_TOWARDS = "working_towards", "Working towards"
+        IN_PLACE = "in_place", "In place"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="criteria")
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="quality_criteria"
+    )
+    reference = models.CharField(max_length=20, blank=True)
+    text = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    status_on = models.DateField(null=True, blank=True)
+    evidence = models.TextField(blank=True)
+    evidence_items = models.ManyToManyField(Item, blank=True, related_name="evidence_for")
+    evidence_measures = models.ManyToManyField(Measure, blank=True, related_name="evidence_for")
+    evidence_documents = models.TextField(
+        blank=True, help_text="Documents that show it: a title or web address, one per line"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.text[:60]}".strip()
+
+    @property
+    def document_list(self) -> list[str]:
+        return [line.strip() for line in self.evidence_documents.splitlines() if line.strip()]
+
+
+class CriterionStatusChange(models.Model):
+    """One dated change of a criterion's status. Never changed: a correction is a later change."""
+
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=20, choices=Criterion.Status.choices)
+    changed_on = models.DateField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.changed_on:%d/%m/%Y}"
+
+
+class Budget(TimeStampedModel):
+    """The money for a plan, or for one of its objectives, in pence; spend is a series of dated entries."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budgets")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, null=True, blank=True, related_name="budgets")
+    name = models.CharField(max_length=200, help_text="For example Guarantee fund 2026 to 2027")
+    amount_pence = models.PositiveBigIntegerField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Spend(models.Model):
+    """Money spent from a budget on a date. Never changed: a correction is a negative entry."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="spends")
+    spent_on = models.DateField()
+    amount_pence = models.BigIntegerField()
+    description = models.CharField(max_length=300)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-spent_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.description} on {self.spent_on:%d/%m/%Y}"
+
+
+class BoardMember(TimeStampedModel):
+    """A member of the board or panel that owns a plan (``Plan.owning_body``), for a term."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="board_members")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, help_text="For example Chair, or Member for housing")
+    organisation = models.CharField(max_length=200, blank=True)
+    from_on = models.DateField()
+    to_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.role}"
+
+
+class TermsOfReference(models.Model):
+    """One version of the board's terms of reference, from the date it was agreed. A change is a new version."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="terms_of_reference")
+    agreed_on = models.DateField()
+    text = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-agreed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Terms of reference agreed {self.agreed_on:%d/%m/%Y}"
+
+
+class ReportSchedule(TimeStampedModel):
+    """Which committee gets which document, how often, and when next; its owner is reminded before it is due."""
+
+    class Document(models.TextChoices):
+        PLAN_DOCUMENT = "plan_document", "The plan's progress document"
+        QUARTERLY_REPORT = "quarterly_report", "The quarterly performance report"
+
+    class Frequency(models.TextChoices):
+        ONCE = "once", "Once"
+        QUARTERLY = "quarterly", "Every quarter"
+        SIX_MONTHLY = "six_monthly", "Every 6 months"
+        YEARLY = "yearly", "Every year"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="report_schedules")
+    committee = models.CharField(max_length=200, help_text="For example Scrutiny panel")
+    document = models.CharField(max_length=30, choices=Document.choices)
+    frequency = models.CharField(max_length=20, choices=Frequency.choices)
+    next_due_on = models.DateField(null=True, blank=True, help_text="Empty once a one-off report has gone")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    remind_days = models.PositiveSmallIntegerField(default=14)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["next_due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_document_display()} to {self.committee}"
+
+
+class ReportSent(models.Model):
+    """A scheduled report sent to its committee: the due date it met and the day it went."""
+
+    schedule = models.ForeignKey(ReportSchedule, on_delete=models.CASCADE, related_name="sendings")
+    due_on = models.DateField()
+    sent_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Sent {self.sent_on:%d/%m/%Y}"
+
+
+class ScheduleReminder(models.Model):
+    """A reminder emailed by ``remind_report_schedule``: at most one per schedule and due date."""
+
+    schedule = models.ForeignKey(ReportSchedule, on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "due_on"], name="plans_schedule_reminder_once_a_due_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder for {self.due_on:%d/%m/%Y}"

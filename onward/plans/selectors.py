@@ -93,7 +93,7 @@ def plan_structure(plan: Plan, *, as_at: datetime.date | None = None) -> list[Se
         rows_by_section.setdefault(item.section_id, []).append(
             ItemRow(item, latest_update(item), latest_rating(item, scheme), lead_names(item), measures)
         )
-    sections = list(plan.sections.all())
+    sections = list(plan.sections.select_related("lead"))
     blocks = {s.pk: SectionBlock(s, rows_by_section.get(s.pk, [])) for s in sections}
     top: list[SectionBlock] = []
     for section in sections:
@@ -793,6 +793,7 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
                 f"updated since are marked '{documents.UPDATED_MARK}'.",
             )
         )
+    structure_before, structure_after = structure_tables(plan, cutoff)
     return documents.PlanDocument(
         shape=shape,
         title=plan.title,
@@ -805,8 +806,8 @@ def plan_document(plan: Plan, review_round: ReviewRound | None) -> Any:
         summary=plan.aim,
         intro=intro,
         item_noun=noun,
-        tables_before=[measures_table(measure_rows, cutoff)] if measure_rows else [],
-        tables_after=[*meetings_tables(plan, cutoff), contacts_table(plan, leads_of, titles)],
+        tables_before=[*structure_before, *([measures_table(measure_rows, cutoff)] if measure_rows else [])],
+        tables_after=[*meetings_tables(plan, cutoff), *structure_after, contacts_table(plan, leads_of, titles)],
     )
 
 
@@ -915,3 +916,324 @@ def plan_export_rows(plan: Plan) -> list[list[str]]:
             )
         rows.append([values.get(column.key, "") for column in interchange.COLUMNS])
     return rows
+
+
+# Plan structure (ADR 35) --------------------------------------------------------------------------
+
+
+def pounds(pence: int) -> str:
+    """Money as a committee reads it: £1,250.00, or -£20.00 for a correction."""
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{sign}£{whole:,}.{part:02d}"
+
+
+def criteria_of(plan: Plan) -> list[Any]:
+    """The plan's quality-mark criteria with their section, evidence and status history (four queries)."""
+    from onward.plans.models import Criterion, CriterionStatusChange
+
+    return list(
+        Criterion.objects.filter(plan=plan)
+        .select_related("section")
+        .prefetch_related(
+            Prefetch("evidence_items", queryset=Item.objects.order_by("order", "id")),
+            Prefetch("evidence_measures", queryset=Measure.objects.select_related("item").order_by("order", "id")),
+            Prefetch(
+                "status_changes",
+                queryset=CriterionStatusChange.objects.select_related("recorded_by").order_by("-changed_on", "-id"),
+            ),
+        )
+        .order_by("order", "id")
+    )
+
+
+def criteria_counts(criteria: list[Any]) -> list[tuple[str, int]]:
+    """How many criteria are in place, working towards and not started, in that order."""
+    from onward.plans.models import Criterion
+
+    tally = Counter(c.status for c in criteria)
+    order = (Criterion.Status.IN_PLACE, Criterion.Status.WORKING_TOWARDS, Criterion.Status.NOT_STARTED)
+    return [(status.label, tally[status.value]) for status in order]
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    budget: Any
+    spent_pence: int
+
+    @property
+    def remaining_pence(self) -> int:
+        return int(self.budget.amount_pence) - self.spent_pence
+
+    @property
+    def overspent(self) -> bool:
+        return self.remaining_pence < 0
+
+    @property
+    def amount_text(self) -> str:
+        return pounds(int(self.budget.amount_pence))
+
+    @property
+    def spent_text(self) -> str:
+        return pounds(self.spent_pence)
+
+    @property
+    def remaining_text(self) -> str:
+        return pounds(self.remaining_pence)
+
+    @property
+    def for_label(self) -> str:
+        return str(self.budget.section) if self.budget.section_id else "The whole plan"
+
+
+def budget_rows(plan: Plan, *, as_at: datetime.date | None = None) -> list[BudgetRow]:
+    """Each budget of the plan with what has been spent from it (up to ``as_at``, if given): one query."""
+    from django.db.models import Q, Sum
+
+    from onward.plans.models import Budget
+
+    spend_filter = Q(spends__spent_on__lte=as_at) if as_at is not None else Q()
+    budgets = (
+        Budget.objects.filter(plan=plan)
+        .select_related("section")
+        .annotate(spent=Sum("spends__amount_pence", filter=spend_filter))
+        .order_by("section__order", "name", "id")
+    )
+    return [BudgetRow(budget, int(budget.spent or 0)) for budget in budgets]
+
+
+def board_of(plan: Plan, day: datetime.date) -> dict[str, Any]:
+    """The plan's board on ``day``: current members, past and future ones, and its terms of reference in force
+    (the latest agreed on or before ``day``) with every version."""
+    members = list(plan.board_members.order_by("name", "id"))
+    terms = list(plan.terms_of_reference.select_related("recorded_by").order_by("-agreed_on", "-id"))
+    return {
+        "current": [m for m in members if m.from_on <= day and (m.to_on is None or m.to_on >= day)],
+        "past": [m for m in members if m.to_on is not None and m.to_on < day],
+        "future": [m for m in members if m.from_on > day],
+        "terms": next((t for t in terms if t.agreed_on <= day), None),
+        "versions": terms,
+    }
+
+
+def plan_links(plan: Plan) -> dict[str, Any]:
+    """Where the plan sits (the plan or strategy it is inside) and the council's plans inside it."""
+    return {
+        "parent": plan.parent,
+        "parent_strategy": plan.parent_strategy,
+        "children": list(Plan.objects.filter(parent=plan, council_id=plan.council_id).order_by("title")),
+    }
+
+
+def schedule_state(schedule: Any, day: datetime.date) -> str:
+    """``overdue``, ``due`` (within its reminder days), ``later`` or ``done`` (a one-off already sent)."""
+    if schedule.next_due_on is None:
+        return "done"
+    if schedule.next_due_on < day:
+        return "overdue"
+    if schedule.next_due_on <= day + datetime.timedelta(days=schedule.remind_days):
+        return "due"
+    return "later"
+
+
+def schedules_of(plan: Plan) -> list[Any]:
+    from onward.plans.models import ReportSchedule
+
+    return list(
+        ReportSchedule.objects.filter(plan=plan)
+        .select_related("owner")
+        .prefetch_related("sendings")
+        .order_by("next_due_on", "id")
+    )
+
+
+def schedules_needing_action(plans: QuerySet[Plan], owner: User, day: datetime.date) -> list[Any]:
+    """The owner's scheduled reports that are overdue or due within their reminder days, soonest first."""
+    from onward.plans.models import ReportSchedule
+
+    schedules = ReportSchedule.objects.filter(plan__in=plans, owner=owner, next_due_on__isnull=False).select_related(
+        "plan"
+    )
+    return [s for s in schedules.order_by("next_due_on", "id") if schedule_state(s, day) in ("overdue", "due")]
+
+
+def schedule_tasks(user: User, plans: QuerySet[Plan], day: datetime.date) -> list[HomeTask]:
+    """A home task for each report the user owns that is overdue (urgent) or due to a committee soon."""
+    from django.urls import reverse
+
+    tasks = []
+    for schedule in schedules_needing_action(plans, user, day):
+        overdue = schedule_state(schedule, day) == "overdue"
+        when = "was due" if overdue else "is due"
+        tasks.append(
+            HomeTask(
+                f"{schedule.get_document_display()} for {schedule.plan.title} {when} to {schedule.committee} "
+                f"on {schedule.next_due_on:%-d %B %Y}",
+                reverse("plans:structure", kwargs={"pk": schedule.plan_id}) + "#schedule",
+                1,
+                overdue,
+            )
+        )
+    return tasks
+
+
+def schedules_to_remind(day: datetime.date) -> list[Any]:
+    """Every council's schedules due within their reminder days or overdue, not yet reminded for that due date."""
+    from django.db.models import Exists, OuterRef
+
+    from onward.plans.models import ReportSchedule, ScheduleReminder
+
+    reminded = ScheduleReminder.objects.filter(schedule=OuterRef("pk"), due_on=OuterRef("next_due_on"))
+    schedules = (
+        ReportSchedule.objects.filter(next_due_on__isnull=False, plan__status=Plan.Status.ACTIVE)
+        .exclude(Exists(reminded))
+        .select_related("plan", "owner")
+        .order_by("next_due_on", "id")
+    )
+    return [s for s in schedules if schedule_state(s, day) in ("overdue", "due")]
+
+
+CRITERIA_HEADERS = ("Criterion", "Status", "Evidence")
+LEAD_HEADERS = ("Objective", "Lead")
+BUDGET_HEADERS = ("Budget", "For", "Budget amount", "Spent", "Remaining")
+BOARD_HEADERS = ("Name", "Role", "Organisation", "Term")
+SCHEDULE_HEADERS = ("Document", "Committee", "How often", "Next due", "Last sent")
+
+
+def _criteria_table(plan: Plan, cutoff: datetime.date) -> list[Any]:
+    """The quality-mark criteria with their status as at ``cutoff`` (from the history) and their evidence."""
+    from onward.plans import documents
+    from onward.plans.models import Criterion
+
+    criteria = criteria_of(plan)
+    if not criteria:
+        return []
+    labels = dict(Criterion.Status.choices)
+    rows, tally = [], Counter[str]()
+    for criterion in criteria:
+        change = next((c for c in criterion.status_changes.all() if c.changed_on <= cutoff), None)
+        status = change.status if change is not None else Criterion.Status.NOT_STARTED
+        tally[status] += 1
+        status_text = labels[status] + (f"\nsince {change.changed_on:%-d %B %Y}" if change is not None else "")
+        evidence = [criterion.evidence] if criterion.evidence else []
+        evidence += [f"Item {item.reference}" for item in criterion.evidence_items.all()]
+        evidence += [f"Measure: {measure.name}" for measure in criterion.evidence_measures.all()]
+        evidence += criterion.document_list
+        label = " ".join(
+            p for p in (criterion.section.reference if criterion.section else "", criterion.reference) if p
+        )
+        rows.append([f"{label} {criterion.text}".strip(), status_text, "\n".join(evidence) or "None recorded"])
+    note = ", ".join(f"{tally[s.value]} {s.label.lower()}" for s in reversed(Criterion.Status)) + "."
+    return [
+        documents.DocumentTable(
+            heading="Quality mark criteria",
+            headers=CRITERIA_HEADERS,
+            rows=rows,
+            widths=(45, 15, 40),
+            note=note[0].upper() + note[1:],
+        )
+    ]
+
+
+def structure_tables(plan: Plan, cutoff: datetime.date) -> tuple[list[Any], list[Any]]:
+    """The plan structure's tables for the committee document, as at ``cutoff``: the links between plans,
+    the quality-mark criteria, leads per objective and budgets (before the items); the board's membership
+    and terms of reference and the report schedule (after them). A part with nothing recorded is left out."""
+    from onward.plans import documents
+
+    before: list[Any] = []
+    links = plan_links(plan)
+    link_rows = []
+    if links["parent"] is not None:
+        link_rows.append(["Sits inside", links["parent"].title])
+    if links["parent_strategy"]:
+        link_rows.append(["Sits inside", links["parent_strategy"]])
+    link_rows += [["Contains", child.title] for child in links["children"]]
+    if link_rows:
+        before.append(
+            documents.DocumentTable(
+                heading="Links to other plans", headers=("Link", "Plan or strategy"), rows=link_rows, widths=(25, 75)
+            )
+        )
+    before += _criteria_table(plan, cutoff)
+    sections = list(plan.sections.select_related("lead").order_by("order", "id"))
+    lead_rows = [[str(s), s.lead_display] for s in sections if s.lead_display]
+    if lead_rows:
+        before.append(
+            documents.DocumentTable(
+                heading="Leads per objective", headers=LEAD_HEADERS, rows=lead_rows, widths=(60, 40)
+            )
+        )
+    budgets = budget_rows(plan, as_at=cutoff)
+    if budgets:
+        rows = [
+            [
+                row.budget.name,
+                row.for_label,
+                pounds(row.budget.amount_pence),
+                pounds(row.spent_pence),
+                pounds(row.remaining_pence) + (" (overspent)" if row.overspent else ""),
+            ]
+            for row in budgets
+        ]
+        before.append(
+            documents.DocumentTable(
+                heading="Budget and spend",
+                headers=BUDGET_HEADERS,
+                rows=rows,
+                widths=(28, 24, 16, 16, 16),
+                note=f"Spend recorded up to {cutoff:%-d %B %Y}.",
+            )
+        )
+    after: list[Any] = []
+    board = board_of(plan, cutoff)
+    if board["current"] or board["terms"]:
+        member_rows = [
+            [
+                m.name,
+                m.role,
+                m.organisation,
+                f"From {m.from_on:%-d %B %Y}" + (f" to {m.to_on:%-d %B %Y}" if m.to_on else ""),
+            ]
+            for m in board["current"]
+        ]
+        after.append(
+            documents.DocumentTable(
+                heading=f"Membership of {plan.owning_body}",
+                headers=BOARD_HEADERS,
+                rows=member_rows,
+                widths=(25, 25, 25, 25),
+                empty="No members recorded.",
+            )
+        )
+        if board["terms"] is not None:
+            terms = board["terms"]
+            after.append(
+                documents.DocumentTable(
+                    heading=f"Terms of reference of {plan.owning_body}",
+                    headers=("Agreed", "Terms of reference"),
+                    rows=[[f"{terms.agreed_on:%-d %B %Y}", terms.text]],
+                    widths=(20, 80),
+                )
+            )
+    schedules = schedules_of(plan)
+    if schedules:
+        schedule_rows = []
+        for s in schedules:
+            sent = [x for x in s.sendings.all() if x.sent_on <= cutoff]
+            last = max(sent, key=lambda x: (x.sent_on, x.pk)) if sent else None
+            schedule_rows.append(
+                [
+                    s.get_document_display(),
+                    s.committee,
+                    s.get_frequency_display(),
+                    f"{s.next_due_on:%-d %B %Y}" if s.next_due_on else "Sent, not due again",
+                    f"{last.sent_on:%-d %B %Y}" if last else "Not yet",
+                ]
+            )
+        after.append(
+            documents.DocumentTable(
+                heading="Report schedule", headers=SCHEDULE_HEADERS, rows=schedule_rows, widths=(28, 24, 16, 16, 16)
+            )
+        )
+    return before, after

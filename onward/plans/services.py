@@ -24,6 +24,10 @@ from onward.core.concurrency import lock_for_change
 from onward.plans import access as plan_access
 from onward.plans import schemes
 from onward.plans.models import (
+    BoardMember,
+    Budget,
+    Criterion,
+    CriterionStatusChange,
     Decision,
     Item,
     Measure,
@@ -33,9 +37,13 @@ from onward.plans.models import (
     Plan,
     Rating,
     RatingScheme,
+    ReportSchedule,
+    ReportSent,
     ReviewRound,
     Section,
+    Spend,
     TargetDate,
+    TermsOfReference,
     Update,
 )
 
@@ -139,6 +147,21 @@ def rating_scheme_save(
 # Plans and their structure ---------------------------------------------------------------------
 
 
+def _check_parent_plan(plan: Plan, council: Organisation) -> None:
+    """A plan sits inside another plan of the same council, and never (even at a remove) inside itself."""
+    parent = plan.parent
+    if parent is None:
+        return
+    if parent.council_id != council.pk:
+        raise ValidationError({"parent": "Select a plan of the council"})
+    seen: set[int] = set()
+    while parent is not None and parent.pk not in seen:
+        if plan.pk is not None and parent.pk == plan.pk:
+            raise ValidationError({"parent": "A plan cannot sit inside itself or inside a plan that sits inside it"})
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
 @transaction.atomic
 def plan_save(
     *, acting_user: User, council: Organisation, plan: Plan | None, version: int | None = None, **fields: Any
@@ -164,6 +187,7 @@ def plan_save(
         raise ValidationError({"period_end": "The end of the period must be the same as or after the start"})
     if target.owner is not None and target.owner.organisation_id != council.pk:
         raise ValidationError({"owner": "Select an officer of the council"})
+    _check_parent_plan(target, council)
     if (
         plan is not None
         and (before.get("rating_scheme"), before.get("custom_scheme"))
@@ -208,6 +232,8 @@ def section_save(
             raise ValidationError({"parent": "Sections nest one level only: select a theme"})
         if section is not None and section.children.exists():
             raise ValidationError({"parent": "This section has sections inside it, so it cannot go inside another"})
+    if target.lead is not None and target.lead.organisation_id != plan.council_id:
+        raise ValidationError({"lead": "Select an officer of the council"})
     if section is None and "order" not in fields:
         target.order = plan.sections.count() + 1
     target.full_clean()
@@ -806,3 +832,389 @@ def plan_import(
         summary=f"Imported {count} items in {len(parsed.sections)} sections from {file_name}",
     )
     return plan
+
+
+# Plan structure (ADR 35): quality-mark criteria, budgets and spend, the board, the report schedule ---
+
+
+def _in_plan(plan: Plan, section: Section | None, field_name: str = "section") -> None:
+    if section is not None and section.plan_id != plan.pk:
+        raise ValidationError({field_name: "Select a section of this plan"})
+
+
+@transaction.atomic
+def criterion_save(
+    *,
+    acting_user: User,
+    plan: Plan,
+    criterion: Criterion | None,
+    reference: str,
+    text: str,
+    section: Section | None = None,
+    evidence: str = "",
+    evidence_items: list[Item] | None = None,
+    evidence_measures: list[Measure] | None = None,
+    evidence_documents: str = "",
+    version: int | None = None,
+) -> Criterion:
+    """Add or change (from the ``version`` the editor opened) a quality-mark criterion and its evidence.
+
+    The evidence may point to items and measures of the same plan only. A new criterion starts as
+    not started; its status changes through :func:`criterion_set_status`, never here.
+    """
+    _require_manager(acting_user)
+    items, measures = list(evidence_items or []), list(evidence_measures or [])
+    _in_plan(plan, section)
+    if any(item.plan_id != plan.pk for item in items):
+        raise ValidationError({"evidence_items": "Select items of this plan"})
+    if any(measure.item.plan_id != plan.pk for measure in measures):
+        raise ValidationError({"evidence_measures": "Select measures of this plan"})
+    if criterion is not None:
+        target = lock_for_change(Criterion, criterion.pk, version, "criterion")
+        before = {
+            **snapshot(target),
+            "evidence_items": sorted(i.pk for i in target.evidence_items.all()),
+            "evidence_measures": sorted(m.pk for m in target.evidence_measures.all()),
+        }
+        target.version += 1
+    else:
+        target, before = Criterion(plan=plan, order=plan.criteria.count() + 1), {}
+    target.reference = reference.strip()
+    target.text = text.strip()
+    target.section = section
+    target.evidence = evidence.strip()
+    target.evidence_documents = "\n".join(_clean_lines(evidence_documents.splitlines()))
+    if not target.text:
+        raise ValidationError({"text": "Enter what must be in place"})
+    target.full_clean()
+    target.save()
+    target.evidence_items.set(items)
+    target.evidence_measures.set(measures)
+    after = {
+        **snapshot(target),
+        "evidence_items": sorted(i.pk for i in items),
+        "evidence_measures": sorted(m.pk for m in measures),
+    }
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if criterion else Action.CREATE,
+        council=plan.council,
+        obj=target,
+        changes=diff(before, after),
+    )
+    return target
+
+
+@transaction.atomic
+def criterion_set_status(
+    *,
+    acting_user: User,
+    criterion: Criterion,
+    status: str,
+    changed_on: datetime.date,
+    version: int | None,
+    note: str = "",
+) -> CriterionStatusChange:
+    """Move a criterion to a new status on a date, kept in its history.
+
+    The date may not be in the future, nor before its last change (the history reads in order).
+    """
+    _require_manager(acting_user)
+    target = lock_for_change(Criterion, criterion.pk, version, "criterion")
+    if status not in Criterion.Status.values:
+        raise ValidationError({"status": "Select the criterion's status"})
+    if status == target.status:
+        raise ValidationError({"status": f"The criterion is already {target.get_status_display().lower()}"})
+    if changed_on > timezone.localdate():
+        raise ValidationError({"changed_on": "The date of the change must be today or in the past"})
+    if target.status_on is not None and changed_on < target.status_on:
+        raise ValidationError(
+            {"changed_on": f"The date of the change must be on or after the last change, {target.status_on:%-d %B %Y}"}
+        )
+    before, before_on = target.status, target.status_on
+    target.status, target.status_on = status, changed_on
+    target.version += 1
+    target.save(update_fields=["status", "status_on", "version", "updated_at"])
+    change = CriterionStatusChange(
+        criterion=target, status=status, changed_on=changed_on, note=note.strip(), recorded_by=acting_user
+    )
+    change.full_clean()
+    change.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=target.plan.council,
+        obj=target,
+        changes={
+            "status": [before, status],
+            "status_on": [before_on.isoformat() if before_on else None, changed_on.isoformat()],
+        },
+    )
+    return change
+
+
+@transaction.atomic
+def budget_save(
+    *,
+    acting_user: User,
+    plan: Plan,
+    budget: Budget | None,
+    name: str,
+    amount_pence: int,
+    section: Section | None = None,
+    version: int | None = None,
+) -> Budget:
+    """Add or change (from the ``version`` the editor opened) a budget for the plan or one of its objectives."""
+    _require_manager(acting_user)
+    _in_plan(plan, section)
+    if amount_pence < 0:
+        raise ValidationError({"amount_pence": "The budget must be £0 or more"})
+    if budget is not None:
+        target = lock_for_change(Budget, budget.pk, version, "budget")
+        before = snapshot(target)
+        target.version += 1
+    else:
+        target, before = Budget(plan=plan), {}
+    target.name, target.amount_pence, target.section = name.strip(), amount_pence, section
+    if not target.name:
+        raise ValidationError({"name": "Enter the budget's name"})
+    target.full_clean()
+    target.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if budget else Action.CREATE,
+        council=plan.council,
+        obj=target,
+        changes=diff(before, snapshot(target)),
+    )
+    return target
+
+
+@transaction.atomic
+def spend_record(
+    *, acting_user: User, budget: Budget, spent_on: datetime.date, amount_pence: int, description: str
+) -> Spend:
+    """Record money spent from a budget. A correction is a negative entry, which may not take the total below £0.
+
+    Spend beyond the budget is recorded (it happened) and shown as overspent, not refused.
+    """
+    _require_manager(acting_user)
+    locked = Budget.objects.select_for_update().get(pk=budget.pk)
+    if amount_pence == 0:
+        raise ValidationError({"amount_pence": "Enter an amount other than £0"})
+    if not description.strip():
+        raise ValidationError({"description": "Enter what the money was spent on"})
+    if spent_on > timezone.localdate():
+        raise ValidationError({"spent_on": "The date of the spend must be today or in the past"})
+    total = sum(locked.spends.values_list("amount_pence", flat=True))
+    if total + amount_pence < 0:
+        raise ValidationError({"amount_pence": "A correction cannot take the total spent below £0"})
+    spend = Spend(
+        budget=locked,
+        spent_on=spent_on,
+        amount_pence=amount_pence,
+        description=description.strip(),
+        recorded_by=acting_user,
+    )
+    spend.full_clean()
+    spend.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CREATE,
+        council=locked.plan.council,
+        obj=spend,
+        changes=diff({}, snapshot(spend)),
+    )
+    return spend
+
+
+@transaction.atomic
+def board_member_save(
+    *,
+    acting_user: User,
+    plan: Plan,
+    member: BoardMember | None,
+    name: str,
+    role: str,
+    organisation: str,
+    from_on: datetime.date,
+    to_on: datetime.date | None = None,
+    version: int | None = None,
+) -> BoardMember:
+    """Add or change (from the ``version`` the editor opened) a member of the plan's board and their term."""
+    _require_manager(acting_user)
+    if to_on is not None and to_on < from_on:
+        raise ValidationError({"to_on": "The end of the term must be the same as or after its start"})
+    if member is not None:
+        target = lock_for_change(BoardMember, member.pk, version, "board member")
+        before = snapshot(target)
+        target.version += 1
+    else:
+        target, before = BoardMember(plan=plan), {}
+    target.name, target.role, target.organisation = name.strip(), role.strip(), organisation.strip()
+    target.from_on, target.to_on = from_on, to_on
+    target.full_clean()
+    target.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if member else Action.CREATE,
+        council=plan.council,
+        obj=target,
+        changes=diff(before, snapshot(target)),
+    )
+    return target
+
+
+@transaction.atomic
+def terms_of_reference_record(
+    *, acting_user: User, plan: Plan, agreed_on: datetime.date, text: str
+) -> TermsOfReference:
+    """A new version of the board's terms of reference, agreed on a date; earlier versions stay as they were."""
+    _require_manager(acting_user)
+    Plan.objects.select_for_update().get(pk=plan.pk)
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Enter the terms of reference"})
+    current = plan.terms_of_reference.order_by("-agreed_on", "-id").first()
+    if current is not None and agreed_on < current.agreed_on:
+        raise ValidationError(
+            {"agreed_on": f"The date agreed must be on or after the current version's, {current.agreed_on:%-d %B %Y}"}
+        )
+    if current is not None and current.text == text:
+        raise ValidationError({"text": "These are the current terms of reference: change them to add a new version"})
+    terms = TermsOfReference(plan=plan, agreed_on=agreed_on, text=text, recorded_by=acting_user)
+    terms.full_clean()
+    terms.save()
+    audit_record(
+        actor=acting_user, action=Action.CREATE, council=plan.council, obj=terms, changes=diff({}, snapshot(terms))
+    )
+    return terms
+
+
+FREQUENCY_MONTHS = {
+    ReportSchedule.Frequency.QUARTERLY: 3,
+    ReportSchedule.Frequency.SIX_MONTHLY: 6,
+    ReportSchedule.Frequency.YEARLY: 12,
+}
+
+
+@transaction.atomic
+def report_schedule_save(
+    *,
+    acting_user: User,
+    plan: Plan,
+    schedule: ReportSchedule | None,
+    committee: str,
+    document: str,
+    frequency: str,
+    next_due_on: datetime.date | None,
+    owner: User,
+    remind_days: int = 14,
+    version: int | None = None,
+) -> ReportSchedule:
+    """Add or change (from the ``version`` the editor opened) which committee gets which document, how often, and when next."""
+    _require_manager(acting_user)
+    if owner.organisation_id != plan.council_id or not owner.is_active:
+        raise ValidationError({"owner": "Select an officer of the council"})
+    if next_due_on is None:
+        raise ValidationError({"next_due_on": "Enter the date the report is next due"})
+    if schedule is not None:
+        target = lock_for_change(ReportSchedule, schedule.pk, version, "report schedule")
+        before = snapshot(target)
+        target.version += 1
+    else:
+        target, before = ReportSchedule(plan=plan), {}
+    target.committee, target.document, target.frequency = committee.strip(), document, frequency
+    target.next_due_on, target.owner, target.remind_days = next_due_on, owner, remind_days
+    target.full_clean()
+    target.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE if schedule else Action.CREATE,
+        council=plan.council,
+        obj=target,
+        changes=diff(before, snapshot(target)),
+    )
+    return target
+
+
+def _months_on(day: datetime.date, months: int) -> datetime.date:
+    import calendar
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def report_sent_record(
+    *, acting_user: User, schedule: ReportSchedule, sent_on: datetime.date, version: int | None = None
+) -> ReportSent:
+    """Record that the report due next went to its committee, and move the next due date on by its frequency.
+
+    Needs the schedule's ``version`` the owner saw, so a second click does not skip a due date. A one-off
+    report has no next due date once sent.
+    """
+    _require_manager(acting_user)
+    target = lock_for_change(ReportSchedule, schedule.pk, version, "report schedule")
+    if target.next_due_on is None:
+        raise ValidationError({"sent_on": "No report is due on this schedule"})
+    if sent_on > timezone.localdate():
+        raise ValidationError({"sent_on": "The date it was sent must be today or in the past"})
+    due_on = target.next_due_on
+    months = FREQUENCY_MONTHS.get(target.frequency)  # type: ignore[call-overload]
+    target.next_due_on = _months_on(due_on, months) if months else None
+    target.version += 1
+    target.save(update_fields=["next_due_on", "version", "updated_at"])
+    sent = ReportSent(schedule=target, due_on=due_on, sent_on=sent_on, recorded_by=acting_user)
+    sent.full_clean()
+    sent.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.CHANGE,
+        council=target.plan.council,
+        obj=target,
+        changes={"next_due_on": [due_on.isoformat(), target.next_due_on.isoformat() if target.next_due_on else None]},
+        summary=f"Sent on {sent_on:%-d %B %Y}",
+    )
+    return sent
+
+
+def report_schedule_remind(*, schedule: ReportSchedule, day: datetime.date, base_url: str = "") -> bool:
+    """Email the schedule's owner that its report is due (or overdue) and record it, in one transaction: once
+    per schedule and due date however often it runs (``ScheduleReminder``). If the email cannot be sent nothing
+    is recorded, so the next run tries again; if another run recorded it first, nothing is sent."""
+    from django.core.mail import send_mail
+    from django.db import IntegrityError
+    from django.urls import reverse
+
+    from onward.plans.models import ScheduleReminder
+
+    due_on = schedule.next_due_on
+    if due_on is None or not schedule.owner.is_active or not schedule.owner.email:
+        return False
+    with transaction.atomic():
+        if ScheduleReminder.objects.filter(schedule=schedule, due_on=due_on).exists():
+            return False
+        try:
+            with transaction.atomic():
+                reminder = ScheduleReminder.objects.create(schedule=schedule, due_on=due_on, sent_at=timezone.now())
+        except IntegrityError:
+            return False
+        when = "was due" if due_on < day else "is due"
+        link = base_url.rstrip("/") + reverse("plans:structure", kwargs={"pk": schedule.plan_id}) + "#schedule"
+        audit_record(
+            actor=None,
+            action=Action.CREATE,
+            council=schedule.plan.council,
+            obj=reminder,
+            summary=f"Report reminder emailed to {schedule.owner.full_name}",
+        )
+        send_mail(
+            f"{schedule.get_document_display()} {when} to {schedule.committee}",
+            f"{schedule.get_document_display()} for {schedule.plan.title} {when} to {schedule.committee} on "
+            f"{due_on:%-d %B %Y}.\n\nRecord it as sent in Onward when it has gone: {link}",
+            None,
+            [schedule.owner.email],
+        )
+    return True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onward.plans import document_urls, views
+from onward.plans import document_urls, structure_urls, views
 
 app_name = "plans"
 
@@ -33,3 +33,5 @@ urlpatterns = [
 ]
 # Committee documents and the spreadsheet template, export and import.
 urlpatterns += document_urls.urlpatterns
+# A plan's structure: criteria, budgets, the board, the report schedule (ADR 35).
+urlpatterns += structure_urls.urlpatterns

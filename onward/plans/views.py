@@ -63,15 +63,19 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "review_cycle",
         "rating_scheme",
         "custom_scheme",
+        "parent",
+        "parent_strategy",
         "version",
     )
     if plan is not None:
         initial = {name: getattr(plan, name) for name in fields}
+    others = plan_access.plans_visible_to(user)
     form = forms.PlanForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         officers=plan_access.plan_officers(user),
         custom_schemes=plan_access.rating_schemes_visible_to(user),
+        plans=others.exclude(pk=plan.pk) if plan is not None else others,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -127,11 +131,19 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int | None = None) -
     if section is not None:
         themes = themes.exclude(pk=section.pk)
     initial = (
-        {n: getattr(section, n) for n in ("kind", "parent", "reference", "title", "aim", "criteria", "version")}
+        {
+            n: getattr(section, n)
+            for n in ("kind", "parent", "reference", "title", "aim", "criteria", "lead", "lead_name", "version")
+        }
         if section
         else {"kind": Section.Kind.AREA}
     )
-    form = forms.SectionForm(request.POST if request.method == "POST" else None, initial=initial, themes=themes)
+    form = forms.SectionForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        themes=themes,
+        officers=plan_access.plan_officers(user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.section_save(acting_user=user, plan=plan, section=section, **form.cleaned_data)
