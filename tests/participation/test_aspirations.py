@@ -41,14 +41,8 @@ def person(tenant, year: int, name: str, **extra):  # type: ignore[no-untyped-de
 
 
 def aspire(who, sector: str, on: datetime.date = DAY - datetime.timedelta(days=30), **extra) -> Aspiration:  # type: ignore[no-untyped-def]
-    return Aspiration.objects.create(
-        person=who,
-        date=on,
-        school_year=9,
-        aspiration=f"Hopes to work in {sector or 'something'}",
-        sector=sector,
-        **extra,
-    )
+    extra.setdefault("aspiration", f"Hopes to work in {sector or 'something'}")
+    return Aspiration.objects.create(person=who, date=on, school_year=9, sector=sector, **extra)
 
 
 def intend(who, sector: str, on: datetime.date = DAY - datetime.timedelta(days=20)) -> IntendedDestination:  # type: ignore[no-untyped-def]
@@ -291,3 +285,12 @@ def test_the_aspiration_indicator_as_at_a_past_date_ignores_what_is_recorded_aft
     assert brute(council, past) == (before.numerator, before.denominator)
     after = read_indicator(registry.ASPIRATIONS, council=council, as_at=later)
     assert after is not None and after.numerator > before.numerator
+
+
+def test_text_typed_into_an_aspiration_cannot_run_as_a_formula_in_the_files(world, signed_in, pupils) -> None:
+    """What was typed reaches the CSV files as text, with an apostrophe before a formula's first sign."""
+    adviser = world["A"].users["personal_adviser"]
+    aspire(pupils["year12"], "digital", aspiration="=HYPERLINK(0)", on=DAY - datetime.timedelta(days=1))
+    for name in ("participation:aspirations", "participation:aspiration-destinations"):
+        rows = rows_of(signed_in(adviser).get(reverse(name), {"as_at": DAY.isoformat(), "format": "csv"}))
+        assert "'=HYPERLINK(0)" in {r["Aspiration"] for r in rows}, name
