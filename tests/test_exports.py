@@ -76,6 +76,10 @@ EXPORTS: tuple[Export, ...] = (
     # put hostile text in a cohort member's record).
     Export("participation:feed", "performance_officer", query="month=2026-11", hostile=False),
     Export("participation:survey", "performance_officer", query="year=2026", hostile=False),
+    # Years 9 to 13 only: the aspiration pages' own tests put hostile text in a pupil's record.
+    Export("participation:aspirations", "personal_adviser", query="format=csv", hostile=False),
+    Export("participation:aspiration-sectors", "personal_adviser", query="format=csv", hostile=False),
+    Export("participation:aspiration-destinations", "personal_adviser", query="format=csv", hostile=False),
     # Lists for settings and Jobcentre Plus leave only under an agreement in force (tests/network).
     Export("network:setting-send", "performance_officer", query="download=csv"),
     Export("network:jobcentre-send", "performance_officer", query="download=csv"),

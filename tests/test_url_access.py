@@ -219,6 +219,9 @@ RULES: dict[str, Rule] = {
     "participation:overview": needs_any(*PEOPLE),
     "participation:lapsing": needs_any(*PEOPLE),
     "participation:guarantee": needs_any(*PEOPLE),
+    "participation:aspirations": needs_any(*PEOPLE),
+    "participation:aspiration-sectors": needs_any(*PEOPLE),
+    "participation:aspiration-destinations": needs_any(*PEOPLE),
     "participation:guarantee-report": Rule(
         lambda user: (
             302

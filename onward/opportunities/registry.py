@@ -1,7 +1,7 @@
 """Registers the counts improvement plans quote from the employer network in ``onward.core.indicators``,
 so a plan measure binds to them instead of a figure typed in before a committee (Stockton: "3
 apprenticeships within the council ... across at least 4 areas", "at least 5 external employers
-engaged", "2 major employers to champion care leavers"; Doncaster: guaranteed interviews).
+engaged", "2 major employers to champion care leavers", "increased numbers of interviews"; Doncaster: guaranteed interviews).
 
 Each is the same figure the counts page shows (``selectors``) for the 12 months up to and including
 the date asked (champions: on that date), from dated records only, so a measure re-read for a past
@@ -84,6 +84,11 @@ INDICATORS: tuple[tuple[str, str, Reader], ...] = (
         _in_year(selectors.guaranteed_interviews_offered, people=True),
     ),
     (
+        "interviews_last_year",
+        "Interviews for young people put forward, guaranteed or not (last 12 months)",
+        _in_year(selectors.interviews_taken, people=True),
+    ),
+    (
         "guaranteed_interviews_taken",
         "Guaranteed interviews taken (last 12 months)",
         _in_year(selectors.guaranteed_interviews_taken, people=True),
@@ -92,6 +97,11 @@ INDICATORS: tuple[tuple[str, str, Reader], ...] = (
         "work_experience_placements",
         "Work experience placements started (last 12 months)",
         _in_year(_work_experience(inside=False), people=True),
+    ),
+    (
+        "employment_programme_starts",
+        "Employment programme starts (last 12 months)",
+        _in_year(selectors.employment_programme_starts, people=True),
     ),
     (
         "work_experience_inside_council",

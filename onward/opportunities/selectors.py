@@ -137,6 +137,11 @@ def work_experience_starts(council: Any, start: datetime.date, end: datetime.dat
     return found.count()
 
 
+def employment_programme_starts(council: Any, start: datetime.date, end: datetime.date) -> int:
+    """Starts on employment programmes (a government or partner scheme) from ``start`` to ``end``."""
+    return _starts(council, start, end).filter(opportunity__kind=Opportunity.Kind.EMPLOYMENT_PROGRAMME).count()
+
+
 def council_service_areas(council: Any, start: datetime.date, end: datetime.date) -> int:
     """The council's own service areas with an opportunity added from ``start`` to ``end`` (named alike
     whatever the capitals or spaces)."""
@@ -186,6 +191,11 @@ def guaranteed_interviews_offered(council: Any, start: datetime.date, end: datet
     )
 
 
+def interviews_taken(council: Any, start: datetime.date, end: datetime.date) -> int:
+    """Interviews of young people put forward, guaranteed or not, that took place from ``start`` to ``end``."""
+    return council_applications(council).filter(interview_on__gte=start, interview_on__lte=end).count()
+
+
 def guaranteed_interviews_taken(council: Any, start: datetime.date, end: datetime.date) -> int:
     """Guaranteed interviews that took place from ``start`` to ``end``."""
     return (
@@ -213,7 +223,7 @@ def counts(*, council: Any, start: datetime.date, end: datetime.date) -> Counts:
         employers_offering=employers.filter(pk__in=opportunities.values("employer_id")).count(),
         opportunities_offered=opportunities.count(),
         places_offered=sum(opportunities.values_list("places", flat=True)),
-        interviews=applications.filter(interview_on__gte=start, interview_on__lte=end).count(),
+        interviews=interviews_taken(council, start, end),
         guaranteed_interviews=guaranteed_interviews_taken(council, start, end),
         starts=applications.filter(started_on__gte=start, started_on__lte=end).count(),
         apprenticeships_inside_council=apprenticeship_starts(council, start, end, inside_council=True),

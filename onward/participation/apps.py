@@ -21,4 +21,5 @@ class ParticipationConfig(AppConfig):
         from onward.people import access as people_access
 
         menu(NavItem("16 to 17 participation", "participation:overview", people_access.PEOPLE_PERMS), order=50)
+        menu(NavItem("Aspirations", "participation:aspirations", people_access.PEOPLE_PERMS), order=55)
         menu(NavItem("NCCIS feed", "participation:feed", (Perm.EXPORT_RETURNS,)), order=220)

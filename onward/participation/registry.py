@@ -16,6 +16,7 @@ from onward.participation import rules, selectors
 PARTICIPATION = "participation_16_17"
 NEET_NOT_KNOWN = "neet_not_known_16_17"
 GUARANTEE_OFFERS = "september_guarantee_offers"
+ASPIRATIONS = "aspiration_recorded_9_11"
 
 
 def reading(numerator: int, denominator: int, sums: tuple[int, int] | None = None) -> IndicatorReading | None:
@@ -54,10 +55,17 @@ def guarantee_offers(council: Organisation, as_at: datetime.date) -> IndicatorRe
     return reading(made, len(found))
 
 
+def aspirations(council: Organisation, as_at: datetime.date) -> IndicatorReading | None:
+    """Young people in Years 9 to 11 on ``as_at`` with an aspiration recorded by then (Cambridgeshire 1.1)."""
+    recorded, total = selectors.aspiration_indicator_counts(selectors.council_people(council), as_at)
+    return reading(recorded, total)
+
+
 INDICATORS = (
     (PARTICIPATION, "16 and 17 year olds participating in education or training", participation),
     (NEET_NOT_KNOWN, "16 and 17 year olds NEET or whose activity is not known (December to February)", neet_not_known),
     (GUARANTEE_OFFERS, "Year 11 and 12 young people with a September Guarantee offer", guarantee_offers),
+    (ASPIRATIONS, "Young people in Years 9 to 11 with an aspiration recorded", aspirations),
 )
 
 

@@ -195,3 +195,52 @@ def survey_year(day: datetime.date) -> int:
 def survey_leavers_born(year: int) -> tuple[datetime.date, datetime.date]:
     """Dates of birth of the Year 11 leavers of summer ``year`` (academic age 15 in the year they left)."""
     return datetime.date(year - 17, 9, 1), datetime.date(year - 16, 8, 31)
+
+
+# Aspirations (Cambridgeshire 1.1, Leeds 3h) ------------------------------------------------------------
+
+ASPIRATION_YEARS = (9, 10, 11, 12, 13)
+"""School years whose aspirations are followed: the Year 9 audit onwards, to the end of Year 13."""
+INDICATOR_YEARS = (9, 10, 11)
+"""The Year 9 to 11 cohort of the aspiration indicator."""
+DESTINATION_YEARS = (11, 12, 13)
+"""School years whose intended destination is compared with their aspiration."""
+
+
+def school_year(dob: datetime.date, day: datetime.date) -> int:
+    """The national curriculum year on ``day``: academic age 13 is Year 9, academic age 17 is Year 13."""
+    return academic_age(dob, day) - 4
+
+
+def born_in_years(day: datetime.date, low: int, high: int) -> tuple[datetime.date, datetime.date]:
+    """Dates of birth (first, last inclusive) of school years ``low`` to ``high`` on ``day``."""
+    return born_between(day, low + 4, high + 4)
+
+
+OTHER_SECTOR = "other"
+
+
+class Match(models.TextChoices):
+    """An intended destination against the aspiration: the same sector, another, or one of them missing."""
+
+    MATCHED = "matched", "Matches the aspiration"
+    DIFFERS = "differs", "Differs from the aspiration"
+    MISSING = "missing", "Cannot be compared"
+
+
+def destination_match(aspired: str | None, intended: str | None) -> tuple[Match, str]:
+    """Compare the sector aspired to with the intended destination's: ``None`` when there is no record,
+    ``""`` when the record has no sector. Returns the match and, when missing, what is missing."""
+    if aspired is None:
+        return Match.MISSING, "No aspiration recorded"
+    if intended is None:
+        return Match.MISSING, "No intended destination recorded"
+    if not aspired:
+        return Match.MISSING, "The aspiration has no sector"
+    if not intended:
+        return Match.MISSING, "The intended destination has no sector"
+    if OTHER_SECTOR in (aspired, intended):
+        return Match.MISSING, "A sector outside the list cannot be compared"
+    if aspired == intended:
+        return Match.MATCHED, ""
+    return Match.DIFFERS, ""

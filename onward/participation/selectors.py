@@ -16,13 +16,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from onward.accounts.models import Organisation
 from onward.core import codelists
 from onward.participation import rules
 from onward.participation.rules import Counted, GuaranteeStatus
-from onward.people.models import Contact, EETSpell, IntendedDestination, YoungPerson
+from onward.people.models import Aspiration, Contact, EETSpell, IntendedDestination, Sector, YoungPerson
 
 
 @dataclass(frozen=True)
@@ -343,3 +343,152 @@ def careers_return_expected(people: QuerySet[YoungPerson], month_end: datetime.d
     from onward.participation import feed
 
     return feed.as_text_rows(feed_rows(people, month_end))
+
+
+# Aspirations and intended destinations (Cambridgeshire 1.1, Leeds 3h) ----------------------------------
+
+
+@dataclass(frozen=True)
+class AspirationRow:
+    """A young person in Years 9 to 13 on a day, with their latest aspiration recorded by then (if any)."""
+
+    person: YoungPerson
+    school_year: int
+    aspiration: Aspiration | None
+
+    @property
+    def sector(self) -> str:
+        return self.aspiration.sector if self.aspiration else ""
+
+    @property
+    def sector_label(self) -> str:
+        return Sector(self.sector).label if self.sector else ""
+
+
+def school_years(
+    people: QuerySet[YoungPerson], day: datetime.date, years: Iterable[int] = rules.ASPIRATION_YEARS
+) -> QuerySet[YoungPerson]:
+    """Those of ``people`` in the given school years on ``day``, alive on the day."""
+    chosen = sorted(years)
+    first, last = rules.born_in_years(day, chosen[0], chosen[-1])
+    return people.filter(date_of_birth__gte=first, date_of_birth__lte=last).exclude(died_on__lte=day)
+
+
+def latest_aspirations(person_ids: Iterable[int], day: datetime.date) -> dict[int, Aspiration]:
+    """Each young person's latest current aspiration dated on or before ``day`` (one query)."""
+    latest: dict[int, Aspiration] = {}
+    for record in Aspiration.objects.filter(
+        person__in=list(person_ids), superseded_at__isnull=True, date__lte=day
+    ).order_by("date", "id"):
+        latest[record.person_id] = record
+    return latest
+
+
+def aspiration_coverage(
+    people: QuerySet[YoungPerson], day: datetime.date, years: Iterable[int] = rules.ASPIRATION_YEARS
+) -> list[AspirationRow]:
+    """Every young person of ``people`` in the school years on ``day``, youngest year first and then by
+    name, with their latest aspiration on or before the day (two queries, whatever their number)."""
+    members = list(
+        school_years(people, day, years)
+        .select_related("personal_adviser")
+        .order_by("-date_of_birth", "legal_family_name", "legal_given_name", "pk")
+    )
+    latest = latest_aspirations([p.pk for p in members], day)
+    rows = [AspirationRow(p, rules.school_year(p.date_of_birth, day), latest.get(p.pk)) for p in members]
+    rows.sort(key=lambda r: (r.school_year, r.person.legal_family_name, r.person.legal_given_name, r.person.pk))
+    return rows
+
+
+@dataclass(frozen=True)
+class YearCoverage:
+    school_year: int
+    total: int
+    recorded: int
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.recorded
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.recorded / self.total if self.total else None
+
+
+def coverage_by_year(rows: list[AspirationRow], years: Iterable[int] = rules.ASPIRATION_YEARS) -> list[YearCoverage]:
+    """For each school year, how many there are and how many have an aspiration recorded."""
+    return [
+        YearCoverage(
+            year,
+            sum(1 for r in rows if r.school_year == year),
+            sum(1 for r in rows if r.school_year == year and r.aspiration is not None),
+        )
+        for year in years
+    ]
+
+
+def aspirations_by_sector(rows: list[AspirationRow]) -> list[tuple[str, str, int, dict[int, int]]]:
+    """Recorded aspirations by sector: (sector, label, total, {school year: count}), biggest first; the
+    aspirations with no sector last."""
+    counts: Counter[tuple[str, int]] = Counter((r.sector, r.school_year) for r in rows if r.aspiration is not None)
+    found = []
+    for value, label in [*Sector.choices, ("", "Sector not recorded")]:
+        by_year = {year: counts[(value, year)] for year in rules.ASPIRATION_YEARS}
+        total = sum(by_year.values())
+        if total:
+            found.append((value, label, total, by_year))
+    found.sort(key=lambda entry: (entry[0] == "", -entry[2], entry[1]))
+    return found
+
+
+@dataclass(frozen=True)
+class DestinationRow:
+    """A young person in Years 11 to 13: their latest aspiration and intended destination, compared."""
+
+    person: YoungPerson
+    school_year: int
+    aspiration: Aspiration | None
+    destination: IntendedDestination | None
+    match: rules.Match
+    reason: str
+
+    @property
+    def aspiration_sector_label(self) -> str:
+        return Sector(self.aspiration.sector).label if self.aspiration and self.aspiration.sector else ""
+
+    @property
+    def destination_sector_label(self) -> str:
+        return Sector(self.destination.sector).label if self.destination and self.destination.sector else ""
+
+    @property
+    def destination_label(self) -> str:
+        return self.destination.get_destination_display() if self.destination else ""
+
+
+def destinations_against_aspirations(people: QuerySet[YoungPerson], day: datetime.date) -> list[DestinationRow]:
+    """Each young person of ``people`` in Years 11 to 13 on ``day``: the latest intended destination and
+    the latest aspiration recorded on or before the day, matched on their sector (three queries)."""
+    rows = aspiration_coverage(people, day, rules.DESTINATION_YEARS)
+    intended: dict[int, IntendedDestination] = {}
+    for record in IntendedDestination.objects.filter(
+        person__in=[r.person.pk for r in rows], superseded_at__isnull=True, date__lte=day
+    ).order_by("date", "id"):
+        intended[record.person_id] = record
+    found = []
+    for row in rows:
+        destination = intended.get(row.person.pk)
+        match, reason = rules.destination_match(
+            row.aspiration.sector if row.aspiration else None, destination.sector if destination else None
+        )
+        found.append(DestinationRow(row.person, row.school_year, row.aspiration, destination, match, reason))
+    return found
+
+
+def aspiration_indicator_counts(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[int, int]:
+    """Of ``people`` in Years 9 to 11 on ``day``, how many have an aspiration recorded by then, and how many
+    there are (two counting queries, whatever the size of the council)."""
+    members = school_years(people, day, rules.INDICATOR_YEARS)
+    recorded = members.filter(
+        Exists(Aspiration.objects.filter(person=OuterRef("pk"), superseded_at__isnull=True, date__lte=day))
+    ).count()
+    return recorded, members.count()

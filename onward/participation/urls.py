@@ -13,4 +13,7 @@ urlpatterns = [
     path("feed/returns/new/", views.return_upload, name="return-upload"),
     path("feed/returns/<int:pk>/", views.return_detail, name="return-detail"),
     path("activity-survey/", views.survey_page, name="survey"),
+    path("aspirations/", views.aspirations, name="aspirations"),
+    path("aspirations/sectors/", views.aspiration_sectors, name="aspiration-sectors"),
+    path("aspirations/destinations/", views.destinations_against_aspirations, name="aspiration-destinations"),
 ]

@@ -11,11 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from onward.accounts import access
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
-from onward.audit.services import audit_list, audit_view
+from onward.audit.models import AuditEvent
+from onward.audit.services import audit_list, audit_record, audit_view
 from onward.core import exports
 from onward.core.forms import EARLIEST_DATE, in_range, latest_date, long_date
 from onward.core.forms_errors import apply_validation_error
@@ -273,3 +275,193 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     result = participation_access.access_careers_return(user, pk)
     audit_view(actor=user, council=result.council, obj=result)
     return render(request, "participation/return_detail.html", {"result": result})
+
+
+# Aspirations and intended destinations (Cambridgeshire 1.1, Leeds 3h) ----------------------------------
+
+
+def _wants_csv(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "csv"
+
+
+def _audit_aspirations(user: User, summary: str, *, exported: int | None) -> None:
+    """A list viewed, or a file of it made, recorded in the audit trail before it is shown."""
+    council = access.council_of(user)
+    if exported is None:
+        audit_list(actor=user, council=council, object_type="people.YoungPerson", summary=summary)
+        return
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.EXPORT,
+        council=council,
+        object_type="people.YoungPerson",
+        summary=f"Exported {exported} young people as CSV: {summary}",
+    )
+
+
+def _chosen_year(request: HttpRequest) -> int | None:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and int(raw) in rules.ASPIRATION_YEARS else None
+
+
+ASPIRATION_FILTERS = {"recorded": "With an aspiration", "missing": "With no aspiration"}
+
+
+@require_safe
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
+def aspirations(request: HttpRequest) -> HttpResponse:
+    """The aspiration coverage list: the young people the user can see in Years 9 to 13 on a date, by
+    school year, each with their latest aspiration recorded by then or none. Filter by year and by
+    whether one is recorded; download as CSV."""
+    user = _people_user(request)
+    day = _as_at(request)
+    rows = selectors.aspiration_coverage(people_access.people_visible_to(user), day)
+    years = selectors.coverage_by_year(rows)
+    year = _chosen_year(request)
+    shown_filter = request.GET.get("status", "")
+    if shown_filter not in ASPIRATION_FILTERS:
+        shown_filter = ""
+    shown = [
+        r
+        for r in rows
+        if (year is None or r.school_year == year)
+        and (not shown_filter or (r.aspiration is not None) == (shown_filter == "recorded"))
+    ]
+    described = (
+        f"Aspirations on {day:%d/%m/%Y}, "
+        + (f"Year {year}" if year else "Years 9 to 13")
+        + (f", {ASPIRATION_FILTERS[shown_filter].lower()}" if shown_filter else "")
+    )
+    if _wants_csv(request):
+        _audit_aspirations(user, described, exported=len(shown))
+        return exports.csv_response(
+            f"aspirations-{day:%Y-%m-%d}.csv",
+            [
+                [
+                    r.person.child_id,
+                    r.person.display_name,
+                    r.school_year,
+                    r.aspiration.date if r.aspiration else None,
+                    r.aspiration.aspiration if r.aspiration else "",
+                    r.sector_label,
+                    r.person.personal_adviser.full_name if r.person.personal_adviser else "",
+                ]
+                for r in shown
+            ],
+            header=[
+                "Child identifier",
+                "Name",
+                "School year",
+                "Recorded on",
+                "Aspiration",
+                "Sector",
+                "Personal adviser",
+            ],
+        )
+    _audit_aspirations(user, described, exported=None)
+    return render(
+        request,
+        "participation/aspirations.html",
+        {
+            "day": day,
+            "rows": shown,
+            "years": years,
+            "year": year,
+            "status": shown_filter,
+            "filters": ASPIRATION_FILTERS,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_safe
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
+def aspiration_sectors(request: HttpRequest) -> HttpResponse:
+    """Recorded aspirations of the young people the user can see in Years 9 to 13, by sector and school
+    year: counts only, with the list behind them on the coverage page. Download as CSV."""
+    user = _people_user(request)
+    day = _as_at(request)
+    rows = selectors.aspiration_coverage(people_access.people_visible_to(user), day)
+    sectors = selectors.aspirations_by_sector(rows)
+    recorded = sum(1 for r in rows if r.aspiration is not None)
+    header = ["Sector", *[f"Year {y}" for y in rules.ASPIRATION_YEARS], "Total", "Share of those recorded"]
+    table = [
+        [
+            label,
+            *[by_year[y] for y in rules.ASPIRATION_YEARS],
+            total,
+            f"{100 * total / recorded:.0f}%" if recorded else "-",
+        ]
+        for _value, label, total, by_year in sectors
+    ]
+    if _wants_csv(request):
+        return exports.csv_response(f"aspirations-by-sector-{day:%Y-%m-%d}.csv", table, header=header)
+    return render(
+        request,
+        "participation/aspiration_sectors.html",
+        {"day": day, "header": header, "table": table, "recorded": recorded, "total": len(rows)},
+    )
+
+
+MATCH_FILTERS = {m.value: m for m in rules.Match}
+
+
+@require_safe
+@access.require_perm(any_of=people_access.PEOPLE_PERMS)
+def destinations_against_aspirations(request: HttpRequest) -> HttpResponse:
+    """Each young person the user can see in Years 11 to 13: the intended destination against the
+    aspiration, by sector (matched, differs, or cannot be compared and why). Filter; download as CSV."""
+    user = _people_user(request)
+    day = _as_at(request)
+    found = selectors.destinations_against_aspirations(people_access.people_visible_to(user), day)
+    match = MATCH_FILTERS.get(request.GET.get("match", ""))
+    rows = [r for r in found if match is None or r.match == match]
+    counts = Counter(r.match for r in found)
+    described = f"Intended destinations against aspirations on {day:%d/%m/%Y}" + (
+        f", {match.label.lower()}" if match else ""
+    )
+    if _wants_csv(request):
+        _audit_aspirations(user, described, exported=len(rows))
+        return exports.csv_response(
+            f"destinations-against-aspirations-{day:%Y-%m-%d}.csv",
+            [
+                [
+                    r.person.child_id,
+                    r.person.display_name,
+                    r.school_year,
+                    r.aspiration.aspiration if r.aspiration else "",
+                    r.aspiration_sector_label,
+                    r.destination_label,
+                    r.destination.provider if r.destination else "",
+                    r.destination_sector_label,
+                    r.match.label,
+                    r.reason,
+                ]
+                for r in rows
+            ],
+            header=[
+                "Child identifier",
+                "Name",
+                "School year",
+                "Aspiration",
+                "Aspiration sector",
+                "Intended destination",
+                "Provider",
+                "Destination sector",
+                "Compared",
+                "Why it cannot be compared",
+            ],
+        )
+    _audit_aspirations(user, described, exported=None)
+    return render(
+        request,
+        "participation/destinations_against_aspirations.html",
+        {
+            "day": day,
+            "rows": rows,
+            "match": match.value if match else "",
+            "matches": [(m.value, m.label, counts[m]) for m in rules.Match],
+            "total": len(found),
+            "query": request.GET.urlencode(),
+        },
+    )

@@ -24,6 +24,7 @@ from onward.people.models import (
     HEApplication,
     IntendedDestination,
     PathwayPlanAudit,
+    Sector,
     SupportRequest,
     YoungPerson,
 )
@@ -353,11 +354,12 @@ class AspirationForm(GovukForm):
         max_length=300,
         error_messages={"required": "Enter what the young person hopes to do"},
     )
-    sector = forms.CharField(
+    sector = forms.ChoiceField(
         label="Sector (optional)",
-        max_length=100,
         required=False,
-        help_text="For example, construction, health and care, or digital",
+        choices=[("", "Not recorded"), *Sector.choices],
+        help_text="The sector the hope leads to, so aspirations can be analysed by sector",
+        error_messages={"invalid_choice": "Select a sector from the list"},
     )
 
 
@@ -375,6 +377,13 @@ class DestinationForm(GovukForm):
         "September Guarantee offer", IntendedDestination.Offer.choices, message="Select whether an offer has been made"
     )
     offer_provider = forms.CharField(label="Who made the offer (optional)", max_length=200, required=False)
+    sector = forms.ChoiceField(
+        label="Sector (optional)",
+        required=False,
+        choices=[("", "Not recorded"), *Sector.choices],
+        help_text="The sector of the course, training or job, to check it against the young person's aspiration",
+        error_messages={"invalid_choice": "Select a sector from the list"},
+    )
 
 
 class EpisodeForm(GovukForm):

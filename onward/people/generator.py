@@ -76,6 +76,19 @@ SECTORS = [
 PLACES_ELSEWHERE = ["Harrowfield", "Brockmoor", "Alderley", "Fernhill", "Kingsmere", "Lowden"]
 
 E = codelists.EETActivity
+
+
+def _destination_sector(aspired: str, dob: datetime.date) -> str:
+    """The sector of a Year 11 intended destination: mostly the one aspired to, sometimes another, now and
+    then not recorded. Taken from the date of birth, not the random stream, so the rest of a generated
+    cohort stays as it was."""
+    if not aspired or dob.day % 9 == 0:
+        return ""
+    if dob.day % 4 == 0:
+        return SECTORS[(SECTORS.index(aspired) + 1) % len(SECTORS)]
+    return aspired
+
+
 NEET_OTHER = [E.NEET_OTHER, E.NEET_SEEKING, E.NEET_NOT_READY, E.NEET_YOUNG_CARER, E.VOLUNTEERING]
 # Shares (per cent) of the current activity, by age band.
 MIX_19_21 = [
@@ -324,14 +337,18 @@ def _person(
                 recorded_by=staff.recorder,
             )
         )
+    aspired = ""
     if age >= 14:
+        aspired_on = categories.birthday(dob, 14) + _days(rng, 30, 200)
+        hope = f"Work in {rng.choice(SECTORS)}"
+        aspired = rng.choice(SECTORS)
         batch.add(
             Aspiration(
                 person=person,
-                date=categories.birthday(dob, 14) + _days(rng, 30, 200),
+                date=aspired_on,
                 school_year=9,
-                aspiration=f"Work in {rng.choice(SECTORS)}",
-                sector=rng.choice(SECTORS),
+                aspiration=hope,
+                sector=aspired,
                 recorded_by=staff.recorder,
             )
         )
@@ -343,6 +360,7 @@ def _person(
                 school_year=11,
                 destination=rng.choice([E.FURTHER_EDUCATION, E.APPRENTICESHIP, E.TRAINEESHIP]),
                 september_guarantee=rng.choice(["offered", "offered", "offered", "no_offer"]),
+                sector=_destination_sector(aspired, dob),
                 recorded_by=staff.recorder,
             )
         )

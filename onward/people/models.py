@@ -352,6 +352,29 @@ class PEP(DatedRecord):
         return self.quality in (self.Quality.OUTSTANDING, self.Quality.GOOD)
 
 
+class Sector(models.TextChoices):
+    """The sector an aspiration or an intended destination leads to: a short fixed list, so aspirations
+    can be analysed by sector and compared with the destination (Cambridgeshire 1.1, Leeds 3h). Each
+    value is the plain lower-case words an employer's free-text sector is matched against."""
+
+    ANIMAL_CARE = "animal care", "Animal care, land and environment"
+    BUSINESS = "business", "Business, finance and law"
+    CONSTRUCTION = "construction", "Construction and trades"
+    CREATIVE = "creative", "Creative arts, media and design"
+    DIGITAL = "digital", "Digital and technology"
+    EDUCATION = "education", "Education and childcare"
+    ENGINEERING = "engineering", "Engineering and manufacturing"
+    HAIR_AND_BEAUTY = "hair and beauty", "Hair and beauty"
+    HEALTH_AND_CARE = "health and care", "Health and social care"
+    HOSPITALITY = "hospitality", "Hospitality and catering"
+    LOGISTICS = "logistics", "Transport and logistics"
+    PUBLIC_SERVICES = "public services", "Public and uniformed services"
+    RETAIL = "retail", "Retail and customer service"
+    SCIENCE = "science", "Science and research"
+    SPORT = "sport", "Sport and leisure"
+    OTHER = "other", "Another sector"
+
+
 class Aspiration(HistoryRecord):
     """A Year 9 aspiration (or a later one): what the young person hopes to do."""
 
@@ -359,7 +382,7 @@ class Aspiration(HistoryRecord):
     date = models.DateField()
     school_year = models.PositiveSmallIntegerField()
     aspiration = models.CharField(max_length=300)
-    sector = models.CharField(max_length=100, blank=True)
+    sector = models.CharField(max_length=100, blank=True, choices=Sector.choices)
 
     class Meta:
         ordering = ["person", "date", "id"]
@@ -383,6 +406,9 @@ class IntendedDestination(HistoryRecord):
     provider = models.CharField(max_length=200, blank=True)
     september_guarantee = models.CharField(max_length=20, choices=Offer.choices)
     offer_provider = models.CharField(max_length=200, blank=True)
+    sector = models.CharField(
+        max_length=100, blank=True, choices=Sector.choices, help_text="The sector of the course, training or job"
+    )
 
     class Meta:
         ordering = ["person", "date", "id"]

@@ -58,6 +58,19 @@ TARGETS: tuple[tuple[str, Decimal | None, list[tuple[datetime.date, str, Decimal
     ("neet_not_known_16_17", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(8))]),
     ("participation_16_17", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(85))]),
     ("september_guarantee_offers", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(98))]),
+    # The seeds' stepped targets of the demo plans' bound measures (plans.seed_measures): a bound measure
+    # quotes the council's target, so the seed's steps live here.
+    (
+        "apprenticeships_started_inside_council",
+        None,
+        [(datetime.date(2026, 4, 1), "absolute", Decimal(3)), (datetime.date(2027, 4, 1), "absolute", Decimal(5))],
+    ),
+    ("council_service_areas_offering", None, [(datetime.date(2026, 4, 1), "absolute", Decimal(4))]),
+    ("employers_engaged_last_year", None, [(datetime.date(2026, 4, 1), "absolute", Decimal(5))]),
+    ("employer_champions", None, [(datetime.date(2026, 4, 1), "absolute", Decimal(2))]),
+    ("pep_sw_attendance", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(95))]),
+    ("pep_quality", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(85))]),
+    ("aspiration_recorded_9_11", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(90))]),
 )
 
 

@@ -1,10 +1,13 @@
-"""Demo plans: one in each of the four shapes, each with two review rounds of history.
+"""Demo plans: one for each of the five seed documents, in the four shapes, each with two review rounds
+of history.
 
 A scrutiny monitoring progress update (graded 1 to 4), a work plan against a quality mark (RAG,
-themes and objectives with criteria, one item superseded and one withdrawn), an action plan (RAG,
-areas with aims, a stepped trajectory) and a scrutiny action plan with the council's responses.
-Each has a closed round with its snapshot and an open round awaiting updates; the demo plan lead
-leads several items. Every word is invented. Idempotent; called by ``load_demo``.
+themes and objectives with criteria, one item superseded and one withdrawn), two action plans (RAG,
+areas with aims, a stepped trajectory; one a development board's priorities) and a scrutiny action
+plan with the council's responses. Each plan carries every success measure of its seed
+(``seed_measures``), bound to a live indicator wherever one exists. Each has a closed round with its
+snapshot and an open round awaiting updates; the demo plan lead leads several items. Every word is
+invented. Idempotent; called by ``load_demo``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django.utils import timezone
 from faker import Faker
 
 from onward.accounts.models import Organisation, User
-from onward.plans import schemes, services
+from onward.plans import schemes, seed_measures, services
 from onward.plans.models import Decision, Item, Plan, ReviewRound, Section
 
 D = Decimal
@@ -36,7 +39,6 @@ class DemoItem:
     first: dict[str, Any] = field(default_factory=dict)  # the update in the closed round
     second: dict[str, Any] | None = None  # the update in the open round, if given yet
     status: tuple[str, str] | None = None  # (status, reason) after the first round
-    measure: dict[str, Any] | None = None
 
 
 @dataclass
@@ -94,15 +96,6 @@ SCRUTINY_MONITORING = [
                     "the live figure against the national one.",
                     evidence_of_impact="Fewer young people lost contact in the three months after 18.",
                 ),
-                measure={
-                    "name": "Care leavers aged 19 to 21 in education, employment or training",
-                    "unit": "percent",
-                    "indicator": "eet_19_21",
-                    "baseline": D("48"),
-                    # Bound to the indicator: the figures are counted and the targets are the council's.
-                    "targets": [],
-                    "actuals": [],
-                },
             ),
             DemoItem(
                 "2",
@@ -141,13 +134,6 @@ SCRUTINY_MONITORING = [
                     evidence_of_progress="Five apprentices in four services; six employers offer placements.",
                     evidence_of_impact="Four of the five apprentices are still in post after six months.",
                 ),
-                measure={
-                    "name": "Care leavers in council apprenticeships",
-                    "unit": "count",
-                    "baseline": D("0"),
-                    "targets": [(7, "absolute", D("3")), (19, "absolute", D("5"))],
-                    "actuals": [(5, D("2"), None), (12, D("5"), None)],
-                },
             ),
             DemoItem(
                 "4",
@@ -158,6 +144,52 @@ SCRUTINY_MONITORING = [
                 success="Two reports a year, with the figures compared with similar councils.",
                 first=_u("", "1", evidence_of_progress="Reports went to the committee in the autumn and spring."),
                 status=("achieved", "The figures are now a standing part of the corporate parenting report."),
+            ),
+            DemoItem(
+                "5",
+                "Look into the incentives open to young people and employers when a job starts, and bring large local "
+                "employers in as champions of care leavers.",
+                ["employers"],
+                [(7, "Two champions signed up")],
+                agreed_action="Add funding and incentives to the work clinic's checklist and map the employers who "
+                "could champion care leavers.",
+                success="At least 2 major employers champion care leavers; the employer network grows.",
+                first=_u(
+                    "",
+                    "2",
+                    evidence_of_progress="Two employer engagement workers started; one large employer is talking to us.",
+                ),
+            ),
+            DemoItem(
+                "6",
+                "Open up more interviews for care leavers by training staff to work with employers and prepare young "
+                "people for interview.",
+                ["employers", "planlead"],
+                [(7, "Half as many again trained")],
+                agreed_action="Train staff in employer engagement and interview support, and write both into job "
+                "descriptions.",
+                success="More interviews for young people; half as many again of the staff able to give this support.",
+                first=_u(
+                    "",
+                    "2",
+                    evidence_of_progress="More staff now help with applications, CVs and interview practice.",
+                ),
+            ),
+            DemoItem(
+                "7",
+                "Put education, employment and training at the front of the work of children's services and partners "
+                "with every child in care and care leaver.",
+                ["manager"],
+                [(1, "Offer reviewed")],
+                agreed_action="Review the leaving care offer to put education, employment and training first; the "
+                "children in care strategy group monitors it.",
+                success="The multi-agency plan is monitored and challenged at the strategy group; every child in care "
+                "has a pathway plan from 15 and a half.",
+                first=_u(
+                    "",
+                    "2",
+                    evidence_of_progress="Advisers now work with children in care from 15, starting their pathway plans.",
+                ),
             ),
         ],
     )
@@ -187,6 +219,13 @@ QUALITY_MARK = [
                 ["manager"],
                 [(3, "First briefing")],
                 first=_u("Two briefings held > Agree a standing slot", "A"),
+            ),
+            DemoItem(
+                "1c",
+                "Train staff, carers and partners in careers guidance and in completing personal education plans.",
+                ["virtualschool"],
+                [(6, "Training programme running")],
+                first=_u("Course dates set with the careers service > Invite foster carers and residential staff", "A"),
             ),
         ],
     ),
@@ -225,6 +264,22 @@ QUALITY_MARK = [
                 [(8, "Page live")],
                 first=_u("Content written with the care leavers' forum > Test with young people", "A"),
             ),
+            DemoItem(
+                "2d",
+                "Guarantee every young person in care a work experience place with the council, after 16 where they "
+                "want one.",
+                ["employers"],
+                [(6, "Guarantee in place")],
+                first=_u("Human resources drafted the offer > Agree placements with each directorate", "A"),
+            ),
+            DemoItem(
+                "2e",
+                "Analyse the needs of young people in Years 11 and 12 against their education plans: their September "
+                "offers, and whether their intended destination fits their aspiration.",
+                ["virtualschool", "performance"],
+                [(4, "First analysis")],
+                first=_u("September offers reported for Year 11 and 12 > Compare destinations with aspirations", "G"),
+            ),
         ],
     ),
     DemoSection("theme", "C", "Support"),
@@ -250,6 +305,28 @@ QUALITY_MARK = [
                 [(6, "Letters sent")],
                 first=_u("Letter drafted with the forum > Send by the end of the quarter", "G"),
             ),
+            DemoItem(
+                "3c",
+                "Make sure care leavers in education and training receive the financial support they are entitled to: "
+                "the higher education bursary, the post-16 package and help with travel.",
+                ["planlead"],
+                [(6, "Entitlements checked for everyone in learning")],
+                first=_u("Entitlements written into the financial policy > Check each young person's at review", "A"),
+            ),
+            DemoItem(
+                "3e",
+                "Give every young person in care careers guidance from Year 10, with a named careers adviser.",
+                ["virtualschool"],
+                [(9, "Every Year 11 seen")],
+                first=_u("Careers advisers named for each school > Book Year 11 appointments", "A"),
+            ),
+            DemoItem(
+                "3f",
+                "Offer mentoring at key points in education to raise aspirations and keep young people engaged.",
+                ["named"],
+                [(6, "Mentoring programme running")],
+                first=_u("Specification agreed with the business partnership > Recruit mentors", "A"),
+            ),
         ],
     ),
     DemoSection("theme", "D", "Monitoring"),
@@ -266,6 +343,22 @@ QUALITY_MARK = [
                 ["performance"],
                 [(10, "Survey results")],
                 first=_u("Questions agreed with the forum > Run the survey in the autumn", "G"),
+            ),
+            DemoItem(
+                "4b",
+                "Analyse the care leavers aged 16 to 25 who are not in education, employment or training, by team "
+                "and by reason.",
+                ["performance"],
+                [(3, "Monthly analysis")],
+                first=_u("Monthly analysis shared with team managers > Add the reasons to supervision", "G"),
+            ),
+            DemoItem(
+                "4c",
+                "Find out what the commissioned programmes achieved for those who started them, and where provision "
+                "falls short of the needs referred.",
+                ["performance", "planlead"],
+                [(9, "First review of programmes and gaps")],
+                first=_u("Programme referrals collected > Follow up starters after six months", "A"),
             ),
         ],
     ),
@@ -294,13 +387,6 @@ ACTION_PLAN = [
                 [(12, "Attendance and quality targets met")],
                 success="Social workers at 95% of meetings; 85% of plans judged good or better.",
                 first=_u("Attendance at 88% > Remind social workers of dates", "A"),
-                measure={
-                    "name": "Education plan meetings with the social worker present",
-                    "unit": "percent",
-                    "baseline": D("82"),
-                    "targets": [(12, "absolute", D("95"))],
-                    "actuals": [(5, D("88"), None)],
-                },
             ),
             DemoItem(
                 "1.3",
@@ -312,14 +398,6 @@ ACTION_PLAN = [
                 first=_u(
                     "Monthly list of lapsed activities shared with advisers > Chase every record before month end", "A"
                 ),
-                measure={
-                    "name": "16-17 NEET and not known",
-                    "unit": "percent",
-                    "indicator": "neet_not_known_16_17",
-                    "baseline": D("12"),
-                    "targets": [],  # bound: the council's target on the targets page (performance.targets_demo)
-                    "actuals": [],
-                },
             ),
             DemoItem(
                 "1.4",
@@ -328,14 +406,6 @@ ACTION_PLAN = [
                 [(12, "Participation at 85%")],
                 success="16-17 participation in education or training at 85% or more.",
                 first=_u("Re-engagement places agreed with two colleges > Review who left a course in the autumn", "A"),
-                measure={
-                    "name": "16-17 participation in education or training",
-                    "unit": "percent",
-                    "indicator": "participation_16_17",
-                    "baseline": D("78"),
-                    "targets": [],  # bound: the council's target on the targets page (performance.targets_demo)
-                    "actuals": [],
-                },
             ),
             DemoItem(
                 "1.5",
@@ -344,14 +414,14 @@ ACTION_PLAN = [
                 [(12, "Offers for 98%")],
                 success="September Guarantee offers for at least 98% of Year 11 and Year 12.",
                 first=_u("Offers tracked from June with the careers service > Follow up those with no offer", "G"),
-                measure={
-                    "name": "16-17 NEET: September Guarantee offers",
-                    "unit": "percent",
-                    "indicator": "september_guarantee_offers",
-                    "baseline": D("92"),
-                    "targets": [],  # bound: the council's target on the targets page (performance.targets_demo)
-                    "actuals": [],
-                },
+            ),
+            DemoItem(
+                "1.6",
+                "Make sure every young person moving on at 16 has careers guidance from Year 10, checked through their education plans and the September offers.",
+                ["virtualschool"],
+                [(10, "Every Year 11 seen")],
+                success="Every Year 11 pupil says they have had a suitable careers guidance appointment.",
+                first=_u("Guidance lead appointed > Book appointments for the whole of Year 11", "A"),
             ),
         ],
     ),
@@ -368,15 +438,30 @@ ACTION_PLAN = [
                 [(12, "Yearly review against the target"), (24, "Yearly review against the target")],
                 success="Each year's step of the council's higher education target (set on the targets page).",
                 first=_u("University taster days booked for Year 12 > Link each student with a mentor", "G"),
-                measure={
-                    "name": "Care leavers aged 19 to 21 in higher education",
-                    "unit": "percent",
-                    "indicator": "he_19_21",
-                    "baseline": D("6"),
-                    # Bound to the indicator: the figures are counted and the targets are the council's.
-                    "targets": [],
-                    "actuals": [],
-                },
+            ),
+            DemoItem(
+                "2.2",
+                "Identify education, employment and training needs in every pathway plan and discuss them at each review, checked by audit.",
+                ["manager", "planlead"],
+                [(6, "First audit")],
+                success="Every pathway plan audited is graded good.",
+                first=_u("Audit tool includes the EET section > Audit ten plans a month", "A"),
+            ),
+            DemoItem(
+                "2.3",
+                "Help young people in further education and training to stay on their course and gain their qualifications.",
+                ["planlead"],
+                [(12, "Yearly review")],
+                success="More courses completed and qualifications gained.",
+                first=_u("Advisers check attendance with colleges monthly > Share early warnings", "G"),
+            ),
+            DemoItem(
+                "2.4",
+                "Run a re-engagement programme for young people who are NEET or at risk of it.",
+                ["virtualschool"],
+                [(6, "Programme running")],
+                success="Fewer of those who engage with the programme are NEET afterwards.",
+                first=_u("First group of twelve started > Follow them up after six months", "G"),
             ),
         ],
     ),
@@ -401,6 +486,88 @@ ACTION_PLAN = [
                 [(4, "Report running")],
                 success="Managers use the report in supervision every month.",
                 first=_u("Report designed > Test with two teams", "A"),
+            ),
+            DemoItem(
+                "3.4",
+                "Agree work experience placements for children in care with a national employer, with travel paid.",
+                ["employers"],
+                [(6, "Placements agreed")],
+                success="Children in care gain work experience that makes them more employable.",
+                first=_u("Two-week placements agreed with expenses > Ask more employers", "G"),
+            ),
+            DemoItem(
+                "3.5",
+                "Work with the jobcentre so that care leavers are put forward for government employment programmes.",
+                ["employers"],
+                [(6, "First care leavers put forward")],
+                success="Care leavers take up places on employment programmes.",
+                first=_u("Jobcentre partnership manager named > Share vacancies monthly", "A"),
+            ),
+            DemoItem(
+                "3.6",
+                "Share information with the jobcentre so that care leavers claim the right benefits at the right time.",
+                ["planlead"],
+                [(6, "Information sharing agreed")],
+                success="NEET care leavers receive the benefits they are entitled to.",
+                first=_u("Draft sharing agreement with the jobcentre > Sign it", "A"),
+            ),
+        ],
+    ),
+    DemoSection(
+        "area",
+        "4",
+        "Provision and special educational needs",
+        aim="There is provision that meets the needs of young people after school, including those with special "
+        "educational needs or mental health needs.",
+        items=[
+            DemoItem(
+                "4.1",
+                "Find out how many children in care and care leavers have a current education, health and care plan, and agree with the assessment team that no plan is ceased after 18 without talking to us first.",
+                ["virtualschool"],
+                [(4, "Analysis complete")],
+                success="We know the share with a current plan and what they need.",
+                first=_u("Analysis started from the case system > Agree the protocol with the assessment team", "A"),
+            ),
+            DemoItem(
+                "4.2",
+                "Build links with partners and adult learning to widen provision for vulnerable young people, and record the gaps.",
+                ["planlead", "named"],
+                [(12, "Gaps in provision reported")],
+                success="More provision is available and the NEET share falls.",
+                first=_u("New partner provision mapped > Complete the gaps in provision form", "A"),
+            ),
+            DemoItem(
+                "4.3",
+                "Find opportunities for care leavers in the council's other directorates.",
+                ["employers"],
+                [(12, "Opportunities in four directorates")],
+                success="Opportunities are found across the council's service areas.",
+                first=_u("Three directorates have named opportunities > Ask the rest", "G"),
+            ),
+        ],
+    ),
+    DemoSection(
+        "area",
+        "5",
+        "Data, quality and the workforce",
+        aim="Reports on young people's education, employment and training are useful to partners and senior "
+        "managers, and the workforce is trained to use them.",
+        items=[
+            DemoItem(
+                "5.1",
+                "Train advisers in the care leaver teams to complete education plans for young people in Year 13.",
+                ["virtualschool"],
+                [(3, "Advisers trained")],
+                success="Every adviser is confident to complete an education plan.",
+                first=_u("Webinar held and accounts set up > Check the first plans", "G"),
+            ),
+            DemoItem(
+                "5.2",
+                "Keep young people's care placements stable, avoiding moves in the middle of the academic year.",
+                ["manager"],
+                [(12, "Yearly review")],
+                success="Fewer placement moves during the academic year.",
+                first=_u("Placement panel checks the school calendar > Report moves each term", "A"),
             ),
         ],
     ),
@@ -467,6 +634,81 @@ SCRUTINY_RESPONSE = [
                 [(3, "First quarterly report")],
                 first=_u("", "G", initial_response="Accepted. The first report is scheduled."),
             ),
+            DemoItem(
+                "5",
+                "Promote the mentoring programme among council staff and the wider community.",
+                ["named"],
+                [(6, "First mentors trained")],
+                first=_u(
+                    "",
+                    "A",
+                    initial_response="Accepted. Mentoring is one strand of the employability plan, led by a head of "
+                    "service.",
+                    outstanding_actions="Match the first trained mentors with young people.",
+                ),
+            ),
+        ],
+    ),
+]
+
+DEVELOPMENT_BOARD = [
+    DemoSection(
+        "area",
+        "1",
+        "The offer for young people who are NEET",
+        aim="Every care leaver who is not in education, employment or training is offered the right support "
+        "through one referral, triaged by one agency.",
+        items=[
+            DemoItem(
+                "1.1",
+                "Raise the share of care leavers in education, employment and training above similar councils, "
+                "and the number at university.",
+                ["planlead"],
+                [(12, "Yearly report to the committee")],
+                success="Education, employment and training rates above similar councils and the national figure; "
+                "more care leavers at university.",
+                first=_u("Figures reported against similar councils > Set next year's targets", "A"),
+            ),
+            DemoItem(
+                "1.2",
+                "Concentrate the board's work on the young people who are NEET, about a hundred at any time.",
+                ["manager"],
+                [(6, "Offer agreed")],
+                success="Fewer care leavers not in education, employment or training.",
+                first=_u("Common referral agreed by partners > Train advisers to complete it with young people", "G"),
+            ),
+            DemoItem(
+                "1.3",
+                "Refer every care leaver who becomes NEET to the offer at once.",
+                ["planlead"],
+                [(3, "Referrals checked monthly")],
+                success="Young people are referred soon after becoming NEET.",
+                first=_u("List of NEET young people with no referral checked weekly > Chase the oldest", "A"),
+            ),
+        ],
+    ),
+    DemoSection(
+        "area",
+        "2",
+        "Monitoring and impact",
+        aim="The board knows how each young person progresses through the offer and what difference it makes.",
+        items=[
+            DemoItem(
+                "2.1",
+                "Track each young person through the offer and measure what the new way of working has achieved.",
+                ["performance"],
+                [(9, "First impact report")],
+                success="More of those who start a service are in education, employment or training six months on.",
+                first=_u("Referral monitoring running by service > Follow up starters after six months", "A"),
+            ),
+            DemoItem(
+                "2.2",
+                "Hear from care leavers about the services they were referred to, and tell partners and the board.",
+                ["planlead"],
+                [(6, "Feedback reported to the board")],
+                success="Care leavers rate the services they use as good.",
+                first=_u("Advisers record feedback at each review > Report it to the board each quarter", "G"),
+            ),
         ],
     ),
 ]
@@ -482,6 +724,7 @@ PLANS: list[dict[str, Any]] = [
         "for each recommendation and the evidence of its impact.",
         "sections": SCRUTINY_MONITORING,
         "months_ago": 14,
+        "seed": seed_measures.STOCKTON,
     },
     {
         "title": "Ready for Work quality mark: work plan",
@@ -492,6 +735,7 @@ PLANS: list[dict[str, Any]] = [
         "aim": "What the council has in place, or is working towards, to hold the quality mark.",
         "sections": QUALITY_MARK,
         "months_ago": 9,
+        "seed": seed_measures.LEEDS,
     },
     {
         "title": "Leaving care NEET reduction action plan",
@@ -503,6 +747,7 @@ PLANS: list[dict[str, Any]] = [
         "employment or training that suits them.",
         "sections": ACTION_PLAN,
         "months_ago": 8,
+        "seed": seed_measures.CAMBRIDGESHIRE,
     },
     {
         "title": "Outcomes for care leavers: scrutiny panel action plan",
@@ -513,6 +758,18 @@ PLANS: list[dict[str, Any]] = [
         "aim": "The council's responses to the panel's recommendations, and what is still to do.",
         "sections": SCRUTINY_RESPONSE,
         "months_ago": 12,
+        "seed": seed_measures.DONCASTER,
+    },
+    {
+        "title": "Care leavers development board: education, employment and training",
+        "kind": Plan.Kind.ACTION_PLAN,
+        "owning_body": "Corporate Parenting Committee",
+        "review_cycle": Plan.ReviewCycle.QUARTERLY,
+        "rating_scheme": schemes.RAG,
+        "aim": "The board's priorities, each with partners' offers around it, reported to the committee.",
+        "sections": DEVELOPMENT_BOARD,
+        "months_ago": 6,
+        "seed": seed_measures.DERBY,
     },
 ]
 
@@ -525,7 +782,7 @@ def _months(day: datetime.date, months: int) -> datetime.date:
 
 @transaction.atomic
 def load_plans_demo(council: Organisation) -> None:
-    """The four demo plans with their history, once."""
+    """The five demo plans with their history, once."""
     if Plan.objects.filter(council=council).exists():
         return
     users = {u.email.split("@")[0]: u for u in User.objects.filter(organisation=council)}
@@ -551,7 +808,7 @@ def load_plans_demo(council: Organisation) -> None:
             review_cycle=spec["review_cycle"],
             rating_scheme=spec["rating_scheme"],
         )
-        _load_plan(plan, spec["sections"], users, officer, fake, agreed, today)
+        _load_plan(plan, spec["sections"], users, officer, fake, agreed, today, spec["seed"])
 
 
 BOARD_ACTION = DemoItem(
@@ -620,6 +877,7 @@ def _load_plan(
     fake: Faker,
     agreed: datetime.date,
     today: datetime.date,
+    seed: str,
 ) -> None:
     by_reference: dict[str, Section] = {}
     placed: list[tuple[Item, DemoItem]] = []
@@ -654,11 +912,11 @@ def _load_plan(
                 named_leads=fake.name() if "named" in demo_item.leads else "",
             )
             placed.append((item, demo_item))
-            if demo_item.measure:
-                _measure(item, demo_item.measure, officer, agreed)
+            for spec in seed_measures.measures_for(seed, demo_item.reference):
+                _measure(item, spec, officer, agreed)
     # The first round: opened and closed about three months ago, with an update on every item.
     first_due = today - datetime.timedelta(days=100)
-    if plan.kind == Plan.Kind.ACTION_PLAN:
+    if seed == seed_measures.CAMBRIDGESHIRE:
         # The panel's themed meeting a fortnight before the round opened added an action of its own.
         placed.append((_board_meeting(plan, officer, first_due - datetime.timedelta(days=42)), BOARD_ACTION))
     first = services.round_open(
@@ -712,18 +970,24 @@ def _update(item: Item, data: dict[str, Any], users: dict[str, User], officer: U
     services.update_record(acting_user=author, item=item, dated=dated, **data)
 
 
-def _measure(item: Item, spec: dict[str, Any], officer: User, agreed: datetime.date) -> None:
+def _measure(item: Item, spec: seed_measures.SeedMeasure, officer: User, agreed: datetime.date) -> None:
+    """A seed's success measure on its item: bound to its indicator (``seed_measures.INDICATOR_FOR``), when it
+    has one, quoting the council's figures and targets; otherwise with the seed's targets typed in."""
+    indicator = seed_measures.indicator_for(spec)
     measure = services.measure_save(
         acting_user=officer,
         item=item,
         measure=None,
-        name=spec["name"],
-        unit=spec["unit"],
-        baseline=spec["baseline"],
+        name=spec.name,
+        unit=spec.unit,
+        baseline=spec.baseline,
         baseline_on=agreed,
-        indicator_code=spec.get("indicator", ""),
+        higher_is_better=spec.higher_is_better,
+        indicator_code=indicator,
     )
-    for months, kind, value in spec["targets"]:
+    if indicator:
+        return  # bound: the figures are counted and the targets are the council's (ADR 23)
+    for months, kind, value in spec.targets:
         measure.refresh_from_db(fields=["version"])
         services.measure_target_set(
             acting_user=officer,
@@ -734,7 +998,7 @@ def _measure(item: Item, spec: dict[str, Any], officer: User, agreed: datetime.d
             version=measure.version,
         )
     today = timezone.localdate()
-    for months, value, national in spec["actuals"]:
+    for months, value, national in spec.actuals:
         on = min(_months(agreed, months), today)
         services.measure_actual_record(
             acting_user=officer,

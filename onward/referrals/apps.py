@@ -32,7 +32,12 @@ class ReferralsConfig(AppConfig):
         from onward.accounts.permissions import Perm
         from onward.core.navigation import NavItem
         from onward.core.navigation import register as menu
+        from onward.people import access as people_access
 
+        # Advisers and managers (through the people access policy), beside the NEET cohort (Derby 4.14).
+        menu(
+            NavItem("NEET without a referral", "referrals:neet-without-referral", people_access.PEOPLE_PERMS), order=35
+        )
         menu(NavItem("Triage", "referrals:triage-queue", (Perm.TRIAGE_REFERRALS,)), order=60)
         menu(NavItem("Referrals received", "referrals:received-list", (Perm.RECEIVE_REFERRALS,)), order=70)
         menu(NavItem("Referrals", "referrals:referral-list", (Perm.CREATE_REFERRALS,)), order=80)

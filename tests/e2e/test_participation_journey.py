@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from onward.people.models import EETSpell, IntendedDestination
+from onward.people.models import Aspiration, EETSpell, IntendedDestination
 from tests.conftest import make_tenant
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_roles_in_browser import sign_in_with_two_factor
@@ -83,4 +83,60 @@ def test_an_officer_follows_participation_and_round_trips_the_feed(live_server, 
     assert_accessible(page)
 
     page.goto(base + reverse("participation:survey"))
+    assert_accessible(page)
+
+
+def test_an_officer_runs_the_aspiration_audit_and_compares_destinations(live_server, page: Page) -> None:
+    """The coverage list by school year, the analysis by sector and intended destinations against
+    aspirations, each reached from the menu or the page before; axe on every page."""
+    tenant = make_tenant("Alderley")
+    today = timezone.localdate()
+    august = datetime.date(today.year if today.month >= 9 else today.year - 1, 8, 31)
+    year9 = YoungPersonFactory(council=tenant.council, date_of_birth=august.replace(year=august.year - 13))
+    Aspiration.objects.create(
+        person=year9,
+        date=today - datetime.timedelta(days=5),
+        school_year=9,
+        aspiration="Vet nurse",
+        sector="animal care",
+    )
+    year9_none = YoungPersonFactory(
+        council=tenant.council, date_of_birth=august.replace(year=august.year - 14) + datetime.timedelta(days=1)
+    )
+    year11 = YoungPersonFactory(council=tenant.council, date_of_birth=august.replace(year=august.year - 15))
+    Aspiration.objects.create(
+        person=year11,
+        date=today - datetime.timedelta(days=300),
+        school_year=10,
+        aspiration="Chef",
+        sector="hospitality",
+    )
+    IntendedDestination.objects.create(
+        person=year11,
+        date=today - datetime.timedelta(days=3),
+        school_year=11,
+        destination="further_education",
+        provider="Wexbridge College",
+        september_guarantee="offered",
+        sector="retail",
+    )
+    base = live_server.url
+    sign_in_with_two_factor(page, base, tenant.users["performance_officer"].email)
+
+    page.get_by_role("link", name="Aspirations").first.click()
+    expect(page.get_by_role("heading", name="Aspirations", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=year9.display_name)).to_be_visible()
+    expect(page.get_by_role("link", name=year9_none.display_name)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Aspiration", exact=True).select_option("missing")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("link", name=year9_none.display_name)).to_be_visible()
+    expect(page.get_by_role("link", name=year9.display_name)).to_have_count(0)
+
+    page.get_by_role("link", name="Aspirations by sector").click()
+    expect(page.get_by_role("rowheader", name="Animal care, land and environment")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Intended destinations against aspirations").click()
+    expect(page.get_by_text("Differs from the aspiration").first).to_be_visible()
     assert_accessible(page)

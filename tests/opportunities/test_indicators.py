@@ -55,11 +55,13 @@ def network(db):  # type: ignore[no-untyped-def]
             employers.append(employer)
         for index in range(30):
             employer = rng.choice(employers)
+            kinds = rng.choice(["apprenticeship", "work_experience", "job"])
             opportunity = Opportunity.objects.create(
                 council=owner,
                 employer=employer,
                 title=f"Opportunity {index}",
-                kind=rng.choice(["apprenticeship", "work_experience", "job"]),
+                # Every seventh an employment programme, leaving the random draws as they were.
+                kind=kinds if index % 7 else "employment_programme",
                 location="Town",
                 guaranteed_interview=rng.random() < 0.4,
                 service_area=rng.choice(["Highways", "highways ", "Parks", "Libraries", ""])
@@ -126,6 +128,10 @@ def test_each_indicator_equals_a_count_by_hand_as_at_a_past_date(network) -> Non
         ),
         "guaranteed_interviews_offered": sum(a.guaranteed_interview and _in(a.created_at.date()) for a in apps),
         "guaranteed_interviews_taken": sum(a.guaranteed_interview and _in(a.interview_on) for a in apps),
+        "interviews_last_year": sum(_in(a.interview_on) for a in apps),
+        "employment_programme_starts": sum(
+            _in(a.started_on) and a.opportunity.kind == "employment_programme" for a in apps
+        ),
         "work_experience_placements": sum(_in(a.started_on) and a.opportunity.kind == "work_experience" for a in apps),
         "work_experience_inside_council": sum(
             _in(a.started_on) and a.opportunity.kind == "work_experience" and a.opportunity.employer.is_council

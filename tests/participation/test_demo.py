@@ -29,6 +29,7 @@ def test_the_demo_tracks_the_guarantee_matches_a_return_and_binds_the_plan_measu
             item__plan__council=council, indicator_code__in=[c for c, _, _ in registry.INDICATORS]
         ).values_list("indicator_code", flat=True)
     )
-    assert bound == {registry.NEET_NOT_KNOWN, registry.PARTICIPATION, registry.GUARANTEE_OFFERS}
+    assert bound == {registry.NEET_NOT_KNOWN, registry.PARTICIPATION, registry.GUARANTEE_OFFERS, registry.ASPIRATIONS}
+    assert read_indicator(registry.ASPIRATIONS, council=council, as_at=today()) is not None
     assert read_indicator(registry.PARTICIPATION, council=council, as_at=today()) is not None
     assert read_indicator(registry.NEET_NOT_KNOWN, council=council, as_at=today()) is not None

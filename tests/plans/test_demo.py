@@ -1,4 +1,5 @@
-"""The demo council holds one plan in each of the four shapes, with two review rounds of history."""
+"""The demo council holds one plan for each seed document, in each of the four shapes, with two review rounds
+of history."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ from onward.plans.models import Item, Plan
 
 
 @pytest.mark.django_db
-def test_the_demo_has_four_plans_with_history_and_work_for_the_plan_lead() -> None:
-    """One plan per shape, each with a closed round (snapshot kept) and an open one; loading twice adds nothing."""
+def test_the_demo_has_five_plans_with_history_and_work_for_the_plan_lead() -> None:
+    """One plan per seed in every shape, each with a closed round (snapshot kept) and an open one; loading twice adds nothing."""
     call_command("load_demo", "--quiet")
     call_command("load_demo", "--quiet")
     lead = User.objects.get(email="planlead@wexbridge.example")
     plans = Plan.objects.filter(council=lead.organisation)
-    assert sorted(plans.values_list("kind", flat=True)) == sorted(Plan.Kind.values)
+    assert plans.count() == 5 and set(plans.values_list("kind", flat=True)) == set(Plan.Kind.values)
     for plan in plans:
         closed = plan.rounds.filter(closed_at__isnull=False)
         open_rounds = plan.rounds.filter(closed_at__isnull=True)
@@ -33,8 +34,8 @@ def test_the_demo_has_four_plans_with_history_and_work_for_the_plan_lead() -> No
     assert Item.objects.filter(plan__in=plans, status=Item.Status.WITHDRAWN).exists()
     assert Item.objects.filter(plan__in=plans, leads=lead).count() >= 5
     assert selectors.due_from(lead, plan_access.plans_visible_to(lead))
-    action_plan = plans.get(kind=Plan.Kind.ACTION_PLAN)
-    stepped = action_plan.items.get(reference="2.1").measures.get()
+    action_plan = plans.get(title="Leaving care NEET reduction action plan")
+    stepped = action_plan.items.get(reference="2.1").measures.get(indicator_code="he_19_21")
     # Bound to higher education: the plan quotes the targets page's steps, with none typed into the plan.
     assert not stepped.targets.exists()
     status = selectors.measure_status(stepped, council=action_plan.council, as_at=datetime.date(2026, 6, 1))

@@ -216,3 +216,27 @@ def test_an_unknown_scope_falls_back_to_the_users_own(caseloads, signed_in, scop
     response = signed_in(a.users["personal_adviser"]).get(reverse("referrals:neet-without-referral"), {"scope": scope})
     assert response.status_code == 200
     assert response.context["scope"] == "mine"
+
+
+def test_the_list_is_in_the_menu_for_advisers_and_managers_only(world, signed_in) -> None:
+    """The menu links to the list for whoever can see young people's records, and for no one else."""
+    from onward.core.navigation import navigation_for
+
+    a = world["A"]
+    link = reverse("referrals:neet-without-referral")
+    for role in ("personal_adviser", "team_manager"):
+        entries = navigation_for(a.users[role], "/")
+        assert [e["text"] for e in entries if e["href"] == link] == ["NEET without a referral"], role
+        page = signed_in(a.users[role]).get(reverse("core:home")).content.decode()
+        assert f'href="{link}"' in page, role
+    for role, user in a.users.items():
+        shown = any(e["href"] == link for e in navigation_for(user, "/"))
+        assert shown == user.can_any((Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)), role
+    partner_or_councillor = [
+        u
+        for u in a.users.values()
+        if not u.can_any((Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE))
+    ]
+    assert partner_or_councillor  # the world has users the item must not show to
+    current = navigation_for(a.users["personal_adviser"], link)
+    assert [e["text"] for e in current if e["active"]] == ["NEET without a referral"]
