@@ -580,6 +580,19 @@ def ssda903_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
     return run
 
 
+def _refresh_held(ids: list[int], evidence: Mapping[str, datetime.date]) -> None:
+    """Young people held already that an import touched: the OC3 rows' evidence, then their care summary."""
+    people = list(YoungPerson.objects.filter(pk__in=ids))
+    for person in people:
+        if person.child_id in evidence:
+            earlier = person.recorded_care_leaver_from
+            person.recorded_care_leaver_from = (
+                min(evidence[person.child_id], earlier) if earlier else evidence[person.child_id]
+            )
+    YoungPerson.objects.bulk_update(people, ["recorded_care_leaver_from"], batch_size=500)
+    people_services.refresh_care_summaries(people)
+
+
 # What a check or a save changes on its run: the files it keeps are written once, when it is made.
 RUN_FIELDS_SAVED = ["status", "summary", "problems", "changes", "progress", "committed_at", "updated_at"]
 
@@ -669,15 +682,7 @@ def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_use
             touched.add(known.pk)
     ids = sorted(touched)
     for first in range(0, len(ids), BATCH):
-        chunk = list(YoungPerson.objects.filter(pk__in=ids[first : first + BATCH]))
-        for person in chunk:
-            if person.child_id in evidence:
-                earlier = person.recorded_care_leaver_from
-                person.recorded_care_leaver_from = (
-                    min(evidence[person.child_id], earlier) if earlier else evidence[person.child_id]
-                )
-        YoungPerson.objects.bulk_update(chunk, ["recorded_care_leaver_from"], batch_size=500)
-        people_services.refresh_care_summaries(chunk)
+        _refresh_held(ids[first : first + BATCH], evidence)
     # An OC3 row adds at most a contact, an EET spell and a stay.
     analyze_loaded(
         {
