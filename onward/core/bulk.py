@@ -40,10 +40,11 @@ def insert_many(model: type[models.Model], objects: Sequence[models.Model], *, b
     if not objects:
         return
     fields = _fields(model)
+    now = timezone.now()  # the time of the call for every object, as ``insert_values`` does
     for field in fields:
         if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
             for obj in objects:
-                field.pre_save(obj, add=True)
+                setattr(obj, field.attname, now)
     attnames = [f.attname for f in fields]
     _write(model, fields, ([getattr(obj, name) for name in attnames] for obj in objects), batch_size)
 
@@ -83,12 +84,23 @@ def _write(model: type[models.Model], fields: list[Any], rows: Iterable[list[Any
     ]
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
+    # A datetime (immutable) is prepared once for a run of rows that share it, as the time of the call does.
+    datetimes = [isinstance(f, models.DateTimeField) for f in fields]
+    last: dict[int, tuple[Any, Any]] = {}
     with connection.cursor() as cursor:
         batch: list[list[Any]] = []
         for values in rows:
             for i, field in enumerate(fields):
-                if not plain[i] and values[i] is not None:
-                    values[i] = field.get_db_prep_save(values[i], connection)
+                value = values[i]
+                if plain[i] or value is None:
+                    continue
+                if datetimes[i]:
+                    held = last.get(i)
+                    if held is None or held[0] is not value:
+                        held = last[i] = (value, field.get_db_prep_save(value, connection))
+                    values[i] = held[1]
+                else:
+                    values[i] = field.get_db_prep_save(value, connection)
             batch.append(values)
             if len(batch) >= batch_size:
                 cursor.executemany(sql, batch)

@@ -167,9 +167,18 @@ class Table:
         self.text = text
 
     def __iter__(self) -> Iterator[dict[str, str]]:
-        reader = csv.DictReader(_lines(self.text))
-        for raw in reader:
-            yield {(k or "").strip().upper(): (v or "").strip().upper() for k, v in raw.items() if k is not None}
+        # As csv.DictReader reads: the first line names the columns; blank lines are skipped, a short row's
+        # missing values are empty and a long row's extra values are dropped. Column names are put in upper
+        # case once, not on every row.
+        reader = csv.reader(_lines(self.text))
+        columns = [column.strip().upper() for column in next(reader, [])]
+        blanks = [""] * len(columns)
+        for values in reader:
+            if not values:
+                continue
+            if len(values) < len(columns):
+                values += blanks[len(values) :]
+            yield {column: value.strip().upper() for column, value in zip(columns, values, strict=False)}
 
 
 def _lines(text: str) -> Iterator[str]:
