@@ -40,11 +40,10 @@ def insert_many(model: type[models.Model], objects: Sequence[models.Model], *, b
     if not objects:
         return
     fields = _fields(model)
-    now = timezone.now()  # the time of the call for every object, as ``insert_values`` does
     for field in fields:
         if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
             for obj in objects:
-                setattr(obj, field.attname, now)
+                field.pre_save(obj, add=True)
     attnames = [f.attname for f in fields]
     _write(model, fields, ([getattr(obj, name) for name in attnames] for obj in objects), batch_size)
 
@@ -84,7 +83,7 @@ def _write(model: type[models.Model], fields: list[Any], rows: Iterable[list[Any
     ]
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
-    # A datetime (immutable) is prepared once for a run of rows that share it, as the time of the call does.
+    # A datetime (immutable) is prepared once for a run of rows that share it (``insert_values``' time of the call).
     datetimes = [isinstance(f, models.DateTimeField) for f in fields]
     last: dict[int, tuple[Any, Any]] = {}
     with connection.cursor() as cursor:
