@@ -122,6 +122,7 @@ def main() -> int:
     result = {
         "benchmark": "ssda903_import",
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "load_average": [round(n, 2) for n in os.getloadavg()],
         "children": args.children,
         "database": "postgresql" if "postgres" in env["DATABASE_URL"] else "sqlite",
         "onward_import_seconds": round(onward_time, 2),

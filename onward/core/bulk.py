@@ -83,12 +83,23 @@ def _write(model: type[models.Model], fields: list[Any], rows: Iterable[list[Any
     ]
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
+    # A datetime (immutable) is prepared once for a run of rows that share it (``insert_values``' time of the call).
+    datetimes = [isinstance(f, models.DateTimeField) for f in fields]
+    last: dict[int, tuple[Any, Any]] = {}
     with connection.cursor() as cursor:
         batch: list[list[Any]] = []
         for values in rows:
             for i, field in enumerate(fields):
-                if not plain[i] and values[i] is not None:
-                    values[i] = field.get_db_prep_save(values[i], connection)
+                value = values[i]
+                if plain[i] or value is None:
+                    continue
+                if datetimes[i]:
+                    held = last.get(i)
+                    if held is None or held[0] is not value:
+                        held = last[i] = (value, field.get_db_prep_save(value, connection))
+                    values[i] = held[1]
+                else:
+                    values[i] = field.get_db_prep_save(value, connection)
             batch.append(values)
             if len(batch) >= batch_size:
                 cursor.executemany(sql, batch)

@@ -201,8 +201,11 @@ def refresh_care_summaries(people: Iterable[YoungPerson]) -> None:
     """Recompute the care summary of many young people in two queries (imports and generated councils)."""
     people = list(people)
     episodes: dict[int, list[categories.Episode]] = {p.pk: [] for p in people}
-    for e in CareEpisode.objects.filter(person__in=people).order_by("start", "id"):
-        episodes[e.person_id].append(categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased))
+    held = CareEpisode.objects.filter(person__in=people).order_by("start", "id")
+    for person_id, start, end, legal_status, reason_ceased in held.values_list(
+        "person_id", "start", "end", "legal_status", "reason_ceased"
+    ).iterator(chunk_size=2000):
+        episodes[person_id].append(categories.Episode(start, end, legal_status, reason_ceased))
     for person in people:
         care_summary_apply(person, episodes[person.pk])
     YoungPerson.objects.bulk_update(people, SUMMARY_FIELDS, batch_size=2000)

@@ -18,13 +18,14 @@ have), and the age rules 391, 1016 and 3001, whose results the import also uses.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from onward.people.categories import age_on, birthday
 from onward.returns import ssda903
 
-Rows = Sequence[Mapping[str, str]]
+# A table's rows: a list, or an import's ``ssda903.Table``, read afresh each time it is iterated.
+Rows = Iterable[Mapping[str, str]]
 Tables = Mapping[str, Rows]
 
 PACKAGE_YEAR_DAYS = 365.2425  # numpy's "Y" unit, with which the package reckons an age at the year's end

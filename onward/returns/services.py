@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -15,7 +16,7 @@ from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
 from onward.core import codelists, imports, uploads
 from onward.core import tasks as leases
-from onward.core.bulk import analyze_loaded, insert_many
+from onward.core.bulk import analyze_loaded, insert_many, insert_values
 from onward.core.concurrency import lock_for_change
 from onward.people import categories
 from onward.people import services as people_services
@@ -56,8 +57,16 @@ def import_problems_export(*, acting_user: User, run: ImportRun) -> list[dict[st
 
 
 # SSDA903 import ---------------------------------------------------------------------------------
+#
+# The import streams (issue 17): each table is read a row at a time (``ssda903.Table``), checked, compared
+# with the register and written in batches of ``BATCH`` rows, reading the table again for each step. What is
+# kept between rows is compact: for each child its row number, date of birth and episode dates for the
+# checks across rows and tables, and what the register holds of them as plain values (``Held``), never every
+# row's dict or model object at once. Everything is still checked before anything is written, and written
+# in one transaction: all or nothing.
 
 HEADER_FIELDS = ("sex", "date_of_birth", "ethnicity", "upn", "is_parent", "child_born_on")
+PERSON_FIELDS = (*HEADER_FIELDS, "uasc")  # what an import compares with, and writes to, a young person held
 EPISODE_FIELDS = (
     "end",
     "reason_new_episode",
@@ -71,38 +80,94 @@ EPISODE_FIELDS = (
     "placement_postcode",
     "urn",
 )
+BATCH = 2000  # rows written to, or read back from, the register at a time
+OC3_BATCH = 500  # OC3 rows saved at a time: each makes up to three records, and spells are fitted to those held
+
+
+class HeldPerson(NamedTuple):
+    pk: int
+    child_id: str  # as the register holds it
+    values: tuple[Any, ...]  # PERSON_FIELDS
+
+
+class HeldEpisode(NamedTuple):
+    pk: int
+    start: datetime.date
+    values: tuple[Any, ...]  # EPISODE_FIELDS
+
+
+@dataclass
+class Held:
+    """What the register holds of the council's young people and their episodes, as plain values."""
+
+    people: dict[str, HeldPerson] = field(default_factory=dict)  # by CHILD in upper case
+    episodes: dict[int, list[HeldEpisode]] = field(default_factory=dict)  # by young person, in start order
+
+
+def _held(council: Organisation) -> Held:
+    held = Held()
+    people = YoungPerson.objects.filter(council=council).order_by().values_list("pk", "child_id", *PERSON_FIELDS)
+    for pk, child_id, *values in people.iterator(chunk_size=BATCH):
+        held.people[child_id.upper()] = HeldPerson(pk, child_id, tuple(values))
+    episodes = (
+        CareEpisode.objects.filter(person__council=council)
+        .order_by("person_id", "start", "id")
+        .values_list("person_id", "pk", "start", *EPISODE_FIELDS)
+    )
+    for person_id, pk, start, *values in episodes.iterator(chunk_size=BATCH):
+        held.episodes.setdefault(person_id, []).append(HeldEpisode(pk, start, tuple(values)))
+    return held
+
+
+class OC3Row(NamedTuple):
+    """An OC3 row to add: its contact, activity and stay from ``day``."""
+
+    child: str
+    day: datetime.date
+    in_touch: str
+    activ: str
+    accom: str
 
 
 @dataclass
 class Plan:
-    """What an import would change, worked out without saving anything."""
+    """What an import would change, worked out without saving anything: counts, the first changes of each
+    kind to show, and what the save needs (the tables, read again as it writes, and the register's ``Held``)."""
 
-    new_people: list[YoungPerson] = field(default_factory=list)
-    updated_people: list[tuple[YoungPerson, dict[str, list[Any]]]] = field(default_factory=list)
+    tables: dict[str, ssda903.Table] = field(default_factory=dict)
+    held: Held = field(default_factory=Held)
+    people_new: int = 0
+    people_updated: int = 0
     unchanged_people: int = 0
-    new_episodes: list[CareEpisode] = field(default_factory=list)
-    updated_episodes: list[tuple[CareEpisode, dict[str, list[Any]]]] = field(default_factory=list)
+    episodes_new: int = 0
+    episodes_updated: int = 0
     unchanged_episodes: int = 0
-    oc3: list[tuple[str, datetime.date, dict[str, str]]] = field(default_factory=list)
+    oc3: list[OC3Row] = field(default_factory=list)
     oc3_unchanged: int = 0
     problems: list[ssda903.Problem] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)
+    shown: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by kind, at most MAX_CHANGES_SHOWN
 
     def summary(self) -> dict[str, int]:
         return {
-            "people_new": len(self.new_people),
-            "people_updated": len(self.updated_people),
+            "people_new": self.people_new,
+            "people_updated": self.people_updated,
             "people_unchanged": self.unchanged_people,
-            "episodes_new": len(self.new_episodes),
-            "episodes_updated": len(self.updated_episodes),
+            "episodes_new": self.episodes_new,
+            "episodes_updated": self.episodes_updated,
             "episodes_unchanged": self.unchanged_episodes,
             "oc3_new": len(self.oc3),
             "oc3_unchanged": self.oc3_unchanged,
             "rejected": len(self.problems),
         }
 
+    def show(self, kind: str, child: str, what: str, detail: str) -> None:
+        shown = self.shown.setdefault(kind, [])
+        if len(shown) < MAX_CHANGES_SHOWN:
+            shown.append({"child": child, "what": what, "detail": detail})
 
-def _person_values(row: dict[str, str], year: int) -> dict[str, Any]:
+
+def _person_values(row: Mapping[str, str], year: int) -> dict[str, Any]:
     return {
         "sex": ssda903.sex_codes(year)[row["SEX"]],
         "date_of_birth": ssda903.parse_date(row["DOB"]),
@@ -113,7 +178,7 @@ def _person_values(row: dict[str, str], year: int) -> dict[str, Any]:
     }
 
 
-def _episode_values(row: dict[str, str]) -> dict[str, Any]:
+def _episode_values(row: Mapping[str, str]) -> dict[str, Any]:
     return {
         "start": ssda903.parse_date(row["DECOM"]),
         "end": ssda903.parse_date(row["DEC"]) if row.get("DEC") else None,
@@ -130,8 +195,71 @@ def _episode_values(row: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def plan_ssda903(*, council: Organisation, year: int, files: dict[str, str]) -> tuple[Plan, list[str]]:
-    """Read, check and compare the files with the register. Saves nothing."""
+def _changes(names: tuple[str, ...], held: tuple[Any, ...], values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    current = dict(zip(names, held, strict=True))
+    return {k: [current[k], values[k]] for k in values if k in current and current[k] != values[k]}
+
+
+class _PersonRow(NamedTuple):
+    child: str
+    values: dict[str, Any]
+    held: HeldPerson | None
+    changes: dict[str, list[Any]]
+
+
+def _people_rows(plan: Plan, year: int) -> Iterator[_PersonRow]:
+    """The header's rows a child at a time, each beside what the register holds of the child."""
+    uasc_children = {row["CHILD"] for row in plan.tables.get("uasc", [])}
+    for row in plan.tables["header"]:
+        values = _person_values(row, year)
+        if row["CHILD"] in uasc_children:
+            values["uasc"] = True
+        held = plan.held.people.get(row["CHILD"])
+        yield _PersonRow(row["CHILD"], values, held, _changes(PERSON_FIELDS, held.values, values) if held else {})
+
+
+class _EpisodeRow(NamedTuple):
+    row: int
+    child: str
+    values: dict[str, Any]
+    person: HeldPerson | None
+    stored: HeldEpisode | None
+    changes: dict[str, list[Any]]
+    clash: HeldEpisode | None  # a stored episode a new one overlaps
+
+
+def _episode_rows(plan: Plan) -> Iterator[_EpisodeRow]:
+    """The episodes' rows one at a time, each beside the child's stored episode from the same start, if any."""
+    for i, row in enumerate(plan.tables.get("episodes", []), start=1):
+        values = _episode_values(row)
+        person = plan.held.people.get(row["CHILD"])
+        stored = plan.held.episodes.get(person.pk, []) if person else []
+        episode = next((e for e in reversed(stored) if e.start == values["start"]), None)
+        if episode is not None:
+            changes = _changes(EPISODE_FIELDS, episode.values, values)
+            yield _EpisodeRow(i, row["CHILD"], values, person, episode, changes, None)
+            continue
+        clash = next(
+            (
+                e
+                for e in stored
+                if values["start"] < (e.values[0] or datetime.date.max)
+                and e.start < (values["end"] or datetime.date.max)
+            ),
+            None,
+        )
+        yield _EpisodeRow(i, row["CHILD"], values, person, None, {}, clash)
+
+
+def _oc3_day(row: Mapping[str, str], start: datetime.date, end: datetime.date) -> datetime.date:
+    """The day an OC3 row reports on: the 17th to 21st birthday in the year."""
+    dob = ssda903.parse_date(row["DOB"])
+    age = next((n for n in range(17, 22) if start <= categories.birthday(dob, n) <= end), None)
+    return categories.birthday(dob, age) if age else end
+
+
+def plan_ssda903(*, council: Organisation, year: int, files: Mapping[str, str]) -> tuple[Plan, list[str]]:
+    """Read, check and compare the files with the register, a row at a time. Saves nothing."""
     ssda903.collection_window(year)
     parsed = ssda903.read_files(files)
     plan = Plan()
@@ -159,76 +287,71 @@ def plan_ssda903(*, council: Organisation, year: int, files: dict[str, str]) -> 
     plan.problems = parsed.problems
     if plan.problems:
         return plan, []
-    existing = {p.child_id.upper(): p for p in YoungPerson.objects.filter(council=council).prefetch_related("episodes")}
-    uasc_children = {row["CHILD"] for row in parsed.tables.pop("uasc", [])}
-    file_people: dict[str, YoungPerson] = {}
-    # Each table's rows are let go as soon as they are turned into records, to keep memory down.
-    for row in parsed.tables.pop("header"):
-        values = _person_values(row, year)
-        if row["CHILD"] in uasc_children:
-            values["uasc"] = True
-        person = existing.get(row["CHILD"])
-        if person is None:
-            person = YoungPerson(
-                council=council,
-                child_id=row["CHILD"],
-                legal_given_name="Not recorded",
-                legal_family_name=row["CHILD"],
-                **values,
+    plan.tables, plan.held = parsed.tables, _held(council)
+    for entry in _people_rows(plan, year):
+        if entry.held is None:
+            plan.people_new += 1
+            plan.show(
+                "people_new",
+                entry.child,
+                "New young person",
+                f"born {ssda903.format_date(entry.values['date_of_birth'])}",
             )
-            plan.new_people.append(person)
+        elif entry.changes:
+            plan.people_updated += 1
+            plan.show("people_updated", entry.held.child_id, "Details updated", _described(entry.changes))
         else:
-            changes = {k: [getattr(person, k), v] for k, v in values.items() if getattr(person, k) != v}
-            if changes:
-                plan.updated_people.append((person, changes))
-            else:
-                plan.unchanged_people += 1
-        file_people[row["CHILD"]] = person
-    for i, row in enumerate(parsed.tables.pop("episodes", []), start=1):
-        person = file_people[row["CHILD"]]
-        values = _episode_values(row)
-        stored = {e.start: e for e in person.episodes.all()} if person.pk else {}
-        episode = stored.get(values["start"])
-        if episode is None:
-            clash = next(
-                (
-                    e
-                    for e in stored.values()
-                    if values["start"] < (e.end or datetime.date.max) and e.start < (values["end"] or datetime.date.max)
-                ),
-                None,
-            )
-            if clash is not None:
-                plan.problems.append(
-                    ssda903.Problem(
-                        "episodes",
-                        i,
-                        "DECOM",
-                        row["CHILD"],
-                        f"overlaps the stored episode from {ssda903.format_date(clash.start)}",
-                    )
+            plan.unchanged_people += 1
+    for episode in _episode_rows(plan):
+        child_id = episode.person.child_id if episode.person else episode.child
+        if episode.clash is not None:
+            plan.problems.append(
+                ssda903.Problem(
+                    "episodes",
+                    episode.row,
+                    "DECOM",
+                    episode.child,
+                    f"overlaps the stored episode from {ssda903.format_date(episode.clash.start)}",
                 )
-                continue
-            plan.new_episodes.append(CareEpisode(person=person, **values))
+            )
+        elif episode.stored is None:
+            plan.episodes_new += 1
+            values = episode.values
+            plan.show(
+                "episodes_new",
+                child_id,
+                "New care episode",
+                f"from {ssda903.format_date(values['start'])}, {values['legal_status']} {values['placement_type']}",
+            )
+        elif episode.changes:
+            plan.episodes_updated += 1
+            plan.show("episodes_updated", child_id, "Care episode updated", _described(episode.changes))
         else:
-            changes = {k: [getattr(episode, k), values[k]] for k in EPISODE_FIELDS if getattr(episode, k) != values[k]}
-            if changes:
-                plan.updated_episodes.append((episode, changes))
-            else:
-                plan.unchanged_episodes += 1
+            plan.unchanged_episodes += 1
     start, end = ssda903.collection_window(year)
-    oc3_rows = parsed.tables.pop("oc3", [])
-    held = _oc3_held(council, [file_people[row["CHILD"]].pk for row in oc3_rows], start, end)
+    oc3_rows = plan.tables.get("oc3", ssda903.Table(""))
+    people = plan.held.people
+    held = _oc3_held(
+        council, [people[row["CHILD"]].pk if row["CHILD"] in people else None for row in oc3_rows], start, end
+    )
     for row in oc3_rows:
-        dob = ssda903.parse_date(row["DOB"])
-        age = next((n for n in range(17, 22) if start <= categories.birthday(dob, n) <= end), None)
-        day = categories.birthday(dob, age) if age else end
-        person = file_people[row["CHILD"]]
-        if person.pk and _oc3_already_held(held, person.pk, day, row):
+        day = _oc3_day(row, start, end)
+        person = people.get(row["CHILD"])
+        if person is not None and _oc3_already_held(held, person.pk, day, row):
             plan.oc3_unchanged += 1
         else:
-            plan.oc3.append((row["CHILD"], day, row))
+            plan.oc3.append(OC3Row(row["CHILD"], day, row["IN_TOUCH"], row["ACTIV"], row["ACCOM"]))
+            plan.show(
+                "oc3",
+                row["CHILD"],
+                "Care leaver information",
+                f"{ssda903.format_date(day)}: {row['IN_TOUCH']}, {row['ACTIV']}, {row['ACCOM']}",
+            )
     return plan, []
+
+
+def _described(changes: Mapping[str, list[Any]]) -> str:
+    return ", ".join(f"{k}: {v[0]} to {v[1]}" for k, v in changes.items())
 
 
 @dataclass
@@ -289,46 +412,8 @@ SET_ASIDE = "Set aside"
 
 def _plan_changes(plan: Plan) -> list[dict[str, Any]]:
     shown: list[dict[str, Any]] = [{"child": "", "what": SET_ASIDE, "detail": note} for note in plan.set_aside]
-    for person in plan.new_people[:MAX_CHANGES_SHOWN]:
-        shown.append(
-            {
-                "child": person.child_id,
-                "what": "New young person",
-                "detail": f"born {ssda903.format_date(person.date_of_birth)}",
-            }
-        )
-    for person, changes in plan.updated_people[:MAX_CHANGES_SHOWN]:
-        shown.append(
-            {
-                "child": person.child_id,
-                "what": "Details updated",
-                "detail": ", ".join(f"{k}: {v[0]} to {v[1]}" for k, v in changes.items()),
-            }
-        )
-    for episode in plan.new_episodes[:MAX_CHANGES_SHOWN]:
-        shown.append(
-            {
-                "child": episode.person.child_id,
-                "what": "New care episode",
-                "detail": f"from {ssda903.format_date(episode.start)}, {episode.legal_status} {episode.placement_type}",
-            }
-        )
-    for episode, changes in plan.updated_episodes[:MAX_CHANGES_SHOWN]:
-        shown.append(
-            {
-                "child": episode.person.child_id,
-                "what": "Care episode updated",
-                "detail": ", ".join(f"{k}: {v[0]} to {v[1]}" for k, v in changes.items()),
-            }
-        )
-    for child, day, row in plan.oc3[:MAX_CHANGES_SHOWN]:
-        shown.append(
-            {
-                "child": child,
-                "what": "Care leaver information",
-                "detail": f"{ssda903.format_date(day)}: {row['IN_TOUCH']}, {row['ACTIV']}, {row['ACCOM']}",
-            }
-        )
+    for kind in ("people_new", "people_updated", "episodes_new", "episodes_updated", "oc3"):
+        shown += plan.shown.get(kind, [])
     return shown
 
 
@@ -495,65 +580,114 @@ def ssda903_commit(*, acting_user: User | None, run: ImportRun) -> ImportRun:
     return run
 
 
-def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_user: User | None) -> None:
-    """Save everything a checked plan holds, in bulk, inside the caller's transaction."""
-    now = timezone.now()
-    evidence = _oc3_evidence(plan)
-    new_episodes_by_child: dict[str, list[CareEpisode]] = {}
-    for episode in plan.new_episodes:
-        new_episodes_by_child.setdefault(episode.person.child_id, []).append(episode)
-    for person in plan.new_people:
-        person.recorded_care_leaver_from = evidence.get(person.child_id)
-        people_services.care_summary_apply(
-            person,
-            [
-                categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased)
-                for e in new_episodes_by_child.get(person.child_id, [])
-            ],
-        )
-    insert_many(YoungPerson, plan.new_people)
-    if plan.new_people:
-        ids = dict(
-            YoungPerson.objects.filter(council=council, child_id__in=[p.child_id for p in plan.new_people]).values_list(
-                "child_id", "pk"
+def _refresh_held(ids: list[int], evidence: Mapping[str, datetime.date]) -> None:
+    """Young people held already that an import touched: the OC3 rows' evidence, then their care summary."""
+    people = list(YoungPerson.objects.filter(pk__in=ids))
+    for person in people:
+        if person.child_id in evidence:
+            earlier = person.recorded_care_leaver_from
+            person.recorded_care_leaver_from = (
+                min(evidence[person.child_id], earlier) if earlier else evidence[person.child_id]
             )
-        )
-        for person in plan.new_people:
-            person.pk = ids[person.child_id]
-    for person, changes in plan.updated_people:
-        for name, (_old, new) in changes.items():
-            setattr(person, name, new)
-    YoungPerson.objects.bulk_update([p for p, _ in plan.updated_people], [*HEADER_FIELDS, "uasc"], batch_size=2000)
-    for episode in plan.new_episodes:
-        episode.person_id = episode.person.pk
-    insert_many(CareEpisode, plan.new_episodes)
-    for episode, changes in plan.updated_episodes:
-        for name, (_old, new) in changes.items():
-            setattr(episode, name, new)
-    CareEpisode.objects.bulk_update([e for e, _ in plan.updated_episodes], list(EPISODE_FIELDS), batch_size=2000)
-    _apply_oc3(council=council, plan=plan, acting_user=acting_user)
-    new_ids = {p.pk for p in plan.new_people}
-    existing_touched = (
-        {p.pk for p, _ in plan.updated_people}
-        | {e.person_id for e in plan.new_episodes}
-        | {e.person_id for e, _ in plan.updated_episodes}
-        | {p.pk for p in YoungPerson.objects.filter(council=council, child_id__in=list(evidence))}
-    ) - new_ids
-    if existing_touched:
-        people = list(YoungPerson.objects.filter(pk__in=existing_touched))
-        for person in people:
-            if person.child_id in evidence:
-                earlier = person.recorded_care_leaver_from
-                person.recorded_care_leaver_from = (
-                    min(evidence[person.child_id], earlier) if earlier else evidence[person.child_id]
+    YoungPerson.objects.bulk_update(people, ["recorded_care_leaver_from"], batch_size=500)
+    people_services.refresh_care_summaries(people)
+
+
+# What a check or a save changes on its run: the files it keeps are written once, when it is made.
+RUN_FIELDS_SAVED = ["status", "summary", "problems", "changes", "progress", "committed_at", "updated_at"]
+
+
+def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_user: User | None) -> None:
+    """Save everything a checked plan holds, inside the caller's transaction: the tables are read again a row
+    at a time and written in batches of ``BATCH``."""
+    now = timezone.now()
+    assert run.year is not None  # noqa: S101 - SSDA903 runs always have a year
+    held = plan.held
+    evidence = _oc3_evidence(plan)
+    # The care histories of the young people new to the register (all their episodes are new), for the
+    # care summary each is written with.
+    new_care: dict[str, list[categories.Episode]] = {}
+    for row in plan.tables.get("episodes", []):
+        if row["CHILD"] not in held.people:
+            values = _episode_values(row)
+            new_care.setdefault(row["CHILD"], []).append(
+                categories.Episode(values["start"], values["end"], values["legal_status"], values["reason_ceased"])
+            )
+    new_ids: dict[str, int] = {}
+    touched: set[int] = set()  # young people held already whose care summary is worked out again
+    people: list[YoungPerson] = []
+    updated: list[YoungPerson] = []
+
+    def write_people() -> None:
+        if people:
+            insert_many(YoungPerson, people)
+            new_ids.update(
+                YoungPerson.objects.filter(council=council, child_id__in=[p.child_id for p in people]).values_list(
+                    "child_id", "pk"
                 )
-        YoungPerson.objects.bulk_update(people, ["recorded_care_leaver_from"], batch_size=500)
-        people_services.refresh_care_summaries(people)
+            )
+            people.clear()
+        YoungPerson.objects.bulk_update(updated, list(PERSON_FIELDS), batch_size=BATCH)
+        updated.clear()
+
+    for entry in _people_rows(plan, run.year):
+        if entry.held is None:
+            person = YoungPerson(
+                council=council,
+                child_id=entry.child,
+                legal_given_name="Not recorded",
+                legal_family_name=entry.child,
+                **entry.values,
+            )
+            person.recorded_care_leaver_from = evidence.get(entry.child)
+            people_services.care_summary_apply(person, new_care.pop(entry.child, []))
+            people.append(person)
+        elif entry.changes:
+            updated.append(
+                YoungPerson(
+                    pk=entry.held.pk, **{**dict(zip(PERSON_FIELDS, entry.held.values, strict=True)), **entry.values}
+                )
+            )
+            touched.add(entry.held.pk)
+        if len(people) + len(updated) >= BATCH:
+            write_people()
+    write_people()
+    del new_care
+    episodes: list[dict[str, Any]] = []
+    changed: list[CareEpisode] = []
+
+    def write_episodes() -> None:
+        insert_values(CareEpisode, episodes)
+        episodes.clear()
+        CareEpisode.objects.bulk_update(changed, list(EPISODE_FIELDS), batch_size=BATCH)
+        changed.clear()
+
+    for episode in _episode_rows(plan):
+        if episode.stored is None:
+            person_id = episode.person.pk if episode.person else new_ids[episode.child]
+            episodes.append({"person_id": person_id, **episode.values})
+        elif episode.changes:
+            changed.append(CareEpisode(pk=episode.stored.pk, **episode.values))
+        if episode.person is not None and (episode.stored is None or episode.changes):
+            touched.add(episode.person.pk)
+        if len(episodes) + len(changed) >= BATCH:
+            write_episodes()
+    write_episodes()
+    _apply_oc3(plan=plan, new_ids=new_ids, acting_user=acting_user)
+    # Young people held already whose OC3 rows are evidence that they are care leavers (the register's
+    # identifier exactly as in the file).
+    for child in evidence:
+        known = held.people.get(child)
+        if known is not None and known.child_id == child:
+            touched.add(known.pk)
+    ids = sorted(touched)
+    for first in range(0, len(ids), BATCH):
+        _refresh_held(ids[first : first + BATCH], evidence)
     # An OC3 row adds at most a contact, an EET spell and a stay.
     analyze_loaded(
         {
-            YoungPerson: len(plan.new_people),
-            CareEpisode: len(plan.new_episodes),
+            YoungPerson: plan.people_new,
+            CareEpisode: plan.episodes_new,
             Contact: len(plan.oc3),
             EETSpell: len(plan.oc3),
             AccommodationSpell: len(plan.oc3),
@@ -562,7 +696,7 @@ def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_use
     run.status = ImportRun.Status.COMMITTED
     run.committed_at = now
     run.progress = 100
-    run.save()
+    run.save(update_fields=RUN_FIELDS_SAVED)
 
 
 @transaction.atomic
@@ -577,7 +711,7 @@ def ssda903_import_now(
     run.summary, run.problems, run.changes, run.progress = plan.summary(), problems, _plan_changes(plan), 100
     if problems:
         run.status = ImportRun.Status.REJECTED
-        run.save()
+        run.save(update_fields=RUN_FIELDS_SAVED)
         audit_record(
             actor=acting_user,
             action=Action.CREATE,
@@ -597,75 +731,77 @@ def ssda903_import_now(
     return run
 
 
-def _apply_oc3(*, council: Organisation, plan: Plan, acting_user: User | None) -> None:
-    """OC3 rows become a contact on the birthday, and the activity and accommodation from that day."""
-    people = {
-        p.child_id: p for p in YoungPerson.objects.filter(council=council, child_id__in=[c for c, _, _ in plan.oc3])
-    }
-    contacts, spells, stays = [], [], []
-    start = min((day for _child, day, _row in plan.oc3), default=None)
-    held: set[tuple[int, datetime.date, str]] = set()
-    if start is not None:
+def _apply_oc3(*, plan: Plan, new_ids: Mapping[str, int], acting_user: User | None) -> None:
+    """OC3 rows become a contact on the birthday, and the activity and accommodation from that day, written
+    ``OC3_BATCH`` young people at a time (each is in the OC3 table once)."""
+    for first in range(0, len(plan.oc3), OC3_BATCH):
+        rows = plan.oc3[first : first + OC3_BATCH]
+        ids = {
+            row.child: plan.held.people[row.child].pk if row.child in plan.held.people else new_ids[row.child]
+            for row in rows
+        }
+        people = YoungPerson.objects.in_bulk(list(ids.values()))
+        contacts, spells, stays = [], [], []
+        start = min(row.day for row in rows)
         held = set(
-            Contact.objects.filter(
-                person__in=list(people.values()), date__gte=start, superseded_at__isnull=True
-            ).values_list("person_id", "date", "in_touch")
+            Contact.objects.filter(person_id__in=list(people), date__gte=start, superseded_at__isnull=True).values_list(
+                "person_id", "date", "in_touch"
+            )
         )
-    for child, day, row in plan.oc3:
-        person = people[child]
-        if (person.pk, day, row["IN_TOUCH"]) not in held:  # else only the activity or the stay is new
-            contacts.append(
-                Contact(
-                    person=person,
-                    date=day,
-                    method=Contact.Method.THIRD_PARTY,
-                    in_touch=row["IN_TOUCH"],
-                    note="From the SSDA903 return",
-                    recorded_by=acting_user,
-                )
-            )
-        if row["ACTIV"] in ssda903.ACTIV_TO_ACTIVITY:
-            activity, part_time = ssda903.ACTIV_TO_ACTIVITY[row["ACTIV"]]
-            spells.append(
-                (
-                    person,
-                    EETSpell(
+        for child, day, in_touch, activ, accom in rows:
+            person = people[ids[child]]
+            if (person.pk, day, in_touch) not in held:  # else only the activity or the stay is new
+                contacts.append(
+                    Contact(
                         person=person,
-                        activity=activity,
-                        part_time=part_time,
-                        start=day,
-                        source=codelists.ActivitySource.IMPORT,
+                        date=day,
+                        method=Contact.Method.THIRD_PARTY,
+                        in_touch=in_touch,
+                        note="From the SSDA903 return",
                         recorded_by=acting_user,
-                    ),
+                    )
                 )
-            )
-        if row["ACCOM"] != "0":
-            stays.append(
-                (
-                    person,
-                    AccommodationSpell(
-                        person=person,
-                        accommodation_type=row["ACCOM"][0],
-                        suitability=AccommodationSpell.Suitability.SUITABLE
-                        if row["ACCOM"][1] == "1"
-                        else AccommodationSpell.Suitability.UNSUITABLE,
-                        start=day,
-                        recorded_by=acting_user,
-                    ),
+            if activ in ssda903.ACTIV_TO_ACTIVITY:
+                activity, part_time = ssda903.ACTIV_TO_ACTIVITY[activ]
+                spells.append(
+                    (
+                        person,
+                        EETSpell(
+                            person=person,
+                            activity=activity,
+                            part_time=part_time,
+                            start=day,
+                            source=codelists.ActivitySource.IMPORT,
+                            recorded_by=acting_user,
+                        ),
+                    )
                 )
-            )
-    insert_many(Contact, contacts)
-    people_services.history_chain(model=Contact, person_ids=[c.person.pk for c in contacts])
-
-    people_services.spells_import(model=EETSpell, new=spells)
-    people_services.spells_import(model=AccommodationSpell, new=stays)
+            if accom != "0":
+                stays.append(
+                    (
+                        person,
+                        AccommodationSpell(
+                            person=person,
+                            accommodation_type=accom[0],
+                            suitability=AccommodationSpell.Suitability.SUITABLE
+                            if accom[1] == "1"
+                            else AccommodationSpell.Suitability.UNSUITABLE,
+                            start=day,
+                            recorded_by=acting_user,
+                        ),
+                    )
+                )
+        insert_many(Contact, contacts)
+        people_services.history_chain(model=Contact, person_ids=[c.person_id for c in contacts])
+        people_services.spells_import(model=EETSpell, new=spells)
+        people_services.spells_import(model=AccommodationSpell, new=stays)
 
 
 def _oc3_evidence(plan: Plan) -> dict[str, datetime.date]:
     """The return counted these children as care leavers from these dates: evidence where the care history is short."""
     evidence: dict[str, datetime.date] = {}
-    for child, day, _row in plan.oc3:
-        evidence[child] = min(day, evidence.get(child, day))
+    for row in plan.oc3:
+        evidence[row.child] = min(row.day, evidence.get(row.child, row.day))
     return evidence
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from onward.core import codelists, exports
@@ -153,9 +152,50 @@ class Problem:
         }
 
 
+class Table:
+    """One table's rows, read from its CSV text a row at a time each time it is iterated.
+
+    The rows are never all held at once: an import of tens of thousands of children keeps the text
+    it was given and, while it reads, one row and what it needs to remember about each child (its
+    checks, its comparison with the register and its writes each read the table again). Each row is
+    a dict of upper-cased column to stripped, upper-cased value, as ``csv.DictReader`` gives it.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        # As csv.DictReader reads: the first line names the columns; blank lines are skipped, a short row's
+        # missing values are empty and a long row's extra values are dropped. Column names are put in upper
+        # case once, not on every row.
+        reader = csv.reader(_lines(self.text))
+        columns = [column.strip().upper() for column in next(reader, [])]
+        blanks = [""] * len(columns)
+        for values in reader:
+            if not values:
+                continue
+            if len(values) < len(columns):
+                values += blanks[len(values) :]
+            yield {column: value.strip().upper() for column, value in zip(columns, values, strict=False)}
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, one at a time (``io.StringIO`` would copy it all first)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 @dataclass
 class ParsedFiles:
-    tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     file_problems: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)  # "name: the TABLE table, which Onward does not hold"
@@ -184,22 +224,23 @@ def other_table(columns: tuple[str, ...]) -> str | None:
     return next((label for label, expected in OTHER_TABLE_COLUMNS.items() if set(columns) == set(expected)), None)
 
 
-def read_table(name: str, content: bytes | str) -> tuple[str | None, list[dict[str, str]], str | None]:
-    """Recognise a table by its exact columns. Returns (table, rows, problem).
+def read_table(name: str, content: bytes | str) -> tuple[str | None, Table, str | None]:
+    """Recognise a table by its exact columns. Returns (table, rows, problem): the rows are read as they
+    are iterated (``Table``), never all at once.
 
     One of the return's tables Onward does not hold comes back as ``other:LABEL`` with no rows.
     """
     if isinstance(content, bytes):
         text, problem = decode(name, content)
         if text is None:
-            return None, [], problem
+            return None, Table(""), problem
     else:
         text = content
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(_lines(text))
     columns = tuple(c.strip().upper() for c in (reader.fieldnames or []))
     table = next((key for key, expected in TABLE_COLUMNS.items() if set(columns) == set(expected)), None)
     if table is None and (label := other_table(columns)) is not None:
-        return f"other:{label}", [], None
+        return f"other:{label}", Table(""), None
     if table is None:
         closest = max(TABLE_COLUMNS, key=lambda key: len(set(TABLE_COLUMNS[key]) & set(columns)))
         expected = set(TABLE_COLUMNS[closest])
@@ -215,13 +256,10 @@ def read_table(name: str, content: bytes | str) -> tuple[str | None, list[dict[s
         )
         return (
             None,
-            [],
+            Table(""),
             f"{name}: the columns do not match any SSDA903 table (closest is {TABLE_LABELS[closest]}: {detail})",
         )
-    rows = []
-    for raw in reader:
-        rows.append({(k or "").strip().upper(): (v or "").strip().upper() for k, v in raw.items() if k is not None})
-    return table, rows, None
+    return table, Table(text), None
 
 
 def read_files(files: Mapping[str, bytes | str]) -> ParsedFiles:
@@ -251,6 +289,7 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
     sexes = frozenset(sex_codes(year))
     places = placement_codes(year)
     header_children: dict[str, int] = {}
+    header_dobs: dict[str, str] = {}  # what the other tables are checked against, a child at a time
 
     def check_date(table: str, i: int, row: dict[str, str], column: str, required: bool) -> datetime.date | None:
         value = row.get(column, "")
@@ -303,6 +342,7 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
             add(Problem("header", i, "CHILD", child, f"appears more than once (also row {header_children[child]})"))
         else:
             header_children[child] = i
+            header_dobs[child] = row.get("DOB", "")
         check_code("header", i, row, "SEX", sexes)
         check_date("header", i, row, "DOB", True)
         check_code("header", i, row, "ETHNIC", ETHNIC_CODES)
@@ -374,10 +414,8 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
             if child not in header_children:
                 add(Problem(table, i, "CHILD", child, "is not in the header file"))
             dob = check_date(table, i, row, "DOB", True)
-            header_row = (
-                parsed.tables.get("header", [])[header_children[child] - 1] if child in header_children else None
-            )
-            if dob and header_row and header_row.get("DOB") and header_row["DOB"] != row.get("DOB"):
+            header_dob = header_dobs.get(child)
+            if dob and header_dob and header_dob != row.get("DOB"):
                 add(Problem(table, i, "DOB", child, "differs from the date of birth in the header"))
             if table == "oc3":
                 check_code(table, i, row, "IN_TOUCH", IN_TOUCH_CODES)
