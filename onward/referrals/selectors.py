@@ -465,3 +465,36 @@ def neet_starts(person_ids: Any, start: datetime.date, end: datetime.date) -> li
     for person_id, spells in _neet_spells(person_ids, end).items():
         found.extend((person_id, day) for day in _run_starts(spells) if start <= day <= end)
     return found
+
+
+# Impact: what became of those who started a service (Cambridgeshire 2.5; Derby 4.12; Leeds 2e) -------
+
+
+def service_clocks(sends: QuerySet[Send], as_at: datetime.date) -> dict[int, Any]:
+    """For each service, (started, not started): each young person once with the day they started it
+    (their first start), and those referred to it who had not started by ``as_at`` with the day they were
+    first referred. ``sends`` come from the access policy. One query."""
+    from onward.performance.impact import first_days
+
+    started: dict[int, list[tuple[int, datetime.date | None]]] = {}
+    referred: dict[int, list[tuple[int, datetime.date | None]]] = {}
+    for service_id, person_id, started_on, created_at in sends.order_by().values_list(
+        "service_id", "referral__person_id", "started_on", "created_at"
+    ):
+        if started_on is not None and started_on <= as_at:
+            started.setdefault(service_id, []).append((person_id, started_on))
+        else:
+            referred.setdefault(service_id, []).append((person_id, timezone.localdate(created_at)))
+    return {
+        service_id: (first_days(started.get(service_id, [])), first_days(referred.get(service_id, [])))
+        for service_id in set(started) | set(referred)
+    }
+
+
+def service_impact(
+    sends: QuerySet[Send], as_at: datetime.date, *, before: datetime.date | None = None
+) -> dict[int, Any]:
+    """Each service's impact groups (``performance.impact.impact``), by service id. Two queries."""
+    from onward.performance.impact import impact_many
+
+    return impact_many(service_clocks(sends, as_at), as_at, before=before)

@@ -26,7 +26,7 @@ from onward.core.forms_errors import apply_validation_error
 from onward.people import access as people_access
 from onward.people import selectors as people_selectors
 from onward.people.cohort import NEET_POPULATION, neet_cohort
-from onward.performance import display
+from onward.performance import display, impact
 from onward.performance.indicators import Figure
 from onward.referrals import access as referral_access
 from onward.referrals import forms, registry, selectors, services
@@ -64,7 +64,25 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     service = referral_access.access_service(user, pk)
     editable = referral_access.services_editable_by(user).filter(pk=service.pk).exists()
-    return render(request, "referrals/service_detail.html", {"service": service, "editable": editable})
+    context: dict[str, Any] = {"service": service, "editable": editable}
+    council_staff = access.council_of(user) is not None
+    if (council_staff and user.can_any(people_access.MONITORING_PERMS)) or (
+        not council_staff and user.can(Perm.RECEIVE_REFERRALS) and service.provider_id == user.organisation_id
+    ):
+        form = forms.ImpactForm(request.GET or None)
+        chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        as_at = chosen.get("as_at") or timezone.localdate()
+        sends = referral_access.impact_sends_for(user).filter(service=service)
+        groups = selectors.service_impact(sends, as_at, before=chosen.get("before")).get(service.pk, [])
+        aggregate = display.aggregates_only(user) and not user.can(Perm.TRIAGE_REFERRALS)
+        context.update(
+            impact_form=form,
+            impact=impact.shown(groups, aggregate=aggregate),
+            impact_months=impact.IMPACT_MONTHS,
+            impact_aggregate=aggregate,
+            impact_as_at=as_at,
+        )
+    return render(request, "referrals/service_detail.html", context)
 
 
 def _providers(user: User) -> object:
@@ -516,6 +534,8 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             "request_days": people_selectors.SUPPORT_REQUEST_DAYS,
             "can_list_requests": user.can_any((Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
             "feedback": [] if aggregate else list(found.feedback.select_related("service")[:50]),
+            "impact_rows": _impact_rows(user, found, today),
+            "impact_months": impact.IMPACT_MONTHS,
             "voice_columns": VOICE_COLUMNS,
             "voice_rows": _voice_rows(found),
             "partner_lists": [
@@ -530,6 +550,21 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def _impact_rows(user: User, found: Monitoring, day: datetime.date) -> list[tuple[Service, Any, Any]]:
+    """Each service's impact for the referrals of the period: (service, those who started, those referred
+    who did not start), as the user sees them."""
+    referrals = selectors.made_between(referral_access.referrals_counted_for(user), found.start, found.end)
+    sends = referral_access.impact_sends_for(user).filter(referral__in=referrals)
+    by_service = selectors.service_impact(sends, day)
+    rows = []
+    for figures in found.figures:
+        groups = by_service.get(figures.service.pk)
+        if groups:
+            started, not_started = impact.shown(groups[:2], aggregate=found.aggregate)
+            rows.append((figures.service, started, not_started))
+    return rows
 
 
 MONITORING_COLUMNS = ["From", "To", "Table", "Row", "Measure", "Value"]
