@@ -79,6 +79,8 @@ EXPORTS: tuple[Export, ...] = (
     # Lists for settings and Jobcentre Plus leave only under an agreement in force (tests/network).
     Export("network:setting-send", "performance_officer", query="download=csv"),
     Export("network:jobcentre-send", "performance_officer", query="download=csv"),
+    # Financial support for EET (onward/finance): totals by month and type, no free text.
+    Export("finance:report-export", "performance_officer", hostile=False),
 )
 # Downloads that are documents (DOCX, PDF), not tables: they have no cells to run.
 DOCUMENTS = {"plans:document", "plans:round-document"}

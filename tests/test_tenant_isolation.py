@@ -278,6 +278,9 @@ def complete_world(world: dict[str, Tenant]) -> None:
         from tests.supporters.world import supporters_world
 
         supporters_world(tenant)
+        from tests.finance.world import finance_world
+
+        finance_world(tenant)  # financial support for EET (onward/finance)
         for name in ("network:roll-detail", "network:work-coach-update"):  # a setting, agreement, list, coach
             network_kwargs(name, tenant)
         from tests.test_url_access import portal_world

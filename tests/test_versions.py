@@ -578,6 +578,10 @@ CASES = [
 from tests.supporters.world import version_cases  # noqa: E402
 
 CASES.extend(version_cases(Case))
+# Financial support for EET (onward/finance, ADR 34).
+from tests.finance.world import version_cases as finance_version_cases  # noqa: E402
+
+CASES.extend(finance_version_cases(Case))
 
 
 def _values(tenant: Tenant, changes: dict[str, str | None]) -> dict[str, str | None]:
