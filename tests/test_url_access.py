@@ -335,6 +335,21 @@ RULES: dict[str, Rule] = {
             else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
         )
     ),
+    # Needs against provision (issue 26): as referral monitoring.
+    "referrals:needs-provision": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
+        )
+    ),
+    "referrals:needs-provision-export": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
+        )
+    ),
     "referrals:feedback-add": Rule(
         lambda user: 302 if user is None else (200 if user.can(Perm.CREATE_REFERRALS) else 403)
     ),

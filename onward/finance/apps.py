@@ -16,7 +16,7 @@ class FinanceConfig(AppConfig):
         from onward.finance.home import person_payments
 
         registry.register_all()
-        contributions.register_demo_loader("finance", load_finance_demo, order=95)
+        contributions.register_demo_loader("finance", load_finance_demo, order=92)
         contributions.register_page_section("people:person-detail", "finance", person_payments, order=35)
         menu(
             NavItem("Financial support", "finance:report", (Perm.VIEW_AGGREGATES,), council_staff_only=True),

@@ -817,3 +817,107 @@ def neet_without_referral(request: HttpRequest) -> HttpResponse:
             "can_refer": user.can(Perm.CREATE_REFERRALS),
         },
     )
+
+
+# Needs against provision (Leeds quality mark objective 9; Cambridgeshire 4.1, 4.3) --------------------
+
+
+@dataclass(frozen=True)
+class ShownProvision:
+    row: selectors.ProvisionRow
+    referrals: str
+    waiting: str
+    measured_wait: str
+
+
+def _needs_provision(
+    request: HttpRequest,
+) -> tuple[forms.NeedsGapForm, list[ShownProvision], list[ShownProvision], bool]:
+    """The report for the period in ``?start=&end=`` as the user sees it: exact for triage and those who
+    see young people behind figures; counts rounded and small ones suppressed for councillors."""
+    user = _user(request)
+    form = forms.NeedsGapForm(request.GET or None)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    referrals = selectors.made_between(
+        referral_access.referrals_counted_for(user), period.get("start"), period.get("end")
+    )
+    sends = referral_access.sends_counted_for(user).filter(referral__in=referrals)
+    by_need, by_area = selectors.needs_against_provision(
+        referrals, sends, referral_access.services_visible_to(user), timezone.localdate()
+    )
+    aggregate = display.aggregates_only(user) and not user.can(Perm.TRIAGE_REFERRALS)
+
+    def shown(row: selectors.ProvisionRow) -> ShownProvision:
+        return ShownProvision(
+            row,
+            display.count_text(row.referrals, aggregate=aggregate),
+            display.count_text(row.waiting, aggregate=aggregate),
+            _average_text(row.measured_wait, row.measured_from, aggregate=aggregate, unit=" days"),
+        )
+
+    return form, [shown(r) for r in by_need], [shown(r) for r in by_area], aggregate
+
+
+@require_safe
+@access.require_perm(any_of=people_access.MONITORING_PERMS, council_staff=True)
+def needs_provision(request: HttpRequest) -> HttpResponse:
+    """Referral needs against the directory's capacity and waits, by need and by area, with gaps flagged:
+    a page a plan item can cite as evidence."""
+    form, by_need, by_area, aggregate = _needs_provision(request)
+    return render(
+        request,
+        "referrals/needs_provision.html",
+        {
+            "form": form,
+            "by_need": by_need,
+            "by_area": by_area,
+            "aggregate": aggregate,
+            "threshold": selectors.provision_wait_days(),
+            "gaps": sum(1 for r in by_need if r.row.gaps),
+            "query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
+        },
+    )
+
+
+PROVISION_COLUMNS = [
+    "Area",
+    "Need",
+    "Referrals (by need) or sent here (by area)",
+    "Waiting to start",
+    "Services",
+    "Places",
+    "Services with places not recorded",
+    "Shortest typical wait (days)",
+    "Average days from sending to starting",
+    "Gaps",
+]
+
+
+@require_safe
+@access.require_perm(any_of=people_access.MONITORING_PERMS, council_staff=True)
+def needs_provision_export(request: HttpRequest) -> HttpResponse:
+    """The report as CSV through the export guard, as the page shows it; audited."""
+    _form, by_need, by_area, aggregate = _needs_provision(request)
+    user = _user(request)
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.EXPORT,
+        council=access.council_of(user),
+        summary="Exported needs against provision",
+    )
+    rows = [
+        [
+            s.row.area or "All areas",
+            s.row.label,
+            s.referrals if aggregate else s.row.referrals,
+            s.waiting if aggregate else s.row.waiting,
+            s.row.services,
+            s.row.places,
+            s.row.places_unknown,
+            s.row.typical_wait,
+            s.measured_wait if aggregate else s.row.measured_wait,
+            "; ".join(s.row.gaps),
+        ]
+        for s in [*by_need, *by_area]
+    ]
+    return exports.csv_response("needs-against-provision.csv", rows, header=PROVISION_COLUMNS)
