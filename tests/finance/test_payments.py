@@ -206,3 +206,29 @@ def test_the_indicators_equal_a_count_by_hand_and_read_as_at_a_past_date(world) 
         share = read_indicator("he_students_with_bursary", council=a.council, as_at=as_at)
         assert share is not None and (share.numerator, share.denominator) == (len(with_bursary), len(he))
     assert read_indicator("he_students_with_bursary", council=world["B"].council, as_at=TODAY()) is None
+
+
+def test_the_policy_rule_by_rule(world) -> None:
+    """Each branch of the finance policy: changing needs CHANGE_PEOPLE in a council; totals are counted for
+    council staff with VIEW_AGGREGATES only, and only their own council's."""
+    import pytest
+    from django.http import Http404
+
+    from onward.finance import access as policy
+    from tests.finance.world import finance_world
+
+    a, b = world["A"], world["B"]
+    mine, theirs = finance_world(a), finance_world(b)
+    assert policy.can_record(a.users["personal_adviser"])
+    assert not policy.can_record(a.users["performance_officer"])  # reads the record, changes nothing
+    assert not policy.can_record(a.users["partner_provider"])
+    assert policy.access_payment(a.users["personal_adviser"], mine.pk, for_change=True) == mine
+    assert policy.access_payment(a.users["performance_officer"], mine.pk) == mine
+    with pytest.raises(Http404):
+        policy.access_payment(a.users["performance_officer"], mine.pk, for_change=True)
+    with pytest.raises(Http404):
+        policy.access_payment(a.users["personal_adviser"], theirs.pk)
+    assert list(policy.payments_counted_for(a.users["councillor"])) == [mine]
+    assert list(policy.payments_counted_for(a.users["team_manager"])) == [mine]
+    assert not policy.payments_counted_for(a.users["personal_adviser"]).exists()
+    assert not policy.payments_counted_for(a.users["partner_provider"]).exists()
