@@ -635,6 +635,11 @@ def monitoring_export(request: HttpRequest, file_format: str) -> HttpResponse:
         )
     filename = f"referral-monitoring-{timezone.localtime():%Y-%m-%d-%H%M}.{file_format}"
     period = [found.start, found.end]
+    impact_rows = [
+        [service.name, group.label, group.people, *(p.eet_share for p in group.points)]
+        for service, *groups in _impact_rows(user, found, timezone.localdate())
+        for group in groups
+    ]
     if file_format == "csv":
         rows: list[list[Any]] = []
         rows += [[*period, "At triage", label, "Referrals", found.value(n)] for label, n in found.outcomes.at_triage]
@@ -644,6 +649,12 @@ def monitoring_export(request: HttpRequest, file_format: str) -> HttpResponse:
             rows += [
                 [*period, "By service", name, measure, value]
                 for measure, value in zip(SERVICE_COLUMNS[2:], _service_values(found, f), strict=True)
+            ]
+        for name, label, people, *shares in impact_rows:
+            rows.append([*period, "Impact", f"{name}: {label}", "Young people", people])
+            rows += [
+                [*period, "Impact", f"{name}: {label}", f"In EET {months} months on", share]
+                for months, share in zip(impact.IMPACT_MONTHS, shares, strict=True)
             ]
         return exports.csv_response(filename, rows, header=MONITORING_COLUMNS)
     return exports.xlsx_response(
@@ -663,6 +674,11 @@ def monitoring_export(request: HttpRequest, file_format: str) -> HttpResponse:
                 "By service",
                 [[f.service.name, f.service.provider.name, *_service_values(found, f)] for f in found.figures],
                 header=SERVICE_COLUMNS,
+            ),
+            exports.Sheet(
+                "Impact",
+                impact_rows,
+                header=["Service", "Young people", "Number", *(f"In EET {m} months on" for m in impact.IMPACT_MONTHS)],
             ),
             exports.Sheet("Period", [[found.period, found.start, found.end]], header=["Period", "From", "To"]),
         ],

@@ -294,3 +294,19 @@ def test_opportunity_page_and_indicator_show_what_became_of_starters(world, sign
     reading = read_indicator("opportunity_starters_eet_6_months", council=a.council, as_at=TODAY())
     assert reading is not None and (reading.numerator, reading.denominator, reading.shown) == (1, 1, "c")
     assert read_indicator("opportunity_starters_eet_6_months", council=a.council, as_at=start) is None
+
+
+def test_the_monitoring_download_carries_the_impact(world, signed_in) -> None:
+    """Referral monitoring's CSV holds each service's impact rows as the page shows them (c for a councillor)."""
+    import csv
+    import io
+
+    a = world["A"]
+    start = months_after(TODAY(), -7)
+    EETSpell.objects.filter(person=a.person).update(start=start - datetime.timedelta(days=30))
+    _started_send(a, a.person, a.service, start)
+    for role, share in (("triage_coordinator", "100.0%"), ("councillor", "c")):
+        response = signed_in(a.users[role]).get(reverse("referrals:monitoring-export", args=["csv"]))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        impact_rows = {(r[3], r[4]): r[5] for r in rows if r[2] == "Impact"}
+        assert impact_rows[(f"{a.service.name}: Started", "In EET 3 months on")] == share
