@@ -22,7 +22,7 @@ from onward.opportunities import access as opportunity_access
 from onward.opportunities import forms, selectors, services
 from onward.opportunities.models import SustainmentCheck
 from onward.people import access as people_access
-from onward.performance import display, impact
+from onward.performance import impact
 
 
 def _user(request: HttpRequest) -> User:
@@ -196,7 +196,8 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = impact_form.cleaned_data if impact_form.is_bound and impact_form.is_valid() else {}
     as_at = chosen.get("as_at") or today
     groups = selectors.programme_impact(applications, as_at, before=chosen.get("before")).get(opportunity.pk, [])
-    aggregate = display.aggregates_only(user)
+    # Counted from the applications the user already sees one by one on this page, so shown exactly.
+    aggregate = False
     return render(
         request,
         "opportunities/opportunity_detail.html",

@@ -74,7 +74,9 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         as_at = chosen.get("as_at") or timezone.localdate()
         sends = referral_access.impact_sends_for(user).filter(service=service)
         groups = selectors.service_impact(sends, as_at, before=chosen.get("before")).get(service.pk, [])
-        aggregate = display.aggregates_only(user) and not user.can(Perm.TRIAGE_REFERRALS)
+        # Exact for triage and a partner (who counts only young people whose EET history its referrals share
+        # with it); rounded and suppressed for council staff who see aggregates only, as on monitoring.
+        aggregate = council_staff and display.aggregates_only(user) and not user.can(Perm.TRIAGE_REFERRALS)
         context.update(
             impact_form=form,
             impact=impact.shown(groups, aggregate=aggregate),
