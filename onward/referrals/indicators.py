@@ -133,8 +133,7 @@ def register_all() -> None:
         register_indicator(
             IndicatorSource(
                 code=STARTERS_EET_KIND.format(kind=kind),
-                name=f"Young people in EET 6 months after starting a service of the type {label.lower()!r}"
-                " (last 12 months)",
+                name=f"Young people in EET 6 months after starting a service: {str(label).lower()} (last 12 months)",
                 read=_starters_reader(months=6, kind=kind),
             )
         )
