@@ -18,6 +18,7 @@ urlpatterns = [
     path("performance/", include("onward.performance.urls")),
     path("participation/", include("onward.participation.urls")),
     path("supporters/", include("onward.supporters.urls")),
+    path("finance/", include("onward.finance.urls")),  # financial support for EET (ADR 34)
     path("guides/", include("onward.guides.urls")),
     path("oruk/", include("onward.oruk.urls")),  # Open Referral UK feeds, open to all (docs/oruk.md)
     path("privacy/", include("onward.privacy.urls")),  # issue 22: data protection

@@ -310,6 +310,11 @@ def add_triage_and_network(w: RulesWorld) -> None:
         w.records[f"match_{key}"] = MentorMatch.objects.create(
             mentor=mentor, person=person, start=today - datetime.timedelta(days=60), recorded_by=person.personal_adviser
         )
+        from onward.finance.models import SupportPayment
+
+        w.records[f"payment_{key}"] = SupportPayment.objects.create(
+            person=person, kind="he_bursary", amount_pence=50000, date=today, recorded_by=person.personal_adviser
+        )
 
 
 # What a case checks --------------------------------------------------------------------------------
@@ -321,7 +326,7 @@ class Case:
 
     user: str
     kind: str  # "person", "referral", "send", "eet_history", "application", "count", or a network or
-    # supporters record: "setting_spell", "benefit", "agreement", "mentor_match"
+    # supporters record: "setting_spell", "benefit", "agreement", "mentor_match"; a finance "payment"
     record: str
     visible: bool
 
@@ -491,6 +496,19 @@ RULE_CASES: dict[str, Callable[[], list[Case]]] = {
         hidden("councillor_A", "agreement", "agreement_A"),
         hidden("partner_P1", "agreement", "agreement_A"),
     ],
+    "financial-support": lambda: [
+        sees("adviser_A1", "payment", "payment_A"),
+        sees("manager_A1", "payment", "payment_A"),
+        hidden("adviser_A2", "payment", "payment_A"),
+        hidden("performance_A", "payment", "payment_B"),
+        sees("performance_B", "payment", "payment_B"),
+    ],
+    "financial-support-aggregate": lambda: [
+        sees("adviser_A1", "payment", "payment_A"),
+        hidden("partner_P1", "payment", "payment_A"),
+        hidden("partner_triage_T", "payment", "payment_A"),
+        hidden("councillor_A", "payment", "payment_A"),
+    ],
     "restricted-record": lambda: [
         sees("manager_A1", "person", "A1_restricted"),
         hidden("adviser_A1", "person", "A1_restricted"),
@@ -513,6 +531,9 @@ def page_status(client: Client, case: Case, w: RulesWorld) -> int:
         return client.get(reverse(name, args=[record.person_id])).status_code
     if case.kind == "mentor_match":
         return client.get(reverse("supporters:match-detail", args=[w.records[case.record].pk])).status_code
+    if case.kind == "payment":
+        # A young person's payments are on their financial support page, for those who see them.
+        return client.get(reverse("finance:payments", args=[w.records[case.record].person_id])).status_code
     if case.kind == "agreement":
         return client.get(reverse("network:agreement-detail", args=[w.records[case.record].pk])).status_code
     assert case.kind in ("send", "eet_history")
@@ -533,6 +554,10 @@ def policy_allows(user: User, case: Case, w: RulesWorld) -> bool:
         return opportunity_access.applications_for_employer(user).filter(pk=w.applications[case.record].pk).exists()
     if case.kind == "eet_history":
         return referral_access.eet_history_shared_with(user, w.sends[case.record]).exists()
+    if case.kind == "payment":
+        from onward.finance import access as finance_access
+
+        return finance_access.payments_visible_to(user).filter(pk=w.records[case.record].pk).exists()
     if case.kind in ("setting_spell", "benefit", "mentor_match", "agreement"):
         from onward.network import access as network_access
         from onward.supporters import access as supporters_access

@@ -166,8 +166,9 @@ def seed(tenant: Tenant) -> list[str]:
     return forbidden
 
 
-# Columns of published or chosen figures, not counts of the council's young people.
-NOT_COUNTED = re.compile(r"national|neighbour|england|target|benchmark", re.IGNORECASE)
+# Columns of published or chosen figures, not counts of the council's young people (and the directory's
+# own services, places and waits on needs against provision).
+NOT_COUNTED = re.compile(r"national|neighbour|england|target|benchmark|directory", re.IGNORECASE)
 # Pages whose numbers count plan items (actions, recommendations), not young people.
 PLAN_ITEM_COUNTS = {"plans:plan-list", "plans:plan-detail", "plans:document", "plans:round-document"}
 

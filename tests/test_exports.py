@@ -83,6 +83,10 @@ EXPORTS: tuple[Export, ...] = (
     # Lists for settings and Jobcentre Plus leave only under an agreement in force (tests/network).
     Export("network:setting-send", "performance_officer", query="download=csv"),
     Export("network:jobcentre-send", "performance_officer", query="download=csv"),
+    # Financial support for EET (onward/finance): totals by month and type, no free text.
+    Export("finance:report-export", "performance_officer", hostile=False),
+    # Needs against provision (issue 26): the directory's areas are free text.
+    Export("referrals:needs-provision-export", "triage_coordinator"),
 )
 # Downloads that are documents (DOCX, PDF), not tables: they have no cells to run.
 DOCUMENTS = {"plans:document", "plans:round-document"}
@@ -117,7 +121,7 @@ def _hostile_world(tenant: Tenant) -> None:
     User.objects.filter(pk=tenant.users["administrator"].pk).update(email="=1+1@alderley.example")
     Team.objects.filter(pk=tenant.team.pk).update(name="@SUM(A1)")
     Organisation.objects.filter(pk=tenant.council.pk).update(name=HOSTILE[0])
-    Service.objects.filter(pk=tenant.service.pk).update(name="+1+1")  # type: ignore[union-attr]
+    Service.objects.filter(pk=tenant.service.pk).update(name="+1+1", area="=1+1")  # type: ignore[union-attr]
     ImportRun.objects.filter(pk=tenant.import_run.pk).update(
         problems=[
             {"table": HOSTILE[0], "row": "+1", "column": "-2+3", "child": "@SUM(A1)", "message": "\t=1"},

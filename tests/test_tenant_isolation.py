@@ -284,6 +284,9 @@ def complete_world(world: dict[str, Tenant]) -> None:
         from tests.people.world import people_world
 
         people_world(tenant)  # careers guidance, a pathway plan audit, a higher education application (issue 26)
+        from tests.finance.world import finance_world
+
+        finance_world(tenant)  # financial support for EET (onward/finance)
         for name in ("network:roll-detail", "network:work-coach-update"):  # a setting, agreement, list, coach
             network_kwargs(name, tenant)
         from tests.test_url_access import portal_world

@@ -120,6 +120,22 @@ SUPPORTERS_RULES: dict[str, Rule] = {
     ),
 }
 
+# Financial support for EET (onward/finance, ADR 34): a young person's payments for those who see young
+# people; recording needs CHANGE_PEOPLE; the council's report (totals only) for VIEW_AGGREGATES, staff only.
+FINANCE_RECORD = Rule(
+    lambda user: 302 if user is None else (200 if user.can_any(PEOPLE) and user.can(Perm.CHANGE_PEOPLE) else 403)
+)
+FINANCE_REPORT = Rule(
+    lambda user: 302 if user is None else (200 if user.is_council_staff and user.can(Perm.VIEW_AGGREGATES) else 403)
+)
+FINANCE_RULES: dict[str, Rule] = {
+    "finance:payments": needs_any(*PEOPLE),
+    "finance:payment-create": FINANCE_RECORD,
+    "finance:payment-update": FINANCE_RECORD,
+    "finance:report": FINANCE_REPORT,
+    "finance:report-export": FINANCE_REPORT,
+}
+
 RULES: dict[str, Rule] = {
     "core:home": signed_in_only(),
     "core:healthz": public(),
@@ -331,6 +347,21 @@ RULES: dict[str, Rule] = {
             else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
         )
     ),
+    # Needs against provision (issue 26): as referral monitoring.
+    "referrals:needs-provision": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
+        )
+    ),
+    "referrals:needs-provision-export": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
+        )
+    ),
     "referrals:feedback-add": Rule(
         lambda user: 302 if user is None else (200 if user.can(Perm.CREATE_REFERRALS) else 403)
     ),
@@ -508,6 +539,7 @@ RULES: dict[str, Rule] = {
     ),
     # The people around each young person (onward/supporters, docs/supporters.md) ------------------
     **SUPPORTERS_RULES,
+    **FINANCE_RULES,
 }
 
 # The open API (ADR 27) answers bearer tokens only: a browser's session, signed in or not, gets 401
@@ -587,6 +619,10 @@ def url_for(name: str, tenant: Tenant) -> str:
         from tests.supporters.world import supporters_url
 
         return supporters_url(name, tenant)
+    if name.startswith("finance:"):
+        from tests.finance.world import finance_url
+
+        return finance_url(name, tenant)
     if name.startswith(("my:", "portal:", "local-offer:")):  # the young people's own service: see the block at the end
         return portal_url_for(name, tenant)
     if name.startswith("plans:"):

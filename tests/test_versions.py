@@ -578,6 +578,10 @@ CASES = [
 from tests.supporters.world import version_cases  # noqa: E402
 
 CASES.extend(version_cases(Case))
+# Financial support for EET (onward/finance, ADR 34).
+from tests.finance.world import version_cases as finance_version_cases  # noqa: E402
+
+CASES.extend(finance_version_cases(Case))
 
 # A plan's structure (onward/plans, ADR 35): its cases live beside the plans tests.
 from tests.plans.structure_world import version_cases as structure_version_cases  # noqa: E402

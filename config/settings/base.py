@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "onward.privacy",  # issue 22: data protection
     "onward.supporters",  # mentors, carers, training, accommodation providers (docs/supporters.md)
     "onward.network",
+    "onward.finance",  # financial support for EET (ADR 34)
     "onward.portal",  # the young people's own service (docs/portal.md)
     "django_tasks",
     "django_tasks_db",

@@ -203,6 +203,25 @@ ACCESS_RULES += (
     ),
 )
 
+# Financial support for education, employment and training (issue 26: onward/finance, ADR 34) ---------
+ACCESS_RULES += (
+    AccessRule(
+        "financial-support",
+        "Whoever sees a young person's record (and only they)",
+        "that young person's financial support payments, paid and planned",
+        "recorded and changed only by those who also hold CHANGE_PEOPLE; another council's answer 404 as if missing",
+        "yes",
+    ),
+    AccessRule(
+        "financial-support-aggregate",
+        "Partners and councillors, whatever their roles",
+        "a young person's financial support payments",
+        "at all: councillors see only the council's totals by type and month, an amount paid to 1 to 5 young "
+        "people suppressed; partners see nothing of them",
+        "no",
+    ),
+)
+
 ACCESS_RULES_BY_KEY: dict[str, AccessRule] = {rule.key: rule for rule in ACCESS_RULES}
 
 

@@ -216,3 +216,10 @@ class PeriodForm(GovukForm):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end of the period must be the same as or after its start")
         return data
+
+
+class ImpactForm(GovukForm):
+    """Impact of a programme: the date to read it as at, and a date to compare starts before and after."""
+
+    as_at = GovukDateField(name="date", label="As at (optional)", required=False, latest=today)
+    before = GovukDateField(name="comparison date", label="Compare starts before and after (optional)", required=False)

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from onward.accounts.models import Organisation
-from onward.core.indicators import COUNT, IndicatorReading, IndicatorSource, register_indicator
+from onward.core.indicators import COUNT, PERCENT, IndicatorReading, IndicatorSource, register_indicator
 from onward.opportunities import selectors
+from onward.opportunities.models import Application
 
 Reader = Callable[[Organisation, datetime.date], IndicatorReading | None]
 
@@ -111,6 +112,43 @@ INDICATORS: tuple[tuple[str, str, Reader], ...] = (
 )
 
 
+OPPORTUNITY_STARTERS_EET = "opportunity_starters_eet_6_months"
+
+
+def starters_eet_6_months(council: Organisation, as_at: datetime.date) -> IndicatorReading | None:
+    """Of the young people of ``council`` who started an opportunity and whose date 6 months on fell in the
+    12 months up to ``as_at``, the share in EET on that date (``performance.impact``): each young person
+    once an opportunity. Suppressed (``c``) when made from 1 to 5."""
+    from decimal import ROUND_HALF_UP
+
+    from onward.people.selectors import months_after
+    from onward.performance.impact import EET, eet_statuses
+
+    first = year_to(as_at)
+    points = []
+    for person_id, started_on in Application.objects.filter(
+        opportunity__council=council, started_on__lte=as_at
+    ).values_list("person_id", "started_on"):
+        point = months_after(started_on, 6) if started_on is not None else as_at + datetime.timedelta(days=1)
+        if first <= point <= as_at:
+            points.append((person_id, point))
+    if not points:
+        return None
+    statuses = eet_statuses(points)
+    eet = sum(statuses[point] == EET for point in points)
+    value = (Decimal(100) * eet / len(points)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    small = 1 <= len(points) <= 5 or 1 <= eet <= 5
+    shown = "c" if small else f"{value.quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
+    return IndicatorReading(value=value, numerator=eet, denominator=len(points), unit=PERCENT, shown=shown)
+
+
 def register_all() -> None:
     for code, name, read in INDICATORS:
         register_indicator(IndicatorSource(code=code, name=name, read=read, unit=COUNT))
+    register_indicator(
+        IndicatorSource(
+            code=OPPORTUNITY_STARTERS_EET,
+            name="Young people in EET 6 months after starting an opportunity (last 12 months)",
+            read=starters_eet_6_months,
+        )
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from onward.core.codelists import NEET_ACTIVITIES
 from onward.opportunities.models import Application, Employer, Engagement, Opportunity, SustainmentCheck
@@ -285,4 +286,37 @@ def checks_list(applications: QuerySet[Application], day: datetime.date, ahead: 
         overdue=[r for r in rows if r.due_on < day],
         due_today=[r for r in rows if r.due_on == day],
         coming=[r for r in rows if r.due_on > day],
+    )
+
+
+# Impact: what became of those who started a programme (Cambridgeshire 2.5; Derby 4.12; Leeds 2e) -----
+
+
+def programme_clocks(applications: QuerySet[Application], as_at: datetime.date) -> dict[int, Any]:
+    """For each opportunity, (started, not started): the young people who started it by ``as_at`` with
+    the day they started, and those put forward who had not, with the day they were put forward. One query."""
+    from onward.performance.impact import first_days
+
+    started: dict[int, list[tuple[int, datetime.date | None]]] = {}
+    others: dict[int, list[tuple[int, datetime.date | None]]] = {}
+    for opportunity_id, person_id, started_on, created_at in applications.order_by().values_list(
+        "opportunity_id", "person_id", "started_on", "created_at"
+    ):
+        if started_on is not None and started_on <= as_at:
+            started.setdefault(opportunity_id, []).append((person_id, started_on))
+        else:
+            others.setdefault(opportunity_id, []).append((person_id, timezone.localdate(created_at)))
+    return {
+        key: (first_days(started.get(key, [])), first_days(others.get(key, []))) for key in set(started) | set(others)
+    }
+
+
+def programme_impact(
+    applications: QuerySet[Application], as_at: datetime.date, *, before: datetime.date | None = None
+) -> dict[int, Any]:
+    """Each opportunity's impact groups (``performance.impact.impact``), by opportunity id. Two queries."""
+    from onward.performance.impact import impact_many
+
+    return impact_many(
+        programme_clocks(applications, as_at), as_at, before=before, not_started_label="Put forward, did not start"
     )

@@ -22,6 +22,7 @@ from onward.opportunities import access as opportunity_access
 from onward.opportunities import forms, selectors, services
 from onward.opportunities.models import SustainmentCheck
 from onward.people import access as people_access
+from onward.performance import impact
 
 
 def _user(request: HttpRequest) -> User:
@@ -189,10 +190,23 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("opportunities:application-detail", pk=application.pk)
     suggestions = selectors.suggested_people(opportunity, people, today) if user.can(Perm.PUT_FORWARD) else []
     applications = opportunity_access.applications_visible_to(user).filter(opportunity=opportunity)
+    impact_form = forms.ImpactForm(
+        request.GET if any(key.startswith(("as_at_", "before_")) for key in request.GET) else None
+    )
+    chosen = impact_form.cleaned_data if impact_form.is_bound and impact_form.is_valid() else {}
+    as_at = chosen.get("as_at") or today
+    groups = selectors.programme_impact(applications, as_at, before=chosen.get("before")).get(opportunity.pk, [])
+    # Counted from the applications the user already sees one by one on this page, so shown exactly.
+    aggregate = False
     return render(
         request,
         "opportunities/opportunity_detail.html",
         {
+            "impact_form": impact_form,
+            "impact": impact.shown(groups, aggregate=aggregate),
+            "impact_months": impact.IMPACT_MONTHS,
+            "impact_aggregate": aggregate,
+            "impact_as_at": as_at,
             "opportunity": opportunity,
             "form": form,
             "suggestions": suggestions,

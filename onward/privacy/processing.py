@@ -177,6 +177,17 @@ KINDS: tuple[Kind, ...] = (
         "care_record",
     ),
     Kind(
+        "Financial support for education, employment and training",
+        ("finance.SupportPayment",),
+        "Payments paid and planned to or for the young person (higher education bursary, post-16 support, "
+        "education transport, incentives to them or an employer): type, amount, date, status and a note",
+        PEOPLE,
+        SCOPE_PEOPLE + "; recorded by those who also hold CHANGE_PEOPLE; the council's totals by type and month "
+        "(no young person's row) to staff who see aggregate figures",
+        "Nothing",
+        "care_record",
+    ),
+    Kind(
         "Mentors and accommodation providers",
         ("supporters.Mentor", "supporters.AccommodationProvider"),
         "Mentors' names, contact details, checks and training; providers' names and contacts",

@@ -111,6 +111,17 @@ def feedback_counted_for(user: User) -> QuerySet[Feedback]:
     return Feedback.objects.filter(person__council=council, service__in=services_visible_to(user))
 
 
+def impact_sends_for(user: User) -> QuerySet[Send]:
+    """The sends whose young people's later EET status a user may count for a service's impact: council
+    staff who see referral monitoring, their council's (:func:`sends_counted_for`); a partner's user who
+    receives referrals, those received by their organisation (:func:`sends_received_by`) whose consent
+    shares the EET history (as :func:`eet_history_shared_with`); nobody else."""
+    if access.council_of(user) is not None:
+        return sends_counted_for(user)
+    shared = [send.pk for send in sends_received_by(user) if "eet_history" in send.referral.consent.shared_fields]
+    return Send.objects.filter(pk__in=shared)
+
+
 def access_referral(user: User, pk: object) -> Referral:
     result: Referral = access.get_or_404(referrals_visible_to(user), pk)
     return result

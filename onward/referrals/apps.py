@@ -23,6 +23,10 @@ class ReferralsConfig(AppConfig):
 
         referral_indicators.register_all()
         contributions.register_demo_loader("referrals", load_referrals_demo, order=20)
+        # Referrals of a year ago and their starts, so the impact of services shows figures (issue 26).
+        from onward.referrals.demo import load_impact_demo
+
+        contributions.register_demo_loader("referrals-impact", load_impact_demo, order=21)
         contributions.register_page_section("people:person-detail", "referrals", person_referrals, order=10)
         from onward.people import open_work
         from onward.referrals.home import open_referrals

@@ -16,7 +16,7 @@ from onward.accounts.models import Organisation, User
 from onward.people.models import YoungPerson
 from onward.referrals import access as referral_access
 from onward.referrals import services
-from onward.referrals.models import Referral, Service
+from onward.referrals.models import Consent, Referral, Send, Service
 
 EXTRA_PARTNERS = [
     ("Riverside Youth Foundation", Organisation.Kind.CHARITY),
@@ -368,3 +368,65 @@ def _partner_triages(council: Organisation, admin: User | None) -> None:
         )
     user.set_password(DEMO_PASSWORD)
     user.save(update_fields=["password"])
+
+
+IMPACT_NOTE = "Referred to services (demo history)"
+
+
+def load_impact_demo(council: Organisation) -> None:
+    """Referrals made 3 to 13 months ago, most started, some not, so the impact of a service (what became
+    of those who started it 3, 6 and 12 months on, read from their EET history) and needs against provision
+    show figures. Idempotent: does nothing once the council has these referrals."""
+    if Referral.objects.filter(council=council, triage_note=IMPACT_NOTE).exists():
+        return
+    adviser = User.objects.filter(organisation=council, groups__name="personal_adviser").order_by("pk").first()
+    triage = User.objects.filter(organisation=council, groups__name="triage_coordinator").first()
+    chosen = list(
+        Service.objects.filter(
+            name__in=("Next Steps NEET support", "Entry to Work Skills (Level 1)", "One-to-one careers guidance")
+        ).order_by("name")
+    )
+    if adviser is None or triage is None or not chosen:
+        return
+    rng = random.Random(26)  # noqa: S311 - synthetic demo data, not security
+    today = timezone.localdate()
+    people = list(YoungPerson.objects.filter(council=council, looked_after_now=False).order_by("pk")[40:100])
+    with transaction.atomic():
+        for person in people:
+            service = rng.choice(chosen)
+            made = today - datetime.timedelta(days=rng.randint(95, 390))
+            at = timezone.make_aware(datetime.datetime.combine(made, datetime.time(10)))
+            referral = Referral.objects.create(
+                council=council,
+                person=person,
+                made_by=adviser,
+                needs=list(service.needs_met)[:2],
+                status=Referral.Status.REFERRED,
+                triage_due=made + datetime.timedelta(days=14),
+                triaged_by=triage,
+                triage_note=IMPACT_NOTE,
+            )
+            consent = Consent.objects.create(
+                referral=referral,
+                given_by=Consent.GivenBy.YOUNG_PERSON,
+                given_on=made,
+                method=Consent.Method.IN_PERSON,
+                shared_fields=["needs", "eet_history"],
+                purpose="To find the right education, employment or training support",
+                expires_on=made + datetime.timedelta(days=730),
+                recorded_by=adviser,
+            )
+            consent.organisations.add(service.provider)
+            started = rng.random() < 0.7
+            send = Send.objects.create(
+                referral=referral,
+                service=service,
+                sent_by=triage,
+                status=Send.Status.COMPLETED if started else Send.Status.DECLINED,
+                decline_reason="" if started else "No places this term",
+                first_contact_on=made + datetime.timedelta(days=rng.randint(1, 7)),
+                started_on=made + datetime.timedelta(days=rng.randint(7, 35)) if started else None,
+                start_confirmed=started,
+            )
+            Referral.objects.filter(pk=referral.pk).update(created_at=at)
+            Send.objects.filter(pk=send.pk).update(created_at=at)

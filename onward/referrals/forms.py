@@ -350,3 +350,24 @@ class MonitoringFilterForm(GovukForm):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end date must be the same as or after the start date")
         return data
+
+
+class ImpactForm(GovukForm):
+    """Impact of a service: the date to read it as at, and a date to compare those who started before it
+    with those who started on or after it (both optional)."""
+
+    as_at = GovukDateField(name="date", label="As at (optional)", required=False, latest=today)
+    before = GovukDateField(name="comparison date", label="Compare starts before and after (optional)", required=False)
+
+
+class NeedsGapForm(GovukForm):
+    """Needs against provision: the referrals made from ``start`` to ``end`` (either may be left empty)."""
+
+    start = GovukDateField(name="start date", label="Referrals made from (optional)", required=False, latest=today)
+    end = GovukDateField(name="end date", label="To (optional)", required=False, latest=today)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end date must be the same as or after the start date")
+        return data

@@ -17,6 +17,7 @@ gave then. Read only when a measure bound to it, a target or the indicators API 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models.functions import TruncDate
@@ -25,7 +26,7 @@ from onward.accounts.models import Organisation
 from onward.core.indicators import PERCENT, IndicatorReading, IndicatorSource, register_indicator
 from onward.people.models import YoungPerson
 from onward.referrals import selectors
-from onward.referrals.models import Referral
+from onward.referrals.models import Referral, Send
 
 NEET_REFERRED_IN_TIME = "neet_referred_in_time"
 
@@ -64,7 +65,78 @@ def referred_in_time(council: Organisation, as_at: datetime.date) -> IndicatorRe
     return IndicatorReading(value=value, numerator=referred, denominator=total, unit=PERCENT, shown=shown)
 
 
+# Impact: starters of a directory service in EET N months on (Cambridgeshire 2.5; Derby 4.12; Leeds 2e) --
+
+STARTERS_EET = "service_starters_eet_{months}_months"
+STARTERS_EET_KIND = "service_starters_eet_6_months_{kind}"
+
+
+def starters_eet_reading(eet: int, reached: int) -> IndicatorReading | None:
+    """A share of starters in EET, with the published conventions (1 to 5 suppressed, whole percentages)."""
+    if not reached:
+        return None
+    value = (Decimal(100) * eet / reached).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    small = 1 <= reached <= 5 or 1 <= eet <= 5
+    shown = "c" if small else f"{value.quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
+    return IndicatorReading(value=value, numerator=eet, denominator=reached, unit=PERCENT, shown=shown)
+
+
+def starters_eet(
+    council: Organisation, as_at: datetime.date, *, months: int, kind: str | None = None
+) -> IndicatorReading | None:
+    """Of the young people of ``council`` who started a directory service (of ``kind``, if given) and
+    whose date ``months`` on fell in the 12 months up to ``as_at``, the share in EET on that date. Each
+    young person counts once a service, from their first start there."""
+    from onward.people.selectors import months_after
+    from onward.performance.impact import EET, eet_statuses, first_days
+
+    sends = Send.objects.filter(referral__council=council, started_on__lte=as_at)
+    if kind is not None:
+        sends = sends.filter(service__kind=kind)
+    by_service: dict[int, list[tuple[int, datetime.date | None]]] = {}
+    for service_id, person_id, started_on in sends.order_by().values_list(
+        "service_id", "referral__person_id", "started_on"
+    ):
+        by_service.setdefault(service_id, []).append((person_id, started_on))
+    first = year_to(as_at)
+    points = [
+        (person_id, months_after(day, months))
+        for rows in by_service.values()
+        for person_id, day in first_days(rows).items()
+        if first <= months_after(day, months) <= as_at
+    ]
+    statuses = eet_statuses(points)
+    return starters_eet_reading(sum(statuses[point] == EET for point in points), len(points))
+
+
+def _starters_reader(
+    *, months: int, kind: str | None = None
+) -> Callable[[Organisation, datetime.date], IndicatorReading | None]:
+    def read(council: Organisation, as_at: datetime.date) -> IndicatorReading | None:
+        return starters_eet(council, as_at, months=months, kind=kind)
+
+    return read
+
+
 def register_all() -> None:
+    from onward.referrals.models import Service
+
+    for months in (6, 12):
+        register_indicator(
+            IndicatorSource(
+                code=STARTERS_EET.format(months=months),
+                name=f"Young people in EET {months} months after starting a directory service (last 12 months)",
+                read=_starters_reader(months=months),
+            )
+        )
+    for kind, label in Service.Kind.choices:
+        register_indicator(
+            IndicatorSource(
+                code=STARTERS_EET_KIND.format(kind=kind),
+                name=f"Young people in EET 6 months after starting a service: {str(label).lower()} (last 12 months)",
+                read=_starters_reader(months=6, kind=kind),
+            )
+        )
     register_indicator(
         IndicatorSource(
             code=NEET_REFERRED_IN_TIME,

@@ -14,7 +14,7 @@ from onward.accounts.models import Organisation
 from onward.core.contributions import HomeTask
 from onward.people.categories import CARE_LEAVER_CATEGORIES, age_on
 from onward.people.selectors import category_of
-from onward.referrals.models import Event, Feedback, PartnerListReturn, Referral, Send, Service
+from onward.referrals.models import NEEDS, Event, Feedback, PartnerListReturn, Referral, Send, Service
 
 
 def active_on(services: QuerySet[Service], day: datetime.date) -> QuerySet[Service]:
@@ -465,3 +465,176 @@ def neet_starts(person_ids: Any, start: datetime.date, end: datetime.date) -> li
     for person_id, spells in _neet_spells(person_ids, end).items():
         found.extend((person_id, day) for day in _run_starts(spells) if start <= day <= end)
     return found
+
+
+# Impact: what became of those who started a service (Cambridgeshire 2.5; Derby 4.12; Leeds 2e) -------
+
+
+def service_clocks(sends: QuerySet[Send], as_at: datetime.date) -> dict[int, Any]:
+    """For each service, (started, not started): each young person once with the day they started it
+    (their first start), and those referred to it who had not started by ``as_at`` with the day they were
+    first referred. ``sends`` come from the access policy. One query."""
+    from onward.performance.impact import first_days
+
+    started: dict[int, list[tuple[int, datetime.date | None]]] = {}
+    referred: dict[int, list[tuple[int, datetime.date | None]]] = {}
+    for service_id, person_id, started_on, created_at in sends.order_by().values_list(
+        "service_id", "referral__person_id", "started_on", "created_at"
+    ):
+        if started_on is not None and started_on <= as_at:
+            started.setdefault(service_id, []).append((person_id, started_on))
+        else:
+            referred.setdefault(service_id, []).append((person_id, timezone.localdate(created_at)))
+    return {
+        service_id: (first_days(started.get(service_id, [])), first_days(referred.get(service_id, [])))
+        for service_id in set(started) | set(referred)
+    }
+
+
+def service_impact(
+    sends: QuerySet[Send], as_at: datetime.date, *, before: datetime.date | None = None
+) -> dict[int, Any]:
+    """Each service's impact groups (``performance.impact.impact``), by service id. Two queries."""
+    from onward.performance.impact import impact_many
+
+    return impact_many(service_clocks(sends, as_at), as_at, before=before)
+
+
+# Needs against provision (Leeds quality mark objective 9; Cambridgeshire 4.1, 4.3) --------------------
+
+WAITING_STATUSES = (Send.Status.SENT, Send.Status.ACCEPTED, Send.Status.IN_CONTACT)
+
+
+def provision_wait_days() -> int:
+    """The wait above which a need is flagged as a gap: ``ONWARD_PROVISION_WAIT_DAYS`` (default 28)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "ONWARD_PROVISION_WAIT_DAYS", 28))
+
+
+@dataclass(frozen=True)
+class ProvisionRow:
+    """One need (in one area, or everywhere when ``area`` is empty): what referrals asked for, against what
+    the directory offers. ``measured_wait`` is the average days from a referral being sent to a service
+    to the young person starting there (over ``measured_from`` starts)."""
+
+    area: str
+    need: str
+    label: str
+    referrals: int
+    waiting: int
+    services: int
+    places: int
+    places_unknown: int
+    typical_wait: int | None
+    measured_wait: float | None
+    measured_from: int
+    gaps: tuple[str, ...]
+
+
+def _measure(sends: list[tuple[datetime.date, datetime.date | None]]) -> tuple[float | None, int]:
+    spans = [(started - sent).days for sent, started in sends if started is not None]
+    return (round(sum(spans) / len(spans), 1) if spans else None, len(spans))
+
+
+def _gaps(
+    services: int,
+    waiting: int,
+    places: int,
+    places_unknown: int,
+    typical: int | None,
+    measured: float | None,
+    threshold: int,
+    demand: int,
+) -> tuple[str, ...]:
+    found = []
+    if services == 0 and demand:
+        found.append("No service meets this need")
+    if typical is not None and typical > threshold:
+        found.append(f"Shortest typical wait over {threshold} days")
+    if measured is not None and measured > threshold:
+        found.append(f"Young people waited over {threshold} days on average")
+    if services and not places_unknown and waiting > places:
+        found.append("More waiting than places")
+    return tuple(found)
+
+
+def needs_against_provision(
+    referrals: QuerySet[Referral], sends: QuerySet[Send], services: QuerySet[Service], day: datetime.date
+) -> tuple[list[ProvisionRow], list[ProvisionRow]]:
+    """Referral needs against the directory's capacity and waits: (by need, by area and need).
+
+    ``referrals`` and ``sends`` are those counted (from the access policy, for a period); ``services`` the
+    directory the user sees, active on ``day``. Demand for a need: the referrals recording it, and the young
+    people sent to a service meeting it still waiting to start (by the service's area in the second list).
+    Supply: the services meeting it, their places (capacity) and shortest typical wait. A gap is flagged
+    when no service meets a need referrals asked for, when the shortest typical wait or the measured wait
+    from sending to starting is over ``ONWARD_PROVISION_WAIT_DAYS``, or when more are waiting than there
+    are places. Three queries."""
+    threshold = provision_wait_days()
+    active = list(active_on(services, day).order_by("area", "name", "pk"))
+    asked: dict[str, int] = {}
+    for needs in referrals.order_by().values_list("needs", flat=True):
+        for need in set(needs or []):
+            asked[need] = asked.get(need, 0) + 1
+    sent_rows = list(
+        sends.order_by().values_list("service_id", "referral__needs", "status", "created_at", "started_on")
+    )
+    by_need: list[ProvisionRow] = []
+    by_area: list[ProvisionRow] = []
+    areas = sorted({s.area for s in active})
+    for need, label in NEEDS:
+        meeting = [s for s in active if need in (s.needs_met or [])]
+        ids = {s.pk for s in meeting}
+        relevant = [row for row in sent_rows if row[0] in ids and need in (row[1] or [])]
+        waiting = sum(1 for row in relevant if row[2] in WAITING_STATUSES)
+        measured, count = _measure([(timezone.localdate(row[3]), row[4]) for row in relevant])
+        places = sum(s.capacity or 0 for s in meeting)
+        unknown = sum(1 for s in meeting if s.capacity is None)
+        waits = [s.typical_wait_days for s in meeting if s.typical_wait_days is not None]
+        typical = min(waits) if waits else None
+        demand = asked.get(need, 0)
+        gaps = _gaps(len(meeting), waiting, places, unknown, typical, measured, threshold, demand)
+        by_need.append(
+            ProvisionRow(
+                "", need, label, demand, waiting, len(meeting), places, unknown, typical, measured, count, gaps
+            )
+        )
+        for area in areas:
+            here = [s for s in meeting if s.area == area]
+            if not here:
+                continue
+            here_ids = {s.pk for s in here}
+            rows = [row for row in relevant if row[0] in here_ids]
+            area_waiting = sum(1 for row in rows if row[2] in WAITING_STATUSES)
+            area_measured, area_count = _measure([(timezone.localdate(row[3]), row[4]) for row in rows])
+            area_waits = [s.typical_wait_days for s in here if s.typical_wait_days is not None]
+            area_typical = min(area_waits) if area_waits else None
+            area_places = sum(s.capacity or 0 for s in here)
+            area_unknown = sum(1 for s in here if s.capacity is None)
+            by_area.append(
+                ProvisionRow(
+                    area,
+                    need,
+                    label,
+                    len(rows),
+                    area_waiting,
+                    len(here),
+                    area_places,
+                    area_unknown,
+                    area_typical,
+                    area_measured,
+                    area_count,
+                    _gaps(
+                        len(here),
+                        area_waiting,
+                        area_places,
+                        area_unknown,
+                        area_typical,
+                        area_measured,
+                        threshold,
+                        len(rows),
+                    ),
+                )
+            )
+    return by_need, by_area

@@ -26,7 +26,7 @@ from onward.core.forms_errors import apply_validation_error
 from onward.people import access as people_access
 from onward.people import selectors as people_selectors
 from onward.people.cohort import NEET_POPULATION, neet_cohort
-from onward.performance import display
+from onward.performance import display, impact
 from onward.performance.indicators import Figure
 from onward.referrals import access as referral_access
 from onward.referrals import forms, registry, selectors, services
@@ -64,7 +64,27 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     service = referral_access.access_service(user, pk)
     editable = referral_access.services_editable_by(user).filter(pk=service.pk).exists()
-    return render(request, "referrals/service_detail.html", {"service": service, "editable": editable})
+    context: dict[str, Any] = {"service": service, "editable": editable}
+    council_staff = access.council_of(user) is not None
+    if (council_staff and user.can_any(people_access.MONITORING_PERMS)) or (
+        not council_staff and user.can(Perm.RECEIVE_REFERRALS) and service.provider_id == user.organisation_id
+    ):
+        form = forms.ImpactForm(request.GET or None)
+        chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        as_at = chosen.get("as_at") or timezone.localdate()
+        sends = referral_access.impact_sends_for(user).filter(service=service)
+        groups = selectors.service_impact(sends, as_at, before=chosen.get("before")).get(service.pk, [])
+        # Exact for triage and a partner (who counts only young people whose EET history its referrals share
+        # with it); rounded and suppressed for council staff who see aggregates only, as on monitoring.
+        aggregate = council_staff and display.aggregates_only(user) and not user.can(Perm.TRIAGE_REFERRALS)
+        context.update(
+            impact_form=form,
+            impact=impact.shown(groups, aggregate=aggregate),
+            impact_months=impact.IMPACT_MONTHS,
+            impact_aggregate=aggregate,
+            impact_as_at=as_at,
+        )
+    return render(request, "referrals/service_detail.html", context)
 
 
 def _providers(user: User) -> object:
@@ -516,6 +536,8 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             "request_days": people_selectors.SUPPORT_REQUEST_DAYS,
             "can_list_requests": user.can_any((Perm.VIEW_CASELOAD, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)),
             "feedback": [] if aggregate else list(found.feedback.select_related("service")[:50]),
+            "impact_rows": _impact_rows(user, found, today),
+            "impact_months": impact.IMPACT_MONTHS,
             "voice_columns": VOICE_COLUMNS,
             "voice_rows": _voice_rows(found),
             "partner_lists": [
@@ -530,6 +552,21 @@ def monitoring(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+def _impact_rows(user: User, found: Monitoring, day: datetime.date) -> list[tuple[Service, Any, Any]]:
+    """Each service's impact for the referrals of the period: (service, those who started, those referred
+    who did not start), as the user sees them."""
+    referrals = selectors.made_between(referral_access.referrals_counted_for(user), found.start, found.end)
+    sends = referral_access.impact_sends_for(user).filter(referral__in=referrals)
+    by_service = selectors.service_impact(sends, day)
+    rows = []
+    for figures in found.figures:
+        groups = by_service.get(figures.service.pk)
+        if groups:
+            started, not_started = impact.shown(groups[:2], aggregate=found.aggregate)
+            rows.append((figures.service, started, not_started))
+    return rows
 
 
 MONITORING_COLUMNS = ["From", "To", "Table", "Row", "Measure", "Value"]
@@ -600,6 +637,11 @@ def monitoring_export(request: HttpRequest, file_format: str) -> HttpResponse:
         )
     filename = f"referral-monitoring-{timezone.localtime():%Y-%m-%d-%H%M}.{file_format}"
     period = [found.start, found.end]
+    impact_rows = [
+        [service.name, group.label, group.people, *(p.eet_share for p in group.points)]
+        for service, *groups in _impact_rows(user, found, timezone.localdate())
+        for group in groups
+    ]
     if file_format == "csv":
         rows: list[list[Any]] = []
         rows += [[*period, "At triage", label, "Referrals", found.value(n)] for label, n in found.outcomes.at_triage]
@@ -609,6 +651,12 @@ def monitoring_export(request: HttpRequest, file_format: str) -> HttpResponse:
             rows += [
                 [*period, "By service", name, measure, value]
                 for measure, value in zip(SERVICE_COLUMNS[2:], _service_values(found, f), strict=True)
+            ]
+        for name, label, people, *shares in impact_rows:
+            rows.append([*period, "Impact", f"{name}: {label}", "Young people", people])
+            rows += [
+                [*period, "Impact", f"{name}: {label}", f"In EET {months} months on", share]
+                for months, share in zip(impact.IMPACT_MONTHS, shares, strict=True)
             ]
         return exports.csv_response(filename, rows, header=MONITORING_COLUMNS)
     return exports.xlsx_response(
@@ -628,6 +676,11 @@ def monitoring_export(request: HttpRequest, file_format: str) -> HttpResponse:
                 "By service",
                 [[f.service.name, f.service.provider.name, *_service_values(found, f)] for f in found.figures],
                 header=SERVICE_COLUMNS,
+            ),
+            exports.Sheet(
+                "Impact",
+                impact_rows,
+                header=["Service", "Young people", "Number", *(f"In EET {m} months on" for m in impact.IMPACT_MONTHS)],
             ),
             exports.Sheet("Period", [[found.period, found.start, found.end]], header=["Period", "From", "To"]),
         ],
@@ -778,3 +831,107 @@ def neet_without_referral(request: HttpRequest) -> HttpResponse:
             "can_refer": user.can(Perm.CREATE_REFERRALS),
         },
     )
+
+
+# Needs against provision (Leeds quality mark objective 9; Cambridgeshire 4.1, 4.3) --------------------
+
+
+@dataclass(frozen=True)
+class ShownProvision:
+    row: selectors.ProvisionRow
+    referrals: str
+    waiting: str
+    measured_wait: str
+
+
+def _needs_provision(
+    request: HttpRequest,
+) -> tuple[forms.NeedsGapForm, list[ShownProvision], list[ShownProvision], bool]:
+    """The report for the period in ``?start=&end=`` as the user sees it: exact for triage and those who
+    see young people behind figures; counts rounded and small ones suppressed for councillors."""
+    user = _user(request)
+    form = forms.NeedsGapForm(request.GET or None)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    referrals = selectors.made_between(
+        referral_access.referrals_counted_for(user), period.get("start"), period.get("end")
+    )
+    sends = referral_access.sends_counted_for(user).filter(referral__in=referrals)
+    by_need, by_area = selectors.needs_against_provision(
+        referrals, sends, referral_access.services_visible_to(user), timezone.localdate()
+    )
+    aggregate = display.aggregates_only(user) and not user.can(Perm.TRIAGE_REFERRALS)
+
+    def shown(row: selectors.ProvisionRow) -> ShownProvision:
+        return ShownProvision(
+            row,
+            display.count_text(row.referrals, aggregate=aggregate),
+            display.count_text(row.waiting, aggregate=aggregate),
+            _average_text(row.measured_wait, row.measured_from, aggregate=aggregate, unit=" days"),
+        )
+
+    return form, [shown(r) for r in by_need], [shown(r) for r in by_area], aggregate
+
+
+@require_safe
+@access.require_perm(any_of=people_access.MONITORING_PERMS, council_staff=True)
+def needs_provision(request: HttpRequest) -> HttpResponse:
+    """Referral needs against the directory's capacity and waits, by need and by area, with gaps flagged:
+    a page a plan item can cite as evidence."""
+    form, by_need, by_area, aggregate = _needs_provision(request)
+    return render(
+        request,
+        "referrals/needs_provision.html",
+        {
+            "form": form,
+            "by_need": by_need,
+            "by_area": by_area,
+            "aggregate": aggregate,
+            "threshold": selectors.provision_wait_days(),
+            "gaps": sum(1 for r in by_need if r.row.gaps),
+            "query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
+        },
+    )
+
+
+PROVISION_COLUMNS = [
+    "Area",
+    "Need",
+    "Referrals (by need) or sent here (by area)",
+    "Waiting to start",
+    "Directory services",
+    "Directory places",
+    "Directory services with places not recorded",
+    "Directory: shortest typical wait (days)",
+    "Average days from sending to starting",
+    "Gaps",
+]
+
+
+@require_safe
+@access.require_perm(any_of=people_access.MONITORING_PERMS, council_staff=True)
+def needs_provision_export(request: HttpRequest) -> HttpResponse:
+    """The report as CSV through the export guard, as the page shows it; audited."""
+    _form, by_need, by_area, aggregate = _needs_provision(request)
+    user = _user(request)
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.EXPORT,
+        council=access.council_of(user),
+        summary="Exported needs against provision",
+    )
+    rows = [
+        [
+            s.row.area or "All areas",
+            s.row.label,
+            s.referrals if aggregate else s.row.referrals,
+            s.waiting if aggregate else s.row.waiting,
+            s.row.services,
+            s.row.places,
+            s.row.places_unknown,
+            s.row.typical_wait,
+            s.measured_wait if aggregate else s.row.measured_wait,
+            "; ".join(s.row.gaps),
+        ]
+        for s in [*by_need, *by_area]
+    ]
+    return exports.csv_response("needs-against-provision.csv", rows, header=PROVISION_COLUMNS)

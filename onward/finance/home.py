@@ -1,0 +1,27 @@
+"""What the finance app adds to the young person's page (registered in ``FinanceConfig.ready``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from onward.accounts.models import User
+from onward.core.contributions import PageSection
+from onward.finance import access as policy
+from onward.finance import selectors
+from onward.people.models import YoungPerson
+
+
+def person_payments(user: User, person: YoungPerson, day: datetime.date) -> PageSection | None:
+    """The young person's financial support for EET: totals paid and planned, and the latest payments,
+    for those who see the young person (the page has already fetched them through the people policy)."""
+    payments = policy.payments_visible_to(user).filter(person=person)
+    if not user.can_any(policy.PEOPLE_PERMS):
+        return None
+    return PageSection(
+        "finance/_person_section.html",
+        {
+            "payment_totals": selectors.payment_totals(payments),
+            "latest_payments": list(payments[:3]),
+            "can_record_payments": policy.can_record(user),
+        },
+    )
