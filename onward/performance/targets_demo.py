@@ -71,6 +71,12 @@ TARGETS: tuple[tuple[str, Decimal | None, list[tuple[datetime.date, str, Decimal
     ("pep_sw_attendance", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(95))]),
     ("pep_quality", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(85))]),
     ("aspiration_recorded_9_11", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(90))]),
+    ("pathway_plans_in_care_15_and_a_half", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(100))]),
+    ("careers_guidance_year_11", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(100))]),
+    ("pathway_plan_audits_good", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(100))]),
+    ("service_starters_eet_6_months", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(45))]),
+    ("opportunity_starters_eet_6_months", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(50))]),
+    ("service_starters_eet_6_months_re_engagement", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(60))]),
 )
 
 

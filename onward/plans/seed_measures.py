@@ -58,7 +58,6 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             N,
             "4",
             higher_is_better=False,
-            actuals=((5, D("4"), None),),
         ),
         m(
             "000-apprenticeships-council",
@@ -89,8 +88,6 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "Children in care with a pathway plan from 15 years 6 months",
             PC,
             "70",
-            targets=((12, "absolute", D("100")),),
-            actuals=((5, D("84"), None),),
         ),
     ),
     DERBY: (
@@ -121,7 +118,6 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "Young people in education, employment or training 6 months after starting a service of the NEET offer",
             PC,
             "30",
-            targets=((12, "absolute", D("45")),),
         ),
         m(
             "001-feedback",
@@ -177,7 +173,6 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "Young people in Year 11 with a careers guidance appointment",
             PC,
             "60",
-            targets=((9, "absolute", D("100")),),
         ),
         m("002-mentored", "3f", "6n", "Young people with a mentor", N, "3"),
         m(
@@ -204,7 +199,6 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "Young people in education, employment or training 6 months after starting a commissioned programme",
             PC,
             "35",
-            targets=((9, "absolute", D("50")),),
         ),
         m(
             "002-needs-provision",
@@ -238,8 +232,6 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "Year 11 with a suitable careers guidance appointment: all",
             PC,
             "55",
-            targets=((10, "absolute", D("100")),),
-            actuals=((5, D("71"), None),),
         ),
         m("003-he", "2.1", "2.3", "Care leavers aged 19 to 21 in higher education: 8%, 10%, 11%, then 12%", PC, "6"),
         m(
@@ -249,7 +241,6 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "Care leavers applying to higher education in the year",
             N,
             "8",
-            actuals=((5, D("12"), None),),
         ),
         m(
             "003-he-starters",
@@ -258,7 +249,6 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "Care leavers starting higher education in the year",
             N,
             "6",
-            actuals=((5, D("10"), None),),
         ),
         m(
             "003-pathway-audits-good",
@@ -267,8 +257,6 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "Pathway plans audited and graded good: all",
             PC,
             "60",
-            targets=((10, "absolute", D("100")),),
-            actuals=((5, D("72"), None),),
         ),
         m("003-pathway-in-date", "2.2", "Outcomes", "Pathway plans in date", PC, "85"),
         m("003-courses-completed", "2.3", "Area 2", "Courses completed, of those ended in the year", PC, "65"),
@@ -277,11 +265,9 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "003-reengagement-impact",
             "2.4",
             "2.5",
-            "Young people NEET 6 months after starting the re-engagement programme",
+            "Young people in education, employment or training 6 months after starting the re-engagement programme",
             PC,
-            "60",
-            targets=((12, "absolute", D("40")),),
-            higher_is_better=False,
+            "40",
         ),
         m("003-work-experience", "3.4", "5.2", "Work experience placements started", N, "4"),
         m("003-employment-programmes", "3.5", "5.3", "Care leavers starting an employment programme", N, "2"),
@@ -326,10 +312,9 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "003-placement-moves",
             "5.2",
             "Outcomes",
-            "Young people in care moving placement in the academic year",
-            PC,
+            "Placement moves of young people in care in the academic year",
+            N,
             "12",
-            targets=((12, "absolute", D("8")),),
             higher_is_better=False,
         ),
     ),
@@ -413,35 +398,39 @@ INDICATOR_FOR: dict[str, str] = {
     "004-eet-19-21": "eet_19_21",
     "004-mentors-ready": "mentors_ready",
     "004-mentored": "young_people_mentored",
+    "000-workers-per-person": "workers_per_young_person",
+    "000-pathway-plans-15-6": "pathway_plans_in_care_15_and_a_half",
+    "001-impact": "service_starters_eet_6_months",
+    "002-careers-guidance": "careers_guidance_year_11",
+    "002-programme-impact": "opportunity_starters_eet_6_months",
+    "003-careers-guidance": "careers_guidance_year_11",
+    "003-he-applicants": "he_applications_last_year",
+    "003-he-starters": "he_starts_last_year",
+    "003-pathway-audits-good": "pathway_plan_audits_good",
+    "003-reengagement-impact": "service_starters_eet_6_months_re_engagement",
+    "003-placement-moves": "placement_moves_academic_year",
 }
 
 # Why each other measure is not bound yet (the docs print this; a test checks every unbound one has a reason).
-WORKERS = "indicator workers per young person in the year being added (issue 26, people app)"
-PATHWAY_15_6 = "indicator pathway plans in place for children in care from 15 years 6 months being added (issue 26)"
-IMPACT = "indicator impact of a service or programme 6 months on being added (issue 26, referrals)"
-FINANCIAL = "indicator financial support for EET being added (issue 26)"
-CAREERS = "indicator careers guidance appointments of the Year 11 cohort being added (issue 26)"
-NEEDS = "indicator needs against provision being added (issue 26, referrals)"
-HE_APPLICATIONS = "indicator HE applications and starts being added (issue 26)"
-AUDIT_GRADES = "indicator pathway plan audits graded Good being added (issue 26)"
-PLACEMENT_MOVES = "indicator placement moves in the academic year being added (issue 26)"
+FINANCIAL = (
+    "no figure yet for the share entitled who receive it: payments are recorded (the financial support page and "
+    "the indicators of amounts paid and of higher education students with a bursary), but not who is entitled to "
+    "the post-16 package or to transport"
+)
+NEEDS = (
+    "the needs against provision report (referrals, needs against provision) is the evidence: each need's "
+    "services, places and waits with gaps flagged; the share of needs with a service with places is not yet an "
+    "indicator"
+)
+EHC = (
+    "EHC plans are now dated (supporters: EHC plans), but no indicator yet counts those in force on a date among "
+    "children in care and care leavers"
+)
 WHY_UNBOUND: dict[str, str] = {
-    "000-workers-per-person": WORKERS,
-    "000-pathway-plans-15-6": PATHWAY_15_6,
-    "001-impact": IMPACT,
     "002-financial-support": FINANCIAL,
-    "002-careers-guidance": CAREERS,
-    "002-programme-impact": IMPACT,
     "002-needs-provision": NEEDS,
-    "003-careers-guidance": CAREERS,
-    "003-he-applicants": HE_APPLICATIONS,
-    "003-he-starters": HE_APPLICATIONS,
-    "003-pathway-audits-good": AUDIT_GRADES,
-    "003-reengagement-impact": IMPACT,
-    "003-ehcp": "no data yet: an EHC plan is held as yes or no with no dates (SEED-COVERAGE row 125), so no "
-    "figure can be read as at a past date; dating the plan is not part of issue 26",
+    "003-ehcp": EHC,
     "003-needs-provision": NEEDS,
-    "003-placement-moves": PLACEMENT_MOVES,
 }
 
 
