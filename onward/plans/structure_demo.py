@@ -72,9 +72,13 @@ def _criteria_and_leads(plan: Plan, officer: User, fake: Faker, today: datetime.
             if index % 2 == 0
             else {"lead": None, "lead_name": f"{fake.name()}, {fake.company()}"}
         )
-        services.section_save(acting_user=officer, plan=plan, section=section, version=section.version, **lead)
+        # The typed lines become criteria and leave the section, so the documents print each once.
+        lines = section.criteria_list or [f"Evidence that {section.title.lower()} is in place"]
+        services.section_save(
+            acting_user=officer, plan=plan, section=section, version=section.version, criteria="", **lead
+        )
         items = list(section.items.order_by("order", "id")[:2])
-        for line in section.criteria_list or [f"Evidence that {section.title.lower()} is in place"]:
+        for line in lines:
             number += 1
             criterion = services.criterion_save(
                 acting_user=officer,
