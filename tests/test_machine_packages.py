@@ -60,7 +60,9 @@ def test_a_machine_with_everything_is_left_alone(tmp_path: Path) -> None:
 
 def test_root_installs_exactly_what_is_missing(tmp_path: Path) -> None:
     """As root, apt-get installs the missing packages and only those."""
-    result, calls = run(tmp_path, "test", installed=["fonts-liberation", "libpango-1.0-0", "libcairo2", "xmlsec1"], uid=0)
+    result, calls = run(
+        tmp_path, "test", installed=["fonts-liberation", "libpango-1.0-0", "libcairo2", "xmlsec1"], uid=0
+    )
     assert result.returncode == 0, result.stderr
     assert calls[0].startswith("apt-get update")
     assert calls[1].split()[-2:] == ["chromium", "libpangoft2-1.0-0"]
