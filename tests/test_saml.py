@@ -22,7 +22,7 @@ from django.urls import reverse
 from onward.accounts import services
 from onward.accounts.models import ExternalIdentity, IdentityProvider, User
 from onward.audit.models import AuditEvent
-from tests.conftest import Tenant
+from tests.conftest import Tenant, sign_in
 from tests.saml_idp import SamlIdP, make_key_pair
 
 DOMAIN = "staff.alderley.example"
@@ -362,8 +362,6 @@ def test_metadata_without_a_signing_certificate_is_refused(world, idp):
 def test_the_administrator_connects_the_provider_by_uploading_its_metadata(world, idp, sp_keys):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.conftest import sign_in
-
     admin = world["A"].users["administrator"]
     client = Client()
     sign_in(client, admin)
@@ -395,3 +393,30 @@ def test_the_administrator_connects_the_provider_by_uploading_its_metadata(world
     ).exists()
     # Saving signs the organisation's users out, the administrator too.
     assert client.get(reverse("core:home")).status_code == 302
+
+
+def test_switching_between_saml_and_openid_connect_drops_the_old_links_and_signs_everyone_out(world, connected, idp):
+    """Another kind of provider names its users differently: links to the old one are removed."""
+    provider, user = connected
+    client = Client()
+    assert sign_in_through(client, world["A"], idp, user.email).status_code == 302
+    assert ExternalIdentity.objects.filter(user=user).exists()
+    admin = User.objects.get(pk=world["A"].users["administrator"].pk)  # its epoch was raised on connecting
+    admin_client = Client()
+    sign_in(admin_client, admin)
+    page = admin_client.get(reverse("accounts:sign-in-settings"))
+    assert f'name="version" value="{provider.version}"' in page.content.decode()
+    switched = services.identity_provider_save(
+        acting_user=admin,
+        organisation=world["A"].council,
+        version=provider.version,
+        issuer="https://login.microsoftonline.com/tenant/v2.0",
+        client_id="onward",
+        client_secret_env="ONWARD_OIDC_SECRET_ALDERLEY",
+        allowed_domains=DOMAIN,
+        mfa_replaces_code=True,
+        enabled=True,
+    )
+    assert (switched.pk, switched.protocol, switched.saml_metadata) == (provider.pk, "oidc", "")
+    assert not ExternalIdentity.objects.exists()
+    assert not signed_in(client)

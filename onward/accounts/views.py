@@ -624,7 +624,8 @@ def _sign_in_settings_page(request: HttpRequest, form: IdentityProviderForm, tok
 
 def _provider_initial(provider: IdentityProvider | None) -> dict[str, Any]:
     if provider is None or provider.protocol != IdentityProvider.Protocol.OIDC:
-        return {"mfa_replaces_code": "no", "enabled": "yes"}
+        # A SAML connection is replaced by saving this form: it carries the row's version.
+        return {"mfa_replaces_code": "no", "enabled": "yes", "version": provider.version if provider else None}
     return {
         "issuer": provider.issuer,
         "client_id": provider.client_id,
