@@ -17,9 +17,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production
-# WeasyPrint's libraries and fonts, for the committee documents and reports as PDF.
+# WeasyPrint's libraries and fonts, for the committee documents and reports as PDF; xmlsec1, which
+# checks and makes the signatures of SAML sign-in (ADR 32).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation libcairo2 \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation libcairo2 xmlsec1 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt requirements-903.txt ./

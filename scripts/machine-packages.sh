@@ -4,9 +4,10 @@
 #   scripts/machine-packages.sh SET [--check]
 #
 # SET is one of:
-#   test   Chromium for the browser tests, and the libraries and fonts WeasyPrint draws PDFs with
-#          (and Cairo, which draws the charts as PNG images for Word documents)
-#   demo   the libraries and fonts WeasyPrint draws PDFs with
+#   test   Chromium for the browser tests, the libraries and fonts WeasyPrint draws PDFs with
+#          (and Cairo, which draws the charts as PNG images for Word documents), and xmlsec1,
+#          which checks and makes the signatures of SAML sign-in (ADR 32)
+#   demo   the libraries and fonts WeasyPrint draws PDFs with, and xmlsec1
 #   bench  wrk for the web benchmarks, HAProxy for the scale-out benchmark (two web instances
 #          behind one load balancer), and the PDF libraries and fonts
 #
@@ -17,8 +18,8 @@ set -euo pipefail
 
 pdf=(libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation libcairo2)
 case "${1:-}" in
-  test) packages=(chromium "${pdf[@]}") ;;
-  demo) packages=("${pdf[@]}") ;;
+  test) packages=(chromium "${pdf[@]}" xmlsec1) ;;
+  demo) packages=("${pdf[@]}" xmlsec1) ;;
   bench) packages=(wrk haproxy "${pdf[@]}") ;;
   *) echo "usage: $0 test|demo|bench [--check]" >&2; exit 2 ;;
 esac

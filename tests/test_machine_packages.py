@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 
 SCRIPT = Path(settings.BASE_DIR, "scripts", "machine-packages.sh")
-TEST_PACKAGES = ["chromium", "libpango-1.0-0", "libpangoft2-1.0-0", "fonts-liberation", "libcairo2"]
+TEST_PACKAGES = ["chromium", "libpango-1.0-0", "libpangoft2-1.0-0", "fonts-liberation", "libcairo2", "xmlsec1"]
 
 
 def _stub(directory: Path, name: str, body: str) -> None:
@@ -60,7 +60,9 @@ def test_a_machine_with_everything_is_left_alone(tmp_path: Path) -> None:
 
 def test_root_installs_exactly_what_is_missing(tmp_path: Path) -> None:
     """As root, apt-get installs the missing packages and only those."""
-    result, calls = run(tmp_path, "test", installed=["fonts-liberation", "libpango-1.0-0", "libcairo2"], uid=0)
+    result, calls = run(
+        tmp_path, "test", installed=["fonts-liberation", "libpango-1.0-0", "libcairo2", "xmlsec1"], uid=0
+    )
     assert result.returncode == 0, result.stderr
     assert calls[0].startswith("apt-get update")
     assert calls[1].split()[-2:] == ["chromium", "libpangoft2-1.0-0"]
@@ -75,7 +77,7 @@ def test_without_root_it_uses_sudo_when_sudo_needs_no_password(tmp_path: Path) -
 
 def test_without_root_or_sudo_it_stops_with_the_command_to_run(tmp_path: Path) -> None:
     """It never skips the browser tests quietly: it fails at once and says what to run."""
-    result, calls = run(tmp_path, "test", installed=["fonts-liberation", "libcairo2"], uid=1000)
+    result, calls = run(tmp_path, "test", installed=["fonts-liberation", "libcairo2", "xmlsec1"], uid=1000)
     assert result.returncode == 1
     assert calls == []
     assert "sudo sh -c 'apt-get update && apt-get install -y chromium libpango-1.0-0 libpangoft2-1.0-0'" in (
@@ -102,3 +104,12 @@ def test_the_bench_set_brings_the_load_balancer_for_the_scale_out_benchmark(tmp_
     )
     assert result.returncode == 0, result.stderr
     assert calls == ["apt-get update -qq", "apt-get install -y -qq haproxy"]
+
+
+@pytest.mark.parametrize("target", ["test", "demo"])
+def test_the_test_and_demo_sets_bring_xmlsec1_for_saml_sign_in(tmp_path: Path, target: str) -> None:
+    """SAML sign-in (ADR 32) checks signatures with the xmlsec1 program: the tests and the demo need it."""
+    everything_else = [package for package in TEST_PACKAGES if package != "xmlsec1"]
+    result, calls = run(tmp_path, target, installed=everything_else, uid=0)
+    assert result.returncode == 0, result.stderr
+    assert calls[-1] == "apt-get install -y -qq xmlsec1"

@@ -16,6 +16,8 @@ PUBLIC = {
     "core:healthz", "core:accessibility", "core:cookies",
     # signing in, and setting a password from an administrator's link
     "accounts:sign-in", "accounts:oidc-callback", "accounts:signed-out", "accounts:set-password",
+    # SAML (ADR 32): Onward's public SP metadata, and where the identity provider posts its response.
+    "accounts:saml-metadata", "accounts:saml-acs",
     "accounts:password-set",
     # SCIM provisioning: its own bearer token, checked in the view (ADR 24)
     "accounts:scim-users", "accounts:scim-user",

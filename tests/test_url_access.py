@@ -151,6 +151,11 @@ RULES: dict[str, Rule] = {
     "accounts:oidc-callback": public(403, signed_in=302),
     "accounts:sign-in-settings": needs(Perm.MANAGE_USERS),
     "accounts:scim-token-create": post_only(),
+    "accounts:saml-settings": needs(Perm.MANAGE_USERS),
+    # Onward's SAML service provider metadata is public; with no SAML key set (as here) it says so (503).
+    "accounts:saml-metadata": public(503),
+    # The identity provider posts its response here: a GET is refused for everyone, signed in or not.
+    "accounts:saml-acs": Rule(lambda user: 405),
     "accounts:scim-token-revoke": post_only(),
     # SCIM answers only a directory's bearer token: a browser's session, signed in or not, gets 401.
     "accounts:scim-users": Rule(lambda user: 401),
@@ -640,6 +645,8 @@ def url_for(name: str, tenant: Tenant) -> str:
         "accounts:user-two-factor-reset",
     ):
         kwargs = {"pk": tenant.users["personal_adviser"].pk}
+    elif name in ("accounts:saml-metadata", "accounts:saml-acs"):
+        kwargs = {"organisation": tenant.council.pk}
     elif name == "accounts:scim-user":
         kwargs = {"scim_id": str(tenant.users["personal_adviser"].pk)}
     elif name == "accounts:partner-detail":

@@ -154,6 +154,15 @@ OTP_TOTP_ISSUER = "Onward"
 ONWARD_OIDC_ALLOW_LOOPBACK_HTTP = env.bool("ONWARD_OIDC_ALLOW_LOOPBACK_HTTP", default=False)
 ONWARD_OIDC_LEEWAY_SECONDS = env.int("ONWARD_OIDC_LEEWAY_SECONDS", default=60)
 
+# SAML 2.0 sign-in (ADR 32). Onward's own private key and certificate (PEM files, for example a
+# mounted secret) sign its requests and are published in each organisation's service provider
+# metadata; they are never in the database. Without both, SAML sign-in is refused with a message.
+# pysaml2 checks and makes signatures with the xmlsec1 program (a machine package).
+ONWARD_SAML_SP_KEY_FILE = env("ONWARD_SAML_SP_KEY_FILE", default="")
+ONWARD_SAML_SP_CERT_FILE = env("ONWARD_SAML_SP_CERT_FILE", default="")
+ONWARD_SAML_XMLSEC_BINARY = env("ONWARD_SAML_XMLSEC_BINARY", default="/usr/bin/xmlsec1")
+ONWARD_SAML_LEEWAY_SECONDS = env.int("ONWARD_SAML_LEEWAY_SECONDS", default=60)
+
 # Lockout after repeated failed sign-ins, per email address and IP address.
 AXES_FAILURE_LIMIT = env.int("ONWARD_LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("ONWARD_LOCKOUT_MINUTES", default=15))

@@ -247,6 +247,61 @@ class IdentityProviderForm(GovukForm):
     version = VersionField()
 
 
+MAX_METADATA_BYTES = 512 * 1024
+
+
+class SamlProviderForm(GovukForm):
+    """An organisation's SAML 2.0 identity provider (ADR 32): its metadata, pasted or uploaded."""
+
+    saml_metadata = forms.CharField(
+        label="Your identity provider's metadata (XML)",
+        required=False,
+        help_text="Paste the federation metadata XML, or upload its file below",
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
+    )
+    metadata_file = forms.FileField(
+        label="Or upload the metadata file",
+        required=False,
+        help_text="An .xml file, smaller than 512KB",
+    )
+    allowed_domains = forms.CharField(
+        label="Email domains that sign in through SAML",
+        max_length=500,
+        help_text="Separate them with spaces, for example alderley.gov.uk",
+        error_messages={"required": "Enter at least one email domain, like example.gov.uk"},
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    mfa_replaces_code = _yes_no(
+        "Does your identity provider's multi-factor sign-in replace Onward's authenticator code?",
+        "Yes, our identity provider requires multi-factor sign-in",
+        "No, users also enter an Onward authenticator code",
+        "Select whether your identity provider's multi-factor sign-in replaces Onward's code",
+    )
+    enabled = _yes_no(
+        "Do your users sign in through this identity provider?",
+        "Yes, sign in through our SAML identity provider",
+        "No, sign in with Onward passwords",
+        "Select whether your users sign in through this identity provider",
+    )
+    version = VersionField()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("metadata_file")
+        if upload:
+            if upload.size > MAX_METADATA_BYTES:
+                self.add_error("metadata_file", "The metadata file must be smaller than 512KB")
+                return data
+            try:
+                data["saml_metadata"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                self.add_error("metadata_file", "The metadata file must be XML text")
+                return data
+        if not (data.get("saml_metadata") or "").strip() and "metadata_file" not in self.errors:
+            self.add_error("saml_metadata", "Enter your identity provider's metadata, or upload its file")
+        return data
+
+
 class ScimTokenForm(GovukForm):
     name = forms.CharField(
         label="Name of the token",

@@ -235,19 +235,29 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class IdentityProvider(TimeStampedModel):
-    """An organisation's own OpenID Connect provider, connected by its administrator (ADR 24).
+    """An organisation's own identity provider, connected by its administrator: OpenID Connect
+    (ADR 24) or SAML 2.0 (ADR 32).
 
     While enabled, the organisation's users sign in through it and not with an Onward password.
-    The client secret is never stored: ``client_secret_env`` names an environment variable (which
-    must start with ``ONWARD_OIDC_SECRET_``) that holds it.
+    For OpenID Connect the client secret is never stored: ``client_secret_env`` names an
+    environment variable (which must start with ``ONWARD_OIDC_SECRET_``) that holds it. For SAML,
+    ``saml_metadata`` is the identity provider's own (public) metadata, ``issuer`` its entity ID
+    and ``saml_sso_url`` where it takes sign-in requests; Onward's signing key is in settings.
     """
 
     SECRET_ENV_PREFIX = "ONWARD_OIDC_SECRET_"  # noqa: S105 - the prefix of a variable name, not a secret
 
+    class Protocol(models.TextChoices):
+        OIDC = "oidc", "OpenID Connect"
+        SAML = "saml", "SAML 2.0"
+
     organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, related_name="identity_provider")
-    issuer = models.URLField("issuer", max_length=300)
-    client_id = models.CharField("client ID", max_length=300)
-    client_secret_env = models.CharField("environment variable holding the client secret", max_length=100)
+    protocol = models.CharField(max_length=4, choices=Protocol.choices, default=Protocol.OIDC)
+    issuer = models.CharField("issuer", max_length=300)
+    client_id = models.CharField("client ID", max_length=300, blank=True)
+    client_secret_env = models.CharField("environment variable holding the client secret", max_length=100, blank=True)
+    saml_metadata = models.TextField("identity provider's SAML metadata", blank=True)
+    saml_sso_url = models.URLField("identity provider's sign-in address", max_length=500, blank=True)
     allowed_domains = models.CharField("allowed email domains", max_length=500)
     mfa_replaces_code = models.BooleanField(default=False)
     enabled = models.BooleanField(default=True)

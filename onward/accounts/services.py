@@ -634,13 +634,17 @@ def _changes_who_may_sign_in(before: dict[str, Any], provider: IdentityProvider)
     return (
         before["enabled"] != provider.enabled
         or before["issuer"] != provider.issuer
+        or before.get("protocol", IdentityProvider.Protocol.OIDC) != provider.protocol
         or bool(removed)
         or (before["mfa_replaces_code"] and not provider.mfa_replaces_code)
     )
 
 
 def _provider_state(provider: IdentityProvider) -> dict[str, Any]:
-    return snapshot(provider, exclude=("version",))
+    # The SAML metadata is long and public: the trail records that it changed, not the XML itself.
+    state = snapshot(provider, exclude=("version", "saml_metadata"))
+    state["saml_metadata"] = "set" if provider.saml_metadata else ""
+    return state
 
 
 @transaction.atomic
@@ -677,6 +681,27 @@ def identity_provider_save(
             }
         )
     _validate_domains(organisation=organisation, domains=domains)
+    return _provider_save(
+        acting_user=acting_user,
+        organisation=organisation,
+        version=version,
+        fields={
+            "protocol": IdentityProvider.Protocol.OIDC,
+            "issuer": issuer,
+            "client_id": client_id.strip(),
+            "client_secret_env": name,
+            "saml_metadata": "",
+            "saml_sso_url": "",
+            "allowed_domains": " ".join(domains),
+            "mfa_replaces_code": mfa_replaces_code,
+            "enabled": enabled,
+        },
+    )
+
+
+def _provider_save(
+    *, acting_user: User | None, organisation: Organisation, version: int | None, fields: dict[str, Any]
+) -> IdentityProvider:
     existing = IdentityProvider.objects.filter(organisation=organisation).first()
     if existing is None:
         provider = IdentityProvider(organisation=organisation)
@@ -685,14 +710,13 @@ def identity_provider_save(
         provider = lock_for_change(IdentityProvider, existing.pk, version, "identity provider")
         before = _provider_state(provider)
         provider.version += 1
-    provider.issuer = issuer
-    provider.client_id = client_id.strip()
-    provider.client_secret_env = name
-    provider.allowed_domains = " ".join(domains)
-    provider.mfa_replaces_code = mfa_replaces_code
-    provider.enabled = enabled
+    for name, value in fields.items():
+        setattr(provider, name, value)
     provider.full_clean(exclude=["organisation"])
     provider.save()
+    if before and before.get("protocol") != provider.protocol:
+        # Another kind of provider names its users differently: links to the old one are no use.
+        provider.identities.all().delete()
     if _changes_who_may_sign_in(before, provider):
         _sign_everyone_out(organisation)
     audit_record(
@@ -706,6 +730,47 @@ def identity_provider_save(
         else "Changed the organisation's identity provider",
     )
     return provider
+
+
+@transaction.atomic
+def saml_provider_save(
+    *,
+    acting_user: User | None,
+    organisation: Organisation,
+    version: int | None,
+    metadata: str,
+    allowed_domains: str,
+    mfa_replaces_code: bool,
+    enabled: bool,
+) -> IdentityProvider:
+    """Connect (or change) the organisation's SAML 2.0 identity provider from its metadata (ADR 32).
+
+    The metadata must describe one identity provider with a signing certificate and a sign-in
+    address; its entity ID becomes the provider's issuer. As for OpenID Connect, a change to who
+    may sign in signs the organisation's users out.
+    """
+    from onward.accounts.saml import read_idp_metadata
+
+    _check_own_organisation(acting_user, organisation)
+    domains = sorted({domain.strip().lower() for domain in allowed_domains.replace(",", " ").split()})
+    read = read_idp_metadata(metadata)
+    _validate_domains(organisation=organisation, domains=domains)
+    return _provider_save(
+        acting_user=acting_user,
+        organisation=organisation,
+        version=version,
+        fields={
+            "protocol": IdentityProvider.Protocol.SAML,
+            "issuer": read.entity_id[:300],
+            "client_id": "",
+            "client_secret_env": "",
+            "saml_metadata": metadata.strip(),
+            "saml_sso_url": read.sso_url,
+            "allowed_domains": " ".join(domains),
+            "mfa_replaces_code": mfa_replaces_code,
+            "enabled": enabled,
+        },
+    )
 
 
 def scim_token_hash(token: str) -> str:

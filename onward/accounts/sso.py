@@ -72,8 +72,9 @@ def provider_for_email(email: str) -> IdentityProvider | None:
 def provider_origins() -> list[str]:
     """The origins of every enabled provider: the sign-in form may be answered by a redirect to one."""
     origins = set()
-    for issuer in IdentityProvider.objects.filter(enabled=True).values_list("issuer", flat=True):
-        parts = urlsplit(issuer)
+    addresses = IdentityProvider.objects.filter(enabled=True).values_list("issuer", "saml_sso_url")
+    for address in (saml_sso_url or issuer for issuer, saml_sso_url in addresses):
+        parts = urlsplit(address)
         if parts.scheme in ("https", "http") and parts.netloc:
             origins.add(f"{parts.scheme}://{parts.netloc}")
     return sorted(origins)

@@ -12,20 +12,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from onward.accounts import access, services, sso
+from onward.accounts import access, saml, services, sso
 from onward.accounts.forms import (
     ChoosePasswordForm,
     IdentityProviderForm,
     PartnerForm,
     PartnershipChangeForm,
+    SamlProviderForm,
     ScimTokenForm,
     SignInForm,
     TeamForm,
@@ -33,7 +35,7 @@ from onward.accounts.forms import (
     UserCreateForm,
     UserUpdateForm,
 )
-from onward.accounts.models import IdentityProvider, ScimToken, User
+from onward.accounts.models import IdentityProvider, Organisation, ScimToken, User
 from onward.accounts.permissions import ROLES, ROLES_BY_KEY, Perm
 from onward.accounts.selectors import user_has_confirmed_device
 from onward.audit.services import audit_list, audit_view
@@ -86,7 +88,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         provider = sso.provider_for_email(email) if isinstance(email, str) and len(email) <= 254 else None
         if provider is not None:
             try:
-                response = sso.start(request, provider, email.strip())
+                if provider.protocol == IdentityProvider.Protocol.SAML:
+                    response = saml.start(request, provider)
+                else:
+                    response = sso.start(request, provider, email.strip())
                 request.session[sso.NEXT_KEY] = _safe_next(request) or ""
                 return response
             except sso.SignInRefused as refusal:
@@ -112,6 +117,11 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     except sso.SignInRefused as refusal:
         sso.refusal_record(refusal)
         return _sign_in_page(request, SignInForm(request), sso_error=refusal.message, status=403)
+    return _signed_in_through_provider(request, outcome)
+
+
+def _signed_in_through_provider(request: HttpRequest, outcome: sso.Outcome) -> HttpResponse:
+    target = request.session.pop(sso.NEXT_KEY, "")
     login(request, outcome.user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[sso.PROVIDER_KEY] = outcome.provider.pk
     if outcome.provider.mfa_replaces_code:
@@ -121,10 +131,46 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         summary="Signed in through the organisation's identity provider",
         organisation=outcome.provider.organisation,
     )
-    target = request.session.pop(sso.NEXT_KEY, "")
     if not (isinstance(target, str) and target and url_has_allowed_host_and_scheme(target, {request.get_host()})):
         target = ""
     return redirect(target or "core:home")
+
+
+@login_not_required
+def saml_metadata(request: HttpRequest, organisation: int) -> HttpResponse:
+    """Onward's service provider metadata for one organisation: its administrator gives it to their IdP."""
+    found = get_object_or_404(Organisation, pk=organisation)
+    if saml.sp_key_pair() is None:
+        return HttpResponse(
+            "Onward's SAML key and certificate are not set up yet", status=503, content_type="text/plain"
+        )
+    return HttpResponse(saml.sp_metadata(request, found), content_type="application/samlmetadata+xml")
+
+
+@csrf_exempt  # the identity provider posts here from its own site; the response is bound to the session instead
+@login_not_required
+@require_POST
+def saml_acs(request: HttpRequest, organisation: int) -> HttpResponse:
+    """The organisation's identity provider posts its SAML response here; a bad one signs nobody in.
+
+    The session cookie is SameSite=Lax, so a browser leaves it off the identity provider's
+    cross-site post: the first post gets a page that posts the same response again from
+    Onward's own site (by itself, or with its button), and that second post carries the session.
+    """
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    if saml.PENDING_KEY not in request.session and request.POST.get("onward_continue") != "1":
+        return render(
+            request,
+            "accounts/saml_continue.html",
+            {"saml_response": request.POST.get("SAMLResponse", "")[:1_000_000]},
+        )
+    try:
+        outcome = saml.finish(request, organisation)
+    except sso.SignInRefused as refusal:
+        sso.refusal_record(refusal)
+        return _sign_in_page(request, SignInForm(request), sso_error=refusal.message, status=403)
+    return _signed_in_through_provider(request, outcome)
 
 
 @require_POST
@@ -594,8 +640,9 @@ def _sign_in_settings_page(request: HttpRequest, form: IdentityProviderForm, tok
 
 
 def _provider_initial(provider: IdentityProvider | None) -> dict[str, Any]:
-    if provider is None:
-        return {"mfa_replaces_code": "no", "enabled": "yes"}
+    if provider is None or provider.protocol != IdentityProvider.Protocol.OIDC:
+        # A SAML connection is replaced by saving this form: it carries the row's version.
+        return {"mfa_replaces_code": "no", "enabled": "yes", "version": provider.version if provider else None}
     return {
         "issuer": provider.issuer,
         "client_id": provider.client_id,
@@ -671,3 +718,55 @@ def scim_token_revoke(request: HttpRequest) -> HttpResponse:
         services.scim_token_revoke(acting_user=user, token=token)
         messages.success(request, f"The token {token.name} is revoked: the directory can no longer use it")
     return redirect("accounts:sign-in-settings")
+
+
+def _saml_initial(provider: IdentityProvider | None) -> dict[str, Any]:
+    if provider is None or provider.protocol != IdentityProvider.Protocol.SAML:
+        return {"mfa_replaces_code": "no", "enabled": "yes", "version": provider.version if provider else None}
+    return {
+        "saml_metadata": provider.saml_metadata,
+        "allowed_domains": provider.allowed_domains,
+        "mfa_replaces_code": "yes" if provider.mfa_replaces_code else "no",
+        "enabled": "yes" if provider.enabled else "no",
+        "version": provider.version,
+    }
+
+
+@access.require_perm(Perm.MANAGE_USERS)
+def saml_settings(request: HttpRequest) -> HttpResponse:
+    """The organisation's SAML 2.0 identity provider (ADR 32); its administrator's page."""
+    user: User = request.user  # type: ignore[assignment]
+    provider = IdentityProvider.objects.filter(organisation=user.organisation).first()
+    form = SamlProviderForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=_saml_initial(provider),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.saml_provider_save(
+                acting_user=user,
+                organisation=user.organisation,
+                version=data["version"],
+                metadata=data["saml_metadata"],
+                allowed_domains=data["allowed_domains"],
+                mfa_replaces_code=data["mfa_replaces_code"],
+                enabled=data["enabled"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, "Your organisation's SAML sign-in is saved: its users sign in again")
+            return redirect("accounts:sign-in-settings")
+    return render(
+        request,
+        "accounts/saml_settings.html",
+        {
+            "form": form,
+            "provider": provider if provider and provider.protocol == IdentityProvider.Protocol.SAML else None,
+            "metadata_url": saml.sp_entity_id(request, user.organisation_id),
+            "acs_url": saml.acs_url(request, user.organisation_id),
+            "key_is_set": saml.sp_key_pair() is not None,
+        },
+    )
