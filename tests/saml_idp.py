@@ -124,6 +124,8 @@ class SamlIdP:
         email: str,
         subject: str | None = None,
         sign: bool = True,
+        sign_alg: str = SIG_RSA_SHA256,
+        digest_alg: str = DIGEST_SHA256,
     ) -> str:
         """A base64 SAMLResponse, as the provider would post it to ``acs``."""
         server = Server(config=self._config())
@@ -137,8 +139,8 @@ class SamlIdP:
             authn=AUTHN,
             sign_assertion=sign,
             sign_response=False,
-            sign_alg=SIG_RSA_SHA256,
-            digest_alg=DIGEST_SHA256,
+            sign_alg=sign_alg,
+            digest_alg=digest_alg,
         )
         return base64.b64encode(str(response).encode()).decode()
 

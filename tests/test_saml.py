@@ -208,6 +208,19 @@ def test_an_unsigned_assertion_is_refused(world, connected, idp):
     refused(client, sign_in_through(client, world["A"], idp, user.email, sign=False), world["A"], "Signature missing")
 
 
+@pytest.mark.parametrize("weak", ["signature", "digest"])
+def test_an_assertion_signed_or_digested_with_sha1_is_refused(world, connected, idp, weak):
+    """SHA-1 is broken for signatures: an assertion whose signature or digest uses it is refused, though
+    pysaml2 itself would accept it."""
+    from saml2.xmldsig import DIGEST_SHA1, SIG_RSA_SHA1
+
+    _provider, user = connected
+    client = Client()
+    algorithms = {"sign_alg": SIG_RSA_SHA1} if weak == "signature" else {"digest_alg": DIGEST_SHA1}
+    response = sign_in_through(client, world["A"], idp, user.email, **algorithms)
+    refused(client, response, world["A"], "SHA-1")
+
+
 def test_a_tampered_assertion_is_refused(world, connected, idp):
     """The signed assertion's NameID is changed to another user's: the signature no longer holds."""
     _provider, user = connected
