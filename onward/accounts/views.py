@@ -639,15 +639,16 @@ def _sign_in_settings_page(request: HttpRequest, form: IdentityProviderForm, tok
     )
 
 
-def _provider_initial(provider: IdentityProvider | None) -> dict[str, Any]:
-    if provider is None or provider.protocol != IdentityProvider.Protocol.OIDC:
-        # A SAML connection is replaced by saving this form: it carries the row's version.
+OIDC_FIELDS = ("issuer", "client_id", "client_secret_env")
+
+
+def _connection_initial(provider: IdentityProvider | None, protocol: str, *fields: str) -> dict[str, Any]:
+    """The connection form's starting values: the provider's, when it uses ``protocol``; otherwise
+    defaults, carrying the row's version (saving the form replaces a connection of the other protocol)."""
+    if provider is None or provider.protocol != protocol:
         return {"mfa_replaces_code": "no", "enabled": "yes", "version": provider.version if provider else None}
     return {
-        "issuer": provider.issuer,
-        "client_id": provider.client_id,
-        "client_secret_env": provider.client_secret_env,
-        "allowed_domains": provider.allowed_domains,
+        **{name: getattr(provider, name) for name in (*fields, "allowed_domains")},
         "mfa_replaces_code": "yes" if provider.mfa_replaces_code else "no",
         "enabled": "yes" if provider.enabled else "no",
         "version": provider.version,
@@ -659,7 +660,10 @@ def sign_in_settings(request: HttpRequest) -> HttpResponse:
     """The organisation's own identity provider and provisioning tokens; its administrator's page."""
     user: User = request.user  # type: ignore[assignment]
     provider = IdentityProvider.objects.filter(organisation=user.organisation).first()
-    form = IdentityProviderForm(request.POST if request.method == "POST" else None, initial=_provider_initial(provider))
+    form = IdentityProviderForm(
+        request.POST if request.method == "POST" else None,
+        initial=_connection_initial(provider, IdentityProvider.Protocol.OIDC, *OIDC_FIELDS),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -688,7 +692,7 @@ def scim_token_create(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     provider = IdentityProvider.objects.filter(organisation=user.organisation).first()
     token_form = ScimTokenForm(request.POST)
-    form = IdentityProviderForm(initial=_provider_initial(provider))
+    form = IdentityProviderForm(initial=_connection_initial(provider, IdentityProvider.Protocol.OIDC, *OIDC_FIELDS))
     if token_form.is_valid():
         try:
             _token, secret = services.scim_token_create(
@@ -720,18 +724,6 @@ def scim_token_revoke(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:sign-in-settings")
 
 
-def _saml_initial(provider: IdentityProvider | None) -> dict[str, Any]:
-    if provider is None or provider.protocol != IdentityProvider.Protocol.SAML:
-        return {"mfa_replaces_code": "no", "enabled": "yes", "version": provider.version if provider else None}
-    return {
-        "saml_metadata": provider.saml_metadata,
-        "allowed_domains": provider.allowed_domains,
-        "mfa_replaces_code": "yes" if provider.mfa_replaces_code else "no",
-        "enabled": "yes" if provider.enabled else "no",
-        "version": provider.version,
-    }
-
-
 @access.require_perm(Perm.MANAGE_USERS)
 def saml_settings(request: HttpRequest) -> HttpResponse:
     """The organisation's SAML 2.0 identity provider (ADR 32); its administrator's page."""
@@ -740,7 +732,7 @@ def saml_settings(request: HttpRequest) -> HttpResponse:
     form = SamlProviderForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
-        initial=_saml_initial(provider),
+        initial=_connection_initial(provider, IdentityProvider.Protocol.SAML, "saml_metadata"),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
