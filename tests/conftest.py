@@ -27,6 +27,49 @@ from tests.factories import CouncilFactory, PartnerFactory, TeamFactory, UserFac
 PASSWORD = "correct-horse-battery-staple"
 
 
+def _watched() -> tuple[type, ...]:
+    """The tables the stored per-person figures are made from (``people.stored``, ADR 36)."""
+    from onward.people import stored
+
+    return (YoungPerson, *stored.SOURCES, Referral, Send)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _updates_move_updated_at():  # type: ignore[no-untyped-def]
+    """Every ``update`` or ``bulk_update`` by Onward's code of a table the stored figures read must move
+    ``updated_at`` (``core.models.touched``): ``save`` does, these do not by themselves, and a change
+    that leaves it behind is never seen by ``people.stored.keep_current``. Any code path the suite runs
+    that breaks this fails here (tests' own set-up, which back-dates rows on purpose, is not checked)."""
+    import sys
+
+    from django.conf import settings
+    from django.db.models import QuerySet
+
+    watched = _watched()
+    product = str(settings.BASE_DIR / "onward")
+    update, bulk_update = QuerySet.update, QuerySet.bulk_update
+
+    def by_onward() -> bool:
+        return sys._getframe(2).f_code.co_filename.startswith(product)
+
+    def checked_update(self, **kwargs):  # type: ignore[no-untyped-def]
+        if issubclass(self.model, watched) and "updated_at" not in kwargs and by_onward():
+            raise AssertionError(f"{self.model.__name__} updated without updated_at: use core.models.touched")
+        return update(self, **kwargs)
+
+    def checked_bulk_update(self, objs, fields, batch_size=None):  # type: ignore[no-untyped-def]
+        if issubclass(self.model, watched) and "updated_at" not in fields and by_onward():
+            raise AssertionError(
+                f"{self.model.__name__} bulk-updated without updated_at: use core.models.touched_fields"
+            )
+        return bulk_update(self, objs, fields, batch_size)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(QuerySet, "update", checked_update)
+        patch.setattr(QuerySet, "bulk_update", checked_bulk_update)
+        yield
+
+
 @dataclass
 class Tenant:
     council: Organisation

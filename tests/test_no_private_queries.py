@@ -60,6 +60,16 @@ ALLOWED: dict[tuple[str, str], str] = {
     ): "the referrals in progress, as a subquery the at-risk rules (people.open_work) and the NEET without a "
     "referral list filter to the young people already in the user's scope",
     (
+        "onward/referrals/selectors.py",
+        "people_with_referrals_changed_since",
+    ): "the ids of young people whose referrals changed, which people.stored narrows to one council to bring "
+    "its stored figures up to date (ADR 36); never shown",
+    (
+        "onward/performance/live.py",
+        "facts_rules",
+    ): "builds, without running it, the facts statement for no young person (council 0), only to fingerprint "
+    "the rules the stored facts were made by (ADR 36)",
+    (
         "onward/opportunities/selectors.py",
         "counts",
     ): "employer-engagement counts of one council for dashboards and plan measures (VIEW_AGGREGATES)",

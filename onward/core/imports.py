@@ -22,6 +22,8 @@ Core names no capability app: kinds register themselves here.
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -218,6 +220,22 @@ def save(*, acting_user: Any, run: Any) -> Any:
     return kind.run_commit(run, acting_user)
 
 
+_SAVED: list[Callable[[int], None]] = []
+
+
+def on_saved(callback: Callable[[int], None]) -> None:
+    """Call ``callback(council id)`` once any import's save has committed. An import's transaction can
+    last minutes, so what it wrote may be older, by ``updated_at``, than what others read meanwhile:
+    the stored per-person figures (``people.stored``) are worked out again for the council."""
+    if callback not in _SAVED:
+        _SAVED.append(callback)
+
+
+def _saved(council_id: int) -> None:
+    for callback in _SAVED:
+        callback(council_id)
+
+
 def commit(*, acting_user: Any, run: Any) -> Any:
     """Apply a previewed (or saving) run, all or nothing, with one audit entry."""
     kind = kind_of(run)
@@ -238,6 +256,7 @@ def _commit(kind: ImportKind, run: Any, acting_user: Any) -> Any:
             locked.save()
             if what:  # an empty summary: the kind's own service wrote the entry for what it saved
                 audit_record(actor=acting_user, action=Action.CHANGE, council=locked.council, obj=locked, summary=what)
+            transaction.on_commit(functools.partial(_saved, locked.council_id))
             return locked
     except Rejected as rejected:
         model.objects.filter(pk=run.pk, status__in=(Status.PREVIEWED, Status.SAVING)).update(

@@ -6,6 +6,7 @@ import datetime
 import random
 
 from onward.accounts.models import Organisation
+from onward.core.models import touched_fields
 
 DEMO_COHORT = 400
 OUTCOMES_SEED = 26
@@ -51,7 +52,6 @@ def demo_outcomes(council: Organisation) -> int:
             spell.qualification_date = max(spell.start, ended - datetime.timedelta(days=rng.randint(0, 20)))
         else:
             spell.outcome = rng.choice(outcomes)
-    EETSpell.objects.bulk_update(
-        spells, ["outcome", "qualification_level", "qualification_subject", "qualification_date"], batch_size=500
-    )
+    fields = ["outcome", "qualification_level", "qualification_subject", "qualification_date"]
+    EETSpell.objects.bulk_update(spells, touched_fields(spells, fields), batch_size=500)
     return len(spells)

@@ -78,6 +78,7 @@ class YoungPerson(TimeStampedModel):
             models.Index(fields=["council", "personal_adviser"], name="person_council_pa"),
             models.Index(fields=["council", "team"], name="person_council_team"),
             models.Index(fields=["council", "legal_family_name", "legal_given_name"], name="person_council_name"),
+            models.Index(fields=["updated_at"], name="person_updated"),  # what changed (people.services.keep_current)
         ]
 
     def __str__(self) -> str:
@@ -113,7 +114,10 @@ class CareEpisode(TimeStampedModel):
 
     class Meta:
         ordering = ["person", "start", "id"]
-        indexes = [models.Index(fields=["person", "start"], name="episode_person_start")]
+        indexes = [
+            models.Index(fields=["person", "start"], name="episode_person_start"),
+            models.Index(fields=["updated_at"], name="episode_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_legal_status_display()} from {self.start:%d/%m/%Y}"
@@ -222,6 +226,7 @@ class EETSpell(Spell):
         indexes = [
             models.Index(fields=["person", "start"], name="eet_person_start"),
             models.Index(fields=["activity", "start", "end"], name="eet_activity_dates"),
+            models.Index(fields=["updated_at"], name="eet_updated"),
         ]
 
     def __str__(self) -> str:
@@ -259,7 +264,10 @@ class AccommodationSpell(Spell):
 
     class Meta:
         ordering = ["person", "start", "id"]
-        indexes = [models.Index(fields=["person", "start"], name="accom_person_start")]
+        indexes = [
+            models.Index(fields=["person", "start"], name="accom_person_start"),
+            models.Index(fields=["updated_at"], name="accom_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_accommodation_type_display()} from {self.start:%d/%m/%Y}"
@@ -291,7 +299,10 @@ class Contact(DatedRecord):
 
     class Meta:
         ordering = ["person", "date", "id"]
-        indexes = [models.Index(fields=["person", "date"], name="contact_person_date")]
+        indexes = [
+            models.Index(fields=["person", "date"], name="contact_person_date"),
+            models.Index(fields=["updated_at"], name="contact_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"Contact on {self.date:%d/%m/%Y}: {self.get_in_touch_display()}"
@@ -319,7 +330,10 @@ class PathwayPlanReview(DatedRecord):
 
     class Meta:
         ordering = ["person", "date", "id"]
-        indexes = [models.Index(fields=["person", "date"], name="pathway_person_date")]
+        indexes = [
+            models.Index(fields=["person", "date"], name="pathway_person_date"),
+            models.Index(fields=["updated_at"], name="pathway_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"Pathway plan review on {self.date:%d/%m/%Y}"
@@ -342,7 +356,10 @@ class PEP(DatedRecord):
 
     class Meta:
         ordering = ["person", "date", "id"]
-        indexes = [models.Index(fields=["person", "date"], name="pep_person_date")]
+        indexes = [
+            models.Index(fields=["person", "date"], name="pep_person_date"),
+            models.Index(fields=["updated_at"], name="pep_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"PEP on {self.date:%d/%m/%Y}"
@@ -579,3 +596,51 @@ class HEApplication(HistoryRecord):
 
     def __str__(self) -> str:
         return f"Higher education application to {self.institution} on {self.date:%d/%m/%Y}"
+
+
+class RiskScore(models.Model):
+    """A young person's at-risk-of-NEET score on ``day``, kept so the list reads one indexed page.
+
+    Only scores above 0 are kept. Written by ``people.services.keep_risk_current`` alone (ADR 36),
+    which brings a council's scores up to date before the list is read: all of them on a new day,
+    then only those of young people whose records changed since.
+    """
+
+    person = models.OneToOneField(YoungPerson, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    score = models.PositiveSmallIntegerField()
+    # The list's order after the score, kept here so a page is read in index order.
+    legal_family_name = models.CharField(max_length=100)
+    legal_given_name = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["council", "day", "-score", "legal_family_name", "legal_given_name", "person"],
+                name="risk_council_day_rank",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk score {self.score} on {self.day:%d/%m/%Y}"
+
+
+class StoredDay(models.Model):
+    """How far a council's stored per-person rows of one kind are up to date (ADR 36).
+
+    ``day`` is the date they are for; ``refreshed_at`` when the last refresh began. A refresh
+    recomputes the young people whose records changed (``updated_at``) since a margin before it.
+    """
+
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    day = models.DateField()
+    rules = models.CharField(max_length=32, blank=True, help_text="A fingerprint of the rules that made the rows")
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["council", "kind"], name="stored_day_one_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} stored for {self.day:%d/%m/%Y}"

@@ -9,19 +9,28 @@ each with a ``person`` foreign key to :class:`~onward.people.models.YoungPerson`
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 from django.db.models import BooleanField, Exists, Expression, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 OpenWorkSource = Callable[[], QuerySet[Any]]
+ChangedSince = Callable[[datetime.datetime], QuerySet[Any]]
 
 _SOURCES: dict[str, OpenWorkSource] = {}
+_CHANGED: dict[str, ChangedSince] = {}
 
 
-def register_open_work(name: str, source: OpenWorkSource) -> None:
-    """Add (or replace, by ``name``) a kind of work in progress."""
+def register_open_work(name: str, source: OpenWorkSource, changed: ChangedSince) -> None:
+    """Add (or replace, by ``name``) a kind of work in progress.
+
+    ``changed(since)`` gives the ``person_id`` of every young person whose work of this kind may
+    have started or ended after ``since`` (its records' ``updated_at``), so stored scores that read
+    it are brought up to date (``people.services.keep_current``).
+    """
     _SOURCES[name] = source
+    _CHANGED[name] = changed
 
 
 def sources() -> list[OpenWorkSource]:
@@ -42,3 +51,8 @@ def has_open_work() -> Expression:
 def people_with_open_work(ids: QuerySet[Any]) -> list[QuerySet[Any]]:
     """For each source, a query of the distinct ``person_id`` of ``ids`` with work in progress."""
     return [source().filter(person_id__in=ids).values("person_id").distinct() for source in sources()]
+
+
+def changed_since(since: datetime.datetime) -> list[QuerySet[Any]]:
+    """For each source, a query of the ``person_id`` whose work in progress may have changed after ``since``."""
+    return [_CHANGED[name](since) for name in sorted(_CHANGED)]

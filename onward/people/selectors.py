@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from onward.accounts.models import User
+from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.core.codelists import (
     ADOPTED,
@@ -59,6 +59,7 @@ from onward.people.models import (
     IntendedDestination,
     PathwayPlanAudit,
     PathwayPlanReview,
+    RiskScore,
     SupportRequest,
     YoungPerson,
 )
@@ -350,7 +351,7 @@ def _risk_sql(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[str, l
     """
     scoped: Any = annotate_category(people, day)  # annotated: typed loosely
     scope_sql, scope_params = _sql(
-        scoped.values("pk", "legal_family_name", "legal_given_name", "date_of_birth", "category")
+        scoped.values("pk", "council_id", "legal_family_name", "legal_given_name", "date_of_birth", "category")
     )
     ids = people.order_by().values("pk")
 
@@ -416,8 +417,8 @@ def _risk_sql(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[str, l
     sql = f"""
         WITH scope AS MATERIALIZED ({scope_sql}),
         {ctes}
-        SELECT id, score, legal_family_name, legal_given_name FROM (
-            SELECT s.pk AS id, s.legal_family_name, s.legal_given_name,
+        SELECT id, council_id, score, legal_family_name, legal_given_name FROM (
+            SELECT s.pk AS id, s.council_id, s.legal_family_name, s.legal_given_name,
                 CASE WHEN s.category NOT IN ({marks(in_scope)}) OR (s.category = %s AND s.date_of_birth > %s)
                 THEN 0 ELSE
                 CASE WHEN a.a_type IN ({marks(homeless)}) THEN {w["homeless"]} ELSE 0 END
@@ -463,11 +464,31 @@ def _risk_sql(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[str, l
     return sql, params
 
 
+def risk_scores(people: QuerySet[YoungPerson], day: datetime.date) -> list[tuple[int, int, int, str, str]]:
+    """``(id, council id, score, family name, given name)`` of each of ``people`` at risk on ``day``,
+    worked out from their records (what ``stored.keep_risk_current`` keeps)."""
+    sql, params = _risk_sql(people, day)
+    with connection.cursor() as cursor:
+        columns = "id, council_id, score, legal_family_name, legal_given_name"
+        cursor.execute(f"SELECT {columns} FROM ({sql}) scored", params)  # noqa: S608 - constants
+        return [(row[0], row[1], row[2], row[3], row[4]) for row in cursor.fetchall()]
+
+
+def councils_of(people: QuerySet[YoungPerson]) -> list[int]:
+    """The ids of the councils ``people`` belong to (each checked for one young person, not counted)."""
+    return list(
+        Organisation.objects.filter(Exists(people.filter(council_id=OuterRef("pk")).order_by())).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def ranked_at_risk(
     people: QuerySet[YoungPerson], day: datetime.date, *, offset: int = 0, limit: int | None = None
 ) -> tuple[list[tuple[int, int]], int]:
     """``(id, score)`` of each of ``people`` at risk on ``day``, highest score first (then by name),
-    from ``offset`` for ``limit`` rows, and how many are at risk in all: one query, in the database."""
+    from ``offset`` for ``limit`` rows, and how many are at risk in all: worked out from the records, in
+    one query (``ranked_at_risk_stored`` reads the scores kept for today)."""
     sql, params = _risk_sql(people, day)
     window = f"""
         SELECT id, score, COUNT(*) OVER () AS total FROM ({sql}) scored
@@ -482,6 +503,26 @@ def ranked_at_risk(
     if not rows and offset:
         return [], ranked_count(people, day)
     return [(row[0], row[1]) for row in rows], (rows[0][2] if rows else 0)
+
+
+def ranked_at_risk_stored(
+    people: QuerySet[YoungPerson],
+    day: datetime.date,
+    *,
+    councils: list[int] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> tuple[list[tuple[int, int]], int]:
+    """As ``ranked_at_risk``, from the scores stored for ``day`` (ADR 36): a page read in the order of
+    the council's index, and a count. ``stored.keep_risk_current`` must first have brought the councils
+    of ``people`` (``councils_of``, if not given) up to date."""
+    councils = councils_of(people) if councils is None else councils
+    scores = RiskScore.objects.filter(council_id__in=councils, day=day, person__in=people.order_by().values("pk"))
+    total = scores.count()
+    ranked = scores.order_by("-score", "legal_family_name", "legal_given_name", "person_id")
+    if limit is not None:
+        ranked = ranked[offset : offset + limit]
+    return [(pk, score) for pk, score in ranked.values_list("person_id", "score")], total
 
 
 def ranked_count(people: QuerySet[YoungPerson], day: datetime.date) -> int:

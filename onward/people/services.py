@@ -24,6 +24,7 @@ from onward.core.bulk import insert_many
 from onward.core.codelists import FULL_OR_PART_TIME, EETActivity, InTouch
 from onward.core.concurrency import lock_for_change
 from onward.core.forms import long_date, soon
+from onward.core.models import touched, touched_fields
 from onward.people import categories
 from onward.people.models import (
     PEP,
@@ -208,7 +209,7 @@ def refresh_care_summaries(people: Iterable[YoungPerson]) -> None:
         episodes[person_id].append(categories.Episode(start, end, legal_status, reason_ceased))
     for person in people:
         care_summary_apply(person, episodes[person.pk])
-    YoungPerson.objects.bulk_update(people, SUMMARY_FIELDS, batch_size=2000)
+    YoungPerson.objects.bulk_update(people, touched_fields(people, SUMMARY_FIELDS), batch_size=2000)
 
 
 # Care episodes ----------------------------------------------------------------------------------
@@ -356,7 +357,7 @@ def spells_import(*, model: type[SpellT], new: list[tuple[YoungPerson, SpellT]])
                 to_close.append(ended)
         added.append(spell)
         current[person.pk].append(spell)
-    model._default_manager.bulk_update(to_close, ["end"], batch_size=2000)
+    model._default_manager.bulk_update(to_close, touched_fields(to_close, ["end"]), batch_size=2000)
     insert_many(model, added)
     return added
 
@@ -654,10 +655,12 @@ def history_chain(*, model: type[Dated], person_ids: Iterable[int] | None = None
         .values("date")[:1]
     )
     if person_ids is None:
-        return model._default_manager.update(next_date=Subquery(following))
+        return model._default_manager.update(**touched(next_date=Subquery(following)))
     ids = sorted(set(person_ids))
     return sum(
-        model._default_manager.filter(person_id__in=ids[i : i + CHAIN_BATCH]).update(next_date=Subquery(following))
+        model._default_manager.filter(person_id__in=ids[i : i + CHAIN_BATCH]).update(
+            **touched(next_date=Subquery(following))
+        )
         for i in range(0, len(ids), CHAIN_BATCH)
     )
 
@@ -671,7 +674,7 @@ def contact_record(
         Contact, acting_user=acting_user, person=person, date=date, method=method, in_touch=in_touch, note=note
     )
     if in_touch == InTouch.DIED and (person.died_on is None or date < person.died_on):
-        YoungPerson.objects.filter(pk=person.pk).update(died_on=date)
+        YoungPerson.objects.filter(pk=person.pk).update(**touched(died_on=date))
     return contact
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -25,7 +26,7 @@ from onward.core import contributions, exports
 from onward.core.forms import EARLIEST_DATE, in_range, latest_date, long_date
 from onward.core.forms_errors import apply_validation_error
 from onward.people import access as people_access
-from onward.people import cohort, forms, selectors, services
+from onward.people import cohort, forms, selectors, services, stored
 from onward.people.categories import CATEGORY_LABELS, Category, age_on, entitlement
 from onward.people.models import (
     PASSPORT_TO_INDEPENDENCE,
@@ -269,11 +270,17 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
         number = min(max(1, int(request.GET.get("page", "1"))), 1_000_000)
     except ValueError:
         number = 1
-    ranked, total = selectors.ranked_at_risk(people, day, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    if day == selectors.today():  # today's scores are kept (ADR 36): brought up to date, then one page read
+        councils = selectors.councils_of(people)
+        stored.keep_risk_current(councils, day)
+        ranked_at_risk: Any = functools.partial(selectors.ranked_at_risk_stored, councils=councils)
+    else:
+        ranked_at_risk = selectors.ranked_at_risk
+    ranked, total = ranked_at_risk(people, day, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
     if number > pages:  # past the end: the last page
         number = pages
-        ranked, total = selectors.ranked_at_risk(people, day, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        ranked, total = ranked_at_risk(people, day, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     page: Page[Any] = Paginator(cast(Any, _Counted(total)), PAGE_SIZE).page(number)
     rows = selectors.at_risk_rows(people, ranked, day)
     audit_list(

@@ -25,7 +25,7 @@ from onward.people.models import PEP, AccommodationSpell, CareEpisode, Contact, 
 from onward.people.selectors import PEP_TERM_DAYS, years_before
 from onward.performance import indicators
 from onward.performance.indicators import Figure
-from onward.performance.models import Method
+from onward.performance.models import Method, PersonFacts
 
 IN_TOUCH_DAYS = 91  # a contact within about 3 months, the return's window before a birthday
 NEET_OR_CUSTODY = sorted(NEET_ACTIVITIES | {EETActivity.CUSTODY.value})
@@ -460,27 +460,99 @@ def live_counts_per_person(
     monthly snapshot of a national instance) are quicker this way than one counting pass per
     breakdown in SQL.
     """
-    chosen = [indicators.get(c) for c in codes] if codes is not None else indicators.for_method(Method.SNAPSHOT)
     sql = _Sql()
     head = _with(people, day, sql)
     columns = sorted({_DIMENSION_COLUMNS[d] for d in dimensions if d})
     names = ["council_id", *columns, *indicators.FACTS]
-    rows = _run(f"{head}SELECT {', '.join('f.' + n for n in names)} FROM f", sql.params)  # noqa: S608 - constants
+    rows = _run(f"{head}SELECT {', '.join('f.' + n for n in names)}, 1 FROM f", sql.params)  # noqa: S608 - constants
+    return _tally(rows, day, dimensions=dimensions, columns=columns, codes=codes)
+
+
+def _tally(
+    rows: Iterable[Sequence[Any]],
+    day: datetime.date,
+    *,
+    dimensions: Sequence[str],
+    columns: Sequence[str],
+    codes: Iterable[str] | None,
+) -> dict[str, dict[tuple[str, str], dict[str, Figure]]]:
+    """Figures from rows of council, ``columns``, the facts and how many young people have them."""
+    chosen = [indicators.get(c) for c in codes] if codes is not None else indicators.for_method(Method.SNAPSHOT)
     facts_from = 1 + len(columns)
     positions = {column: 1 + i for i, column in enumerate(columns)}
     tallies: dict[tuple[str, str, str], Counter[tuple[Any, ...]]] = defaultdict(Counter)
     for row in rows:
-        key = tuple(row[facts_from:])
+        key = tuple(row[facts_from:-1])
         council = str(row[0])
         for dimension in dimensions:
             group = _group_value(dimension, row[positions[_DIMENSION_COLUMNS[dimension]]]) if dimension else ""
-            tallies[(dimension, council, group)][key] += 1
+            tallies[(dimension, council, group)][key] += row[-1]
     found: dict[str, dict[tuple[str, str], dict[str, Figure]]] = {d: {} for d in dimensions}
     for (dimension, council, group), counts in tallies.items():
         found[dimension][(council, group)] = indicators.figures_from_counts(
             counts, method=Method.SNAPSHOT, day=day, codes=[i.code for i in chosen]
         )
     return found
+
+
+def stored_counts_per_person(
+    council_id: int,
+    day: datetime.date,
+    *,
+    dimensions: Sequence[str],
+    codes: Iterable[str] | None = None,
+) -> dict[str, dict[tuple[str, str], dict[str, Figure]]]:
+    """The figures of ``live_counts_per_person`` for a whole council, from the facts stored for ``day``
+    (``PersonFacts``, brought up to date by ``services.keep_facts_current``): the database counts each
+    combination of facts and dimensions once, so there are a few hundred rows to add up, not a row a
+    young person."""
+    columns = sorted({_DIMENSION_COLUMNS[d] for d in dimensions if d})
+    names = ", ".join(["council_id", *columns, *indicators.FACTS])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {names}, COUNT(*) FROM {_table(PersonFacts)} "  # noqa: S608 - constants
+            f"WHERE council_id = %s AND day = %s GROUP BY {names}",
+            [council_id, day],
+        )
+        rows = cursor.fetchall()
+    return _tally(rows, day, dimensions=dimensions, columns=columns, codes=codes)
+
+
+STORED_FACT_COLUMNS = (
+    "council_id",
+    "team_id",
+    "personal_adviser_id",
+    "age",
+    "sex",
+    "ethnicity",
+    "send",
+    "ehcp",
+    "uasc",
+    "lives_out_of_area",
+    *indicators.FACTS,
+)
+
+
+def facts_to_store(people: QuerySet[YoungPerson], day: datetime.date) -> list[PersonFacts]:
+    """The ``PersonFacts`` of ``people`` on ``day`` (those aged 16 to 25), worked out from their records on
+    the primary database (what was just written must be read)."""
+    sql = _Sql()
+    head = _with(people, day, sql)
+    names = ", ".join(f"f.{c}" for c in ("id", *STORED_FACT_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.execute(f"{head}SELECT {names} FROM f", sql.params)  # noqa: S608 - constants
+        rows = cursor.fetchall()
+    return [
+        PersonFacts(person_id=row[0], day=day, **dict(zip(STORED_FACT_COLUMNS, row[1:], strict=True))) for row in rows
+    ]
+
+
+def facts_rules() -> str:
+    """The statement that works out the facts, for a fixed day: stored facts made by other rules are
+    worked out again (``people.stored.fingerprint``)."""
+    sql = _Sql()
+    head = _with(YoungPerson.objects.filter(council_id=0), datetime.date(2000, 1, 1), sql)
+    return head + repr(sql.params) + repr(STORED_FACT_COLUMNS)
 
 
 def _group_value(group_by: str, value: Any) -> str:

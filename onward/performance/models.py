@@ -208,3 +208,47 @@ class ReportCommentary(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Commentary on {self.get_section_display()} at {self.quarter_end:%d/%m/%Y}"
+
+
+class PersonFacts(models.Model):
+    """A young person's facts for the live indicators (``indicators.FACTS``) and the breakdowns'
+    dimensions on ``day``, kept so a council's dashboard for today counts stored rows rather than
+    reading every history (ADR 36). Only those aged 16 to 25 on the day have a row.
+
+    Written by ``performance.services.keep_facts_current`` alone, through ``people.stored.keep_current``:
+    the whole council on a new day or new rules, then only the young people whose records changed.
+    """
+
+    person = models.OneToOneField("people.YoungPerson", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    council = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    # The dimensions, as on the young person on the day (ids kept plain: a row is made again on any change).
+    team_id = models.IntegerField(null=True)
+    personal_adviser_id = models.IntegerField(null=True)
+    age = models.SmallIntegerField()
+    sex = models.CharField(max_length=1)
+    ethnicity = models.CharField(max_length=4)
+    send = models.BooleanField()
+    ehcp = models.BooleanField()
+    uasc = models.BooleanField()
+    lives_out_of_area = models.BooleanField()
+    # The facts, exactly as the live statement gives them (flags 0 or 1).
+    cl = models.SmallIntegerField()
+    band = models.CharField(max_length=5)
+    eet_group = models.CharField(max_length=10)
+    neet_reason = models.CharField(max_length=10)
+    he = models.SmallIntegerField()
+    suitable = models.SmallIntegerField()
+    in_touch = models.SmallIntegerField()
+    plan_cohort = models.SmallIntegerField()
+    plan_in_date = models.SmallIntegerField()
+    pep_cohort = models.SmallIntegerField()
+    pep_recent = models.SmallIntegerField()
+    pep_sw = models.SmallIntegerField()
+    pep_good = models.SmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["council", "day"], name="person_facts_council_day")]
+
+    def __str__(self) -> str:
+        return f"Facts on {self.day:%d/%m/%Y}"

@@ -55,16 +55,22 @@ def breakdown(council: Organisation, day: datetime.date, method: str, dimension:
 
 
 def headline_and_breakdown(
-    council: Organisation, day: datetime.date, method: str, dimension: str
+    council: Organisation, day: datetime.date, method: str, dimension: str, *, stored: bool = False
 ) -> tuple[dict[str, Figure], dict[str, dict[str, Figure]]]:
-    """The headline figures and one breakdown together: one query for the live snapshot, one return built."""
+    """The headline figures and one breakdown together: one query for the live snapshot, one return built.
+
+    With ``stored``, the live snapshot counts the facts kept for ``day`` (ADR 36), which
+    ``services.keep_facts_current`` must first have brought up to date."""
     if method == Method.RETURN:
         rows = return_method.return_rows(council, day)
         return (
             return_method.return_counts(council, day, rows=rows)[str(council.pk)],
             return_method.return_counts(council, day, group_by=dimension, rows=rows),
         )
-    found = live.live_counts_per_person(council_people(council), day, dimensions=["", dimension])
+    if stored:
+        found = live.stored_counts_per_person(council.pk, day, dimensions=["", dimension])
+    else:
+        found = live.live_counts_per_person(council_people(council), day, dimensions=["", dimension])
     headline = found[""].get((str(council.pk), "")) or _empty(day, method)
     return headline, {group: figures for (_, group), figures in found[dimension].items()}
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from onward.accounts.models import Organisation, User
@@ -18,6 +18,7 @@ from onward.audit.services import audit_record, diff, snapshot
 from onward.core import documents, exports, imports
 from onward.core.bulk import analyze_loaded, insert_values
 from onward.core.concurrency import lock_for_change
+from onward.people import stored
 from onward.people.models import YoungPerson
 from onward.performance import benchmarks, indicators, live, quarterly, return_method
 from onward.performance import targets as rating
@@ -27,12 +28,26 @@ from onward.performance.models import (
     BenchmarkValue,
     IndicatorSnapshot,
     Method,
+    PersonFacts,
     ReportCommentary,
     Target,
     TargetStep,
 )
 
 SNAPSHOT_BREAKDOWNS = tuple(live.BREAKDOWNS)
+
+
+def keep_facts_current(council: Organisation, day: datetime.date) -> None:
+    """Bring the council's stored facts for ``day`` up to date (ADR 36), for its dashboard to count."""
+    stored.keep_current(
+        council=council.pk,
+        day=day,
+        model=PersonFacts,
+        kind="facts",
+        rules=stored.fingerprint(connection.vendor, live.facts_rules()),
+        make=live.facts_to_store,
+        work=False,  # the facts do not depend on referrals
+    )
 
 
 def _rows(
@@ -107,6 +122,35 @@ def snapshot_take(
                 summary=f"Indicator snapshot at {month_end:%d/%m/%Y} ({', '.join(methods)})",
             )
     return len(rows)
+
+
+def snapshot_missing(
+    *, council: Organisation, method: str, day: datetime.date, months: int = 12, acting_user: User | None = None
+) -> int:
+    """Take the snapshots the trend to ``day`` lacks (``selectors.trend``): a month end past but not yet
+    stored (the monthly ``snapshot_indicators`` not run, or run before the council's data came) is worked
+    out once and kept, as the monthly run would have, not again on every view. Returns rows stored.
+
+    The council's row is locked while its month ends are looked for, so two views never take the same one.
+    """
+    ends = [end for end in indicators.month_ends_before(day, months) if end < timezone.localdate()]  # past only
+    if not _missing(council, method, ends):
+        return 0
+    total = 0
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=council.pk).first()
+        for end in _missing(council, method, ends):
+            total += snapshot_take(councils=[council], month_end=end, methods=[method], acting_user=acting_user)
+    return total
+
+
+def _missing(council: Organisation, method: str, ends: list[datetime.date]) -> list[datetime.date]:
+    have = set(
+        IndicatorSnapshot.objects.filter(council=council, method=method, month_end__in=ends, breakdown="")
+        .values_list("month_end", flat=True)
+        .distinct()
+    )
+    return [end for end in ends if end not in have]
 
 
 def snapshot_months(

@@ -227,6 +227,17 @@ KINDS: tuple[Kind, ...] = (
         "returner_enquiry",
     ),
     Kind(
+        "Figures worked out for today",
+        ("people.RiskScore", "performance.PersonFacts"),
+        "Derived, never typed: each young person's at-risk-of-NEET score with their legal name (for the list's "
+        "order), and the facts the indicators count (age, sex, ethnicity, SEND, EHC plan, UASC, EET, "
+        "accommodation and contact status) on one day, worked out again from the register as it changes",
+        (*PEOPLE, Perm.VIEW_AGGREGATES),
+        SCOPE_PEOPLE + "; the facts only as a council's counts",
+        "Nothing",
+        "care_record",
+    ),
+    Kind(
         "The audit trail",
         ("audit.AuditEvent",),
         "Who viewed, changed or exported which record, when, from which address, with the values changed",

@@ -29,6 +29,7 @@ from django.utils import timezone
 from onward.accounts.models import Organisation, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
+from onward.core.models import touched
 from onward.people.categories import birthday
 from onward.people.models import YoungPerson
 from onward.privacy import bundle as bundles
@@ -242,10 +243,13 @@ def _delete(
             if model is YoungPerson:
                 continue
             if model._meta.app_label == KEPT_APP:
-                model._default_manager.filter(pk__in=ids).update(**dict.fromkeys(_words(model), ""))
+                blanks: dict[str, Any] = dict.fromkeys(_words(model), "")
+                if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+                    blanks = touched(**blanks)
+                model._default_manager.filter(pk__in=ids).update(**blanks)
             else:
                 model._default_manager.filter(pk__in=ids).delete()
-        YoungPerson.objects.filter(pk=locked.pk).update(child_id=f"DELETED-{locked.pk}", **PERSON_BLANKS)
+        YoungPerson.objects.filter(pk=locked.pk).update(**touched(child_id=f"DELETED-{locked.pk}", **PERSON_BLANKS))
         Restriction.objects.create(
             council=locked.council,
             person=locked,

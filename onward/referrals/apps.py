@@ -29,9 +29,9 @@ class ReferralsConfig(AppConfig):
         contributions.register_demo_loader("referrals-impact", load_impact_demo, order=21)
         contributions.register_page_section("people:person-detail", "referrals", person_referrals, order=10)
         from onward.people import open_work
-        from onward.referrals.home import open_referrals
+        from onward.referrals.home import open_referrals, referrals_changed_since
 
-        open_work.register_open_work("referrals", open_referrals)
+        open_work.register_open_work("referrals", open_referrals, referrals_changed_since)
         # Its pages in the menu (core.navigation).
         from onward.accounts.permissions import Perm
         from onward.core.navigation import NavItem

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from onward.accounts.demo import demo_partner
 from onward.accounts.models import Organisation, User
+from onward.core.models import touched
 from onward.people.models import YoungPerson
 from onward.referrals import access as referral_access
 from onward.referrals import services
@@ -428,5 +429,5 @@ def load_impact_demo(council: Organisation) -> None:
                 started_on=made + datetime.timedelta(days=rng.randint(7, 35)) if started else None,
                 start_confirmed=started,
             )
-            Referral.objects.filter(pk=referral.pk).update(created_at=at)
-            Send.objects.filter(pk=send.pk).update(created_at=at)
+            Referral.objects.filter(pk=referral.pk).update(**touched(created_at=at))
+            Send.objects.filter(pk=send.pk).update(**touched(created_at=at))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -39,6 +40,12 @@ def person_referrals(user: User, person: YoungPerson, day: datetime.date) -> Pag
 def open_referrals() -> QuerySet[Referral]:
     """Referrals in progress, for the at-risk rules (``people.open_work``): ``selectors.open_referrals``."""
     return referral_selectors.open_referrals()
+
+
+def referrals_changed_since(since: datetime.datetime) -> QuerySet[Any]:
+    """The young people whose referrals, or their sends to providers, changed after ``since``
+    (``people.open_work``): a referral opened, triaged or closed, or a provider's answer."""
+    return referral_selectors.people_with_referrals_changed_since(since)
 
 
 def neet_referral_tasks(user: User, day: datetime.date) -> list[HomeTask]:

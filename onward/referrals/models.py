@@ -102,7 +102,10 @@ class Referral(TimeStampedModel):
 
     class Meta:
         ordering = ["triage_due", "id"]
-        indexes = [models.Index(fields=["council", "status", "triage_due"], name="referral_queue")]
+        indexes = [
+            models.Index(fields=["council", "status", "triage_due"], name="referral_queue"),
+            models.Index(fields=["updated_at"], name="referral_updated"),  # people.open_work: what changed
+        ]
 
     def __str__(self) -> str:
         return f"Referral of {self.person} on {self.created_at:%d/%m/%Y}"
@@ -172,6 +175,7 @@ class Send(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["updated_at"], name="send_updated")]  # people.open_work: what changed
 
     def __str__(self) -> str:
         return f"{self.referral.person} to {self.service.name}"

@@ -353,6 +353,16 @@ def partner_list_rows(sends: Iterable[Send]) -> list[list[Any]]:
 # NEET without a referral (Derby 4.14: everyone who becomes NEET referred to the NEET offer at once) ---
 
 
+def people_with_referrals_changed_since(since: datetime.datetime) -> QuerySet[Any]:
+    """``person_id`` of each young person with a referral or a send changed after ``since``."""
+    return (
+        Referral.objects.filter(updated_at__gt=since)
+        .order_by()
+        .values("person_id")
+        .union(Send.objects.filter(updated_at__gt=since).order_by().values("referral__person_id"))
+    )
+
+
 def open_referrals() -> QuerySet[Referral]:
     """Referrals in progress: waiting for triage or more information, or with a provider that has not yet
     finished with them. The one definition of an active referral (the at-risk rules read it too)."""

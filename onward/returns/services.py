@@ -18,6 +18,7 @@ from onward.core import codelists, imports, uploads
 from onward.core import tasks as leases
 from onward.core.bulk import analyze_loaded, insert_many, insert_values
 from onward.core.concurrency import lock_for_change
+from onward.core.models import touched_fields
 from onward.people import categories
 from onward.people import services as people_services
 from onward.people.models import AccommodationSpell, CareEpisode, Contact, EETSpell, YoungPerson
@@ -589,7 +590,7 @@ def _refresh_held(ids: list[int], evidence: Mapping[str, datetime.date]) -> None
             person.recorded_care_leaver_from = (
                 min(evidence[person.child_id], earlier) if earlier else evidence[person.child_id]
             )
-    YoungPerson.objects.bulk_update(people, ["recorded_care_leaver_from"], batch_size=500)
+    YoungPerson.objects.bulk_update(people, touched_fields(people, ["recorded_care_leaver_from"]), batch_size=500)
     people_services.refresh_care_summaries(people)
 
 
@@ -627,7 +628,7 @@ def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_use
                 )
             )
             people.clear()
-        YoungPerson.objects.bulk_update(updated, list(PERSON_FIELDS), batch_size=BATCH)
+        YoungPerson.objects.bulk_update(updated, touched_fields(updated, PERSON_FIELDS), batch_size=BATCH)
         updated.clear()
 
     for entry in _people_rows(plan, run.year):
@@ -659,7 +660,7 @@ def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_use
     def write_episodes() -> None:
         insert_values(CareEpisode, episodes)
         episodes.clear()
-        CareEpisode.objects.bulk_update(changed, list(EPISODE_FIELDS), batch_size=BATCH)
+        CareEpisode.objects.bulk_update(changed, touched_fields(changed, EPISODE_FIELDS), batch_size=BATCH)
         changed.clear()
 
     for episode in _episode_rows(plan):

@@ -14,6 +14,7 @@ from django.db import transaction
 from faker import Faker
 
 from onward.accounts.models import Organisation, User
+from onward.core.models import touched
 from onward.people.models import AccommodationSpell, YoungPerson
 from onward.people.selectors import today
 from onward.supporters.models import (
@@ -156,7 +157,7 @@ def _providers(council: Organisation, recorder: User, rng: random.Random) -> Non
     ).order_by("pk")
     for spell in spells:
         provider = by_type[spell.accommodation_type]
-        AccommodationSpell.objects.filter(pk=spell.pk).update(provider=provider)
+        AccommodationSpell.objects.filter(pk=spell.pk).update(**touched(provider=provider))
         if rng.random() < 0.35:
             ProviderRating.objects.create(
                 provider=provider,

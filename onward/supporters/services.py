@@ -19,6 +19,7 @@ from onward.accounts.models import Organisation, User
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
 from onward.core.concurrency import lock_for_change
+from onward.core.models import touched
 from onward.people.models import AccommodationSpell, CaseClosure, PathwayPlanReview, YoungPerson
 from onward.supporters.models import (
     AccommodationProvider,
@@ -377,7 +378,7 @@ def spell_provider_set(
         raise ValidationError("This record has been corrected: name the provider on the record in force")
     _own_provider(spell.person, provider, "provider")
     before = spell.provider_id
-    AccommodationSpell.objects.filter(pk=spell.pk).update(provider=provider)
+    AccommodationSpell.objects.filter(pk=spell.pk).update(**touched(provider=provider))
     spell.provider = provider
     audit_record(
         actor=acting_user,
@@ -474,7 +475,7 @@ def ehcp_flag_sync(person: YoungPerson) -> None:
     day = timezone.localdate()
     in_force = any(plan.in_force_on(day) for plan in EHCPlan.objects.filter(person=person))
     if person.ehcp != in_force:
-        YoungPerson.objects.filter(pk=person.pk).update(ehcp=in_force)
+        YoungPerson.objects.filter(pk=person.pk).update(**touched(ehcp=in_force))
         person.ehcp = in_force
 
 
@@ -489,8 +490,12 @@ def ehcp_flags_refresh(*, day: datetime.date | None = None) -> int:
     ).values("person_id")
     with_plans = EHCPlan.objects.values("person_id")
     with transaction.atomic():
-        raised = YoungPerson.objects.filter(ehcp=False, pk__in=in_force).update(ehcp=True)
-        cleared = YoungPerson.objects.filter(ehcp=True, pk__in=with_plans).exclude(pk__in=in_force).update(ehcp=False)
+        raised = YoungPerson.objects.filter(ehcp=False, pk__in=in_force).update(**touched(ehcp=True))
+        cleared = (
+            YoungPerson.objects.filter(ehcp=True, pk__in=with_plans)
+            .exclude(pk__in=in_force)
+            .update(**touched(ehcp=False))
+        )
     return raised + cleared
 
 
