@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import fcntl
 import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -299,3 +303,79 @@ def _allow_sync_db_in_playwright() -> None:
     # Playwright's sync API runs an event loop in the test thread; Django's async-safety check
     # would otherwise refuse the database access the browser tests make to set up data.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database file migrated from empty (``manage.py migrate``, test settings), made once a run.
+
+    The tests that start Onward in a subprocess on a database file of their own copy it rather than
+    migrate one each (about 20 seconds of CPU a time). The xdist workers of one run share it: the
+    first to ask builds it under a lock, the others wait and copy. Copy it; never write to it.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by every worker of this run
+    made = root / "migrated.sqlite3"
+    with (root / "migrated.sqlite3.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not made.exists():
+            building = root / "migrated.sqlite3.building"
+            building.unlink(missing_ok=True)
+            env = {
+                **{key: value for key, value in os.environ.items() if key != "ONWARD_REPORTING_DATABASE_URL"},
+                "DJANGO_SETTINGS_MODULE": "config.settings.test",
+                "DATABASE_URL": f"sqlite:///{building}",
+            }
+            manage = str(Path(__file__).resolve().parent.parent / "manage.py")
+            done = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
+                [sys.executable, manage, "migrate", "--no-input", "-v0"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+            assert done.returncode == 0, done.stderr[-3000:]
+            building.rename(made)
+    return made
+
+
+# The slowest tests, slowest first (seconds on a 2-core machine, from the run's --durations). The suite
+# otherwise runs them where pytest-django's order puts them: the subprocess tests, which use no test
+# database, come last, so one worker ran them alone at the end of the run while the other sat idle.
+# They go to the front instead, dealt out to the xdist workers in turn. Tests marked
+# `transaction=True` stay where they are (after the others on their worker: they empty the tables).
+SLOW_FIRST = (
+    "tests/test_tenant_isolation.py::test_council_b_records_are_not_found_or_changed_through_any_url",
+    "tests/test_reporting_database.py::test_with_a_replica_set_the_reporting_selectors_read_from_it",
+    "tests/test_production.py::test_production_settings_collect_static_files_and_serve_the_sign_in_page",
+    "tests/returns/test_past_years.py::test_generated_councils_pass_the_departments_rules_in_every_year",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int | None:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction"):
+            return None
+        return next((i for i, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), None)
+
+    ranked = sorted((r, n, item) for n, item in enumerate(items) if (r := rank(item)) is not None)
+    if not ranked:
+        return
+    slow = [item for _, _, item in ranked]
+    rest = [item for item in items if rank(item) is None]
+    # xdist's `load` scheduling first sends each worker a run of consecutive tests (a quarter of its
+    # share): start each worker's run with its turn of the slow tests.
+    workers = max(int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")), 1)
+    chunk = max(len(items) // workers // 4, 2)
+    ordered: list[pytest.Item] = []
+    for worker in range(workers):
+        own = slow[worker::workers]
+        ordered += own
+        take = max(chunk - len(own), 0) if worker < workers - 1 else 0
+        ordered += rest[:take]
+        rest = rest[take:]
+    items[:] = ordered + rest

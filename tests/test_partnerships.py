@@ -407,22 +407,16 @@ def test_the_operator_gives_an_existing_partner_its_administrator(world) -> None
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_existing_partner_links_live_and_ends_council_to_council_ones() -> None:
     """Links made before acceptance existed stay accepted; a council linked as a partner is ended, not deleted."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    from tests.migrating import migrated_back
 
-    executor = MigrationExecutor(connection)
-    executor.migrate([("accounts", "0001_initial")])
-    old = executor.loader.project_state([("accounts", "0001_initial")]).apps
-    OldOrganisation = old.get_model("accounts", "Organisation")
-    OldPartnership = old.get_model("accounts", "Partnership")
-    council = OldOrganisation.objects.create(name="Oldtown Council", kind="council")
-    other = OldOrganisation.objects.create(name="Newtown Council", kind="council")
-    college = OldOrganisation.objects.create(name="Oldtown College", kind="college")
-    OldPartnership.objects.create(council=council, partner=college)
-    OldPartnership.objects.create(council=council, partner=other)
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with migrated_back([("accounts", "0001_initial")]) as old:  # and forward again on leaving
+        OldOrganisation = old.get_model("accounts", "Organisation")
+        OldPartnership = old.get_model("accounts", "Partnership")
+        council = OldOrganisation.objects.create(name="Oldtown Council", kind="council")
+        other = OldOrganisation.objects.create(name="Newtown Council", kind="council")
+        college = OldOrganisation.objects.create(name="Oldtown College", kind="college")
+        OldPartnership.objects.create(council=council, partner=college)
+        OldPartnership.objects.create(council=council, partner=other)
     links = {link.partner.name: link for link in Partnership.objects.filter(council__name="Oldtown Council")}
     assert links["Oldtown College"].status == "accepted" and links["Oldtown College"].accepted_at is not None
     assert links["Newtown Council"].status == "ended" and links["Newtown Council"].ended_at is not None
