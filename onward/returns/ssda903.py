@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import itertools
 import re
 from collections.abc import Iterator, Mapping
@@ -126,8 +127,12 @@ def format_date(day: datetime.date | None) -> str:
 DATE_PATTERN = re.compile(r"\d{2}/\d{2}/\d{4}")
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_date(value: str) -> datetime.date:
-    """A dd/mm/YYYY date; anything else (ISO dates included) is refused."""
+    """A dd/mm/YYYY date; anything else (ISO dates included) is refused.
+
+    Remembered (the import reads a date of birth or an episode's dates in each of its passes, and many
+    children share a day); a refusal is not remembered, and raised each time."""
     if not DATE_PATTERN.fullmatch(value):
         raise ValueError("must be a date in the form dd/mm/yyyy, like 27/03/2007")
     try:
