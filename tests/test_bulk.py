@@ -11,9 +11,9 @@ from django.utils import timezone
 from onward.core import bulk
 from onward.core.bulk import insert_values
 from onward.people.generator import generate_council
-from onward.people.models import Contact, EETSpell
+from onward.people.models import Contact, EETSpell, YoungPerson
 from onward.performance.models import IndicatorSnapshot
-from tests.factories import CouncilFactory
+from tests.factories import CouncilFactory, YoungPersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +83,44 @@ def test_a_small_load_leaves_the_statistics_alone(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(bulk, "analyze", lambda *tables: analysed.extend(m.__name__ for m in tables))
     bulk.analyze_loaded({Contact: bulk.ANALYZE_AFTER_ROWS, EETSpell: bulk.ANALYZE_AFTER_ROWS - 1})
     assert analysed == ["Contact"]
+
+
+def test_many_objects_are_written_with_one_time_of_the_call() -> None:
+    """``insert_many`` stamps every object's ``created_at`` and ``updated_at`` with the time of the call, once."""
+    person = YoungPersonFactory()
+    before = timezone.now()
+    bulk.insert_many(
+        Contact,
+        [Contact(person=person, date=datetime.date(2024, 1, n), method="phone", in_touch="YES") for n in range(1, 6)],
+        batch_size=2,
+    )
+    stored = list(Contact.objects.filter(person=person))
+    assert len(stored) == 5
+    assert len({(c.created_at, c.updated_at) for c in stored}) == 1
+    assert before <= stored[0].created_at == stored[0].updated_at <= timezone.now()
+
+
+def test_a_default_shared_by_every_row_is_written_to_each() -> None:
+    """A JSON default left out (one list for every row, prepared once) is stored on every row, and a row that
+    gives its own value keeps it."""
+    council = CouncilFactory()
+    base = {"council_id": council.pk, "legal_given_name": "Not recorded", "sex": "F"}
+    insert_values(
+        YoungPerson,
+        [
+            {**base, "child_id": f"J{n}", "legal_family_name": f"J{n}", "date_of_birth": datetime.date(2006, 1, n)}
+            for n in range(1, 4)
+        ]
+        + [
+            {
+                **base,
+                "child_id": "J9",
+                "legal_family_name": "J9",
+                "date_of_birth": datetime.date(2006, 1, 9),
+                "communication_preferences": ["email"],
+            }
+        ],
+        batch_size=2,
+    )
+    stored = dict(YoungPerson.objects.filter(council=council).values_list("child_id", "communication_preferences"))
+    assert stored == {"J1": [], "J2": [], "J3": [], "J9": ["email"]}

@@ -40,10 +40,11 @@ def insert_many(model: type[models.Model], objects: Sequence[models.Model], *, b
     if not objects:
         return
     fields = _fields(model)
+    now = timezone.now()  # ``auto_now`` and ``auto_now_add`` fields take the time of the call, as in ``insert_values``
     for field in fields:
         if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
             for obj in objects:
-                field.pre_save(obj, add=True)
+                setattr(obj, field.attname, now)
     attnames = [f.attname for f in fields]
     _write(model, fields, ([getattr(obj, name) for name in attnames] for obj in objects), batch_size)
 
@@ -65,8 +66,10 @@ def insert_values(model: type[models.Model], rows: Iterable[Mapping[str, Any]], 
         elif field.has_default() or field.null or field.empty_strings_allowed:
             fallback[field.attname] = field.get_default()  # as a new model object would have it
 
+    attnames = [f.attname for f in fields]
+
     def values(row: Mapping[str, Any]) -> list[Any]:
-        return [row[f.attname] if f.attname in row else fallback[f.attname] for f in fields]
+        return [row[name] if name in row else fallback[name] for name in attnames]
 
     _write(model, fields, (values(row) for row in rows), batch_size)
 
@@ -83,8 +86,8 @@ def _write(model: type[models.Model], fields: list[Any], rows: Iterable[list[Any
     ]
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
-    # A datetime (immutable) is prepared once for a run of rows that share it (``insert_values``' time of the call).
-    datetimes = [isinstance(f, models.DateTimeField) for f in fields]
+    # A value is prepared once for a run of rows that share the very object: ``insert_values``' time of the call
+    # and the default it fills in (one list for every row's empty JSON list, say).
     last: dict[int, tuple[Any, Any]] = {}
     with connection.cursor() as cursor:
         batch: list[list[Any]] = []
@@ -93,13 +96,10 @@ def _write(model: type[models.Model], fields: list[Any], rows: Iterable[list[Any
                 value = values[i]
                 if plain[i] or value is None:
                     continue
-                if datetimes[i]:
-                    held = last.get(i)
-                    if held is None or held[0] is not value:
-                        held = last[i] = (value, field.get_db_prep_save(value, connection))
-                    values[i] = held[1]
-                else:
-                    values[i] = field.get_db_prep_save(value, connection)
+                held = last.get(i)
+                if held is None or held[0] is not value:
+                    held = last[i] = (value, field.get_db_prep_save(value, connection))
+                values[i] = held[1]
             batch.append(values)
             if len(batch) >= batch_size:
                 cursor.executemany(sql, batch)

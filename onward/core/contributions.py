@@ -8,7 +8,8 @@
   giving a template and its context (or None), shown on a page owned by another app (the young
   person's page shows each app's part: referrals, opportunities...), in ``order``.
 - **Demo data** (:func:`register_demo_loader`): a function of the demo council, run by ``load_demo``
-  in ``order`` inside its transaction, returning any sign-ins to print (role, sign-in).
+  in ``order`` inside its transaction, returning any sign-ins to print (role, sign-in);
+  :func:`lazy_demo_loader` names one by its dotted path, imported only when the demo is loaded.
 
 Indicators have their own registry, :mod:`onward.core.indicators`; help with a page,
 :mod:`onward.core.help`.
@@ -20,6 +21,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
     from onward.accounts.models import Organisation, User
@@ -69,6 +72,18 @@ def register_home_summary(name: str, source: SummarySource, *, order: int) -> No
 def register_demo_loader(name: str, loader: DemoLoader, *, order: int) -> None:
     """Add (or replace, by ``name``) an app's demo data loader."""
     _DEMO[name] = (order, loader)
+
+
+def lazy_demo_loader(path: str) -> DemoLoader:
+    """The demo loader at the dotted ``path``, imported only when the demo is loaded: a demo module (Faker,
+    the charts, the sign-in provider...) then costs nothing to a process that never loads the demo."""
+
+    def load(council: Organisation) -> list[tuple[str, str]] | None:
+        loader: DemoLoader = import_string(path)
+        return loader(council)
+
+    load.__qualname__ = load.__name__ = path.rsplit(".", 1)[-1]
+    return load
 
 
 def register_page_section(page: str, name: str, source: SectionSource, *, order: int) -> None:

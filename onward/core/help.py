@@ -8,8 +8,10 @@ this page" linking to it. ``core`` knows no guide itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
@@ -17,13 +19,14 @@ class HelpEntry:
     view_name: str
     when: tuple[tuple[str, str], ...]
     """URL arguments that must match (``kind=eet``); empty for every page of the view."""
-    href: str
+    href: str | Promise
+    """The guide's address, or a lazy one (``reverse_lazy``) worked out when first shown."""
 
 
 _ENTRIES: dict[str, list[HelpEntry]] = {}
 
 
-def register(*, view_name: str, href: str, when: Mapping[str, str] | None = None) -> None:
+def register(*, view_name: str, href: str | Promise, when: Mapping[str, str] | None = None) -> None:
     """Say that the guide at ``href`` explains the page ``view_name`` (where its arguments match ``when``)."""
     entry = HelpEntry(view_name, tuple(sorted((when or {}).items())), href)
     entries = _ENTRIES.setdefault(view_name, [])
@@ -34,7 +37,7 @@ def register(*, view_name: str, href: str, when: Mapping[str, str] | None = None
 
 
 def registered() -> list[HelpEntry]:
-    return [entry for entries in _ENTRIES.values() for entry in entries]
+    return [replace(entry, href=str(entry.href)) for entries in _ENTRIES.values() for entry in entries]
 
 
 def help_href(view_name: str | None, kwargs: Mapping[str, Any] | None = None) -> str | None:
@@ -44,5 +47,5 @@ def help_href(view_name: str | None, kwargs: Mapping[str, Any] | None = None) ->
     arguments = {key: str(value) for key, value in (kwargs or {}).items()}
     for entry in _ENTRIES.get(view_name, []):
         if all(arguments.get(key) == value for key, value in entry.when):
-            return entry.href
+            return str(entry.href)
     return None

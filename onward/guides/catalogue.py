@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import reverse_lazy
 
 from onward.core import help as core_help
 
@@ -309,9 +309,13 @@ def guides_for_role(role_key: str) -> list[Guide]:
 
 
 def register_help() -> None:
-    """Tell the page shell which guide explains each page."""
+    """Tell the page shell which guide explains each page.
+
+    The addresses are worked out when first shown (``reverse_lazy``): reversing here, in ``ready()``, would
+    load every app's URLs (the API's schemas with them) in every process, management commands included.
+    """
     for guide in GUIDES:
-        href = reverse("guides:guide", kwargs={"slug": guide.slug})
+        href = reverse_lazy("guides:guide", kwargs={"slug": guide.slug})
         for view_name, when in guide.page_views():
             core_help.register(view_name=view_name, href=href, when=when)
 

@@ -84,9 +84,16 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
 
 def summary_for(person: YoungPerson, episodes: list[categories.Episode]) -> categories.CareSummary:
     """The care summary from the episodes held, with the evidence of an imported return if they fall short."""
-    summary = categories.summarise(person.date_of_birth, episodes)
-    if summary.eligible_from is None and person.recorded_care_leaver_from is not None:
-        summary = dataclasses.replace(summary, eligible_from=person.recorded_care_leaver_from)
+    return summary_from(person.date_of_birth, person.recorded_care_leaver_from, episodes)
+
+
+def summary_from(
+    date_of_birth: datetime.date, recorded_care_leaver_from: datetime.date | None, episodes: list[categories.Episode]
+) -> categories.CareSummary:
+    """``summary_for`` from the young person's values alone (an import writing plain values, no model object)."""
+    summary = categories.summarise(date_of_birth, episodes)
+    if summary.eligible_from is None and recorded_care_leaver_from is not None:
+        summary = dataclasses.replace(summary, eligible_from=recorded_care_leaver_from)
     return summary
 
 

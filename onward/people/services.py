@@ -45,7 +45,7 @@ from onward.people.models import (
     SupportRequest,
     YoungPerson,
 )
-from onward.people.selectors import plan_review_due, summary_for
+from onward.people.selectors import plan_review_due, summary_from
 
 Action = AuditEvent.Action
 SpellT = TypeVar("SpellT", bound=Spell)
@@ -183,14 +183,31 @@ SUMMARY_FIELDS = ["eligible_from", "looked_after_now", "care_ended_on", "final_r
 
 def care_summary_apply(person: YoungPerson, episodes: list[categories.Episode]) -> None:
     """Set ``person``'s care summary from ``episodes`` (not saved: for a record about to be inserted)."""
-    summary = summary_for(person, episodes)
-    person.eligible_from = summary.eligible_from
-    person.looked_after_now = summary.looked_after_now
-    person.care_ended_on = summary.care_ended_on
-    person.final_reason = summary.final_reason
-    person.left_care_after_16 = summary.left_care_after_16_by(
-        datetime.date.max, categories.birthday(person.date_of_birth, 16)
+    values = care_summary_values(
+        date_of_birth=person.date_of_birth,
+        recorded_care_leaver_from=person.recorded_care_leaver_from,
+        episodes=episodes,
     )
+    for name, value in values.items():
+        setattr(person, name, value)
+
+
+def care_summary_values(
+    *,
+    date_of_birth: datetime.date,
+    recorded_care_leaver_from: datetime.date | None,
+    episodes: list[categories.Episode],
+) -> dict[str, Any]:
+    """The care summary's fields (``SUMMARY_FIELDS``) for a young person with these values and ``episodes``:
+    for a record about to be inserted as plain values (``core.bulk.insert_values``)."""
+    summary = summary_from(date_of_birth, recorded_care_leaver_from, episodes)
+    return {
+        "eligible_from": summary.eligible_from,
+        "looked_after_now": summary.looked_after_now,
+        "care_ended_on": summary.care_ended_on,
+        "final_reason": summary.final_reason,
+        "left_care_after_16": summary.left_care_after_16_by(datetime.date.max, categories.birthday(date_of_birth, 16)),
+    }
 
 
 def refresh_care_summary(person: YoungPerson) -> None:

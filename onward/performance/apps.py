@@ -11,9 +11,10 @@ class PerformanceConfig(AppConfig):
 
         registry.register_all()
         from onward.core import contributions
-        from onward.performance.demo import load_performance_demo
 
-        contributions.register_demo_loader("performance", load_performance_demo, order=60)
+        contributions.register_demo_loader(
+            "performance", contributions.lazy_demo_loader("onward.performance.demo.load_performance_demo"), order=60
+        )
         # Benchmark files in the core import flow (core.imports).
         from onward.core import imports
         from onward.performance.services import BenchmarkKind

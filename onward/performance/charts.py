@@ -12,25 +12,37 @@ import functools
 import html
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-import pygal
 from django.utils.safestring import SafeString, mark_safe
-from pygal.style import Style
 
-_STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#0b0c0c",
-    foreground_strong="#0b0c0c",
-    foreground_subtle="#505a5f",
-    font_family="Arial, sans-serif",
-    label_font_size=14,
-    major_label_font_size=14,
-    value_font_size=14,
-    legend_font_size=16,
-    title_font_size=18,
-    colors=("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92"),
-)
+if TYPE_CHECKING:
+    import pygal
+
+# pygal is imported when a chart is first drawn, not with the module: the process that never draws one (an
+# import from the command line, the worker) does not load it.
+
+
+@functools.cache
+def _style() -> Any:
+    from pygal.style import Style
+
+    return Style(
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground="#0b0c0c",
+        foreground_strong="#0b0c0c",
+        foreground_subtle="#505a5f",
+        font_family="Arial, sans-serif",
+        label_font_size=14,
+        major_label_font_size=14,
+        value_font_size=14,
+        legend_font_size=16,
+        title_font_size=18,
+        colors=("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92"),
+    )
+
+
 _SCRIPT = re.compile(r"<script.*?</script>", re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
@@ -77,8 +89,10 @@ def _line_svg(
     label: str, x_labels: tuple[str, ...], series: tuple[tuple[str, tuple[float | None, ...]], ...], unit: str
 ) -> str:
     """The chart's markup without the nonce: a pure function of its data, so drawn once per data."""
+    import pygal
+
     chart = pygal.Line(
-        style=_STYLE,
+        style=_style(),
         disable_xml_declaration=True,
         js=[],
         width=800,
@@ -104,8 +118,10 @@ def bars(*, label: str, x_labels: Sequence[str], values: list[float | None], uni
 
 @functools.lru_cache(maxsize=256)
 def _bars_svg(label: str, x_labels: tuple[str, ...], values: tuple[float | None, ...], unit: str) -> str:
+    import pygal
+
     chart = pygal.HorizontalBar(
-        style=_STYLE,
+        style=_style(),
         disable_xml_declaration=True,
         js=[],
         width=800,

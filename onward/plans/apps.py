@@ -8,7 +8,6 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from onward.core import contributions
-        from onward.plans.demo import load_plans_demo
         from onward.plans.home import plan_tasks
 
         contributions.register_home_tasks("plans", plan_tasks, order=50)
@@ -17,10 +16,15 @@ class PlansConfig(AppConfig):
         from onward.plans.imports import PlanImportKind
 
         imports.register(PlanImportKind())
-        contributions.register_demo_loader("plans", load_plans_demo, order=50)
-        from onward.plans.structure_demo import load_structure_demo
+        contributions.register_demo_loader(
+            "plans", contributions.lazy_demo_loader("onward.plans.demo.load_plans_demo"), order=50
+        )
 
-        contributions.register_demo_loader("plans-structure", load_structure_demo, order=51)
+        contributions.register_demo_loader(
+            "plans-structure",
+            contributions.lazy_demo_loader("onward.plans.structure_demo.load_structure_demo"),
+            order=51,
+        )
         # Its pages in the menu (core.navigation).
         from onward.accounts.permissions import Perm
         from onward.core.navigation import NavItem

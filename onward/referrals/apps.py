@@ -8,7 +8,6 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from onward.core import contributions
-        from onward.referrals.demo import load_referrals_demo
         from onward.referrals.home import neet_referral_tasks, person_referrals, referral_tasks
 
         contributions.register_home_tasks("referrals", referral_tasks, order=10)
@@ -22,11 +21,13 @@ class ReferralsConfig(AppConfig):
         from onward.referrals import indicators as referral_indicators
 
         referral_indicators.register_all()
-        contributions.register_demo_loader("referrals", load_referrals_demo, order=20)
+        contributions.register_demo_loader(
+            "referrals", contributions.lazy_demo_loader("onward.referrals.demo.load_referrals_demo"), order=20
+        )
         # Referrals of a year ago and their starts, so the impact of services shows figures (issue 26).
-        from onward.referrals.demo import load_impact_demo
-
-        contributions.register_demo_loader("referrals-impact", load_impact_demo, order=21)
+        contributions.register_demo_loader(
+            "referrals-impact", contributions.lazy_demo_loader("onward.referrals.demo.load_impact_demo"), order=21
+        )
         contributions.register_page_section("people:person-detail", "referrals", person_referrals, order=10)
         from onward.people import open_work
         from onward.referrals.home import open_referrals, referrals_changed_since

@@ -135,11 +135,19 @@ def ceased_on_or_after(spans: Sequence[tuple[datetime.date | None, datetime.date
     return any(end is not None and end >= day for _start, end in spans)
 
 
-def own_checks(tables: Tables, year: int) -> list[Finding]:
-    """Onward's own run of the rules named in ``OWN_RULES`` and ``OUT_OF_SCOPE_RULES``, by the law."""
+Spans = Mapping[str, Sequence[tuple[datetime.date | None, datetime.date | None]]]
+
+
+def own_checks(tables: Tables, year: int, episodes: Spans | None = None) -> list[Finding]:
+    """Onward's own run of the rules named in ``OWN_RULES`` and ``OUT_OF_SCOPE_RULES``, by the law.
+
+    ``episodes``, each child's (DECOM, DEC), saves reading the episodes table again when the caller has them
+    (``ssda903.ParsedFiles.episode_spans``, from a check that found every row right).
+    """
     start, end = ssda903.collection_window(year)
     findings: list[Finding] = []
-    episodes = _episodes_by_child(tables)
+    if episodes is None:
+        episodes = _episodes_by_child(tables)
     for i, row in enumerate(tables.get("oc3", []), start=1):
         child, dob = row.get("CHILD", ""), _date(row, "DOB")
         if dob is None or not _reported(row):

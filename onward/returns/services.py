@@ -16,7 +16,7 @@ from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record
 from onward.core import codelists, imports, uploads
 from onward.core import tasks as leases
-from onward.core.bulk import analyze_loaded, insert_many, insert_values
+from onward.core.bulk import analyze_loaded, insert_values
 from onward.core.concurrency import lock_for_change
 from onward.core.models import touched_fields
 from onward.people import categories
@@ -65,6 +65,12 @@ def import_problems_export(*, acting_user: User, run: ImportRun) -> list[dict[st
 # checks across rows and tables, and what the register holds of them as plain values (``Held``), never every
 # row's dict or model object at once. Everything is still checked before anything is written, and written
 # in one transaction: all or nothing.
+#
+# Each table is read three times at most: the header and episodes checked, compared and saved, the OC3 table
+# checked, checked by Onward's own rules and compared (its rows then kept as ``OC3Row``). A table's checks run
+# in one pass; Onward's own rules take the episodes the checks read (``ParsedFiles.episode_spans``); the
+# comparison gathers the new young people's care histories for the save (``Plan.new_care``); new young people
+# and contacts are written as plain values, with no model objects.
 
 HEADER_FIELDS = ("sex", "date_of_birth", "ethnicity", "upn", "is_parent", "child_born_on")
 PERSON_FIELDS = (*HEADER_FIELDS, "uasc")  # what an import compares with, and writes to, a young person held
@@ -144,6 +150,9 @@ class Plan:
     episodes_updated: int = 0
     unchanged_episodes: int = 0
     oc3: list[OC3Row] = field(default_factory=list)
+    # The care histories of the young people new to the register (all their episodes are new), by CHILD: what
+    # the save writes each with as its care summary, gathered as the episodes are compared.
+    new_care: dict[str, list[categories.Episode]] = field(default_factory=dict)
     oc3_unchanged: int = 0
     problems: list[ssda903.Problem] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)
@@ -161,6 +170,10 @@ class Plan:
             "oc3_unchanged": self.oc3_unchanged,
             "rejected": len(self.problems),
         }
+
+    def showing(self, kind: str) -> bool:
+        """Whether a change of this kind would still be shown (worked out only then, not for every row)."""
+        return len(self.shown.get(kind, ())) < MAX_CHANGES_SHOWN
 
     def show(self, kind: str, child: str, what: str, detail: str) -> None:
         shown = self.shown.setdefault(kind, [])
@@ -274,7 +287,7 @@ def plan_ssda903(*, council: Organisation, year: int, files: Mapping[str, str]) 
     if not parsed.problems:
         # Rows the Department's rules mark as out of scope (under 17, still in care or leaving on or after the
         # 17th or 18th birthday, with former foster carers at 17) are refused, by the law's reckoning of age.
-        for finding in rules.own_checks(parsed.tables, year):
+        for finding in rules.own_checks(parsed.tables, year, parsed.episode_spans):
             if finding.rule in rules.OUT_OF_SCOPE_RULES:
                 parsed.problems.append(
                     ssda903.Problem(
@@ -292,15 +305,17 @@ def plan_ssda903(*, council: Organisation, year: int, files: Mapping[str, str]) 
     for entry in _people_rows(plan, year):
         if entry.held is None:
             plan.people_new += 1
-            plan.show(
-                "people_new",
-                entry.child,
-                "New young person",
-                f"born {ssda903.format_date(entry.values['date_of_birth'])}",
-            )
+            if plan.showing("people_new"):
+                plan.show(
+                    "people_new",
+                    entry.child,
+                    "New young person",
+                    f"born {ssda903.format_date(entry.values['date_of_birth'])}",
+                )
         elif entry.changes:
             plan.people_updated += 1
-            plan.show("people_updated", entry.held.child_id, "Details updated", _described(entry.changes))
+            if plan.showing("people_updated"):
+                plan.show("people_updated", entry.held.child_id, "Details updated", _described(entry.changes))
         else:
             plan.unchanged_people += 1
     for episode in _episode_rows(plan):
@@ -318,36 +333,45 @@ def plan_ssda903(*, council: Organisation, year: int, files: Mapping[str, str]) 
         elif episode.stored is None:
             plan.episodes_new += 1
             values = episode.values
-            plan.show(
-                "episodes_new",
-                child_id,
-                "New care episode",
-                f"from {ssda903.format_date(values['start'])}, {values['legal_status']} {values['placement_type']}",
-            )
+            if episode.person is None:
+                plan.new_care.setdefault(episode.child, []).append(
+                    categories.Episode(values["start"], values["end"], values["legal_status"], values["reason_ceased"])
+                )
+            if plan.showing("episodes_new"):
+                plan.show(
+                    "episodes_new",
+                    child_id,
+                    "New care episode",
+                    f"from {ssda903.format_date(values['start'])}, {values['legal_status']} {values['placement_type']}",
+                )
         elif episode.changes:
             plan.episodes_updated += 1
-            plan.show("episodes_updated", child_id, "Care episode updated", _described(episode.changes))
+            if plan.showing("episodes_updated"):
+                plan.show("episodes_updated", child_id, "Care episode updated", _described(episode.changes))
         else:
             plan.unchanged_episodes += 1
     start, end = ssda903.collection_window(year)
-    oc3_rows = plan.tables.get("oc3", ssda903.Table(""))
     people = plan.held.people
-    held = _oc3_held(
-        council, [people[row["CHILD"]].pk if row["CHILD"] in people else None for row in oc3_rows], start, end
-    )
+    # The OC3 table read once: each row's values (a few short strings and its day), then compared with what the
+    # register holds of the young people held already, read in bulk.
+    oc3_rows = [
+        OC3Row(row["CHILD"], _oc3_day(row, start, end), row["IN_TOUCH"], row["ACTIV"], row["ACCOM"])
+        for row in plan.tables.get("oc3", [])
+    ]
+    held = _oc3_held(council, [people[row.child].pk if row.child in people else None for row in oc3_rows], start, end)
     for row in oc3_rows:
-        day = _oc3_day(row, start, end)
-        person = people.get(row["CHILD"])
-        if person is not None and _oc3_already_held(held, person.pk, day, row):
+        person = people.get(row.child)
+        if person is not None and _oc3_already_held(held, person.pk, row):
             plan.oc3_unchanged += 1
         else:
-            plan.oc3.append(OC3Row(row["CHILD"], day, row["IN_TOUCH"], row["ACTIV"], row["ACCOM"]))
-            plan.show(
-                "oc3",
-                row["CHILD"],
-                "Care leaver information",
-                f"{ssda903.format_date(day)}: {row['IN_TOUCH']}, {row['ACTIV']}, {row['ACCOM']}",
-            )
+            plan.oc3.append(row)
+            if plan.showing("oc3"):
+                plan.show(
+                    "oc3",
+                    row.child,
+                    "Care leaver information",
+                    f"{ssda903.format_date(row.day)}: {row.in_touch}, {row.activ}, {row.accom}",
+                )
     return plan, []
 
 
@@ -389,21 +413,22 @@ def _oc3_held(council: Organisation, person_ids: list[int | None], start: dateti
     return held
 
 
-def _oc3_already_held(held: HeldOC3, person_id: int, day: datetime.date, row: dict[str, str]) -> bool:
+def _oc3_already_held(held: HeldOC3, person_id: int, row: OC3Row) -> bool:
     """Whether an OC3 row was imported already: its contact, activity and stay are all held from its day."""
-    if (person_id, day, row["IN_TOUCH"]) not in held.contacts:
+    day = row.day
+    if (person_id, day, row.in_touch) not in held.contacts:
         return False
-    if row["ACTIV"] in ssda903.ACTIV_TO_ACTIVITY:
-        activity, part_time = ssda903.ACTIV_TO_ACTIVITY[row["ACTIV"]]
+    if row.activ in ssda903.ACTIV_TO_ACTIVITY:
+        activity, part_time = ssda903.ACTIV_TO_ACTIVITY[row.activ]
         if (person_id, day, activity, part_time) not in held.activities:
             return False
-    if row["ACCOM"] != "0":
+    if row.accom != "0":
         suitability = (
             AccommodationSpell.Suitability.SUITABLE
-            if row["ACCOM"][1] == "1"
+            if row.accom[1] == "1"
             else AccommodationSpell.Suitability.UNSUITABLE
         )
-        if (person_id, day, row["ACCOM"][0], suitability) not in held.stays:
+        if (person_id, day, row.accom[0], suitability) not in held.stays:
             return False
     return True
 
@@ -605,25 +630,17 @@ def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_use
     assert run.year is not None  # noqa: S101 - SSDA903 runs always have a year
     held = plan.held
     evidence = _oc3_evidence(plan)
-    # The care histories of the young people new to the register (all their episodes are new), for the
-    # care summary each is written with.
-    new_care: dict[str, list[categories.Episode]] = {}
-    for row in plan.tables.get("episodes", []):
-        if row["CHILD"] not in held.people:
-            values = _episode_values(row)
-            new_care.setdefault(row["CHILD"], []).append(
-                categories.Episode(values["start"], values["end"], values["legal_status"], values["reason_ceased"])
-            )
+    new_care = plan.new_care  # emptied as the young people are written
     new_ids: dict[str, int] = {}
     touched: set[int] = set()  # young people held already whose care summary is worked out again
-    people: list[YoungPerson] = []
+    people: list[dict[str, Any]] = []  # new young people as plain values (``insert_values``), no model objects
     updated: list[YoungPerson] = []
 
     def write_people() -> None:
         if people:
-            insert_many(YoungPerson, people)
+            insert_values(YoungPerson, people)
             new_ids.update(
-                YoungPerson.objects.filter(council=council, child_id__in=[p.child_id for p in people]).values_list(
+                YoungPerson.objects.filter(council=council, child_id__in=[p["child_id"] for p in people]).values_list(
                     "child_id", "pk"
                 )
             )
@@ -633,16 +650,22 @@ def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_use
 
     for entry in _people_rows(plan, run.year):
         if entry.held is None:
-            person = YoungPerson(
-                council=council,
-                child_id=entry.child,
-                legal_given_name="Not recorded",
-                legal_family_name=entry.child,
-                **entry.values,
+            recorded = evidence.get(entry.child)
+            people.append(
+                {
+                    "council_id": council.pk,
+                    "child_id": entry.child,
+                    "legal_given_name": "Not recorded",
+                    "legal_family_name": entry.child,
+                    **entry.values,
+                    "recorded_care_leaver_from": recorded,
+                    **people_services.care_summary_values(
+                        date_of_birth=entry.values["date_of_birth"],
+                        recorded_care_leaver_from=recorded,
+                        episodes=new_care.pop(entry.child, []),
+                    ),
+                }
             )
-            person.recorded_care_leaver_from = evidence.get(entry.child)
-            people_services.care_summary_apply(person, new_care.pop(entry.child, []))
-            people.append(person)
         elif entry.changes:
             updated.append(
                 YoungPerson(
@@ -653,7 +676,6 @@ def _apply_plan(*, council: Organisation, run: ImportRun, plan: Plan, acting_use
         if len(people) + len(updated) >= BATCH:
             write_people()
     write_people()
-    del new_care
     episodes: list[dict[str, Any]] = []
     changed: list[CareEpisode] = []
 
@@ -742,7 +764,8 @@ def _apply_oc3(*, plan: Plan, new_ids: Mapping[str, int], acting_user: User | No
             for row in rows
         }
         people = YoungPerson.objects.in_bulk(list(ids.values()))
-        contacts, spells, stays = [], [], []
+        contacts: list[dict[str, Any]] = []  # plain values (``insert_values``), no model objects
+        spells, stays = [], []
         start = min(row.day for row in rows)
         held = set(
             Contact.objects.filter(person_id__in=list(people), date__gte=start, superseded_at__isnull=True).values_list(
@@ -753,14 +776,14 @@ def _apply_oc3(*, plan: Plan, new_ids: Mapping[str, int], acting_user: User | No
             person = people[ids[child]]
             if (person.pk, day, in_touch) not in held:  # else only the activity or the stay is new
                 contacts.append(
-                    Contact(
-                        person=person,
-                        date=day,
-                        method=Contact.Method.THIRD_PARTY,
-                        in_touch=in_touch,
-                        note="From the SSDA903 return",
-                        recorded_by=acting_user,
-                    )
+                    {
+                        "person_id": person.pk,
+                        "date": day,
+                        "method": Contact.Method.THIRD_PARTY,
+                        "in_touch": in_touch,
+                        "note": "From the SSDA903 return",
+                        "recorded_by_id": acting_user.pk if acting_user else None,
+                    }
                 )
             if activ in ssda903.ACTIV_TO_ACTIVITY:
                 activity, part_time = ssda903.ACTIV_TO_ACTIVITY[activ]
@@ -792,8 +815,8 @@ def _apply_oc3(*, plan: Plan, new_ids: Mapping[str, int], acting_user: User | No
                         ),
                     )
                 )
-        insert_many(Contact, contacts)
-        people_services.history_chain(model=Contact, person_ids=[c.person_id for c in contacts])
+        insert_values(Contact, contacts)
+        people_services.history_chain(model=Contact, person_ids=[c["person_id"] for c in contacts])
         people_services.spells_import(model=EETSpell, new=spells)
         people_services.spells_import(model=AccommodationSpell, new=stays)
 

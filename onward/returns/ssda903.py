@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import itertools
 import re
 from collections.abc import Iterator, Mapping
@@ -123,13 +124,19 @@ def format_date(day: datetime.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+DATE_PATTERN = re.compile(r"\d{2}/\d{2}/\d{4}")
+
+
+@functools.lru_cache(maxsize=16384)
 def parse_date(value: str) -> datetime.date:
-    """A dd/mm/YYYY date; anything else (ISO dates included) is refused."""
-    if not re.fullmatch(r"\d{2}/\d{2}/\d{4}", value):
+    """A dd/mm/YYYY date; anything else (ISO dates included) is refused.
+
+    Remembered (the import reads a date of birth or an episode's dates in each of its passes, and many
+    children share a day); a refusal is not remembered, and raised each time."""
+    if not DATE_PATTERN.fullmatch(value):
         raise ValueError("must be a date in the form dd/mm/yyyy, like 27/03/2007")
-    day, month, year = (int(part) for part in value.split("/"))
     try:
-        return datetime.date(year, month, day)
+        return datetime.date(int(value[6:]), int(value[3:5]), int(value[:2]))
     except ValueError:
         raise ValueError("must be a real date") from None
 
@@ -164,21 +171,23 @@ class Table:
     __slots__ = ("text",)
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        # Upper case once for the whole text, not on every value each time the table is read: a string's
+        # upper case is its characters' (none of which is a comma, quote or line end, nor becomes one).
+        self.text = text.upper()
 
     def __iter__(self) -> Iterator[dict[str, str]]:
         # As csv.DictReader reads: the first line names the columns; blank lines are skipped, a short row's
-        # missing values are empty and a long row's extra values are dropped. Column names are put in upper
-        # case once, not on every row.
+        # missing values are empty and a long row's extra values are dropped (``zip`` stops at the shorter).
         reader = csv.reader(_lines(self.text))
-        columns = [column.strip().upper() for column in next(reader, [])]
+        columns = [column.strip() for column in next(reader, [])]
         blanks = [""] * len(columns)
+        strip = str.strip
         for values in reader:
             if not values:
                 continue
             if len(values) < len(columns):
                 values += blanks[len(values) :]
-            yield {column: value.strip().upper() for column, value in zip(columns, values, strict=False)}
+            yield dict(zip(columns, map(strip, values), strict=False))
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -200,6 +209,9 @@ class ParsedFiles:
     file_problems: list[str] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)  # "name: the TABLE table, which Onward does not hold"
     table_files: dict[str, str] = field(default_factory=dict)  # file name to table, for every table recognised
+    # Each child's episodes as (DECOM, DEC), set by ``check_rows`` only when it finds no problem (every
+    # episode then has a child and readable dates): what ``rules.own_checks`` would read the table again for.
+    episode_spans: dict[str, list[tuple[datetime.date, datetime.date | None]]] | None = None
 
 
 def decode(name: str, content: bytes) -> tuple[str | None, str | None]:
@@ -322,20 +334,24 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
                 )
             )
 
+    # Each table is read once: the length of CHILD is checked in the same pass as the table's other checks,
+    # and its problems are put first, table by table, as a pass of their own would report them.
+    first = len(parsed.problems)
+    too_long: dict[str, list[Problem]] = {table: [] for table in parsed.tables}
+
+    def check_length(table: str, i: int, child: str) -> None:
+        if len(child) > CHILD_MAX_LENGTH:
+            too_long[table].append(
+                Problem(table, i, "CHILD", child[:CHILD_MAX_LENGTH], f"must be at most {CHILD_MAX_LENGTH} characters")
+            )
+
     for table, rows in parsed.tables.items():
-        for i, row in enumerate(rows, start=1):
-            if len(row.get("CHILD", "")) > CHILD_MAX_LENGTH:
-                add(
-                    Problem(
-                        table,
-                        i,
-                        "CHILD",
-                        row["CHILD"][:CHILD_MAX_LENGTH],
-                        f"must be at most {CHILD_MAX_LENGTH} characters",
-                    )
-                )
+        if table not in TABLE_COLUMNS:  # a table with no checks of its own
+            for i, row in enumerate(rows, start=1):
+                check_length(table, i, row.get("CHILD", ""))
     for i, row in enumerate(parsed.tables.get("header", []), start=1):
         child = row.get("CHILD", "")
+        check_length("header", i, child)
         if not child:
             add(Problem("header", i, "CHILD", "", "is missing"))
         elif child in header_children:
@@ -356,6 +372,7 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
     episodes_by_child: dict[str, list[tuple[int, datetime.date, datetime.date | None, bool]]] = {}
     for i, row in enumerate(parsed.tables.get("episodes", []), start=1):
         child = row.get("CHILD", "")
+        check_length("episodes", i, child)
         if not child:
             add(Problem("episodes", i, "CHILD", "", "is missing"))
         start = check_date("episodes", i, row, "DECOM", True)
@@ -405,6 +422,7 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
         seen: dict[str, int] = {}
         for i, row in enumerate(parsed.tables.get(table, []), start=1):
             child = row.get("CHILD", "")
+            check_length(table, i, child)
             if not child:
                 add(Problem(table, i, "CHILD", "", "is missing"))
                 continue
@@ -428,6 +446,11 @@ def check_rows(parsed: ParsedFiles, year: int) -> None:
             else:
                 check_code(table, i, row, "SEX", sexes)
                 check_date(table, i, row, "DUC", False)
+    parsed.problems[first:first] = [problem for problems in too_long.values() for problem in problems]
+    if not parsed.problems:
+        parsed.episode_spans = {
+            child: [(start, end) for _i, start, end, _known in spans] for child, spans in episodes_by_child.items()
+        }
 
 
 # ACTIV back to Onward's activities (for import): part time where the code says so.

@@ -14,10 +14,11 @@ class SupportersConfig(AppConfig):
         from onward.core import contributions
         from onward.core.navigation import NavItem
         from onward.core.navigation import register as menu
-        from onward.supporters.demo import load_supporters_demo
         from onward.supporters.home import person_supporters
 
-        contributions.register_demo_loader("supporters", load_supporters_demo, order=90)
+        contributions.register_demo_loader(
+            "supporters", contributions.lazy_demo_loader("onward.supporters.demo.load_supporters_demo"), order=90
+        )
         contributions.register_page_section("people:person-detail", "supporters", person_supporters, order=30)
         menu(
             NavItem(
