@@ -638,3 +638,12 @@ def needs_against_provision(
                 )
             )
     return by_need, by_area
+
+
+def needs_with_places(by_need: list[ProvisionRow]) -> tuple[int, int]:
+    """(needs referred for which the directory has a service with places, needs referred), from the by-need
+    rows of :func:`needs_against_provision`: each need recorded on a referral counts once, and has
+    provision when a service meeting it, active on the day, has places recorded (a service whose places
+    are not recorded is not counted as having any). The report's summary and the indicator
+    ``needs_referred_with_places`` both read this."""
+    return sum(row.referrals for row in by_need if row.places > 0), sum(row.referrals for row in by_need)

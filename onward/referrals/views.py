@@ -844,6 +844,19 @@ class ShownProvision:
     measured_wait: str
 
 
+def _with_places_text(by_need: list[selectors.ProvisionRow], *, aggregate: bool) -> str:
+    """The share of needs referred with a directory service with places (``selectors.needs_with_places``, as
+    the indicator ``needs_referred_with_places`` counts it), rounded and suppressed for aggregates."""
+    met, total = selectors.needs_with_places(by_need)
+    if not total:
+        return ""
+    share = display.percentage_text(
+        Figure("needs_referred_with_places", "live", timezone.localdate(), met, total), aggregate=aggregate
+    )
+    met_text, total_text = display.count_text(met, aggregate=aggregate), display.count_text(total, aggregate=aggregate)
+    return f"{met_text} of {total_text} needs referred ({share}) had a directory service with places"
+
+
 def _needs_provision(
     request: HttpRequest,
 ) -> tuple[forms.NeedsGapForm, list[ShownProvision], list[ShownProvision], bool]:
@@ -888,6 +901,7 @@ def needs_provision(request: HttpRequest) -> HttpResponse:
             "aggregate": aggregate,
             "threshold": selectors.provision_wait_days(),
             "gaps": sum(1 for r in by_need if r.row.gaps),
+            "with_places": _with_places_text([r.row for r in by_need], aggregate=aggregate),
             "query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
         },
     )

@@ -14,10 +14,12 @@ class SupportersConfig(AppConfig):
         from onward.core import contributions
         from onward.core.navigation import NavItem
         from onward.core.navigation import register as menu
-        from onward.supporters.demo import load_supporters_demo
+        from onward.supporters.demo import load_ehc_plans_demo, load_supporters_demo
         from onward.supporters.home import person_supporters
 
         contributions.register_demo_loader("supporters", load_supporters_demo, order=90)
+        # Before the plans (50), so the first review round's snapshot quotes the EHC plan figure.
+        contributions.register_demo_loader("supporters-ehc-plans", load_ehc_plans_demo, order=45)
         contributions.register_page_section("people:person-detail", "supporters", person_supporters, order=30)
         menu(
             NavItem(

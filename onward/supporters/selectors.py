@@ -155,6 +155,18 @@ EHCP_WARNING_DAYS = 91
 """How far ahead a care leaver's EHC plan ceasing is warned of (about three months)."""
 
 
+def ehc_plan_in_force(day: datetime.date) -> Q:
+    """EHC plans in force on ``day``: issued by then (a plan moved from the yes/no field has no date and
+    counts from the start) and not ceased (a plan ceasing on ``day`` no longer counts), as
+    ``EHCPlan.in_force_on`` reads one plan."""
+    return (Q(issued_on__isnull=True) | Q(issued_on__lte=day)) & (Q(ceases_on__isnull=True) | Q(ceases_on__gt=day))
+
+
+def with_ehc_plan_on(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
+    """Those of ``people`` with an EHC plan in force on ``day`` (each once, however many plans)."""
+    return people.filter(pk__in=EHCPlan.objects.filter(ehc_plan_in_force(day)).values("person_id"))
+
+
 def ehcp_ceasing(plans: QuerySet[EHCPlan], day: datetime.date, days: int = EHCP_WARNING_DAYS) -> list[EHCPlan]:
     """Plans of young people aged 18 or over on the date they cease, ceasing from ``day`` to ``days`` ahead."""
     found = plans.filter(ceases_on__gt=day, ceases_on__lte=day + datetime.timedelta(days=days)).select_related("person")
