@@ -109,6 +109,7 @@ SUPPORTERS_RULES: dict[str, Rule] = {
     "supporters:transitions": needs_any(*PEOPLE),
     "supporters:transitions-person": needs_any(*PEOPLE),
     "supporters:ehc-plan-update": SUPPORTERS_CHANGE,
+    "supporters:ehc-plans-in-force": needs_any(*PEOPLE),
     "supporters:transition-update": SUPPORTERS_CHANGE,
     "supporters:closure-letter": needs_any(*PEOPLE),
     "supporters:training": Rule(

@@ -8,7 +8,8 @@ shown as ``c`` (suppressed), as published figures are.
   care/care leavers [who] have a current EHCP"): of the council's children in care and care leavers on the
   date (looked after, eligible, relevant, former relevant to 25, qualifying: ``people.selectors.
   in_care_or_care_leavers``), the share with an EHC plan in force on it (issued by then and not ceased:
-  ``selectors.ehc_plan_in_force``). Each young person counts once, however many plans (a plan replaced by
+  ``selectors.ehc_plan_in_force``; both read by ``selectors.in_care_with_ehc_plan``, as the list of the young
+  people behind the figure is, ``supporters:ehc-plans-in-force``). Each young person counts once, however many plans (a plan replaced by
   a new one, or two overlapping); a plan corrected in place counts with its corrected dates. Who is in
   care or a care leaver is read from the care summary, as every register indicator reads it.
 """
@@ -21,7 +22,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from onward.accounts.models import Organisation
 from onward.core.indicators import COUNT, PERCENT, IndicatorReading, IndicatorSource, register_indicator
-from onward.people import selectors as people_selectors
 from onward.people.models import YoungPerson
 from onward.supporters import selectors
 
@@ -60,22 +60,9 @@ def training_completions(council: Organisation, as_at: datetime.date) -> Indicat
 EHC_PLANS = "ehc_plan_in_care_or_care_leavers"
 
 
-def ehc_plan_cohort(council: Organisation, as_at: datetime.date) -> tuple[set[int], set[int]]:
-    """(the children in care and care leavers of ``council`` on ``as_at``, those of them with an EHC plan in
-    force on it), as young people's ids: the denominator and numerator of :func:`ehc_plans`."""
-    people = people_selectors.in_care_or_care_leavers(YoungPerson.objects.filter(council=council), as_at)
-    cohort = set(people.values_list("pk", flat=True))
-    with_plan = set(
-        selectors.with_ehc_plan_on(YoungPerson.objects.filter(pk__in=people.values("pk")), as_at).values_list(
-            "pk", flat=True
-        )
-    )
-    return cohort, with_plan
-
-
 def ehc_plans(council: Organisation, as_at: datetime.date) -> IndicatorReading | None:
-    cohort, with_plan = ehc_plan_cohort(council, as_at)
-    numerator, denominator = len(with_plan), len(cohort)
+    cohort, with_plan = selectors.in_care_with_ehc_plan(YoungPerson.objects.filter(council=council), as_at)
+    numerator, denominator = with_plan.count(), cohort.count()
     if not denominator:
         return None
     value = (Decimal(100) * numerator / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Q, QuerySet
 
 from onward.accounts.models import Organisation
+from onward.people import selectors as people_selectors
 from onward.people.categories import birthday
 from onward.people.models import YoungPerson
 from onward.supporters import access as policy
@@ -165,6 +166,16 @@ def ehc_plan_in_force(day: datetime.date) -> Q:
 def with_ehc_plan_on(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
     """Those of ``people`` with an EHC plan in force on ``day`` (each once, however many plans)."""
     return people.filter(pk__in=EHCPlan.objects.filter(ehc_plan_in_force(day)).values("person_id"))
+
+
+def in_care_with_ehc_plan(
+    people: QuerySet[YoungPerson], day: datetime.date
+) -> tuple[QuerySet[YoungPerson], QuerySet[YoungPerson]]:
+    """(the children in care and care leavers among ``people`` on ``day``, those of them with an EHC plan in
+    force on it), each with ``category``: the denominator and numerator of the indicator
+    ``ehc_plan_in_care_or_care_leavers`` (``registry.ehc_plans``) and of its list of young people."""
+    cohort = people_selectors.in_care_or_care_leavers(people, day)
+    return cohort, with_ehc_plan_on(cohort, day)
 
 
 def ehcp_ceasing(plans: QuerySet[EHCPlan], day: datetime.date, days: int = EHCP_WARNING_DAYS) -> list[EHCPlan]:

@@ -10,8 +10,11 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from onward.accounts.permissions import Perm
+from onward.audit.models import AuditEvent
 from onward.core.indicators import read_indicator
 from onward.people.categories import Category
 from onward.people.models import YoungPerson
@@ -157,3 +160,58 @@ def test_nobody_to_count_reads_as_none() -> None:
     council = CouncilFactory()
     EHCPlan.objects.create(person=not_in_care(council), issued_on=TODAY)
     assert read_indicator(EHC_PLANS, council=council, as_at=TODAY) is None
+
+
+def _page(client, day: datetime.date | None = None):  # type: ignore[no-untyped-def]
+    query = {} if day is None else {"on_0": str(day.day), "on_1": str(day.month), "on_2": str(day.year)}
+    return client.get(reverse("supporters:ehc-plans-in-force"), query)
+
+
+def test_the_young_people_behind_the_figure_are_listed_for_those_who_may_see_them(world, signed_in) -> None:  # type: ignore[no-untyped-def]
+    tenant, other = world["A"], world["B"]
+    issued = TODAY - datetime.timedelta(days=60)
+    with_plan = child_in_care(tenant.council, school_year=9)
+    EHCPlan.objects.create(person=with_plan, issued_on=issued)
+    child_in_care(tenant.council, school_year=10)
+    hidden_elsewhere = child_in_care(other.council, school_year=9)
+    EHCPlan.objects.create(person=hidden_elsewhere, issued_on=issued)
+    council_wide = next(u for u in tenant.users.values() if u.can(Perm.VIEW_COUNCIL_PEOPLE))
+    client = signed_in(council_wide)
+    page = _page(client)
+    assert page.status_code == 200
+    text = page.content.decode()
+    reading = read_indicator(EHC_PLANS, council=tenant.council, as_at=TODAY)
+    assert reading is not None
+    assert f"{reading.numerator} of {reading.denominator} children in care and care leavers" in text
+    assert with_plan.display_name in text and hidden_elsewhere.display_name not in text
+    assert AuditEvent.objects.filter(actor=council_wide, object_type="supporters.EHCPlan", action="list").exists()
+    # On a date before the plan was issued, it is not listed.
+    before = _page(client, issued - datetime.timedelta(days=1)).content.decode()
+    assert with_plan.display_name not in before
+    # A caseload holder sees only their own young people; a councillor or a partner not at all.
+    caseload = next(
+        u
+        for u in tenant.users.values()
+        if u.can(Perm.VIEW_CASELOAD) and not u.can(Perm.VIEW_COUNCIL_PEOPLE) and not u.can(Perm.VIEW_TEAM_PEOPLE)
+    )
+    assert with_plan.display_name not in _page(signed_in(caseload)).content.decode()
+    for role in ("councillor", "partner_provider"):
+        assert _page(signed_in(tenant.users[role])).status_code == 403, role
+
+
+@pytest.mark.parametrize("day", ["future", "nonsense"])
+def test_a_bad_date_is_refused_with_a_message_and_nothing_listed(world, signed_in, day) -> None:  # type: ignore[no-untyped-def]
+    tenant = world["A"]
+    person = child_in_care(tenant.council, school_year=9)
+    EHCPlan.objects.create(person=person, issued_on=TODAY - datetime.timedelta(days=60))
+    council_wide = next(u for u in tenant.users.values() if u.can(Perm.VIEW_COUNCIL_PEOPLE))
+    before = AuditEvent.objects.count()
+    if day == "future":
+        page = _page(signed_in(council_wide), TODAY + datetime.timedelta(days=3))
+    else:
+        page = signed_in(council_wide).get(
+            reverse("supporters:ehc-plans-in-force"), {"on_0": "31", "on_1": "2", "on_2": "2025"}
+        )
+    text = page.content.decode()
+    assert page.status_code == 200 and "There is a problem" in text
+    assert person.display_name not in text and AuditEvent.objects.count() == before
