@@ -361,6 +361,13 @@ RULES: dict[str, Rule] = {
             else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
         )
     ),
+    "referrals:needs-provision-people": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_DRILLDOWN)) else 403)
+        )
+    ),
     "referrals:needs-provision-export": Rule(
         lambda user: (
             302

@@ -646,4 +646,10 @@ def needs_with_places(by_need: list[ProvisionRow]) -> tuple[int, int]:
     provision when a service meeting it, active on the day, has places recorded (a service whose places
     are not recorded is not counted as having any). The report's summary and the indicator
     ``needs_referred_with_places`` both read this."""
-    return sum(row.referrals for row in by_need if row.places > 0), sum(row.referrals for row in by_need)
+    provided = needs_provided(by_need)
+    return sum(row.referrals for row in by_need if row.need in provided), sum(row.referrals for row in by_need)
+
+
+def needs_provided(by_need: list[ProvisionRow]) -> set[str]:
+    """The needs for which the directory has a service with places (the rows' places, more than none)."""
+    return {row.need for row in by_need if row.places > 0}

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from onward.accounts.models import Partnership
+from onward.audit.models import AuditEvent
 from onward.core.indicators import read_indicator
 from onward.referrals import selectors
 from onward.referrals.indicators import NEEDS_WITH_PLACES, needs_provision_rows, year_to
@@ -166,3 +167,33 @@ def test_small_figures_are_suppressed_and_no_needs_reads_as_none(world: dict[str
     Referral.objects.filter(council=tenant.council).update(needs=[CODES[0]])
     found = read_indicator(NEEDS_WITH_PLACES, council=tenant.council, as_at=TODAY)
     assert found is not None and found.shown == "c"
+
+
+def test_the_young_people_behind_the_figures_for_those_who_may_see_them(world, signed_in) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(5)
+    tenant = world["A"]
+    _world(tenant, world["B"], rng)
+    triage = tenant.users["triage_coordinator"]
+    period = {**date_fields("start", year_to(TODAY)), **date_fields("end", TODAY)}
+    page = signed_in(triage).get(reverse("referrals:needs-provision-people"), period)
+    assert page.status_code == 200
+    reading = read_indicator(NEEDS_WITH_PLACES, council=tenant.council, as_at=TODAY)
+    assert reading is not None
+    # Triage sees every referral of the council: the same figure as the indicator, and the young people.
+    assert f"{reading.numerator} of {reading.denominator} needs referred" in page.content.decode()
+    mine = Referral.objects.filter(council=tenant.council).exclude(needs=[]).order_by("-created_at").first()
+    other = Referral.objects.filter(council=world["B"].council).first()
+    assert mine is not None and other is not None
+    assert reverse("referrals:referral-detail", args=[mine.pk]) in page.content.decode()
+    assert reverse("referrals:referral-detail", args=[other.pk]) not in page.content.decode()
+    assert AuditEvent.objects.filter(actor=triage, object_type="referrals.Referral", action="list").exists()
+    # The report links to it for those who may follow it; a councillor may not open it.
+    report = signed_in(triage).get(reverse("referrals:needs-provision"), period).content.decode()
+    assert reverse("referrals:needs-provision-people") in report
+    assert signed_in(tenant.users["councillor"]).get(reverse("referrals:needs-provision-people")).status_code == 403
+    # A period ending before it starts is refused with a message, and nobody is listed.
+    before = AuditEvent.objects.count()
+    bad = {**date_fields("start", TODAY), **date_fields("end", TODAY - datetime.timedelta(days=3))}
+    refused = signed_in(triage).get(reverse("referrals:needs-provision-people"), bad).content.decode()
+    assert "There is a problem" in refused and reverse("referrals:referral-detail", args=[mine.pk]) not in refused
+    assert AuditEvent.objects.count() == before
