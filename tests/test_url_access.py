@@ -109,6 +109,7 @@ SUPPORTERS_RULES: dict[str, Rule] = {
     "supporters:transitions": needs_any(*PEOPLE),
     "supporters:transitions-person": needs_any(*PEOPLE),
     "supporters:ehc-plan-update": SUPPORTERS_CHANGE,
+    "supporters:ehc-plans-in-force": needs_any(*PEOPLE),
     "supporters:transition-update": SUPPORTERS_CHANGE,
     "supporters:closure-letter": needs_any(*PEOPLE),
     "supporters:training": Rule(
@@ -358,6 +359,13 @@ RULES: dict[str, Rule] = {
             302
             if user is None
             else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_AGGREGATES)) else 403)
+        )
+    ),
+    "referrals:needs-provision-people": Rule(
+        lambda user: (
+            302
+            if user is None
+            else (200 if user.is_council_staff and user.can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_DRILLDOWN)) else 403)
         )
     ),
     "referrals:needs-provision-export": Rule(

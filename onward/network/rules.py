@@ -8,19 +8,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from onward.people import categories
 from onward.people.categories import Category
 
 URN = re.compile(r"^\d{6,7}$")
 UKPRN = re.compile(r"^1\d{7}$")
 
-IN_CARE_OR_LEFT_CARE = (
-    Category.LOOKED_AFTER.value,
-    Category.ELIGIBLE.value,
-    Category.RELEVANT.value,
-    Category.FORMER_RELEVANT.value,
-    Category.FORMER_RELEVANT_21_25.value,
-    Category.QUALIFYING.value,
-)
+IN_CARE_OR_LEFT_CARE = categories.IN_CARE_OR_LEFT_CARE
 """The categories a list exchange covers: every child in care and care leaver."""
 
 LOOKED_AFTER = (Category.LOOKED_AFTER.value, Category.ELIGIBLE.value)

@@ -47,7 +47,7 @@ def agreement_in_force(
 
 def in_care_or_care_leavers(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
     """Every child in care and care leaver among ``people`` on ``day``, with ``category``."""
-    return people_selectors.annotate_category(people, day).filter(category__in=rules.IN_CARE_OR_LEFT_CARE)  # type: ignore[misc]
+    return people_selectors.in_care_or_care_leavers(people, day)
 
 
 def _current(

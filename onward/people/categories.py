@@ -58,6 +58,15 @@ CARE_LEAVER_CATEGORIES = frozenset(
     {Category.RELEVANT, Category.FORMER_RELEVANT, Category.FORMER_RELEVANT_21_25, Category.QUALIFYING}
 )
 IN_SCOPE_CATEGORIES = CARE_LEAVER_CATEGORIES | {Category.ELIGIBLE, Category.LOOKED_AFTER}
+IN_CARE_OR_LEFT_CARE = (
+    Category.LOOKED_AFTER.value,
+    Category.ELIGIBLE.value,
+    Category.RELEVANT.value,
+    Category.FORMER_RELEVANT.value,
+    Category.FORMER_RELEVANT_21_25.value,
+    Category.QUALIFYING.value,
+)
+"""Every child in care and care leaver, as category values (``selectors.in_care_or_care_leavers``)."""
 
 
 @dataclass(frozen=True)

@@ -739,6 +739,13 @@ def annotate_category(people: QuerySet[YoungPerson], day: datetime.date) -> Quer
     )
 
 
+def in_care_or_care_leavers(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
+    """Every child in care and care leaver among ``people`` on ``day``, with ``category`` (``annotate_category``)."""
+    annotated: Any = annotate_category(people, day)
+    found: QuerySet[YoungPerson] = annotated.filter(category__in=categories.IN_CARE_OR_LEFT_CARE)
+    return found
+
+
 def _current_eet(day: datetime.date) -> QuerySet[EETSpell]:
     return EETSpell.objects.filter(EETSpell.covering(day), person=OuterRef("pk")).order_by("-start", "-id")
 

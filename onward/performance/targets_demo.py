@@ -77,6 +77,8 @@ TARGETS: tuple[tuple[str, Decimal | None, list[tuple[datetime.date, str, Decimal
     ("service_starters_eet_6_months", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(45))]),
     ("opportunity_starters_eet_6_months", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(50))]),
     ("service_starters_eet_6_months_re_engagement", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(60))]),
+    # Leeds asks 90% of needs referred to have a service with places, Cambridgeshire 85%: one council, one target.
+    ("needs_referred_with_places", None, [(datetime.date(2027, 4, 1), "absolute", Decimal(90))]),
 )
 
 

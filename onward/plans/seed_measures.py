@@ -207,7 +207,6 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "Needs referred for which the directory has a service with places",
             PC,
             "70",
-            targets=((9, "absolute", D("90")),),
         ),
     ),
     CAMBRIDGESHIRE: (
@@ -286,7 +285,6 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "Children in care and care leavers with a current EHC plan (known)",
             PC,
             "20",
-            actuals=((4, D("22"), None),),
         ),
         m(
             "003-neet-19-21",
@@ -304,7 +302,6 @@ MEASURES: dict[str, tuple[SeedMeasure, ...]] = {
             "Needs referred for which the directory has a service with places",
             PC,
             "65",
-            targets=((12, "absolute", D("85")),),
         ),
         m("003-service-areas", "4.3", "4.2", "Council service areas offering opportunities to care leavers", N, "1"),
         m("003-pep-training", "5.1", "6.2", "Advisers trained to complete PEPs", N, "5"),
@@ -409,28 +406,20 @@ INDICATOR_FOR: dict[str, str] = {
     "003-pathway-audits-good": "pathway_plan_audits_good",
     "003-reengagement-impact": "service_starters_eet_6_months_re_engagement",
     "003-placement-moves": "placement_moves_academic_year",
+    "003-ehcp": "ehc_plan_in_care_or_care_leavers",
+    "002-needs-provision": "needs_referred_with_places",
+    "003-needs-provision": "needs_referred_with_places",
 }
 
 # Why each other measure is not bound yet (the docs print this; a test checks every unbound one has a reason).
 FINANCIAL = (
-    "no figure yet for the share entitled who receive it: payments are recorded (the financial support page and "
-    "the indicators of amounts paid and of higher education students with a bursary), but not who is entitled to "
-    "the post-16 package or to transport"
-)
-NEEDS = (
-    "the needs against provision report (referrals, needs against provision) is the evidence: each need's "
-    "services, places and waits with gaps flagged; the share of needs with a service with places is not yet an "
-    "indicator"
-)
-EHC = (
-    "EHC plans are now dated (supporters: EHC plans), but no indicator yet counts those in force on a date among "
-    "children in care and care leavers"
+    "entitlement is not recorded: the finance app records payments (the financial support page and the "
+    "indicators of amounts paid and of higher education students with a bursary), but no record says which "
+    "care leavers in education or training are entitled to a bursary, the post-16 package or transport, "
+    "so there is no denominator for the share receiving it"
 )
 WHY_UNBOUND: dict[str, str] = {
     "002-financial-support": FINANCIAL,
-    "002-needs-provision": NEEDS,
-    "003-ehcp": EHC,
-    "003-needs-provision": NEEDS,
 }
 
 

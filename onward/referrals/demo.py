@@ -260,6 +260,17 @@ SERVICES = [
 ]
 
 
+PLACES = {
+    "Confidence to Work programme": 12,
+    "CV and interview clinic": 8,
+    "Job club": 15,
+    "Construction Foundation Course": 10,
+    "Warehouse apprenticeship": 0,
+}
+"""Places at a time, for the services that record them (the rest leave it blank): the apprenticeships have
+none free, so needs against provision and its indicator show a need referred with no service with places."""
+
+
 @transaction.atomic
 def load_referrals_demo(council: Organisation) -> None:
     for name, kind in EXTRA_PARTNERS:
@@ -280,6 +291,7 @@ def load_referrals_demo(council: Organisation) -> None:
                 send_suitable=send_ok,
                 care_leavers_only=leavers,
                 typical_wait_days=wait,
+                capacity=PLACES.get(name),
                 active_from=start,
                 description=f"{name}, run by {provider_name}.",
             )

@@ -12,6 +12,13 @@ first day of an unbroken stretch of NEET activities, ``selectors.neet_starts``) 
 passed by the date and fell in the 12 months up to it, the share with a referral made from the day
 they became NEET to the deadline. Referrals are dated when made, so a past date gives the figure it
 gave then. Read only when a measure bound to it, a target or the indicators API asks.
+
+**Needs referred with a service with places** (Leeds quality mark objective 9; Cambridgeshire 4.1,
+4.3): of the needs recorded on the council's referrals made in the 12 months up to the date (each need
+of each referral once), the share for which the council's directory has a service meeting the need,
+active on the date, with places recorded (more than none). It is read from the needs against provision
+report's own selector (``selectors.needs_against_provision``, summed by ``selectors.needs_with_places``),
+so the report and the figure cannot disagree. Services' places are as recorded now (not dated).
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from django.db.models.functions import TruncDate
 from onward.accounts.models import Organisation
 from onward.core.indicators import PERCENT, IndicatorReading, IndicatorSource, register_indicator
 from onward.people.models import YoungPerson
-from onward.referrals import selectors
+from onward.referrals import access, selectors
 from onward.referrals.models import Referral, Send
 
 NEET_REFERRED_IN_TIME = "neet_referred_in_time"
@@ -118,6 +125,33 @@ def _starters_reader(
     return read
 
 
+# Needs against provision (Leeds quality mark objective 9; Cambridgeshire 4.1, 4.3) -------------------------
+
+NEEDS_WITH_PLACES = "needs_referred_with_places"
+
+
+def needs_provision_rows(council: Organisation, as_at: datetime.date) -> list[selectors.ProvisionRow]:
+    """The by-need rows of the needs against provision report for ``council``: the referrals made in the 12
+    months up to ``as_at`` against the council's directory (its services and its live partners') active
+    on ``as_at``, read by the report's own selector."""
+    referrals = selectors.made_between(Referral.objects.filter(council=council), year_to(as_at), as_at)
+    sends = Send.objects.filter(referral__in=referrals)
+    by_need, _by_area = selectors.needs_against_provision(referrals, sends, access.council_directory(council), as_at)
+    return by_need
+
+
+def needs_with_places(council: Organisation, as_at: datetime.date) -> IndicatorReading | None:
+    """Of the needs recorded on the council's referrals made in the 12 months up to ``as_at`` (each need of
+    each referral once), the share for which the directory has a service meeting it with places."""
+    met, total = selectors.needs_with_places(needs_provision_rows(council, as_at))
+    if not total:
+        return None
+    value = (Decimal(100) * met / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    small = 1 <= total <= 5 or 1 <= met <= 5
+    shown = "c" if small else f"{value.quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
+    return IndicatorReading(value=value, numerator=met, denominator=total, unit=PERCENT, shown=shown)
+
+
 def register_all() -> None:
     from onward.referrals.models import Service
 
@@ -143,5 +177,12 @@ def register_all() -> None:
             name=f"Young people referred within {selectors.neet_referral_days()} working days of becoming NEET"
             " (last 12 months)",
             read=referred_in_time,
+        )
+    )
+    register_indicator(
+        IndicatorSource(
+            code=NEEDS_WITH_PLACES,
+            name="Needs referred with a directory service with places (referrals in the last 12 months)",
+            read=needs_with_places,
         )
     )

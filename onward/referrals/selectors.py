@@ -648,3 +648,18 @@ def needs_against_provision(
                 )
             )
     return by_need, by_area
+
+
+def needs_with_places(by_need: list[ProvisionRow]) -> tuple[int, int]:
+    """(needs referred for which the directory has a service with places, needs referred), from the by-need
+    rows of :func:`needs_against_provision`: each need recorded on a referral counts once, and has
+    provision when a service meeting it, active on the day, has places recorded (a service whose places
+    are not recorded is not counted as having any). The report's summary and the indicator
+    ``needs_referred_with_places`` both read this."""
+    provided = needs_provided(by_need)
+    return sum(row.referrals for row in by_need if row.need in provided), sum(row.referrals for row in by_need)
+
+
+def needs_provided(by_need: list[ProvisionRow]) -> set[str]:
+    """The needs for which the directory has a service with places (the rows' places, more than none)."""
+    return {row.need for row in by_need if row.places > 0}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("monitoring/export.<str:file_format>", views.monitoring_export, name="monitoring-export"),
     path("needs-provision/", views.needs_provision, name="needs-provision"),
     path("needs-provision.csv", views.needs_provision_export, name="needs-provision-export"),
+    path("needs-provision/people/", views.needs_provision_people, name="needs-provision-people"),
     path("received/list/", views.partner_list, name="partner-list"),
     path("received/list/<int:pk>/", views.partner_list_run, name="partner-list-run"),
     path("received/list/<int:pk>/retry/", views.partner_list_retry, name="partner-list-retry"),

@@ -31,7 +31,7 @@ from onward.performance.indicators import Figure
 from onward.referrals import access as referral_access
 from onward.referrals import forms, registry, selectors, services
 from onward.referrals.consent import organisations_covered
-from onward.referrals.models import SHARED_FIELDS, Send, Service
+from onward.referrals.models import NEEDS, SHARED_FIELDS, Send, Service
 
 
 def _user(request: HttpRequest) -> User:
@@ -844,6 +844,19 @@ class ShownProvision:
     measured_wait: str
 
 
+def _with_places_text(by_need: list[selectors.ProvisionRow], *, aggregate: bool) -> str:
+    """The share of needs referred with a directory service with places (``selectors.needs_with_places``, as
+    the indicator ``needs_referred_with_places`` counts it), rounded and suppressed for aggregates."""
+    met, total = selectors.needs_with_places(by_need)
+    if not total:
+        return ""
+    share = display.percentage_text(
+        Figure("needs_referred_with_places", "live", timezone.localdate(), met, total), aggregate=aggregate
+    )
+    met_text, total_text = display.count_text(met, aggregate=aggregate), display.count_text(total, aggregate=aggregate)
+    return f"{met_text} of {total_text} needs referred ({share}) had a directory service with places"
+
+
 def _needs_provision(
     request: HttpRequest,
 ) -> tuple[forms.NeedsGapForm, list[ShownProvision], list[ShownProvision], bool]:
@@ -888,6 +901,58 @@ def needs_provision(request: HttpRequest) -> HttpResponse:
             "aggregate": aggregate,
             "threshold": selectors.provision_wait_days(),
             "gaps": sum(1 for r in by_need if r.row.gaps),
+            "with_places": _with_places_text([r.row for r in by_need], aggregate=aggregate),
+            "people_link": _user(request).can_any((Perm.TRIAGE_REFERRALS, Perm.VIEW_DRILLDOWN)),
+            "query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
+        },
+    )
+
+
+@dataclass(frozen=True)
+class NeedReferred:
+    referral: Any
+    label: str
+    provided: bool
+
+
+@require_safe
+@access.require_perm(any_of=(Perm.TRIAGE_REFERRALS, Perm.VIEW_DRILLDOWN), council_staff=True)
+def needs_provision_people(request: HttpRequest) -> HttpResponse:
+    """The young people behind needs against provision and its indicator ``needs_referred_with_places``: each
+    need on the referrals made in the period (``?start=&end=`` as on the report), marked with whether the
+    directory has a service meeting it with places (``selectors.needs_provided``, from the report's own rows),
+    listing only the referrals the user may see (``referral_access.referrals_visible_to``); audited."""
+    from onward.audit.services import audit_list
+
+    user = _user(request)
+    form, by_need, _by_area, _aggregate = _needs_provision(request)
+    provided = selectors.needs_provided([shown.row for shown in by_need])
+    labels = dict(NEEDS)
+    rows: list[NeedReferred] = []
+    if not form.is_bound or form.is_valid():
+        period = form.cleaned_data if form.is_bound else {}
+        referrals = selectors.made_between(
+            referral_access.referrals_visible_to(user).filter(council=access.council_of(user)),
+            period.get("start"),
+            period.get("end"),
+        ).order_by("-created_at", "-pk")
+        for referral in referrals:
+            for need in sorted(set(referral.needs or [])):
+                if need in labels:
+                    rows.append(NeedReferred(referral, labels[need], need in provided))
+        audit_list(
+            actor=user,
+            council=access.council_of(user),
+            object_type="referrals.Referral",
+            summary="Needs referred against provision: the young people behind the figures",
+        )
+    return render(
+        request,
+        "referrals/needs_provision_people.html",
+        {
+            "form": form,
+            "rows": rows,
+            "met": sum(1 for row in rows if row.provided),
             "query": request.GET.urlencode() if form.is_bound and form.is_valid() else "",
         },
     )

@@ -19,6 +19,12 @@ class SupportersConfig(AppConfig):
         contributions.register_demo_loader(
             "supporters", contributions.lazy_demo_loader("onward.supporters.demo.load_supporters_demo"), order=90
         )
+        # Before the plans (50), so the first review round's snapshot quotes the EHC plan figure.
+        contributions.register_demo_loader(
+            "supporters-ehc-plans",
+            contributions.lazy_demo_loader("onward.supporters.demo.load_ehc_plans_demo"),
+            order=45,
+        )
         contributions.register_page_section("people:person-detail", "supporters", person_supporters, order=30)
         menu(
             NavItem(

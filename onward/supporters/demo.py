@@ -1,7 +1,8 @@
 """Demo data for the people around each young person: a mentor register with matches and meetings,
 (and, as each part is added, carers and accommodation providers).
 
-Idempotent: does nothing once the demo council has a mentor. Called by ``load_demo``. Every name is
+Idempotent: does nothing once the demo council has a mentor (EHC plans: once it has any, loaded before
+the plans so their first review quotes the EHC plan figure). Called by ``load_demo``. Every name is
 made up (Faker ``en_GB`` with a fixed seed).
 """
 
@@ -20,6 +21,7 @@ from onward.people.selectors import today
 from onward.supporters.models import (
     AccommodationProvider,
     Carer,
+    EHCPlan,
     Mentor,
     MentorMatch,
     MentorMeeting,
@@ -44,6 +46,32 @@ def load_supporters_demo(council: Organisation) -> None:
         _mentors(council, recorder, rng, fake)
         _carers(council, recorder, rng, fake)
         _providers(council, recorder, rng)
+
+
+def load_ehc_plans_demo(council: Organisation) -> None:
+    """Dated EHC plans for the young people the generator gave one (``YoungPerson.ehcp``): most in force
+    since an issue date, some replacing an earlier plan that ceased the day the new one was issued, and a
+    few ceased last term (their yes/no brought back in step). Once: nothing if the council has any."""
+    from onward.supporters.services import ehcp_flags_refresh
+
+    if EHCPlan.objects.filter(person__council=council).exists():
+        return
+    rng = random.Random(SEED + 1)  # noqa: S311 - synthetic data, not security
+    day = today()
+    plans = []
+    for person in YoungPerson.objects.filter(council=council, ehcp=True).order_by("pk"):
+        earliest = person.date_of_birth + datetime.timedelta(days=365 * 4)
+        issued = max(earliest, day - datetime.timedelta(days=rng.randint(60, 2000)))
+        shape = rng.random()
+        if shape < 0.25 and (issued - earliest).days > 400:
+            replaced = issued - datetime.timedelta(days=rng.randint(300, 800))
+            plans.append(EHCPlan(person=person, issued_on=max(earliest, replaced), ceases_on=issued))
+        ceases = day - datetime.timedelta(days=rng.randint(10, 90)) if 0.25 <= shape < 0.35 else None
+        if ceases is not None and ceases <= issued:
+            ceases = None
+        plans.append(EHCPlan(person=person, issued_on=issued, reviewed_on=None, ceases_on=ceases))
+    EHCPlan.objects.bulk_create(plans)
+    ehcp_flags_refresh(day=day)
 
 
 def _mentors(council: Organisation, recorder: User, rng: random.Random, fake: Faker) -> None:

@@ -422,3 +422,9 @@ class TransitionForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"identified_on": today(), "decision": TransitionReferral.Decision.NOT_REFERRED})
         super().__init__(*args, **kwargs)
+
+
+class InForceOnForm(GovukForm):
+    """The date the list of children in care and care leavers with an EHC plan in force is read on."""
+
+    on = GovukDateField(name="date", label="On (optional: today if left empty)", required=False, latest=today)

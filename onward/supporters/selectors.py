@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Q, QuerySet
 
 from onward.accounts.models import Organisation
+from onward.people import selectors as people_selectors
 from onward.people.categories import birthday
 from onward.people.models import YoungPerson
 from onward.supporters import access as policy
@@ -153,6 +154,28 @@ def due_to_move(plans: QuerySet[MoveOnPlan], day: datetime.date, weeks: int) -> 
 
 EHCP_WARNING_DAYS = 91
 """How far ahead a care leaver's EHC plan ceasing is warned of (about three months)."""
+
+
+def ehc_plan_in_force(day: datetime.date) -> Q:
+    """EHC plans in force on ``day``: issued by then (a plan moved from the yes/no field has no date and
+    counts from the start) and not ceased (a plan ceasing on ``day`` no longer counts), as
+    ``EHCPlan.in_force_on`` reads one plan."""
+    return (Q(issued_on__isnull=True) | Q(issued_on__lte=day)) & (Q(ceases_on__isnull=True) | Q(ceases_on__gt=day))
+
+
+def with_ehc_plan_on(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
+    """Those of ``people`` with an EHC plan in force on ``day`` (each once, however many plans)."""
+    return people.filter(pk__in=EHCPlan.objects.filter(ehc_plan_in_force(day)).values("person_id"))
+
+
+def in_care_with_ehc_plan(
+    people: QuerySet[YoungPerson], day: datetime.date
+) -> tuple[QuerySet[YoungPerson], QuerySet[YoungPerson]]:
+    """(the children in care and care leavers among ``people`` on ``day``, those of them with an EHC plan in
+    force on it), each with ``category``: the denominator and numerator of the indicator
+    ``ehc_plan_in_care_or_care_leavers`` (``registry.ehc_plans``) and of its list of young people."""
+    cohort = people_selectors.in_care_or_care_leavers(people, day)
+    return cohort, with_ehc_plan_on(cohort, day)
 
 
 def ehcp_ceasing(plans: QuerySet[EHCPlan], day: datetime.date, days: int = EHCP_WARNING_DAYS) -> list[EHCPlan]:

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from onward.accounts.models import Organisation, User
@@ -21,6 +20,7 @@ from onward.audit.services import audit_record, diff, snapshot
 from onward.core.concurrency import lock_for_change
 from onward.core.models import touched
 from onward.people.models import AccommodationSpell, CaseClosure, PathwayPlanReview, YoungPerson
+from onward.supporters import selectors
 from onward.supporters.models import (
     AccommodationProvider,
     Carer,
@@ -485,9 +485,7 @@ def ehcp_flags_refresh(*, day: datetime.date | None = None) -> int:
     (``manage.py refresh_ehcp_flags``). Only young people with at least one dated plan are touched. Two
     statements, whatever the size of the cohort; returns how many flags changed."""
     day = day or timezone.localdate()
-    in_force = EHCPlan.objects.filter(
-        Q(issued_on__isnull=True) | Q(issued_on__lte=day), Q(ceases_on__isnull=True) | Q(ceases_on__gt=day)
-    ).values("person_id")
+    in_force = EHCPlan.objects.filter(selectors.ehc_plan_in_force(day)).values("person_id")
     with_plans = EHCPlan.objects.values("person_id")
     with transaction.atomic():
         raised = YoungPerson.objects.filter(ehcp=False, pk__in=in_force).update(**touched(ehcp=True))

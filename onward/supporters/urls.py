@@ -27,6 +27,7 @@ urlpatterns = [
     path("transitions/", views.transitions, name="transitions"),
     path("people/<int:person_pk>/transitions/", views.person_transitions, name="transitions-person"),
     path("ehc-plans/<int:ehcplan_pk>/change/", views.ehc_plan_edit, name="ehc-plan-update"),
+    path("ehc-plans/in-force/", views.ehc_plans_in_force, name="ehc-plans-in-force"),
     path("transitions/<int:referral_pk>/change/", views.transition_edit, name="transition-update"),
     path("people/<int:person_pk>/closure-letter/", views.closure_letter, name="closure-letter"),
 ]

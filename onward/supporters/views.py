@@ -23,10 +23,12 @@ from onward.audit.services import audit_list, audit_view
 from onward.core.forms import GovukForm, today
 from onward.core.forms_errors import apply_validation_error
 from onward.people import access as people_access
+from onward.people.categories import CATEGORY_LABELS
 from onward.people.models import YoungPerson
 from onward.people.selectors import category_of
 from onward.supporters import access as policy
 from onward.supporters import forms, letters, selectors, services
+from onward.supporters.models import EHCPlan
 
 
 def _register_user(request: HttpRequest) -> User:
@@ -539,6 +541,43 @@ def transitions(request: HttpRequest) -> HttpResponse:
             "awaiting": selectors.referrals_awaiting(referrals),
             "warning_days": selectors.EHCP_WARNING_DAYS,
         },
+    )
+
+
+@require_safe
+@access.require_perm(any_of=policy.PEOPLE_PERMS, council_staff=True)
+def ehc_plans_in_force(request: HttpRequest) -> HttpResponse:
+    """The young people behind the indicator ``ehc_plan_in_care_or_care_leavers``: the children in care and
+    care leavers the user may see with an EHC plan in force on the date chosen (today by default), of all
+    those the user may see, read by the indicator's own selector. A date that is not a date, or is in the
+    future, is refused with a message and nothing is listed."""
+    user = _people_user(request)
+    form = forms.InForceOnForm(request.GET or None)
+    valid = not form.is_bound or form.is_valid()
+    day = (form.cleaned_data.get("on") if form.is_bound and valid else None) or today()
+    found: list[tuple[YoungPerson, str, Any]] = []
+    counted = 0
+    if valid:
+        cohort, with_plan = selectors.in_care_with_ehc_plan(people_access.people_visible_to(user), day)
+        counted = cohort.count()
+        people = list(with_plan.order_by("legal_family_name", "legal_given_name", "pk"))
+        plans: dict[int, Any] = {}
+        for plan in EHCPlan.objects.filter(selectors.ehc_plan_in_force(day), person__in=people).order_by(
+            "issued_on", "pk"
+        ):
+            plans.setdefault(plan.person_id, plan)
+        labels = {str(key): label for key, label in CATEGORY_LABELS.items()}
+        found = [(person, labels.get(getattr(person, "category", ""), ""), plans.get(person.pk)) for person in people]
+        audit_list(
+            actor=user,
+            council=access.council_of(user),
+            object_type="supporters.EHCPlan",
+            summary=f"Children in care and care leavers with an EHC plan in force on {day:%d/%m/%Y}",
+        )
+    return render(
+        request,
+        "supporters/ehc_plans_in_force.html",
+        {"form": form, "day": day, "found": found, "counted": counted, "valid": valid},
     )
 
 

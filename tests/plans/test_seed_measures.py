@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from onward.core.indicators import indicator_source
+from onward.core.indicators import indicator_source, read_indicator
 from onward.plans import demo, seed_measures
 from onward.plans.models import Measure, Plan
 
@@ -74,6 +75,11 @@ def test_the_loaded_demo_plans_carry_the_measures_bound_as_documented() -> None:
             measures.count() - bound.count(),
         )
     assert sorted(found.values()) == documented()
+    # The measures bound last read figures from the demo's EHC plans, referrals and directory.
+    council = Plan.objects.filter(title__in=by_title).first().council  # type: ignore[union-attr]
+    for code in ("ehc_plan_in_care_or_care_leavers", "needs_referred_with_places"):
+        reading = read_indicator(code, council=council, as_at=timezone.localdate())
+        assert reading is not None and 0 < reading.numerator < (reading.denominator or 0), code
     # An unbound measure with the seed's stepped target keeps it typed in.
     waiting = Measure.objects.get(name__startswith="Care leavers in education or training receiving the financial")
     assert waiting.indicator_code == "" and [t.value for t in waiting.targets.all()] == [100]
