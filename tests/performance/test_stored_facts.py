@@ -113,3 +113,23 @@ def test_a_month_end_the_trend_lacks_is_taken_once_and_kept(council) -> None:
     trend = selectors.trend(council, Method.SNAPSHOT, day)
     live_then = selectors.headline(council, ends[-1], Method.SNAPSHOT)
     assert dict(trend)[ends[-1]] == live_then
+
+
+@pytest.mark.django_db
+def test_the_nightly_command_keeps_every_councils_figures_for_today(council) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from onward.people.models import RiskScore, StoredDay
+
+    out = StringIO()
+    call_command("keep_figures_current", stdout=out)
+    assert set(StoredDay.objects.filter(council=council).values_list("kind", "day")) == {
+        ("risk", TODAY()),
+        ("facts", TODAY()),
+    }
+    assert RiskScore.objects.filter(council=council).exists() and PersonFacts.objects.filter(council=council).exists()
+    assert council.name in out.getvalue()
+    with pytest.raises(CommandError, match="no council called"):
+        call_command("keep_figures_current", "--council", "Nowhere")
