@@ -42,6 +42,14 @@ class PartnerFactory(factory.django.DjangoModelFactory):
             Partnership.objects.create(council=council, partner=self, status=Partnership.Status.ACCEPTED)
 
 
+def verified_domains(organisation: Organisation, *domains: str) -> None:
+    """Record email domains as the organisation's own, as the Onward service team would (idempotent)."""
+    from onward.accounts.models import OrganisationDomain
+
+    for domain in domains:
+        OrganisationDomain.objects.get_or_create(domain=domain.lower(), defaults={"organisation": organisation})
+
+
 class TeamFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Team

@@ -23,6 +23,7 @@ from onward.accounts import services
 from onward.accounts.models import ExternalIdentity, IdentityProvider, User
 from onward.audit.models import AuditEvent
 from tests.conftest import Tenant, sign_in
+from tests.factories import UserFactory, verified_domains
 from tests.saml_idp import SamlIdP, make_key_pair
 
 DOMAIN = "staff.alderley.example"
@@ -49,6 +50,7 @@ def acs(tenant: Tenant) -> str:
 
 
 def connect(tenant: Tenant, idp: SamlIdP, *, domains: str = DOMAIN, mfa: bool = True) -> IdentityProvider:
+    verified_domains(tenant.council, *domains.split())  # the service team records them first
     provider = services.saml_provider_save(
         acting_user=tenant.users["administrator"],
         organisation=tenant.council,
@@ -275,13 +277,13 @@ def test_a_provider_of_one_organisation_never_signs_in_a_user_of_another(world, 
         world["A"],
         "outside the allowed domains",
     )
-    b_inside = services.user_create(
-        acting_user=None,
+    # A user of B at A's domain, left from before domains were verified (no service adds one now).
+    b_inside = UserFactory(
         organisation=world["B"].council,
         email=f"moved@{DOMAIN}",
         given_name="Quinn",
         family_name="Marsh",
-        role_keys={"personal_adviser"},
+        roles=["personal_adviser"],
     )
     idp.add_account(b_inside.email)
     client = Client()
@@ -389,6 +391,7 @@ def test_the_administrator_connects_the_provider_by_uploading_its_metadata(world
     assert "There is a problem" in bad.content.decode()
     assert "not valid SAML metadata" in bad.content.decode()
     assert not IdentityProvider.objects.exists()
+    verified_domains(world["A"].council, DOMAIN)
     good = client.post(
         reverse("accounts:saml-settings"),
         {

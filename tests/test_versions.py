@@ -34,7 +34,7 @@ from onward.referrals import services as referral_services
 from onward.referrals.models import Referral, Send, Service
 from onward.returns.models import ColumnMapping
 from tests.conftest import Tenant, sign_in
-from tests.factories import UserFactory
+from tests.factories import UserFactory, verified_domains
 from tests.network.records import world_agreement, world_coach, world_setting
 
 STALE = "while you were"
@@ -161,6 +161,21 @@ class Case:
 
 def _date(field_name: str, day: datetime.date) -> dict[str, str | None]:
     return {f"{field_name}_0": str(day.day), f"{field_name}_1": str(day.month), f"{field_name}_2": str(day.year)}
+
+
+def _identity_provider(tenant: Tenant) -> IdentityProvider:
+    domain = f"sso{tenant.council.pk}.example"
+    verified_domains(tenant.council, domain)  # the form saves only the organisation's own domains
+    return IdentityProvider.objects.get_or_create(
+        organisation=tenant.council,
+        defaults={
+            "issuer": "https://login.sso.example",
+            "client_id": "start",
+            "client_secret_env": "ONWARD_OIDC_SECRET_TEST",
+            "allowed_domains": domain,
+            "enabled": False,
+        },
+    )[0]
 
 
 def _meeting(tenant: Tenant) -> Meeting:
@@ -502,16 +517,7 @@ CASES = [
         IdentityProvider,
         "accounts:sign-in-settings",
         "administrator",
-        lambda t: IdentityProvider.objects.get_or_create(
-            organisation=t.council,
-            defaults={
-                "issuer": "https://login.sso.example",
-                "client_id": "start",
-                "client_secret_env": "ONWARD_OIDC_SECRET_TEST",
-                "allowed_domains": f"sso{t.council.pk}.example",
-                "enabled": False,
-            },
-        )[0],
+        _identity_provider,
         {"client_id": "Alpha"},
         {"client_id": "Bravo"},
         lambda r: r.client_id,

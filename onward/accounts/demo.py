@@ -11,9 +11,15 @@ from faker import Faker
 
 from onward.accounts import services
 from onward.accounts.local_provider import LocalProvider
-from onward.accounts.models import IdentityProvider, Organisation, Partnership, User
+from onward.accounts.models import IdentityProvider, Organisation, OrganisationDomain, Partnership, User
 
 DEMO_PASSWORD = "onward-demo-2026"  # noqa: S105 - a published demo password, for synthetic data only
+
+
+def demo_domain(organisation: Organisation, domain: str) -> None:
+    """The demo's stand-in for the Onward service team verifying an organisation's email domain (idempotent)."""
+    if not OrganisationDomain.objects.filter(domain=domain).exists():
+        services.organisation_domain_add(organisation=organisation, domain=domain, note="Demo data")
 
 
 def partner_admin_email(name: str) -> str:
@@ -49,6 +55,7 @@ def demo_partner(*, council: Organisation, name: str, kind: str, fake: Faker | N
             admin_family_name=fake.last_name(),
         )
     partner = open_link.partner
+    demo_domain(partner, partner_admin_email(name).rsplit("@", 1)[1])
     admin = User.objects.filter(organisation=partner, groups__name="partner_administrator").order_by("pk").first()
     if admin is None:
         admin = services.user_create(
@@ -82,6 +89,7 @@ DEMO_CALLBACKS = [f"http://{host}:8000/sign-in/oidc/callback/" for host in ("127
 def demo_identity_provider() -> IdentityProvider:
     """The demo's second council signs in through the local OpenID Connect provider (idempotent)."""
     council = Organisation.objects.get(name=DEMO_SSO_COUNCIL)
+    demo_domain(council, DEMO_SSO_DOMAIN)
     existing = IdentityProvider.objects.filter(organisation=council).first()
     if existing is not None and existing.issuer == DEMO_OIDC_ISSUER:
         return existing

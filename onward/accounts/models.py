@@ -55,6 +55,35 @@ class Organisation(TimeStampedModel):
         return self.kind == self.Kind.COUNCIL
 
 
+class OrganisationDomain(TimeStampedModel):
+    """An email domain verified as the organisation's own: a fact recorded by the Onward service team.
+
+    Only the platform operator records one (``manage.py organisation_domains``, audited in the
+    organisation's trail), never an organisation's administrator: a domain is one organisation's at
+    most (the unique constraint), and public or shared domains (``accounts.domains.PUBLIC_DOMAINS``)
+    are nobody's. What it governs: an identity provider may allow only its own organisation's
+    domains, sign-in is routed by them, and no other organisation adds users with them.
+    """
+
+    class Source(models.TextChoices):
+        OPERATOR = "operator", "Recorded by the Onward service team"
+        MIGRATED = "migrated", "Recorded from existing data when domains were introduced"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="email_domains")
+    domain = models.CharField("email domain", max_length=253, unique=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.OPERATOR)
+    note = models.CharField("how it was verified", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(domain=Lower("domain")), name="organisation_domain_lower_case"),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
 class Partnership(TimeStampedModel):
     """A link between a council and a partner organisation (never another council), see ADR 14.
 

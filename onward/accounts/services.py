@@ -19,14 +19,22 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from onward.accounts.models import IdentityProvider, Organisation, Partnership, ScimToken, Team, User
+from onward.accounts import domains as email_domains
+from onward.accounts.models import (
+    IdentityProvider,
+    Organisation,
+    OrganisationDomain,
+    Partnership,
+    ScimToken,
+    Team,
+    User,
+)
 from onward.accounts.permissions import ROLES, ROLES_BY_KEY, Perm
 from onward.audit.models import AuditEvent
 from onward.audit.services import audit_record, diff, snapshot
 from onward.core.concurrency import lock_for_change
 
 Action = AuditEvent.Action
-_DOMAIN = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,99}")
 
 
@@ -89,6 +97,19 @@ def _check_own_organisation(acting_user: User | None, organisation: Organisation
         raise ValidationError({"organisation": "You can add and manage users of your own organisation only"})
 
 
+def _check_email_domain(*, organisation: Organisation, email: str) -> None:
+    """No organisation adds (or renames) a user into another organisation's verified email domain.
+
+    An address at a domain nobody has verified is allowed (partners' staff may use any address);
+    the message does not say whose the domain is.
+    """
+    domain = email_domains.email_domain(email)
+    if OrganisationDomain.objects.filter(domain=domain).exclude(organisation=organisation).exists():
+        raise ValidationError(
+            {"email": f"{domain} is another organisation's email domain: enter an address at your own organisation"}
+        )
+
+
 def _user_add(
     *,
     organisation: Organisation,
@@ -105,6 +126,7 @@ def _user_add(
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "A user with this email address already exists"})
+    _check_email_domain(organisation=organisation, email=email)
     user = User(
         email=email,
         given_name=given_name.strip(),
@@ -309,6 +331,93 @@ def council_create(*, name: str) -> Organisation:
     council.save()
     audit_record(actor=None, action=Action.CREATE, council=council, obj=council, summary="Council created")
     return council
+
+
+@transaction.atomic
+def organisation_domain_add(*, organisation: Organisation, domain: str, note: str = "") -> OrganisationDomain:
+    """Record ``domain`` as one of the organisation's verified email domains (the Onward service team only:
+    ``manage.py organisation_domains``, never in the app), audited in the organisation's trail.
+
+    Refused: something that is not a domain; a public or shared one (``domains.PUBLIC_DOMAINS``); one
+    already another organisation's; one that another organisation's active users have, which the
+    service team must look into first (whose staff are they?). ``note`` says how it was verified.
+    """
+    domain = email_domains.normalise(domain)
+    if not email_domains.is_domain(domain):
+        raise ValidationError({"domain": "Enter an email domain, like example.gov.uk"})
+    if email_domains.is_public(domain):
+        raise ValidationError(
+            {"domain": f"{domain} is a public or shared email domain: it cannot be one organisation's"}
+        )
+    existing = OrganisationDomain.objects.select_for_update().filter(domain=domain).first()
+    if existing is not None and existing.organisation_id == organisation.pk:
+        raise ValidationError({"domain": f"{domain} is already one of {organisation.name}'s email domains"})
+    if existing is not None:
+        raise ValidationError({"domain": f"{domain} is already {existing.organisation.name}'s email domain"})
+    users_elsewhere = sorted(
+        set(
+            User.objects.exclude(organisation=organisation)
+            .filter(email__iendswith=f"@{domain}", is_active=True)
+            .values_list("organisation__name", flat=True)
+        )
+    )
+    if users_elsewhere:
+        raise ValidationError(
+            {"domain": f"{domain} is used by active users of {', '.join(users_elsewhere)}: look into it first"}
+        )
+    record = OrganisationDomain(organisation=organisation, domain=domain, note=note.strip()[:300])
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=None,
+        action=Action.CREATE,
+        council=organisation,
+        obj=record,
+        changes=diff({}, snapshot(record)),
+        summary=f"Email domain {domain} verified as {organisation.name}'s by the Onward service team",
+    )
+    return record
+
+
+@transaction.atomic
+def organisation_domain_remove(*, organisation: Organisation, domain: str) -> None:
+    """No longer treat ``domain`` as the organisation's (the Onward service team only), audited.
+
+    Its identity provider stops allowing the domain in the same transaction (switched off if that was
+    its only domain), and the organisation's users are signed out, as for any change to who may sign in.
+    """
+    domain = email_domains.normalise(domain)
+    record = OrganisationDomain.objects.select_for_update().filter(organisation=organisation, domain=domain).first()
+    if record is None:
+        raise ValidationError({"domain": f"{domain} is not one of {organisation.name}'s email domains"})
+    provider = IdentityProvider.objects.select_for_update().filter(organisation=organisation).first()
+    if provider is not None and domain in provider.domains:
+        before = _provider_state(provider)
+        remaining = [other for other in provider.domains if other != domain]
+        if remaining:
+            provider.allowed_domains = " ".join(remaining)
+        else:
+            provider.enabled = False  # the field keeps the domain; saving the form again asks for a verified one
+        provider.version += 1
+        provider.save()
+        _sign_everyone_out(organisation)
+        audit_record(
+            actor=None,
+            action=Action.CHANGE,
+            council=organisation,
+            obj=provider,
+            changes=diff(before, _provider_state(provider)),
+            summary=f"The identity provider no longer allows {domain}: it is no longer the organisation's domain",
+        )
+    audit_record(
+        actor=None,
+        action=Action.DELETE,
+        council=organisation,
+        obj=record,
+        changes=diff(snapshot(record), {}),
+        summary=f"Email domain {domain} is no longer {organisation.name}'s (removed by the Onward service team)",
+    )
+    record.delete()
 
 
 def _audit_link(
@@ -612,16 +721,25 @@ def _sign_everyone_out(organisation: Organisation) -> None:
 
 
 def _validate_domains(*, organisation: Organisation, domains: list[str]) -> None:
+    """An identity provider allows only its own organisation's verified email domains.
+
+    The domains are facts about the organisation, recorded by the Onward service team
+    (:func:`organisation_domain_add`), never claimed by an administrator: so no organisation can
+    route another's sign-ins to its own provider, or keep the other from connecting its domain.
+    """
     if not domains:
         raise ValidationError({"allowed_domains": "Enter at least one email domain, like example.gov.uk"})
+    own = set(OrganisationDomain.objects.filter(organisation=organisation).values_list("domain", flat=True))
     for domain in domains:
-        if "@" in domain or "." not in domain or not _DOMAIN.fullmatch(domain):
+        if not email_domains.is_domain(domain):
             raise ValidationError({"allowed_domains": f"{domain} is not an email domain, like example.gov.uk"})
-        others = IdentityProvider.objects.exclude(organisation=organisation)
-        if any(domain in provider.domains for provider in others):
-            raise ValidationError({"allowed_domains": f"{domain} is already connected by another organisation"})
-        if User.objects.exclude(organisation=organisation).filter(email__iendswith=f"@{domain}").exists():
-            raise ValidationError({"allowed_domains": f"{domain} is used by another organisation's users"})
+        if domain not in own:
+            raise ValidationError(
+                {
+                    "allowed_domains": f"{domain} is not one of your organisation's email domains. "
+                    "Ask the Onward service team to add it"
+                }
+            )
 
 
 def _changes_who_may_sign_in(before: dict[str, Any], provider: IdentityProvider) -> bool:
@@ -679,6 +797,11 @@ def identity_provider_save(
                 "client_secret_env": "Enter the name of the environment variable, starting "
                 f"{IdentityProvider.SECRET_ENV_PREFIX}, in capitals, digits and underscores"
             }
+        )
+    if IdentityProvider.objects.exclude(organisation=organisation).filter(client_secret_env=name).exists():
+        # A variable holds one organisation's client secret: naming another's would use its secret.
+        raise ValidationError(
+            {"client_secret_env": f"{name} is another organisation's variable: ask the Onward service team for yours"}
         )
     _validate_domains(organisation=organisation, domains=domains)
     return _provider_save(
@@ -889,6 +1012,8 @@ def directory_user_update(*, token: ScimToken, user: User, data: DirectoryUser) 
     email = data.email.strip().lower()
     if email != locked.email and User.objects.filter(email__iexact=email).exclude(pk=locked.pk).exists():
         raise ValidationError({"email": "A user with this email address already exists"})
+    if email != locked.email:
+        _check_email_domain(organisation=locked.organisation, email=email)
     before = _user_state(locked)
     locked.email = email
     locked.given_name = data.given_name.strip()

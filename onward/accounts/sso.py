@@ -59,14 +59,18 @@ def email_domain(email: str) -> str:
 
 
 def provider_for_email(email: str) -> IdentityProvider | None:
-    """The enabled provider whose organisation allows this address's domain (domains are unique to one)."""
+    """The enabled provider of the organisation whose verified email domain this address is at, if the
+    provider allows that domain. A domain is one organisation's at most (``OrganisationDomain``), and
+    only the Onward service team records it: an administrator's provider cannot draw in another's staff."""
     domain = email_domain(email)
     if not domain:
         return None
-    for provider in IdentityProvider.objects.filter(enabled=True).select_related("organisation"):
-        if domain in provider.domains:
-            return provider
-    return None
+    provider = (
+        IdentityProvider.objects.filter(enabled=True, organisation__email_domains__domain=domain)
+        .select_related("organisation")
+        .first()
+    )
+    return provider if provider is not None and domain in provider.domains else None
 
 
 def provider_origins() -> list[str]:

@@ -619,6 +619,11 @@ PARTNERSHIP_MESSAGES = {
 # Single sign-on and provisioning settings (ADR 24) --------------------------------------------
 
 
+def _own_domains(user: User) -> list[str]:
+    """The organisation's verified email domains: the only ones its identity provider may allow."""
+    return list(user.organisation.email_domains.values_list("domain", flat=True))
+
+
 def _sign_in_settings_page(request: HttpRequest, form: IdentityProviderForm, token_form: ScimTokenForm) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     provider = IdentityProvider.objects.filter(organisation=user.organisation).first()
@@ -635,6 +640,7 @@ def _sign_in_settings_page(request: HttpRequest, form: IdentityProviderForm, tok
             "callback_url": sso.callback_url(request),
             "scim_url": request.build_absolute_uri(reverse("accounts:scim-users")).removesuffix("/Users"),
             "secret_is_set": bool(provider and sso.client_secret(provider)),
+            "own_domains": _own_domains(user),
         },
     )
 
@@ -760,5 +766,6 @@ def saml_settings(request: HttpRequest) -> HttpResponse:
             "metadata_url": saml.sp_entity_id(request, user.organisation_id),
             "acs_url": saml.acs_url(request, user.organisation_id),
             "key_is_set": saml.sp_key_pair() is not None,
+            "own_domains": _own_domains(user),
         },
     )

@@ -21,6 +21,7 @@ from onward.accounts.models import IdentityProvider
 from tests.conftest import make_tenant
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_roles_in_browser import sign_in_with_two_factor
+from tests.factories import verified_domains
 from tests.saml_idp import SamlIdP, make_key_pair
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,6 +34,7 @@ def test_a_saml_connected_councils_user_signs_in_through_the_identity_provider(
 ) -> None:
     settings.ONWARD_SAML_SP_KEY_FILE, settings.ONWARD_SAML_SP_CERT_FILE = make_key_pair(tmp_path, "onward-sp")
     tenant = make_tenant("Alderley")
+    verified_domains(tenant.council, DOMAIN)  # recorded by the Onward service team
     base = live_server.url
     idp = SamlIdP(folder=tmp_path).serve()
     try:

@@ -19,6 +19,7 @@ from onward.accounts.models import IdentityProvider
 from tests.conftest import make_tenant
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_roles_in_browser import sign_in_with_two_factor
+from tests.factories import verified_domains
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,6 +31,7 @@ def test_a_connected_councils_user_signs_in_through_the_provider_and_a_leaver_is
     live_server, page: Page, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tenant = make_tenant("Alderley")
+    verified_domains(tenant.council, DOMAIN)  # recorded by the Onward service team
     base = live_server.url
     op = LocalProvider(
         client_id="onward-alderley",

@@ -19,12 +19,22 @@ class Command(BaseCommand):
         parser.add_argument("--admin-email", required=True)
         parser.add_argument("--admin-given-name", required=True)
         parser.add_argument("--admin-family-name", required=True)
+        parser.add_argument(
+            "--domain",
+            action="append",
+            default=[],
+            help="One of the council's own email domains, verified by the Onward service team (repeatable).",
+        )
         parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="Where the service is reached.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             with transaction.atomic():
                 council = services.council_create(name=options["name"])
+                for domain in options["domain"]:
+                    services.organisation_domain_add(
+                        organisation=council, domain=domain, note="Given when the council was created"
+                    )
                 admin = services.user_create(
                     acting_user=None,
                     organisation=council,

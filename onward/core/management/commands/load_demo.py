@@ -19,7 +19,7 @@ from django.test.utils import override_settings
 from faker import Faker
 
 from onward.accounts import services
-from onward.accounts.demo import DEMO_PASSWORD, demo_partner
+from onward.accounts.demo import DEMO_PASSWORD, demo_domain, demo_partner
 from onward.accounts.models import Organisation, Team, User
 
 COUNCIL = "Wexbridge City Council"
@@ -107,12 +107,15 @@ class Command(BaseCommand):
         council = Organisation.objects.filter(name=COUNCIL).first() or services.council_create(name=COUNCIL)
         other = Organisation.objects.filter(name=OTHER_COUNCIL).first() or services.council_create(name=OTHER_COUNCIL)
         organisations = {COUNCIL: council, OTHER_COUNCIL: other}
+        demo_domain(council, "wexbridge.example")  # what the service team records for a new council
+        demo_domain(other, "harrowfield.example")
         # Each partner has its own administrator, who accepted the council's invitation (ADR 14).
         for name, kind in PARTNERS:
             organisations[name] = demo_partner(council=council, name=name, kind=kind, fake=fake)
         # The college also works with the neighbouring council: one organisation, two tenants.
         college = organisations["Wexbridge College"]
         demo_partner(council=other, name=college.name, kind=college.kind, fake=fake)
+        demo_domain(college, "college.wexbridge.example")
         teams: dict[str, Team] = {}
         for name, description in TEAMS:
             team = Team.objects.filter(council=council, name=name).first()
