@@ -27,13 +27,6 @@ def services_visible_to(user: User) -> QuerySet[Service]:
     return Service.objects.filter(provider__in=access.network_of(user)).select_related("provider")
 
 
-def council_directory(council: Organisation) -> QuerySet[Service]:
-    """The directory a council's staff see (:func:`services_visible_to`): the services of the council and
-    its partners with a live link. For figures about the council, with no user."""
-    network = Q(provider=council) | Q(provider_id__in=access.partner_ids(council))
-    return Service.objects.filter(network).select_related("provider")
-
-
 def services_editable_by(user: User) -> QuerySet[Service]:
     """Entries are kept only by the organisation that provides them (ADR 14): a council's triage
     coordinators keep the council's own services, a partner's users their organisation's."""

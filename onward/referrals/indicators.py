@@ -32,7 +32,7 @@ from django.db.models.functions import TruncDate
 from onward.accounts.models import Organisation
 from onward.core.indicators import PERCENT, IndicatorReading, IndicatorSource, register_indicator
 from onward.people.models import YoungPerson
-from onward.referrals import access, selectors
+from onward.referrals import selectors
 from onward.referrals.models import Referral, Send
 
 NEET_REFERRED_IN_TIME = "neet_referred_in_time"
@@ -136,7 +136,7 @@ def needs_provision_rows(council: Organisation, as_at: datetime.date) -> list[se
     on ``as_at``, read by the report's own selector."""
     referrals = selectors.made_between(Referral.objects.filter(council=council), year_to(as_at), as_at)
     sends = Send.objects.filter(referral__in=referrals)
-    by_need, _by_area = selectors.needs_against_provision(referrals, sends, access.council_directory(council), as_at)
+    by_need, _by_area = selectors.needs_against_provision(referrals, sends, selectors.council_directory(council), as_at)
     return by_need
 
 

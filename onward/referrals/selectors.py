@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from onward.accounts import access as accounts_access
 from onward.accounts.models import Organisation
 from onward.core.contributions import HomeTask
 from onward.people.categories import CARE_LEAVER_CATEGORIES, age_on
@@ -351,6 +352,14 @@ def partner_list_rows(sends: Iterable[Send]) -> list[list[Any]]:
 
 
 # NEET without a referral (Derby 4.14: everyone who becomes NEET referred to the NEET offer at once) ---
+
+
+def council_directory(council: Organisation) -> QuerySet[Service]:
+    """The directory a council's staff see (``access.services_visible_to``): the services of the council and
+    of its partners with a live link (``accounts.access.partner_ids``). For figures about the council, with
+    no user; services hold no personal data."""
+    network = Q(provider=council) | Q(provider_id__in=accounts_access.partner_ids(council))
+    return Service.objects.filter(network).select_related("provider")
 
 
 def people_with_referrals_changed_since(since: datetime.datetime) -> QuerySet[Any]:

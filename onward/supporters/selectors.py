@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from onward.accounts.models import Organisation
 from onward.people import selectors as people_selectors
@@ -165,7 +165,7 @@ def ehc_plan_in_force(day: datetime.date) -> Q:
 
 def with_ehc_plan_on(people: QuerySet[YoungPerson], day: datetime.date) -> QuerySet[YoungPerson]:
     """Those of ``people`` with an EHC plan in force on ``day`` (each once, however many plans)."""
-    return people.filter(pk__in=EHCPlan.objects.filter(ehc_plan_in_force(day)).values("person_id"))
+    return people.filter(Exists(EHCPlan.objects.filter(person=OuterRef("pk")).filter(ehc_plan_in_force(day))))
 
 
 def in_care_with_ehc_plan(

@@ -28,7 +28,6 @@ from onward.people.models import YoungPerson
 from onward.people.selectors import category_of
 from onward.supporters import access as policy
 from onward.supporters import forms, letters, selectors, services
-from onward.supporters.models import EHCPlan
 
 
 def _register_user(request: HttpRequest) -> User:
@@ -562,9 +561,8 @@ def ehc_plans_in_force(request: HttpRequest) -> HttpResponse:
         counted = cohort.count()
         people = list(with_plan.order_by("legal_family_name", "legal_given_name", "pk"))
         plans: dict[int, Any] = {}
-        for plan in EHCPlan.objects.filter(selectors.ehc_plan_in_force(day), person__in=people).order_by(
-            "issued_on", "pk"
-        ):
+        in_force = policy.ehc_plans_visible_to(user).filter(selectors.ehc_plan_in_force(day), person__in=people)
+        for plan in in_force.order_by("issued_on", "pk"):
             plans.setdefault(plan.person_id, plan)
         labels = {str(key): label for key, label in CATEGORY_LABELS.items()}
         found = [(person, labels.get(getattr(person, "category", ""), ""), plans.get(person.pk)) for person in people]
