@@ -141,6 +141,9 @@ def gunicorn(
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_THREADS": str(threads),
         "GUNICORN_LOG_LEVEL": "error",
+        # No worker recycling during a measurement: a recycled worker closes its idle keep-alive
+        # connections, which a browser retries unseen but wrk counts as socket errors.
+        "GUNICORN_MAX_REQUESTS": "0",
         **(extra_env or {}),
     }
     server = subprocess.Popen(

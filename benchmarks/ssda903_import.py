@@ -93,6 +93,11 @@ def main() -> int:
             "ONWARD_LOG_LEVEL": "WARNING",
         }
         manage = [sys.executable, str(ROOT / "manage.py")]
+        # Onward's modules compiled first, as the image has them (Dockerfile) and as pip left the
+        # validator's: otherwise, with PYTHONDONTWRITEBYTECODE set, only Onward would compile at start.
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(ROOT / "config"), str(ROOT / "onward")], check=True
+        )
         subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
         subprocess.run(
             [

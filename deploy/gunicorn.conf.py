@@ -20,8 +20,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# Restart workers now and then, so a slow leak can never grow without bound.
-max_requests = 2000
+# Restart workers now and then, so a slow leak can never grow without bound (0: never).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 # Where it runs behind a proxy: trust X-Forwarded-* only from these addresses.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
