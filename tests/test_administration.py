@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from onward.accounts.models import Organisation, Partnership, Team, User
 from onward.audit.models import AuditEvent
+from tests.factories import verified_domains
 
 
 def test_an_administrator_adds_a_user_and_gets_a_set_password_link(world, signed_in) -> None:
@@ -162,8 +163,10 @@ def test_teams_are_added_and_renamed_with_unique_names(world, signed_in) -> None
 
 
 def test_a_partner_organisation_already_on_onward_is_linked_not_duplicated(world, signed_in) -> None:
-    """Inviting a partner that works with another council invites the same organisation (it must accept)."""
+    """Inviting a partner that works with another council invites the same organisation (it must accept),
+    once the service team has confirmed it (test_partnerships: a name registered by another council)."""
     a, b = world["A"], world["B"]
+    verified_domains(a.partner, "partner-a.example.org")
     client = signed_in(b.users["administrator"])
     response = client.post(reverse("accounts:partner-add"), {"name": a.partner.name.upper(), "kind": a.partner.kind})
     assert response["Location"] == reverse("accounts:partner-detail", kwargs={"pk": a.partner.pk})

@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from onward.accounts import access
-from onward.accounts.models import Organisation, Partnership, User
+from onward.accounts.models import Organisation, OrganisationDomain, Partnership, User
 from onward.audit.models import AuditEvent
 from onward.referrals import access as referral_access
-from tests.factories import UserFactory
+from tests.factories import UserFactory, verified_domains
 
 
 def _accepted_link(council: Organisation, partner: Organisation) -> Partnership:
@@ -199,6 +199,7 @@ def _b_refers_to_a_partner(world):  # type: ignore[no-untyped-def]
 def test_an_invited_partner_sees_nothing_of_the_council_until_its_administrator_accepts(world, signed_in) -> None:
     """B invites A's partner: until the partner accepts, B's referral is hidden and B cannot refer to it."""
     a, b = _b_refers_to_a_partner(world)
+    verified_domains(a.partner, "partner-a.example.org")  # confirmed by the service team: invitable by name
     client = signed_in(b.users["administrator"])
     response = client.post(reverse("accounts:partner-add"), {"name": a.partner.name.upper(), "kind": a.partner.kind})
     assert response.status_code == 302
@@ -254,6 +255,7 @@ def test_either_side_ends_a_link_and_its_history_is_kept(world, signed_in) -> No
 def test_a_partner_declines_an_invitation(world, signed_in) -> None:
     """Declined, the link never counts; the council sees it was declined."""
     a, b = world["A"], world["B"]
+    verified_domains(a.partner, "partner-a.example.org")  # confirmed: invitable by name
     signed_in(b.users["administrator"]).post(
         reverse("accounts:partner-add"), {"name": a.partner.name, "kind": a.partner.kind}
     )
@@ -344,6 +346,7 @@ def test_registering_a_new_organisation_makes_its_first_administrator(world, sig
 def test_partnership_changes_are_in_both_organisations_trails(world, signed_in) -> None:
     """Invite and accept each appear in the council's trail and in the partner's, which its administrator reads."""
     a, b = world["A"], world["B"]
+    verified_domains(a.partner, "partner-a.example.org")  # confirmed: invitable by name
     signed_in(b.users["administrator"]).post(
         reverse("accounts:partner-add"), {"name": a.partner.name, "kind": a.partner.kind}
     )
@@ -451,3 +454,46 @@ def test_an_administrator_cannot_invite_on_behalf_of_another_council(world) -> N
             acting_user=b.users["administrator"], council=a.council, name=b.partner.name, kind=b.partner.kind
         )
     assert not Partnership.objects.filter(council=a.council, partner=b.partner).exists()
+
+
+def test_a_name_registered_by_one_council_cannot_be_invited_by_another_until_confirmed(world, signed_in) -> None:
+    """Council A registers "Brockmoor College" with a first administrator of its choosing. Council B, inviting
+    the college by name, must not be linked to A's registration (whose administrator would accept and then
+    receive B's referrals): refused with a message, nothing linked, until the service team confirms the
+    organisation's email domains. An organisation B has worked with before is invited again as it is."""
+    from onward.accounts import services
+
+    a, b = world["A"], world["B"]
+    squat, _first, _link = services.partner_invite(
+        acting_user=a.users["administrator"],
+        council=a.council,
+        name="Brockmoor College",
+        kind=Organisation.Kind.COLLEGE,
+        admin_email="someone@squat.example.net",
+        admin_given_name="Sam",
+        admin_family_name="Squat",
+    )
+    college = squat.partner
+    client = signed_in(b.users["administrator"])
+    response = client.post(reverse("accounts:partner-add"), {"name": "brockmoor college", "kind": college.kind})
+    assert response.status_code == 200
+    assert "the Onward service team has not yet confirmed it" in response.content.decode()
+    assert not Partnership.objects.filter(council=b.council, partner=college).exists()
+    # Confirmed by the service team: B may invite it (its administrator still has to accept).
+    verified_domains(college, "brockmoor.ac.uk")
+    assert (
+        client.post(reverse("accounts:partner-add"), {"name": "Brockmoor College", "kind": college.kind}).status_code
+        == 302
+    )
+    link = Partnership.objects.get(council=b.council, partner=college)
+    assert link.status == Partnership.Status.INVITED
+    # A link that ended does not stop the council inviting the same organisation again.
+    OrganisationDomain.objects.filter(organisation=college).delete()
+    link.status = Partnership.Status.ENDED
+    link.save()
+    assert (
+        services.partner_invite(
+            acting_user=b.users["administrator"], council=b.council, name="Brockmoor College", kind=college.kind
+        )[0].status
+        == Partnership.Status.INVITED
+    )

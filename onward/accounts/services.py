@@ -434,6 +434,17 @@ def _open_link_exists(council: Organisation, partner: Organisation) -> bool:
     ).exists()
 
 
+def _known_to(council: Organisation, partner: Organisation) -> bool:
+    """Whether ``council`` may invite an organisation already on Onward by its name: the service team has
+    confirmed it (its email domains are recorded, ``OrganisationDomain``), or it has worked with the council
+    before. Otherwise a name registered by one council (with a first administrator of its choosing) could
+    be invited by another, and receive that council's referrals once "its" administrator accepted."""
+    return (
+        OrganisationDomain.objects.filter(organisation=partner).exists()
+        or Partnership.objects.filter(council=council, partner=partner).exists()
+    )
+
+
 def _invite(*, acting_user: User | None, council: Organisation, partner: Organisation) -> Partnership:
     link = Partnership(council=council, partner=partner, invited_by=acting_user)
     link.full_clean()
@@ -484,6 +495,14 @@ def partner_invite(
             raise ValidationError({"kind": f"{existing.name} is already recorded as: {existing.get_kind_display()}"})
         if _open_link_exists(council, existing):
             raise ValidationError({"name": f"{existing.name} already works with your council or has been invited"})
+        if not _known_to(council, existing):
+            raise ValidationError(
+                {
+                    "name": f"{existing.name} is already on Onward, registered by someone else, and the Onward "
+                    "service team has not yet confirmed it. Ask the service team to confirm the organisation "
+                    "before you invite it"
+                }
+            )
         return _invite(acting_user=acting_user, council=council, partner=existing), None, ""
     missing = {
         "admin_email": "Enter the email address of the organisation's first administrator",
