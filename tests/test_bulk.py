@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -76,6 +77,17 @@ def test_generating_a_cohort_leaves_the_planner_statistics_current() -> None:
     contacts = Contact.objects.count()
     assert contacts >= bulk.ANALYZE_AFTER_ROWS
     assert _planner_rows(Contact) == contacts
+
+
+def test_generating_several_councils_analyses_each_table_once_at_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spread over councils, the tables are analysed once with every council's rows, not after each council."""
+    analysed: list[list[str]] = []
+    real = bulk.analyze
+    monkeypatch.setattr(bulk, "analyze", lambda *tables: (analysed.append([m.__name__ for m in tables]), real(*tables)))
+    call_command("generate_cohort", "--council", "Spread", "--size", "450", "--seed", "4", "--councils", "3")
+    assert len(analysed) == 1
+    assert "Contact" in analysed[0]
+    assert _planner_rows(Contact) == Contact.objects.count()
 
 
 def test_a_small_load_leaves_the_statistics_alone(monkeypatch: pytest.MonkeyPatch) -> None:

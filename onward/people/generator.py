@@ -214,10 +214,14 @@ def generate_council(
     seed: int,
     progress: Callable[[int], None] | None = None,
     as_of: datetime.date | None = None,
+    loaded: dict[type[models.Model], int] | None = None,
 ) -> dict[str, int]:
     """Generate ``size`` young people for ``council``; returns the number of rows written per table.
 
     Their histories reach ``as_of`` (today unless given): a council as it would have stood on that date.
+    The tables filled are analysed at the end (``core.bulk.analyze_loaded``), unless ``loaded`` is
+    given: the rows written per model are then added to it, for a caller generating several councils
+    to analyse once when all are done.
     """
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     fake = Faker("en_GB")
@@ -253,7 +257,11 @@ def generate_council(
         written[YoungPerson] = written.get(YoungPerson, 0) + len(batch.people)
         if progress:
             progress(min(size, start + CHUNK))
-    analyze_loaded(written)
+    if loaded is None:
+        analyze_loaded(written)
+    else:
+        for model, rows in written.items():
+            loaded[model] = loaded.get(model, 0) + rows
     with transaction.atomic():
         audit_record(
             actor=None,

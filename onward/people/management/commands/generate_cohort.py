@@ -8,10 +8,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from onward.accounts import services as account_services
 from onward.accounts.models import Organisation
+from onward.core.bulk import analyze_loaded
 from onward.people.generator import generate_council
 from onward.people.models import YoungPerson
 
@@ -51,6 +53,7 @@ class Command(BaseCommand):
         names = [options["council"]] if count == 1 else [f"{options['council']} {n:03d}" for n in range(1, count + 1)]
         started = time.perf_counter()
         totals: dict[str, int] = {}
+        loaded: dict[type[Model], int] = {}  # analysed once, when every council is done
         for n, name in enumerate(names):
             council = Organisation.objects.filter(name=name, kind=Organisation.Kind.COUNCIL).first()
             if council is None:
@@ -75,9 +78,12 @@ class Command(BaseCommand):
                         getattr(YoungPerson, model).field.model.objects.filter(person__council=council).delete()
                     YoungPerson.objects.filter(council=council).delete()
             share = size // count + (1 if n < size % count else 0)
-            counts = generate_council(council=council, size=share, seed=options["seed"] * 1000 + n, as_of=as_of)
+            counts = generate_council(
+                council=council, size=share, seed=options["seed"] * 1000 + n, as_of=as_of, loaded=loaded
+            )
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
+        analyze_loaded(loaded)
         history = sum(v for k, v in totals.items() if k != "YoungPerson")
         self.stdout.write(
             f"Generated {totals.get('YoungPerson', 0)} young people and {history} history records "
