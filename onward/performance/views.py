@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
 from onward.accounts import access
@@ -84,10 +88,30 @@ def short_name(code: str) -> str:
 
 @dataclass(frozen=True)
 class Cell:
+    """A figure in a table: a link to the young people behind it when it has any, and its numerator
+    and denominator under a percentage. Written as ``{{ cell }}`` (a page can have hundreds)."""
+
     text: str
     detail: str
     href: str
     label: str
+
+    def __html__(self) -> SafeString:
+        if self.href:
+            shown = format_html(
+                '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden">: {}, list the young people</span></a>',
+                self.href,
+                self.text,
+                self.label,
+            )
+        else:
+            shown = conditional_escape(self.text)
+        if self.detail:
+            return format_html('{}<br><span class="govuk-body-s">{}</span>', shown, self.detail)
+        return mark_safe(shown)  # noqa: S308 - escaped above
+
+    def __str__(self) -> str:  # a template writes str() of what is not a string, then escapes unless safe
+        return self.__html__()
 
 
 def _user(request: HttpRequest) -> User:
@@ -102,10 +126,17 @@ def _cell(figure: Figure, *, aggregate: bool, drill: str, label: str) -> Cell:
 
 
 def _drill(day: datetime.date, method: str, code: str, *, by: str = "", value: str = "") -> str:
+    """The address of the young people behind a figure (a page has a hundred or more of them)."""
     extra = {"indicator": code}
     if by:
         extra.update(by=by, value=value)
-    return reverse("performance:people") + "?" + query(day, method, **extra)
+    return _drill_base(get_script_prefix(), day, method) + "&" + urlencode(extra)
+
+
+@functools.lru_cache(maxsize=1024)
+def _drill_base(prefix: str, day: datetime.date, method: str) -> str:
+    """The people page's address choosing ``day`` and ``method``: worked out once, not for each cell."""
+    return reverse("performance:people") + "?" + query(day, method)
 
 
 def _context(request: HttpRequest) -> dict[str, Any]:
