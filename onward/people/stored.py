@@ -88,7 +88,8 @@ def keep_current(
 ) -> None:
     """Bring the council's stored rows of ``model`` (``kind``, made by ``rules``) up to date for ``day``.
 
-    Reads first without a lock: when nothing changed (the usual case) nothing is written. Otherwise
+    Reads first without a lock: when nothing changed (the usual case) nothing is worked out, and at
+    most once a ``MARGIN`` the time of the look is recorded on the mark (:func:`_move_on`). Otherwise
     the council's mark is locked, so two requests never work out the same rows at once, and the
     young people to do are looked for again under the lock. When the rows are for ``day`` and another
     request holds the lock, it is already bringing them up to date: this one reads them as they are
@@ -97,7 +98,9 @@ def keep_current(
     """
     mark = StoredDay.objects.filter(council_id=council, kind=kind).first()
     fresh = mark is not None and _current(mark, day, rules)
+    checked = timezone.now()
     if fresh and mark is not None and not changed_people(council, mark.refreshed_at - MARGIN, work=work):
+        _move_on(mark, checked)
         return
     with transaction.atomic():
         mark = _locked_mark(council, kind, day, wait=not fresh)
@@ -121,6 +124,26 @@ def keep_current(
         model.objects.bulk_create(make(people, day), batch_size=BATCH)
         analyze(model)  # the planner's figures for the table, which was just filled again
         _mark(mark, day, rules, started)
+
+
+def _move_on(mark: StoredDay, checked: datetime.datetime) -> None:
+    """Nothing of the council changed: its rows are as a refresh begun at ``checked`` would leave them.
+
+    Recorded at most once a ``MARGIN``, and only if no request holds the mark: what changed is looked
+    for across every council's writes since the mark (less the margin), so a mark left behind while
+    other councils write would make each look longer than the last.
+    """
+    if checked - mark.refreshed_at < MARGIN:
+        return
+    with transaction.atomic():
+        same = (
+            StoredDay.objects.select_for_update(skip_locked=True)
+            .filter(pk=mark.pk, day=mark.day, rules=mark.rules, refreshed_at=mark.refreshed_at)
+            .first()
+        )
+        if same is not None:
+            same.refreshed_at = checked
+            same.save(update_fields=["refreshed_at"])
 
 
 def forget(council: int) -> None:

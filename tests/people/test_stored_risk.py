@@ -115,6 +115,34 @@ def test_nothing_is_worked_out_or_written_when_nothing_changed(
 
 
 @pytest.mark.django_db
+def test_with_nothing_changed_the_mark_moves_on_so_other_councils_writes_are_not_looked_through_again(
+    council, monkeypatch
+) -> None:
+    """What changed is looked for in every council's writes since the mark: a council with nothing
+    changed records the time it looked (at most once a margin), or each look would take longer."""
+    day = TODAY()
+    stored.keep_risk_current([council.pk], day)
+    half_an_hour_ago = timezone.now() - datetime.timedelta(minutes=30)
+    StoredDay.objects.filter(council=council, kind="risk").update(refreshed_at=half_an_hour_ago)
+    generate_council(council=CouncilFactory(), size=20, seed=3)  # another council's writes, after the mark
+    seen = _recomputed(monkeypatch)
+    looked = timezone.now()
+    stored.keep_risk_current([council.pk], day)
+    assert seen == []
+    moved = StoredDay.objects.get(council=council, kind="risk").refreshed_at
+    assert moved >= looked
+    stored.keep_risk_current([council.pk], day)  # within the margin: not written again
+    assert StoredDay.objects.get(council=council, kind="risk").refreshed_at == moved
+    person = YoungPerson.objects.filter(council=council, personal_adviser__isnull=False).first()
+    services.contact_record(  # a change after the mark moved on is still found
+        acting_user=person.personal_adviser, person=person, date=day, method="phone", in_touch=InTouch.YES.value
+    )
+    stored.keep_risk_current([council.pk], day)
+    assert seen == [{person.pk}]
+    assert _stored(council.pk, day) == _live(council.pk, day)
+
+
+@pytest.mark.django_db
 def test_a_new_day_or_new_rules_work_out_the_whole_council_again(council, monkeypatch) -> None:
     day = TODAY()
     stored.keep_risk_current([council.pk], day)
