@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +33,9 @@ from onward.referrals import access as referral_access
 from onward.referrals import forms, registry, selectors, services
 from onward.referrals.consent import organisations_covered
 from onward.referrals.models import NEEDS, SHARED_FIELDS, Send, Service
+
+PAGE_SIZE = 50
+"""Referrals a page of the referral list and of the triage queue shows."""
 
 
 def _user(request: HttpRequest) -> User:
@@ -163,11 +167,17 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
     ):
         raise PermissionDenied
-    referrals = referral_access.referrals_visible_to(user).order_by("-created_at", "-pk")[:200]
+    referrals = referral_access.referrals_visible_to(user).order_by("-created_at", "-pk")
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "referrals/referral_list.html",
-        {"referrals": referrals, "can_see_neet": user.can_any(people_access.PEOPLE_PERMS)},
+        {
+            "referrals": page.object_list,
+            "page": page,
+            "caption": f"{_referrals(page.paginator.count)} of the young people you can see",
+            "can_see_neet": user.can_any(people_access.PEOPLE_PERMS),
+        },
     )
 
 
@@ -176,7 +186,20 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 def triage_queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     queue = selectors.triage_queue(referral_access.referrals_visible_to(user))
-    return render(request, "referrals/triage_queue.html", {"queue": queue, "today": timezone.localdate()})
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    caption = (
+        f"{_referrals(page.paginator.count)} waiting for a decision: urgent first, then high priority, then normal;"
+        " the longest waiting first within each"
+    )
+    return render(
+        request,
+        "referrals/triage_queue.html",
+        {"queue": page.object_list, "page": page, "caption": caption, "today": timezone.localdate()},
+    )
+
+
+def _referrals(count: int) -> str:
+    return f"{count} referral{'' if count == 1 else 's'}"
 
 
 @access.require_perm()

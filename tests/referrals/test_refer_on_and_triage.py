@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from onward.referrals import consent as consent_rules
 from onward.referrals import services
+from onward.referrals import views as referral_views
 from onward.referrals.models import Referral, Send, Service
 from tests.factories import PartnerFactory, YoungPersonFactory
 
@@ -135,6 +136,30 @@ def test_the_triage_queue_puts_urgent_and_high_priority_first_then_the_oldest(wo
     client = signed_in(a.users["triage_coordinator"])
     queue = [r.person.legal_given_name for r in client.get(reverse("referrals:triage-queue")).context["queue"]]
     assert queue == ["Urgent new", "High old", "High new", "Normal old", "Normal new"]
+
+
+def test_the_triage_queue_and_the_referral_list_are_shown_fifty_at_a_time(world, signed_in) -> None:
+    """Every referral is reachable, a page at a time, in the queue's order across pages."""
+    a = world["A"]
+    for n in range(55):
+        person = YoungPersonFactory(council=a.council, legal_given_name=f"Waiting {n:02d}", team=a.team)
+        referral = Referral.objects.create(
+            council=a.council, person=person, made_by=a.users["personal_adviser"], needs=["cv"], triage_due=TODAY()
+        )
+        Referral.objects.filter(pk=referral.pk).update(created_at=timezone.now() - (60 - n) * DAY)
+    client = signed_in(a.users["triage_coordinator"])
+    url = reverse("referrals:triage-queue")
+    first, second = client.get(url), client.get(url + "?page=2")
+    waiting = [r.person.legal_given_name for r in [*first.context["queue"], *second.context["queue"]]]
+    assert len(first.context["queue"]) == referral_views.PAGE_SIZE
+    assert waiting[:55] == [f"Waiting {n:02d}" for n in range(55)]
+    assert f"{first.context['page'].paginator.count} referrals waiting for a decision" in first.content.decode()
+    assert 'rel="next"' in first.content.decode() and 'rel="prev"' in second.content.decode()
+    listed = reverse("referrals:referral-list")
+    pages = [client.get(listed + f"?page={n}") for n in (1, 2)]
+    everyone = {r.pk for page in pages for r in page.context["referrals"]}
+    assert len(pages[0].context["referrals"]) == referral_views.PAGE_SIZE
+    assert everyone == set(Referral.objects.filter(council=a.council).values_list("pk", flat=True))
 
 
 def test_organisations_covered_follows_expiry_and_withdrawal(world) -> None:
