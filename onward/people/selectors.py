@@ -348,7 +348,7 @@ def _union(querysets: list[QuerySet[Any]]) -> tuple[str, list[Any]]:
     return " UNION ".join(statements), params
 
 
-def _risk_sql(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[str, list[Any]]:
+def risk_sql(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[str, list[Any]]:
     """SQL giving ``id``, ``score`` and the name of each of ``people`` with a score above 0 on ``day``.
 
     Set-based, so the cost grows with the rows read rather than with a lookup per young person
@@ -474,7 +474,7 @@ def _risk_sql(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[str, l
 def risk_scores(people: QuerySet[YoungPerson], day: datetime.date) -> list[tuple[int, int, int, str, str]]:
     """``(id, council id, score, family name, given name)`` of each of ``people`` at risk on ``day``,
     worked out from their records (what ``stored.keep_risk_current`` keeps)."""
-    sql, params = _risk_sql(people, day)
+    sql, params = risk_sql(people, day)
     with connection.cursor() as cursor:
         columns = "id, council_id, score, legal_family_name, legal_given_name"
         cursor.execute(f"SELECT {columns} FROM ({sql}) scored", params)  # noqa: S608 - constants
@@ -496,7 +496,7 @@ def ranked_at_risk(
     """``(id, score)`` of each of ``people`` at risk on ``day``, highest score first (then by name),
     from ``offset`` for ``limit`` rows, and how many are at risk in all: worked out from the records, in
     one query (``ranked_at_risk_stored`` reads the scores kept for today)."""
-    sql, params = _risk_sql(people, day)
+    sql, params = risk_sql(people, day)
     window = f"""
         SELECT id, score, COUNT(*) OVER () AS total FROM ({sql}) scored
         ORDER BY score DESC, legal_family_name, legal_given_name, id
@@ -533,7 +533,7 @@ def ranked_at_risk_stored(
 
 
 def ranked_count(people: QuerySet[YoungPerson], day: datetime.date) -> int:
-    sql, params = _risk_sql(people, day)
+    sql, params = risk_sql(people, day)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql}) scored", params)  # noqa: S608
         return int(cursor.fetchone()[0])

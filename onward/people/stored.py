@@ -15,6 +15,7 @@ This module writes only derived rows, never a record: there is nothing to audit.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -188,9 +189,9 @@ def _risk_rows(people: QuerySet[YoungPerson], day: datetime.date) -> list[RiskSc
 
 def risk_rules() -> str:
     """The fingerprint of the at-risk rules: the statement that scores, for a fixed day."""
-    from onward.people.selectors import _risk_sql
+    from onward.people.selectors import risk_sql
 
-    sql, params = _risk_sql(YoungPerson.objects.filter(council_id=0), datetime.date(2000, 1, 1))
+    sql, params = risk_sql(YoungPerson.objects.filter(council_id=0), datetime.date(2000, 1, 1))
     return fingerprint(connection.vendor, sql, repr(params))
 
 
@@ -200,3 +201,19 @@ def keep_risk_current(councils: Iterable[int], day: datetime.date) -> None:
     rules = risk_rules()
     for council in sorted(set(councils)):
         keep_current(council=council, day=day, model=RiskScore, kind="risk", rules=rules, make=_risk_rows)
+
+
+Ranking = Callable[..., tuple[list[tuple[int, int]], int]]
+"""Ranks young people at risk: ``(people, day, *, offset, limit)`` to one page and the total."""
+
+
+def at_risk_ranking(people: QuerySet[YoungPerson], day: datetime.date) -> Ranking:
+    """How ``people`` are ranked at risk on ``day``: today from the kept scores, first brought up to
+    date (ADR 36), so a page reads a few indexed rows; any other day worked out from the records."""
+    from onward.people import selectors
+
+    if day != selectors.today():
+        return selectors.ranked_at_risk
+    councils = selectors.councils_of(people)
+    keep_risk_current(councils, day)
+    return functools.partial(selectors.ranked_at_risk_stored, councils=councils)

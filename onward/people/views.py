@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -270,12 +269,7 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
         number = min(max(1, int(request.GET.get("page", "1"))), 1_000_000)
     except ValueError:
         number = 1
-    if day == selectors.today():  # today's scores are kept (ADR 36): brought up to date, then one page read
-        councils = selectors.councils_of(people)
-        stored.keep_risk_current(councils, day)
-        ranked_at_risk: Any = functools.partial(selectors.ranked_at_risk_stored, councils=councils)
-    else:
-        ranked_at_risk = selectors.ranked_at_risk
+    ranked_at_risk = stored.at_risk_ranking(people, day)
     ranked, total = ranked_at_risk(people, day, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
     if number > pages:  # past the end: the last page

@@ -229,21 +229,12 @@ def _trend_charts(
     return built
 
 
-def _figures(council: Any, day: datetime.date, method: str, by: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The headline and a breakdown; today's live figures are counted from the facts kept for today, first
-    brought up to date (ADR 36), so the page costs about the same at 2,000 young people as at 20,000."""
-    stored = method == Method.SNAPSHOT and day == people_selectors.today()
-    if stored:
-        services.keep_facts_current(council, day)
-    return selectors.headline_and_breakdown(council, day, method, by, stored=stored)
-
-
 @access.require_perm(Perm.VIEW_AGGREGATES)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Headline figures on a date by one counting method, their trend, and a breakdown."""
     context = _context(request)
     council, day, method, aggregate, by = (context[k] for k in ("council", "day", "method", "aggregate", "by"))
-    figures, groups = _figures(council, day, method, by)
+    figures, groups = services.current_figures(council, day, method, by)
     targets = comparisons.targets_for(council)
     compared = comparisons.compare(council, figures, day, targets)
     headline = []
@@ -313,7 +304,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     if method not in indicator.methods:
         method = Method.SNAPSHOT
         context.update(method=method, method_label=Method(method).label, query=query(day, method))
-    figures, groups = _figures(council, day, method, by)
+    figures, groups = services.current_figures(council, day, method, by)
     figure = figures[code]
     targets = comparisons.targets_for(council)
     comparison = comparisons.compare(council, {code: figure}, day, targets)[code]

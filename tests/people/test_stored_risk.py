@@ -171,7 +171,7 @@ def test_a_bulk_load_works_out_the_whole_council_again(council, monkeypatch) -> 
 
 def test_every_table_the_rules_read_is_watched_for_changes() -> None:
     """A history added to the at-risk rules but not to ``stored.SOURCES`` would leave stored scores stale."""
-    sql, _params = selectors._risk_sql(YoungPerson.objects.filter(council_id=0), datetime.date(2026, 1, 1))
+    sql, _params = selectors.risk_sql(YoungPerson.objects.filter(council_id=0), datetime.date(2026, 1, 1))
     read = set(re.findall(r'"((?:people|referrals)_\w+)"', sql))
     watched = {YoungPerson._meta.db_table} | {model._meta.db_table for model in stored.SOURCES}
     watched |= {"referrals_referral", "referrals_send"}  # people.open_work: referrals.home.referrals_changed_since
