@@ -156,23 +156,49 @@ class StatusOn:
         return categories.CATEGORY_LABELS[self.category]
 
 
-def status_on(person: YoungPerson, day: datetime.date | None = None) -> StatusOn:
-    """Everything about the young person's situation on ``day`` (today if not given)."""
+def status_on(
+    person: YoungPerson, day: datetime.date | None = None, *, timeline: list[TimelineEntry] | None = None
+) -> StatusOn:
+    """Everything about the young person's situation on ``day`` (today if not given). Given their
+    ``timeline`` (every record, read already), the records in force are picked from it, not read again."""
     day = day or today()
-    review = pathway_review_on(person, day)
-    category = category_of(person, day)
+    if timeline is None:
+        review = pathway_review_on(person, day)
+        category = category_of(person, day)
+        eet, accommodation, contact = eet_spell_on(person, day), accommodation_on(person, day), contact_on(person, day)
+    else:
+        records = [entry.record for entry in timeline]
+        review = _latest([r for r in records if isinstance(r, PathwayPlanReview) and _dated_by(r, day)], "date")
+        episodes = sorted((r for r in records if isinstance(r, CareEpisode)), key=lambda e: (e.start, e.pk))
+        summary = summary_for(
+            person, [categories.Episode(e.start, e.end, e.legal_status, e.reason_ceased) for e in episodes]
+        )
+        category = categories.category_on(person.date_of_birth, summary, day, died_on=person.died_on)
+        eet = _latest([r for r in records if isinstance(r, EETSpell) and r.covers(day)], "start")
+        accommodation = _latest([r for r in records if isinstance(r, AccommodationSpell) and r.covers(day)], "start")
+        contact = _latest([r for r in records if isinstance(r, Contact) and _dated_by(r, day)], "date")
     status = StatusOn(
         day=day,
         category=category,
-        eet=eet_spell_on(person, day),
-        accommodation=accommodation_on(person, day),
-        contact=contact_on(person, day),
+        eet=eet,
+        accommodation=accommodation,
+        contact=contact,
         pathway_review=review,
         pathway_overdue=pathway_plan_overdue(category, review, day),
     )
     row = annotate_risk(YoungPerson.objects.filter(pk=person.pk), day).get()
     status.risks = risk_reasons(row, day)
     return status
+
+
+def _dated_by(record: Contact | PathwayPlanReview, day: datetime.date) -> bool:
+    """As ``contact_on`` and ``pathway_review_on`` choose, for a record already read."""
+    return record.date <= day and record.superseded_at is None
+
+
+def _latest(records: list[Any], by: str) -> Any:
+    """The one the ``*_on`` selectors pick: the latest ``by`` (start or date), then the latest id."""
+    return max(records, key=lambda r: (getattr(r, by), r.pk), default=None)
 
 
 PLAN_CATEGORIES = frozenset(

@@ -349,7 +349,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     person = people_access.access_person(user, pk)
     day = _as_at(request)
-    status = selectors.status_on(person, day)
+    timeline = selectors.timeline(person)
+    status = selectors.status_on(person, day, timeline=timeline)
     audit_view(actor=user, council=person.council, obj=person, summary=f"Record viewed (as at {day:%d/%m/%Y})")
     allocations = (
         Allocation.objects.filter(person=person, superseded_at__isnull=True)
@@ -357,7 +358,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("role", "-start")
     )
     review = status.pathway_review
-    timeline = selectors.timeline(person)
     passport = [(label, key in (review.passport if review else [])) for key, label in PASSPORT_TO_INDEPENDENCE]
     return render(
         request,
@@ -382,9 +382,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_audits": selectors.current_of(timeline, PathwayPlanAudit),
             "school_year": selectors.school_year_on(person.date_of_birth, day),
             "sections": contributions.page_sections("people:person-detail", user, person, day),
-            "pending_requests": SupportRequest.objects.filter(
-                person=person, superseded_at__isnull=True, outcome=SupportRequest.Outcome.PENDING
-            ),
+            "pending_requests": [
+                request
+                for request in selectors.current_of(timeline, SupportRequest)
+                if request.outcome == SupportRequest.Outcome.PENDING
+            ],
         },
     )
 

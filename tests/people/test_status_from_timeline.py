@@ -1,0 +1,79 @@
+"""A young person's page picks their situation from the timeline it has read (``status_on(timeline=...)``)
+rather than query each history again: the answers must be the queries' answers."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from onward.people import selectors
+from onward.people.generator import generate_council
+from onward.people.models import AccommodationSpell, Contact, EETSpell, PathwayPlanReview, YoungPerson
+from tests.factories import CouncilFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _days() -> list[datetime.date]:
+    today = timezone.localdate()
+    return [today - datetime.timedelta(days=n) for n in (0, 45, 200, 420, 800, 1500, 2600)]
+
+
+@pytest.fixture
+def council():  # type: ignore[no-untyped-def]
+    council = CouncilFactory()
+    generate_council(council=council, size=60, seed=404)
+    # Corrections: some spells superseded, so that the picks must leave them out; some ended.
+    for model in (EETSpell, AccommodationSpell):
+        spells = list(model.objects.filter(person__council=council).order_by("pk"))
+        for spell in spells[::5]:
+            model.objects.filter(pk=spell.pk).update(superseded_at=timezone.now(), updated_at=timezone.now())
+        for spell in spells[1::4]:
+            if spell.end is None:
+                end = spell.start + datetime.timedelta(days=40)
+                model.objects.filter(pk=spell.pk).update(end=end, updated_at=timezone.now())
+    for model in (Contact, PathwayPlanReview):
+        for record in list(model.objects.filter(person__council=council).order_by("-date", "pk"))[::3]:
+            model.objects.filter(pk=record.pk).update(superseded_at=timezone.now(), updated_at=timezone.now())
+    return council
+
+
+def _picked(status: selectors.StatusOn) -> tuple[object, ...]:
+    return (
+        status.category,
+        getattr(status.eet, "pk", None),
+        getattr(status.accommodation, "pk", None),
+        getattr(status.contact, "pk", None),
+        getattr(status.pathway_review, "pk", None),
+        status.pathway_overdue,
+        tuple(status.risks),
+    )
+
+
+def test_the_situation_picked_from_the_timeline_is_the_one_the_queries_find(council) -> None:
+    compared = 0
+    for person in YoungPerson.objects.filter(council=council):
+        timeline = selectors.timeline(person)
+        for day in _days():
+            assert _picked(selectors.status_on(person, day, timeline=timeline)) == _picked(
+                selectors.status_on(person, day)
+            ), (person.pk, day)
+            compared += 1
+    assert compared == 60 * len(_days())
+
+
+@pytest.mark.parametrize("model", [EETSpell, AccommodationSpell])
+def test_a_spell_covers_a_day_exactly_when_the_covering_filter_finds_it(council, model) -> None:
+    spells = list(model.objects.filter(person__council=council))
+    assert any(spell.superseded_at for spell in spells) and any(spell.end for spell in spells)
+    for day in _days():
+        found = set(model.objects.filter(model.covering(day), person__council=council).values_list("pk", flat=True))
+        assert {spell.pk for spell in spells if spell.covers(day)} == found
+        for spell in spells:  # the boundaries: the first and last day, and the days either side
+            for edge in (spell.start, spell.end):
+                if edge is None:
+                    continue
+                for near in (edge - datetime.timedelta(days=1), edge, edge + datetime.timedelta(days=1)):
+                    assert spell.covers(near) == model.objects.filter(model.covering(near), pk=spell.pk).exists()
