@@ -26,6 +26,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -894,6 +895,16 @@ def caseload(
     if filters.get("worker"):
         qs = qs.filter(personal_adviser=filters["worker"])
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))  # type: ignore[no-any-return]
+
+
+def page_and_total(qs: QuerySet[Any], *, offset: int, limit: int) -> tuple[list[Any], int]:
+    """One page of ``qs`` and how many rows it holds in all, in one query (a count over the whole
+    result, taken before the page is cut): a filtered list is worked out once, not once to count and
+    again for the page. Past the end, the total is counted on its own."""
+    rows = list(qs.annotate(listed_in_all=Window(Count("pk")))[offset : offset + limit])
+    if rows:
+        return rows, int(rows[0].listed_in_all)
+    return rows, 0 if offset == 0 else qs.count()
 
 
 def plan_review_due(review_date: datetime.date) -> datetime.date:

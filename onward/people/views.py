@@ -91,8 +91,12 @@ def _describe_filters(request: HttpRequest) -> str:
 def caseload(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     qs, form, scope, day = _caseload_query(request, user)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    number = _requested_page(request)
+    rows, total = selectors.page_and_total(qs, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    if number > max(1, -(-total // PAGE_SIZE)):  # past the end: the last page
+        number = max(1, -(-total // PAGE_SIZE))
+        rows, total = selectors.page_and_total(qs, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    page: Page[Any] = Paginator(cast(Any, _Counted(total)), PAGE_SIZE).page(number)
     audit_list(
         actor=user,
         council=access.council_of(user),
@@ -265,10 +269,7 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
         scope = selectors.default_scope(user)
     day = _as_at(request)
     people = selectors.people_in_scope(user, scope)
-    try:  # a page past the last (however far) shows the last
-        number = min(max(1, int(request.GET.get("page", "1"))), 1_000_000)
-    except ValueError:
-        number = 1
+    number = _requested_page(request)
     ranked_at_risk = stored.at_risk_ranking(people, day)
     ranked, total = ranked_at_risk(people, day, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -301,6 +302,15 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
             "medium": selectors.RISK_MEDIUM,
         },
     )
+
+
+def _requested_page(request: HttpRequest) -> int:
+    """The page number asked for: 1 if none or not a number; a page past the last (however far) is
+    taken by the caller to be the last."""
+    try:
+        return min(max(1, int(request.GET.get("page", "1"))), 1_000_000)
+    except ValueError:
+        return 1
 
 
 class _Counted:
