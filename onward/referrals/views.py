@@ -20,7 +20,7 @@ from onward.accounts import access
 from onward.accounts.models import Organisation, User
 from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
-from onward.audit.services import audit_record, audit_view
+from onward.audit.services import audit_list, audit_record, audit_view
 from onward.core import exports, import_views, imports
 from onward.core.forms import long_date
 from onward.core.forms_errors import apply_validation_error
@@ -169,6 +169,12 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     referrals = referral_access.referrals_visible_to(user).order_by("-created_at", "-pk")
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list(
+        actor=user,
+        council=access.council_of(user),
+        object_type="referrals.Referral",
+        summary=f"Referrals, page {page.number}",
+    )
     return render(
         request,
         "referrals/referral_list.html",
@@ -187,6 +193,12 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     queue = selectors.triage_queue(referral_access.referrals_visible_to(user))
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list(
+        actor=user,
+        council=access.council_of(user),
+        object_type="referrals.Referral",
+        summary=f"Triage queue, page {page.number}",
+    )
     caption = (
         f"{_referrals(page.paginator.count)} waiting for a decision: urgent first, then high priority, then normal;"
         " the longest waiting first within each"
@@ -827,8 +839,6 @@ def partner_list_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def neet_without_referral(request: HttpRequest) -> HttpResponse:
     """The NEET care leavers the user can see (their caseload, their teams' or everyone's, through the
     people access policy) with no active referral, longest NEET first, with the days since they became NEET."""
-    from onward.audit.services import audit_list
-
     user = _user(request)
     day = timezone.localdate()
     scope = request.GET.get("scope") or people_selectors.default_scope(user)
@@ -945,8 +955,6 @@ def needs_provision_people(request: HttpRequest) -> HttpResponse:
     need on the referrals made in the period (``?start=&end=`` as on the report), marked with whether the
     directory has a service meeting it with places (``selectors.needs_provided``, from the report's own rows),
     listing only the referrals the user may see (``referral_access.referrals_visible_to``); audited."""
-    from onward.audit.services import audit_list
-
     user = _user(request)
     form, by_need, _by_area, _aggregate = _needs_provision(request)
     provided = selectors.needs_provided([shown.row for shown in by_need])

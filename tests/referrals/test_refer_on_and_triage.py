@@ -9,6 +9,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from onward.audit.models import AuditEvent
 from onward.referrals import consent as consent_rules
 from onward.referrals import services
 from onward.referrals import views as referral_views
@@ -139,7 +140,8 @@ def test_the_triage_queue_puts_urgent_and_high_priority_first_then_the_oldest(wo
 
 
 def test_the_triage_queue_and_the_referral_list_are_shown_fifty_at_a_time(world, signed_in) -> None:
-    """Every referral is reachable, a page at a time, in the queue's order across pages."""
+    """Every referral is reachable, a page at a time, in the queue's order across pages; each page
+    seen is in the audit trail, as every list of young people is."""
     a = world["A"]
     for n in range(55):
         person = YoungPersonFactory(council=a.council, legal_given_name=f"Waiting {n:02d}", team=a.team)
@@ -160,6 +162,10 @@ def test_the_triage_queue_and_the_referral_list_are_shown_fifty_at_a_time(world,
     everyone = {r.pk for page in pages for r in page.context["referrals"]}
     assert len(pages[0].context["referrals"]) == referral_views.PAGE_SIZE
     assert everyone == set(Referral.objects.filter(council=a.council).values_list("pk", flat=True))
+    listed_by = AuditEvent.objects.filter(
+        action=AuditEvent.Action.LIST, actor=a.users["triage_coordinator"], council=a.council
+    ).values_list("summary", flat=True)
+    assert {"Triage queue, page 1", "Triage queue, page 2", "Referrals, page 1", "Referrals, page 2"} <= set(listed_by)
 
 
 def test_organisations_covered_follows_expiry_and_withdrawal(world) -> None:
