@@ -91,12 +91,9 @@ def _describe_filters(request: HttpRequest) -> str:
 def caseload(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     qs, form, scope, day = _caseload_query(request, user)
-    number = _requested_page(request)
-    rows, total = selectors.page_and_total(qs, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    if number > max(1, -(-total // PAGE_SIZE)):  # past the end: the last page
-        number = max(1, -(-total // PAGE_SIZE))
-        rows, total = selectors.page_and_total(qs, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    page: Page[Any] = Paginator(cast(Any, _Counted(total)), PAGE_SIZE).page(number)
+    rows, page = _page_read_with_total(
+        request, lambda offset, limit: selectors.page_and_total(qs, offset=offset, limit=limit)
+    )
     audit_list(
         actor=user,
         council=access.council_of(user),
@@ -269,14 +266,10 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
         scope = selectors.default_scope(user)
     day = _as_at(request)
     people = selectors.people_in_scope(user, scope)
-    number = _requested_page(request)
     ranked_at_risk = stored.at_risk_ranking(people, day)
-    ranked, total = ranked_at_risk(people, day, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    pages = max(1, -(-total // PAGE_SIZE))
-    if number > pages:  # past the end: the last page
-        number = pages
-        ranked, total = ranked_at_risk(people, day, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    page: Page[Any] = Paginator(cast(Any, _Counted(total)), PAGE_SIZE).page(number)
+    ranked, page = _page_read_with_total(
+        request, lambda offset, limit: ranked_at_risk(people, day, offset=offset, limit=limit)
+    )
     rows = selectors.at_risk_rows(people, ranked, day)
     audit_list(
         actor=user,
@@ -304,13 +297,21 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _requested_page(request: HttpRequest) -> int:
-    """The page number asked for: 1 if none or not a number; a page past the last (however far) is
-    taken by the caller to be the last."""
+def _page_read_with_total(
+    request: HttpRequest, read: Callable[[int, int], tuple[list[Any], int]]
+) -> tuple[list[Any], Page[Any]]:
+    """The page asked for (1 if none or not a number; past the last, however far, the last), read by
+    ``read(offset, limit)`` with the list's total in one go, and a ``Page`` for the pagination."""
     try:
-        return min(max(1, int(request.GET.get("page", "1"))), 1_000_000)
+        number = min(max(1, int(request.GET.get("page", "1"))), 1_000_000)
     except ValueError:
-        return 1
+        number = 1
+    rows, total = read((number - 1) * PAGE_SIZE, PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if number > pages:
+        number = pages
+        rows, total = read((number - 1) * PAGE_SIZE, PAGE_SIZE)
+    return rows, Paginator(cast(Any, _Counted(total)), PAGE_SIZE).page(number)
 
 
 class _Counted:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -168,13 +168,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     ):
         raise PermissionDenied
     referrals = referral_access.referrals_visible_to(user).order_by("-created_at", "-pk")
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_list(
-        actor=user,
-        council=access.council_of(user),
-        object_type="referrals.Referral",
-        summary=f"Referrals, page {page.number}",
-    )
+    page = _listed_page(request, user, referrals, "Referrals")
     return render(
         request,
         "referrals/referral_list.html",
@@ -192,13 +186,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 def triage_queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     queue = selectors.triage_queue(referral_access.referrals_visible_to(user))
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_list(
-        actor=user,
-        council=access.council_of(user),
-        object_type="referrals.Referral",
-        summary=f"Triage queue, page {page.number}",
-    )
+    page = _listed_page(request, user, queue, "Triage queue")
     caption = (
         f"{_referrals(page.paginator.count)} waiting for a decision: urgent first, then high priority, then normal;"
         " the longest waiting first within each"
@@ -208,6 +196,18 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
         "referrals/triage_queue.html",
         {"queue": page.object_list, "page": page, "caption": caption, "today": timezone.localdate()},
     )
+
+
+def _listed_page(request: HttpRequest, user: User, referrals: Any, list_name: str) -> Page[Any]:
+    """The page of ``referrals`` asked for, its viewing in the audit trail as every list of young people."""
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list(
+        actor=user,
+        council=access.council_of(user),
+        object_type="referrals.Referral",
+        summary=f"{list_name}, page {page.number}",
+    )
+    return page
 
 
 def _referrals(count: int) -> str:
