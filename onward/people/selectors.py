@@ -187,9 +187,68 @@ def status_on(
         pathway_review=review,
         pathway_overdue=pathway_plan_overdue(category, review, day),
     )
-    row = annotate_risk(YoungPerson.objects.filter(pk=person.pk), day).get()
+    if timeline is None:
+        row: Any = annotate_risk(YoungPerson.objects.filter(pk=person.pk), day).get()
+        # The signs follow the category the page shows: from the care history as it was on the day
+        # (the SQL's is right from the last change to the care history on).
+        row.category = status.category
+    else:
+        row = _risk_facts(person, status, [entry.record for entry in timeline])
     status.risks = risk_reasons(row, day)
     return status
+
+
+def _risk_facts(person: YoungPerson, status: StatusOn, records: list[Any]) -> RiskFacts:
+    """What ``risk_signs`` reads of a row from ``annotate_risk``, from the situation and the records
+    already read; only whether work is in progress for them is asked of the database."""
+    day, eet, accommodation = status.day, status.eet, status.accommodation
+    eet_end = eet.end if eet else None
+    open_referral = (
+        YoungPerson.objects.filter(pk=person.pk)
+        .annotate(open_referral=open_work.has_open_work())
+        .values_list("open_referral", flat=True)
+        .get()
+    )
+    return RiskFacts(
+        date_of_birth=person.date_of_birth,
+        category=status.category,
+        eet_activity=eet.activity if eet else EETActivity.NOT_KNOWN.value,
+        eet_since=eet.start if eet else None,
+        eet_end=eet_end,
+        has_next_step=eet_end is not None
+        and any(isinstance(r, EETSpell) and r.superseded_at is None and r.start > eet_end for r in records),
+        open_referral=open_referral,
+        recent_pep=any(
+            isinstance(r, PEP)
+            and r.superseded_at is None
+            and day - datetime.timedelta(days=PEP_TERM_DAYS) < r.date <= day
+            for r in records
+        ),
+        accommodation_type=accommodation.accommodation_type if accommodation else None,
+        accommodation_since=accommodation.start if accommodation else None,
+        last_contact_on=status.contact.date if status.contact else None,
+        last_in_touch=status.contact.in_touch if status.contact else None,
+        plan_next_due=status.pathway_review.next_due if status.pathway_review else None,
+    )
+
+
+@dataclass(frozen=True)
+class RiskFacts:
+    """The facts the at-risk rules read about one young person on a day (as ``annotate_risk`` adds them)."""
+
+    date_of_birth: datetime.date
+    category: str
+    eet_activity: str
+    eet_since: datetime.date | None
+    eet_end: datetime.date | None
+    has_next_step: bool
+    open_referral: bool
+    recent_pep: bool
+    accommodation_type: str | None
+    accommodation_since: datetime.date | None
+    last_contact_on: datetime.date | None
+    last_in_touch: str | None
+    plan_next_due: datetime.date | None
 
 
 def _dated_by(record: Contact | PathwayPlanReview, day: datetime.date) -> bool:

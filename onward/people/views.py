@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -13,7 +14,10 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from onward.accounts import access
@@ -121,8 +125,23 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
+_ACTIVITY_TAGS = {
+    "eet": ("govuk-tag--green", "EET"),
+    "neet": ("govuk-tag--red", "NEET"),
+    "custody": ("govuk-tag--grey", "Custody"),
+}
+
+
+def short_date(day: datetime.date | None, missing: str = "None recorded") -> str:
+    """A date as a table shows it (1 Jan 2026), or ``missing``."""
+    return f"{day.day} {day:%b %Y}" if day else missing
+
+
 @dataclass
 class Row:
+    """A young person in a list (the caseload, the NEET cohort). Written as ``{{ row }}``: a row of
+    the table, made here rather than by a template, as a page has fifty of them."""
+
     person: YoungPerson
     age: int
     category: str
@@ -132,6 +151,52 @@ class Row:
     last_contact: datetime.date | None
     plan_due: datetime.date | None
     plan_overdue: bool
+    href: str = ""
+
+    def __html__(self) -> SafeString:
+        person = self.person
+        tag_class, tag = _ACTIVITY_TAGS.get(self.activity_group, ("govuk-tag--grey", "Not known"))
+        since = (
+            format_html('<br><span class="govuk-body-s">since {}</span>', short_date(self.since)) if self.since else ""
+        )
+        adviser = (person.personal_adviser.full_name if person.personal_adviser else "") or "Not allocated"
+        team = format_html('<br><span class="govuk-body-s">{}</span>', person.team.name) if person.team else ""
+        overdue = '<strong class="govuk-tag govuk-tag--red">Overdue</strong><br>' if self.plan_overdue else ""
+        return format_html(
+            '<tr class="govuk-table__row">'
+            '<td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a><br><span class="govuk-body-s">{}</span></td>'
+            '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+            '<td class="govuk-table__cell">{}</td>'
+            '<td class="govuk-table__cell"><strong class="govuk-tag {}">{}</strong><br>{}{}</td>'
+            '<td class="govuk-table__cell">{}{}</td>'
+            '<td class="govuk-table__cell">{}</td>'
+            '<td class="govuk-table__cell">{}{}</td>'
+            "</tr>",
+            self.href,
+            person.display_name,
+            person.child_id,
+            self.age,
+            self.category,
+            tag_class,
+            tag,
+            self.activity,
+            since,
+            adviser,
+            team,
+            short_date(self.last_contact),
+            mark_safe(overdue),  # noqa: S308 - fixed markup
+            short_date(self.plan_due),
+        )
+
+    def __str__(self) -> str:  # a template writes str() of what is not a string, then escapes unless safe
+        return self.__html__()
+
+
+@functools.lru_cache(maxsize=64)
+def _person_href_pattern(prefix: str) -> str:
+    """A young person's page address with ``{}`` for their id: worked out once, not for each row."""
+    marker = 2_147_483_647
+    return reverse("people:person-detail", args=[marker]).replace(str(marker), "{}")
 
 
 def _row(person: Any, day: datetime.date) -> Row:
@@ -149,6 +214,7 @@ def _row(person: Any, day: datetime.date) -> Row:
         last_contact=person.last_contact_on,
         plan_due=person.plan_next_due,
         plan_overdue=selectors.pathway_plan_overdue_on(category, person.plan_next_due, day),
+        href=_person_href_pattern(get_script_prefix()).format(person.pk),
     )
 
 

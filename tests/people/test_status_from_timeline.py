@@ -9,9 +9,19 @@ import pytest
 from django.utils import timezone
 
 from onward.people import selectors
+from onward.people.categories import birthday
 from onward.people.generator import generate_council
-from onward.people.models import AccommodationSpell, Contact, EETSpell, PathwayPlanReview, YoungPerson
-from tests.factories import CouncilFactory
+from onward.people.models import (
+    PEP,
+    AccommodationSpell,
+    CareEpisode,
+    Contact,
+    EETSpell,
+    PathwayPlanReview,
+    YoungPerson,
+)
+from onward.people.services import refresh_care_summary
+from tests.factories import CouncilFactory, YoungPersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +87,53 @@ def test_a_spell_covers_a_day_exactly_when_the_covering_filter_finds_it(council,
                     continue
                 for near in (edge - datetime.timedelta(days=1), edge, edge + datetime.timedelta(days=1)):
                     assert spell.covers(near) == model.objects.filter(model.covering(near), pk=spell.pk).exists()
+
+
+@pytest.mark.parametrize("next_step_stands", [False, True])
+@pytest.mark.parametrize("pep_days_ago", [selectors.PEP_TERM_DAYS, selectors.PEP_TERM_DAYS - 1])
+def test_the_signs_picked_from_the_timeline_are_the_queries_at_their_edges(next_step_stands, pep_days_ago) -> None:
+    """A looked-after young person in Year 12 or 13 whose course ends within 6 weeks: a next step counts
+    only if it stands (not corrected away), and a PEP is this term's only within ``PEP_TERM_DAYS``."""
+    day = timezone.localdate()
+    dob = datetime.date(day.year - 17, 1, 15)
+    assert selectors.school_year_on(dob, day) in (12, 13)
+    person = YoungPersonFactory(date_of_birth=dob)
+    CareEpisode.objects.create(
+        person=person,
+        start=birthday(dob, 14),
+        reason_new_episode="S",
+        legal_status="C2",
+        placement_type="U4",
+    )
+    refresh_care_summary(person)
+    EETSpell.objects.create(
+        person=person,
+        activity="further_education",
+        start=day - datetime.timedelta(days=100),
+        end=day + datetime.timedelta(days=20),
+    )
+    later = EETSpell.objects.create(person=person, activity="employment", start=day + datetime.timedelta(days=30))
+    if not next_step_stands:
+        EETSpell.objects.filter(pk=later.pk).update(superseded_at=timezone.now())
+    PEP.objects.create(
+        person=person,
+        date=day - datetime.timedelta(days=pep_days_ago),
+        school_year=12,
+        social_worker_attended=True,
+        quality="good",
+    )
+    corrected = PEP.objects.create(
+        person=person,
+        date=day - datetime.timedelta(days=5),
+        school_year=12,
+        social_worker_attended=True,
+        quality="good",
+    )
+    PEP.objects.filter(pk=corrected.pk).update(superseded_at=timezone.now())
+    person.refresh_from_db()
+
+    from_timeline = selectors.status_on(person, day, timeline=selectors.timeline(person)).risks
+    assert from_timeline == selectors.status_on(person, day).risks
+    ending = any("ends on" in reason for reason in from_timeline)
+    no_pep = any("No PEP this term" in reason for reason in from_timeline)
+    assert (ending, no_pep) == (not next_step_stands, pep_days_ago == selectors.PEP_TERM_DAYS)
