@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -14,7 +13,6 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -28,6 +26,7 @@ from onward.audit.services import audit_list, audit_record, audit_view
 from onward.core import contributions, exports
 from onward.core.forms import EARLIEST_DATE, in_range, latest_date, long_date
 from onward.core.forms_errors import apply_validation_error
+from onward.core.markup import record_address, short_date
 from onward.people import access as people_access
 from onward.people import cohort, forms, selectors, services, stored
 from onward.people.categories import CATEGORY_LABELS, Category, age_on, entitlement
@@ -132,11 +131,6 @@ _ACTIVITY_TAGS = {
 }
 
 
-def short_date(day: datetime.date | None, missing: str = "None recorded") -> str:
-    """A date as a table shows it (1 Jan 2026), or ``missing``."""
-    return f"{day.day} {day:%b %Y}" if day else missing
-
-
 @dataclass
 class Row:
     """A young person in a list (the caseload, the NEET cohort). Written as ``{{ row }}``: a row of
@@ -192,13 +186,6 @@ class Row:
         return self.__html__()
 
 
-@functools.lru_cache(maxsize=64)
-def _person_href_pattern(prefix: str) -> str:
-    """A young person's page address with ``{}`` for their id: worked out once, not for each row."""
-    marker = 2_147_483_647
-    return reverse("people:person-detail", args=[marker]).replace(str(marker), "{}")
-
-
 def _row(person: Any, day: datetime.date) -> Row:
     from onward.core.codelists import ACTIVITY_INFO, EETActivity
 
@@ -214,7 +201,7 @@ def _row(person: Any, day: datetime.date) -> Row:
         last_contact=person.last_contact_on,
         plan_due=person.plan_next_due,
         plan_overdue=selectors.pathway_plan_overdue_on(category, person.plan_next_due, day),
-        href=_person_href_pattern(get_script_prefix()).format(person.pk),
+        href=record_address("people:person-detail", person.pk),
     )
 
 

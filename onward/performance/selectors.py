@@ -159,19 +159,21 @@ def stored(
 ) -> dict[datetime.date, dict[str, Figure]]:
     """The stored headline figures for each month end that has them."""
     found: dict[datetime.date, dict[str, Figure]] = defaultdict(dict)
-    for snap in IndicatorSnapshot.objects.using(reporting_alias()).filter(
-        council=council, method=method, month_end__in=list(month_ends), breakdown=""
-    ):
-        if snap.indicator not in indicators.BY_CODE:
+    rows = (
+        IndicatorSnapshot.objects.using(reporting_alias())
+        .filter(council=council, method=method, month_end__in=list(month_ends), breakdown="")
+        .values_list("month_end", "indicator", "numerator", "denominator")
+    )
+    for month_end, code, numerator, denominator in rows:  # plain values: a year's trend is hundreds
+        if code not in indicators.BY_CODE:
             continue
-        indicator = indicators.get(snap.indicator)
-        found[snap.month_end][snap.indicator] = Figure(
-            code=snap.indicator,
+        found[month_end][code] = Figure(
+            code=code,
             method=method,
-            day=snap.month_end,
-            numerator=snap.numerator,
-            denominator=snap.denominator,
-            unit=indicator.unit,
+            day=month_end,
+            numerator=numerator,
+            denominator=denominator,
+            unit=indicators.get(code).unit,
         )
     return dict(found)
 

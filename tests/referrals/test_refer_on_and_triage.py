@@ -178,3 +178,32 @@ def test_organisations_covered_follows_expiry_and_withdrawal(world) -> None:
     assert consent_rules.organisations_covered(consent, consent.expires_on + DAY) == set()
     consent.withdrawn_at = timezone.now()
     assert consent_rules.organisations_covered(consent) == set()
+
+
+def test_a_referral_in_the_lists_shows_who_what_its_status_and_when_triage_is_due(world, signed_in) -> None:
+    """Each row: the young person's name linking to the referral, its priority, needs, status and triage
+    date; in the triage queue, a referral past its triage date is marked overdue."""
+    a = world["A"]
+    person = YoungPersonFactory(council=a.council, legal_given_name="Oluwaseun", preferred_name="", team=a.team)
+    late = Referral.objects.create(
+        council=a.council,
+        person=person,
+        made_by=a.users["personal_adviser"],
+        needs=["cv", "job_search"],
+        priority="high",
+        triage_due=datetime.date(2026, 3, 9),
+    )
+    client = signed_in(a.users["triage_coordinator"])
+    queue = client.get(reverse("referrals:triage-queue")).content.decode()
+    row = next(r for r in queue.split("<tr ") if "Oluwaseun" in r)
+    assert (
+        f'href="{reverse("referrals:referral-detail", args=[late.pk])}">Oluwaseun {person.legal_family_name}</a>' in row
+    )
+    assert "High priority" in row and late.get_status_display() in row
+    assert ", ".join(late.need_labels) in row and "9 Mar 2026" in row
+    assert "Overdue" in row
+    listed = client.get(reverse("referrals:referral-list")).content.decode()
+    assert "9 Mar 2026" in next(r for r in listed.split("<tr ") if "Oluwaseun" in r)
+    Referral.objects.filter(pk=late.pk).update(triage_due=TODAY() + DAY)
+    queue = client.get(reverse("referrals:triage-queue")).content.decode()
+    assert "Overdue" not in next(r for r in queue.split("<tr ") if "Oluwaseun" in r)
