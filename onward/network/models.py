@@ -72,7 +72,7 @@ class SettingSpell(Spell):
     setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="spells")
 
     class Meta:
-        ordering = ["person", "start", "id"]
+        ordering = ["person_id", "start", "id"]
         indexes = [
             models.Index(fields=["person", "start"], name="setting_spell_person_start"),
             models.Index(fields=["setting", "start"], name="setting_spell_setting_start"),
@@ -224,7 +224,7 @@ class BenefitSpell(Spell):
     work_coach = models.ForeignKey(WorkCoach, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
-        ordering = ["person", "start", "id"]
+        ordering = ["person_id", "start", "id"]
         indexes = [models.Index(fields=["person", "start"], name="benefit_person_start")]
 
     def __str__(self) -> str:

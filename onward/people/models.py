@@ -115,7 +115,7 @@ class CareEpisode(TimeStampedModel):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:
-        ordering = ["person", "start", "id"]
+        ordering = ["person_id", "start", "id"]
         indexes = [
             models.Index(fields=["person", "start"], name="episode_person_start"),
             models.Index(fields=["updated_at"], name="episode_updated"),
@@ -228,7 +228,7 @@ class EETSpell(Spell):
     qualification_date = models.DateField("date the qualification was gained", null=True, blank=True)
 
     class Meta:
-        ordering = ["person", "start", "id"]
+        ordering = ["person_id", "start", "id"]
         indexes = [
             models.Index(fields=["person", "start"], name="eet_person_start"),
             models.Index(fields=["activity", "start", "end"], name="eet_activity_dates"),
@@ -269,7 +269,7 @@ class AccommodationSpell(Spell):
     )
 
     class Meta:
-        ordering = ["person", "start", "id"]
+        ordering = ["person_id", "start", "id"]
         indexes = [
             models.Index(fields=["person", "start"], name="accom_person_start"),
             models.Index(fields=["updated_at"], name="accom_updated"),
@@ -304,7 +304,7 @@ class Contact(DatedRecord):
     note = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["person", "date", "id"]
+        ordering = ["person_id", "date", "id"]
         indexes = [
             models.Index(fields=["person", "date"], name="contact_person_date"),
             models.Index(fields=["updated_at"], name="contact_updated"),
@@ -335,7 +335,7 @@ class PathwayPlanReview(DatedRecord):
     summary = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["person", "date", "id"]
+        ordering = ["person_id", "date", "id"]
         indexes = [
             models.Index(fields=["person", "date"], name="pathway_person_date"),
             models.Index(fields=["updated_at"], name="pathway_updated"),
@@ -361,7 +361,7 @@ class PEP(DatedRecord):
     quality = models.CharField(max_length=24, choices=Quality.choices)
 
     class Meta:
-        ordering = ["person", "date", "id"]
+        ordering = ["person_id", "date", "id"]
         indexes = [
             models.Index(fields=["person", "date"], name="pep_person_date"),
             models.Index(fields=["updated_at"], name="pep_updated"),
@@ -408,7 +408,7 @@ class Aspiration(HistoryRecord):
     sector = models.CharField(max_length=100, blank=True, choices=Sector.choices)
 
     class Meta:
-        ordering = ["person", "date", "id"]
+        ordering = ["person_id", "date", "id"]
 
     def __str__(self) -> str:
         return f"Aspiration on {self.date:%d/%m/%Y}"
@@ -434,7 +434,7 @@ class IntendedDestination(HistoryRecord):
     )
 
     class Meta:
-        ordering = ["person", "date", "id"]
+        ordering = ["person_id", "date", "id"]
 
     def __str__(self) -> str:
         return f"Intended destination on {self.date:%d/%m/%Y}"
@@ -460,7 +460,7 @@ class Allocation(HistoryRecord):
     end = models.DateField(null=True, blank=True)
 
     class Meta:
-        ordering = ["person", "role", "start", "id"]
+        ordering = ["person_id", "role", "start", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.name}"
@@ -485,7 +485,7 @@ class CaseClosure(HistoryRecord):
     note = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["person", "date", "id"]
+        ordering = ["person_id", "date", "id"]
 
     def __str__(self) -> str:
         return f"Case closed on {self.date:%d/%m/%Y}"
@@ -508,7 +508,7 @@ class SupportRequest(HistoryRecord):
     assessment = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["person", "date", "id"]
+        ordering = ["person_id", "date", "id"]
 
     def __str__(self) -> str:
         return f"Request for support on {self.date:%d/%m/%Y}"
@@ -534,7 +534,7 @@ class GuidanceAppointment(HistoryRecord):
     next_step = models.CharField("next step", max_length=300, blank=True)
 
     class Meta:
-        ordering = ["person", "date", "id"]
+        ordering = ["person_id", "date", "id"]
         indexes = [models.Index(fields=["person", "date"], name="guidance_person_date")]
 
     def __str__(self) -> str:
@@ -564,7 +564,7 @@ class PathwayPlanAudit(HistoryRecord):
     eet_needs_note = models.TextField("EET needs: note", blank=True)
 
     class Meta:
-        ordering = ["person", "date", "id"]
+        ordering = ["person_id", "date", "id"]
         indexes = [models.Index(fields=["person", "date"], name="plan_audit_person_date")]
 
     def __str__(self) -> str:
@@ -597,7 +597,7 @@ class HEApplication(HistoryRecord):
     )
 
     class Meta:
-        ordering = ["person", "date", "id"]
+        ordering = ["person_id", "date", "id"]
         indexes = [models.Index(fields=["person", "date"], name="he_application_person_date")]
 
     def __str__(self) -> str:

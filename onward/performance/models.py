@@ -42,7 +42,7 @@ class IndicatorSnapshot(TimeStampedModel):
     denominator = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
-        ordering = ["council", "indicator", "method", "month_end", "breakdown", "breakdown_value"]
+        ordering = ["council_id", "indicator", "method", "month_end", "breakdown", "breakdown_value"]
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "indicator", "method", "month_end", "breakdown", "breakdown_value"],
