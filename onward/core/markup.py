@@ -15,15 +15,23 @@ def short_date(day: datetime.date | None, missing: str = "None recorded") -> str
     return f"{day.day} {day:%b %Y}" if day else missing
 
 
-def record_address(url_name: str, pk: int) -> str:
-    """The address of record ``pk``'s page (``url_name`` takes the one id): worked out once per
-    address pattern, not for every row."""
-    return _address_pattern(get_script_prefix(), url_name).format(pk)
+def record_address(url_name: str, *args: int | str) -> str:
+    """The address of a record's page (``url_name`` with ``args``: ids, and words such as a kind of
+    record): worked out once for each address pattern and set of words, not for every row."""
+    fixed = tuple(arg if isinstance(arg, str) else None for arg in args)
+    return _address_pattern(get_script_prefix(), url_name, fixed).format(*args)
 
 
 _MARKER = 2_147_483_647
 
 
 @functools.lru_cache(maxsize=256)
-def _address_pattern(prefix: str, url_name: str) -> str:
-    return reverse(url_name, args=[_MARKER]).replace(str(_MARKER), "{}")
+def _address_pattern(prefix: str, url_name: str, fixed: tuple[str | None, ...]) -> str:
+    """``url_name``'s address with ``{0}``, ``{1}``... where its ids go (the words in ``fixed`` kept)."""
+    markers = [_MARKER - n for n in range(len(fixed))]
+    address = reverse(url_name, args=[word if word is not None else m for word, m in zip(fixed, markers, strict=True)])
+    address = address.replace("{", "{{").replace("}", "}}")
+    for n, (word, marker) in enumerate(zip(fixed, markers, strict=True)):
+        if word is None:
+            address = address.replace(str(marker), f"{{{n}}}", 1)
+    return address

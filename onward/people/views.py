@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
@@ -180,6 +180,70 @@ class Row:
             short_date(self.last_contact),
             mark_safe(overdue),  # noqa: S308 - fixed markup
             short_date(self.plan_due),
+        )
+
+    def __str__(self) -> str:  # a template writes str() of what is not a string, then escapes unless safe
+        return self.__html__()
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """An entry of a young person's history on their page, with the links to correct or end it for
+    those who may change the record. Written as ``{{ row }}``: a history can be long."""
+
+    entry: selectors.TimelineEntry
+    person_pk: int
+    can_change: bool
+
+    def __html__(self) -> SafeString:
+        entry = self.entry
+        title, detail = entry.title, entry.detail
+        if entry.superseded:
+            shown_title = format_html(
+                '<span class="onward-superseded">{}</span> <strong class="govuk-tag govuk-tag--grey">Corrected</strong>',
+                title,
+            )
+            shown_detail = format_html('<span class="onward-superseded">{}</span>', detail)
+        else:
+            shown_title, shown_detail = conditional_escape(title), conditional_escape(detail)
+        correction = (
+            format_html('<br><span class="govuk-body-s">Correction: {}</span>', entry.correction_reason)
+            if entry.correction_reason
+            else ""
+        )
+        return format_html(
+            '<tr class="govuk-table__row"><td class="govuk-table__cell">{}</td>'
+            '<td class="govuk-table__cell">{}<br><span class="govuk-body-s">{}</span></td>'
+            '<td class="govuk-table__cell">{}{}</td><td class="govuk-table__cell">{}</td></tr>',
+            short_date(entry.day, ""),
+            shown_title,
+            entry.kind,
+            shown_detail,
+            correction,
+            self._actions(),
+        )
+
+    def _actions(self) -> SafeString | str:
+        entry = self.entry
+        if not self.can_change or entry.superseded or entry.kind not in ("EET", "Accommodation"):
+            return ""
+        hidden = format_html(
+            '<span class="govuk-visually-hidden"> {} from {}</span>', entry.title, short_date(entry.day, "")
+        )
+        kind = "eet" if entry.kind == "EET" else "accommodation"
+        correct = format_html(
+            '<a class="govuk-link" href="{}">Correct{}</a>',
+            record_address("people:record-correct", self.person_pk, kind, entry.record.pk),
+            hidden,
+        )
+        if kind != "eet":
+            return correct
+        return format_html(
+            '{}<br><a class="govuk-link" href="{}">{}{}</a>',
+            correct,
+            record_address("people:eet-end", self.person_pk, entry.record.pk),
+            "Change how it ended" if entry.record.outcome else "End with outcome",
+            hidden,
         )
 
     def __str__(self) -> str:  # a template writes str() of what is not a string, then escapes unless safe
@@ -423,6 +487,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     review = status.pathway_review
     passport = [(label, key in (review.passport if review else [])) for key, label in PASSPORT_TO_INDEPENDENCE]
+    can_change = people_access.can_change_person(user)
     return render(
         request,
         "people/person_detail.html",
@@ -434,9 +499,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "age": age_on(person.date_of_birth, day),
             "entitlement": entitlement(status.category),
             "allocations": allocations,
-            "timeline": timeline,
+            "timeline": [TimelineRow(entry, person.pk, can_change) for entry in timeline],
             "passport": passport,
-            "can_change": people_access.can_change_person(user),
+            "can_change": can_change,
             "can_change_education": people_access.can_change_education(user),
             "kinds": {key: kind for key, kind in RECORD_KINDS.items() if key not in OWN_SECTIONS},
             "can_audit_plans": people_access.can_audit_pathway_plans(user),

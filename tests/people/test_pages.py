@@ -13,13 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from onward.accounts.permissions import Perm
 from onward.audit.models import AuditEvent
+from onward.core.markup import record_address
 from onward.people import selectors, services
+from onward.people.access import PEOPLE_PERMS
 from onward.people.categories import birthday
 from onward.people.models import EETSpell, YoungPerson
 from tests.factories import YoungPersonFactory
 
 TODAY = timezone.localdate
+DAY = datetime.timedelta(days=1)
 
 
 def add_care_leaver(tenant, *, name: str, age: int, activity: str, months_in_activity: int = 1, **extra):  # type: ignore[no-untyped-def]
@@ -395,3 +399,42 @@ def test_a_referral_in_progress_takes_a_long_neet_spell_off_the_at_risk_reasons(
     response = signed_in(a.users["team_manager"]).get(reverse("people:at-risk"))
     reasons = {row.person.pk: row.reasons for row in response.context["rows"]}.get(person.pk, [])
     assert not any(r.startswith("Not in education, employment or training") for r in reasons)
+
+
+def test_a_young_persons_history_shows_corrections_and_the_links_to_change_it(world, signed_in) -> None:
+    """Each entry of the history: its date, what and details; a corrected record struck through with the
+    correction's reason on its replacement; links to correct or end the current spells for those who
+    may change the record, and for no one else."""
+    a = world["A"]
+    adviser = a.users["personal_adviser"]
+    person = add_care_leaver(a, name="Tamsin", age=19, activity="neet_seeking", months_in_activity=3)
+    first = EETSpell.objects.get(person=person)
+    spell = services.eet_correct(acting_user=adviser, spell=first, reason="Started <earlier>", start=first.start - DAY)
+    home = services.accommodation_record(
+        acting_user=adviser, person=person, start=TODAY() - 5 * DAY, accommodation_type="K", suitability="suitable"
+    )
+    page = signed_in(adviser).get(reverse("people:person-detail", kwargs={"pk": person.pk})).content.decode()
+    rows = page.split('<h2 class="govuk-heading-m">History</h2>')[1].split("<tr ")[2:]
+    corrected = next(r for r in rows if "Corrected" in r)
+    assert f"{first.start.day} {first.start:%b %Y}" in corrected and "onward-superseded" in corrected
+    assert "Correct<" not in corrected
+    current = next(r for r in rows if "Correction: Started &lt;earlier&gt;" in r)
+    assert f"{spell.start.day} {spell.start:%b %Y}" in current
+    assert reverse("people:record-correct", args=[person.pk, "eet", spell.pk]) in current
+    assert reverse("people:eet-end", args=[person.pk, spell.pk]) in current and "End with outcome" in current
+    housed = next(r for r in rows if reverse("people:record-correct", args=[person.pk, "accommodation", home.pk]) in r)
+    assert "eet-end" not in housed and "/end/" not in housed
+    viewer = next(u for u in a.users.values() if u.can_any(PEOPLE_PERMS) and not u.can(Perm.CHANGE_PEOPLE))
+    seen = signed_in(viewer).get(reverse("people:person-detail", kwargs={"pk": person.pk})).content.decode()
+    assert "Correction: Started &lt;earlier&gt;" in seen
+    assert reverse("people:record-correct", args=[person.pk, "eet", spell.pk]) not in seen
+
+
+def test_a_records_address_is_the_one_django_reverses() -> None:
+    assert record_address("people:person-detail", 42) == reverse("people:person-detail", args=[42])
+    assert record_address("people:record-correct", 7, "eet", 1234) == reverse(
+        "people:record-correct", args=[7, "eet", 1234]
+    )
+    assert record_address("people:record-correct", 7, "accommodation", 9) == reverse(
+        "people:record-correct", args=[7, "accommodation", 9]
+    )
