@@ -26,7 +26,6 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -957,13 +956,14 @@ def caseload(
 
 
 def page_and_total(qs: QuerySet[Any], *, offset: int, limit: int) -> tuple[list[Any], int]:
-    """One page of ``qs`` and how many rows it holds in all, in one query (a count over the whole
-    result, taken before the page is cut): a filtered list is worked out once, not once to count and
-    again for the page. Past the end, the total is counted on its own."""
-    rows = list(qs.annotate(listed_in_all=Window(Count("pk")))[offset : offset + limit])
-    if rows:
-        return rows, int(rows[0].listed_in_all)
-    return rows, 0 if offset == 0 else qs.count()
+    """One page of ``qs`` and how many rows it holds in all: a count, then the page (none past the end).
+
+    Not one query with a window count: PostgreSQL then carries every row of the list, joined and
+    annotated, through the window before the page is cut (7.5 ms against 2.5 ms for a count and a
+    page of a council of 2,000, where the count leaves the unused annotations out and the page
+    stops at its fiftieth row)."""
+    total = qs.count()
+    return (list(qs[offset : offset + limit]) if offset < total else []), total
 
 
 def plan_review_due(review_date: datetime.date) -> datetime.date:
