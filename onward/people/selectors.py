@@ -717,7 +717,7 @@ def timeline(person: YoungPerson) -> list[TimelineEntry]:
             f"{d.get_destination_display()}; September Guarantee: {d.get_september_guarantee_display()}",
             d,
         )
-    for al in Allocation.objects.filter(person=person).select_related("worker"):
+    for al in Allocation.objects.filter(person=person).select_related("worker", "team"):
         add(al.start, "Allocation", f"{al.get_role_display()} allocated", al.name, al)
     for g in GuidanceAppointment.objects.filter(person=person):
         add(g.date, "Careers guidance", "Careers guidance appointment", g.get_attendance_display(), g)

@@ -480,10 +480,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     timeline = selectors.timeline(person)
     status = selectors.status_on(person, day, timeline=timeline)
     audit_view(actor=user, council=person.council, obj=person, summary=f"Record viewed (as at {day:%d/%m/%Y})")
-    allocations = (
-        Allocation.objects.filter(person=person, superseded_at__isnull=True)
-        .select_related("worker", "team")
-        .order_by("role", "-start")
+    allocations = sorted(  # from the timeline's records (its workers and teams read with them)
+        (entry.record for entry in timeline if isinstance(entry.record, Allocation) and not entry.superseded),
+        key=lambda allocation: (allocation.role, -allocation.start.toordinal(), -allocation.pk),
     )
     review = status.pathway_review
     passport = [(label, key in (review.passport if review else [])) for key, label in PASSPORT_TO_INDEPENDENCE]

@@ -38,6 +38,8 @@ from tests.performance import cohorts
 
 D = datetime.date
 
+DAY = datetime.timedelta(days=1)
+
 
 def _date(prefix: str, day: D) -> dict[str, str]:
     return {f"{prefix}_0": str(day.day), f"{prefix}_1": str(day.month), f"{prefix}_2": str(day.year)}
@@ -120,6 +122,19 @@ def test_a_careers_adviser_can_be_allocated_and_is_listed_among_the_workers(worl
     assert allocation.worker_name == "Pat Careers"
     page = client.get(reverse("people:person-detail", args=[tenant.person.pk])).content.decode()
     assert "Careers adviser" in page and "Pat Careers" in page
+    # The workers: by role, the latest first within each; a corrected allocation is not among them.
+    Allocation.objects.create(
+        person=tenant.person, role="careers_adviser", worker_name="Sam Earlier", start=allocation.start - 30 * DAY
+    )
+    Allocation.objects.create(
+        person=tenant.person, role="careers_adviser", worker_name="Lee Corrected", start=allocation.start - 60 * DAY
+    )
+    Allocation.objects.filter(worker_name="Lee Corrected").update(superseded_at=timezone.now())
+    page = client.get(reverse("people:person-detail", args=[tenant.person.pk])).content.decode()
+    workers = page.split('<h2 class="govuk-heading-m">Workers</h2>')[1].split("</table>")[0]
+    shown = [name for name in ("Pat Careers", "Sam Earlier", "Lee Corrected") if name in workers]
+    assert shown == ["Pat Careers", "Sam Earlier"]
+    assert workers.index("Pat Careers") < workers.index("Sam Earlier")
 
 
 # Pathway plan audits -------------------------------------------------------------------------------
