@@ -50,7 +50,7 @@ def has_open_work() -> Expression:
 
 def people_with_open_work(ids: QuerySet[Any]) -> list[QuerySet[Any]]:
     """For each source, a query of the distinct ``person_id`` of ``ids`` with work in progress."""
-    return [source().filter(person_id__in=ids).values("person_id").distinct() for source in sources()]
+    return [source().filter(person_id__in=ids).values("person_id").order_by().distinct() for source in sources()]
 
 
 def changed_since(since: datetime.datetime) -> list[QuerySet[Any]]:

@@ -490,6 +490,7 @@ def risk_sql(people: QuerySet[YoungPerson], day: datetime.date) -> tuple[str, li
                 date__gt=day - datetime.timedelta(days=PEP_TERM_DAYS),
             )
             .values("person_id")
+            .order_by()
             .distinct()
         ),
         "referral": _union(open_work.people_with_open_work(ids)),

@@ -14,7 +14,9 @@ from onward.performance.targets_demo import load_targets_demo
 
 
 def load_performance_demo(council: Organisation) -> None:
-    stored = set(IndicatorSnapshot.objects.filter(council=council).values_list("month_end", flat=True).distinct())
+    stored = set(
+        IndicatorSnapshot.objects.filter(council=council).values_list("month_end", flat=True).order_by().distinct()
+    )
     for end in indicators.month_ends_before(today(), 12):
         if end not in stored:
             services.snapshot_take(councils=[council], month_end=end)

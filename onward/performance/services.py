@@ -161,6 +161,7 @@ def _missing(council: Organisation, method: str, ends: list[datetime.date]) -> l
     have = set(
         IndicatorSnapshot.objects.filter(council=council, method=method, month_end__in=ends, breakdown="")
         .values_list("month_end", flat=True)
+        .order_by()
         .distinct()
     )
     return [end for end in ends if end not in have]

@@ -653,7 +653,7 @@ def partner_list_match(
         if council is not None:
             raise ValidationError({"upload": f"{council.name} has not referred any young people to you yet"})
         raise ValidationError({"upload": "No young people have been referred to your organisation yet"})
-    councils = set(sends.values_list("referral__council_id", flat=True).distinct())
+    councils = set(sends.values_list("referral__council_id", flat=True).order_by().distinct())
     if council is None and len(councils) > 1:
         raise ValidationError({"council": "Select the council whose referrals this list answers"})
     council = first.referral.council
