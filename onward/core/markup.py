@@ -8,6 +8,17 @@ import datetime
 import functools
 
 from django.urls import get_script_prefix, reverse
+from django.utils.safestring import SafeString
+
+
+class WritesItself:
+    """A figure or row that writes its own markup (``__html__``), written in a template as ``{{ it }}``."""
+
+    def __html__(self) -> SafeString:
+        raise NotImplementedError
+
+    def __str__(self) -> str:  # a template writes str() of what is not a string, then escapes unless safe
+        return self.__html__()
 
 
 def short_date(day: datetime.date | None, missing: str = "None recorded") -> str:

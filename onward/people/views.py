@@ -26,7 +26,7 @@ from onward.audit.services import audit_list, audit_record, audit_view
 from onward.core import contributions, exports
 from onward.core.forms import EARLIEST_DATE, in_range, latest_date, long_date
 from onward.core.forms_errors import apply_validation_error
-from onward.core.markup import record_address, short_date
+from onward.core.markup import WritesItself, record_address, short_date
 from onward.people import access as people_access
 from onward.people import cohort, forms, selectors, services, stored
 from onward.people.categories import CATEGORY_LABELS, Category, age_on, entitlement
@@ -132,7 +132,7 @@ _ACTIVITY_TAGS = {
 
 
 @dataclass
-class Row:
+class Row(WritesItself):
     """A young person in a list (the caseload, the NEET cohort). Written as ``{{ row }}``: a row of
     the table, made here rather than by a template, as a page has fifty of them."""
 
@@ -182,12 +182,9 @@ class Row:
             short_date(self.plan_due),
         )
 
-    def __str__(self) -> str:  # a template writes str() of what is not a string, then escapes unless safe
-        return self.__html__()
-
 
 @dataclass(frozen=True)
-class TimelineRow:
+class TimelineRow(WritesItself):
     """An entry of a young person's history on their page, with the links to correct or end it for
     those who may change the record. Written as ``{{ row }}``: a history can be long."""
 
@@ -245,9 +242,6 @@ class TimelineRow:
             "Change how it ended" if entry.record.outcome else "End with outcome",
             hidden,
         )
-
-    def __str__(self) -> str:  # a template writes str() of what is not a string, then escapes unless safe
-        return self.__html__()
 
 
 def _row(person: Any, day: datetime.date) -> Row:

@@ -27,6 +27,7 @@ from onward.core import documents, exports, import_views, imports
 from onward.core.codelists import EETActivity
 from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
+from onward.core.markup import WritesItself
 from onward.people import access as people_access
 from onward.people import selectors as people_selectors
 from onward.people.categories import age_on
@@ -87,7 +88,7 @@ def short_name(code: str) -> str:
 
 
 @dataclass(frozen=True)
-class Cell:
+class Cell(WritesItself):
     """A figure in a table: a link to the young people behind it when it has any, and its numerator
     and denominator under a percentage. Written as ``{{ cell }}`` (a page can have hundreds)."""
 
@@ -109,9 +110,6 @@ class Cell:
         if self.detail:
             return format_html('{}<br><span class="govuk-body-s">{}</span>', shown, self.detail)
         return mark_safe(shown)  # noqa: S308 - escaped above
-
-    def __str__(self) -> str:  # a template writes str() of what is not a string, then escapes unless safe
-        return self.__html__()
 
 
 def _user(request: HttpRequest) -> User:

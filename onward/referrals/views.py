@@ -26,7 +26,7 @@ from onward.audit.services import audit_list, audit_record, audit_view
 from onward.core import exports, import_views, imports
 from onward.core.forms import long_date
 from onward.core.forms_errors import apply_validation_error
-from onward.core.markup import record_address, short_date
+from onward.core.markup import WritesItself, record_address, short_date
 from onward.people import access as people_access
 from onward.people import selectors as people_selectors
 from onward.people.cohort import NEET_POPULATION, neet_cohort
@@ -208,7 +208,7 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
 
 
 @dataclass(frozen=True)
-class ReferralRow:
+class ReferralRow(WritesItself):
     """A referral in a list (the referral list, the triage queue). Written as ``{{ row }}``: made here
     rather than by a template, as a page has fifty. Given ``today``, a referral past its triage date
     is marked overdue."""
@@ -231,9 +231,6 @@ class ReferralRow:
             mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong> ' if overdue else ""),  # noqa: S308 - fixed markup
             short_date(referral.triage_due, ""),
         )
-
-    def __str__(self) -> str:  # a template writes str() of what is not a string, then escapes unless safe
-        return self.__html__()
 
 
 def _listed_page(request: HttpRequest, user: User, referrals: Any, list_name: str) -> Page[Any]:
