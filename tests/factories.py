@@ -18,6 +18,13 @@ def plain(name: str) -> str:
     return name.replace("'", "")
 
 
+def double_barrelled() -> str:
+    """A double-barrelled made-up family name ("Young-Hall"). A single one can be a word the product's own
+    pages use ("Young", "Page", "Ward"), and a test that looks for it where it must not be would then fail
+    by chance."""
+    return f"{plain(fake.last_name())}-{plain(fake.last_name())}"
+
+
 class CouncilFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
@@ -67,7 +74,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     given_name = factory.LazyFunction(lambda: plain(fake.first_name()))
-    family_name = factory.LazyFunction(lambda: plain(fake.last_name()))
+    family_name = factory.LazyFunction(double_barrelled)
     organisation = factory.SubFactory(CouncilFactory)
     password = factory.django.Password("correct-horse-battery-staple")
 
@@ -92,7 +99,7 @@ class YoungPersonFactory(factory.django.DjangoModelFactory):
     council = factory.SubFactory(CouncilFactory)
     child_id = factory.Sequence(lambda n: f"C{n:06d}")
     legal_given_name = factory.LazyFunction(lambda: plain(fake.first_name()))
-    legal_family_name = factory.LazyFunction(lambda: plain(fake.last_name()))
+    legal_family_name = factory.LazyFunction(double_barrelled)
     date_of_birth = factory.LazyFunction(lambda: fake.date_of_birth(minimum_age=16, maximum_age=24))
     sex = "F"
     ethnicity = "WBRI"
