@@ -1,4 +1,6 @@
--- wrk script: send the session cookie, count answers by status, print p50 and p95 latency as JSON.
+-- wrk script: send the session cookie, count answers by status, print p50 and p95 latency as JSON,
+-- with the latency at every half percentile (quantiles_ms), so that the runs of several wrk
+-- processes can be pooled into one distribution (benchmarks/harness.py).
 -- wrk runs request() and response() in each thread's own Lua state and done() in another, so the
 -- counts are kept per thread and read back through setup()'s thread handles; a redirect (to the
 -- sign-in page, say) is a non-2xx answer, never a fast success.
@@ -45,10 +47,15 @@ done = function(summary, latency, requests)
     total_non2xx = total_non2xx + thread:get("non2xx")
     total_redirects = total_redirects + thread:get("redirects")
   end
+  local quantiles = {}
+  for step = 1, 200 do
+    table.insert(quantiles, string.format("%.2f", latency:percentile(step / 2) / 1000))
+  end
   io.write(string.format(
-    '{"requests": %d, "seconds": %.2f, "requests_per_second": %.2f, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "ok": %d, "non2xx": %d, "redirects": %d, "errors": %d}\n',
+    '{"requests": %d, "seconds": %.2f, "requests_per_second": %.2f, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "ok": %d, "non2xx": %d, "redirects": %d, "errors": %d, "quantiles_ms": [%s]}\n',
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
     total_ok, total_non2xx, total_redirects,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout))
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout,
+    table.concat(quantiles, ", ")))
 end
