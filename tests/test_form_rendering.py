@@ -4,12 +4,18 @@ what Django's own template writes, for every kind of choice list."""
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import pytest
 from django import forms
+from django.db import connection
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
+from django.test.utils import CaptureQueriesContext
 
-from onward.core.forms import GovukFormRenderer, is_single_input
+from onward.accounts.models import Team, User
+from onward.core.forms import GovukForm, GovukFormRenderer, is_single_input
+from onward.people.forms import CaseloadFilterForm
+from tests.conftest import Tenant
 
 
 class Choices(forms.Form):
@@ -65,3 +71,46 @@ def test_a_field_group_is_written_as_the_field_template_writes_it(name: str, dat
     if data and name in ("name", "count", "choice"):
         assert "govuk-form-group--error" in from_template
     assert (name in ("agree", "several")) != is_single_input(field)
+
+
+def test_a_choice_of_records_is_read_with_one_plain_query(world: dict[str, Tenant]) -> None:
+    """The caseload's choices of team and adviser: the same options as Django writes from model
+    instances, read as columns (no model made) and without a server-side cursor."""
+    council = world["A"].council
+    teams = Team.objects.filter(council=council).order_by("name")
+    workers = User.objects.filter(organisation=council).order_by("family_name", "given_name")
+    chosen = workers.first()
+    assert chosen is not None and teams.exists()
+    form = CaseloadFilterForm(initial={"worker": chosen.pk}, teams=teams, workers=workers)
+
+    class Plain(forms.Form):
+        team = forms.ModelChoiceField(queryset=teams, required=False, empty_label="Any team")
+        worker = forms.ModelChoiceField(queryset=workers, required=False, empty_label="Any personal adviser")
+
+    plain = Plain(initial={"worker": chosen.pk})
+    plain.fields["worker"].label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
+    made = mock.patch.object(User, "from_db", side_effect=AssertionError("a model was made"))
+    with made, CaptureQueriesContext(connection) as queries:
+        written = {name: str(form[name].as_widget()) for name in ("team", "worker")}
+    assert len(queries) == 2
+    assert not any("CURSOR" in query["sql"].upper() for query in queries.captured_queries)
+    for name in ("team", "worker"):
+        assert written[name].split(">", 1)[1] == str(plain[name].as_widget()).split(">", 1)[1]
+    assert f'<option value="{chosen.pk}" selected>{chosen.full_name}</option>' in written["worker"]
+    bound = CaseloadFilterForm({"worker": str(chosen.pk)}, teams=teams, workers=workers)
+    assert bound.is_valid() and bound.cleaned_data["worker"] == chosen
+    assert not CaseloadFilterForm({"worker": "0"}, teams=teams, workers=workers).is_valid()
+
+
+def test_every_choice_of_records_on_a_govuk_form_is_read_without_a_cursor(world: dict[str, Tenant]) -> None:
+    """Django reads a choice of records through a server-side cursor on PostgreSQL (declare, fetch,
+    close); a GOV.UK form reads the list with one plain query, the same options."""
+    teams = Team.objects.filter(council=world["A"].council).order_by("name")
+
+    class Chooser(GovukForm):
+        team = forms.ModelChoiceField(queryset=teams, required=False, empty_label="Any team")
+
+    with CaptureQueriesContext(connection) as queries:
+        options = list(iter(Chooser().fields["team"].widget.choices))
+    assert len(queries) == 1 and "CURSOR" not in queries.captured_queries[0]["sql"].upper()
+    assert [str(value) for value, _ in options] == ["", *(str(team.pk) for team in teams)]

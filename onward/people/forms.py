@@ -9,7 +9,7 @@ from django import forms
 from onward.accounts.models import Team, User
 from onward.core import codelists
 from onward.core.concurrency import VersionField
-from onward.core.forms import GovukDateField, GovukForm, soon, today
+from onward.core.forms import ColumnsChoiceField, GovukDateField, GovukForm, soon, today
 from onward.people import selectors
 from onward.people.categories import CATEGORY_LABELS, Category
 from onward.people.models import (
@@ -79,9 +79,15 @@ class CaseloadFilterForm(GovukForm):
             ("not_known", "Not known"),
         ],
     )
-    team = forms.ModelChoiceField(label="Team", required=False, queryset=Team.objects.none(), empty_label="Any team")
-    worker = forms.ModelChoiceField(
-        label="Personal adviser", required=False, queryset=User.objects.none(), empty_label="Any personal adviser"
+    team = ColumnsChoiceField(
+        label="Team", required=False, queryset=Team.objects.none(), empty_label="Any team", label_columns=("name",)
+    )
+    worker = ColumnsChoiceField(
+        label="Personal adviser",
+        required=False,
+        queryset=User.objects.none(),
+        empty_label="Any personal adviser",
+        label_columns=("given_name", "family_name"),
     )
     plan_overdue = forms.BooleanField(label="Pathway plan overdue", required=False)
     not_in_touch = forms.BooleanField(label="Not in touch", required=False)
@@ -106,7 +112,6 @@ class CaseloadFilterForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
         self.fields["worker"].queryset = workers  # type: ignore[attr-defined]
-        self.fields["worker"].label_from_instance = lambda user: user.full_name  # type: ignore[attr-defined]
 
 
 class PersonForm(GovukForm):
