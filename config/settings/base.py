@@ -225,6 +225,8 @@ ONWARD_TRIAGE_WORKING_DAYS = env.int("ONWARD_TRIAGE_WORKING_DAYS", default=5)
 ONWARD_REFERRAL_STARTS_DIRECT = env.bool("ONWARD_REFERRAL_STARTS_DIRECT", default=False)
 # Working days after becoming NEET by which a referral is due (the list, the home task, the indicator).
 ONWARD_NEET_REFERRAL_WORKING_DAYS = env.int("ONWARD_NEET_REFERRAL_WORKING_DAYS", default=10)
+# Needs against provision: a wait from sending to starting longer than this flags a gap.
+ONWARD_PROVISION_WAIT_DAYS = env.int("ONWARD_PROVISION_WAIT_DAYS", default=28)
 # Performance: how many percentage points short of a target still count as "near target" (a target
 # may set its own).
 ONWARD_TARGET_TOLERANCE_POINTS = env.float("ONWARD_TARGET_TOLERANCE_POINTS", default=2.0)
@@ -323,6 +325,8 @@ ONWARD_RETENTION = {
     "partner_referral_years": env.int("ONWARD_RETENTION_REFERRAL_YEARS", default=6),
     "imported_files_days": env.int("ONWARD_RETENTION_IMPORTED_FILES_DAYS", default=730),
 }
+# The Department for Education's SSDA903 validator runs in its own virtual environment (make validator-env).
+ONWARD_VALIDATOR_PYTHON = env("ONWARD_VALIDATOR_PYTHON", default=str(BASE_DIR / ".venv-903" / "bin" / "python"))
 # The young people's own service (docs/portal.md): short sessions and one-time sign-in codes by email.
 ONWARD_PORTAL_SESSION_IDLE_MINUTES = env.int("ONWARD_PORTAL_SESSION_IDLE_MINUTES", default=15)
 ONWARD_PORTAL_SESSION_MAX_MINUTES = env.int("ONWARD_PORTAL_SESSION_MAX_MINUTES", default=60)

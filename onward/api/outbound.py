@@ -32,7 +32,7 @@ class NotPublicAddress(ValueError):
 
 
 def _allowed_private() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    return [ipaddress.ip_network(net, strict=False) for net in getattr(settings, "ONWARD_WEBHOOK_PRIVATE_NETWORKS", [])]
+    return [ipaddress.ip_network(net, strict=False) for net in settings.ONWARD_WEBHOOK_PRIVATE_NETWORKS]
 
 
 def address_allowed(ip: str) -> bool:

@@ -40,7 +40,7 @@ lists them."""
 
 def lapse_days(code: str) -> int | None:
     """Days an activity with NCCIS ``code`` stays current once ascertained; ``None`` if it never lapses."""
-    overrides: dict[str, int] = getattr(settings, "ONWARD_NCCIS_LAPSE_DAYS", {}) or {}
+    overrides: dict[str, int] = settings.ONWARD_NCCIS_LAPSE_DAYS or {}
     if code in overrides:
         return int(overrides[code])
     return LAPSE_DAYS_BY_GROUP[nccis_group(code)]

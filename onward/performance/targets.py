@@ -53,7 +53,7 @@ def lower_is_better(code: str) -> bool:
 
 
 def default_tolerance() -> Decimal:
-    return Decimal(str(getattr(settings, "ONWARD_TARGET_TOLERANCE_POINTS", 2)))
+    return Decimal(str(settings.ONWARD_TARGET_TOLERANCE_POINTS))
 
 
 def rate(value: Decimal, target: Decimal, tolerance: Decimal, *, lower_better: bool = False) -> Rating:

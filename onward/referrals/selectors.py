@@ -444,7 +444,7 @@ class NeetWithoutReferral:
 def neet_referral_days() -> int:
     from django.conf import settings
 
-    return int(getattr(settings, "ONWARD_NEET_REFERRAL_WORKING_DAYS", 10))
+    return int(settings.ONWARD_NEET_REFERRAL_WORKING_DAYS)
 
 
 def referral_due(neet_from: datetime.date) -> datetime.date:
@@ -528,7 +528,7 @@ def provision_wait_days() -> int:
     """The wait above which a need is flagged as a gap: ``ONWARD_PROVISION_WAIT_DAYS`` (default 28)."""
     from django.conf import settings
 
-    return int(getattr(settings, "ONWARD_PROVISION_WAIT_DAYS", 28))
+    return int(settings.ONWARD_PROVISION_WAIT_DAYS)
 
 
 @dataclass(frozen=True)

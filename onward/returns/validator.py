@@ -20,7 +20,7 @@ EXPORTED_TABLES = frozenset({"Header", "Episodes", "OC3", "UASC"})
 
 
 def python_path() -> Path:
-    return Path(getattr(settings, "ONWARD_VALIDATOR_PYTHON", Path(settings.BASE_DIR) / ".venv-903" / "bin" / "python"))
+    return Path(settings.ONWARD_VALIDATOR_PYTHON)
 
 
 def available() -> bool:
