@@ -269,9 +269,14 @@ def wrk(
 
 def server_times(log: Path, path: str | None = None) -> dict[str, Any]:
     """p50 and p95 server time of the requests in ``log`` (to ``path``, if given), and their statuses."""
+    return server_times_of(log.read_text().splitlines(), path)
+
+
+def server_times_of(lines: list[str], path: str | None = None) -> dict[str, Any]:
+    """p50 and p95 server time of the requests in access log ``lines`` (to ``path``, if given)."""
     times = []
     statuses: dict[str, int] = {}
-    for line in log.read_text().splitlines():
+    for line in lines:
         parts = line.split()
         if len(parts) != 3 or (path is not None and parts[0] != path):
             continue

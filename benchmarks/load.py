@@ -48,6 +48,7 @@ from harness import (
     gunicorn,
     load_average,
     server_times,
+    server_times_of,
     sessions,
     shell,
     wait_until_up,
@@ -224,18 +225,13 @@ def run(scale_out: bool) -> dict[str, Any]:
 
 def _merged(logs: list[Path], *paths: str) -> dict[str, Any]:
     """Server times over every instance's log (to any of ``paths``, if given)."""
-    merged = RESULTS / ".merged.log"
     lines = []
     for log in logs:
         for line in log.read_text().splitlines():
             parts = line.split()
             if len(parts) == 3 and (not paths or parts[0] in paths):
                 lines.append(line)
-    merged.write_text("\n".join(lines) + "\n")
-    try:
-        return server_times(merged)
-    finally:
-        merged.unlink(missing_ok=True)
+    return server_times_of(lines)
 
 
 def main() -> int:
