@@ -79,6 +79,7 @@ def main() -> int:
     lines: dict[tuple[str, str], list[str]] = {(name, page): [] for name in GROWTH_COUNCILS for page in PAGES}
     clients: dict[tuple[str, str], list[dict[str, object]]] = {key: [] for key in lines}
     url = f"http://127.0.0.1:{PORT}"
+    seconds = max(1, SECONDS // ROUNDS)
     with gunicorn(PORT, access_log):
         for name in GROWTH_COUNCILS:
             # Warm up (not measured; the first views of the day may be slow, so errors are let pass).
@@ -89,7 +90,6 @@ def main() -> int:
             for page, path in PAGES.items():
                 for name in order:
                     access_log.write_text("")
-                    seconds = max(1, SECONDS // ROUNDS)
                     client = wrk(url + path, signed[name]["cookies"], seconds=seconds, connections=CONNECTIONS)
                     clients[(name, page)].append(client)
                     lines[(name, page)] += access_log.read_text().splitlines()

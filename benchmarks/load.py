@@ -13,10 +13,10 @@ behind HAProxy (``deploy/haproxy.cfg``, round robin), on the one PostgreSQL, and
 requests each instance served.
 
 Reported: p50 and p95 server time a page (gunicorn's), the client p50 and p95 (wrk's, every
-user's requests pooled; and the slowest user's alone), throughput of the mix and of the trivial page, and the database
-connections (sampled every second from pg_stat_activity: the most seen, and how many when
-idle after the run). Connections are bounded: each gunicorn thread keeps at most one
-(``CONN_MAX_AGE``), so at most instances x workers x threads.
+user's requests pooled; and the slowest user's alone), throughput of the mix and of the trivial
+page, and the database connections (sampled every second from pg_stat_activity: the most seen,
+and how many when idle after the run). Connections are bounded: each gunicorn thread keeps at
+most one (``CONN_MAX_AGE``), so at most instances x workers x threads.
 
 Targets (production issue): p95 at most 1 s, the mix at least half the trivial page's throughput
 in the same run, 0 errors.
