@@ -298,6 +298,16 @@ def signed_in(client: Client):  # type: ignore[no-untyped-def]
     return _sign_in
 
 
+@pytest.fixture(autouse=True)
+def _caches_start_empty() -> None:
+    """Every test starts with empty caches: a test's rows are rolled back, and on SQLite the next
+    test's rows can have the same ids and times, so a key made in one test could name another's."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _allow_sync_db_in_playwright() -> None:
     # Playwright's sync API runs an event loop in the test thread; Django's async-safety check

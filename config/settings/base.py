@@ -103,6 +103,19 @@ if env("ONWARD_REPORTING_DATABASE_URL", default=""):
     DATABASES["reporting"] = env.db("ONWARD_REPORTING_DATABASE_URL")
     DATABASES["reporting"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["config.routers.ReportingRouter"]
+# Caches hold nothing that another process must see: each process keeps its own (local memory).
+# "trends": the performance pages' trend charts and tables, made from stored month-end figures and
+# kept under a key that names every row they were made from (onward/performance/views.py, _trends),
+# so an entry is never stale, only unused; the oldest go once there are MAX_ENTRIES (about 200 KB each).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "trends": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "trends",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 100},
+    },
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from config.routers import reporting_alias
 from onward.accounts.models import Organisation, Team, User
@@ -152,6 +152,24 @@ def group_labels(council: Organisation, dimension: str) -> dict[str, str]:
 
 
 # Snapshots ----------------------------------------------------------------------------------------
+
+
+def stored_stamp(council: Organisation, method: str, month_ends: Iterable[datetime.date]) -> tuple[Any, ...] | None:
+    """The stored headline figures for ``month_ends`` in brief: each month end's rows counted, with the
+    newest row's id and time of writing. A month end's figures are only ever stored by deleting and
+    inserting them all (``services.snapshot_take``), so any change to what :func:`stored` reads moves
+    this. ``None`` when a month end has none stored: its figures are worked out live, and can change
+    with any record."""
+    ends = set(month_ends)
+    rows = (
+        IndicatorSnapshot.objects.using(reporting_alias())
+        .filter(council=council, method=method, month_end__in=list(ends), breakdown="")
+        .values("month_end")
+        .annotate(rows=Count("id"), newest=Max("id"), written=Max("updated_at"))
+        .order_by("month_end")
+    )
+    stamp = tuple((row["month_end"], row["rows"], row["newest"], row["written"]) for row in rows)
+    return stamp if len(stamp) == len(ends) else None
 
 
 def stored(

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
@@ -50,6 +53,8 @@ from onward.performance.indicators import Figure, Indicator
 from onward.performance.models import BenchmarkSet, Method, ReportCommentary
 
 PAGE_SIZE = 50
+TREND_CACHE = "trends"
+"""The cache the trends' markup is kept in (``_trends``): settings ``CACHES``."""
 SHORT_NAMES = {
     "eet": "In education, employment or training",
     "neet": "Not in education, employment or training",
@@ -167,7 +172,7 @@ def _target_cells(goal: list[float | None], index: int, unit: str, end: datetime
     return [Cell(text=text, detail="", href="", label=f"Target, {end:%B %Y}")]
 
 
-def _trend_charts(
+def _trends(
     request: HttpRequest,
     council: Organisation,
     day: datetime.date,
@@ -175,24 +180,53 @@ def _trend_charts(
     aggregate: bool,
     groups: list[Any],
     targets: dict[str, Any] | None = None,
+) -> SafeString:
+    """The trends over the 12 month ends to ``day``: for each group of indicators, a chart and its table.
+
+    Past month ends' figures are stored (taken now if missing), so the markup is a function of the
+    stored rows, the target lines, the counting method and whether figures are shown as aggregates
+    alone: it is kept in the ``trends`` cache under a key naming all of these (the stored rows by
+    ``selectors.stored_stamp``), and a later view reads it back rather than make a few hundred table
+    cells again. When a month end is not stored (today's), the trends are made afresh every time.
+    The charts' style gets this page's CSP nonce as the markup is written out, never in the cache.
+    """
+    ends = indicators.month_ends_before(day, 12)
+    stamp = selectors.stored_stamp(council, method, ends)
+    if stamp is None and services.snapshot_missing(council=council, method=method, day=day, acting_user=_user(request)):
+        stamp = selectors.stored_stamp(council, method, ends)
+    targets = comparisons.targets_for(council) if targets is None else targets
+    planned = []
+    for title, codes in groups:
+        codes = [c for c in codes if method in indicators.get(c).methods]
+        if codes:
+            goal = comparisons.target_line(council, codes[0], ends, targets) if len(codes) == 1 else []
+            planned.append((title, codes, goal if any(value is not None for value in goal) else []))
+    key = "trends:" + hashlib.sha256(repr((council.pk, method, aggregate, ends, planned, stamp)).encode()).hexdigest()
+    markup = caches[TREND_CACHE].get(key) if stamp is not None else None
+    if markup is None:
+        markup = "".join(
+            render_to_string("performance/_trend.html", {"trend": trend})
+            for trend in _trend_blocks(council, day, method, aggregate, planned)
+        )
+        if stamp is not None:
+            caches[TREND_CACHE].set(key, markup)
+    return charts.with_nonce(markup, nonce=getattr(request, "csp_nonce", ""))
+
+
+def _trend_blocks(
+    council: Organisation, day: datetime.date, method: str, aggregate: bool, planned: list[Any]
 ) -> list[dict[str, Any]]:
-    services.snapshot_missing(council=council, method=method, day=day, acting_user=_user(request))
+    """A chart (without its nonce) and a table for each planned group: its title, codes and target line."""
     series = selectors.trend(council, method, day)
     labels = [end.strftime("%b %Y") for end, _ in series]
     built = []
-    for title, codes in groups:
-        codes = [c for c in codes if method in indicators.get(c).methods]
-        if not codes:
-            continue
+    for title, codes, goal in planned:
         unit = indicators.get(codes[0]).unit
         lines = {
             short_name(code): [display.chart_value(figures[code], aggregate=aggregate) for _, figures in series]
             for code in codes
         }
-        goal = (
-            comparisons.target_line(council, codes[0], [end for end, _ in series], targets) if len(codes) == 1 else []
-        )
-        if any(value is not None for value in goal):
+        if goal:
             lines["Target"] = goal
         rows = [
             {
@@ -213,14 +247,15 @@ def _trend_charts(
         built.append(
             {
                 "title": title,
-                "columns": [short_name(c) for c in codes] + (["Target"] if "Target" in lines else []),
+                "columns": [short_name(c) for c in codes] + (["Target"] if goal else []),
                 "rows": rows,
-                "svg": charts.line(
-                    label=f"{title}: trend over the 12 months to {series[-1][0]:%B %Y}, as in the table",
-                    x_labels=labels,
-                    series=lines,
-                    unit=unit,
-                    nonce=getattr(request, "csp_nonce", ""),
+                "svg": mark_safe(  # noqa: S308 - the charts module's markup (its script removed, the label escaped)
+                    charts.line_svg(
+                        label=f"{title}: trend over the 12 months to {series[-1][0]:%B %Y}, as in the table",
+                        x_labels=labels,
+                        series=lines,
+                        unit=unit,
+                    )
                 ),
             }
         )
@@ -273,7 +308,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             **context,
             "headline": headline,
-            "trends": _trend_charts(request, council, day, method, aggregate, TRENDS, targets),
+            "trends": _trends(request, council, day, method, aggregate, TRENDS, targets),
             "breakdown_columns": [indicators.get(c) for c in columns],
             "breakdown_rows": breakdown_rows,
         },
@@ -337,7 +372,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "benchmark": comparison.national,
             "target": comparison.target,
             "comparison": comparison,
-            "trends": _trend_charts(request, council, day, method, aggregate, [(indicator.name, [code])], targets),
+            "trends": _trends(request, council, day, method, aggregate, [(indicator.name, [code])], targets),
             "rows": rows,
             "bar_svg": bar_svg,
             "breakdowns": live.BREAKDOWNS,

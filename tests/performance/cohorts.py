@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from onward.accounts.models import Organisation, Team
 from onward.people.categories import birthday
@@ -23,6 +24,9 @@ from onward.people.models import (
 )
 from onward.people.services import refresh_care_summary
 from tests.factories import YoungPersonFactory
+
+if TYPE_CHECKING:
+    from tests.conftest import Tenant
 
 DAY = datetime.date(2025, 6, 30)
 CONTACT_DAY = datetime.date(2025, 5, 20)
@@ -175,3 +179,11 @@ def build_peps(council: Organisation) -> Cohort:
         quality="good",
     )
     return cohort
+
+
+def age_out_the_worlds_young_person(tenant: Tenant) -> None:
+    """The world's own young person would be 20 on 30 June 2025; make them 31 so the cohort's answers stand."""
+    assert tenant.person is not None
+    YoungPerson.objects.filter(pk=tenant.person.pk).update(
+        date_of_birth=tenant.person.date_of_birth - datetime.timedelta(days=11 * 366)
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from decimal import Decimal
 from typing import Any
@@ -14,7 +13,6 @@ from django.urls import reverse
 
 from onward.audit.models import AuditEvent
 from onward.people import selectors as people_selectors
-from onward.people.models import YoungPerson
 from onward.performance import display, indicators, services
 from onward.performance.forms import query
 from onward.performance.indicators import Figure
@@ -26,21 +24,6 @@ from tests.performance.cohorts import DAY
 pytestmark = pytest.mark.django_db
 
 PEOPLE_LINK = re.compile(r'href="(/performance/people/\?[^"]+)"')
-
-
-def _age_out_the_worlds_young_person(tenant: Tenant) -> None:
-    """The world's own young person would be 20 on 30 June 2025; make them 31 so the cohort's answers stand."""
-    assert tenant.person is not None
-    YoungPerson.objects.filter(pk=tenant.person.pk).update(
-        date_of_birth=tenant.person.date_of_birth - datetime.timedelta(days=11 * 366)
-    )
-
-
-@pytest.fixture
-def tenant(world: dict[str, Tenant]) -> Tenant:
-    _age_out_the_worlds_young_person(world["A"])
-    cohorts.build(world["A"].council, world["A"].team)
-    return world["A"]
 
 
 def dashboard(client: Any, method: str = Method.SNAPSHOT, **extra: str) -> Any:
@@ -107,7 +90,7 @@ def test_a_team_manager_is_told_when_some_young_people_behind_a_number_are_not_t
 ) -> None:
     """The figure counts the council; the list shows only the young people the manager may see."""
     tenant = world["A"]
-    _age_out_the_worlds_young_person(tenant)
+    cohorts.age_out_the_worlds_young_person(tenant)
     cohorts.build(tenant.council, None)  # no team: outside the manager's teams
     client = signed_in(tenant.users["team_manager"])
     response = client.get(reverse("performance:people") + "?" + query(DAY, Method.SNAPSHOT, indicator="eet_19_21"))
