@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet, prefetch_related_objects
 
 from onward.accounts.models import User
 from onward.opportunities.models import Application
@@ -183,17 +183,25 @@ class Voice:
 
 
 def voice_of(person: YoungPerson) -> Voice:
-    """What the young person said in their own service, for the staff who may see their record."""
-    statements = list(
-        Statement.objects.filter(person=person).select_related("opportunity", "send__service", "resolved_by")[:50]
-    )
+    """What the young person said in their own service, for the staff who may see their record.
+
+    Most young people on the record page have said nothing in it yet: each list is read plainly and
+    the records it names are fetched after, only when it has rows (a query joining the directory's
+    services, say, costs more to build than to run, and would be built for nothing)."""
+    statements = list(Statement.objects.filter(person=person)[:50])
+    prefetch_related_objects(statements, "opportunity", "send__service", "resolved_by")
+    account = PortalAccount.objects.filter(person=person).first()
+    if account is not None:
+        prefetch_related_objects([account], "invited_by", "ended_by")
+    goals = list(Goal.objects.filter(person=person))
+    prefetch_related_objects(goals, "goal", "added_by", "done_by")
     return Voice(
-        account=PortalAccount.objects.filter(person=person).select_related("invited_by", "ended_by").first(),
+        account=account,
         open_tasks=sorted(
             (s for s in statements if s.is_open_task), key=lambda s: (s.task_due_on or datetime.date.max, s.pk)
         ),
         statements=statements,
-        goals=list(Goal.objects.filter(person=person).select_related("goal", "added_by", "done_by")),
+        goals=goals,
     )
 
 
