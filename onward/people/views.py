@@ -72,7 +72,20 @@ def _as_at(request: HttpRequest) -> datetime.date:
 # Lists ------------------------------------------------------------------------------------------
 
 
-def _caseload_query(request: HttpRequest, user: User) -> tuple[Any, forms.CaseloadFilterForm, str, datetime.date]:
+@dataclass
+class _Caseload:
+    """The caseload asked for: the young people in scope, the list (filtered, sorted), and its form."""
+
+    people: Any
+    qs: Any
+    form: forms.CaseloadFilterForm
+    scope: str
+    day: datetime.date
+    filtered: bool
+    """Any filter chosen (beyond the order): unfiltered, the list is every care leaver in scope."""
+
+
+def _caseload_query(request: HttpRequest, user: User) -> _Caseload:
     scope = request.GET.get("scope") or selectors.default_scope(user)
     if scope not in selectors.SCOPES:
         scope = "all"
@@ -83,7 +96,8 @@ def _caseload_query(request: HttpRequest, user: User) -> tuple[Any, forms.Caselo
     day = _as_at(request)
     people = selectors.people_in_scope(user, scope)
     qs = selectors.caseload(people=people, day=day, filters=filters, sort=filters.get("sort") or "name")
-    return qs, form, scope, day
+    filtered = any(value for key, value in filters.items() if key != "sort")
+    return _Caseload(people=people, qs=qs, form=form, scope=scope, day=day, filtered=filtered)
 
 
 def _describe_filters(request: HttpRequest) -> str:
@@ -93,10 +107,18 @@ def _describe_filters(request: HttpRequest) -> str:
 @access.require_perm(any_of=people_access.PEOPLE_PERMS)
 def caseload(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    qs, form, scope, day = _caseload_query(request, user)
-    rows, page = _page_read_with_total(
-        request, lambda offset, limit: selectors.page_and_total(qs, offset=offset, limit=limit)
-    )
+    found = _caseload_query(request, user)
+    qs, form, scope, day = found.qs, found.form, found.scope, found.day
+    if found.filtered:
+        rows, page = _page_read_with_total(
+            request, lambda offset, limit: selectors.page_and_total(qs, offset=offset, limit=limit)
+        )
+        set_apart = 0 if form.cleaned_data.get("category") else selectors.not_care_leavers(found.people, day)
+    else:  # every care leaver in scope: the list's total and those set apart are counted at once
+        listed, set_apart = selectors.listed_and_set_apart(found.people, day)
+        rows, page = _page_read_with_total(
+            request, lambda offset, limit: (list(qs[offset : offset + limit]) if offset < listed else [], listed)
+        )
     audit_list(
         actor=user,
         council=access.council_of(user),
@@ -117,9 +139,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "day": day,
             "can_add": user.can(Perm.CHANGE_PEOPLE),
-            "set_apart": 0
-            if form.is_bound and form.is_valid() and form.cleaned_data.get("category")
-            else selectors.not_care_leavers(selectors.people_in_scope(user, scope), day),
+            "set_apart": set_apart,
         },
     )
 
@@ -319,8 +339,8 @@ def caseload_export(request: HttpRequest, file_format: str) -> HttpResponse:
     user = _user(request)
     if file_format not in ("csv", "xlsx"):
         raise Http404
-    qs, _form, _scope, day = _caseload_query(request, user)
-    rows = _export_rows(qs, day)
+    found = _caseload_query(request, user)
+    rows = _export_rows(found.qs, found.day)
     with transaction.atomic():
         audit_record(
             actor=user,

@@ -10,8 +10,8 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
-from onward.people import services
-from onward.people.categories import birthday
+from onward.people import selectors, services
+from onward.people.categories import Category, birthday
 from onward.people.models import EETSpell
 from tests.factories import YoungPersonFactory
 from tests.people.test_pages import add_care_leaver
@@ -127,3 +127,26 @@ def test_young_people_who_are_not_care_leavers_are_set_apart_on_the_caseload(wor
     assert "1 young person who is not a care leaver is not listed" in text
     shown = client.get(reverse("people:caseload"), {"category": "none"})
     assert [row.person.legal_given_name for row in shown.context["rows"]] == ["Outside one"]
+
+
+def test_the_caseloads_total_and_those_set_apart_agree_with_each_young_persons_category(world, signed_in) -> None:
+    """Unfiltered, the caseload counts its list and those set apart at once; filtered, it counts each on
+    its own. Both agree with each young person's category worked out from their history, in every scope."""
+    a = world["A"]
+    _world(a)
+    _not_a_care_leaver(a, "Outside two")
+    adviser = a.users["personal_adviser"]
+    client = signed_in(adviser)
+    for scope in selectors.SCOPES:
+        everyone = list(selectors.people_in_scope(adviser, scope))
+        listed = [p for p in everyone if selectors.category_of(p, TODAY()) != Category.NONE]
+        assert listed and len(listed) < len(everyone)
+        unfiltered = client.get(reverse("people:caseload"), {"scope": scope})
+        sorted_only = client.get(reverse("people:caseload"), {"scope": scope, "sort": "-age", "q": ""})
+        for response in (unfiltered, sorted_only):
+            assert response.context["page"].paginator.count == len(response.context["rows"]) == len(listed)
+            assert response.context["set_apart"] == len(everyone) - len(listed)
+        assert {row.person for row in unfiltered.context["rows"]} == set(listed)
+        narrowed = client.get(reverse("people:caseload"), {"scope": scope, "status": "neet"})
+        assert narrowed.context["page"].paginator.count == len(narrowed.context["rows"]) < len(listed)
+        assert narrowed.context["set_apart"] == len(everyone) - len(listed)  # still everyone in scope
