@@ -14,14 +14,16 @@ from onward.people.models import YoungPerson
 def person_payments(user: User, person: YoungPerson, day: datetime.date) -> PageSection | None:
     """The young person's financial support for EET: totals paid and planned, and the latest payments,
     for those who see the young person (the page has already fetched them through the people policy)."""
-    payments = policy.payments_visible_to(user).filter(person=person)
     if not user.can_any(policy.PEOPLE_PERMS):
         return None
+    payments = policy.payments_visible_to(user).filter(person=person)
+    latest = list(payments.select_related(None)[:3])  # the page has the young person already
     return PageSection(
         "finance/_person_section.html",
         {
-            "payment_totals": selectors.payment_totals(payments),
-            "latest_payments": list(payments[:3]),
+            # Totalled only when there is something to total: most young people have no payments.
+            "payment_totals": selectors.payment_totals(payments) if latest else None,
+            "latest_payments": latest,
             "can_record_payments": policy.can_record(user),
         },
     )

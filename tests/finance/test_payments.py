@@ -52,7 +52,12 @@ def test_an_adviser_records_a_payment_and_sees_the_totals_on_the_young_persons_p
     assert "£1,250.50" in page.content.decode() and "£300.00" in page.content.decode()
     person_page = client.get(reverse("people:person-detail", args=[a.person.pk])).content.decode()
     assert "Financial support for education, employment and training" in person_page
-    assert "£1,250.50" in person_page
+    assert 'Paid</dt><dd class="govuk-summary-list__value">£1,250.50</dd>' in person_page
+    assert 'Planned</dt><dd class="govuk-summary-list__value">£300.00</dd>' in person_page  # not the cancelled
+    assert "Higher education bursary of £999.00 (cancelled)" in person_page  # the latest three, cancelled too
+    other = YoungPersonFactory(council=a.council, personal_adviser=a.users["personal_adviser"], team=a.team)
+    empty = client.get(reverse("people:person-detail", args=[other.pk])).content.decode()
+    assert "No financial support recorded." in empty and "£" not in empty
 
 
 def test_bad_amounts_and_missing_choices_get_a_message_and_change_nothing(world, signed_in) -> None:
