@@ -965,14 +965,15 @@ def caseload(
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))  # type: ignore[no-any-return]
 
 
-def page_and_total(qs: QuerySet[Any], *, offset: int, limit: int) -> tuple[list[Any], int]:
-    """One page of ``qs`` and how many rows it holds in all: a count, then the page (none past the end).
+def page_and_total(qs: QuerySet[Any], *, offset: int, limit: int, total: int | None = None) -> tuple[list[Any], int]:
+    """One page of ``qs`` and how many rows it holds in all: a count (unless ``total`` was counted
+    already), then the page (none past the end).
 
     Not one query with a window count: PostgreSQL then carries every row of the list, joined and
     annotated, through the window before the page is cut (7.5 ms against 2.5 ms for a count and a
     page of a council of 2,000, where the count leaves the unused annotations out and the page
     stops at its fiftieth row)."""
-    total = qs.count()
+    total = qs.count() if total is None else total
     return (list(qs[offset : offset + limit]) if offset < total else []), total
 
 

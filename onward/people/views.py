@@ -109,16 +109,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     found = _caseload_query(request, user)
     qs, form, scope, day = found.qs, found.form, found.scope, found.day
+    listed: int | None = None  # filtered, the list counts itself
     if found.filtered:
-        rows, page = _page_read_with_total(
-            request, lambda offset, limit: selectors.page_and_total(qs, offset=offset, limit=limit)
-        )
         set_apart = 0 if form.cleaned_data.get("category") else selectors.not_care_leavers(found.people, day)
     else:  # every care leaver in scope: the list's total and those set apart are counted at once
         listed, set_apart = selectors.listed_and_set_apart(found.people, day)
-        rows, page = _page_read_with_total(
-            request, lambda offset, limit: (list(qs[offset : offset + limit]) if offset < listed else [], listed)
-        )
+    rows, page = _page_read_with_total(
+        request, lambda offset, limit: selectors.page_and_total(qs, offset=offset, limit=limit, total=listed)
+    )
     audit_list(
         actor=user,
         council=access.council_of(user),
