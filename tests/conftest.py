@@ -288,6 +288,22 @@ def sign_in(client: Client, user: User) -> Client:
     return client
 
 
+def signed_in_copy(signed: Client) -> Client:
+    """A new client with a session of its own holding what ``signed``'s holds (the user, both factors
+    done): as ``sign_in`` would leave it, for one insert rather than a whole sign-in. For walks that
+    want a clean session for each request without signing in hundreds of times."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store.update(dict(signed.session.items()))
+    store.create()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+    return client
+
+
 @pytest.fixture
 def signed_in(client: Client):  # type: ignore[no-untyped-def]
     """``signed_in(user)`` returns the test client signed in as ``user``, two-factor done."""

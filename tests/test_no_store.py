@@ -2,39 +2,19 @@
 
 Every page a signed-in user sees can hold personal data, so every response to one says
 ``Cache-Control: no-store``; public pages for anonymous visitors and static files may be cached.
-The walk covers every URL pattern (``RULES`` in ``tests/test_url_access.py``) for every role.
+Every URL pattern for every role is checked in the walk of ``tests/test_url_access.py``
+(``test_every_url_answers_each_audience_as_decided``), which requests them all anyway; the tests
+here hold a form sent back, anonymous pages and the middleware itself.
 """
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils.cache import get_max_age
 
-from onward.accounts.permissions import ROLES
 from tests.conftest import Tenant, sign_in
-from tests.test_url_access import RULES, url_for
-
-
-def directives(response) -> set[str]:  # type: ignore[no-untyped-def]
-    return {part.strip().split("=")[0].lower() for part in response.get("Cache-Control", "").split(",") if part.strip()}
-
-
-@pytest.mark.parametrize("role", [role.key for role in ROLES])
-def test_every_response_to_a_signed_in_user_is_no_store(role: str, world: dict[str, Tenant]) -> None:
-    """Whatever the page answers (a page, a download, a refusal, a redirect), it says no-store."""
-    tenant = world["A"]
-    client = sign_in(Client(), tenant.users[role])
-    missing = []
-    answered = 0
-    for name in sorted(RULES):
-        response = client.get(url_for(name, tenant))
-        answered += response.status_code == 200
-        if "no-store" not in directives(response):
-            missing.append(f"{name} ({response.status_code}): {response.get('Cache-Control', 'no Cache-Control')}")
-    assert answered, "no page answered, so the walk proves nothing"
-    assert not missing, "\n".join(missing)
+from tests.test_url_access import cache_directives as directives
 
 
 def test_a_signed_in_users_form_post_is_no_store(world: dict[str, Tenant]) -> None:

@@ -363,34 +363,27 @@ def test_a_directory_cannot_provision_or_rename_a_user_into_another_organisation
 def test_the_migration_records_domains_that_existing_data_shows_are_one_organisations() -> None:
     """Providers' allowed domains, and users' domains unique to one organisation; never a public one
     or one two organisations' users share."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    from tests.migrating import migrated_back
 
-    before = [("accounts", "0005_saml_identity_providers")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    OldOrganisation = old.get_model("accounts", "Organisation")
-    OldUser = old.get_model("accounts", "User")
-    OldProvider = old.get_model("accounts", "IdentityProvider")
-    alder = OldOrganisation.objects.create(name="Alderley Council", kind="council")
-    brock = OldOrganisation.objects.create(name="Brockmoor Council", kind="council")
-    trust = OldOrganisation.objects.create(name="Alderley Trust", kind="charity")
-    OldProvider.objects.create(organisation=alder, issuer="https://x", allowed_domains="alderley.gov.uk gmail.com")
-    for email, organisation in [
-        ("a1@alderley.gov.uk", alder),
-        ("a2@staff.alderley.gov.uk", alder),
-        ("b1@brockmoor.gov.uk", brock),
-        ("b2@brockmoor.gov.uk", brock),
-        ("t1@gmail.com", trust),
-        ("shared1@shared.example", alder),
-        ("shared2@shared.example", trust),
-        ("young-peoples-service.1@onward.invalid", brock),
-    ]:
-        OldUser.objects.create(email=email, given_name="X", family_name="Y", organisation=organisation)
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with migrated_back([("accounts", "0005_saml_identity_providers")]) as old:  # and forward again on leaving
+        OldOrganisation = old.get_model("accounts", "Organisation")
+        OldUser = old.get_model("accounts", "User")
+        OldProvider = old.get_model("accounts", "IdentityProvider")
+        alder = OldOrganisation.objects.create(name="Alderley Council", kind="council")
+        brock = OldOrganisation.objects.create(name="Brockmoor Council", kind="council")
+        trust = OldOrganisation.objects.create(name="Alderley Trust", kind="charity")
+        OldProvider.objects.create(organisation=alder, issuer="https://x", allowed_domains="alderley.gov.uk gmail.com")
+        for email, organisation in [
+            ("a1@alderley.gov.uk", alder),
+            ("a2@staff.alderley.gov.uk", alder),
+            ("b1@brockmoor.gov.uk", brock),
+            ("b2@brockmoor.gov.uk", brock),
+            ("t1@gmail.com", trust),
+            ("shared1@shared.example", alder),
+            ("shared2@shared.example", trust),
+            ("young-peoples-service.1@onward.invalid", brock),
+        ]:
+            OldUser.objects.create(email=email, given_name="X", family_name="Y", organisation=organisation)
     from onward.accounts.models import OrganisationDomain
 
     recorded = {d.domain: (d.organisation.name, d.source) for d in OrganisationDomain.objects.all()}

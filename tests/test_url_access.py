@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 
 from onward.accounts.models import User
 from onward.accounts.permissions import ROLES, Perm
-from tests.conftest import Tenant, sign_in
+from tests.conftest import Tenant, sign_in, signed_in_copy
 
 ANONYMOUS = "anonymous"
 
@@ -875,25 +875,37 @@ def api_url(name: str) -> str:
     raise AssertionError(name)
 
 
+def cache_directives(response: Any) -> set[str]:
+    """The directives of a response's Cache-Control header, lower-cased, without their values."""
+    header = response.get("Cache-Control", "")
+    return {part.strip().split("=")[0].lower() for part in header.split(",") if part.strip()}
+
+
 @pytest.mark.parametrize("audience", [ANONYMOUS, *(role.key for role in ROLES)])
 def test_every_url_answers_each_audience_as_decided(audience: str, world: dict[str, Tenant]) -> None:
-    """Each role (and an anonymous visitor) gets exactly the status the rules give, on every URL."""
+    """Each role (and an anonymous visitor) gets exactly the status the rules give, on every URL.
+
+    The same walk holds the rule of tests/test_no_store.py: whatever a signed-in user is answered (a
+    page, a download, a refusal, a redirect) says ``Cache-Control: no-store``."""
     tenant = world["A"]
     user = None if audience == ANONYMOUS else tenant.users[audience]
     mismatches = []
+    kept = []
+    signed = sign_in(Client(), user) if user is not None else None
     for name, rule in sorted(RULES.items()):
-        client = Client()
-        if user is not None:
-            sign_in(client, user)
+        client = signed_in_copy(signed) if signed is not None else Client()  # a clean session for each URL
         url = url_for(name, tenant)
         response = client.get(url)
         expected = rule.expect(user)
         if response.status_code != expected:
             mismatches.append(f"{name} {url}: expected {expected}, got {response.status_code}")
+        if user is not None and "no-store" not in cache_directives(response):
+            kept.append(f"{name} ({response.status_code}): {response.get('Cache-Control', 'no Cache-Control')}")
         if expected == 302 and user is None:
             # A young person's page sends to the portal's own sign-in (onward/portal, ADR 29).
             assert response["Location"].startswith(portal_redirect(name) or reverse("accounts:sign-in")), name
     assert not mismatches, "\n".join(mismatches)
+    assert not kept, "answers to a signed-in user that a browser may keep:\n" + "\n".join(kept)
 
 
 # The young people's own service (onward/portal, ADR 29) ------------------------------------------

@@ -156,21 +156,19 @@ def test_another_councils_plans_and_referrals_are_not_found(world, signed_in) ->
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_every_yes_as_an_ehc_plan() -> None:
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    from tests.migrating import migrated_back
 
-    before = [("supporters", "0006_transitions")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    council = old.get_model("accounts", "Organisation").objects.create(name="Oldtown Council", kind="council")
-    Person = old.get_model("people", "YoungPerson")
-    common = {"council": council, "legal_family_name": "Lee", "date_of_birth": datetime.date(2006, 1, 1), "sex": "1"}
-    yes = Person.objects.create(child_id="Y1", legal_given_name="Ash", ehcp=True, **common)
-    no = Person.objects.create(child_id="N1", legal_given_name="Bo", ehcp=False, **common)
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    with migrated_back([("supporters", "0006_transitions")]) as old:  # and forward again on leaving
+        council = old.get_model("accounts", "Organisation").objects.create(name="Oldtown Council", kind="council")
+        Person = old.get_model("people", "YoungPerson")
+        common = {
+            "council": council,
+            "legal_family_name": "Lee",
+            "date_of_birth": datetime.date(2006, 1, 1),
+            "sex": "1",
+        }
+        yes = Person.objects.create(child_id="Y1", legal_given_name="Ash", ehcp=True, **common)
+        no = Person.objects.create(child_id="N1", legal_given_name="Bo", ehcp=False, **common)
     assert list(EHCPlan.objects.filter(person_id__in=[yes.pk, no.pk]).values_list("person_id", flat=True)) == [yes.pk]
     assert YoungPerson.objects.get(pk=yes.pk).ehcp is True
 
