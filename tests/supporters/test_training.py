@@ -141,25 +141,23 @@ def test_the_old_training_address_sends_employment_staff_to_the_new_page(world, 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_moves_the_fixed_two_course_records_into_training_records() -> None:
     """Each old staff training row becomes a record of that member of staff, for a coded course named as before."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    from tests.migrating import migrated_back
 
-    before = [("supporters", "0003_training"), ("opportunities", "0002_sustainmentcheck_version")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    council = old.get_model("accounts", "Organisation").objects.create(name="Oldtown Council", kind="council")
-    staff = old.get_model("accounts", "User").objects.create(
-        email="pa@oldtown.example", given_name="Sam", family_name="Lee", organisation=council
-    )
+    before = [
+        ("supporters", "0003_training"),
+        ("opportunities", "0002_sustainmentcheck_version"),
+        ("people", "0004_history_next_date"),
+    ]
     day = datetime.date(2025, 5, 1)
-    for course in ("employer_engagement", "interview_support", "interview_support"):
-        old.get_model("opportunities", "StaffTraining").objects.create(
-            council=council, staff=staff, course=course, completed_on=day, recorded_by=staff
+    with migrated_back(before) as old:  # and forward again on leaving
+        council = old.get_model("accounts", "Organisation").objects.create(name="Oldtown Council", kind="council")
+        staff = old.get_model("accounts", "User").objects.create(
+            email="pa@oldtown.example", given_name="Sam", family_name="Lee", organisation=council
         )
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+        for course in ("employer_engagement", "interview_support", "interview_support"):
+            old.get_model("opportunities", "StaffTraining").objects.create(
+                council=council, staff=staff, course=course, completed_on=day, recorded_by=staff
+            )
     records = TrainingRecord.objects.filter(council_id=council.pk)
     assert records.count() == 3
     assert set(records.values_list("course__name", "course__code")) == {
