@@ -6,7 +6,9 @@ all fifty load a trivial signed-in page (``/account/``) for ``BENCH_TRIVIAL_SECO
 fifty work through the mix for ``BENCH_SECONDS`` (120 s): the caseload, a young person's page
 (five different young people), the performance dashboard, the referral list and the triage
 queue, in turn. Every answer's status is checked (``latency.lua``): a redirect to sign-in, any
-other non-2xx answer, or a socket error fails the run.
+other non-2xx answer, or a socket error fails the run. The database is vacuumed and analysed
+before the run, and the sessions and audit tables again before each phase (``harness.settle``):
+PostgreSQL runs here with autovacuum off, and each request rewrites its session row.
 
 ``--scale-out`` serves the same from two gunicorn instances (each from ``deploy/gunicorn.conf.py``)
 behind HAProxy (``deploy/haproxy.cfg``, round robin), on the one PostgreSQL, and reports how many
@@ -50,6 +52,7 @@ from harness import (
     server_times,
     server_times_of,
     sessions,
+    settle,
     shell,
     wait_until_up,
     write_result,
@@ -67,6 +70,10 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 BALANCER_PORT = 8020
 INSTANCE_PORTS = (8021, 8022)
+
+# What every signed-in request writes (its session) and every list or record view (an audit entry):
+# settled before each phase (``harness.settle``), as a council's autovacuum would keep them.
+WRITTEN_EACH_REQUEST = ("django_session", "audit_auditevent")
 
 # Referrals awaiting triage for the queue and the referral list, and five young people with long
 # histories for the young person's page.
@@ -147,6 +154,7 @@ def run(scale_out: bool) -> dict[str, Any]:
     for person in person_pages:  # each user cycles through every page; five young people in turn
         mix += ["/people/", person, "/performance/", "/referrals/", "/referrals/triage/"]
     logs = [RESULTS / f".gunicorn-load-{port}.log" for port in (INSTANCE_PORTS if scale_out else (8012,))]
+    settled = {"before_run": settle()}
     load_before = load_average()
     with ExitStack() as stack:
         if scale_out:
@@ -160,12 +168,14 @@ def run(scale_out: bool) -> dict[str, Any]:
         # Warm up: every page once by every user, so each worker has its connection and templates.
         wrk(url + "/account/", cookies, seconds=5, connections=USERS, threads=1, paths=mix, keep_errors=True)
         idle_before = database_connections(database_name())
+        settled["before_trivial"] = settle(*WRITTEN_EACH_REQUEST)
         for log in logs:
             log.write_text("")
         trivial = wrk(
             url + "/account/", cookies, seconds=TRIVIAL_SECONDS, connections=USERS, threads=1, keep_errors=True
         )
         trivial_server = _merged(logs)
+        settled["before_mix"] = settle(*WRITTEN_EACH_REQUEST)
         for log in logs:
             log.write_text("")
         sampler = ConnectionSampler()
@@ -200,6 +210,7 @@ def run(scale_out: bool) -> dict[str, Any]:
         "instances": len(logs),
         "gunicorn": {"workers_each": WORKERS, "threads_each": THREADS},
         "load_average_before": load_before,
+        "settled": settled,
         "load_average_after": load_average(),
         "trivial": {"client": trivial, "server": trivial_server},
         "mix": {"client": mixed, "server": every, "pages": per_page},

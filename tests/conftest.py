@@ -75,7 +75,8 @@ def _updates_move_updated_at():  # type: ignore[no-untyped-def]
 
 
 # Tables a flush leaves alone: Django's post_migrate signal, sent after every flush, would only put
-# the same rows back (one per model, and four permissions each), one insert at a time.
+# the same rows back (one per model, and four permissions each), after looking each model's rows
+# up again, app by app.
 KEPT_BY_FLUSH = frozenset({"django_content_type", "auth_permission"})
 
 
