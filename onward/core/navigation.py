@@ -6,9 +6,10 @@ one of its permissions (or to every signed-in user, if it names none).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
@@ -57,7 +58,7 @@ def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
     for item in navigation():
         if not item.visible_to(user):
             continue
-        href = reverse(item.url_name)
+        href = _href(item.url_name, get_script_prefix(), get_urlconf())
         active = current_path == href if href == "/" else current_path.startswith(href)
         items.append({"text": item.label, "href": href, "active": active, "url_name": item.url_name})
     matches = [entry for entry in items if entry["active"]]
@@ -66,3 +67,10 @@ def navigation_for(user: User, current_path: str) -> list[dict[str, object]]:
         for entry in matches:
             entry["active"] = entry is longest
     return items
+
+
+@functools.lru_cache(maxsize=512)
+def _href(url_name: str, prefix: str, urlconf: str | None) -> str:
+    """A menu item's address, worked out once for each script prefix and URL configuration (every
+    page has the menu, and ``reverse`` walks the URL patterns each time)."""
+    return reverse(url_name, urlconf=urlconf)
