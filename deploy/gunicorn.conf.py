@@ -19,15 +19,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A request slower than this is ended (and logged); large imports run in the background worker.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
-# One request a connection, and a worker takes at most as many connections as it has threads: the
-# rest wait in the listening socket's queue, in order, for whichever worker is free first. With
-# keep-alive, a worker kept every connection it had once accepted, so under load some users queued
-# behind a busy worker while another was idle: in the 50-user load test the slowest user's median
-# was 1.8 times everyone's, and the trivial page's p95 fell from 658 to 306 ms without it (ADR 38).
-# The balancer in front (deploy/haproxy.cfg, ``http-server-close``) opens a connection a request
-# already, and keeps browsers' connections alive on its side.
-worker_connections = threads
-keepalive = 0
+keepalive = 5
+# worker_connections stays at gunicorn's 1,000. Capped at the thread count (with keep-alive off), a
+# worker would take a connection only when a thread is free, which made waiting fairer under load
+# (the 50-user test's p95 fell by a third), but gunicorn 23's threaded worker loses count of its
+# open connections now and then: within three minutes at 100 requests a second every worker
+# believed itself full and stopped taking connections, and the server answered nothing.
 # Restart workers now and then, so a slow leak can never grow without bound (0: never).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200

@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 SERVE = r"""
@@ -72,26 +71,6 @@ def test_each_gunicorn_worker_loads_the_pdf_engine_before_its_first_request() ->
     with mock.patch("weasyprint.HTML") as html:
         config["post_worker_init"](object())
     html.return_value.write_pdf.assert_called_once_with()
-
-
-@pytest.mark.parametrize("threads", ["4", "8"])
-def test_a_gunicorn_worker_takes_a_connection_only_when_a_thread_is_free_and_keeps_none(monkeypatch, threads) -> None:
-    """Each worker holds at most as many connections as it has threads, and closes each after its
-    answer, so waiting requests queue in order for whichever worker frees first (ADR 38): with
-    keep-alive a worker kept its connections, and some users waited on a busy worker while
-    another was idle."""
-    import runpy
-
-    from gunicorn.config import Config
-
-    monkeypatch.setenv("GUNICORN_THREADS", threads)
-    config = runpy.run_path(str(Path(settings.BASE_DIR, "deploy", "gunicorn.conf.py")))
-    loaded = Config()
-    for name in ("worker_class", "threads", "worker_connections", "keepalive"):
-        loaded.set(name, config[name])
-    assert loaded.threads == loaded.worker_connections == int(threads)
-    assert loaded.keepalive == 0
-    assert loaded.worker_class_str == "gthread"
 
 
 READ_MAIL_SETTINGS = r"""
