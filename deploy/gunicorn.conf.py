@@ -22,9 +22,10 @@ graceful_timeout = 30
 keepalive = 5
 # worker_connections stays at gunicorn's 1,000. Capped at the thread count (with keep-alive off), a
 # worker would take a connection only when a thread is free, which made waiting fairer under load
-# (the 50-user test's p95 fell by a third), but gunicorn 23's threaded worker loses count of its
-# open connections now and then: within three minutes at 100 requests a second every worker
-# believed itself full and stopped taking connections, and the server answered nothing.
+# (the 50-user test's p95 fell by a third), but gunicorn 23's threaded worker can then hang: when
+# its connections are all accepted and none has sent its request yet, its main loop waits on an
+# empty set of requests, returns at once and never polls the connections again, spinning at full
+# processor time. Within three minutes at 100 requests a second no worker answered.
 # Restart workers now and then, so a slow leak can never grow without bound (0: never).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
