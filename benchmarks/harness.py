@@ -160,8 +160,8 @@ def gunicorn(
         "GUNICORN_WORKERS": str(workers),
         "GUNICORN_THREADS": str(threads),
         "GUNICORN_LOG_LEVEL": "error",
-        # No worker recycling during a measurement: a recycled worker closes its idle keep-alive
-        # connections, which a browser retries unseen but wrk counts as socket errors.
+        # No worker recycling during a measurement: a recycled worker starts again from cold (its
+        # PDF engine, templates and database connection) in the middle of the figures.
         "GUNICORN_MAX_REQUESTS": "0",
         **(extra_env or {}),
     }

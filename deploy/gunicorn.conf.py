@@ -13,19 +13,21 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-worker_class = "gthread"
+# gunicorn's threaded worker (gthread), counting only the requests in hand (config/gunicorn_worker.py).
+worker_class = "config.gunicorn_worker.ThreadWorker"
 workers = int(os.environ.get("GUNICORN_WORKERS", min(multiprocessing.cpu_count() * 2 + 1, 9)))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A worker takes a new request only while it has fewer than this in hand, one more than its threads
+# so that a thread finishing never waits for the next accept. A request not yet taken waits in the
+# kernel's queue for whichever worker is free first, so no user waits behind a busy worker while
+# another is idle (ADR 38: the 50-user load test's p95 fell by a third).
+worker_connections = threads + 1
+# A connection carries one request. Keep-alive would tie a client to one worker; in production the
+# proxy in front keeps the browsers' connections open and opens one to gunicorn a request.
+keepalive = 0
 # A request slower than this is ended (and logged); large imports run in the background worker.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
-keepalive = 5
-# worker_connections stays at gunicorn's 1,000. Capped at the thread count (with keep-alive off), a
-# worker would take a connection only when a thread is free, which made waiting fairer under load
-# (the 50-user test's p95 fell by a third), but gunicorn 23's threaded worker can then hang: when
-# its connections are all accepted and none has sent its request yet, its main loop waits on an
-# empty set of requests, returns at once and never polls the connections again, spinning at full
-# processor time. Within three minutes at 100 requests a second no worker answered.
 # Restart workers now and then, so a slow leak can never grow without bound (0: never).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
