@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -673,9 +674,83 @@ class TimelineEntry:
     correction_reason: str = ""
 
 
+# What a timeline reads: each kind of record, with the records read beside it.
+_TIMELINE_KINDS: tuple[tuple[type[Any], tuple[str, ...]], ...] = (
+    (CareEpisode, ()),
+    (EETSpell, ()),
+    (AccommodationSpell, ()),
+    (Contact, ()),
+    (PathwayPlanReview, ()),
+    (PEP, ()),
+    (Aspiration, ()),
+    (IntendedDestination, ()),
+    (Allocation, ("worker", "team")),
+    (GuidanceAppointment, ()),
+    (HEApplication, ()),
+    (PathwayPlanAudit, ("review",)),
+    (CaseClosure, ()),
+    (SupportRequest, ()),
+)
+
+
+@functools.cache
+def _kinds_held_sql(vendor: str) -> str:
+    """One row saying, for each of ``_TIMELINE_KINDS``, whether a young person has any (``vendor``:
+    the SQL is written once for each kind of database, as its quoting differs)."""
+    quote = connection.ops.quote_name
+    tables = [quote(model._meta.db_table) for model, _ in _TIMELINE_KINDS]
+    held = [f"EXISTS (SELECT 1 FROM {table} WHERE {quote('person_id')} = %s)" for table in tables]  # noqa: S608
+    return "SELECT " + ", ".join(held)
+
+
+@functools.cache
+def _records_sql(kind: int, vendor: str) -> str:
+    """The ORM's own SQL for ``model.objects.filter(person_id=...)`` of the ``kind``-th of
+    ``_TIMELINE_KINDS``, with the person a parameter: written once, as building and compiling the
+    query is half its cost on a young person's page."""
+    model = _TIMELINE_KINDS[kind][0]
+    sql, params = model.objects.filter(person_id=0).query.sql_with_params()
+    assert list(params) == [0], params  # noqa: S101 - the person is the query's only parameter
+    return str(sql)
+
+
+def _records_by_kind(person: YoungPerson) -> list[list[Any]]:
+    """The young person's records of each of ``_TIMELINE_KINDS``, corrections included: one query for
+    which kinds they have any of, then one for each of those kinds."""
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        cursor.execute(_kinds_held_sql(vendor), [person.pk] * len(_TIMELINE_KINDS))
+        held = cursor.fetchone()
+    found: list[list[Any]] = []
+    for kind, ((model, related), has_any) in enumerate(zip(_TIMELINE_KINDS, held, strict=True)):
+        if not has_any:
+            found.append([])
+        elif related:
+            found.append(list(model.objects.filter(person=person).select_related(*related)))
+        else:
+            found.append(list(model.objects.raw(_records_sql(kind, vendor), [person.pk])))
+    return found
+
+
 def timeline(person: YoungPerson) -> list[TimelineEntry]:
     """Every dated record about the young person, newest first, corrections included."""
     entries: list[TimelineEntry] = []
+    (
+        episodes,
+        spells,
+        accommodation,
+        contacts,
+        reviews,
+        peps,
+        aspirations,
+        destinations,
+        allocations,
+        guidance,
+        applications,
+        audits,
+        closures,
+        support,
+    ) = _records_by_kind(person)
 
     def add(day: datetime.date, kind: str, title: str, detail: str, record: Any) -> None:
         entries.append(
@@ -690,27 +765,27 @@ def timeline(person: YoungPerson) -> list[TimelineEntry]:
             )
         )
 
-    for e in CareEpisode.objects.filter(person=person):
+    for e in episodes:
         detail = f"{e.get_placement_type_display()}" + (
             f"; ended {e.end:%-d %B %Y}: {e.get_reason_ceased_display()}" if e.end else ""
         )
         add(e.start, "Care", f"Care episode: {e.get_legal_status_display()}", detail, e)
-    for s in EETSpell.objects.filter(person=person):
+    for s in spells:
         until = f" to {s.end:%-d %B %Y}" if s.end else ""
         ended = f" ({s.outcome_summary})" if s.outcome_summary else ""
         add(s.start, "EET", s.get_activity_display(), f"{s.provider}{until}{ended}".strip(), s)
-    for a in AccommodationSpell.objects.filter(person=person):
+    for a in accommodation:
         add(a.start, "Accommodation", a.get_accommodation_type_display(), a.get_suitability_display(), a)
-    for c in Contact.objects.filter(person=person):
+    for c in contacts:
         add(c.date, "Contact", c.get_in_touch_display(), c.get_method_display(), c)
-    for r in PathwayPlanReview.objects.filter(person=person):
+    for r in reviews:
         add(r.date, "Pathway plan", "Pathway plan reviewed", f"Next review due {r.next_due:%-d %B %Y}", r)
-    for p in PEP.objects.filter(person=person):
+    for p in peps:
         attended = "social worker attended" if p.social_worker_attended else "social worker did not attend"
         add(p.date, "PEP", f"PEP, Year {p.school_year}", f"{p.get_quality_display()}; {attended}", p)
-    for asp in Aspiration.objects.filter(person=person):
+    for asp in aspirations:
         add(asp.date, "Aspiration", f"Aspiration, Year {asp.school_year}", asp.aspiration, asp)
-    for d in IntendedDestination.objects.filter(person=person):
+    for d in destinations:
         add(
             d.date,
             "Destination",
@@ -718,18 +793,18 @@ def timeline(person: YoungPerson) -> list[TimelineEntry]:
             f"{d.get_destination_display()}; September Guarantee: {d.get_september_guarantee_display()}",
             d,
         )
-    for al in Allocation.objects.filter(person=person).select_related("worker", "team"):
+    for al in allocations:
         add(al.start, "Allocation", f"{al.get_role_display()} allocated", al.name, al)
-    for g in GuidanceAppointment.objects.filter(person=person):
+    for g in guidance:
         add(g.date, "Careers guidance", "Careers guidance appointment", g.get_attendance_display(), g)
-    for h in HEApplication.objects.filter(person=person):
+    for h in applications:
         add(h.date, "Higher education", f"Applied to {h.institution}", f"{h.course}: {h.get_status_display()}", h)
-    for au in PathwayPlanAudit.objects.filter(person=person).select_related("review"):
+    for au in audits:
         met = "meets EET needs" if au.eet_needs_met else "EET needs not met"
         add(au.date, "Pathway plan", "Pathway plan audited", f"{au.get_grade_display()}; {met}", au)
-    for cl in CaseClosure.objects.filter(person=person):
+    for cl in closures:
         add(cl.date, "Closure", "Case closed", cl.get_reason_display(), cl)
-    for sr in SupportRequest.objects.filter(person=person):
+    for sr in support:
         add(sr.date, "Support request", "Asked for support again", sr.get_outcome_display(), sr)
     entries.sort(key=lambda entry: (entry.day, entry.record.created_at), reverse=True)
     return entries

@@ -348,16 +348,21 @@ def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_list_and_record_pages_use_a_fixed_number_of_queries(world, signed_in) -> None:
-    """The caseload, NEET and person pages do not make more queries as the cohort or history grows."""
+    """The caseload, NEET and person pages do not make more queries as the cohort or history grows.
+    (The person page reads each kind of record the young person has any of once: one contact is
+    recorded first, so that more contacts are more of a kind already read.)"""
     a = world["A"]
     client = signed_in(a.users["team_manager"])
     add_care_leaver(a, name="Jo", age=19, activity="neet_seeking")
+    adviser = a.users["personal_adviser"]
+    services.contact_record(
+        acting_user=adviser, person=a.person, date=TODAY() - datetime.timedelta(days=60), method="phone", in_touch="YES"
+    )
     caseload_url = reverse("people:caseload") + "?scope=all&status=neet&age_band=19_21"
     person_url = reverse("people:person-detail", kwargs={"pk": a.person.pk})
     few = (_queries(client, caseload_url), _queries(client, reverse("people:neet")), _queries(client, person_url))
     for i in range(12):
         add_care_leaver(a, name=f"Extra{i}", age=19 + i % 3, activity="neet_other")
-    adviser = a.users["personal_adviser"]
     for i in range(5):
         services.contact_record(
             acting_user=adviser,

@@ -137,3 +137,19 @@ def test_the_signs_picked_from_the_timeline_are_the_queries_at_their_edges(next_
     ending = any("ends on" in reason for reason in from_timeline)
     no_pep = any("No PEP this term" in reason for reason in from_timeline)
     assert (ending, no_pep) == (not next_step_stands, pep_days_ago == selectors.PEP_TERM_DAYS)
+
+
+def test_the_timeline_reads_every_record_of_each_kind_the_young_person_has_and_no_one_elses(council) -> None:
+    """The timeline asks first which kinds of record a young person has any of, then reads those
+    kinds with SQL written once: what it holds must be what the ORM finds, kind by kind."""
+    kinds_seen = set()
+    for person in YoungPerson.objects.filter(council=council):
+        held = {(type(entry.record), entry.record.pk) for entry in selectors.timeline(person)}
+        expected = {
+            (model, pk)
+            for model, _related in selectors._TIMELINE_KINDS
+            for pk in model.objects.filter(person=person).values_list("pk", flat=True)
+        }
+        assert held == expected, person.pk
+        kinds_seen |= {model for model, _pk in held}
+    assert len(kinds_seen) >= 6, kinds_seen  # the generated council has many kinds of record
