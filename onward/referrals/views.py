@@ -234,8 +234,10 @@ class ReferralRow(WritesItself):
 
 
 def _listed_page(request: HttpRequest, user: User, referrals: Any, list_name: str) -> Page[Any]:
-    """The page of ``referrals`` asked for, its viewing in the audit trail as every list of young people."""
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    """The page of ``referrals`` asked for, its viewing in the audit trail as every list of young people.
+    A row names the young person and nothing else related (``ReferralRow``): only they are read with it."""
+    listed = referrals.select_related(None).select_related("person")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_list(
         actor=user,
         council=access.council_of(user),
