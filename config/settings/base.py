@@ -3,6 +3,7 @@ environment (``ONWARD_*`` variables and ``DATABASE_URL``); see README.md for the
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -98,10 +99,27 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+
+def _prepared_statements(database: dict[str, Any]) -> dict[str, Any]:
+    """On PostgreSQL, values are sent apart from the SQL (server-side binding), and a statement run
+    ``ONWARD_DB_PREPARE_THRESHOLD`` times on a connection (5; 0: never) is prepared there, so
+    PostgreSQL parses it once and can keep its plan, rather than parse and plan every query afresh
+    (ADR 39). Each connection keeps its own; a pooler in front must support prepared statements."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        threshold = env.int("ONWARD_DB_PREPARE_THRESHOLD", default=5)
+        options = database.setdefault("OPTIONS", {})
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = threshold or None
+    return database
+
+
+_prepared_statements(DATABASES["default"])
 # A read replica for reporting (config/routers.py): off unless ONWARD_REPORTING_DATABASE_URL is set.
 if env("ONWARD_REPORTING_DATABASE_URL", default=""):
     DATABASES["reporting"] = env.db("ONWARD_REPORTING_DATABASE_URL")
     DATABASES["reporting"]["TEST"] = {"MIRROR": "default"}
+    _prepared_statements(DATABASES["reporting"])
 DATABASE_ROUTERS = ["config.routers.ReportingRouter"]
 # Caches hold nothing that another process must see: each process keeps its own (local memory).
 # "trends": the performance pages' trend charts and tables, made from stored month-end figures and

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import psycopg
 from django.db import connection, connections
 from django.db.models import QuerySet
 
@@ -371,11 +372,15 @@ def _run(statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 
     ``SET LOCAL`` is sent in the same call, ahead of the query (no extra round trip or query): it
     lasts for the implicit transaction of that call, or to the end of the transaction it runs in.
+    A call whose values are sent apart from the SQL holds one statement only (ADR 39), so psycopg
+    writes this query's values into its text (``mogrify``, quoting them as its client-side binding
+    does) and the call is sent without any.
     """
     reporting = connections[reporting_alias()]  # a read replica, if one is configured
     with reporting.cursor() as cursor:
         if reporting.vendor == "postgresql":
-            cursor.execute("; ".join([*LIVE_SETTINGS, statement]), params)
+            written = psycopg.ClientCursor(reporting.connection).mogrify(statement, params)
+            cursor.execute("; ".join([*LIVE_SETTINGS, written]))
             for _ in LIVE_SETTINGS:
                 cursor.nextset()  # past each SET, to the query's rows
         else:
