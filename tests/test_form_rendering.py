@@ -1,5 +1,5 @@
-"""Onward's form renderer writes selects itself (``core.forms.select_html``): the markup must be exactly
-what Django's own template writes, for every kind of choice list."""
+"""Onward's form renderer writes selects and inputs itself (``core.forms.select_html``, ``input_html``):
+the markup must be exactly what Django's own templates write, for every kind of choice list and box."""
 
 from __future__ import annotations
 
@@ -39,6 +39,46 @@ def test_a_select_is_written_as_djangos_template_writes_it(name: str, data: dict
     django = Choices(data, renderer=DjangoTemplates())[name].as_widget(attrs={"aria-describedby": "x-hint"})
     assert ours == django
     assert "<option" in ours
+
+
+class Inputs(forms.Form):
+    text = forms.CharField(required=False)
+    styled = forms.CharField(widget=forms.TextInput(attrs={"class": "govuk-input", "data-x": 'a"b&c', "hidden": True}))
+    number = forms.IntegerField(min_value=1, max_value=9)
+    email = forms.EmailField(required=False)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True), required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    agree = forms.BooleanField(required=False)
+    upload = forms.FileField(widget=forms.FileInput, required=False)
+    off = forms.CharField(widget=forms.TextInput(attrs={"autocomplete": False, "spellcheck": "false"}), required=False)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {},
+        {"initial": {"text": 0, "number": 0, "hidden": 0}},
+        {
+            "data": {
+                "text": "",
+                "number": "3",
+                "email": "a@b.example",
+                "day": "2026-12-07",
+                "secret": "x",
+                "agree": "on",
+            }
+        },
+        {"data": {"text": '<b>"me" & you</b>', "styled": "{{ x }}", "number": "ten", "hidden": "'", "off": "%s"}},
+    ],
+)
+@pytest.mark.parametrize("name", list(Inputs.base_fields))
+def test_an_input_is_written_as_djangos_template_writes_it(name: str, given: dict[str, Any]) -> None:
+    """``core.forms.input_html`` writes every kind of ``<input>`` in place of Django's templates."""
+    ours = Inputs(**given, renderer=GovukFormRenderer())[name].as_widget(attrs={"aria-describedby": "x-hint"})
+    django = Inputs(**given, renderer=DjangoTemplates())[name].as_widget(attrs={"aria-describedby": "x-hint"})
+    assert ours == django
+    assert ours.startswith("<input")
 
 
 class Fields(forms.Form):
