@@ -2,8 +2,8 @@
 
 gunicorn's ``gthread`` worker accepts connections while it holds fewer than ``worker_connections``
 of them (1,000 by default). Under load one worker can then accept far more requests than it has
-threads, and they wait in its queue while another worker's threads are idle: the 50-user load test
-found the slowest users waiting twice as long as the rest, and a p95 well above the median.
+threads, and they wait in its queue while another worker's threads are idle: in the 50-user load
+test the slowest user's median wait was 1.4 times everyone's, and the p95 twice the median.
 
 Capping ``worker_connections`` near the thread count makes waiting fair (a request not taken stays
 in the kernel's queue for whichever worker is free first), but gunicorn 23 counts every accepted

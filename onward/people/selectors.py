@@ -714,43 +714,28 @@ def _records_sql(kind: int, vendor: str) -> str:
     return str(sql)
 
 
-def _records_by_kind(person: YoungPerson) -> list[list[Any]]:
+def _records_by_kind(person: YoungPerson) -> dict[type[Any], list[Any]]:
     """The young person's records of each of ``_TIMELINE_KINDS``, corrections included: one query for
     which kinds they have any of, then one for each of those kinds."""
     vendor = connection.vendor
     with connection.cursor() as cursor:
         cursor.execute(_kinds_held_sql(vendor), [person.pk] * len(_TIMELINE_KINDS))
         held = cursor.fetchone()
-    found: list[list[Any]] = []
+    found: dict[type[Any], list[Any]] = {}
     for kind, ((model, related), has_any) in enumerate(zip(_TIMELINE_KINDS, held, strict=True)):
         if not has_any:
-            found.append([])
+            found[model] = []
         elif related:
-            found.append(list(model.objects.filter(person=person).select_related(*related)))
+            found[model] = list(model.objects.filter(person=person).select_related(*related))
         else:
-            found.append(list(model.objects.raw(_records_sql(kind, vendor), [person.pk])))
+            found[model] = list(model.objects.raw(_records_sql(kind, vendor), [person.pk]))
     return found
 
 
 def timeline(person: YoungPerson) -> list[TimelineEntry]:
     """Every dated record about the young person, newest first, corrections included."""
     entries: list[TimelineEntry] = []
-    (
-        episodes,
-        spells,
-        accommodation,
-        contacts,
-        reviews,
-        peps,
-        aspirations,
-        destinations,
-        allocations,
-        guidance,
-        applications,
-        audits,
-        closures,
-        support,
-    ) = _records_by_kind(person)
+    records = _records_by_kind(person)
 
     def add(day: datetime.date, kind: str, title: str, detail: str, record: Any) -> None:
         entries.append(
@@ -765,27 +750,27 @@ def timeline(person: YoungPerson) -> list[TimelineEntry]:
             )
         )
 
-    for e in episodes:
+    for e in records[CareEpisode]:
         detail = f"{e.get_placement_type_display()}" + (
             f"; ended {e.end:%-d %B %Y}: {e.get_reason_ceased_display()}" if e.end else ""
         )
         add(e.start, "Care", f"Care episode: {e.get_legal_status_display()}", detail, e)
-    for s in spells:
+    for s in records[EETSpell]:
         until = f" to {s.end:%-d %B %Y}" if s.end else ""
         ended = f" ({s.outcome_summary})" if s.outcome_summary else ""
         add(s.start, "EET", s.get_activity_display(), f"{s.provider}{until}{ended}".strip(), s)
-    for a in accommodation:
+    for a in records[AccommodationSpell]:
         add(a.start, "Accommodation", a.get_accommodation_type_display(), a.get_suitability_display(), a)
-    for c in contacts:
+    for c in records[Contact]:
         add(c.date, "Contact", c.get_in_touch_display(), c.get_method_display(), c)
-    for r in reviews:
+    for r in records[PathwayPlanReview]:
         add(r.date, "Pathway plan", "Pathway plan reviewed", f"Next review due {r.next_due:%-d %B %Y}", r)
-    for p in peps:
+    for p in records[PEP]:
         attended = "social worker attended" if p.social_worker_attended else "social worker did not attend"
         add(p.date, "PEP", f"PEP, Year {p.school_year}", f"{p.get_quality_display()}; {attended}", p)
-    for asp in aspirations:
+    for asp in records[Aspiration]:
         add(asp.date, "Aspiration", f"Aspiration, Year {asp.school_year}", asp.aspiration, asp)
-    for d in destinations:
+    for d in records[IntendedDestination]:
         add(
             d.date,
             "Destination",
@@ -793,18 +778,18 @@ def timeline(person: YoungPerson) -> list[TimelineEntry]:
             f"{d.get_destination_display()}; September Guarantee: {d.get_september_guarantee_display()}",
             d,
         )
-    for al in allocations:
+    for al in records[Allocation]:
         add(al.start, "Allocation", f"{al.get_role_display()} allocated", al.name, al)
-    for g in guidance:
+    for g in records[GuidanceAppointment]:
         add(g.date, "Careers guidance", "Careers guidance appointment", g.get_attendance_display(), g)
-    for h in applications:
+    for h in records[HEApplication]:
         add(h.date, "Higher education", f"Applied to {h.institution}", f"{h.course}: {h.get_status_display()}", h)
-    for au in audits:
+    for au in records[PathwayPlanAudit]:
         met = "meets EET needs" if au.eet_needs_met else "EET needs not met"
         add(au.date, "Pathway plan", "Pathway plan audited", f"{au.get_grade_display()}; {met}", au)
-    for cl in closures:
+    for cl in records[CaseClosure]:
         add(cl.date, "Closure", "Case closed", cl.get_reason_display(), cl)
-    for sr in support:
+    for sr in records[SupportRequest]:
         add(sr.date, "Support request", "Asked for support again", sr.get_outcome_display(), sr)
     entries.sort(key=lambda entry: (entry.day, entry.record.created_at), reverse=True)
     return entries
