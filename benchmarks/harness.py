@@ -220,7 +220,14 @@ def pooled_percentile(results: list[dict[str, Any]], percent: float) -> float:
     return round(points[-1][0], 2) if points else 0.0
 
 
-def wrk(
+def wrk(url: str, cookies: list[str], *, keep_errors: bool = False, **run: Any) -> dict[str, Any]:
+    """wrk against ``url`` (``run``: :func:`wrk_groups`'s options); stops the run on any non-2xx answer,
+    and on any socket error or timeout unless ``keep_errors`` (the caller then counts them against
+    its target)."""
+    return wrk_summary(url, [wrk_groups(url, cookies, **run)], keep_errors=keep_errors)
+
+
+def wrk_groups(
     url: str,
     cookies: list[str],
     *,
@@ -228,10 +235,8 @@ def wrk(
     connections: int,
     threads: int = 2,
     paths: list[str] | None = None,
-    keep_errors: bool = False,
-) -> dict[str, Any]:
-    """wrk against ``url`` (or ``paths`` in turn); stops the run on any non-2xx answer, and on any
-    socket error or timeout unless ``keep_errors`` (the caller then counts them against its target).
+) -> list[dict[str, Any]]:
+    """One wrk run, as each wrk process reported it (``latency.lua``), unchecked: see :func:`wrk_summary`.
 
     wrk sends one cookie header for every connection, so several sessions are spread over
     separate wrk processes, each with its share of the connections.
@@ -266,11 +271,19 @@ def wrk(
         if proc.returncode != 0:
             raise SystemExit(f"wrk failed: {err}")
         results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
+def wrk_summary(url: str, runs: list[list[dict[str, Any]]], *, keep_errors: bool = False) -> dict[str, Any]:
+    """The requests of one or more wrk runs (each as :func:`wrk_groups` returned it) taken together:
+    counts, the rate over the runs' time, and client percentiles. Stops on any non-2xx answer, and on
+    any socket error or timeout unless ``keep_errors``."""
+    results = [result for run in runs for result in run]
     total = {key: sum(r[key] for r in results) for key in ("requests", "ok", "non2xx", "redirects", "errors")}
-    total["seconds"] = max(r["seconds"] for r in results)
+    total["seconds"] = round(sum(max(r["seconds"] for r in run) for run in runs), 2)
     total["requests_per_second"] = round(total["requests"] / total["seconds"], 2)
-    # Client-side percentiles of every request of the run (the groups' distributions pooled), and
-    # of the slowest group alone.
+    # Client-side percentiles of every request (every wrk process's distribution pooled), and of the
+    # slowest process alone.
     total["client_p50_ms"] = pooled_percentile(results, 50)
     total["client_p95_ms"] = pooled_percentile(results, 95)
     total["client_p50_ms_max"] = max(r["p50_ms"] for r in results)

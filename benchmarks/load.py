@@ -1,22 +1,27 @@
 """Benchmark: 50 signed-in users at once, on one gunicorn or on two behind HAProxy.
 
 Fifty staff of one council (2,000 young people, the ``Growth 2000`` council of the benchmark
-database, with 150 referrals awaiting triage) are signed in, each with their own session. First
-all fifty load a trivial signed-in page (``/account/``) for ``BENCH_TRIVIAL_SECONDS``; then all
-fifty work through the mix for ``BENCH_SECONDS`` (120 s): the caseload, a young person's page
-(five different young people), the performance dashboard, the referral list and the triage
-queue, in turn. Every answer's status is checked (``latency.lua``): a redirect to sign-in, any
-other non-2xx answer, or a socket error fails the run. The database is vacuumed and analysed
-before the run, and the sessions and audit tables again before each phase (``harness.settle``):
-PostgreSQL runs here with autovacuum off, and each request rewrites its session row.
+database, with 150 referrals awaiting triage) are signed in, each with their own session. All
+fifty load a trivial signed-in page (``/account/``) for ``BENCH_TRIVIAL_SECONDS`` (32 s) and work
+through the mix for ``BENCH_SECONDS`` (120 s): the caseload, a young person's page (five
+different young people), the performance dashboard, the referral list and the triage queue, in
+turn. The two are taken in ``BENCH_ROUNDS`` rounds (4: 8 s of the trivial page, then 30 s of the
+mix), so that the machine's drift in speed, which on the 2-core machines these run on moved the
+trivial page's own rate by a third within ten minutes, falls on both sides of the share rather
+than between them; each round's share is reported beside the whole run's. Every answer's status
+is checked (``latency.lua``): a redirect to sign-in, any other non-2xx answer, or a socket error
+fails the run. The database is vacuumed and analysed before the run, and the sessions and audit
+tables again before each phase (``harness.settle``): PostgreSQL runs here with autovacuum off,
+and each request rewrites its session row.
 
 ``--scale-out`` serves the same from two gunicorn instances (each from ``deploy/gunicorn.conf.py``)
-behind HAProxy (``deploy/haproxy.cfg``, round robin), on the one PostgreSQL, and reports how many
+behind HAProxy (``deploy/haproxy.cfg``, to the instance with fewest requests in hand), on the one PostgreSQL, and reports how many
 requests each instance served.
 
 Reported: p50 and p95 server time a page (gunicorn's), the client p50 and p95 (wrk's, every
 user's requests pooled; and the slowest user's alone), throughput of the mix and of the trivial
-page, and the database connections (sampled every second from pg_stat_activity: the most seen,
+page (and the share in each round), and the database connections (sampled every second from
+pg_stat_activity through every round: the most seen,
 and how many when idle after the run). Connections are bounded: each gunicorn thread keeps at
 most one (``CONN_MAX_AGE``), so at most instances x workers x threads.
 
@@ -49,7 +54,6 @@ from harness import (
     ensure_growth_councils,
     gunicorn,
     load_average,
-    server_times,
     server_times_of,
     sessions,
     settle,
@@ -57,11 +61,14 @@ from harness import (
     wait_until_up,
     write_result,
     wrk,
+    wrk_groups,
+    wrk_summary,
 )
 
 USERS = int(os.environ.get("BENCH_USERS", "50"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "120"))
-TRIVIAL_SECONDS = int(os.environ.get("BENCH_TRIVIAL_SECONDS", "30"))
+TRIVIAL_SECONDS = int(os.environ.get("BENCH_TRIVIAL_SECONDS", "32"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 COUNCIL = "Growth 2000"
 ROLES = ["personal_adviser", "team_manager", "performance_officer", "triage_coordinator"]
 TARGET_P95_MS = 1000
@@ -154,7 +161,7 @@ def run(scale_out: bool) -> dict[str, Any]:
     for person in person_pages:  # each user cycles through every page; five young people in turn
         mix += ["/people/", person, "/performance/", "/referrals/", "/referrals/triage/"]
     logs = [RESULTS / f".gunicorn-load-{port}.log" for port in (INSTANCE_PORTS if scale_out else (8012,))]
-    settled = {"before_run": settle()}
+    settled: dict[str, Any] = {"before_run": settle()}
     load_before = load_average()
     with ExitStack() as stack:
         if scale_out:
@@ -168,34 +175,59 @@ def run(scale_out: bool) -> dict[str, Any]:
         # Warm up: every page once by every user, so each worker has its connection and templates.
         wrk(url + "/account/", cookies, seconds=5, connections=USERS, threads=1, paths=mix, keep_errors=True)
         idle_before = database_connections(database_name())
-        settled["before_trivial"] = settle(*WRITTEN_EACH_REQUEST)
-        for log in logs:
-            log.write_text("")
-        trivial = wrk(
-            url + "/account/", cookies, seconds=TRIVIAL_SECONDS, connections=USERS, threads=1, keep_errors=True
-        )
-        trivial_server = _merged(logs)
-        settled["before_mix"] = settle(*WRITTEN_EACH_REQUEST)
-        for log in logs:
-            log.write_text("")
         sampler = ConnectionSampler()
         sampler.start()
-        started = time.perf_counter()
-        mixed = wrk(
-            url + "/people/", cookies, seconds=SECONDS, connections=USERS, threads=1, paths=mix, keep_errors=True
-        )
-        elapsed = time.perf_counter() - started
+        trivial_runs: list[list[dict[str, Any]]] = []
+        mix_runs: list[list[dict[str, Any]]] = []
+        trivial_lines: list[str] = []
+        mix_lines: list[list[str]] = [[] for _ in logs]
+        settled["rounds"] = []
+        elapsed = 0.0
+        # In rounds, each the trivial page then the mix, so that the machine's drift in speed falls
+        # on both sides of the share rather than between them.
+        for _ in range(ROUNDS):
+            before_trivial = settle(*WRITTEN_EACH_REQUEST)
+            _take(logs)
+            trivial_runs.append(
+                wrk_groups(url + "/account/", cookies, seconds=TRIVIAL_SECONDS // ROUNDS, connections=USERS, threads=1)
+            )
+            trivial_lines += [line for lines in _take(logs) for line in lines]
+            before_mix = settle(*WRITTEN_EACH_REQUEST)
+            _take(logs)
+            started = time.perf_counter()
+            mix_runs.append(
+                wrk_groups(
+                    url + "/people/", cookies, seconds=SECONDS // ROUNDS, connections=USERS, threads=1, paths=mix
+                )
+            )
+            elapsed += time.perf_counter() - started
+            for kept, lines in zip(mix_lines, _take(logs), strict=True):
+                kept += lines
+            settled["rounds"].append({"before_trivial": before_trivial, "before_mix": before_mix})
         sampler.stopping.set()
         sampler.join()
+        trivial = wrk_summary(url + "/account/", trivial_runs, keep_errors=True)
+        trivial_server = server_times_of(trivial_lines)
+        mixed = wrk_summary(url + "/people/", mix_runs, keep_errors=True)
+        rounds = [
+            {
+                "trivial_requests_per_second": wrk_summary(url, [t], keep_errors=True)["requests_per_second"],
+                "mix_requests_per_second": wrk_summary(url, [m], keep_errors=True)["requests_per_second"],
+            }
+            for t, m in zip(trivial_runs, mix_runs, strict=True)
+        ]
+        for one in rounds:
+            one["share"] = round(one["mix_requests_per_second"] / one["trivial_requests_per_second"], 2)
+        every_line = [line for lines in mix_lines for line in lines]
         per_page = {
-            "caseload": _merged(logs, "/people/"),
-            "young_person": _merged(logs, *person_pages),
-            "dashboard": _merged(logs, "/performance/"),
-            "referral_list": _merged(logs, "/referrals/"),
-            "triage_queue": _merged(logs, "/referrals/triage/"),
+            "caseload": _of(every_line, "/people/"),
+            "young_person": _of(every_line, *person_pages),
+            "dashboard": _of(every_line, "/performance/"),
+            "referral_list": _of(every_line, "/referrals/"),
+            "triage_queue": _of(every_line, "/referrals/triage/"),
         }
-        every = _merged(logs)
-        per_instance = {f"instance_{n + 1}": server_times(log)["requests"] for n, log in enumerate(logs)}
+        every = server_times_of(every_line)
+        per_instance = {f"instance_{n + 1}": len(lines) for n, lines in enumerate(mix_lines)}
         idle_after = database_connections(database_name())
     for log in logs:
         log.unlink(missing_ok=True)
@@ -216,6 +248,7 @@ def run(scale_out: bool) -> dict[str, Any]:
         "mix": {"client": mixed, "server": every, "pages": per_page},
         "requests_per_instance": per_instance,
         "throughput_share_of_trivial": share,
+        "rounds": rounds,
         "database_connections": {
             "idle_before_run": idle_before,
             "during_run": sampler.summary(),
@@ -234,15 +267,18 @@ def run(scale_out: bool) -> dict[str, Any]:
     return result
 
 
-def _merged(logs: list[Path], *paths: str) -> dict[str, Any]:
-    """Server times over every instance's log (to any of ``paths``, if given)."""
-    lines = []
+def _take(logs: list[Path]) -> list[list[str]]:
+    """The lines each instance's access log holds, the logs then emptied."""
+    taken = []
     for log in logs:
-        for line in log.read_text().splitlines():
-            parts = line.split()
-            if len(parts) == 3 and (not paths or parts[0] in paths):
-                lines.append(line)
-    return server_times_of(lines)
+        taken.append(log.read_text().splitlines())
+        log.write_text("")
+    return taken
+
+
+def _of(lines: list[str], *paths: str) -> dict[str, Any]:
+    """Server times of the requests in access log ``lines`` to any of ``paths``."""
+    return server_times_of([line for line in lines if line.split(" ", 1)[0] in paths])
 
 
 def main() -> int:

@@ -47,3 +47,38 @@ def test_equal_users_pool_to_their_shared_distribution(harness: ModuleType) -> N
     assert harness.pooled_percentile(results, 50) == 20.0
     assert harness.pooled_percentile(results, 95) == 40.0
     assert harness.pooled_percentile(results, 25) == 10.0
+
+
+def report(requests: int, seconds: float, latency_ms: float, non2xx: int = 0) -> dict[str, Any]:
+    """One wrk process's whole report (``latency.lua``), every request answered in ``latency_ms``."""
+    return {
+        **run(requests, latency_ms),
+        "seconds": seconds,
+        "ok": requests - non2xx,
+        "non2xx": non2xx,
+        "redirects": non2xx,
+        "errors": 0,
+        "p50_ms": latency_ms,
+        "p95_ms": latency_ms,
+    }
+
+
+def test_rounds_add_their_time_and_pool_their_requests(harness: ModuleType) -> None:
+    """Two rounds, each of two wrk processes running side by side: the rate is every request over the
+    rounds' time added (each round as long as its longest process), not an average of the rounds'
+    rates; the percentiles pool the four processes."""
+    quick = [report(500, 10.0, 10.0), report(500, 9.5, 10.0)]  # 100 requests/s for 10 s
+    slow = [report(90, 30.0, 100.0), report(10, 29.0, 100.0)]  # 100 requests in 30 s
+    total = harness.wrk_summary("http://bench/", [quick, slow])
+    assert total["requests"] == 1100
+    assert total["seconds"] == 40.0
+    assert total["requests_per_second"] == 27.5
+    assert total["client_p50_ms"] == 10.0
+    assert total["client_p95_ms"] == 100.0
+    assert total["client_p95_ms_max"] == 100.0
+
+
+def test_a_redirect_in_any_round_stops_the_run(harness: ModuleType) -> None:
+    """A redirect (to sign-in, say) is not a fast page: one in the last round fails the whole run."""
+    with pytest.raises(SystemExit, match="1 non-2xx answers"):
+        harness.wrk_summary("http://bench/", [[report(100, 10.0, 5.0)], [report(100, 10.0, 5.0, non2xx=1)]])
