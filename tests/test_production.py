@@ -61,15 +61,22 @@ def test_production_settings_collect_static_files_and_serve_the_sign_in_page(
     assert served.stdout.strip().endswith(".css")
 
 
-def test_each_gunicorn_worker_loads_the_pdf_engine_before_its_first_request() -> None:
+def test_each_gunicorn_worker_is_readied_before_its_first_request() -> None:
     """The worker hook in deploy/gunicorn.conf.py lays out a page, so fontconfig and WeasyPrint are
-    loaded before anyone asks for a committee document."""
+    loaded before anyone asks for a committee document; then sets what it has loaded aside from the
+    garbage collector."""
+    import gc
     import runpy
     from unittest import mock
 
     config = runpy.run_path(str(Path(settings.BASE_DIR, "deploy", "gunicorn.conf.py")))
-    with mock.patch("weasyprint.HTML") as html:
-        config["post_worker_init"](object())
+    assert gc.get_freeze_count() == 0
+    try:
+        with mock.patch("weasyprint.HTML") as html:
+            config["post_worker_init"](object())
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
     html.return_value.write_pdf.assert_called_once_with()
 
 
