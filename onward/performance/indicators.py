@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -296,6 +297,17 @@ def _meets(key: tuple[Any, ...], codes: tuple[str, ...]) -> tuple[tuple[bool, bo
     return tuple(found)
 
 
+@functools.lru_cache(maxsize=65536)
+def _masks(key: tuple[Any, ...], codes: tuple[str, ...]) -> tuple[int, int]:
+    """``_meets`` as two sets of bits: bit ``i`` of the first is set when the combination of facts is
+    in indicator ``codes[i]``'s numerator, of the second when in its denominator."""
+    numerators = denominators = 0
+    for bit, (numerator, denominator) in enumerate(_meets(key, codes)):
+        numerators |= numerator << bit
+        denominators |= denominator << bit
+    return numerators, denominators
+
+
 def facts_key(facts: Mapping[str, Any]) -> tuple[Any, ...]:
     """One young person's facts as a key of ``figures_from_counts``."""
     return tuple(facts[name] for name in FACTS)
@@ -315,14 +327,23 @@ def figures_from_counts(
     breakdown of every council, about 500,000 young people a time at national scale.
     """
     chosen = [get(code) for code in codes] if codes is not None else for_method(method)
-    totals = [[0, 0] for _ in chosen]
     names = tuple(indicator.code for indicator in chosen)
+    # The young people are added up by which indicators' numerators (and denominators) their facts
+    # are in: there are far fewer such sets than combinations of facts, and each indicator's total is
+    # then the sum over the sets that hold it.
+    by_numerators: Counter[int] = Counter()
+    by_denominators: Counter[int] = Counter()
     for key, count in counts.items():
-        for total, (numerator, denominator) in zip(totals, _meets(key, names), strict=True):
-            if numerator:
-                total[0] += count
-            if denominator:
-                total[1] += count
+        numerators, denominators = _masks(key, names)
+        by_numerators[numerators] += count
+        by_denominators[denominators] += count
+    totals = [
+        (
+            sum(count for bits, count in by_numerators.items() if bits >> bit & 1),
+            sum(count for bits, count in by_denominators.items() if bits >> bit & 1),
+        )
+        for bit in range(len(chosen))
+    ]
     return {
         indicator.code: Figure(
             code=indicator.code,
