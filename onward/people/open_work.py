@@ -33,6 +33,11 @@ def register_open_work(name: str, source: OpenWorkSource, changed: ChangedSince)
     _CHANGED[name] = changed
 
 
+def registered() -> tuple[tuple[str, ChangedSince], ...]:
+    """The kinds of work in progress registered, by name: a key for what is worked out from them."""
+    return tuple(sorted(_CHANGED.items()))
+
+
 def sources() -> list[OpenWorkSource]:
     return [_SOURCES[name] for name in sorted(_SOURCES)]
 

@@ -7,12 +7,13 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from onward.core.codelists import NEET_ACTIVITIES, InTouch
 from onward.core.models import touched
-from onward.people import selectors, services, stored
+from onward.people import open_work, selectors, services, stored
 from onward.people.generator import generate_council
 from onward.people.models import EETSpell, RiskScore, StoredDay, YoungPerson
 from onward.referrals.models import Referral, Send
@@ -250,3 +251,45 @@ def test_an_update_that_leaves_updated_at_behind_is_refused_in_the_suite(council
     )
     person.refresh_from_db()
     assert person.died_on == TODAY()
+
+
+@pytest.mark.django_db
+def test_the_changed_young_people_are_found_by_sql_compiled_once(council) -> None:
+    """``changed_people`` runs SQL compiled once a process, with the call's council and time put in:
+    it finds the young people written to since the time (their own row, a history, work in progress),
+    as the query built for the call does, and none of another council's."""
+    second = EETSpell.objects.filter(person__council=council).order_by("pk")[0].person
+    first, third = YoungPerson.objects.filter(council=council).exclude(pk=second.pk).order_by("pk")[:2]
+    YoungPerson.objects.filter(pk=first.pk).update(**touched(preferred_name="Sam"))
+    EETSpell.objects.filter(person=second).update(**touched())
+    maker = next(p.personal_adviser for p in YoungPerson.objects.filter(council=council) if p.personal_adviser)
+    Referral.objects.create(council=council, person=third, made_by=maker, needs=["job_search"], triage_due=TODAY())
+    assert stored._changed_sql(connection.vendor, True, open_work.registered()) is not None
+    half_an_hour_ago = timezone.now() - datetime.timedelta(minutes=30)
+    assert stored.changed_people(council.pk, half_an_hour_ago) == {first.pk, second.pk, third.pk}
+    assert stored.changed_people(council.pk, half_an_hour_ago, work=False) == {first.pk, second.pk}
+    assert stored.changed_people(CouncilFactory().pk, half_an_hour_ago) == set()
+    everyone = set(YoungPerson.objects.filter(council=council).values_list("pk", flat=True))
+    assert stored.changed_people(council.pk, timezone.now() - datetime.timedelta(hours=2)) == everyone
+    for since in (half_an_hour_ago, timezone.now() - datetime.timedelta(hours=2), timezone.now()):
+        for work in (True, False):
+            built = {row[0] for row in stored._changed_query(council.pk, since, work=work)}
+            assert stored.changed_people(council.pk, since, work=work) == built
+
+
+@pytest.mark.django_db
+def test_a_source_whose_query_reworks_the_time_is_built_for_each_call(council, monkeypatch) -> None:
+    """A source of work in progress that looks a day further back than asked: its query's value is
+    not the time given, so nothing is compiled once; the query is built for each call, and finds it."""
+    person = YoungPerson.objects.filter(council=council).order_by("pk").first()
+    assert person is not None
+    maker = next(p.personal_adviser for p in YoungPerson.objects.filter(council=council) if p.personal_adviser)
+    Referral.objects.create(council=council, person=person, made_by=maker, needs=["job_search"], triage_due=TODAY())
+    Referral.objects.filter(person=person).update(updated_at=timezone.now() - datetime.timedelta(hours=20))
+
+    def a_day_earlier(since: datetime.datetime):  # type: ignore[no-untyped-def]
+        return Referral.objects.filter(updated_at__gt=since - datetime.timedelta(days=1)).values("person_id")
+
+    monkeypatch.setitem(open_work._CHANGED, "a_day_earlier", a_day_earlier)
+    assert stored._changed_sql(connection.vendor, True, open_work.registered()) is None
+    assert stored.changed_people(council.pk, timezone.now() - datetime.timedelta(minutes=30)) == {person.pk}
