@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ from onward.core.codelists import (
     InTouch,
     ReasonEpisodeCeased,
 )
+from onward.core.compiled import Compiled, compile_query
 from onward.people import access as people_access
 from onward.people import categories, open_work
 from onward.people.categories import Category
@@ -1023,6 +1025,67 @@ def caseload(
     if filters.get("worker"):
         qs = qs.filter(personal_adviser=filters["worker"])
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))  # type: ignore[no-any-return]
+
+
+def caseload_page(
+    people: QuerySet[YoungPerson], day: datetime.date, *, sort: str, offset: int, limit: int
+) -> tuple[list[YoungPerson], int, int]:
+    """One page of the unfiltered caseload of ``people`` on ``day`` (``sort`` as :data:`SORTS`), with
+    how many it lists in all and how many it sets apart (:func:`listed_and_set_apart`).
+
+    The same young people, in the same order and with the same values, as :func:`caseload` with no
+    filter and :func:`page_and_total`; but both queries are compiled once a process for each sort
+    (``core.compiled``), with ``people`` (the access policy's, built for each call) put in: building
+    and compiling them took more time than running them."""
+    sort = sort if sort in SORTS else "name"
+    listing, counting = _caseload_sql(connection.vendor, sort), _category_counts_sql(connection.vendor)
+    if listing is None or counting is None or people.query.is_empty():
+        listed, set_apart = listed_and_set_apart(people, day)
+        rows, total = page_and_total(
+            caseload(people=people, day=day, filters={}, sort=sort), offset=offset, limit=limit, total=listed
+        )
+        return rows, total, set_apart
+    counts = dict(counting.fetch({"day": day}, people))
+    set_apart = int(counts.pop(Category.NONE.value, 0))
+    total = sum(counts.values())
+    if offset >= total:
+        return [], total, set_apart
+    page = listing.instances({"day": day}, people, suffix=" LIMIT %s OFFSET %s", extra=(limit, offset))
+    return page, total, set_apart
+
+
+def _as_of(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Every value a caseload's SQL holds for ``values["day"]``: the day, and the latest dates of
+    birth of those 16, 18, 21 and 25 on it (:func:`annotate_category`)."""
+    day = values["day"]
+    return {"day": day, **{f"born_{years}": years_before(day, years) for years in (16, 18, 21, 25)}}
+
+
+# Three made-up days, each of them and each date worked out from them different from the others'.
+_PROBE_DAYS = tuple({"day": datetime.date(1901 + n, n, n + 10)} for n in (1, 2, 3))
+
+
+@functools.cache
+def _caseload_sql(vendor: str, sort: str) -> Compiled | None:
+    """:func:`caseload` unfiltered, sorted by ``sort``, compiled once for a kind of database
+    (``core.compiled``)."""
+
+    def build(day: datetime.date, scope: QuerySet[YoungPerson]) -> QuerySet[Any]:
+        return caseload(people=scope, day=day, filters={}, sort=sort)
+
+    return compile_query(build, _PROBE_DAYS, derive=_as_of, model=YoungPerson)
+
+
+@functools.cache
+def _category_counts_sql(vendor: str) -> Compiled | None:
+    """How many young people of a scope are in each category on a day (:func:`listed_and_set_apart`),
+    compiled once for a kind of database."""
+
+    def build(day: datetime.date, scope: QuerySet[YoungPerson]) -> QuerySet[Any]:
+        annotated: Any = annotate_category(scope, day)
+        return annotated.order_by().values_list("category").annotate(people=Count("pk"))  # type: ignore[no-any-return]
+
+    return compile_query(build, _PROBE_DAYS, derive=_as_of, model=YoungPerson)
 
 
 def page_and_total(qs: QuerySet[Any], *, offset: int, limit: int, total: int | None = None) -> tuple[list[Any], int]:

@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from onward.core.bulk import analyze
+from onward.core.compiled import Compiled, compile_query
 from onward.people import open_work
 from onward.people.models import (
     PEP,
@@ -72,12 +73,7 @@ def changed_people(council: int, since: datetime.datetime, *, work: bool = True)
     compiled = _changed_sql(connection.vendor, work, open_work.registered())
     if compiled is None:
         return {row[0] for row in _changed_query(council, since, work=work)}
-    sql, slots = compiled
-    at = connection.ops.adapt_datetimefield_value(since)
-    params = [council if slot is _COUNCIL else at if slot is _SINCE else slot for slot in slots]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0] for row in cursor.fetchall()}
+    return {row[0] for row in compiled.fetch({"council": council, "since": since})}
 
 
 def _changed_query(council: int, since: datetime.datetime, *, work: bool) -> QuerySet[Any]:
@@ -93,41 +89,20 @@ def _changed_query(council: int, since: datetime.datetime, *, work: bool) -> Que
     return first.union(*rest)
 
 
-# Where the compiled query takes the council and the time (:func:`_changed_sql`).
-_COUNCIL, _SINCE = object(), object()
-# Two made-up councils and times, no real one's: the query is compiled with each, and the values that
-# differ between the two are the ones taken from the council and the time.
-_PROBES = (
-    (-1_000_001, datetime.datetime(1901, 1, 1, 1, 1, 1, tzinfo=datetime.UTC)),
-    (-1_000_002, datetime.datetime(1902, 2, 2, 2, 2, 2, tzinfo=datetime.UTC)),
+# Made-up councils and times, no real one's, from which the query is compiled (``core.compiled``).
+_PROBES = tuple(
+    {"council": -1_000_000 - n, "since": datetime.datetime(1900 + n, n, n, n, n, n, tzinfo=datetime.UTC)}
+    for n in (1, 2, 3)
 )
 
 
 @functools.cache
-def _changed_sql(vendor: str, work: bool, sources: tuple[Any, ...]) -> tuple[str, list[Any]] | None:
-    """The SQL of :func:`_changed_query` and its values (``_COUNCIL`` or ``_SINCE`` where the call's own
-    go), for a kind of database, with or without work in progress, and the sources of work registered.
-
-    ``None`` (the query is then built each time) if a value depends on the council or the time other
-    than by being it: a source that asked for changes a day before ``since``, say."""
-    (sql, first), (again, second) = (
-        _changed_query(council, since, work=work).query.sql_with_params() for council, since in _PROBES
-    )
-    if sql != again or len(first) != len(second):
-        return None
-    (council_1, since_1), (council_2, since_2) = _PROBES
-    adapt = connection.ops.adapt_datetimefield_value
-    slots: list[Any] = []
-    for one, two in zip(first, second, strict=True):
-        if one == two:
-            slots.append(one)
-        elif (one, two) == (council_1, council_2):
-            slots.append(_COUNCIL)
-        elif (one, two) == (adapt(since_1), adapt(since_2)):
-            slots.append(_SINCE)
-        else:
-            return None
-    return str(sql), slots
+def _changed_sql(vendor: str, work: bool, sources: tuple[Any, ...]) -> Compiled | None:
+    """:func:`_changed_query` compiled once for a kind of database, with or without work in progress,
+    and the sources of work registered; ``None`` (the query is then built each time) if a value
+    depends on the council or the time other than by being it: a source that asked for changes a day
+    before ``since``, say."""
+    return compile_query(lambda council, since: _changed_query(council, since, work=work), _PROBES)
 
 
 def keep_current(

@@ -77,12 +77,21 @@ class _Caseload:
     """The caseload asked for: the young people in scope, the list (filtered, sorted), and its form."""
 
     people: Any
-    qs: Any
     form: forms.CaseloadFilterForm
+    filters: dict[str, Any]
     scope: str
     day: datetime.date
     filtered: bool
     """Any filter chosen (beyond the order): unfiltered, the list is every care leaver in scope."""
+
+    @property
+    def sort(self) -> str:
+        return str(self.filters.get("sort") or "name")
+
+    @property
+    def qs(self) -> Any:
+        """The list, built for the call (``selectors.caseload``)."""
+        return selectors.caseload(people=self.people, day=self.day, filters=self.filters, sort=self.sort)
 
 
 def _caseload_query(request: HttpRequest, user: User) -> _Caseload:
@@ -95,9 +104,8 @@ def _caseload_query(request: HttpRequest, user: User) -> _Caseload:
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     day = _as_at(request)
     people = selectors.people_in_scope(user, scope)
-    qs = selectors.caseload(people=people, day=day, filters=filters, sort=filters.get("sort") or "name")
     filtered = any(value for key, value in filters.items() if key != "sort")
-    return _Caseload(people=people, qs=qs, form=form, scope=scope, day=day, filtered=filtered)
+    return _Caseload(people=people, form=form, filters=filters, scope=scope, day=day, filtered=filtered)
 
 
 def _describe_filters(request: HttpRequest) -> str:
@@ -108,15 +116,23 @@ def _describe_filters(request: HttpRequest) -> str:
 def caseload(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     found = _caseload_query(request, user)
-    qs, form, scope, day = found.qs, found.form, found.scope, found.day
-    listed: int | None = None  # filtered, the list counts itself
+    form, scope, day = found.form, found.scope, found.day
     if found.filtered:
         set_apart = 0 if form.cleaned_data.get("category") else selectors.not_care_leavers(found.people, day)
+        rows, page = _page_read_with_total(
+            request, lambda offset, limit: selectors.page_and_total(found.qs, offset=offset, limit=limit)
+        )
     else:  # every care leaver in scope: the list's total and those set apart are counted at once
-        listed, set_apart = selectors.listed_and_set_apart(found.people, day)
-    rows, page = _page_read_with_total(
-        request, lambda offset, limit: selectors.page_and_total(qs, offset=offset, limit=limit, total=listed)
-    )
+        read: dict[str, int] = {}
+
+        def page_of(offset: int, limit: int) -> tuple[list[Any], int]:
+            people, total, read["set_apart"] = selectors.caseload_page(
+                found.people, day, sort=found.sort, offset=offset, limit=limit
+            )
+            return people, total
+
+        rows, page = _page_read_with_total(request, page_of)
+        set_apart = read["set_apart"]
     audit_list(
         actor=user,
         council=access.council_of(user),

@@ -1,0 +1,215 @@
+"""Queries compiled to SQL once a process, and run many times with each call's own values.
+
+Django builds a query and compiles it to SQL each time it runs. For a query of many annotations (a
+caseload's row: a category worked out by fifteen cases, five subqueries) that takes longer in Python
+than PostgreSQL takes to run it. :func:`compile_query` builds such a query for three made-up sets of
+values (probes): the SQL of the first two must be the same text, and each value that differs between
+them is matched to the call's value it comes from (a date, say, or one worked out from it by
+``derive``: the date of birth of someone 18 on it). The third probe checks the result: bound to its
+values, the SQL and values must be exactly what Django compiles for it. Anything else (a value that
+does not match, a text that changes with the values) gives ``None``, and the caller builds the query
+each time as before.
+
+A query may also take, where :func:`scope_marker` stands, the records a user may see (a queryset of
+the access module, built for each call): :meth:`Compiled.bind` puts that queryset's own SQL there,
+as ``<table>.<key> IN (<its SQL>)``. Who may see what is so never compiled once: it is asked of the
+access policy on every call, and only the query around it is kept.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import FullResultSet
+from django.db import connection
+from django.db.models import BooleanField, Model, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+
+# Where the records of the scope go, in the compiled text.
+_MARKER = "onward_compiled_scope_marker"
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def scope_marker(model: type[Model]) -> QuerySet[Any]:
+    """All of ``model``, as far as the query is compiled: a call's :meth:`Compiled.bind` narrows it to
+    the queryset it is given."""
+    marker = RawSQL(_MARKER, (), output_field=BooleanField())  # noqa: S611 - a fixed word, replaced in bind
+    return model._default_manager.filter(marker)
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """A call's value: ``name`` in the derived values, turned into the database's form by ``adapt``."""
+
+    name: str
+    adapt: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A query's SQL, and for each of its values the fixed value or the call's (a ``_Slot``)."""
+
+    sql: str
+    values: tuple[Any, ...]
+    derive: Callable[[Mapping[str, Any]], Mapping[str, Any]]
+    compiler: Any
+    """The first probe's compiler, whose converters turn the rows into Python values (dates on SQLite)."""
+    model: type[Model] | None = None
+    """The model whose records a scope narrows to (the query was built on :func:`scope_marker`)."""
+
+    def bind(self, values: Mapping[str, Any], scope: QuerySet[Any] | None = None) -> tuple[str, list[Any]]:
+        """The SQL and its values for a call with ``values`` (and ``scope``, if built on a marker)."""
+        derived = self.derive(values)
+        params = [v.adapt(derived[v.name]) if isinstance(v, _Slot) else v for v in self.values]
+        if self.model is None:
+            return self.sql, params
+        if scope is None or scope.model is not self.model:
+            raise ValueError(f"This query takes a queryset of {self.model.__name__} as its scope")
+        before, after = self.sql.split(_MARKER)
+        where, where_params = _condition(scope)
+        at = _placeholders(before)
+        return before + where + after, [*params[:at], *where_params, *params[at:]]
+
+    def rows(self, fetched: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        """``fetched`` (rows as the cursor gave them) with each column as Django would give it."""
+        return [tuple(row) for row in self.compiler.results_iter(results=[list(fetched)], tuple_expected=True)]
+
+    def instances(
+        self,
+        values: Mapping[str, Any],
+        scope: QuerySet[Any] | None = None,
+        *,
+        suffix: str = "",
+        extra: Sequence[Any] = (),
+    ) -> list[Any]:
+        """Run a query of model instances (``select_related`` and annotations too) for ``values``, and
+        the instances, made as Django's own iterable makes them from the compiled query's columns."""
+        compiler = self.compiler
+        klass_info, select = compiler.klass_info, compiler.select
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        related = get_related_populators(klass_info, select, connection.alias)
+        made = []
+        for row in self.fetch(values, scope, suffix=suffix, extra=extra):
+            instance = klass_info["model"].from_db(connection.alias, names, row[start:end])
+            for populator in related:
+                populator.populate(row, instance)
+            for name, at in compiler.annotation_col_map.items():
+                setattr(instance, name, row[at])
+            made.append(instance)
+        return made
+
+    def fetch(
+        self,
+        values: Mapping[str, Any],
+        scope: QuerySet[Any] | None = None,
+        *,
+        suffix: str = "",
+        extra: Sequence[Any] = (),
+    ) -> list[tuple[Any, ...]]:
+        """Run the query for ``values`` (``suffix``, with its own ``extra`` values, after the SQL: a
+        ``LIMIT``), and its rows as Django would give them."""
+        sql, params = self.bind(values, scope)
+        with connection.cursor() as cursor:
+            cursor.execute(sql + suffix, [*params, *extra])
+            return self.rows(cursor.fetchall())
+
+
+def _condition(scope: QuerySet[Any]) -> tuple[str, Sequence[Any]]:
+    """The condition that narrows the query to ``scope``'s records.
+
+    The scope's own ``WHERE`` when it reads the one table under the table's own name (the compiled
+    query reads it so too): PostgreSQL then plans the whole as one query, by the scope's indexes.
+    Otherwise (a join, a limit, a distinct) the key ``IN`` the scope's query, which is planned apart."""
+    query = scope.order_by().query
+    compiler = query.get_compiler(connection=connection)
+    quote = connection.ops.quote_name
+    meta = scope.model._meta
+    if not (query.low_mark or query.high_mark is not None or query.distinct or query.combinator):
+        try:
+            sql, params = compiler.compile(query.where)
+        except FullResultSet:
+            sql, params = "1 = 1", []
+        used = {alias for alias, count in query.alias_refcount.items() if count}
+        if used <= {meta.db_table} and query.get_initial_alias() == meta.db_table:
+            return f"({sql})", params
+    inner, params = scope.order_by().values("pk").query.sql_with_params()
+    return f"{quote(meta.db_table)}.{quote(meta.pk.column)} IN ({inner})", params
+
+
+def _placeholders(sql: str) -> int:
+    return sum(1 for found in _PLACEHOLDER.findall(sql) if found == "%s")
+
+
+def compile_query(
+    build: Callable[..., QuerySet[Any]],
+    probes: Sequence[Mapping[str, Any]],
+    *,
+    derive: Callable[[Mapping[str, Any]], Mapping[str, Any]] = dict,
+    model: type[Model] | None = None,
+) -> Compiled | None:
+    """``build(**values)`` compiled once, from three ``probes`` (made-up values, each different from the
+    others in every value), or ``None`` if its SQL cannot be bound to other values (see the module).
+
+    ``derive(values)`` gives every value the SQL may hold, by name: the values themselves and any worked
+    out from them. ``model``: ``build`` takes ``scope=scope_marker(model)`` too."""
+    if len(probes) != 3:
+        raise ValueError("Three sets of made-up values are needed: two to compare and one to check")
+    marker = {} if model is None else {"scope": scope_marker(model)}
+    compiled = [build(**probe, **marker).query.get_compiler(connection=connection) for probe in probes]
+    texts = [compiler.as_sql() for compiler in compiled]
+    (sql, first), (again, second), (check, third) = texts
+    if sql != again or sql != check or len(first) != len(second) or (model is not None and sql.count(_MARKER) != 1):
+        return None
+    if _placeholders(sql) != len(first):
+        return None
+    one, two = (derive(probe) for probe in probes[:2])
+    values: list[Any] = []
+    for a, b in zip(first, second, strict=True):
+        if a == b:
+            values.append(a)
+            continue
+        slot = _slot(one, two, a, b)
+        if slot is None:
+            return None
+        values.append(slot)
+    result = Compiled(sql=str(sql), values=tuple(values), derive=derive, compiler=compiled[0], model=model)
+    if _bound(result, probes[2]) != list(third):
+        return None
+    return result
+
+
+def _slot(one: Mapping[str, Any], two: Mapping[str, Any], a: Any, b: Any) -> _Slot | None:
+    """The one derived value that is ``a`` for the first probe and ``b`` for the second (in the
+    database's form: a date on SQLite is text), or ``None`` if none or several are."""
+    found: dict[str, _Slot] = {}
+    for name in sorted(one.keys() & two.keys()):
+        for adapt in _adapters(one[name]):
+            if name not in found and adapt(one[name]) == a and adapt(two[name]) == b:
+                found[name] = _Slot(name, adapt)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _bound(compiled: Compiled, probe: Mapping[str, Any]) -> list[Any]:
+    derived = compiled.derive(probe)
+    return [v.adapt(derived[v.name]) if isinstance(v, _Slot) else v for v in compiled.values]
+
+
+def _adapters(value: Any) -> list[Callable[[Any], Any]]:
+    """The forms a value may take among a query's values: itself, or as the database takes a date or
+    a time (text, on SQLite)."""
+    if isinstance(value, datetime.datetime):
+        return [_same, connection.ops.adapt_datetimefield_value]
+    if isinstance(value, datetime.date):
+        return [_same, connection.ops.adapt_datefield_value]
+    return [_same]
+
+
+def _same(value: Any) -> Any:
+    return value
