@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.models import OuterRef, Q
+from django.utils import timezone
 
 from onward.core.compiled import compile_query
 from onward.people.models import Contact, YoungPerson
@@ -95,3 +96,12 @@ def test_a_scope_is_put_in_where_the_marker_stands_and_narrows_the_rows() -> Non
     assert [p.pk for p in compiled.instances({"day": day}, joined)] == [ours[0].pk, ours[1].pk]
     with pytest.raises(ValueError, match="scope"):
         compiled.bind({"day": day}, Contact.objects.all())
+
+
+@pytest.mark.django_db
+def test_a_query_built_with_todays_date_is_refused() -> None:
+    # Today's date is the same in every probe: compiled once, it would be wrong tomorrow.
+    def alive_today(council: int) -> Any:
+        return YoungPerson.objects.filter(council_id=council).exclude(died_on__lte=timezone.localdate())
+
+    assert compile_query(alive_today, tuple({"council": -n} for n in (1, 2, 3))) is None

@@ -5,7 +5,8 @@ caseload's row: a category worked out by fifteen cases, five subqueries) that ta
 than PostgreSQL takes to run it. :func:`compile_query` builds such a query for three made-up sets of
 values (probes): the SQL of the first two must be the same text, and each value that differs between
 them is matched to the call's value it comes from (a date, say, or one worked out from it by
-``derive``: the date of birth of someone 18 on it). The third probe checks the result: bound to its
+``derive``: the date of birth of someone 18 on it). ``build`` must depend on its values alone; a
+date that is the same for every probe (today's, read while building) is refused. The third probe checks the result: bound to its
 values, the SQL and values must be exactly what Django compiles for it. Anything else (a value that
 does not match, a text that changes with the values) gives ``None``, and the caller builds the query
 each time as before.
@@ -173,6 +174,8 @@ def compile_query(
     values: list[Any] = []
     for a, b in zip(first, second, strict=True):
         if a == b:
+            if _looks_like_a_date(a):
+                return None  # fixed in every probe, yet a date: read from the clock while building?
             values.append(a)
             continue
         slot = _slot(one, two, a, b)
@@ -194,6 +197,15 @@ def _slot(one: Mapping[str, Any], two: Mapping[str, Any], a: Any, b: Any) -> _Sl
             if name not in found and adapt(one[name]) == a and adapt(two[name]) == b:
                 found[name] = _Slot(name, adapt)
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _looks_like_a_date(value: Any) -> bool:
+    """A date or time, or text the database was given for one: the probes never give a query's date
+    the same value, so one that stays the same came from somewhere else (today's date, say)."""
+    return isinstance(value, datetime.date) or (isinstance(value, str) and _ISO_DATE.match(value) is not None)
 
 
 def _bound(compiled: Compiled, probe: Mapping[str, Any]) -> list[Any]:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Prefetch, QuerySet, prefetch_related_objects
 
 from onward.accounts.models import User
+from onward.core.compiled import Compiled, compile_query
 from onward.opportunities.models import Application
 from onward.people import selectors as people_selectors
 from onward.people.models import EETSpell, YoungPerson
@@ -182,18 +187,37 @@ class Voice:
     goals: list[Goal]
 
 
+# What a young person said in their own service, as :func:`voice_of` reads it: their latest 50
+# statements, their account (the first, if ever more than one), their goals.
+_VOICE_KINDS: tuple[Callable[[int], QuerySet[Any]], ...] = (
+    lambda person: Statement.objects.filter(person_id=person)[:50],
+    lambda person: PortalAccount.objects.filter(person_id=person).order_by("pk")[:1],
+    lambda person: Goal.objects.filter(person_id=person),
+)
+
+
+@functools.cache
+def _voice_sql(kind: int, vendor: str) -> Compiled | None:
+    """The ``kind``-th of ``_VOICE_KINDS``, compiled once for a kind of database (``core.compiled``)."""
+    return compile_query(_VOICE_KINDS[kind], tuple({"person": -n} for n in (1, 2, 3)))
+
+
+def _read(kind: int, person: int) -> list[Any]:
+    compiled = _voice_sql(kind, connection.vendor)
+    return list(_VOICE_KINDS[kind](person)) if compiled is None else compiled.instances({"person": person})
+
+
 def voice_of(person: YoungPerson) -> Voice:
     """What the young person said in their own service, for the staff who may see their record.
 
     Most young people on the record page have said nothing in it yet: each list is read plainly and
     the records it names are fetched after, only when it has rows (a query joining the directory's
     services, say, costs more to build than to run, and would be built for nothing)."""
-    statements = list(Statement.objects.filter(person=person)[:50])
+    statements, accounts, goals = (_read(kind, person.pk) for kind in range(len(_VOICE_KINDS)))
     prefetch_related_objects(statements, "opportunity", "send__service", "resolved_by")
-    account = PortalAccount.objects.filter(person=person).first()
+    account = accounts[0] if accounts else None
     if account is not None:
         prefetch_related_objects([account], "invited_by", "ended_by")
-    goals = list(Goal.objects.filter(person=person))
     prefetch_related_objects(goals, "goal", "added_by", "done_by")
     return Voice(
         account=account,

@@ -9,12 +9,13 @@ import random
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from onward.core.codelists import NEET_ACTIVITIES, EETActivity
 from onward.people import access as people_access
-from onward.people import selectors, services, views
+from onward.people import open_work, selectors, services, views
 from onward.people.categories import Category
 from onward.people.generator import generate_council
 from onward.people.models import (
@@ -112,6 +113,18 @@ def test_the_ranking_in_sql_agrees_with_the_rules_worked_out_in_python() -> None
                 signs_seen |= {sign.key for sign, _reason in signs}
         ranked, total = selectors.ranked_at_risk(YoungPerson.objects.filter(council=council), day)
         assert dict(ranked) == expected
+        # A young person's own page gives the same reasons (whether work is in progress asked with SQL
+        # compiled once: ``selectors._open_work_sql``).
+        assert selectors._open_work_sql(connection.vendor, open_work.registered()) is not None
+        in_progress = set()
+        for person in people:
+            python = _python_facts(person, day)
+            status = selectors.status_on(person, day)
+            records = [entry.record for entry in selectors.timeline(person)]
+            assert selectors._risk_facts(person, status, records).open_referral == python.open_referral, person.pk
+            assert status.risks == selectors.risk_reasons(python, day), person.pk
+            in_progress |= {person.pk} if python.open_referral else set()
+        assert in_progress, "some young people have a referral in progress"
         assert total == len(expected)
         scores = [score for _pk, score in ranked]
         assert scores == sorted(scores, reverse=True)

@@ -4,8 +4,10 @@ rather than query each history again: the answers must be the queries' answers."
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from onward.people import selectors
@@ -141,15 +143,31 @@ def test_the_signs_picked_from_the_timeline_are_the_queries_at_their_edges(next_
 
 def test_the_timeline_reads_every_record_of_each_kind_the_young_person_has_and_no_one_elses(council) -> None:
     """The timeline asks first which kinds of record a young person has any of, then reads those
-    kinds with SQL written once: what it holds must be what the ORM finds, kind by kind."""
+    kinds with SQL compiled once: what it holds must be what the ORM finds, kind by kind, value by value
+    (and the records read with them)."""
+    kinds = selectors._TIMELINE_KINDS
+    assert all(selectors._records_sql(kind, connection.vendor) is not None for kind in range(len(kinds)))
     kinds_seen = set()
     for person in YoungPerson.objects.filter(council=council):
-        held = {(type(entry.record), entry.record.pk) for entry in selectors.timeline(person)}
+        held = {(type(entry.record), entry.record.pk): entry.record for entry in selectors.timeline(person)}
         expected = {
-            (model, pk)
-            for model, _related in selectors._TIMELINE_KINDS
-            for pk in model.objects.filter(person=person).values_list("pk", flat=True)
+            (model, record.pk): record
+            for model, related in kinds
+            for record in model.objects.filter(person=person).select_related(*related)
         }
-        assert held == expected, person.pk
+        assert held.keys() == expected.keys(), person.pk
+        for (model, pk), record in held.items():
+            related = dict(kinds)[model]
+            assert _values(record, related) == _values(expected[model, pk], related), (model, pk)
         kinds_seen |= {model for model, _pk in held}
     assert len(kinds_seen) >= 6, kinds_seen  # the generated council has many kinds of record
+
+
+def _values(record: Any, related: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A record's stored values, and those of the records ``related`` read with it (``select_related``)."""
+    values = {field.attname: getattr(record, field.attname) for field in record._meta.concrete_fields}
+    for name in related:
+        assert record._meta.get_field(name).is_cached(record), name  # read with it, not asked for after
+        found = getattr(record, name)
+        values[name] = None if found is None else _values(found)
+    return values

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from onward.portal import selectors
 from onward.portal.models import Goal, Statement
 from tests.conftest import Tenant
 from tests.portal.conftest import open_account
@@ -85,3 +86,26 @@ def test_what_they_said_shows_whom_it_names_in_queries_that_do_not_grow(
     panel, many = _page(client, tenant)
     assert "Feedback number 3" in panel
     assert many == few
+
+
+def test_the_panel_reads_with_sql_compiled_once_what_the_orm_reads(world: dict[str, Tenant]) -> None:
+    """Each of the panel's reads runs SQL compiled once a process: the same records, in the same order,
+    with the same values, as the query built for the young person; another's are never among them."""
+    tenant, other = world["A"], world["B"]
+    open_account(tenant)
+    _say(tenant, 3)
+    for person in (tenant.person, other.person):
+        assert person is not None
+        for kind, read in enumerate(selectors._VOICE_KINDS):
+            assert selectors._voice_sql(kind, connection.vendor) is not None
+            found = selectors._read(kind, person.pk)
+            expected = list(read(person.pk))
+            assert [vars_of(r) for r in found] == [vars_of(r) for r in expected]
+            assert all(r.person_id == person.pk for r in found)
+    assert tenant.person is not None
+    voice = selectors.voice_of(tenant.person)
+    assert (len(voice.statements), len(voice.goals), voice.account is not None) == (6, 6, True)
+
+
+def vars_of(record: Any) -> dict[str, Any]:
+    return {field.attname: getattr(record, field.attname) for field in record._meta.concrete_fields}
