@@ -11,9 +11,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from onward.core.markup import format_html
 from onward.core.templatetags.govuk import govuk_widget, is_multiple_choice
 
 # The largest number a form's whole-number field accepts: what an integer database column holds.

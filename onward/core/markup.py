@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 import functools
+import html
+from typing import Any
 
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString
@@ -19,6 +21,20 @@ class WritesItself:
 
     def __str__(self) -> str:  # a template writes str() of what is not a string, then escapes unless safe
         return self.__html__()
+
+
+def format_html(template: str, *args: Any) -> SafeString:
+    """Django's ``format_html`` (each argument escaped unless it is safe markup already, then put in
+    ``template``), for markup written many times a page: the same text, without Django's lazy-aware
+    escaping or a safe string made for every argument. A test holds the two to the same markup."""
+    return SafeString(template.format(*map(_escaped, args)))
+
+
+def _escaped(value: Any) -> str:
+    """Django's ``conditional_escape``: markup as it is, anything else as escaped text."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
 def short_date(day: datetime.date | None, missing: str = "None recorded") -> str:

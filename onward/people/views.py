@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
@@ -26,7 +26,7 @@ from onward.audit.services import audit_list, audit_record, audit_view
 from onward.core import contributions, exports
 from onward.core.forms import EARLIEST_DATE, in_range, latest_date, long_date
 from onward.core.forms_errors import apply_validation_error
-from onward.core.markup import WritesItself, record_address, short_date
+from onward.core.markup import WritesItself, format_html, record_address, short_date
 from onward.people import access as people_access
 from onward.people import cohort, forms, selectors, services, stored
 from onward.people.categories import CATEGORY_LABELS, Category, age_on, entitlement

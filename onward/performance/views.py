@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
@@ -30,7 +30,7 @@ from onward.core import documents, exports, import_views, imports
 from onward.core.codelists import EETActivity
 from onward.core.concurrency import VersionField
 from onward.core.forms_errors import apply_validation_error
-from onward.core.markup import WritesItself
+from onward.core.markup import WritesItself, format_html
 from onward.people import access as people_access
 from onward.people import selectors as people_selectors
 from onward.people.categories import age_on

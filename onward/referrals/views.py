@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
@@ -26,7 +25,7 @@ from onward.audit.services import audit_list, audit_record, audit_view
 from onward.core import exports, import_views, imports
 from onward.core.forms import long_date
 from onward.core.forms_errors import apply_validation_error
-from onward.core.markup import WritesItself, record_address, short_date
+from onward.core.markup import WritesItself, format_html, record_address, short_date
 from onward.people import access as people_access
 from onward.people import selectors as people_selectors
 from onward.people.cohort import NEET_POPULATION, neet_cohort
