@@ -94,6 +94,9 @@ def test_a_scope_is_put_in_where_the_marker_stands_and_narrows_the_rows() -> Non
     sql, _ = compiled.bind({"day": day}, joined)
     assert f"{connection.ops.quote_name('people_youngperson')}.{connection.ops.quote_name('id')} IN (SELECT" in sql
     assert [p.pk for p in compiled.instances({"day": day}, joined)] == [ours[0].pk, ours[1].pk]
+    # A scope no record can be in (an empty choice) gives no row, by either way of putting it in.
+    assert compiled.instances({"day": day}, YoungPerson.objects.filter(pk__in=[])) == []
+    assert compiled.instances({"day": day}, YoungPerson.objects.filter(council__name=here.name, pk__in=[])) == []
     with pytest.raises(ValueError, match="scope"):
         compiled.bind({"day": day}, Contact.objects.all())
 

@@ -20,14 +20,15 @@ access policy on every call, and only the query around it is kept.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import FullResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import BooleanField, Model, QuerySet
+from django.db.models import BooleanField, Count, IntegerField, Model, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 
@@ -41,6 +42,10 @@ def scope_marker(model: type[Model]) -> QuerySet[Any]:
     the queryset it is given."""
     marker = RawSQL(_MARKER, (), output_field=BooleanField())  # noqa: S611 - a fixed word, replaced in bind
     return model._default_manager.filter(marker)
+
+
+Condition = tuple[str, Sequence[Any]]
+"""SQL that narrows a query to a scope's records, and its values (:func:`condition_of`)."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,11 @@ class Compiled:
     model: type[Model] | None = None
     """The model whose records a scope narrows to (the query was built on :func:`scope_marker`)."""
 
-    def bind(self, values: Mapping[str, Any], scope: QuerySet[Any] | None = None) -> tuple[str, list[Any]]:
-        """The SQL and its values for a call with ``values`` (and ``scope``, if built on a marker)."""
+    def bind(
+        self, values: Mapping[str, Any], scope: QuerySet[Any] | None = None, *, condition: Condition | None = None
+    ) -> tuple[str, list[Any]]:
+        """The SQL and its values for a call with ``values`` (and ``scope``, if built on a marker;
+        ``condition``: the scope's, if worked out already by :func:`condition_of`)."""
         derived = self.derive(values)
         params = [v.adapt(derived[v.name]) if isinstance(v, _Slot) else v for v in self.values]
         if self.model is None:
@@ -72,7 +80,7 @@ class Compiled:
         if scope is None or scope.model is not self.model:
             raise ValueError(f"This query takes a queryset of {self.model.__name__} as its scope")
         before, after = self.sql.split(_MARKER)
-        where, where_params = _condition(scope)
+        where, where_params = condition or condition_of(scope)
         at = _placeholders(before)
         return before + where + after, [*params[:at], *where_params, *params[at:]]
 
@@ -87,6 +95,7 @@ class Compiled:
         *,
         suffix: str = "",
         extra: Sequence[Any] = (),
+        condition: Condition | None = None,
     ) -> list[Any]:
         """Run a query of model instances (``select_related`` and annotations too) for ``values``, and
         the instances, made as Django's own iterable makes them from the compiled query's columns."""
@@ -97,7 +106,7 @@ class Compiled:
         names = [column[0].target.attname for column in select[start:end]]
         related = get_related_populators(klass_info, select, connection.alias)
         made = []
-        for row in self.fetch(values, scope, suffix=suffix, extra=extra):
+        for row in self.fetch(values, scope, suffix=suffix, extra=extra, condition=condition):
             instance = klass_info["model"].from_db(connection.alias, names, row[start:end])
             for populator in related:
                 populator.populate(row, instance)
@@ -113,16 +122,17 @@ class Compiled:
         *,
         suffix: str = "",
         extra: Sequence[Any] = (),
+        condition: Condition | None = None,
     ) -> list[tuple[Any, ...]]:
         """Run the query for ``values`` (``suffix``, with its own ``extra`` values, after the SQL: a
         ``LIMIT``), and its rows as Django would give them."""
-        sql, params = self.bind(values, scope)
+        sql, params = self.bind(values, scope, condition=condition)
         with connection.cursor() as cursor:
             cursor.execute(sql + suffix, [*params, *extra])
             return self.rows(cursor.fetchall())
 
 
-def _condition(scope: QuerySet[Any]) -> tuple[str, Sequence[Any]]:
+def condition_of(scope: QuerySet[Any]) -> Condition:
     """The condition that narrows the query to ``scope``'s records.
 
     The scope's own ``WHERE`` when it reads the one table under the table's own name (the compiled
@@ -137,10 +147,15 @@ def _condition(scope: QuerySet[Any]) -> tuple[str, Sequence[Any]]:
             sql, params = compiler.compile(query.where)
         except FullResultSet:
             sql, params = "1 = 1", []
+        except EmptyResultSet:  # a condition nothing meets (``pk__in=[]``): no record
+            return "1 = 0", []
         used = {alias for alias, count in query.alias_refcount.items() if count}
         if used <= {meta.db_table} and query.get_initial_alias() == meta.db_table:
             return f"({sql})", params
-    inner, params = scope.order_by().values("pk").query.sql_with_params()
+    try:
+        inner, params = scope.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return "1 = 0", []
     return f"{quote(meta.db_table)}.{quote(meta.pk.column)} IN ({inner})", params
 
 
@@ -225,3 +240,66 @@ def _adapters(value: Any) -> list[Callable[[Any], Any]]:
 
 def _same(value: Any) -> Any:
     return value
+
+
+@dataclass
+class CompiledList:
+    """The records of a list compiled once (:func:`compile_list`) for a call's values and scope, read as
+    Django's ``Paginator`` reads a queryset: how many, then a slice."""
+
+    listing: Compiled
+    counting: Compiled
+    values: Mapping[str, Any]
+    scope: QuerySet[Any] | None = None
+    ordered = True  # the listing's own order (``Paginator`` warns of a list without one)
+
+    @functools.cached_property
+    def condition(self) -> Condition | None:
+        """The scope's condition, worked out once for the count and the page."""
+        return None if self.scope is None else condition_of(self.scope)
+
+    def count(self) -> int:
+        return sum(int(n) for (n,) in self.counting.fetch(self.values, self.scope, condition=self.condition))
+
+    def __getitem__(self, part: slice) -> list[Any]:
+        start = part.start or 0
+        if part.step is not None or part.stop is None or start < 0 or part.stop < start:
+            raise ValueError("A compiled list is read a page at a time")
+        return self.listing.instances(
+            self.values,
+            self.scope,
+            suffix=" LIMIT %s OFFSET %s",
+            extra=(part.stop - start, start),
+            condition=self.condition,
+        )
+
+
+def compile_list(
+    build: Callable[..., QuerySet[Any]],
+    probes: Sequence[Mapping[str, Any]],
+    *,
+    derive: Callable[[Mapping[str, Any]], Mapping[str, Any]] = dict,
+    model: type[Model] | None = None,
+) -> tuple[Compiled, Compiled] | None:
+    """A list of records (``build``, as :func:`compile_query`) and the count of it, each compiled once,
+    or ``None`` if either cannot be: bound into a :class:`CompiledList` for each call."""
+
+    def counted(**values: Any) -> QuerySet[Any]:
+        records = build(**values)
+        if records.query.distinct or records.query.is_sliced:
+            raise _NotCountable
+        one = Value(1, output_field=IntegerField())
+        grouped: QuerySet[Any] = records.order_by().annotate(onward_all=one).values("onward_all")
+        counts: QuerySet[Any] = grouped.annotate(onward_n=Count("pk")).values_list("onward_n")
+        return counts
+
+    try:
+        listing = compile_query(build, probes, derive=derive, model=model)
+        counting = compile_query(counted, probes, derive=derive, model=model)
+    except _NotCountable:
+        return None
+    return None if listing is None or counting is None else (listing, counting)
+
+
+class _NotCountable(Exception):
+    """A list that a count of its rows would count differently (distinct, sliced)."""

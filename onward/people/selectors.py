@@ -44,7 +44,7 @@ from onward.core.codelists import (
     InTouch,
     ReasonEpisodeCeased,
 )
-from onward.core.compiled import Compiled, compile_query
+from onward.core.compiled import Compiled, compile_query, condition_of
 from onward.people import access as people_access
 from onward.people import categories, open_work
 from onward.people.categories import Category
@@ -1064,12 +1064,15 @@ def caseload_page(
             caseload(people=people, day=day, filters={}, sort=sort), offset=offset, limit=limit, total=listed
         )
         return rows, total, set_apart
-    counts = dict(counting.fetch({"day": day}, people))
+    condition = condition_of(people)
+    counts = dict(counting.fetch({"day": day}, people, condition=condition))
     set_apart = int(counts.pop(Category.NONE.value, 0))
     total = sum(counts.values())
     if offset >= total:
         return [], total, set_apart
-    page = listing.instances({"day": day}, people, suffix=" LIMIT %s OFFSET %s", extra=(limit, offset))
+    page = listing.instances(
+        {"day": day}, people, suffix=" LIMIT %s OFFSET %s", extra=(limit, offset), condition=condition
+    )
     return page, total, set_apart
 
 

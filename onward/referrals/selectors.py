@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from onward.accounts import access as accounts_access
 from onward.accounts.models import Organisation
+from onward.core.compiled import Compiled, CompiledList, compile_list
 from onward.core.contributions import HomeTask
 from onward.people.categories import CARE_LEAVER_CATEGORIES, age_on
 from onward.people.selectors import category_of
@@ -70,6 +73,34 @@ PRIORITY_ORDER = Case(
     default=Value(2),
     output_field=IntegerField(),
 )
+
+
+LISTS: dict[str, Callable[[QuerySet[Referral]], QuerySet[Referral]]] = {
+    "referrals": lambda referrals: referrals.order_by("-created_at", "-pk"),
+    "triage": lambda referrals: triage_queue(referrals),
+}
+"""The lists of referrals a user reads a page at a time: every referral they may see, newest first;
+the triage queue (:func:`triage_queue`)."""
+
+
+def listed(referrals: QuerySet[Referral], kind: str) -> CompiledList | QuerySet[Referral]:
+    """The ``kind`` of :data:`LISTS` of ``referrals`` (a user's, from the access policy), each row with
+    the young person it names and nothing else related, to be read a page at a time: compiled once a
+    process (``core.compiled``), with ``referrals`` put in."""
+    compiled = _list_sql(connection.vendor, kind)
+    if compiled is None or referrals.query.is_empty():
+        return _list_of(kind, referrals)
+    listing, counting = compiled
+    return CompiledList(listing, counting, {}, referrals)
+
+
+def _list_of(kind: str, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    return LISTS[kind](referrals).select_related(None).select_related("person")
+
+
+@functools.cache
+def _list_sql(vendor: str, kind: str) -> tuple[Compiled, Compiled] | None:
+    return compile_list(lambda scope: _list_of(kind, scope), ({}, {}, {}), model=Referral)
 
 
 def triage_queue(referrals: QuerySet[Referral]) -> QuerySet[Referral]:

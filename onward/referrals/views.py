@@ -34,7 +34,7 @@ from onward.performance.indicators import Figure
 from onward.referrals import access as referral_access
 from onward.referrals import forms, registry, selectors, services
 from onward.referrals.consent import organisations_covered
-from onward.referrals.models import NEEDS, SHARED_FIELDS, Send, Service
+from onward.referrals.models import NEEDS, SHARED_FIELDS, Referral, Send, Service
 
 PAGE_SIZE = 50
 """Referrals a page of the referral list and of the triage queue shows."""
@@ -169,7 +169,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         (Perm.CREATE_REFERRALS, Perm.TRIAGE_REFERRALS, Perm.VIEW_TEAM_PEOPLE, Perm.VIEW_COUNCIL_PEOPLE)
     ):
         raise PermissionDenied
-    referrals = referral_access.referrals_visible_to(user).order_by("-created_at", "-pk")
+    referrals = selectors.listed(referral_access.referrals_visible_to(user), "referrals")
     page = _listed_page(request, user, referrals, "Referrals")
     return render(
         request,
@@ -188,7 +188,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 @access.require_perm(Perm.TRIAGE_REFERRALS)
 def triage_queue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    queue = selectors.triage_queue(referral_access.referrals_visible_to(user))
+    queue = selectors.listed(referral_access.referrals_visible_to(user), "triage")
     page = _listed_page(request, user, queue, "Triage queue")
     caption = (
         f"{_referrals(page.paginator.count)} waiting for a decision: urgent first, then high priority, then normal;"
@@ -204,6 +204,9 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
             "caption": caption,
         },
     )
+
+
+_PRIORITIES, _STATUSES = dict(Referral.Priority.choices), dict(Referral.Status.choices)
 
 
 @dataclass(frozen=True)
@@ -224,19 +227,18 @@ class ReferralRow(WritesItself):
             '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}{}</td></tr>',
             record_address("referrals:referral-detail", referral.pk),
             referral.person.display_name,
-            referral.get_priority_display(),
+            _PRIORITIES.get(referral.priority, referral.priority),
             ", ".join(referral.need_labels),
-            referral.get_status_display(),
+            _STATUSES.get(referral.status, referral.status),
             mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong> ' if overdue else ""),  # noqa: S308 - fixed markup
             short_date(referral.triage_due, ""),
         )
 
 
 def _listed_page(request: HttpRequest, user: User, referrals: Any, list_name: str) -> Page[Any]:
-    """The page of ``referrals`` asked for, its viewing in the audit trail as every list of young people.
-    A row names the young person and nothing else related (``ReferralRow``): only they are read with it."""
-    listed = referrals.select_related(None).select_related("person")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    """The page of ``referrals`` (``selectors.listed``) asked for, its viewing in the audit trail as
+    every list of young people."""
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_list(
         actor=user,
         council=access.council_of(user),
