@@ -216,11 +216,17 @@ def _risk_rows(people: QuerySet[YoungPerson], day: datetime.date) -> list[RiskSc
 
 
 def risk_rules() -> str:
-    """The fingerprint of the at-risk rules: the statement that scores, for a fixed day."""
+    """The fingerprint of the at-risk rules: the statement that scores, for a fixed day (built once a
+    process for a kind of database and the sources of work in progress registered)."""
+    return _risk_rules(connection.vendor, open_work.registered())
+
+
+@functools.cache
+def _risk_rules(vendor: str, sources: tuple[Any, ...]) -> str:
     from onward.people.selectors import risk_sql
 
     sql, params = risk_sql(YoungPerson.objects.filter(council_id=0), datetime.date(2000, 1, 1))
-    return fingerprint(connection.vendor, sql, repr(params))
+    return fingerprint(vendor, sql, repr(params))
 
 
 def keep_risk_current(councils: Iterable[int], day: datetime.date) -> None:

@@ -15,9 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST, require_safe
@@ -115,6 +117,76 @@ class Cell(WritesItself):
         if self.detail:
             return format_html('{}<br><span class="govuk-body-s">{}</span>', shown, self.detail)
         return mark_safe(shown)  # noqa: S308 - escaped above
+
+
+_NUMERIC = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+_HINT = '<span class="govuk-hint govuk-!-margin-0">{}</span>'
+
+
+@dataclass(frozen=True)
+class HeadlineRow(WritesItself):
+    """An indicator's row of the dashboard's headline figures: its figure, the national figure, the
+    statistical neighbours' and the target (with the figure's rating against it). Written as
+    ``{{ row }}``; a test holds it to the template markup it replaced, byte for byte."""
+
+    indicator: Indicator
+    cell: Cell
+    benchmark: Any
+    neighbours: Any
+    target: Any
+    rating: Any
+    page: str
+
+    def __html__(self) -> SafeString:
+        benchmark = (
+            format_html("{}%", localize(self.benchmark))
+            if self.benchmark is not None
+            else format_html(_HINT, "Not published")
+        )
+        neighbours = (
+            format_html("{}%", floatformat(self.neighbours, "-1"))
+            if self.neighbours is not None
+            else format_html(_HINT, "None loaded")
+        )
+        if self.target is None:
+            target = format_html(_HINT, "Not set")
+        else:
+            rating = (
+                format_html('<br><strong class="govuk-tag {}">{}</strong>', self.rating.tag_class, self.rating.label)
+                if self.rating
+                else ""
+            )
+            target = format_html(
+                "{}{}{}", floatformat(self.target, "-1"), "%" if self.indicator.is_rate else "", rating
+            )
+        return format_html(
+            '<tr class="govuk-table__row">\n'
+            '      <th scope="row" class="govuk-table__header"><a class="govuk-link" href="{}">{}</a></th>\n'
+            f"      {_NUMERIC}{{}}</td>\n      {_NUMERIC}{{}}</td>\n      {_NUMERIC}{{}}</td>\n"
+            f"      {_NUMERIC}{{}}</td>\n    </tr>",
+            self.page,
+            self.indicator.name,
+            self.cell,
+            benchmark,
+            neighbours,
+            target,
+        )
+
+
+@dataclass(frozen=True)
+class BreakdownRow(WritesItself):
+    """A group's row of the dashboard's breakdown (``{{ row }}``): its label and a cell for each column."""
+
+    label: str
+    cells: list[Cell]
+
+    def __html__(self) -> SafeString:
+        cells = "".join(f"{_NUMERIC}{cell.__html__()}</td>" for cell in self.cells)
+        return format_html(
+            '<tr class="govuk-table__row">\n      <th scope="row" class="govuk-table__header">{}</th>\n      {}\n    </tr>',
+            self.label,
+            mark_safe(cells),  # noqa: S308 - each cell writes escaped markup
+        )
 
 
 def _user(request: HttpRequest) -> User:
@@ -275,22 +347,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         figure = figures[indicator.code]
         cell = _cell(figure, aggregate=aggregate, drill=_drill(day, method, indicator.code), label=indicator.name)
         headline.append(
-            {
-                "indicator": indicator,
-                "cell": cell,
-                "benchmark": compared[indicator.code].national,
-                "neighbours": compared[indicator.code].neighbours,
-                "target": compared[indicator.code].target,
-                "rating": None if cell.text == display.SUPPRESSED else compared[indicator.code].rating,
-                "page": reverse("performance:indicator", args=[indicator.code]) + "?" + context["query"],
-            }
+            HeadlineRow(
+                indicator=indicator,
+                cell=cell,
+                benchmark=compared[indicator.code].national,
+                neighbours=compared[indicator.code].neighbours,
+                target=compared[indicator.code].target,
+                rating=None if cell.text == display.SUPPRESSED else compared[indicator.code].rating,
+                page=reverse("performance:indicator", args=[indicator.code]) + "?" + context["query"],
+            )
         )
     columns = [c for c in BREAKDOWN_COLUMNS if method in indicators.get(c).methods]
     labels = selectors.group_labels(council, by)
     breakdown_rows = [
-        {
-            "label": labels.get(group, group or "Not recorded"),
-            "cells": [
+        BreakdownRow(
+            label=labels.get(group, group or "Not recorded"),
+            cells=[
                 _cell(
                     found[code],
                     aggregate=aggregate,
@@ -299,7 +371,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 )
                 for code in columns
             ],
-        }
+        )
         for group, found in sorted(groups.items(), key=lambda item: _group_order(by, item[0], labels))
     ]
     return render(

@@ -95,8 +95,8 @@ def test_every_page_that_shows_the_neet_total_shows_the_same_number_and_says_wha
     assert NEET_POPULATION in monitoring.content.decode()
 
     dashboard = client.get(reverse("performance:dashboard"))
-    (row,) = [h for h in dashboard.context["headline"] if h["indicator"].code == "neet_cohort_size"]
-    shown["dashboard"] = int(row["cell"].text.replace(",", ""))
+    (row,) = [h for h in dashboard.context["headline"] if h.indicator.code == "neet_cohort_size"]
+    shown["dashboard"] = int(row.cell.text.replace(",", ""))
 
     assert shown == dict.fromkeys(shown, expected), shown
 

@@ -213,7 +213,7 @@ def test_another_councils_officer_sees_only_their_own_councils_figures(
     """Council B's dashboard and drill-down count none of council A's young people."""
     client = signed_in(world["B"].users["performance_officer"])
     response = dashboard(client)
-    figures = {row["indicator"].code: row["cell"] for row in response.context["headline"]}
+    figures = {row.indicator.code: row.cell for row in response.context["headline"]}
     assert figures["eet_19_21"].detail == "0 of 1"  # council B's own young person only
     listed = client.get(reverse("performance:people") + "?" + query(DAY, Method.SNAPSHOT, indicator="eet_19_21"))
     assert listed.context["total"] == 0
