@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.template import Context, Template
 from django.utils import html as django_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
@@ -40,3 +41,14 @@ def test_format_html_writes_what_djangos_writes(value: Any) -> None:
     ours = markup.format_html(template, value, value, "&")
     assert ours == django_html.format_html(template, value, value, "&")
     assert hasattr(ours, "__html__")  # safe: a template writes it as it is
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["'people:person-detail' 42", "'people:record-correct' 7 'eet' 1234", "'people:record-add' pk kind"],
+)
+def test_the_address_tag_writes_what_the_url_tag_writes(args: str) -> None:
+    context = Context({"pk": 31, "kind": "accommodation"})
+    ours = Template("{% load govuk %}{% address " + args + " %}").render(context)
+    assert ours == Template("{% url " + args + " %}").render(context)
+    assert ours.startswith("/people/")
