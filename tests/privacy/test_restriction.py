@@ -101,6 +101,10 @@ def test_the_restriction_is_one_condition_in_the_people_policy(world: dict[str, 
     adviser, manager, triage = (tenant.users[k] for k in ("personal_adviser", "team_manager", "triage_coordinator"))
     partner, engagement = tenant.users["partner_provider"], tenant.users["employer_engagement_worker"]
     counted = people_access.people_counted_for(tenant.users["performance_officer"]).count()
+    # Seen before (each user keeps the condition that hides records, ``restriction.hidden_from``): the
+    # condition is asked of the database each time, so the restriction still takes effect at once.
+    assert people_access.people_visible_to(adviser).filter(pk=person.pk).exists()  # type: ignore[union-attr]
+    assert referral_access.referrals_visible_to(triage).exists()
     restriction = _restrict(tenant, [NAMED])
     assert not people_access.people_visible_to(adviser).filter(pk=person.pk).exists()  # type: ignore[union-attr]
     assert people_access.people_visible_to(manager).filter(pk=person.pk).exists()  # type: ignore[union-attr]
