@@ -163,6 +163,10 @@ def _placeholders(sql: str) -> int:
     return sum(1 for found in _PLACEHOLDER.findall(sql) if found == "%s")
 
 
+PERSON_PROBES: tuple[dict[str, int], ...] = tuple({"person": -n} for n in (1, 2, 3))
+"""Three made-up young people (no real one's id), for a query about one young person's records."""
+
+
 def compile_query(
     build: Callable[..., QuerySet[Any]],
     probes: Sequence[Mapping[str, Any]],

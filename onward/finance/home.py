@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import functools
+
+from django.db import connection
+from django.db.models import QuerySet
 
 from onward.accounts.models import User
+from onward.core.compiled import PERSON_PROBES, Compiled, compile_query
 from onward.core.contributions import PageSection
 from onward.finance import access as policy
 from onward.finance import selectors
+from onward.finance.models import SupportPayment
 from onward.people.models import YoungPerson
 
 
@@ -16,8 +22,13 @@ def person_payments(user: User, person: YoungPerson, day: datetime.date) -> Page
     for those who see the young person (the page has already fetched them through the people policy)."""
     if not user.can_any(policy.PEOPLE_PERMS):
         return None
-    payments = policy.payments_visible_to(user).filter(person=person)
-    latest = list(payments.select_related(None)[:3])  # the page has the young person already
+    visible = policy.payments_visible_to(user)
+    payments = visible.filter(person=person)
+    compiled = _latest_sql(connection.vendor)
+    if compiled is None or visible.query.is_empty():
+        latest = list(_latest(visible, person.pk))
+    else:
+        latest = compiled.instances({"person": person.pk}, visible)
     return PageSection(
         "finance/_person_section.html",
         {
@@ -27,3 +38,13 @@ def person_payments(user: User, person: YoungPerson, day: datetime.date) -> Page
             "can_record_payments": policy.can_record(user),
         },
     )
+
+
+def _latest(visible: QuerySet[SupportPayment], person: int) -> QuerySet[SupportPayment]:
+    return visible.filter(person_id=person).select_related(None)[:3]  # the page has the young person already
+
+
+@functools.cache
+def _latest_sql(vendor: str) -> Compiled | None:
+    """A young person's latest payments among those a user may see, compiled once a process."""
+    return compile_query(lambda person, scope: _latest(scope, person), PERSON_PROBES, model=SupportPayment)

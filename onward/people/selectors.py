@@ -44,7 +44,7 @@ from onward.core.codelists import (
     InTouch,
     ReasonEpisodeCeased,
 )
-from onward.core.compiled import Compiled, compile_query, condition_of
+from onward.core.compiled import PERSON_PROBES, Compiled, compile_query, condition_of
 from onward.people import access as people_access
 from onward.people import categories, open_work
 from onward.people.categories import Category
@@ -714,10 +714,6 @@ def _kinds_held_sql(vendor: str) -> str:
     tables = [quote(model._meta.db_table) for model, _ in _TIMELINE_KINDS]
     held = [f"EXISTS (SELECT 1 FROM {table} WHERE {quote('person_id')} = %s)" for table in tables]  # noqa: S608
     return "SELECT " + ", ".join(held)
-
-
-# Three made-up young people, none real, from which a query about one young person is compiled.
-PERSON_PROBES = tuple({"person": -n} for n in (1, 2, 3))
 
 
 @functools.cache

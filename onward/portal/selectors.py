@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, F, Prefetch, QuerySet, prefetch_related_objects
 
 from onward.accounts.models import User
-from onward.core.compiled import Compiled, compile_query
+from onward.core.compiled import PERSON_PROBES, Compiled, compile_query
 from onward.opportunities.models import Application
 from onward.people import selectors as people_selectors
 from onward.people.models import EETSpell, YoungPerson
@@ -199,7 +199,7 @@ _VOICE_KINDS: tuple[Callable[[int], QuerySet[Any]], ...] = (
 @functools.cache
 def _voice_sql(kind: int, vendor: str) -> Compiled | None:
     """The ``kind``-th of ``_VOICE_KINDS``, compiled once for a kind of database (``core.compiled``)."""
-    return compile_query(_VOICE_KINDS[kind], tuple({"person": -n} for n in (1, 2, 3)))
+    return compile_query(_VOICE_KINDS[kind], PERSON_PROBES)
 
 
 def _read(kind: int, person: int) -> list[Any]:
