@@ -15,8 +15,8 @@ tables again before each phase (``harness.settle``): PostgreSQL runs here with a
 and each request rewrites its session row.
 
 ``--scale-out`` serves the same from two gunicorn instances (each from ``deploy/gunicorn.conf.py``)
-behind HAProxy (``deploy/haproxy.cfg``, to the instance with fewest requests in hand), on the one PostgreSQL, and reports how many
-requests each instance served.
+behind HAProxy (``deploy/haproxy.cfg``, to the instance with fewest requests in hand), on the one
+PostgreSQL, and reports how many requests each instance served.
 
 Reported: p50 and p95 server time a page (gunicorn's), the client p50 and p95 (wrk's, every
 user's requests pooled; and the slowest user's alone), throughput of the mix and of the trivial
