@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import OuterRef, Q
+from django.db.models import Count, OuterRef, Q
 from django.utils import timezone
 
 from onward.core.compiled import compile_query
@@ -94,6 +94,11 @@ def test_a_scope_is_put_in_where_the_marker_stands_and_narrows_the_rows() -> Non
     sql, _ = compiled.bind({"day": day}, joined)
     assert f"{connection.ops.quote_name('people_youngperson')}.{connection.ops.quote_name('id')} IN (SELECT" in sql
     assert [p.pk for p in compiled.instances({"day": day}, joined)] == [ours[0].pk, ours[1].pk]
+    # A scope narrowed by annotations of its own (an aggregate, a count of contacts) goes in as its keys.
+    grouped = scope.annotate(rows=Count("pk")).filter(rows__gt=0)
+    assert [p.pk for p in compiled.instances({"day": day}, grouped)] == [ours[0].pk, ours[1].pk]
+    counted = YoungPerson.objects.filter(council=here).annotate(held=Count("contacts")).filter(held__gt=0)
+    assert [p.pk for p in compiled.instances({"day": day}, counted)] == [ours[1].pk]
     # A scope no record can be in (an empty choice) gives no row, by either way of putting it in.
     assert compiled.instances({"day": day}, YoungPerson.objects.filter(pk__in=[])) == []
     assert compiled.instances({"day": day}, YoungPerson.objects.filter(council__name=here.name, pk__in=[])) == []

@@ -85,7 +85,7 @@ def test_any_other_failure_gets_the_static_500_page(world, signed_in) -> None:  
 
     client = signed_in(world["A"].users["personal_adviser"])
     client.raise_request_exception = False
-    with mock.patch("onward.people.views.selectors.caseload", side_effect=RuntimeError("a bug")):
+    with mock.patch("onward.people.views.selectors.people_in_scope", side_effect=RuntimeError("a bug")):
         response = client.get(reverse("people:caseload"))
     assert response.status_code == 500
     assert response.content == (ERROR_PAGES / "500.html").read_bytes()

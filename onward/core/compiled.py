@@ -137,12 +137,14 @@ def condition_of(scope: QuerySet[Any]) -> Condition:
 
     The scope's own ``WHERE`` when it reads the one table under the table's own name (the compiled
     query reads it so too): PostgreSQL then plans the whole as one query, by the scope's indexes.
-    Otherwise (a join, a limit, a distinct) the key ``IN`` the scope's query, which is planned apart."""
+    Otherwise (a join, a limit, a distinct, an annotation its condition may name) the key ``IN`` the
+    scope's query, which is planned apart."""
     query = scope.order_by().query
     compiler = query.get_compiler(connection=connection)
     quote = connection.ops.quote_name
     meta = scope.model._meta
-    if not (query.low_mark or query.high_mark is not None or query.distinct or query.combinator):
+    plain = not (query.low_mark or query.high_mark is not None or query.distinct or query.combinator)
+    if plain and not query.annotations and query.group_by is None:
         try:
             sql, params = compiler.compile(query.where)
         except FullResultSet:
