@@ -5,16 +5,17 @@ caseload's row: a category worked out by fifteen cases, five subqueries) that ta
 than PostgreSQL takes to run it. :func:`compile_query` builds such a query for three made-up sets of
 values (probes): the SQL of the first two must be the same text, and each value that differs between
 them is matched to the call's value it comes from (a date, say, or one worked out from it by
-``derive``: the date of birth of someone 18 on it). ``build`` must depend on its values alone; a
-date that is the same for every probe (today's, read while building) is refused. The third probe checks the result: bound to its
-values, the SQL and values must be exactly what Django compiles for it. Anything else (a value that
-does not match, a text that changes with the values) gives ``None``, and the caller builds the query
-each time as before.
+``derive``: the date of birth of someone 18 on it). The third probe checks the result: bound to its
+values, the SQL and values must be exactly what Django compiles for it. ``build`` must depend on its
+values alone; a date that is the same for every probe (today's, read while building) is refused.
+Anything else (a value that does not match, a text that changes with the values) gives ``None``,
+and the caller builds the query each time as before.
 
 A query may also take, where :func:`scope_marker` stands, the records a user may see (a queryset of
-the access module, built for each call): :meth:`Compiled.bind` puts that queryset's own SQL there,
-as ``<table>.<key> IN (<its SQL>)``. Who may see what is so never compiled once: it is asked of the
-access policy on every call, and only the query around it is kept.
+the access module, built for each call): :meth:`Compiled.bind` puts that queryset's condition there
+(:func:`condition_of`: its own ``WHERE``, or ``<table>.<key> IN (<its SQL>)``). Who may see what is
+so never compiled once: it is asked of the access policy on every call, and only the query around
+it is kept (ADR 40).
 """
 
 from __future__ import annotations
@@ -73,8 +74,7 @@ class Compiled:
     ) -> tuple[str, list[Any]]:
         """The SQL and its values for a call with ``values`` (and ``scope``, if built on a marker;
         ``condition``: the scope's, if worked out already by :func:`condition_of`)."""
-        derived = self.derive(values)
-        params = [v.adapt(derived[v.name]) if isinstance(v, _Slot) else v for v in self.values]
+        params = self.params(values)
         if self.model is None:
             return self.sql, params
         if scope is None or scope.model is not self.model:
@@ -83,6 +83,11 @@ class Compiled:
         where, where_params = condition or condition_of(scope)
         at = _placeholders(before)
         return before + where + after, [*params[:at], *where_params, *params[at:]]
+
+    def params(self, values: Mapping[str, Any]) -> list[Any]:
+        """The query's values for a call with ``values`` (the scope's apart)."""
+        derived = self.derive(values)
+        return [v.adapt(derived[v.name]) if isinstance(v, _Slot) else v for v in self.values]
 
     def rows(self, fetched: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
         """``fetched`` (rows as the cursor gave them) with each column as Django would give it."""
@@ -204,7 +209,7 @@ def compile_query(
             return None
         values.append(slot)
     result = Compiled(sql=str(sql), values=tuple(values), derive=derive, compiler=compiled[0], model=model)
-    if _bound(result, probes[2]) != list(third):
+    if result.params(probes[2]) != list(third):
         return None
     return result
 
@@ -227,11 +232,6 @@ def _looks_like_a_date(value: Any) -> bool:
     """A date or time, or text the database was given for one: the probes never give a query's date
     the same value, so one that stays the same came from somewhere else (today's date, say)."""
     return isinstance(value, datetime.date) or (isinstance(value, str) and _ISO_DATE.match(value) is not None)
-
-
-def _bound(compiled: Compiled, probe: Mapping[str, Any]) -> list[Any]:
-    derived = compiled.derive(probe)
-    return [v.adapt(derived[v.name]) if isinstance(v, _Slot) else v for v in compiled.values]
 
 
 def _adapters(value: Any) -> list[Callable[[Any], Any]]:

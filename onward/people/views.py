@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -88,9 +89,10 @@ class _Caseload:
     def sort(self) -> str:
         return str(self.filters.get("sort") or "name")
 
-    @property
+    @functools.cached_property
     def qs(self) -> Any:
-        """The list, built for the call (``selectors.caseload``)."""
+        """The list, built when first asked for (``selectors.caseload``): the unfiltered caseload reads
+        without it (``selectors.caseload_page``)."""
         return selectors.caseload(people=self.people, day=self.day, filters=self.filters, sort=self.sort)
 
 
