@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Q
 from django.utils import timezone
 
-from onward.core.compiled import compile_query
+from onward.core.compiled import OncePerProcess, compile_query
 from onward.people.models import Contact, YoungPerson
 from onward.people.selectors import years_before
 from tests.factories import CouncilFactory, YoungPersonFactory
@@ -113,3 +113,42 @@ def test_a_query_built_with_todays_date_is_refused() -> None:
         return YoungPerson.objects.filter(council_id=council).exclude(died_on__lte=timezone.localdate())
 
     assert compile_query(alive_today, tuple({"council": -n} for n in (1, 2, 3))) is None
+
+
+def ages(council: int) -> Any:
+    return YoungPerson.objects.filter(council_id=council).values_list("pk", "date_of_birth").order_by("pk")
+
+
+@pytest.mark.django_db
+def test_once_per_process_gives_the_querysets_rows_compiled_or_not() -> None:
+    here, there = CouncilFactory(), CouncilFactory()
+    ours = YoungPersonFactory.create_batch(2, council=here)
+    YoungPersonFactory(council=there)
+    once = OncePerProcess(ages, tuple({"council": -n} for n in (1, 2, 3)))
+    assert once.compiled() is not None
+    expected = [(person.pk, person.date_of_birth) for person in sorted(ours, key=lambda p: p.pk)]
+    assert once.rows({"council": here.pk}) == expected == [tuple(row) for row in ages(here.pk)]
+    assert [
+        p.pk
+        for p in OncePerProcess(
+            lambda council: YoungPerson.objects.filter(council_id=council).order_by("pk"),
+            tuple({"council": -n} for n in (1, 2, 3)),
+        ).instances({"council": here.pk})
+    ] == [p for p, _ in expected]
+
+    # A query that cannot be compiled (today's date read while building) is built for every call instead.
+    def born_before_today(council: int) -> Any:
+        return ages(council).filter(date_of_birth__lt=timezone.localdate())
+
+    built = OncePerProcess(born_before_today, tuple({"council": -n} for n in (1, 2, 3)))
+    assert built.compiled() is None
+    assert built.rows({"council": here.pk}) == expected
+    assert [
+        p.pk
+        for p in OncePerProcess(
+            lambda council: YoungPerson.objects.filter(
+                council_id=council, date_of_birth__lt=timezone.localdate()
+            ).order_by("pk"),
+            tuple({"council": -n} for n in (1, 2, 3)),
+        ).instances({"council": there.pk})
+    ] == [YoungPerson.objects.get(council=there).pk]

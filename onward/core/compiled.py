@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import BooleanField, Count, IntegerField, Model, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
@@ -89,9 +89,29 @@ class Compiled:
         derived = self.derive(values)
         return [v.adapt(derived[v.name]) if isinstance(v, _Slot) else v for v in self.values]
 
+    @functools.cached_property
+    def _converters(self) -> dict[int, Any]:
+        """The compiler's converters of the columns (as its ``results_iter`` finds them for every call)."""
+        compiler = self.compiler
+        return compiler.get_converters([column[0] for column in compiler.select[0 : compiler.col_count]])  # type: ignore[no-any-return]
+
     def rows(self, fetched: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
         """``fetched`` (rows as the cursor gave them) with each column as Django would give it."""
-        return [tuple(row) for row in self.compiler.results_iter(results=[list(fetched)], tuple_expected=True)]
+        if not self._converters:
+            return [tuple(row) for row in fetched]
+        return [tuple(row) for row in self.compiler.apply_converters(fetched, self._converters)]
+
+    @functools.cached_property
+    def _making(self) -> tuple[int, int, list[str], list[Any], list[tuple[str, int]]]:
+        """How :meth:`instances` makes a row's instance: where its columns start and end, their names,
+        the related instances' populators, and where each annotation is."""
+        compiler = self.compiler
+        klass_info, select = compiler.klass_info, compiler.select
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        related = get_related_populators(klass_info, select, connection.alias)
+        return start, end, names, related, list(compiler.annotation_col_map.items())
 
     def instances(
         self,
@@ -104,18 +124,14 @@ class Compiled:
     ) -> list[Any]:
         """Run a query of model instances (``select_related`` and annotations too) for ``values``, and
         the instances, made as Django's own iterable makes them from the compiled query's columns."""
-        compiler = self.compiler
-        klass_info, select = compiler.klass_info, compiler.select
-        fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        names = [column[0].target.attname for column in select[start:end]]
-        related = get_related_populators(klass_info, select, connection.alias)
+        start, end, names, related, annotations = self._making
+        model, alias = self.compiler.klass_info["model"], connection.alias
         made = []
         for row in self.fetch(values, scope, suffix=suffix, extra=extra, condition=condition):
-            instance = klass_info["model"].from_db(connection.alias, names, row[start:end])
+            instance = model.from_db(alias, names, row[start:end])
             for populator in related:
                 populator.populate(row, instance)
-            for name, at in compiler.annotation_col_map.items():
+            for name, at in annotations:
                 setattr(instance, name, row[at])
             made.append(instance)
         return made
@@ -128,11 +144,13 @@ class Compiled:
         suffix: str = "",
         extra: Sequence[Any] = (),
         condition: Condition | None = None,
+        using: str = DEFAULT_DB_ALIAS,
     ) -> list[tuple[Any, ...]]:
         """Run the query for ``values`` (``suffix``, with its own ``extra`` values, after the SQL: a
-        ``LIMIT``), and its rows as Django would give them."""
+        ``LIMIT``), and its rows as Django would give them, on the database ``using`` (of the same kind
+        as the one it was compiled for: a reporting replica)."""
         sql, params = self.bind(values, scope, condition=condition)
-        with connection.cursor() as cursor:
+        with connections[using].cursor() as cursor:
             cursor.execute(sql + suffix, [*params, *extra])
             return self.rows(cursor.fetchall())
 
@@ -246,6 +264,45 @@ def _adapters(value: Any) -> list[Callable[[Any], Any]]:
 
 def _same(value: Any) -> Any:
     return value
+
+
+class OncePerProcess:
+    """A query of rows (``build(**values)``, as :func:`compile_query`) compiled once a process for each
+    kind of database it is run on, or built for every call where it cannot be compiled: the
+    "compiled, or else built" of a page's small reads in one place.
+
+    :meth:`rows` gives the query's columns in the order of its ``SELECT`` (a ``values()`` query's
+    fields, then its annotations), whichever way the query was run."""
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[Any]],
+        probes: Sequence[Mapping[str, Any]],
+        *,
+        derive: Callable[[Mapping[str, Any]], Mapping[str, Any]] = dict,
+    ) -> None:
+        self.build, self.probes, self.derive = build, probes, derive
+        self._compiled: dict[str, Compiled | None] = {}
+
+    def compiled(self) -> Compiled | None:
+        """The query compiled for the database in use (``None``: it cannot be)."""
+        vendor = connection.vendor
+        if vendor not in self._compiled:  # two threads may both compile it: the same result
+            self._compiled[vendor] = compile_query(self.build, self.probes, derive=self.derive)
+        return self._compiled[vendor]
+
+    def rows(self, values: Mapping[str, Any], *, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
+        """The query's rows for ``values``, read from the database ``using``."""
+        compiled = self.compiled()
+        if compiled is not None:
+            return compiled.fetch(values, using=using)
+        compiler = self.build(**values).query.get_compiler(using=using)
+        return [tuple(row) for row in compiler.results_iter(tuple_expected=True)]
+
+    def instances(self, values: Mapping[str, Any]) -> list[Any]:
+        """The query's model instances for ``values`` (as iterating the queryset gives them)."""
+        compiled = self.compiled()
+        return list(self.build(**values)) if compiled is None else compiled.instances(values)
 
 
 @dataclass

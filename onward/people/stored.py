@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from onward.core.bulk import analyze
-from onward.core.compiled import Compiled, compile_query
+from onward.core.compiled import Compiled, OncePerProcess, compile_query
 from onward.people import open_work
 from onward.people.models import (
     PEP,
@@ -105,6 +105,13 @@ def _changed_sql(vendor: str, work: bool, sources: tuple[Any, ...]) -> Compiled 
     return compile_query(lambda council, since: _changed_query(council, since, work=work), _PROBES)
 
 
+_MARK = OncePerProcess(
+    lambda council, kind: StoredDay.objects.filter(council_id=council, kind=kind).order_by("pk")[:1],
+    tuple({"council": -n, "kind": f"probe-{n}"} for n in (1, 2, 3)),
+)
+"""A council's mark for a kind of stored row (at most one: ``StoredDay`` is unique by the two)."""
+
+
 def keep_current(
     *,
     council: int,
@@ -125,7 +132,8 @@ def keep_current(
     rather than wait (on PostgreSQL; SQLite takes one writer at a time anyway). ``work``: the rows
     depend on work in progress too (``people.open_work``).
     """
-    mark = StoredDay.objects.filter(council_id=council, kind=kind).first()
+    found = _MARK.instances({"council": council, "kind": kind})
+    mark = found[0] if found else None
     fresh = mark is not None and _current(mark, day, rules)
     checked = timezone.now()
     if fresh and mark is not None and not changed_people(council, mark.refreshed_at - MARGIN, work=work):

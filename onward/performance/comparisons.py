@@ -9,14 +9,17 @@ indicators; :func:`benchmark` and :func:`target` answer for one.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Subquery
+from django.db.models import QuerySet, Subquery, prefetch_related_objects
 
 from onward.accounts.models import Organisation
+from onward.core.compiled import OncePerProcess
 from onward.performance import benchmarks
 from onward.performance import targets as rating
 from onward.performance.indicators import Figure
@@ -123,14 +126,9 @@ def benchmarks_for_all(council: Organisation, codes: Iterable[str], as_at: datet
     codes = list(codes)
     latest = benchmarks.year_in_force(as_at)
     grouped: dict[tuple[str, str, str], dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
-    in_force = (
-        BenchmarkSet.objects.filter(council=council, status=BenchmarkSet.Status.SAVED)
-        .order_by("-saved_at", "-id")
-        .values("pk")[:1]
-    )
-    rows = BenchmarkValue.objects.filter(benchmark_set=Subquery(in_force), indicator__in=codes, year__lte=latest)
     if codes:
-        for kind, comparator, code, year, value in rows.values_list("kind", "comparator", "indicator", "year", "value"):
+        values = {"council": council.pk, "latest": latest, **{f"code{n}": code for n, code in enumerate(codes)}}
+        for kind, comparator, code, year, value in _benchmark_values(len(codes)).rows(values):
             group = comparator if kind == BenchmarkValue.Kind.OTHER else ""
             grouped[(code, kind, group)][year].append(value)
     result = {}
@@ -160,6 +158,37 @@ def benchmarks_for_all(council: Organisation, codes: Iterable[str], as_at: datet
     return result
 
 
+def _benchmark_rows(council: int, latest: int, **codes: str) -> QuerySet[BenchmarkValue, tuple[Any, ...]]:
+    """The values of the council's benchmark file in force for indicators ``code0``, ``code1``...,
+    published for ``latest`` or before."""
+    in_force = (
+        BenchmarkSet.objects.filter(council=council, status=BenchmarkSet.Status.SAVED)
+        .order_by("-saved_at", "-id")
+        .values("pk")[:1]
+    )
+    wanted = [codes[f"code{n}"] for n in range(len(codes))]
+    return BenchmarkValue.objects.filter(
+        benchmark_set=Subquery(in_force), indicator__in=wanted, year__lte=latest
+    ).values_list("kind", "comparator", "indicator", "year", "value")
+
+
+@functools.cache
+def _benchmark_values(count: int) -> OncePerProcess:
+    """:func:`_benchmark_rows` for ``count`` indicators, compiled once a process."""
+    return OncePerProcess(
+        _benchmark_rows,
+        tuple(
+            {"council": -n, "latest": 1000 + n, **{f"code{at}": f"probe-{n}-{at}" for at in range(count)}}
+            for n in (1, 2, 3)
+        ),
+    )
+
+
+_COUNCIL_TARGETS = OncePerProcess(
+    lambda council: Target.objects.filter(council=council), tuple({"council": -n} for n in (1, 2, 3))
+)
+
+
 def benchmarks_for(council: Organisation, code: str, as_at: datetime.date) -> Benchmarks:
     """The national, statistical neighbours' and regional figures for ``code`` in force on ``as_at``."""
     return benchmarks_for_all(council, [code], as_at)[code]
@@ -167,7 +196,9 @@ def benchmarks_for(council: Organisation, code: str, as_at: datetime.date) -> Be
 
 def targets_for(council: Organisation) -> dict[str, Target]:
     """The council's targets by indicator code, with their steps."""
-    return {target.indicator: target for target in Target.objects.filter(council=council).prefetch_related("steps")}
+    targets = _COUNCIL_TARGETS.instances({"council": council.pk})
+    prefetch_related_objects(targets, "steps")
+    return {target.indicator: target for target in targets}
 
 
 def target_status_of(
