@@ -27,10 +27,10 @@ def format_html(template: str, *args: Any) -> SafeString:
     """Django's ``format_html`` (each argument escaped unless it is safe markup already, then put in
     ``template``), for markup written many times a page: the same text, without Django's lazy-aware
     escaping or a safe string made for every argument. A test holds the two to the same markup."""
-    return SafeString(template.format(*map(_escaped, args)))
+    return SafeString(template.format(*map(escaped, args)))
 
 
-def _escaped(value: Any) -> str:
+def escaped(value: Any) -> str:
     """Django's ``conditional_escape``: markup as it is, anything else as escaped text."""
     if hasattr(value, "__html__"):
         return str(value.__html__())

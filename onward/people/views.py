@@ -532,7 +532,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "passport": passport,
             "can_change": can_change,
             "can_change_education": people_access.can_change_education(user),
-            "kinds": {key: kind for key, kind in RECORD_KINDS.items() if key not in OWN_SECTIONS},
+            "record_links": _record_links(person.pk, can_change, people_access.can_change_education(user)),
             "can_audit_plans": people_access.can_audit_pathway_plans(user),
             # Read from the timeline's records (the current ones), not again.
             "guidance": selectors.current_of(timeline, GuidanceAppointment),
@@ -547,6 +547,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+def _record_links(person: int, can_change: bool, can_change_education: bool) -> list[tuple[str, str]]:
+    """The address and words of each "Record something else" link the user may follow: every kind to
+    those who change records, the kinds of education to those who change education records too."""
+    return [
+        (record_address("people:record-add", person, key), kind.action)
+        for key, kind in RECORD_KINDS.items()
+        if key not in _LINKED_ELSEWHERE and (can_change or (kind.education and can_change_education))
+    ]
 
 
 def _require_change(user: User) -> None:
@@ -761,6 +771,9 @@ def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 # Kinds recorded from their own section of the young person's page, not "Record something else".
 OWN_SECTIONS = frozenset({"guidance", "he-application", "pathway-audit"})
+# Kinds of record the young person's page links to "Record something else" for: not those with sections
+# of their own, nor those whose links stand elsewhere on the page.
+_LINKED_ELSEWHERE = frozenset({*OWN_SECTIONS, "eet", "accommodation", "contact", "pathway-review"})
 
 SPELL_MODELS: dict[str, Any] = {"eet": EETSpell, "accommodation": AccommodationSpell}
 

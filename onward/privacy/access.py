@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from onward.accounts.access import council_of, get_or_404
@@ -167,15 +167,10 @@ def tombstones_visible_to(user: User) -> QuerySet[Tombstone]:
 
 
 def restricted_hidden_from(user: User, person_field: str = "pk") -> Q:
-    """True for a young person (the record's ``person_field``) under a live restriction naming none of
+    """True for a young person (``OuterRef(person_field)``) under a live restriction naming none of
     ``user``'s roles: registered with ``people.restriction``, which every policy reaching a young
-    person's records applies.
-
-    Written as the young person's id ``IN`` the restricted young people's, not as a correlated
-    ``EXISTS``: PostgreSQL reads the restrictions once into a hash rather than once for every record
-    (counting a council's 2,000 young people under ``EXPLAIN ANALYZE``: 2.0 ms that way, 0.5 ms this,
-    and a tenth of the planning). A restriction always names its young person, so no null is in the list."""
-    live = Restriction.objects.filter(lifted_at__isnull=True)
+    person's records applies."""
+    live = Restriction.objects.filter(person=OuterRef(person_field), lifted_at__isnull=True)
     for key in user.role_keys:
         live = live.exclude(allowed_roles__contains=f",{key},")
-    return Q(**{f"{person_field}__in": live.values("person_id")})
+    return Q(Exists(live))

@@ -20,6 +20,7 @@ from onward.people import selectors, services
 from onward.people.access import PEOPLE_PERMS
 from onward.people.categories import birthday
 from onward.people.models import EETSpell, YoungPerson
+from onward.people.views import OWN_SECTIONS, RECORD_KINDS
 from tests.factories import YoungPersonFactory
 
 TODAY = timezone.localdate
@@ -442,4 +443,29 @@ def test_a_records_address_is_the_one_django_reverses() -> None:
     )
     assert record_address("people:record-correct", 7, "accommodation", 9) == reverse(
         "people:record-correct", args=[7, "accommodation", 9]
+    )
+
+
+def test_record_something_else_links_each_kind_the_user_may_record(world, signed_in) -> None:
+    """Those who change records are offered every kind without a place of its own on the page; a Virtual
+    School officer only the kinds of education; those who only read, none."""
+    a = world["A"]
+
+    def offered(role: str) -> set[str]:
+        page = signed_in(a.users[role]).get(reverse("people:person-detail", args=[a.person.pk])).content.decode()
+        return {
+            key for key in RECORD_KINDS if f'href="{record_address("people:record-add", a.person.pk, key)}"' in page
+        }
+
+    elsewhere = {"eet", "accommodation", "contact", "pathway-review"}  # linked from their own summary rows
+    kinds = set(RECORD_KINDS) - OWN_SECTIONS - elsewhere
+    education = {key for key in kinds if RECORD_KINDS[key].education}
+    assert education and education < kinds
+    assert offered("personal_adviser") >= kinds
+    assert offered("virtual_school_officer") & kinds == education
+    assert (
+        "Record something else"
+        not in signed_in(a.users["performance_officer"])
+        .get(reverse("people:person-detail", args=[a.person.pk]))
+        .content.decode()
     )
