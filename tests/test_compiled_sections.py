@@ -6,7 +6,6 @@ not see."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from onward.finance import access as finance_access
 from onward.finance import home as finance_home
@@ -24,7 +23,7 @@ def values(records: list) -> list[dict]:  # type: ignore[type-arg]
 @pytest.mark.django_db
 def test_a_young_persons_referrals_are_those_the_built_query_reads_for_every_user() -> None:
     world = build_world()
-    assert referral_home._referrals_of_sql(connection.vendor) is not None
+    assert referral_home.REFERRALS_OF.compiled() is not None
     shown = 0
     for person in world.people.values():
         for name, user in world.users.items():
@@ -41,7 +40,7 @@ def test_a_young_persons_latest_payments_are_those_the_built_query_reads_for_eve
     tenant = world["A"]
     _random_payments(tenant, 3)
     _random_payments(world["B"], 4)
-    assert finance_home._latest_sql(connection.vendor) is not None
+    assert finance_home.LATEST.compiled() is not None
     shown = 0
     for person in YoungPerson.objects.filter(council__in=[tenant.council, world["B"].council]):
         for role, user in (*tenant.users.items(), *world["B"].users.items()):

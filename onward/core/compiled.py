@@ -191,6 +191,9 @@ def _placeholders(sql: str) -> int:
 PERSON_PROBES: tuple[dict[str, int], ...] = tuple({"person": -n} for n in (1, 2, 3))
 """Three made-up young people (no real one's id), for a query about one young person's records."""
 
+COUNCIL_PROBES: tuple[dict[str, int], ...] = tuple({"council": -n} for n in (1, 2, 3))
+"""Three made-up councils (no real one's id), for a query about one council's records."""
+
 
 def compile_query(
     build: Callable[..., QuerySet[Any]],
@@ -267,12 +270,13 @@ def _same(value: Any) -> Any:
 
 
 class OncePerProcess:
-    """A query of rows (``build(**values)``, as :func:`compile_query`) compiled once a process for each
-    kind of database it is run on, or built for every call where it cannot be compiled: the
-    "compiled, or else built" of a page's small reads in one place.
+    """A query (``build(**values)``, as :func:`compile_query`) compiled once a process for each kind of
+    database it is run on, or built for every call where it cannot be compiled (or its scope can hold
+    no record): the "compiled, or else built" of a page's reads in one place.
 
     :meth:`rows` gives the query's columns in the order of its ``SELECT`` (a ``values()`` query's
-    fields, then its annotations), whichever way the query was run."""
+    fields, then its annotations), whichever way the query was run. With ``model``, ``build`` takes a
+    ``scope`` too (:func:`scope_marker`), and :meth:`instances` the access policy's queryset for it."""
 
     def __init__(
         self,
@@ -280,15 +284,16 @@ class OncePerProcess:
         probes: Sequence[Mapping[str, Any]],
         *,
         derive: Callable[[Mapping[str, Any]], Mapping[str, Any]] = dict,
+        model: type[Model] | None = None,
     ) -> None:
-        self.build, self.probes, self.derive = build, probes, derive
+        self.build, self.probes, self.derive, self.model = build, probes, derive, model
         self._compiled: dict[str, Compiled | None] = {}
 
     def compiled(self) -> Compiled | None:
         """The query compiled for the database in use (``None``: it cannot be)."""
         vendor = connection.vendor
         if vendor not in self._compiled:  # two threads may both compile it: the same result
-            self._compiled[vendor] = compile_query(self.build, self.probes, derive=self.derive)
+            self._compiled[vendor] = compile_query(self.build, self.probes, derive=self.derive, model=self.model)
         return self._compiled[vendor]
 
     def rows(self, values: Mapping[str, Any], *, using: str = DEFAULT_DB_ALIAS) -> list[tuple[Any, ...]]:
@@ -299,10 +304,13 @@ class OncePerProcess:
         compiler = self.build(**values).query.get_compiler(using=using)
         return [tuple(row) for row in compiler.results_iter(tuple_expected=True)]
 
-    def instances(self, values: Mapping[str, Any]) -> list[Any]:
-        """The query's model instances for ``values`` (as iterating the queryset gives them)."""
+    def instances(self, values: Mapping[str, Any], scope: QuerySet[Any] | None = None) -> list[Any]:
+        """The query's model instances for ``values`` (and ``scope``, if built with a ``model``), as
+        iterating the queryset gives them."""
         compiled = self.compiled()
-        return list(self.build(**values)) if compiled is None else compiled.instances(values)
+        if compiled is None or (scope is not None and scope.query.is_empty()):
+            return list(self.build(**values) if self.model is None else self.build(**values, scope=scope))
+        return compiled.instances(values, scope)
 
 
 @dataclass

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import functools
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from onward.accounts.models import User
-from onward.core.compiled import PERSON_PROBES, Compiled, compile_query
+from onward.core.compiled import PERSON_PROBES, OncePerProcess
 from onward.core.contributions import PageSection
 from onward.finance import access as policy
 from onward.finance import selectors
@@ -24,11 +22,7 @@ def person_payments(user: User, person: YoungPerson, day: datetime.date) -> Page
         return None
     visible = policy.payments_visible_to(user)
     payments = visible.filter(person=person)
-    compiled = _latest_sql(connection.vendor)
-    if compiled is None or visible.query.is_empty():
-        latest = list(_latest(visible, person.pk))
-    else:
-        latest = compiled.instances({"person": person.pk}, visible)
+    latest = LATEST.instances({"person": person.pk}, visible)
     return PageSection(
         "finance/_person_section.html",
         {
@@ -44,7 +38,5 @@ def _latest(visible: QuerySet[SupportPayment], person: int) -> QuerySet[SupportP
     return visible.filter(person_id=person).select_related(None)[:3]  # the page has the young person already
 
 
-@functools.cache
-def _latest_sql(vendor: str) -> Compiled | None:
-    """A young person's latest payments among those a user may see, compiled once a process."""
-    return compile_query(lambda person, scope: _latest(scope, person), PERSON_PROBES, model=SupportPayment)
+LATEST = OncePerProcess(lambda person, scope: _latest(scope, person), PERSON_PROBES, model=SupportPayment)
+"""A young person's latest payments among those a user may see, compiled once a process."""

@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import QuerySet, Subquery, prefetch_related_objects
 
 from onward.accounts.models import Organisation
-from onward.core.compiled import OncePerProcess
+from onward.core.compiled import COUNCIL_PROBES, OncePerProcess
 from onward.performance import benchmarks
 from onward.performance import targets as rating
 from onward.performance.indicators import Figure
@@ -184,9 +184,7 @@ def _benchmark_values(count: int) -> OncePerProcess:
     )
 
 
-_COUNCIL_TARGETS = OncePerProcess(
-    lambda council: Target.objects.filter(council=council), tuple({"council": -n} for n in (1, 2, 3))
-)
+_COUNCIL_TARGETS = OncePerProcess(lambda council: Target.objects.filter(council=council), COUNCIL_PROBES)
 
 
 def benchmarks_for(council: Organisation, code: str, as_at: datetime.date) -> Benchmarks:

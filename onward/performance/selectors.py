@@ -18,7 +18,7 @@ from django.db.models import Count, Max, QuerySet
 from config.routers import reporting_alias
 from onward.accounts.models import Organisation, Team, User
 from onward.core import codelists
-from onward.core.compiled import OncePerProcess
+from onward.core.compiled import COUNCIL_PROBES, OncePerProcess
 from onward.people.models import YoungPerson
 from onward.performance import indicators, live, return_method
 from onward.performance.indicators import Figure, Indicator
@@ -130,13 +130,12 @@ def people_behind(
     return people.filter(council=council, pk__in=ids)
 
 
-_COUNCIL_PROBES = tuple({"council": -n} for n in (1, 2, 3))
 _TEAM_NAMES = OncePerProcess(
-    lambda council: Team.objects.filter(council=council).values_list("pk", "name"), _COUNCIL_PROBES
+    lambda council: Team.objects.filter(council=council).values_list("pk", "name"), COUNCIL_PROBES
 )
 _STAFF_NAMES = OncePerProcess(
     lambda council: User.objects.filter(organisation=council).values_list("pk", "given_name", "family_name"),
-    _COUNCIL_PROBES,
+    COUNCIL_PROBES,
 )
 
 

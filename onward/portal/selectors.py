@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, F, Prefetch, QuerySet, prefetch_related_objects
 
 from onward.accounts.models import User
-from onward.core.compiled import PERSON_PROBES, Compiled, compile_query
+from onward.core.compiled import PERSON_PROBES, OncePerProcess
 from onward.opportunities.models import Application
 from onward.people import selectors as people_selectors
 from onward.people.models import EETSpell, YoungPerson
@@ -196,15 +194,12 @@ _VOICE_KINDS: tuple[Callable[[int], QuerySet[Any]], ...] = (
 )
 
 
-@functools.cache
-def _voice_sql(kind: int, vendor: str) -> Compiled | None:
-    """The ``kind``-th of ``_VOICE_KINDS``, compiled once for a kind of database (``core.compiled``)."""
-    return compile_query(_VOICE_KINDS[kind], PERSON_PROBES)
+# Each of ``_VOICE_KINDS``, compiled once for a kind of database (``core.compiled``).
+VOICE_READS = tuple(OncePerProcess(kind, PERSON_PROBES) for kind in _VOICE_KINDS)
 
 
 def _read(kind: int, person: int) -> list[Any]:
-    compiled = _voice_sql(kind, connection.vendor)
-    return list(_VOICE_KINDS[kind](person)) if compiled is None else compiled.instances({"person": person})
+    return VOICE_READS[kind].instances({"person": person})
 
 
 def voice_of(person: YoungPerson) -> Voice:

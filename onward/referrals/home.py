@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from onward.accounts.models import User
 from onward.accounts.permissions import Perm
-from onward.core.compiled import PERSON_PROBES, Compiled, compile_query
+from onward.core.compiled import PERSON_PROBES, OncePerProcess
 from onward.core.contributions import HomeTask, PageSection
 from onward.people import access as people_access
 from onward.people import selectors as people_selectors
@@ -31,12 +29,7 @@ def referral_tasks(user: User, day: datetime.date) -> list[HomeTask]:
 
 def person_referrals(user: User, person: YoungPerson, day: datetime.date) -> PageSection | None:
     """The young person's page: their referrals the user may see, and "Make a referral"."""
-    visible = referral_access.referrals_visible_to(user)
-    compiled = _referrals_of_sql(connection.vendor)
-    if compiled is None or visible.query.is_empty():
-        referrals = list(_referrals_of(visible, person.pk))
-    else:
-        referrals = compiled.instances({"person": person.pk}, visible)
+    referrals = REFERRALS_OF.instances({"person": person.pk}, referral_access.referrals_visible_to(user))
     can_refer = user.can(Perm.CREATE_REFERRALS)
     if not can_refer and not referrals:
         return None
@@ -50,10 +43,8 @@ def _referrals_of(visible: QuerySet[Referral], person: int) -> QuerySet[Referral
     return visible.filter(person_id=person).select_related(None).order_by("-created_at")
 
 
-@functools.cache
-def _referrals_of_sql(vendor: str) -> Compiled | None:
-    """A young person's referrals among those a user may see, compiled once a process (``core.compiled``)."""
-    return compile_query(lambda person, scope: _referrals_of(scope, person), PERSON_PROBES, model=Referral)
+REFERRALS_OF = OncePerProcess(lambda person, scope: _referrals_of(scope, person), PERSON_PROBES, model=Referral)
+"""A young person's referrals among those a user may see, compiled once a process (``core.compiled``)."""
 
 
 def open_referrals() -> QuerySet[Referral]:

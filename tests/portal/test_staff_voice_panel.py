@@ -97,7 +97,7 @@ def test_the_panel_reads_with_sql_compiled_once_what_the_orm_reads(world: dict[s
     for person in (tenant.person, other.person):
         assert person is not None
         for kind, read in enumerate(selectors._VOICE_KINDS):
-            assert selectors._voice_sql(kind, connection.vendor) is not None
+            assert selectors.VOICE_READS[kind].compiled() is not None
             found = selectors._read(kind, person.pk)
             expected = list(read(person.pk))
             assert [vars_of(r) for r in found] == [vars_of(r) for r in expected]
